@@ -1,0 +1,155 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// maxBodyBytes is the largest request body reach reads.
+const maxBodyBytes = 64 << 10
+
+// limitBody caps every request body at maxBodyBytes: a larger one is refused with 413, before any
+// of it is decoded when its length is declared.
+func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.ContentLength > maxBodyBytes {
+			return &http.MaxBytesError{Limit: maxBodyBytes}
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxBodyBytes)
+		return next(c)
+	}
+}
+
+// bindJSON decodes the request body, which must be exactly one JSON object with only the fields
+// of dst and values of their types. Every refusal names the field at fault.
+func bindJSON(c echo.Context, dst any) error {
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return echo.ErrUnsupportedMediaType
+		}
+	}
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var sizeErr *http.MaxBytesError
+		if errors.As(err, &sizeErr) {
+			return err
+		}
+		return invalid("", "the request body must hold one JSON object and nothing after it")
+	}
+	return nil
+}
+
+// decodeError turns what encoding/json reports into a request error that names the field.
+func decodeError(err error) error {
+	var (
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+		sizeErr   *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &sizeErr):
+		return err
+	case errors.Is(err, io.EOF):
+		return invalid("", "the request body is empty; a JSON object is expected")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return invalid("", "the request body ends before its JSON is complete")
+	case errors.As(err, &syntaxErr):
+		return invalid("", "the request body is not valid JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)
+	case errors.As(err, &typeErr):
+		if typeErr.Field == "" {
+			return invalid("", "the request body must be a JSON object, not %s", typeErr.Value)
+		}
+		return invalid(typeErr.Field, "field %q must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type), typeErr.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return invalid(name, "unknown field %q", name)
+	}
+	return invalid("", "the request body could not be read: %v", err)
+}
+
+// jsonKind says in JSON's words what a Go type accepts.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+// memberParam reads a member id from the path and checks its form.
+func memberParam(c echo.Context, name string) (string, error) {
+	id := c.Param(name)
+	if !graph.ValidMemberID(id) {
+		return "", invalid(name, "%s %q is not a member id: use 1 to 64 letters, digits, '_' or '-'", name, id)
+	}
+	return id, nil
+}
+
+// Page sizes for lists.
+const (
+	defaultLimit = 20
+	maxLimit     = 100
+)
+
+// pageParams reads the limit and cursor query parameters.
+func pageParams(c echo.Context) (graph.PageRequest, error) {
+	page := graph.PageRequest{Limit: defaultLimit, After: c.QueryParam("cursor")}
+	if raw := c.QueryParam("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > maxLimit {
+			return page, invalid("limit", "limit must be a whole number from 1 to %d, not %q", maxLimit, raw)
+		}
+		page.Limit = n
+	}
+	if len(page.After) > 1024 {
+		return page, invalid("cursor", "cursor is not one this list gave out")
+	}
+	return page, nil
+}
+
+// checkLength refuses a string field longer than max characters.
+func checkLength(field, value string, max int) error {
+	if n := len([]rune(value)); n > max {
+		return invalid(field, "%s has %d characters; at most %d are allowed", field, n, max)
+	}
+	return nil
+}
+
+// encodeJSON writes v as JSON, the one encoder every response goes through.
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// problem is an RFC 9457 problem document, the body of every error reach answers.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Field  string `json:"field,omitempty"`  // the request field at fault, for bad input
+	Reason string `json:"reason,omitempty"` // the rule that decided, where one did
+}
+
+// problemBase is where the problem types are described, one anchor each.
+const problemBase = "https://github.com/reach-network/reach/blob/main/docs/problems.md#"
+
+// kind is one row of the error table: the status and title a failure is answered with.
+type kind struct {
+	slug   string
+	status int
+	title  string
+}
+
+var (
+	badRequest      = kind{"bad-request", http.StatusBadRequest, "Bad request"}
+	unauthorized    = kind{"unauthorized", http.StatusUnauthorized, "Unauthorized"}
+	forbidden       = kind{"forbidden", http.StatusForbidden, "Forbidden"}
+	notFound        = kind{"not-found", http.StatusNotFound, "Not found"}
+	methodNotAllow  = kind{"method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed"}
+	conflict        = kind{"conflict", http.StatusConflict, "Conflict"}
+	tooLarge        = kind{"too-large", http.StatusRequestEntityTooLarge, "Request body too large"}
+	unsupportedType = kind{"unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type"}
+	unprocessable   = kind{"unprocessable", http.StatusUnprocessableEntity, "Unprocessable request"}
+	unavailable     = kind{"unavailable", http.StatusServiceUnavailable, "Service unavailable"}
+	internal        = kind{"internal", http.StatusInternalServerError, "Internal server error"}
+)
+
+// domainKinds is the error table for failures the graph reports: its kind decides the answer.
+var domainKinds = []struct {
+	err   error
+	kind  kind
+	field string // the request field a failure of this kind always concerns
+}{
+	{graph.ErrNotFound, notFound, ""},
+	{graph.ErrSelf, unprocessable, ""},
+	{graph.ErrAlreadyConnected, conflict, ""},
+	{graph.ErrAlreadyInvited, conflict, ""},
+	{graph.ErrConnectionLimit, conflict, ""},
+	{graph.ErrForbidden, forbidden, ""},
+	{graph.ErrInvalidCursor, badRequest, "cursor"},
+	{graph.ErrInvalid, badRequest, ""},
+}
+
+// requestError is a failure found in the request itself, before the graph is asked.
+type requestError struct {
+	kind   kind
+	field  string
+	detail string
+}
+
+func (e *requestError) Error() string { return e.detail }
+
+// invalid reports a request field that is malformed or out of range.
+func invalid(field, format string, args ...any) error {
+	return &requestError{kind: badRequest, field: field, detail: fmt.Sprintf(format, args...)}
+}
+
+// toProblem decides how a failure is answered. Anything it does not know is a 500 whose detail
+// says nothing of the cause; the cause goes to the log.
+func toProblem(err error) (problem, bool) {
+	var (
+		reqErr  *requestError
+		domErr  *graph.Error
+		httpErr *echo.HTTPError
+		sizeErr *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &reqErr):
+		p := newProblem(reqErr.kind, reqErr.detail)
+		p.Field = reqErr.field
+		return p, true
+	case errors.As(err, &domErr):
+		for _, row := range domainKinds {
+			if errors.Is(domErr, row.err) {
+				p := newProblem(row.kind, domErr.Detail)
+				p.Field = row.field
+				return p, true
+			}
+		}
+	case errors.As(err, &sizeErr):
+		return newProblem(tooLarge, fmt.Sprintf("the request body is larger than %d bytes", sizeErr.Limit)), true
+	case errors.As(err, &httpErr):
+		switch httpErr.Code {
+		case http.StatusNotFound:
+			return newProblem(notFound, "no such route"), true
+		case http.StatusMethodNotAllowed:
+			return newProblem(methodNotAllow, "this route does not take that method"), true
+		case http.StatusRequestEntityTooLarge:
+			return newProblem(tooLarge, fmt.Sprintf("the request body is larger than %d bytes", maxBodyBytes)), true
+		case http.StatusUnsupportedMediaType:
+			return newProblem(unsupportedType, "send JSON with Content-Type: application/json"), true
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		return newProblem(unavailable, "the graph did not answer in time"), false
+	}
+	return newProblem(internal, "something went wrong on our side; it has been logged"), false
+}
+
+func newProblem(k kind, detail string) problem {
+	return problem{Type: problemBase + k.slug, Title: k.title, Status: k.status, Detail: detail}
+}
+
+// errorHandler answers every error with a problem document and logs the ones that are ours.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		p, known := toProblem(err)
+		if !known {
+			log.ErrorContext(c.Request().Context(), "request failed",
+				"method", c.Request().Method, "path", c.Path(), "err", err)
+		}
+		writeProblem(c, p)
+	}
+}
+
+func writeProblem(c echo.Context, p problem) {
+	if p.Status == http.StatusUnauthorized {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="reach"`)
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	_ = encodeJSON(c.Response(), p)
+}

@@ -1,0 +1,98 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/reach-network/reach/graph"
+)
+
+type inviteRequest struct {
+	To   string `json:"to"`
+	Note string `json:"note"`
+}
+
+// invite sends an invitation: 201 pending, or 201 accepted when the other member had already
+// invited the caller and the two are now connected.
+func (h *handlers) invite(c echo.Context) error {
+	var req inviteRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.To == "" {
+		return invalid("to", "to is required")
+	}
+	if !graph.ValidMemberID(req.To) {
+		return invalid("to", "to must be a member id: 1 to 64 letters, digits, '_' or '-'")
+	}
+	if err := checkLength("note", req.Note, graph.MaxNoteLength); err != nil {
+		return err
+	}
+	inv, err := h.store.Invite(c.Request().Context(), callerOf(c).id, req.To, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toInvitationView(inv))
+}
+
+func (h *handlers) invitations(c echo.Context) error {
+	box := graph.Box(c.QueryParam("box"))
+	switch box {
+	case "":
+		box = graph.Received
+	case graph.Received, graph.Sent:
+	default:
+		return invalid("box", "box must be received or sent, not %q", box)
+	}
+	page, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.store.Invitations(c.Request().Context(), callerOf(c).id, box, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toList(p, false, toInvitationView))
+}
+
+func (h *handlers) accept(c echo.Context) error {
+	return h.answerInvitation(c, h.store.Accept)
+}
+
+func (h *handlers) decline(c echo.Context) error {
+	return h.answerInvitation(c, h.store.Decline)
+}
+
+func (h *handlers) answerInvitation(c echo.Context, act func(ctx context.Context, caller, id string) (graph.Invitation, error)) error {
+	id, err := invitationParam(c)
+	if err != nil {
+		return err
+	}
+	inv, err := act(c.Request().Context(), callerOf(c).id, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toInvitationView(inv))
+}
+
+func (h *handlers) withdraw(c echo.Context) error {
+	id, err := invitationParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.Withdraw(c.Request().Context(), callerOf(c).id, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// invitationParam reads an invitation id from the path; ids have the same form as member ids.
+func invitationParam(c echo.Context) (string, error) {
+	id := c.Param("id")
+	if !graph.ValidMemberID(id) {
+		return "", invalid("id", "%q is not an invitation id", id)
+	}
+	return id, nil
+}

@@ -1,0 +1,213 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// Field limits, in characters.
+const (
+	maxNameLength     = 200
+	maxHeadlineLength = 220
+	maxCompanyLength  = 200
+)
+
+type putMemberRequest struct {
+	Name          *string `json:"name"`
+	Headline      string  `json:"headline"`
+	Company       string  `json:"company"`
+	InMailCredits *int    `json:"inmailCredits"`
+}
+
+// putMember creates or updates a member: 201 when created, 200 when updated.
+func (h *handlers) putMember(c echo.Context) error {
+	id, err := memberParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req putMemberRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
+		return invalid("name", "name is required")
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"name", *req.Name, maxNameLength}, {"headline", req.Headline, maxHeadlineLength}, {"company", req.Company, maxCompanyLength}} {
+		if err := checkLength(f.name, f.value, f.max); err != nil {
+			return err
+		}
+	}
+	if req.InMailCredits != nil && (*req.InMailCredits < 0 || *req.InMailCredits > 1_000_000) {
+		return invalid("inmailCredits", "inmailCredits must be from 0 to 1000000")
+	}
+	ctx := c.Request().Context()
+	created, err := h.store.PutMember(ctx, graph.Profile{
+		ID: id, Name: strings.TrimSpace(*req.Name), Headline: req.Headline, Company: req.Company,
+		InMailCredits: req.InMailCredits,
+	})
+	if err != nil {
+		return err
+	}
+	m, err := h.store.Member(ctx, id)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return c.JSON(status, toMeView(m))
+}
+
+type connectRequest struct {
+	A string `json:"a"`
+	B string `json:"b"`
+}
+
+// connect connects two members directly, for imports.
+func (h *handlers) connect(c echo.Context) error {
+	var req connectRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, id string }{{"a", req.A}, {"b", req.B}} {
+		if !graph.ValidMemberID(f.id) {
+			return invalid(f.name, "%s must be a member id: 1 to 64 letters, digits, '_' or '-'", f.name)
+		}
+	}
+	if err := h.store.Connect(c.Request().Context(), req.A, req.B); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *handlers) me(c echo.Context) error {
+	m, err := h.store.Member(c.Request().Context(), callerOf(c).id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toMeView(m))
+}
+
+type settingsRequest struct {
+	InMail                *graph.InMailPolicy          `json:"inmail"`
+	OpenProfile           *bool                        `json:"openProfile"`
+	ProfileVisibility     *graph.ProfileVisibility     `json:"profileVisibility"`
+	ConnectionsVisibility *graph.ConnectionsVisibility `json:"connectionsVisibility"`
+	Searchable            *bool                        `json:"searchable"`
+}
+
+func (h *handlers) updateSettings(c echo.Context) error {
+	var req settingsRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	switch {
+	case req.InMail != nil && !req.InMail.Valid():
+		return invalid("inmail", "inmail must be anyone, network or off")
+	case req.ProfileVisibility != nil && !req.ProfileVisibility.Valid():
+		return invalid("profileVisibility", "profileVisibility must be everyone, network or connections")
+	case req.ConnectionsVisibility != nil && !req.ConnectionsVisibility.Valid():
+		return invalid("connectionsVisibility", "connectionsVisibility must be connections or only_me")
+	}
+	m, err := h.store.UpdateSettings(c.Request().Context(), callerOf(c).id, graph.SettingsChange{
+		InMail: req.InMail, OpenProfile: req.OpenProfile, ProfileVisibility: req.ProfileVisibility,
+		ConnectionsVisibility: req.ConnectionsVisibility, Searchable: req.Searchable,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toSettingsView(m.Settings))
+}
+
+func (h *handlers) disconnect(c echo.Context) error {
+	id, err := memberParam(c, "memberId")
+	if err != nil {
+		return err
+	}
+	if err := h.store.Disconnect(c.Request().Context(), callerOf(c).id, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *handlers) member(c echo.Context) error {
+	id, err := memberParam(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := h.store.Relation(c.Request().Context(), callerOf(c).id, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toMemberView(r))
+}
+
+func (h *handlers) reachability(c echo.Context) error {
+	id, err := memberParam(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := h.store.Relation(c.Request().Context(), callerOf(c).id, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toReachView(r))
+}
+
+func (h *handlers) connections(c echo.Context) error {
+	id, err := memberParam(c, "id")
+	if err != nil {
+		return err
+	}
+	page, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.store.Connections(c.Request().Context(), callerOf(c).id, id, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toList(p, true, toSummaryView))
+}
+
+func (h *handlers) mutualConnections(c echo.Context) error {
+	id, err := memberParam(c, "id")
+	if err != nil {
+		return err
+	}
+	page, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.store.MutualConnections(c.Request().Context(), callerOf(c).id, id, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toList(p, true, toSummaryView))
+}
+
+func (h *handlers) path(c echo.Context) error {
+	id, err := memberParam(c, "id")
+	if err != nil {
+		return err
+	}
+	steps, err := h.store.Path(c.Request().Context(), callerOf(c).id, id)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Path []pathStepView `json:"path"`
+	}{Path: make([]pathStepView, 0, len(steps))}
+	for _, s := range steps {
+		out.Path = append(out.Path, pathStepView(s))
+	}
+	return c.JSON(http.StatusOK, out)
+}

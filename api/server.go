@@ -1,0 +1,112 @@
+// Package api serves reach's REST API: routes, request binding, authentication and the one table
+// that turns every failure into an application/problem+json answer.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// Store is what the API needs of the graph.
+type Store interface {
+	Ping(ctx context.Context) error
+	Member(ctx context.Context, id string) (graph.Member, error)
+	PutMember(ctx context.Context, p graph.Profile) (created bool, err error)
+	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
+	Connect(ctx context.Context, a, b string) error
+	Disconnect(ctx context.Context, caller, member string) error
+	Connections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
+	Invite(ctx context.Context, from, to, note string) (graph.Invitation, error)
+	Accept(ctx context.Context, caller, id string) (graph.Invitation, error)
+	Decline(ctx context.Context, caller, id string) (graph.Invitation, error)
+	Withdraw(ctx context.Context, caller, id string) (graph.Invitation, error)
+	Invitations(ctx context.Context, caller string, box graph.Box, page graph.PageRequest) (graph.Page[graph.Invitation], error)
+	Relation(ctx context.Context, caller, member string) (graph.Relation, error)
+	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
+	Path(ctx context.Context, caller, member string) ([]graph.PathStep, error)
+}
+
+// Config is what the API needs besides the store.
+type Config struct {
+	JWTSecret []byte
+	Logger    *slog.Logger
+}
+
+// New returns the HTTP handler serving the whole API.
+func New(store Store, cfg Config) *echo.Echo {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(log)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: false, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		log.ErrorContext(c.Request().Context(), "panic", "path", c.Path(), "err", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(requestLog(log))
+	e.Use(limitBody)
+
+	h := &handlers{store: store}
+	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+
+	v1 := e.Group("/v1", authenticate(cfg.JWTSecret))
+	v1.GET("/me", h.me)
+	v1.PATCH("/me/settings", h.updateSettings)
+	v1.POST("/invitations", h.invite)
+	v1.GET("/invitations", h.invitations)
+	v1.POST("/invitations/:id/accept", h.accept)
+	v1.POST("/invitations/:id/decline", h.decline)
+	v1.DELETE("/invitations/:id", h.withdraw)
+	v1.DELETE("/connections/:memberId", h.disconnect)
+	v1.GET("/members/:id", h.member)
+	v1.GET("/members/:id/connections", h.connections)
+	v1.GET("/members/:id/reachability", h.reachability)
+	v1.GET("/members/:id/mutual-connections", h.mutualConnections)
+	v1.GET("/members/:id/path", h.path)
+
+	admin := v1.Group("/admin", requireAdmin)
+	admin.PUT("/members/:id", h.putMember)
+	admin.POST("/connections", h.connect)
+	return e
+}
+
+// handlers serve the routes; each reads the request, asks the store once, and writes the answer.
+type handlers struct {
+	store Store
+}
+
+func (h *handlers) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (h *handlers) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
+		return &requestError{kind: unavailable, detail: "Neo4j does not answer"}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// requestLog logs one line per request.
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", v.Method), slog.String("path", v.URIPath),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency))
+			return nil
+		},
+	})
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// config is everything reach reads from its environment.
+type config struct {
+	Addr      string // REACH_ADDR
+	JWTSecret string // REACH_JWT_SECRET
+	Neo4j     graph.Config
+}
+
+// localNeo4j is the Neo4j that `make up` starts when NEO4J_URI is not set.
+const localNeo4j = "bolt://127.0.0.1:7687"
+
+// loadConfig reads the environment through getenv, filling in defaults.
+func loadConfig(getenv func(string) string) config {
+	or := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	return config{
+		Addr:      or("REACH_ADDR", ":8080"),
+		JWTSecret: getenv("REACH_JWT_SECRET"),
+		Neo4j: graph.Config{
+			URI:      or("NEO4J_URI", localNeo4j),
+			User:     getenv("NEO4J_USER"),
+			Password: getenv("NEO4J_PASSWORD"),
+			Database: getenv("NEO4J_DATABASE"),
+		},
+	}
+}
+
+// requireSecret refuses to sign or check tokens without a secret of a useful length.
+func (c config) requireSecret() error {
+	switch {
+	case c.JWTSecret == "":
+		return errors.New("REACH_JWT_SECRET is not set")
+	case len(c.JWTSecret) < 16:
+		return errors.New("REACH_JWT_SECRET must be at least 16 bytes")
+	}
+	return nil
+}
+
+// String describes the configuration for the log, with secrets masked.
+func (c config) String() string {
+	mask := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return "***"
+	}
+	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q jwt_secret=%s",
+		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, mask(c.JWTSecret))
+}

@@ -1,0 +1,18 @@
+// Connections answers a member's connection count and, unless the member hides their connections
+// from the caller ($caller is not the member and connectionsVisibility is 'only_me'), one page of
+// them ordered by name then id, starting after ($afterName, $afterId) when given, with up to
+// $limit + 1 rows so the caller can tell whether another page follows.
+// Cost: the member's connections, sorted; bounded by the per-member connection limit.
+MATCH (m:Member {id: $member})
+WITH m, m.connectionsVisibility = 'only_me' AND m.id <> $caller AS hidden
+RETURN hidden,
+       COUNT { (m)-[:CONNECTED_TO]-() } AS total,
+       CASE WHEN hidden THEN [] ELSE COLLECT {
+         MATCH (m)-[:CONNECTED_TO]-(x:Member)
+         WHERE $afterId IS NULL
+            OR x.name > $afterName
+            OR (x.name = $afterName AND x.id > $afterId)
+         RETURN x {.id, .name, .headline}
+         ORDER BY x.name, x.id
+         LIMIT $limit + 1
+       } END AS items

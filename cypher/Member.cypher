@@ -1,0 +1,7 @@
+// Member answers one member's profile, settings and InMail credits.
+// Cost: one unique-index seek on :Member(id).
+MATCH (m:Member {id: $id})
+RETURN m {
+  .id, .name, .headline, .company, .inmailCredits,
+  .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
+} AS member

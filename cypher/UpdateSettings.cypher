@@ -1,0 +1,13 @@
+// UpdateSettings changes the settings given (a null parameter keeps the current value) and answers
+// the member with its settings as they now stand.
+// Cost: one unique-index seek.
+MATCH (m:Member {id: $id})
+SET m.inmail = coalesce($inmail, m.inmail),
+    m.openProfile = coalesce($openProfile, m.openProfile),
+    m.profileVisibility = coalesce($profileVisibility, m.profileVisibility),
+    m.connectionsVisibility = coalesce($connectionsVisibility, m.connectionsVisibility),
+    m.searchable = coalesce($searchable, m.searchable)
+RETURN m {
+  .id, .name, .headline, .company, .inmailCredits,
+  .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
+} AS member

@@ -1,0 +1,59 @@
+// Package cypher holds every Cypher statement reach can run, one statement per file, embedded at
+// build time so the text a reader sees is the text Neo4j receives. Statements take parameters only;
+// nothing is ever pasted into them.
+package cypher
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+//go:embed *.cypher schema/*.cypher
+var files embed.FS
+
+// Statements that read or write the graph, named after the store method that runs them.
+var (
+	Member            = load("Member.cypher")
+	UpsertMember      = load("UpsertMember.cypher")
+	UpdateSettings    = load("UpdateSettings.cypher")
+	LockMembers       = load("LockMembers.cypher")
+	PairState         = load("PairState.cypher")
+	Connect           = load("Connect.cypher")
+	Disconnect        = load("Disconnect.cypher")
+	Invitation        = load("Invitation.cypher")
+	CreateInvitation  = load("CreateInvitation.cypher")
+	DeleteInvitation  = load("DeleteInvitation.cypher")
+	Invitations       = load("Invitations.cypher")
+	Relation          = load("Relation.cypher")
+	MutualConnections = load("MutualConnections.cypher")
+	Connections       = load("Connections.cypher")
+	Path              = load("Path.cypher")
+	CountMembers      = load("CountMembers.cypher")
+)
+
+// Schema returns the schema statements (constraints and indexes) in the order they are applied.
+// Each is idempotent (IF NOT EXISTS), so applying them on every start is safe.
+func Schema() []string {
+	names, err := fs.Glob(files, "schema/*.cypher")
+	if err != nil {
+		panic(err) // the pattern is constant and valid
+	}
+	sort.Strings(names)
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		out = append(out, load(n))
+	}
+	return out
+}
+
+// load reads one embedded statement. A missing file is a build mistake, caught by the package test.
+func load(name string) string {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		panic(fmt.Sprintf("cypher: %v", err))
+	}
+	return strings.TrimSpace(string(b))
+}

@@ -1,0 +1,189 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/cypher"
+)
+
+// Connect connects two members directly, as an import does. Connecting members already connected
+// succeeds and changes nothing.
+func (s *Store) Connect(ctx context.Context, a, b string) (err error) {
+	defer wrap(&err, "Connect(%q, %q)", a, b)
+	if a == b {
+		return fail(ErrSelf, "a member cannot connect to themselves")
+	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		counts, err := lockMembers(ctx, tx, a, b)
+		if err != nil {
+			return struct{}{}, err
+		}
+		state, err := pairState(ctx, tx, a, b)
+		if err != nil || state.connected {
+			return struct{}{}, err
+		}
+		if err := checkLimit(counts, a, b); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, connect(ctx, tx, a, b)
+	})
+	return err
+}
+
+// Disconnect removes the connection between the caller and a member, if there is one.
+func (s *Store) Disconnect(ctx context.Context, caller, member string) (err error) {
+	defer wrap(&err, "Disconnect(%q, %q)", caller, member)
+	recs, err := s.run(ctx, cypher.Disconnect, map[string]any{"caller": caller, "member": member},
+		neo4j.ExecuteQueryWithWritersRouting())
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return memberNotFound(caller)
+	}
+	found, err := value[bool](recs[0], "found")
+	if err == nil && !found {
+		return memberNotFound(member)
+	}
+	return err
+}
+
+// Connections returns one page of a member's connections, ordered by name, with their total.
+// A member whose connections are visible only to themselves refuses anyone else with ErrForbidden.
+func (s *Store) Connections(ctx context.Context, caller, member string, page PageRequest) (_ Page[MemberSummary], err error) {
+	defer wrap(&err, "Connections(%q, %q)", caller, member)
+	params, err := nameParams(page)
+	if err != nil {
+		return Page[MemberSummary]{}, err
+	}
+	params["caller"], params["member"] = caller, member
+	recs, err := s.read(ctx, cypher.Connections, params)
+	if err != nil {
+		return Page[MemberSummary]{}, err
+	}
+	if len(recs) == 0 {
+		return Page[MemberSummary]{}, memberNotFound(member)
+	}
+	hidden, err := value[bool](recs[0], "hidden")
+	if err != nil {
+		return Page[MemberSummary]{}, err
+	}
+	if hidden {
+		return Page[MemberSummary]{}, fail(ErrForbidden, "member %q shows their connections to nobody else", member)
+	}
+	return summaryPage(recs[0], page.Limit)
+}
+
+// lockMembers locks the members with the given ids, in id order, and returns each one's
+// connection count. A missing member fails with ErrNotFound.
+func lockMembers(ctx context.Context, tx neo4j.ManagedTransaction, ids ...string) (map[string]int, error) {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	recs, err := collect(ctx, tx, cypher.LockMembers, map[string]any{"ids": sorted})
+	if err != nil {
+		return nil, err
+	}
+	counts := make(map[string]int, len(recs))
+	for _, rec := range recs {
+		id, err1 := value[string](rec, "id")
+		n, err2 := value[int64](rec, "connections")
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("lock members: %v %v", err1, err2)
+		}
+		counts[id] = int(n)
+	}
+	for _, id := range ids {
+		if _, ok := counts[id]; !ok {
+			return nil, memberNotFound(id)
+		}
+	}
+	return counts, nil
+}
+
+// checkLimit refuses a new connection that would take either member past MaxConnections.
+func checkLimit(counts map[string]int, ids ...string) error {
+	for _, id := range ids {
+		if counts[id] >= MaxConnections {
+			return fail(ErrConnectionLimit, "member %q already has the most connections allowed (%d)", id, MaxConnections)
+		}
+	}
+	return nil
+}
+
+// pair is what stands between two members.
+type pair struct {
+	connected  bool
+	sentID     string // a's pending invitation to b
+	receivedID string // b's pending invitation to a
+}
+
+func pairState(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) (pair, error) {
+	recs, err := collect(ctx, tx, cypher.PairState, map[string]any{"a": a, "b": b})
+	if err != nil {
+		return pair{}, err
+	}
+	if len(recs) != 1 {
+		return pair{}, fmt.Errorf("pair state: got %d records", len(recs))
+	}
+	var p pair
+	var errs [3]error
+	p.connected, errs[0] = value[bool](recs[0], "connected")
+	p.sentID, errs[1] = value[string](recs[0], "sentId")
+	p.receivedID, errs[2] = value[string](recs[0], "receivedId")
+	for _, err := range errs {
+		if err != nil {
+			return pair{}, fmt.Errorf("pair state: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// connect writes the connection between a and b and clears invitations between them.
+func connect(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) error {
+	low, high := min(a, b), max(a, b)
+	_, err := collect(ctx, tx, cypher.Connect, map[string]any{"low": low, "high": high})
+	return err
+}
+
+// nameParams turns a page request over a name-ordered list into statement parameters.
+func nameParams(page PageRequest) (map[string]any, error) {
+	var key nameKey
+	ok, err := decodeCursor(page.After, &key)
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{"limit": int64(page.Limit), "afterName": nil, "afterId": nil}
+	if ok {
+		params["afterName"], params["afterId"] = key.Name, key.ID
+	}
+	return params, nil
+}
+
+// summaryPage reads the "total" and "items" columns of a name-ordered list, items holding up to
+// limit+1 entries: the extra one only says that another page follows.
+func summaryPage(rec *neo4j.Record, limit int) (Page[MemberSummary], error) {
+	total, err := value[int64](rec, "total")
+	if err != nil {
+		return Page[MemberSummary]{}, err
+	}
+	list, err := value[[]any](rec, "items")
+	if err != nil {
+		return Page[MemberSummary]{}, err
+	}
+	items, err := toSummaries(list)
+	if err != nil {
+		return Page[MemberSummary]{}, err
+	}
+	page := Page[MemberSummary]{Items: items, Total: int(total)}
+	if len(items) > limit {
+		page.Items = items[:limit]
+		last := page.Items[limit-1]
+		page.Next = encodeCursor(nameKey{Name: last.Name, ID: last.ID})
+	}
+	return page, nil
+}

@@ -1,0 +1,44 @@
+package graph
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"time"
+)
+
+// nameKey is the sort key of lists ordered by name then id.
+type nameKey struct {
+	Name string `json:"n"`
+	ID   string `json:"i"`
+}
+
+// timeKey is the sort key of lists ordered newest first, ties broken by id.
+type timeKey struct {
+	At time.Time `json:"t"`
+	ID string    `json:"i"`
+}
+
+// encodeCursor turns a sort key into the opaque cursor a client passes back.
+func encodeCursor(key any) string {
+	b, err := json.Marshal(key)
+	if err != nil {
+		panic(err) // keys are plain structs of strings and times
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor reads a cursor made by encodeCursor into key. It reports false for an empty cursor
+// and fails with ErrInvalidCursor for anything it did not make.
+func decodeCursor(cursor string, key interface{ valid() bool }) (bool, error) {
+	if cursor == "" {
+		return false, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || json.Unmarshal(b, key) != nil || !key.valid() {
+		return false, fail(ErrInvalidCursor, "cursor %q is not one this list gave out", cursor)
+	}
+	return true, nil
+}
+
+func (k *nameKey) valid() bool { return k.ID != "" }
+func (k *timeKey) valid() bool { return k.ID != "" && !k.At.IsZero() }

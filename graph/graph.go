@@ -1,0 +1,205 @@
+// Package graph owns reach's domain — members, their settings, connections, invitations and how two
+// members stand to each other — and the Neo4j store that keeps it. It is the only package that
+// talks to the database.
+package graph
+
+import (
+	"regexp"
+	"time"
+)
+
+// MaxConnections is the most connections one member may have.
+const MaxConnections = 30000
+
+// MaxNoteLength is the longest invitation note, in characters.
+const MaxNoteLength = 300
+
+var memberIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ValidMemberID reports whether id has the form member ids take: 1 to 64 letters, digits, '_' or '-'.
+// Ids are chosen by the platform that owns the members.
+func ValidMemberID(id string) bool { return memberIDPattern.MatchString(id) }
+
+// Member is a person in the network: a profile, settings and an InMail credit balance.
+type Member struct {
+	ID            string
+	Name          string
+	Headline      string
+	Company       string
+	Settings      Settings
+	InMailCredits int
+}
+
+// InMailPolicy says who may send a member InMail.
+type InMailPolicy string
+
+// The InMail policies.
+const (
+	InMailAnyone  InMailPolicy = "anyone"
+	InMailNetwork InMailPolicy = "network" // members within 3 degrees
+	InMailOff     InMailPolicy = "off"
+)
+
+// ProfileVisibility says who sees a member's whole profile.
+type ProfileVisibility string
+
+// The profile visibilities.
+const (
+	ProfileEveryone    ProfileVisibility = "everyone"
+	ProfileNetwork     ProfileVisibility = "network"     // degrees 1 to 3
+	ProfileConnections ProfileVisibility = "connections" // 1st degree only
+)
+
+// ConnectionsVisibility says who may list a member's connections.
+type ConnectionsVisibility string
+
+// The connections visibilities.
+const (
+	ConnectionsVisible ConnectionsVisibility = "connections"
+	ConnectionsOnlyMe  ConnectionsVisibility = "only_me"
+)
+
+// Valid reports whether p is one of the InMail policies.
+func (p InMailPolicy) Valid() bool { return p == InMailAnyone || p == InMailNetwork || p == InMailOff }
+
+// Valid reports whether v is one of the profile visibilities.
+func (v ProfileVisibility) Valid() bool {
+	return v == ProfileEveryone || v == ProfileNetwork || v == ProfileConnections
+}
+
+// Valid reports whether v is one of the connections visibilities.
+func (v ConnectionsVisibility) Valid() bool {
+	return v == ConnectionsVisible || v == ConnectionsOnlyMe
+}
+
+// Settings are a member's privacy and messaging choices.
+type Settings struct {
+	InMail                InMailPolicy
+	OpenProfile           bool
+	ProfileVisibility     ProfileVisibility
+	ConnectionsVisibility ConnectionsVisibility
+	Searchable            bool
+}
+
+// DefaultSettings are the settings a new member starts with.
+var DefaultSettings = Settings{
+	InMail:                InMailAnyone,
+	OpenProfile:           false,
+	ProfileVisibility:     ProfileEveryone,
+	ConnectionsVisibility: ConnectionsVisible,
+	Searchable:            true,
+}
+
+// SettingsChange names the settings to change; nil fields keep their current value.
+type SettingsChange struct {
+	InMail                *InMailPolicy
+	OpenProfile           *bool
+	ProfileVisibility     *ProfileVisibility
+	ConnectionsVisibility *ConnectionsVisibility
+	Searchable            *bool
+}
+
+// Profile is what an administrator sets on a member. A nil InMailCredits keeps the balance.
+type Profile struct {
+	ID            string
+	Name          string
+	Headline      string
+	Company       string
+	InMailCredits *int
+}
+
+// Degree is how far a member stands from the caller in connections.
+type Degree int
+
+// The degrees reach distinguishes. Anything further than 3 hops, or unconnected, is OutOfNetwork.
+const (
+	Self         Degree = 0
+	First        Degree = 1
+	Second       Degree = 2
+	Third        Degree = 3
+	OutOfNetwork Degree = -1
+)
+
+// Label is the degree as a member sees it: "you", "1st", "2nd", "3rd" or "out_of_network".
+func (d Degree) Label() string {
+	switch d {
+	case Self:
+		return "you"
+	case First:
+		return "1st"
+	case Second:
+		return "2nd"
+	case Third:
+		return "3rd"
+	default:
+		return "out_of_network"
+	}
+}
+
+// InNetwork reports whether d is within 3 degrees (or the caller).
+func (d Degree) InNetwork() bool { return d >= Self && d <= Third }
+
+// Relation is how the caller stands to a member.
+type Relation struct {
+	Member      Member
+	Connections int // the member's connection count
+	Degree      Degree
+	MutualCount int
+}
+
+// MemberSummary is the short form of a member used in lists.
+type MemberSummary struct {
+	ID       string
+	Name     string
+	Headline string
+}
+
+// PathStep is one member on a chain of connections.
+type PathStep struct {
+	ID   string
+	Name string
+}
+
+// InvitationStatus is where an invitation stands.
+type InvitationStatus string
+
+// The invitation statuses.
+const (
+	InvitationPending   InvitationStatus = "pending"
+	InvitationAccepted  InvitationStatus = "accepted"
+	InvitationDeclined  InvitationStatus = "declined"
+	InvitationWithdrawn InvitationStatus = "withdrawn"
+)
+
+// Invitation is one member's request to connect with another.
+type Invitation struct {
+	ID     string
+	From   string
+	To     string
+	Note   string
+	Status InvitationStatus
+	SentAt time.Time
+}
+
+// Box selects received or sent invitations.
+type Box string
+
+// The invitation boxes.
+const (
+	Received Box = "received"
+	Sent     Box = "sent"
+)
+
+// PageRequest asks for one page of a list: at most Limit items after the opaque cursor After
+// (empty for the first page).
+type PageRequest struct {
+	Limit int
+	After string
+}
+
+// Page is one page of a list. Next is the cursor of the following page, empty on the last.
+type Page[T any] struct {
+	Items []T
+	Next  string
+	Total int // set where the list reports its size
+}

@@ -1,0 +1,179 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/cypher"
+)
+
+// Invite sends a pending invitation from one member to another. When the other member has already
+// invited the sender, the two are connected at once and the invitation comes back accepted.
+func (s *Store) Invite(ctx context.Context, from, to, note string) (_ Invitation, err error) {
+	defer wrap(&err, "Invite(%q, %q)", from, to)
+	if from == to {
+		return Invitation{}, fail(ErrSelf, "a member cannot invite themselves")
+	}
+	if n := utf8.RuneCountInString(note); n > MaxNoteLength {
+		return Invitation{}, fail(ErrInvalid, "note has %d characters; at most %d are allowed", n, MaxNoteLength)
+	}
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Invitation, error) {
+		counts, err := lockMembers(ctx, tx, from, to)
+		if err != nil {
+			return Invitation{}, err
+		}
+		state, err := pairState(ctx, tx, from, to)
+		switch {
+		case err != nil:
+			return Invitation{}, err
+		case state.connected:
+			return Invitation{}, fail(ErrAlreadyConnected, "you are already connected to %q", to)
+		case state.sentID != "":
+			return Invitation{}, fail(ErrAlreadyInvited, "you have already invited %q (invitation %s)", to, state.sentID)
+		}
+		if err := checkLimit(counts, from, to); err != nil {
+			return Invitation{}, err
+		}
+		inv := Invitation{ID: rand.Text(), From: from, To: to, Note: note, Status: InvitationPending}
+		if state.receivedID != "" {
+			inv.Status = InvitationAccepted
+			inv.SentAt = time.Now().UTC()
+			return inv, connect(ctx, tx, from, to)
+		}
+		recs, err := collect(ctx, tx, cypher.CreateInvitation, map[string]any{
+			"id": inv.ID, "from": from, "to": to, "note": note,
+		})
+		if err != nil {
+			return Invitation{}, err
+		}
+		if len(recs) != 1 {
+			return Invitation{}, fmt.Errorf("create invitation: got %d records", len(recs))
+		}
+		sentAt, err := value[time.Time](recs[0], "sentAt")
+		inv.SentAt = sentAt.UTC()
+		return inv, err
+	})
+}
+
+// Accept connects the recipient of an invitation with its sender.
+func (s *Store) Accept(ctx context.Context, caller, id string) (_ Invitation, err error) {
+	defer wrap(&err, "Accept(%q, %q)", caller, id)
+	return s.answer(ctx, caller, id, asRecipient, func(tx neo4j.ManagedTransaction, inv Invitation, counts map[string]int) (Invitation, error) {
+		if err := checkLimit(counts, inv.From, inv.To); err != nil {
+			return Invitation{}, err
+		}
+		inv.Status = InvitationAccepted
+		return inv, connect(ctx, tx, inv.From, inv.To)
+	})
+}
+
+// Decline lets the recipient turn an invitation down; it is gone from both boxes.
+func (s *Store) Decline(ctx context.Context, caller, id string) (_ Invitation, err error) {
+	defer wrap(&err, "Decline(%q, %q)", caller, id)
+	return s.answer(ctx, caller, id, asRecipient, removeInvitation(ctx, InvitationDeclined))
+}
+
+// Withdraw lets the sender take an invitation back; it is gone from both boxes.
+func (s *Store) Withdraw(ctx context.Context, caller, id string) (_ Invitation, err error) {
+	defer wrap(&err, "Withdraw(%q, %q)", caller, id)
+	return s.answer(ctx, caller, id, asSender, removeInvitation(ctx, InvitationWithdrawn))
+}
+
+// Invitations returns one page of the caller's pending invitations in box, newest first.
+func (s *Store) Invitations(ctx context.Context, caller string, box Box, page PageRequest) (_ Page[Invitation], err error) {
+	defer wrap(&err, "Invitations(%q, %s)", caller, box)
+	var key timeKey
+	ok, err := decodeCursor(page.After, &key)
+	if err != nil {
+		return Page[Invitation]{}, err
+	}
+	params := map[string]any{
+		"member": caller, "received": box == Received, "limit": int64(page.Limit),
+		"afterSentAt": nil, "afterId": nil,
+	}
+	if ok {
+		params["afterSentAt"], params["afterId"] = key.At, key.ID
+	}
+	recs, err := s.read(ctx, cypher.Invitations, params)
+	if err != nil {
+		return Page[Invitation]{}, err
+	}
+	var out Page[Invitation]
+	for _, rec := range recs {
+		inv, err := toInvitation(rec)
+		if err != nil {
+			return Page[Invitation]{}, err
+		}
+		out.Items = append(out.Items, inv)
+	}
+	if len(out.Items) > page.Limit {
+		out.Items = out.Items[:page.Limit]
+		last := out.Items[page.Limit-1]
+		out.Next = encodeCursor(timeKey{At: last.SentAt, ID: last.ID})
+	}
+	return out, nil
+}
+
+// party says which side of an invitation may answer it.
+type party int
+
+const (
+	asRecipient party = iota
+	asSender
+)
+
+// answer loads an invitation in a write transaction, checks that the caller is the party allowed
+// to act on it, and runs act. An invitation the caller is not part of is reported missing, so
+// nobody learns of invitations between others.
+func (s *Store) answer(ctx context.Context, caller, id string, who party,
+	act func(tx neo4j.ManagedTransaction, inv Invitation, counts map[string]int) (Invitation, error)) (Invitation, error) {
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Invitation, error) {
+		inv, err := invitation(ctx, tx, id)
+		if err != nil {
+			return Invitation{}, err
+		}
+		switch {
+		case caller != inv.From && caller != inv.To:
+			return Invitation{}, fail(ErrNotFound, "invitation %q not found", id)
+		case who == asRecipient && caller != inv.To:
+			return Invitation{}, fail(ErrForbidden, "only the recipient may answer invitation %q", id)
+		case who == asSender && caller != inv.From:
+			return Invitation{}, fail(ErrForbidden, "only the sender may withdraw invitation %q", id)
+		}
+		// Lock both members, then read again: an invitation answered or withdrawn meanwhile is gone.
+		counts, err := lockMembers(ctx, tx, inv.From, inv.To)
+		if err != nil {
+			return Invitation{}, err
+		}
+		if inv, err = invitation(ctx, tx, id); err != nil {
+			return Invitation{}, err
+		}
+		return act(tx, inv, counts)
+	})
+}
+
+// invitation reads one pending invitation inside a transaction.
+func invitation(ctx context.Context, tx neo4j.ManagedTransaction, id string) (Invitation, error) {
+	recs, err := collect(ctx, tx, cypher.Invitation, map[string]any{"id": id})
+	if err != nil {
+		return Invitation{}, err
+	}
+	if len(recs) == 0 {
+		return Invitation{}, fail(ErrNotFound, "invitation %q not found", id)
+	}
+	return toInvitation(recs[0])
+}
+
+// removeInvitation deletes the invitation and reports it with the given status.
+func removeInvitation(ctx context.Context, status InvitationStatus) func(neo4j.ManagedTransaction, Invitation, map[string]int) (Invitation, error) {
+	return func(tx neo4j.ManagedTransaction, inv Invitation, _ map[string]int) (Invitation, error) {
+		inv.Status = status
+		_, err := collect(ctx, tx, cypher.DeleteInvitation, map[string]any{"id": inv.ID})
+		return inv, err
+	}
+}

@@ -1,0 +1,92 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/cypher"
+)
+
+// Member returns one member's profile, settings and credits.
+func (s *Store) Member(ctx context.Context, id string) (_ Member, err error) {
+	defer wrap(&err, "Member(%q)", id)
+	recs, err := s.read(ctx, cypher.Member, map[string]any{"id": id})
+	if err != nil {
+		return Member{}, err
+	}
+	return singleMember(recs, id)
+}
+
+// PutMember creates the member p describes, or updates its profile, and reports whether it was
+// created. New members start with DefaultSettings.
+func (s *Store) PutMember(ctx context.Context, p Profile) (created bool, err error) {
+	defer wrap(&err, "PutMember(%q)", p.ID)
+	var credits any
+	if p.InMailCredits != nil {
+		credits = int64(*p.InMailCredits)
+	}
+	recs, err := s.run(ctx, cypher.UpsertMember, map[string]any{
+		"id":            p.ID,
+		"name":          p.Name,
+		"headline":      p.Headline,
+		"company":       p.Company,
+		"inmailCredits": credits,
+	}, neo4j.ExecuteQueryWithWritersRouting())
+	if err != nil {
+		return false, err
+	}
+	if len(recs) != 1 {
+		return false, fmt.Errorf("got %d records", len(recs))
+	}
+	return value[bool](recs[0], "created")
+}
+
+// UpdateSettings applies change to a member's settings and returns the member as it now stands.
+func (s *Store) UpdateSettings(ctx context.Context, id string, change SettingsChange) (_ Member, err error) {
+	defer wrap(&err, "UpdateSettings(%q)", id)
+	recs, err := s.run(ctx, cypher.UpdateSettings, map[string]any{
+		"id":                    id,
+		"inmail":                optional(change.InMail),
+		"openProfile":           optional(change.OpenProfile),
+		"profileVisibility":     optional(change.ProfileVisibility),
+		"connectionsVisibility": optional(change.ConnectionsVisibility),
+		"searchable":            optional(change.Searchable),
+	}, neo4j.ExecuteQueryWithWritersRouting())
+	if err != nil {
+		return Member{}, err
+	}
+	return singleMember(recs, id)
+}
+
+// CountMembers returns how many members the graph holds.
+func (s *Store) CountMembers(ctx context.Context) (_ int, err error) {
+	defer wrap(&err, "CountMembers")
+	recs, err := s.read(ctx, cypher.CountMembers, nil)
+	if err != nil {
+		return 0, err
+	}
+	n, err := value[int64](recs[0], "members")
+	return int(n), err
+}
+
+// singleMember reads the one "member" record a statement answers, or reports the member missing.
+func singleMember(recs []*neo4j.Record, id string) (Member, error) {
+	if len(recs) == 0 {
+		return Member{}, memberNotFound(id)
+	}
+	m, err := value[map[string]any](recs[0], "member")
+	if err != nil {
+		return Member{}, err
+	}
+	return toMember(m)
+}
+
+// optional turns a nil pointer into a Cypher null and anything else into its value.
+func optional[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}

@@ -1,0 +1,100 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/cypher"
+)
+
+// Config says which Neo4j to use. An empty User means the server runs without authentication, as
+// the local launcher does on loopback.
+type Config struct {
+	URI      string // bolt://, neo4j:// (routing to a cluster), neo4j+s://, ...
+	User     string
+	Password string
+	Database string // empty for the server's default database
+}
+
+// Store keeps the graph in Neo4j. It is safe for concurrent use.
+type Store struct {
+	driver neo4j.DriverWithContext
+	db     string
+}
+
+// Open connects to Neo4j and checks that it answers.
+func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
+	defer wrap(&err, "open neo4j at %s", cfg.URI)
+	auth := neo4j.NoAuth()
+	if cfg.User != "" {
+		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth)
+	if err != nil {
+		return nil, err
+	}
+	if err := driver.VerifyConnectivity(ctx); err != nil {
+		driver.Close(ctx)
+		return nil, err
+	}
+	return &Store{driver: driver, db: cfg.Database}, nil
+}
+
+// Close releases the driver's connections.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// Ping checks that Neo4j answers.
+func (s *Store) Ping(ctx context.Context) error { return s.driver.VerifyConnectivity(ctx) }
+
+// Migrate applies the schema: constraints and indexes, each idempotent, then waits for indexes
+// to come online so that the first queries already use them.
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	defer wrap(&err, "migrate")
+	for _, stmt := range cypher.Schema() {
+		if _, err := s.run(ctx, stmt, nil, neo4j.ExecuteQueryWithWritersRouting()); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+	}
+	_, err = s.run(ctx, "CALL db.awaitIndexes(300)", nil, neo4j.ExecuteQueryWithWritersRouting())
+	return err
+}
+
+// read runs one read-only statement in its own transaction, retried on transient failures, on a
+// reader of a cluster.
+func (s *Store) read(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error) {
+	return s.run(ctx, query, params, neo4j.ExecuteQueryWithReadersRouting())
+}
+
+func (s *Store) run(ctx context.Context, query string, params map[string]any, routing neo4j.ExecuteQueryConfigurationOption) ([]*neo4j.Record, error) {
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithDatabase(s.db), routing)
+	if err != nil {
+		return nil, err
+	}
+	return res.Records, nil
+}
+
+// write runs work in one write transaction: everything it writes commits together or not at all.
+// The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
+// must only talk to the transaction it is given. It shares the bookmarks of read, so a read that
+// follows a write sees it, on a cluster too.
+func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
+		DatabaseName:    s.db,
+		AccessMode:      neo4j.AccessModeWrite,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+	})
+	defer session.Close(ctx)
+	return neo4j.ExecuteWrite(ctx, session, work)
+}
+
+// collect runs one statement inside a transaction and returns all its records.
+func collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := tx.Run(ctx, query, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}

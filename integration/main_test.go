@@ -1,0 +1,73 @@
+// Package integration tests reach end to end: its HTTP API, served in-process, against a real
+// Neo4j. TestMain uses the server NEO4J_URI names (make test starts the local one), or else starts
+// neo4j:5.26-community with testcontainers where Docker is available.
+package integration
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/api"
+	"github.com/reach-network/reach/graph"
+)
+
+// testSecret signs the tokens of every test request.
+var testSecret = []byte("integration-test-secret-0123456789")
+
+// env is what every test shares: the store and the API served over it.
+var env struct {
+	store   *graph.Store
+	baseURL string
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	flag.Parse()
+	ctx := context.Background()
+	cfg := graph.Config{
+		URI:      os.Getenv("NEO4J_URI"),
+		User:     os.Getenv("NEO4J_USER"),
+		Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: os.Getenv("NEO4J_DATABASE"),
+	}
+	if cfg.URI == "" {
+		uri, stop, err := startContainer(ctx)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "integration: NEO4J_URI is not set and no Neo4j container could be started (%v).\n"+
+				"Run `make test`, which starts a local Neo4j, or set NEO4J_URI.\n", err)
+			return 1
+		}
+		defer stop()
+		cfg.URI = uri
+	}
+	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	store, err := graph.Open(openCtx, cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "integration:", err)
+		return 1
+	}
+	defer store.Close(ctx)
+	if err := store.Migrate(openCtx); err != nil {
+		fmt.Fprintln(os.Stderr, "integration:", err)
+		return 1
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	srv := httptest.NewServer(api.New(store, api.Config{JWTSecret: testSecret, Logger: log}))
+	defer srv.Close()
+	env.store, env.baseURL = store, srv.URL
+	return m.Run()
+}
