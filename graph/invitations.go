@@ -97,7 +97,7 @@ func (s *Store) Invitations(ctx context.Context, caller string, box Box, page Pa
 		"afterSentAt": nil, "afterId": nil,
 	}
 	if ok {
-		params["afterSentAt"], params["afterId"] = key.At, key.ID
+		params["afterSentAt"], params["afterId"] = key.At.Format(time.RFC3339Nano), key.ID
 	}
 	recs, err := s.read(ctx, cypher.Invitations, params)
 	if err != nil {
