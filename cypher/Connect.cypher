@@ -1,10 +1,13 @@
-// Connect connects two members ($low < $high, so each pair has one relationship in one direction)
-// and clears any invitations between them. Connecting members already connected changes nothing.
-// Cost: two index seeks and the relationships between the pair.
-MATCH (low:Member {id: $low})
-MATCH (high:Member {id: $high})
+// Connect connects each pair in $pairs ([low, high] with low < high, so a pair has one relationship
+// in one direction) and clears any invitations between them. Pairs already connected are left
+// as they are. Answers how many pairs were found.
+// Cost: two index seeks per pair and the relationships between the pair.
+UNWIND $pairs AS pair
+MATCH (low:Member {id: pair[0]})
+MATCH (high:Member {id: pair[1]})
 MERGE (low)-[c:CONNECTED_TO]->(high)
   ON CREATE SET c.since = datetime.transaction()
 WITH low, high
 OPTIONAL MATCH (low)-[i:INVITED]-(high)
 DELETE i
+RETURN count(DISTINCT [low, high]) AS pairs

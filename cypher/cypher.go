@@ -17,7 +17,7 @@ var files embed.FS
 // Statements that read or write the graph, named after the store method that runs them.
 var (
 	Member            = load("Member.cypher")
-	UpsertMember      = load("UpsertMember.cypher")
+	UpsertMembers     = load("UpsertMembers.cypher")
 	UpdateSettings    = load("UpdateSettings.cypher")
 	LockMembers       = load("LockMembers.cypher")
 	PairState         = load("PairState.cypher")

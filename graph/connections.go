@@ -34,6 +34,39 @@ func (s *Store) Connect(ctx context.Context, a, b string) (err error) {
 	return err
 }
 
+// ConnectAll connects many pairs of existing members in one transaction. It is the bulk path for
+// imports and seeding and trusts its input: it takes no locks and does not check the connection
+// limit. Pairs naming a missing member fail the whole batch with ErrNotFound.
+func (s *Store) ConnectAll(ctx context.Context, pairs [][2]string) (err error) {
+	defer wrap(&err, "ConnectAll(%d)", len(pairs))
+	rows, unique := connectRows(pairs)
+	recs, err := s.run(ctx, cypher.Connect, map[string]any{"pairs": rows}, neo4j.ExecuteQueryWithWritersRouting())
+	if err != nil {
+		return err
+	}
+	n, err := value[int64](recs[0], "pairs")
+	if err == nil && int(n) != unique {
+		return fail(ErrNotFound, "%d of %d pairs name a member that does not exist", unique-int(n), unique)
+	}
+	return err
+}
+
+// connectRows orders each pair low-high, drops self-pairs and duplicates, and returns the rows
+// the Connect statement takes with their count.
+func connectRows(pairs [][2]string) ([]any, int) {
+	seen := make(map[[2]string]bool, len(pairs))
+	rows := make([]any, 0, len(pairs))
+	for _, p := range pairs {
+		key := [2]string{min(p[0], p[1]), max(p[0], p[1])}
+		if key[0] == key[1] || seen[key] {
+			continue
+		}
+		seen[key] = true
+		rows = append(rows, []any{key[0], key[1]})
+	}
+	return rows, len(rows)
+}
+
 // Disconnect removes the connection between the caller and a member, if there is one.
 func (s *Store) Disconnect(ctx context.Context, caller, member string) (err error) {
 	defer wrap(&err, "Disconnect(%q, %q)", caller, member)
@@ -145,8 +178,8 @@ func pairState(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) (p
 
 // connect writes the connection between a and b and clears invitations between them.
 func connect(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) error {
-	low, high := min(a, b), max(a, b)
-	_, err := collect(ctx, tx, cypher.Connect, map[string]any{"low": low, "high": high})
+	rows, _ := connectRows([][2]string{{a, b}})
+	_, err := collect(ctx, tx, cypher.Connect, map[string]any{"pairs": rows})
 	return err
 }
 

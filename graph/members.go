@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -23,24 +22,30 @@ func (s *Store) Member(ctx context.Context, id string) (_ Member, err error) {
 // created. New members start with DefaultSettings.
 func (s *Store) PutMember(ctx context.Context, p Profile) (created bool, err error) {
 	defer wrap(&err, "PutMember(%q)", p.ID)
-	var credits any
-	if p.InMailCredits != nil {
-		credits = int64(*p.InMailCredits)
+	n, err := s.PutMembers(ctx, []Profile{p})
+	return n == 1, err
+}
+
+// PutMembers creates or updates many members in one transaction, as PutMember does one, and
+// returns how many were created. It is the bulk path for imports and seeding.
+func (s *Store) PutMembers(ctx context.Context, profiles []Profile) (created int, err error) {
+	defer wrap(&err, "PutMembers(%d)", len(profiles))
+	rows := make([]any, len(profiles))
+	for i, p := range profiles {
+		var credits any
+		if p.InMailCredits != nil {
+			credits = int64(*p.InMailCredits)
+		}
+		rows[i] = map[string]any{
+			"id": p.ID, "name": p.Name, "headline": p.Headline, "company": p.Company, "inmailCredits": credits,
+		}
 	}
-	recs, err := s.run(ctx, cypher.UpsertMember, map[string]any{
-		"id":            p.ID,
-		"name":          p.Name,
-		"headline":      p.Headline,
-		"company":       p.Company,
-		"inmailCredits": credits,
-	}, neo4j.ExecuteQueryWithWritersRouting())
+	recs, err := s.run(ctx, cypher.UpsertMembers, map[string]any{"members": rows}, neo4j.ExecuteQueryWithWritersRouting())
 	if err != nil {
-		return false, err
+		return 0, err
 	}
-	if len(recs) != 1 {
-		return false, fmt.Errorf("got %d records", len(recs))
-	}
-	return value[bool](recs[0], "created")
+	n, err := value[int64](recs[0], "created")
+	return int(n), err
 }
 
 // UpdateSettings applies change to a member's settings and returns the member as it now stands.

@@ -144,7 +144,7 @@ func TestInvitations(t *testing.T) {
 			{"ToWrongType", map[string]any{"to": []string{"x"}}, "to"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				if p := c.do(http.MethodPost, "/v1/invitations", tc.body).expectProblem(http.StatusBadRequest); p.Field != tc.field {
+				if p := as(t, id("ann")).do(http.MethodPost, "/v1/invitations", tc.body).expectProblem(http.StatusBadRequest); p.Field != tc.field {
 					t.Errorf("field %q, want %q", p.Field, tc.field)
 				}
 			})

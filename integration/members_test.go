@@ -133,7 +133,7 @@ func TestSettings(t *testing.T) {
 		{"Unknown", map[string]any{"darkMode": true}, "darkMode"},
 	} {
 		t.Run("Invalid"+tc.name, func(t *testing.T) {
-			p := c.do(http.MethodPatch, "/v1/me/settings", tc.body).expectProblem(http.StatusBadRequest)
+			p := as(t, id("me")).do(http.MethodPatch, "/v1/me/settings", tc.body).expectProblem(http.StatusBadRequest)
 			if p.Field != tc.field {
 				t.Errorf("field %q, want %q", p.Field, tc.field)
 			}

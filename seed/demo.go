@@ -5,6 +5,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/reach-network/reach/graph"
 )
@@ -49,20 +50,24 @@ func Demo() Network {
 
 // Store is what loading needs of the graph.
 type Store interface {
-	PutMember(ctx context.Context, p graph.Profile) (bool, error)
-	Connect(ctx context.Context, a, b string) error
+	PutMembers(ctx context.Context, profiles []graph.Profile) (created int, err error)
+	ConnectAll(ctx context.Context, pairs [][2]string) error
 }
 
-// Load writes the network into the store. Loading the same network twice changes nothing.
+// batchSize is how many members or connections one load transaction writes.
+const batchSize = 5000
+
+// Load writes the network into the store in batches, members first. Loading the same network
+// twice changes nothing.
 func Load(ctx context.Context, store Store, n Network) error {
-	for _, m := range n.Members {
-		if _, err := store.PutMember(ctx, m); err != nil {
-			return fmt.Errorf("seed member %s: %w", m.ID, err)
+	for batch := range slices.Chunk(n.Members, batchSize) {
+		if _, err := store.PutMembers(ctx, batch); err != nil {
+			return fmt.Errorf("seed members: %w", err)
 		}
 	}
-	for _, c := range n.Connections {
-		if err := store.Connect(ctx, c[0], c[1]); err != nil {
-			return fmt.Errorf("seed connection %s-%s: %w", c[0], c[1], err)
+	for batch := range slices.Chunk(n.Connections, batchSize) {
+		if err := store.ConnectAll(ctx, batch); err != nil {
+			return fmt.Errorf("seed connections: %w", err)
 		}
 	}
 	return nil
