@@ -1,0 +1,39 @@
+# The index of what you can do with reach. Each target is a thin wrapper around a script in
+# scripts/ or a Go command, so the same steps work by hand.
+
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: run test up down build lint unit
+
+## run: start Neo4j, load the demo network when empty, print tokens and serve the API on :8080
+run:
+	scripts/run.sh
+
+## test: unit and integration tests against a real Neo4j (started and stopped as needed)
+test:
+	scripts/test.sh
+
+## unit: the tests that need no Neo4j
+unit:
+	go test -count=1 -short ./api/... ./graph/... ./cypher/... ./seed/... ./cmd/...
+
+## up: start Neo4j the best available way and wait until it answers
+up:
+	@scripts/neo4j.sh up >/dev/null
+
+## down: stop the Neo4j that `make up` or `make run` started
+down:
+	scripts/neo4j.sh down
+
+## build: the reach binary in bin/
+build:
+	go build -o bin/reach ./cmd/reach
+
+## lint: go vet and staticcheck
+lint:
+	go vet ./...
+	go run $(STATICCHECK) ./...
+
+## help: list the targets
+help:
+	@grep -h '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'

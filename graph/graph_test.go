@@ -1,0 +1,54 @@
+package graph
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCursorRoundTrip(t *testing.T) {
+	in := timeKey{At: time.Date(2026, 11, 25, 17, 0, 0, 123456789, time.UTC), ID: "X1"}
+	var out timeKey
+	ok, err := decodeCursor(encodeCursor(in), &out)
+	if err != nil || !ok || !out.At.Equal(in.At) || out.ID != in.ID {
+		t.Fatalf("round trip: %v %v %+v", ok, err, out)
+	}
+	if ok, err := decodeCursor("", &out); ok || err != nil {
+		t.Fatalf("empty cursor: %v %v", ok, err)
+	}
+	for _, bad := range []string{"%%%", "bm90IGpzb24", encodeCursor(nameKey{Name: "x"}), encodeCursor(map[string]int{"i": 1})} {
+		var key nameKey
+		if _, err := decodeCursor(bad, &key); !errors.Is(err, ErrInvalidCursor) {
+			t.Errorf("cursor %q: err %v, want ErrInvalidCursor", bad, err)
+		}
+	}
+}
+
+func TestDegreeLabel(t *testing.T) {
+	for d, want := range map[Degree]string{Self: "you", First: "1st", Second: "2nd", Third: "3rd", OutOfNetwork: "out_of_network"} {
+		if got := d.Label(); got != want {
+			t.Errorf("%d.Label() = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestConnectRows(t *testing.T) {
+	rows, n := connectRows([][2]string{{"b", "a"}, {"a", "b"}, {"c", "c"}, {"a", "c"}})
+	want := []any{[]any{"a", "b"}, []any{"a", "c"}}
+	if diff := cmp.Diff(want, rows); diff != "" || n != 2 {
+		t.Errorf("rows (-want +got):\n%s (n=%d)", diff, n)
+	}
+}
+
+func TestValidMemberID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"jane": true, "A-1_b": true, "": false, "a b": false, "a.b": false, "é": false,
+		string(make([]byte, 65)): false, "x' OR 1=1": false,
+	} {
+		if got := ValidMemberID(id); got != want {
+			t.Errorf("ValidMemberID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}
