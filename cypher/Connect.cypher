@@ -6,7 +6,7 @@ UNWIND $pairs AS pair
 MATCH (low:Member {id: pair[0]})
 MATCH (high:Member {id: pair[1]})
 MERGE (low)-[c:CONNECTED_TO]->(high)
-  ON CREATE SET c.since = datetime.transaction()
+  ON CREATE SET c.since = $now
 WITH low, high
 OPTIONAL MATCH (low)-[i:INVITED]-(high)
 DELETE i

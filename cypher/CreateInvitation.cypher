@@ -1,7 +1,5 @@
-// CreateInvitation records a pending invitation from one member to another and answers when it
-// was sent.
+// CreateInvitation records a pending invitation from one member to another, sent $now.
 // Cost: two index seeks.
 MATCH (from:Member {id: $from})
 MATCH (to:Member {id: $to})
-CREATE (from)-[i:INVITED {id: $id, note: $note, sentAt: datetime.transaction()}]->(to)
-RETURN i.sentAt AS sentAt
+CREATE (from)-[i:INVITED {id: $id, note: $note, sentAt: $now}]->(to)

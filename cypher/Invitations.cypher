@@ -1,16 +1,14 @@
 // Invitations answers one page of a member's pending invitations, received ($received = true) or
 // sent, newest first; ties on sentAt are broken by id. The page starts after the key
 // ($afterSentAt, $afterId) when given and holds up to $limit + 1 rows, so the caller can tell
-// whether another page follows. $afterSentAt is an ISO 8601 string: parsed here it gets the same
-// kind of zone (an offset) as the stored times; Neo4j orders an offset and a named zone apart even
-// at the same instant.
+// whether another page follows.
 // Cost: the member's INVITED relationships, sorted.
 MATCH (me:Member {id: $member})
 MATCH (me)-[i:INVITED]-(other:Member)
 WHERE (startNode(i) = other) = $received
   AND ($afterId IS NULL
-       OR i.sentAt < datetime($afterSentAt)
-       OR (i.sentAt = datetime($afterSentAt) AND i.id > $afterId))
+       OR i.sentAt < $afterSentAt
+       OR (i.sentAt = $afterSentAt AND i.id > $afterId))
 WITH i, other, startNode(i) = other AS incoming
 ORDER BY i.sentAt DESC, i.id
 LIMIT $limit + 1

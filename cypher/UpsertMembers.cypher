@@ -6,7 +6,7 @@
 UNWIND $members AS p
 MERGE (m:Member {id: p.id})
   ON CREATE SET
-    m.createdAt = datetime.transaction(),
+    m.createdAt = $now,
     m.inmailCredits = 0,
     m.inmail = 'anyone',
     m.openProfile = false,
@@ -18,4 +18,4 @@ SET m.name = p.name,
     m.company = p.company,
     m.inmailCredits = coalesce(p.inmailCredits, m.inmailCredits)
 RETURN count(m) AS written,
-       count(CASE WHEN m.createdAt = datetime.transaction() THEN m END) AS created
+       count(CASE WHEN m.createdAt = $now THEN m END) AS created

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -29,7 +30,7 @@ func (s *Store) Connect(ctx context.Context, a, b string) (err error) {
 		if err := checkLimit(counts, a, b); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, connect(ctx, tx, a, b)
+		return struct{}{}, connect(ctx, tx, s.now(), a, b)
 	})
 	return err
 }
@@ -40,7 +41,7 @@ func (s *Store) Connect(ctx context.Context, a, b string) (err error) {
 func (s *Store) ConnectAll(ctx context.Context, pairs [][2]string) (err error) {
 	defer wrap(&err, "ConnectAll(%d)", len(pairs))
 	rows, unique := connectRows(pairs)
-	recs, err := s.run(ctx, cypher.Connect, map[string]any{"pairs": rows}, neo4j.ExecuteQueryWithWritersRouting())
+	recs, err := s.run(ctx, cypher.Connect, map[string]any{"pairs": rows, "now": s.now()}, neo4j.ExecuteQueryWithWritersRouting())
 	if err != nil {
 		return err
 	}
@@ -177,9 +178,9 @@ func pairState(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) (p
 }
 
 // connect writes the connection between a and b and clears invitations between them.
-func connect(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) error {
+func connect(ctx context.Context, tx neo4j.ManagedTransaction, now time.Time, a, b string) error {
 	rows, _ := connectRows([][2]string{{a, b}})
-	_, err := collect(ctx, tx, cypher.Connect, map[string]any{"pairs": rows})
+	_, err := collect(ctx, tx, cypher.Connect, map[string]any{"pairs": rows, "now": now})
 	return err
 }
 

@@ -3,8 +3,6 @@ package graph
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
-	"time"
 	"unicode/utf8"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -39,23 +37,15 @@ func (s *Store) Invite(ctx context.Context, from, to, note string) (_ Invitation
 		if err := checkLimit(counts, from, to); err != nil {
 			return Invitation{}, err
 		}
-		inv := Invitation{ID: rand.Text(), From: from, To: to, Note: note, Status: InvitationPending}
+		now := s.now()
+		inv := Invitation{ID: rand.Text(), From: from, To: to, Note: note, Status: InvitationPending, SentAt: now.UTC()}
 		if state.receivedID != "" {
 			inv.Status = InvitationAccepted
-			inv.SentAt = time.Now().UTC()
-			return inv, connect(ctx, tx, from, to)
+			return inv, connect(ctx, tx, now, from, to)
 		}
-		recs, err := collect(ctx, tx, cypher.CreateInvitation, map[string]any{
-			"id": inv.ID, "from": from, "to": to, "note": note,
+		_, err = collect(ctx, tx, cypher.CreateInvitation, map[string]any{
+			"id": inv.ID, "from": from, "to": to, "note": note, "now": now,
 		})
-		if err != nil {
-			return Invitation{}, err
-		}
-		if len(recs) != 1 {
-			return Invitation{}, fmt.Errorf("create invitation: got %d records", len(recs))
-		}
-		sentAt, err := value[time.Time](recs[0], "sentAt")
-		inv.SentAt = sentAt.UTC()
 		return inv, err
 	})
 }
@@ -68,7 +58,7 @@ func (s *Store) Accept(ctx context.Context, caller, id string) (_ Invitation, er
 			return Invitation{}, err
 		}
 		inv.Status = InvitationAccepted
-		return inv, connect(ctx, tx, inv.From, inv.To)
+		return inv, connect(ctx, tx, s.now(), inv.From, inv.To)
 	})
 }
 
@@ -97,7 +87,7 @@ func (s *Store) Invitations(ctx context.Context, caller string, box Box, page Pa
 		"afterSentAt": nil, "afterId": nil,
 	}
 	if ok {
-		params["afterSentAt"], params["afterId"] = key.At.Format(time.RFC3339Nano), key.ID
+		params["afterSentAt"], params["afterId"] = asNeo4jTime(key.At), key.ID
 	}
 	recs, err := s.read(ctx, cypher.Invitations, params)
 	if err != nil {

@@ -40,7 +40,7 @@ func (s *Store) PutMembers(ctx context.Context, profiles []Profile) (created int
 			"id": p.ID, "name": p.Name, "headline": p.Headline, "company": p.Company, "inmailCredits": credits,
 		}
 	}
-	recs, err := s.run(ctx, cypher.UpsertMembers, map[string]any{"members": rows}, neo4j.ExecuteQueryWithWritersRouting())
+	recs, err := s.run(ctx, cypher.UpsertMembers, map[string]any{"members": rows, "now": s.now()}, neo4j.ExecuteQueryWithWritersRouting())
 	if err != nil {
 		return 0, err
 	}

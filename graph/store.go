@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -16,12 +17,16 @@ type Config struct {
 	User     string
 	Password string
 	Database string // empty for the server's default database
+	// Clock tells the time that writes record and that time windows are measured against;
+	// nil means time.Now. Tests set it to move time forward.
+	Clock func() time.Time
 }
 
 // Store keeps the graph in Neo4j. It is safe for concurrent use.
 type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
+	clock  func() time.Time
 }
 
 // Open connects to Neo4j and checks that it answers.
@@ -39,8 +44,23 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 		driver.Close(ctx)
 		return nil, err
 	}
-	return &Store{driver: driver, db: cfg.Database}, nil
+	clock := cfg.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Store{driver: driver, db: cfg.Database, clock: clock}, nil
 }
+
+// utcOffset is UTC as a fixed offset. The driver sends a time whose zone is named "Offset" as a
+// datetime with an offset, the kind Neo4j itself stores; a named zone such as "UTC" would be
+// ordered apart from an offset even at the same instant, and range comparisons would go wrong.
+var utcOffset = time.FixedZone("Offset", 0)
+
+// now is the current time, ready to pass to Neo4j.
+func (s *Store) now() time.Time { return asNeo4jTime(s.clock()) }
+
+// asNeo4jTime prepares any time to be passed to Neo4j and compared with stored times.
+func asNeo4jTime(t time.Time) time.Time { return t.In(utcOffset) }
 
 // Close releases the driver's connections.
 func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
