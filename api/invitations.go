@@ -41,8 +41,8 @@ func (h *handlers) invitations(c echo.Context) error {
 	box := graph.Box(c.QueryParam("box"))
 	switch box {
 	case "":
-		box = graph.Received
-	case graph.Received, graph.Sent:
+		box = graph.BoxReceived
+	case graph.BoxReceived, graph.BoxSent:
 	default:
 		return invalid("box", "box must be received or sent, not %q", box)
 	}
@@ -58,11 +58,11 @@ func (h *handlers) invitations(c echo.Context) error {
 }
 
 func (h *handlers) accept(c echo.Context) error {
-	return h.answerInvitation(c, h.store.Accept)
+	return h.answerInvitation(c, h.store.AcceptInvitation)
 }
 
 func (h *handlers) decline(c echo.Context) error {
-	return h.answerInvitation(c, h.store.Decline)
+	return h.answerInvitation(c, h.store.DeclineInvitation)
 }
 
 func (h *handlers) answerInvitation(c echo.Context, act func(ctx context.Context, caller, id string) (graph.Invitation, error)) error {
@@ -82,7 +82,7 @@ func (h *handlers) withdraw(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.Withdraw(c.Request().Context(), callerOf(c).id, id); err != nil {
+	if _, err := h.store.WithdrawInvitation(c.Request().Context(), callerOf(c).id, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

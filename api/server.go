@@ -24,9 +24,9 @@ type Store interface {
 	Disconnect(ctx context.Context, caller, member string) error
 	Connections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
 	Invite(ctx context.Context, from, to, note string) (graph.Invitation, error)
-	Accept(ctx context.Context, caller, id string) (graph.Invitation, error)
-	Decline(ctx context.Context, caller, id string) (graph.Invitation, error)
-	Withdraw(ctx context.Context, caller, id string) (graph.Invitation, error)
+	AcceptInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
+	DeclineInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
+	WithdrawInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
 	Invitations(ctx context.Context, caller string, box graph.Box, page graph.PageRequest) (graph.Page[graph.Invitation], error)
 	Relation(ctx context.Context, caller, member string) (graph.Relation, error)
 	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)

@@ -1,17 +1,22 @@
 // Connections answers a member's connection count and, unless the member hides their connections
 // from the caller ($caller is not the member and connectionsVisibility is 'only_me'), one page of
 // them ordered by name then id, starting after ($afterName, $afterId) when given, with up to
-// $limit + 1 rows so the caller can tell whether another page follows.
+// $limit + 1 rows so the caller can tell whether another page follows. Members in a block
+// relation with the caller are left out of the page; a member in one with the caller answers
+// nothing at all.
 // Cost: the member's connections, sorted; bounded by the per-member connection limit.
+MATCH (me:Member {id: $caller})
 MATCH (m:Member {id: $member})
-WITH m, m.connectionsVisibility = 'only_me' AND m.id <> $caller AS hidden
+WHERE NOT EXISTS { (me)-[:BLOCKED]-(m) }
+WITH me, m, m.connectionsVisibility = 'only_me' AND m <> me AS hidden
 RETURN hidden,
        COUNT { (m)-[:CONNECTED_TO]-() } AS total,
        CASE WHEN hidden THEN [] ELSE COLLECT {
          MATCH (m)-[:CONNECTED_TO]-(x:Member)
-         WHERE $afterId IS NULL
-            OR x.name > $afterName
-            OR (x.name = $afterName AND x.id > $afterId)
+         WHERE ($afterId IS NULL
+                OR x.name > $afterName
+                OR (x.name = $afterName AND x.id > $afterId))
+           AND NOT EXISTS { (me)-[:BLOCKED]-(x) }
          RETURN x {.id, .name, .headline}
          ORDER BY x.name, x.id
          LIMIT $limit + 1

@@ -1,7 +1,7 @@
-// Member answers one member's profile, settings and InMail credits.
+// Member answers one member's profile, settings, plan and stored InMail credits.
 // Cost: one unique-index seek on :Member(id).
 MATCH (m:Member {id: $id})
 RETURN m {
-  .id, .name, .headline, .company, .inmailCredits,
+  .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
   .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
 } AS member

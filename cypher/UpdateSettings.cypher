@@ -8,6 +8,6 @@ SET m.inmail = coalesce($inmail, m.inmail),
     m.connectionsVisibility = coalesce($connectionsVisibility, m.connectionsVisibility),
     m.searchable = coalesce($searchable, m.searchable)
 RETURN m {
-  .id, .name, .headline, .company, .inmailCredits,
+  .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
   .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
 } AS member

@@ -1,6 +1,6 @@
-// UpsertMembers creates each member in $members with default settings, or updates an existing
-// member's profile; a null inmailCredits leaves the balance alone. Answers how many members were
-// written and how many of them are new.
+// UpsertMembers creates each member in $members with default settings on the free plan, or
+// updates an existing member's profile. A null inmailCredits, plan or planGrantedAt leaves that
+// value alone. Answers how many members were written and how many of them are new.
 // Cost: one unique-index seek per member (MERGE on the constrained id also locks it against a
 // racing create).
 UNWIND $members AS p
@@ -8,14 +8,19 @@ MERGE (m:Member {id: p.id})
   ON CREATE SET
     m.createdAt = $now,
     m.inmailCredits = 0,
+    m.plan = 'free',
+    m.restricted = false,
     m.inmail = 'anyone',
     m.openProfile = false,
     m.profileVisibility = 'everyone',
     m.connectionsVisibility = 'connections',
     m.searchable = true
 SET m.name = p.name,
+    m.nameLower = toLower(p.name),
     m.headline = p.headline,
     m.company = p.company,
-    m.inmailCredits = coalesce(p.inmailCredits, m.inmailCredits)
+    m.inmailCredits = coalesce(p.inmailCredits, m.inmailCredits),
+    m.plan = coalesce(p.plan, m.plan),
+    m.planGrantedAt = coalesce(p.planGrantedAt, m.planGrantedAt)
 RETURN count(m) AS written,
        count(CASE WHEN m.createdAt = $now THEN m END) AS created

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -48,12 +49,21 @@ func toMember(m map[string]any) (Member, error) {
 	}
 	credits, err := field[int64](m, "inmailCredits")
 	errs = append(errs, err)
+	grantedAt, err := field[time.Time](m, "planGrantedAt")
+	errs = append(errs, err)
+	plan := Plan(str("plan"))
+	if plan == "" {
+		plan = PlanFree
+	}
 	out = Member{
 		ID:            str("id"),
 		Name:          str("name"),
 		Headline:      str("headline"),
 		Company:       str("company"),
 		InMailCredits: int(credits),
+		Plan:          plan,
+		Restricted:    boolean("restricted"),
+		planGrantedAt: grantedAt,
 		Settings: Settings{
 			InMail:                InMailPolicy(str("inmail")),
 			OpenProfile:           boolean("openProfile"),
@@ -118,4 +128,57 @@ func toInvitation(rec *neo4j.Record) (Invitation, error) {
 		}
 	}
 	return inv, nil
+}
+
+// toMessage converts a record holding a "message" projection with "from" and "to" ids, and the
+// summaries of the members under the given keys (one key for both when only the other member is
+// there: the caller's side is then left with just the id).
+func toMessage(rec *neo4j.Record, fromKey, toKey string) (Message, error) {
+	m, err := value[map[string]any](rec, "message")
+	if err != nil {
+		return Message{}, err
+	}
+	fromID, err1 := value[string](rec, "from")
+	toID, err2 := value[string](rec, "to")
+	from, err3 := value[map[string]any](rec, fromKey)
+	to, err4 := value[map[string]any](rec, toKey)
+	var errs = []error{err1, err2, err3, err4}
+	str := func(key string) string {
+		v, err := field[string](m, key)
+		errs = append(errs, err)
+		return v
+	}
+	msg := Message{
+		ID: str("id"), ThreadID: str("threadId"), Kind: MessageKind(str("kind")),
+		Subject: str("subject"), Body: str("body"), Status: InMailStatus(str("status")),
+		From: MemberSummary{ID: fromID}, To: MemberSummary{ID: toID},
+	}
+	if raw := str("attachments"); raw != "" {
+		errs = append(errs, json.Unmarshal([]byte(raw), &msg.Attachments))
+	}
+	sentAt, err := field[time.Time](m, "sentAt")
+	errs = append(errs, err)
+	msg.SentAt = sentAt.UTC()
+	readAt, err := field[time.Time](m, "readAt")
+	errs = append(errs, err)
+	msg.Read = !readAt.IsZero()
+	cost, err := field[int64](m, "cost")
+	errs = append(errs, err)
+	msg.Cost = int(cost)
+	for _, side := range []struct {
+		raw map[string]any
+		sum *MemberSummary
+	}{{from, &msg.From}, {to, &msg.To}} {
+		if id, _ := side.raw["id"].(string); id == side.sum.ID {
+			s, err := toSummary(side.raw)
+			errs = append(errs, err)
+			*side.sum = s
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return Message{}, fmt.Errorf("message: %w", err)
+		}
+	}
+	return msg, nil
 }

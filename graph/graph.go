@@ -20,14 +20,17 @@ var memberIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // Ids are chosen by the platform that owns the members.
 func ValidMemberID(id string) bool { return memberIDPattern.MatchString(id) }
 
-// Member is a person in the network: a profile, settings and an InMail credit balance.
+// Member is a person in the network: a profile, settings, a plan and an InMail credit balance.
 type Member struct {
 	ID            string
 	Name          string
 	Headline      string
 	Company       string
 	Settings      Settings
-	InMailCredits int
+	Plan          Plan
+	InMailCredits int       // as of the latest monthly grant the store has applied
+	Restricted    bool      // restricted by reports until an administrator lifts it
+	planGrantedAt time.Time // when the plan last granted its allotment
 }
 
 // InMailPolicy says who may send a member InMail.
@@ -99,13 +102,16 @@ type SettingsChange struct {
 	Searchable            *bool
 }
 
-// Profile is what an administrator sets on a member. A nil InMailCredits keeps the balance.
+// Profile is what an administrator sets on a member. A nil InMailCredits keeps the balance and a
+// nil Plan keeps the plan. Putting a member on a new plan grants its first allotment at once,
+// unless InMailCredits sets the balance outright.
 type Profile struct {
 	ID            string
 	Name          string
 	Headline      string
 	Company       string
 	InMailCredits *int
+	Plan          *Plan
 }
 
 // Degree is how far a member stands from the caller in connections.
@@ -145,6 +151,8 @@ type Relation struct {
 	Connections int // the member's connection count
 	Degree      Degree
 	MutualCount int
+	Facts       Facts    // what the messaging rules were given
+	Messaging   Decision // whether and how the caller may message the member
 }
 
 // MemberSummary is the short form of a member used in lists.
@@ -186,8 +194,8 @@ type Box string
 
 // The invitation boxes.
 const (
-	Received Box = "received"
-	Sent     Box = "sent"
+	BoxReceived Box = "received"
+	BoxSent     Box = "sent"
 )
 
 // PageRequest asks for one page of a list: at most Limit items after the opaque cursor After

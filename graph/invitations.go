@@ -50,9 +50,9 @@ func (s *Store) Invite(ctx context.Context, from, to, note string) (_ Invitation
 	})
 }
 
-// Accept connects the recipient of an invitation with its sender.
-func (s *Store) Accept(ctx context.Context, caller, id string) (_ Invitation, err error) {
-	defer wrap(&err, "Accept(%q, %q)", caller, id)
+// AcceptInvitation connects the recipient of an invitation with its sender.
+func (s *Store) AcceptInvitation(ctx context.Context, caller, id string) (_ Invitation, err error) {
+	defer wrap(&err, "AcceptInvitation(%q, %q)", caller, id)
 	return s.answer(ctx, caller, id, asRecipient, func(tx neo4j.ManagedTransaction, inv Invitation, counts map[string]int) (Invitation, error) {
 		if err := checkLimit(counts, inv.From, inv.To); err != nil {
 			return Invitation{}, err
@@ -62,15 +62,15 @@ func (s *Store) Accept(ctx context.Context, caller, id string) (_ Invitation, er
 	})
 }
 
-// Decline lets the recipient turn an invitation down; it is gone from both boxes.
-func (s *Store) Decline(ctx context.Context, caller, id string) (_ Invitation, err error) {
-	defer wrap(&err, "Decline(%q, %q)", caller, id)
+// DeclineInvitation lets the recipient turn an invitation down; it is gone from both boxes.
+func (s *Store) DeclineInvitation(ctx context.Context, caller, id string) (_ Invitation, err error) {
+	defer wrap(&err, "DeclineInvitation(%q, %q)", caller, id)
 	return s.answer(ctx, caller, id, asRecipient, removeInvitation(ctx, InvitationDeclined))
 }
 
-// Withdraw lets the sender take an invitation back; it is gone from both boxes.
-func (s *Store) Withdraw(ctx context.Context, caller, id string) (_ Invitation, err error) {
-	defer wrap(&err, "Withdraw(%q, %q)", caller, id)
+// WithdrawInvitation lets the sender take an invitation back; it is gone from both boxes.
+func (s *Store) WithdrawInvitation(ctx context.Context, caller, id string) (_ Invitation, err error) {
+	defer wrap(&err, "WithdrawInvitation(%q, %q)", caller, id)
 	return s.answer(ctx, caller, id, asSender, removeInvitation(ctx, InvitationWithdrawn))
 }
 
@@ -83,7 +83,7 @@ func (s *Store) Invitations(ctx context.Context, caller string, box Box, page Pa
 		return Page[Invitation]{}, err
 	}
 	params := map[string]any{
-		"member": caller, "received": box == Received, "limit": int64(page.Limit),
+		"member": caller, "received": box == BoxReceived, "limit": int64(page.Limit),
 		"afterSentAt": nil, "afterId": nil,
 	}
 	if ok {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -15,32 +16,79 @@ func (s *Store) Member(ctx context.Context, id string) (_ Member, err error) {
 	if err != nil {
 		return Member{}, err
 	}
-	return singleMember(recs, id)
+	m, err := singleMember(recs, id)
+	return s.withCurrentCredits(m), err
 }
 
 // PutMember creates the member p describes, or updates its profile, and reports whether it was
-// created. New members start with DefaultSettings.
+// created. New members start with DefaultSettings on the free plan. Moving a member to another
+// plan grants that plan's first allotment at once (banked up to three), unless p sets the
+// credits outright; the monthly grants follow from then on.
 func (s *Store) PutMember(ctx context.Context, p Profile) (created bool, err error) {
 	defer wrap(&err, "PutMember(%q)", p.ID)
-	n, err := s.PutMembers(ctx, []Profile{p})
-	return n == 1, err
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
+		recs, err := collect(ctx, tx, cypher.Member, map[string]any{"id": p.ID})
+		if err != nil {
+			return false, err
+		}
+		row := profileRow(p)
+		if p.Plan != nil {
+			now := s.now()
+			current := Member{Plan: PlanFree}
+			if len(recs) > 0 {
+				if current, err = singleMember(recs, p.ID); err != nil {
+					return false, err
+				}
+				current = s.withCurrentCredits(current)
+			}
+			if *p.Plan != current.Plan {
+				row["planGrantedAt"] = now
+				if p.InMailCredits == nil {
+					row["inmailCredits"] = int64(grant(*p.Plan, current.InMailCredits))
+				}
+			}
+		}
+		n, err := upsertMembers(ctx, tx, s.now(), []any{row})
+		return n == 1, err
+	})
 }
 
-// PutMembers creates or updates many members in one transaction, as PutMember does one, and
-// returns how many were created. It is the bulk path for imports and seeding.
+// PutMembers creates or updates many members in one transaction and returns how many were
+// created. It is the bulk path for imports and seeding: credits and plans are stored as given,
+// with the plan's first grant dated now.
 func (s *Store) PutMembers(ctx context.Context, profiles []Profile) (created int, err error) {
 	defer wrap(&err, "PutMembers(%d)", len(profiles))
+	now := s.now()
 	rows := make([]any, len(profiles))
 	for i, p := range profiles {
-		var credits any
-		if p.InMailCredits != nil {
-			credits = int64(*p.InMailCredits)
+		row := profileRow(p)
+		if p.Plan != nil {
+			row["planGrantedAt"] = now
 		}
-		rows[i] = map[string]any{
-			"id": p.ID, "name": p.Name, "headline": p.Headline, "company": p.Company, "inmailCredits": credits,
-		}
+		rows[i] = row
 	}
-	recs, err := s.run(ctx, cypher.UpsertMembers, map[string]any{"members": rows, "now": s.now()}, neo4j.ExecuteQueryWithWritersRouting())
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
+		return upsertMembers(ctx, tx, now, rows)
+	})
+}
+
+// profileRow is one row of the UpsertMembers statement.
+func profileRow(p Profile) map[string]any {
+	row := map[string]any{
+		"id": p.ID, "name": p.Name, "headline": p.Headline, "company": p.Company,
+		"inmailCredits": nil, "plan": nil, "planGrantedAt": nil,
+	}
+	if p.InMailCredits != nil {
+		row["inmailCredits"] = int64(*p.InMailCredits)
+	}
+	if p.Plan != nil {
+		row["plan"] = string(*p.Plan)
+	}
+	return row
+}
+
+func upsertMembers(ctx context.Context, tx neo4j.ManagedTransaction, now time.Time, rows []any) (int, error) {
+	recs, err := collect(ctx, tx, cypher.UpsertMembers, map[string]any{"members": rows, "now": now})
 	if err != nil {
 		return 0, err
 	}
@@ -62,7 +110,8 @@ func (s *Store) UpdateSettings(ctx context.Context, id string, change SettingsCh
 	if err != nil {
 		return Member{}, err
 	}
-	return singleMember(recs, id)
+	m, err := singleMember(recs, id)
+	return s.withCurrentCredits(m), err
 }
 
 // CountMembers returns how many members the graph holds.

@@ -9,39 +9,106 @@ import (
 	"github.com/reach-network/reach/cypher"
 )
 
-// Relation returns how the caller stands to a member: the member's profile, degree and mutual
-// connection count, computed over connections in one round trip.
+// Relation returns how the caller stands to a member: the member's profile, degree, mutual
+// connection count and whether and how the caller may message them, computed in one round trip.
+// A member in a block relation with the caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ Relation, err error) {
 	defer wrap(&err, "Relation(%q, %q)", caller, member)
-	recs, err := s.read(ctx, cypher.Relation, map[string]any{"caller": caller, "member": member})
+	recs, err := s.read(ctx, cypher.Relations, map[string]any{"caller": caller, "members": []any{member}})
 	if err != nil {
 		return Relation{}, err
 	}
 	if len(recs) == 0 {
 		return Relation{}, s.missing(ctx, caller, member)
 	}
-	rec := recs[0]
-	m, err := value[map[string]any](rec, "member")
+	return s.toRelation(recs[0])
+}
+
+// Relations returns how the caller stands to each of members, as Relation does, in one round
+// trip. Members not found or in a block relation with the caller are left out.
+func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]Relation, err error) {
+	defer wrap(&err, "Relations(%q, %d members)", caller, len(members))
+	ids := make([]any, len(members))
+	for i, m := range members {
+		ids[i] = m
+	}
+	recs, err := s.read(ctx, cypher.Relations, map[string]any{"caller": caller, "members": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Relation, len(recs))
+	for _, rec := range recs {
+		r, err := s.toRelation(rec)
+		if err != nil {
+			return nil, err
+		}
+		out[r.Member.ID] = r
+	}
+	return out, nil
+}
+
+// relationInTx computes the relation inside a write transaction, after the caller and member
+// have been locked, so that the decision holds when the message is written.
+func (s *Store) relationInTx(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) (Relation, error) {
+	recs, err := collect(ctx, tx, cypher.Relations, map[string]any{"caller": caller, "members": []any{member}})
 	if err != nil {
 		return Relation{}, err
 	}
-	r := Relation{Degree: OutOfNetwork}
-	if r.Member, err = toMember(m); err != nil {
-		return Relation{}, err
+	if len(recs) == 0 {
+		return Relation{}, memberNotFound(member)
 	}
-	connections, err1 := value[int64](rec, "connections")
-	mutual, err2 := value[int64](rec, "mutual")
-	degree, isNull, err3 := neo4j.GetRecordValue[int64](rec, "degree")
-	for _, err := range []error{err1, err2, err3} {
+	return s.toRelation(recs[0])
+}
+
+// toRelation reads one row of the Relations statement and decides on messaging.
+func (s *Store) toRelation(rec *neo4j.Record) (Relation, error) {
+	var errs []error
+	mapOf := func(key string) map[string]any {
+		v, err := value[map[string]any](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	flag := func(key string) bool {
+		v, err := value[bool](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	member, err1 := toMember(mapOf("member"))
+	caller, err2 := toMember(mapOf("caller"))
+	connections, err3 := value[int64](rec, "connections")
+	mutual, err4 := value[int64](rec, "mutual")
+	degree, isNull, err5 := neo4j.GetRecordValue[int64](rec, "degree")
+	errs = append(errs, err1, err2, err3, err4, err5)
+	r := Relation{Member: member, Connections: int(connections), MutualCount: int(mutual), Degree: OutOfNetwork}
+	if !isNull {
+		r.Degree = Degree(degree)
+	}
+	credits, _ := renew(caller.Plan, caller.InMailCredits, caller.planGrantedAt, s.clock())
+	r.Facts = Facts{
+		Self:           r.Degree == Self,
+		Degree:         r.Degree,
+		TheyWroteFirst: flag("theyWroteFirst"),
+		Restricted:     caller.Restricted,
+		Declined:       flag("declined"),
+		AwaitingReply:  flag("awaitingReply"),
+		InMail:         member.Settings.InMail,
+		OpenProfile:    member.Settings.OpenProfile,
+		Credits:        credits,
+	}
+	r.Messaging = Decide(r.Facts)
+	r.Member = s.withCurrentCredits(r.Member)
+	for _, err := range errs {
 		if err != nil {
 			return Relation{}, fmt.Errorf("relation: %w", err)
 		}
 	}
-	r.Connections, r.MutualCount = int(connections), int(mutual)
-	if !isNull {
-		r.Degree = Degree(degree)
-	}
 	return r, nil
+}
+
+// withCurrentCredits applies the monthly grants that fell due since the last one the store wrote.
+func (s *Store) withCurrentCredits(m Member) Member {
+	m.InMailCredits, m.planGrantedAt = renew(m.Plan, m.InMailCredits, m.planGrantedAt, s.clock())
+	return m
 }
 
 // MutualConnections returns one page of the connections the caller and a member share, ordered by
@@ -92,7 +159,8 @@ func (s *Store) Path(ctx context.Context, caller, member string) (_ []PathStep, 
 	return steps, nil
 }
 
-// missing names which of two members a statement that answered nothing could not find.
+// missing names which of two members a statement that answered nothing could not find. A member
+// hidden by a block is reported exactly as one that does not exist.
 func (s *Store) missing(ctx context.Context, caller, member string) error {
 	if _, err := s.Member(ctx, caller); err != nil {
 		return err

@@ -20,6 +20,8 @@ type Config struct {
 	// Clock tells the time that writes record and that time windows are measured against;
 	// nil means time.Now. Tests set it to move time forward.
 	Clock func() time.Time
+	// Limits are the abuse and moderation thresholds; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Store keeps the graph in Neo4j. It is safe for concurrent use.
@@ -27,6 +29,7 @@ type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
 	clock  func() time.Time
+	limits Limits
 }
 
 // Open connects to Neo4j and checks that it answers.
@@ -48,7 +51,17 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Store{driver: driver, db: cfg.Database, clock: clock}, nil
+	limits := cfg.Limits
+	if limits.InMailsPerDay <= 0 {
+		limits.InMailsPerDay = DefaultLimits.InMailsPerDay
+	}
+	if limits.BlastLimit <= 0 {
+		limits.BlastLimit = DefaultLimits.BlastLimit
+	}
+	if limits.ReportsToRestrict <= 0 {
+		limits.ReportsToRestrict = DefaultLimits.ReportsToRestrict
+	}
+	return &Store{driver: driver, db: cfg.Database, clock: clock, limits: limits}, nil
 }
 
 // utcOffset is UTC as a fixed offset. The driver sends a time whose zone is named "Offset" as a

@@ -1,0 +1,17 @@
+// DeclineMessage turns down a pending InMail for its recipient, the caller: it records the
+// decline as a DECLINED relationship from the recipient to the sender (which refuses the sender's
+// InMails from then on) and gives the sender's credit back if the InMail was sent on or after
+// $refundSince, once.
+// Cost: one relationship-index seek on MESSAGED(id).
+MATCH (sender:Member)-[m:MESSAGED {id: $id, kind: 'inmail', status: 'pending'}]->(me:Member {id: $caller})
+SET m.status = 'declined', m.answeredAt = $now, m.declineNote = $note
+MERGE (me)-[d:DECLINED]->(sender)
+  ON CREATE SET d.at = $now
+SET d.messageId = $id
+WITH sender, m
+CALL (sender, m) {
+  WITH sender, m
+  WHERE m.cost > 0 AND NOT m.refunded AND m.sentAt >= $refundSince
+  SET m.refunded = true, sender.inmailCredits = sender.inmailCredits + m.cost
+}
+RETURN m.id AS id

@@ -1,0 +1,16 @@
+// Message answers one message by id with its sender and recipient, if the caller is one of the
+// two, has not deleted it, and neither has blocked the other. When the caller is the recipient and
+// $markRead is true, it is marked read now.
+// Cost: one relationship-index seek on MESSAGED(id).
+MATCH (from:Member)-[m:MESSAGED {id: $id}]->(to:Member)
+WHERE (from.id = $caller AND NOT m.deletedBySender)
+   OR (to.id = $caller AND NOT m.deletedByRecipient)
+WITH from, m, to
+WHERE NOT EXISTS { (from)-[:BLOCKED]-(to) }
+CALL (m, to) {
+  WITH m, to
+  WHERE $markRead AND to.id = $caller AND m.readAt IS NULL
+  SET m.readAt = $now
+}
+RETURN m {.*} AS message, from.id AS from, to.id AS to,
+       from {.id, .name, .headline} AS sender, to {.id, .name, .headline} AS recipient

@@ -1,0 +1,24 @@
+// SendMessage writes one message as a MESSAGED relationship from the caller to the recipient,
+// sets the caller's credits (after any monthly grant and this message's cost), and, since a
+// message to someone answers every InMail they sent you, marks the recipient's pending InMails to
+// the caller replied, giving back the credit of each sent on or after $refundSince, once.
+// Cost: two index seeks and the recipient's messages to the caller.
+MATCH (me:Member {id: $caller})
+MATCH (them:Member {id: $to})
+CREATE (me)-[m:MESSAGED {
+  id: $id, threadId: $threadId, kind: $kind, channel: $channel, cost: $cost,
+  subject: $subject, body: $body, bodyHash: $bodyHash, attachments: $attachments,
+  sentAt: $now, status: $status, refunded: false,
+  deletedBySender: false, deletedByRecipient: false,
+  idempotencyKey: $key, requestHash: $requestHash, creditsAfter: $credits
+}]->(them)
+SET me.inmailCredits = $credits,
+    me.planGrantedAt = $planGrantedAt
+WITH me, them
+CALL (me, them) {
+  MATCH (them)-[i:MESSAGED {kind: 'inmail', status: 'pending'}]->(me)
+  SET i.status = 'replied', i.answeredAt = $now
+  WITH them, i
+  WHERE i.cost > 0 AND NOT i.refunded AND i.sentAt >= $refundSince
+  SET i.refunded = true, them.inmailCredits = them.inmailCredits + i.cost
+}

@@ -1,0 +1,195 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/cypher"
+)
+
+// reportWindow is how far back reports count towards a restriction.
+const reportWindow = 30 * 24 * time.Hour
+
+// ReportReason is why a member reports another.
+type ReportReason string
+
+// The report reasons.
+const (
+	ReportSpam          ReportReason = "spam"
+	ReportHarassment    ReportReason = "harassment"
+	ReportInappropriate ReportReason = "inappropriate"
+	ReportFake          ReportReason = "fake"
+	ReportOther         ReportReason = "other"
+)
+
+// Valid reports whether r is one of the report reasons.
+func (r ReportReason) Valid() bool {
+	switch r {
+	case ReportSpam, ReportHarassment, ReportInappropriate, ReportFake, ReportOther:
+		return true
+	}
+	return false
+}
+
+// Report is one member's report of another.
+type Report struct {
+	Member    string
+	MessageID string // optional: a message from the member to the reporter
+	Reason    ReportReason
+	Block     bool // also block the member
+}
+
+// BlockedMember is a member the caller blocks.
+type BlockedMember struct {
+	Member    MemberSummary
+	BlockedAt time.Time
+}
+
+// Block blocks a member for the caller: their connection and pending invitations go, and from
+// then on each is absent to the other. A member who blocks the caller is not found.
+func (s *Store) Block(ctx context.Context, caller, member string) (err error) {
+	defer wrap(&err, "Block(%q, %q)", caller, member)
+	if caller == member {
+		return fail(ErrSelf, "you cannot block yourself")
+	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.block(ctx, tx, caller, member)
+	})
+	return err
+}
+
+func (s *Store) block(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) error {
+	if _, err := lockMembers(ctx, tx, caller, member); err != nil {
+		return err
+	}
+	if blockedBy, err := blocks(ctx, tx, member, caller); err != nil || blockedBy {
+		if err == nil {
+			err = memberNotFound(member)
+		}
+		return err
+	}
+	_, err := collect(ctx, tx, cypher.Block, map[string]any{"caller": caller, "member": member, "now": s.now()})
+	return err
+}
+
+// blocks reports whether a blocks b.
+func blocks(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) (bool, error) {
+	recs, err := collect(ctx, tx, cypher.Blocks, map[string]any{
+		"caller": a, "limit": int64(1), "afterAt": nil, "afterId": nil, "only": b,
+	})
+	return len(recs) > 0, err
+}
+
+// Unblock lifts the caller's block of a member; what was hidden shows again.
+func (s *Store) Unblock(ctx context.Context, caller, member string) (err error) {
+	defer wrap(&err, "Unblock(%q, %q)", caller, member)
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if _, err := lockMembers(ctx, tx, caller, member); err != nil {
+			return struct{}{}, err
+		}
+		if blockedBy, err := blocks(ctx, tx, member, caller); err != nil || blockedBy {
+			if err == nil {
+				err = memberNotFound(member)
+			}
+			return struct{}{}, err
+		}
+		_, err := collect(ctx, tx, cypher.Unblock, map[string]any{"caller": caller, "member": member})
+		return struct{}{}, err
+	})
+	return err
+}
+
+// Blocks returns one page of the members the caller blocks, most recent first.
+func (s *Store) Blocks(ctx context.Context, caller string, page PageRequest) (_ Page[BlockedMember], err error) {
+	defer wrap(&err, "Blocks(%q)", caller)
+	var key timeKey
+	ok, err := decodeCursor(page.After, &key)
+	if err != nil {
+		return Page[BlockedMember]{}, err
+	}
+	params := map[string]any{"caller": caller, "limit": int64(page.Limit), "afterAt": nil, "afterId": nil, "only": nil}
+	if ok {
+		params["afterAt"], params["afterId"] = asNeo4jTime(key.At), key.ID
+	}
+	recs, err := s.read(ctx, cypher.Blocks, params)
+	if err != nil {
+		return Page[BlockedMember]{}, err
+	}
+	var out Page[BlockedMember]
+	for _, rec := range recs {
+		m, err := value[map[string]any](rec, "member")
+		if err != nil {
+			return Page[BlockedMember]{}, err
+		}
+		sum, err := toSummary(m)
+		if err != nil {
+			return Page[BlockedMember]{}, err
+		}
+		at, err := value[time.Time](rec, "at")
+		if err != nil {
+			return Page[BlockedMember]{}, err
+		}
+		out.Items = append(out.Items, BlockedMember{Member: sum, BlockedAt: at.UTC()})
+	}
+	if len(out.Items) > page.Limit {
+		out.Items = out.Items[:page.Limit]
+		last := out.Items[page.Limit-1]
+		out.Next = encodeCursor(timeKey{At: last.BlockedAt, ID: last.Member.ID})
+	}
+	return out, nil
+}
+
+// Report records the caller's report of a member, blocking them too when asked. Once
+// Limits.ReportsToRestrict different members have reported a member within 30 days, the member
+// is restricted: they may no longer send InMail, until an administrator lifts it.
+func (s *Store) Report(ctx context.Context, caller string, r Report) (err error) {
+	defer wrap(&err, "Report(%q, %q)", caller, r.Member)
+	if caller == r.Member {
+		return fail(ErrSelf, "you cannot report yourself")
+	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		if _, err := lockMembers(ctx, tx, caller, r.Member); err != nil {
+			return struct{}{}, err
+		}
+		var messageID any
+		if r.MessageID != "" {
+			msg, err := messageInTx(ctx, tx, caller, r.MessageID)
+			if err != nil {
+				return struct{}{}, err
+			}
+			if msg.From.ID != r.Member || msg.To.ID != caller {
+				return struct{}{}, fail(ErrNotFound, "message %q is not one %q sent you", r.MessageID, r.Member)
+			}
+			messageID = r.MessageID
+		}
+		now := s.now()
+		if _, err := collect(ctx, tx, cypher.Report, map[string]any{
+			"caller": caller, "member": r.Member, "reason": string(r.Reason), "messageId": messageID,
+			"now": now, "since": now.Add(-reportWindow), "threshold": int64(s.limits.ReportsToRestrict),
+		}); err != nil {
+			return struct{}{}, err
+		}
+		if r.Block {
+			if blockedBy, err := blocks(ctx, tx, r.Member, caller); err != nil || blockedBy {
+				return struct{}{}, err // already apart: the report stands, nothing to block
+			}
+			_, err := collect(ctx, tx, cypher.Block, map[string]any{"caller": caller, "member": r.Member, "now": now})
+			return struct{}{}, err
+		}
+		return struct{}{}, nil
+	})
+	return err
+}
+
+// LiftRestriction lifts a member's restriction; earlier reports no longer count towards one.
+func (s *Store) LiftRestriction(ctx context.Context, id string) (err error) {
+	defer wrap(&err, "LiftRestriction(%q)", id)
+	recs, err := s.run(ctx, cypher.LiftRestriction, map[string]any{"id": id, "now": s.now()},
+		neo4j.ExecuteQueryWithWritersRouting())
+	if err == nil && len(recs) == 0 {
+		return memberNotFound(id)
+	}
+	return err
+}

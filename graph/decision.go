@@ -1,0 +1,156 @@
+package graph
+
+import "time"
+
+// Channel is how a message may reach its recipient.
+type Channel string
+
+// The channels.
+const (
+	ChannelNone        Channel = ""
+	ChannelMessage     Channel = "message"      // a 1st-degree connection: free
+	ChannelReply       Channel = "reply"        // the recipient wrote to the sender before: free
+	ChannelOpenProfile Channel = "open_profile" // the recipient accepts InMail from anyone for free
+	ChannelInMail      Channel = "inmail"       // a paid InMail: one credit
+)
+
+// Reason says which rule decided.
+type Reason string
+
+// The reasons, in the order the rules apply.
+const (
+	ReasonSelf                 Reason = "self"
+	ReasonConnected            Reason = "connected"
+	ReasonThreadReply          Reason = "thread_reply"
+	ReasonSenderRestricted     Reason = "sender_restricted"
+	ReasonDeclined             Reason = "declined"
+	ReasonAwaitingReply        Reason = "awaiting_reply"
+	ReasonRecipientInMailOff   Reason = "recipient_inmail_off"
+	ReasonRecipientNetworkOnly Reason = "recipient_network_only"
+	ReasonOpenProfile          Reason = "open_profile"
+	ReasonNoCredits            Reason = "no_credits"
+	ReasonInMail               Reason = "inmail"
+	// Abuse limits, applied when sending.
+	ReasonRateLimited Reason = "rate_limited"
+	ReasonMassBlast   Reason = "mass_blast"
+)
+
+// Decision is whether the caller may message a member, how, and at what cost in credits.
+type Decision struct {
+	Allowed bool
+	Channel Channel
+	Cost    int
+	Reason  Reason
+}
+
+// Kind is the kind of message a channel sends: an InMail for inmail and open_profile, a plain
+// message otherwise.
+func (c Channel) Kind() MessageKind {
+	if c == ChannelInMail || c == ChannelOpenProfile {
+		return KindInMail
+	}
+	return KindMessage
+}
+
+// Facts are what the graph says about a caller and a member, everything the decision needs.
+// A missing member, or a block either way, never reaches Decide: the store answers not found.
+type Facts struct {
+	Self           bool
+	Degree         Degree
+	TheyWroteFirst bool // the member has sent the caller a message before
+	Restricted     bool // the caller is restricted by reports
+	Declined       bool // the member declined an InMail from the caller
+	AwaitingReply  bool // the caller has an InMail to the member neither replied to nor declined
+	InMail         InMailPolicy
+	OpenProfile    bool
+	Credits        int // the caller's InMail credits
+}
+
+// Decide applies the messaging rules in order; the first that applies wins.
+func Decide(f Facts) Decision {
+	refuse := func(r Reason) Decision { return Decision{Reason: r} }
+	allow := func(c Channel, cost int, r Reason) Decision {
+		return Decision{Allowed: true, Channel: c, Cost: cost, Reason: r}
+	}
+	switch {
+	case f.Self:
+		return refuse(ReasonSelf)
+	case f.Degree == First:
+		return allow(ChannelMessage, 0, ReasonConnected)
+	case f.TheyWroteFirst:
+		return allow(ChannelReply, 0, ReasonThreadReply)
+	case f.Restricted:
+		return refuse(ReasonSenderRestricted)
+	case f.Declined:
+		return refuse(ReasonDeclined)
+	case f.AwaitingReply:
+		return refuse(ReasonAwaitingReply)
+	case f.InMail == InMailOff:
+		return refuse(ReasonRecipientInMailOff)
+	case f.InMail == InMailNetwork && !f.Degree.InNetwork():
+		return refuse(ReasonRecipientNetworkOnly)
+	case f.OpenProfile:
+		return allow(ChannelOpenProfile, 0, ReasonOpenProfile)
+	case f.Credits < 1:
+		return refuse(ReasonNoCredits)
+	default:
+		return allow(ChannelInMail, 1, ReasonInMail)
+	}
+}
+
+// Plan is a member's subscription; it decides the InMail credits granted each month.
+type Plan string
+
+// The plans.
+const (
+	PlanFree           Plan = "free"
+	PlanCareer         Plan = "career"
+	PlanBusiness       Plan = "business"
+	PlanSalesNavigator Plan = "sales_navigator"
+	PlanRecruiterLite  Plan = "recruiter_lite"
+)
+
+// monthlyCredits is each plan's monthly InMail allotment.
+var monthlyCredits = map[Plan]int{
+	PlanFree: 0, PlanCareer: 5, PlanBusiness: 15, PlanSalesNavigator: 50, PlanRecruiterLite: 30,
+}
+
+// Valid reports whether p is one of the plans.
+func (p Plan) Valid() bool { _, ok := monthlyCredits[p]; return ok }
+
+// Allotment is the plan's monthly InMail credits.
+func (p Plan) Allotment() int { return monthlyCredits[p] }
+
+// bankedMonths is how many monthly allotments unused credits may add up to.
+const bankedMonths = 3
+
+// renew grants the allotments that fell due between grantedAt and now: one per whole month,
+// banking up to three allotments. A balance already above that (set by an administrator) is
+// kept. It returns the new balance and the time of the latest grant.
+func renew(p Plan, credits int, grantedAt, now time.Time) (int, time.Time) {
+	allot := p.Allotment()
+	if allot == 0 || grantedAt.IsZero() {
+		return credits, grantedAt
+	}
+	months := 0
+	for !grantedAt.AddDate(0, months+1, 0).After(now) {
+		months++
+	}
+	if months == 0 {
+		return credits, grantedAt
+	}
+	ceiling := bankedMonths * allot
+	if credits < ceiling {
+		credits = min(credits+months*allot, ceiling)
+	}
+	return credits, grantedAt.AddDate(0, months, 0)
+}
+
+// grant is the plan's first allotment, given when a member is put on it.
+func grant(p Plan, credits int) int {
+	ceiling := bankedMonths * p.Allotment()
+	if credits >= ceiling {
+		return credits
+	}
+	return min(credits+p.Allotment(), ceiling)
+}

@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDecide(t *testing.T) {
+	// base is a stranger who would be sent a paid InMail; each case changes what it names.
+	base := Facts{Degree: OutOfNetwork, InMail: InMailAnyone, Credits: 2}
+	allow := func(c Channel, cost int, r Reason) Decision { return Decision{true, c, cost, r} }
+	refuse := func(r Reason) Decision { return Decision{Reason: r} }
+	cases := []struct {
+		name string
+		edit func(*Facts)
+		want Decision
+	}{
+		{"InMail", func(*Facts) {}, allow(ChannelInMail, 1, ReasonInMail)},
+		{"Self", func(f *Facts) { f.Self, f.Degree = true, Self }, refuse(ReasonSelf)},
+		{"SelfBeatsEverything", func(f *Facts) { f.Self, f.Degree, f.Restricted, f.Credits = true, Self, true, 0 }, refuse(ReasonSelf)},
+		{"Connected", func(f *Facts) { f.Degree = First }, allow(ChannelMessage, 0, ReasonConnected)},
+		{"ConnectedBeatsRestricted", func(f *Facts) { f.Degree, f.Restricted, f.InMail = First, true, InMailOff }, allow(ChannelMessage, 0, ReasonConnected)},
+		{"ConnectedBeatsReply", func(f *Facts) { f.Degree, f.TheyWroteFirst = First, true }, allow(ChannelMessage, 0, ReasonConnected)},
+		{"Reply", func(f *Facts) { f.TheyWroteFirst = true }, allow(ChannelReply, 0, ReasonThreadReply)},
+		{"ReplyBeatsRestrictedAndDeclined", func(f *Facts) { f.TheyWroteFirst, f.Restricted, f.Declined = true, true, true }, allow(ChannelReply, 0, ReasonThreadReply)},
+		{"Restricted", func(f *Facts) { f.Restricted = true }, refuse(ReasonSenderRestricted)},
+		{"RestrictedBeatsDeclined", func(f *Facts) { f.Restricted, f.Declined = true, true }, refuse(ReasonSenderRestricted)},
+		{"Declined", func(f *Facts) { f.Declined = true }, refuse(ReasonDeclined)},
+		{"DeclinedBeatsAwaiting", func(f *Facts) { f.Declined, f.AwaitingReply = true, true }, refuse(ReasonDeclined)},
+		{"Awaiting", func(f *Facts) { f.AwaitingReply = true }, refuse(ReasonAwaitingReply)},
+		{"AwaitingBeatsInMailOff", func(f *Facts) { f.AwaitingReply, f.InMail = true, InMailOff }, refuse(ReasonAwaitingReply)},
+		{"InMailOff", func(f *Facts) { f.InMail = InMailOff }, refuse(ReasonRecipientInMailOff)},
+		{"InMailOffBeatsOpenProfile", func(f *Facts) { f.InMail, f.OpenProfile = InMailOff, true }, refuse(ReasonRecipientInMailOff)},
+		{"NetworkOnly", func(f *Facts) { f.InMail = InMailNetwork }, refuse(ReasonRecipientNetworkOnly)},
+		{"NetworkOnlyBeatsOpenProfile", func(f *Facts) { f.InMail, f.OpenProfile = InMailNetwork, true }, refuse(ReasonRecipientNetworkOnly)},
+		{"NetworkOnlyThirdDegree", func(f *Facts) { f.InMail, f.Degree = InMailNetwork, Third }, allow(ChannelInMail, 1, ReasonInMail)},
+		{"NetworkOnlySecondDegree", func(f *Facts) { f.InMail, f.Degree = InMailNetwork, Second }, allow(ChannelInMail, 1, ReasonInMail)},
+		{"OpenProfile", func(f *Facts) { f.OpenProfile = true }, allow(ChannelOpenProfile, 0, ReasonOpenProfile)},
+		{"OpenProfileBeatsNoCredits", func(f *Facts) { f.OpenProfile, f.Credits = true, 0 }, allow(ChannelOpenProfile, 0, ReasonOpenProfile)},
+		{"NoCredits", func(f *Facts) { f.Credits = 0 }, refuse(ReasonNoCredits)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := base
+			tc.edit(&f)
+			if got := Decide(f); got != tc.want {
+				t.Errorf("Decide(%+v) = %+v, want %+v", f, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRenew(t *testing.T) {
+	start := time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name        string
+		plan        Plan
+		credits     int
+		now         time.Time
+		wantCredits int
+		wantGranted time.Time
+	}{
+		{"NotYetAMonth", PlanCareer, 5, start.AddDate(0, 0, 27), 5, start},
+		{"OneMonth", PlanCareer, 2, start.AddDate(0, 1, 0), 7, start.AddDate(0, 1, 0)},
+		{"TwoMonthsBankedToThree", PlanCareer, 5, start.AddDate(0, 2, 3), 15, start.AddDate(0, 2, 0)},
+		{"BankCapped", PlanCareer, 14, start.AddDate(0, 5, 0), 15, start.AddDate(0, 5, 0)},
+		{"AboveCapKept", PlanCareer, 40, start.AddDate(0, 1, 0), 40, start.AddDate(0, 1, 0)},
+		{"Free", PlanFree, 3, start.AddDate(1, 0, 0), 3, start},
+		{"SalesNavigator", PlanSalesNavigator, 0, start.AddDate(0, 1, 0), 50, start.AddDate(0, 1, 0)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, g := renew(tc.plan, tc.credits, start, tc.now)
+			if c != tc.wantCredits || !g.Equal(tc.wantGranted) {
+				t.Errorf("renew = %d, %v; want %d, %v", c, g, tc.wantCredits, tc.wantGranted)
+			}
+		})
+	}
+	if got := grant(PlanBusiness, 40); got != 45 {
+		t.Errorf("grant(business, 40) = %d, want 45 (capped at three allotments)", got)
+	}
+	if got := grant(PlanBusiness, 50); got != 50 {
+		t.Errorf("grant(business, 50) = %d, want 50 (kept)", got)
+	}
+}
