@@ -114,6 +114,24 @@ func memberParam(c echo.Context, name string) (string, error) {
 	return id, nil
 }
 
+// idParam reads the id of an invitation, message or thread from the path. Ids reach makes have
+// the same form as member ids.
+func idParam(c echo.Context, name, what string) (string, error) {
+	id := c.Param(name)
+	if !graph.ValidMemberID(id) {
+		return "", invalid(name, "%q is not a %s id", id, what)
+	}
+	return id, nil
+}
+
+// bindOptionalJSON is bindJSON for routes whose body may be left out altogether.
+func bindOptionalJSON(c echo.Context, dst any) error {
+	if c.Request().ContentLength == 0 {
+		return nil
+	}
+	return bindJSON(c, dst)
+}
+
 // Page sizes for lists.
 const (
 	defaultLimit = 20

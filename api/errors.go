@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,6 +22,8 @@ type problem struct {
 	Detail string `json:"detail"`
 	Field  string `json:"field,omitempty"`  // the request field at fault, for bad input
 	Reason string `json:"reason,omitempty"` // the rule that decided, where one did
+
+	retryAfter time.Duration // sent as the Retry-After header when set
 }
 
 // problemBase is where the problem types are described, one anchor each.
@@ -38,6 +42,8 @@ var (
 	forbidden       = kind{"forbidden", http.StatusForbidden, "Forbidden"}
 	notFound        = kind{"not-found", http.StatusNotFound, "Not found"}
 	methodNotAllow  = kind{"method-not-allowed", http.StatusMethodNotAllowed, "Method not allowed"}
+	refused         = kind{"refused", http.StatusForbidden, "Message refused"}
+	tooMany         = kind{"rate-limited", http.StatusTooManyRequests, "Too many requests"}
 	conflict        = kind{"conflict", http.StatusConflict, "Conflict"}
 	tooLarge        = kind{"too-large", http.StatusRequestEntityTooLarge, "Request body too large"}
 	unsupportedType = kind{"unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type"}
@@ -60,6 +66,11 @@ var domainKinds = []struct {
 	{graph.ErrForbidden, forbidden, ""},
 	{graph.ErrInvalidCursor, badRequest, "cursor"},
 	{graph.ErrInvalid, badRequest, ""},
+	{graph.ErrConflict, conflict, ""},
+	{graph.ErrUnprocessable, unprocessable, ""},
+	{graph.ErrIdempotencyConflict, unprocessable, "Idempotency-Key"},
+	{graph.ErrRefused, refused, ""},
+	{graph.ErrRateLimited, tooMany, ""},
 }
 
 // requestError is a failure found in the request itself, before the graph is asked.
@@ -94,7 +105,7 @@ func toProblem(err error) (problem, bool) {
 		for _, row := range domainKinds {
 			if errors.Is(domErr, row.err) {
 				p := newProblem(row.kind, domErr.Detail)
-				p.Field = row.field
+				p.Field, p.Reason, p.retryAfter = row.field, string(domErr.Reason), domErr.RetryAfter
 				return p, true
 			}
 		}
@@ -139,6 +150,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 func writeProblem(c echo.Context, p problem) {
 	if p.Status == http.StatusUnauthorized {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="reach"`)
+	}
+	if p.retryAfter > 0 {
+		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(int(p.retryAfter/time.Second)))
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(p.Status)

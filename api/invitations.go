@@ -88,11 +88,5 @@ func (h *handlers) withdraw(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// invitationParam reads an invitation id from the path; ids have the same form as member ids.
-func invitationParam(c echo.Context) (string, error) {
-	id := c.Param("id")
-	if !graph.ValidMemberID(id) {
-		return "", invalid("id", "%q is not an invitation id", id)
-	}
-	return id, nil
-}
+// invitationParam reads an invitation id from the path.
+func invitationParam(c echo.Context) (string, error) { return idParam(c, "id", "invitation") }

@@ -17,10 +17,11 @@ const (
 )
 
 type putMemberRequest struct {
-	Name          *string `json:"name"`
-	Headline      string  `json:"headline"`
-	Company       string  `json:"company"`
-	InMailCredits *int    `json:"inmailCredits"`
+	Name          *string     `json:"name"`
+	Headline      string      `json:"headline"`
+	Company       string      `json:"company"`
+	InMailCredits *int        `json:"inmailCredits"`
+	Plan          *graph.Plan `json:"plan"`
 }
 
 // putMember creates or updates a member: 201 when created, 200 when updated.
@@ -47,10 +48,13 @@ func (h *handlers) putMember(c echo.Context) error {
 	if req.InMailCredits != nil && (*req.InMailCredits < 0 || *req.InMailCredits > 1_000_000) {
 		return invalid("inmailCredits", "inmailCredits must be from 0 to 1000000")
 	}
+	if req.Plan != nil && !req.Plan.Valid() {
+		return invalid("plan", "plan must be free, career, business, sales_navigator or recruiter_lite")
+	}
 	ctx := c.Request().Context()
 	created, err := h.store.PutMember(ctx, graph.Profile{
 		ID: id, Name: strings.TrimSpace(*req.Name), Headline: req.Headline, Company: req.Company,
-		InMailCredits: req.InMailCredits,
+		InMailCredits: req.InMailCredits, Plan: req.Plan,
 	})
 	if err != nil {
 		return err

@@ -31,6 +31,18 @@ type Store interface {
 	Relation(ctx context.Context, caller, member string) (graph.Relation, error)
 	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
 	Path(ctx context.Context, caller, member string) ([]graph.PathStep, error)
+	Search(ctx context.Context, caller, query string, page graph.PageRequest) (graph.Page[graph.Found], error)
+	Send(ctx context.Context, caller string, d graph.Draft, key string) (graph.Sent, error)
+	Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error)
+	Message(ctx context.Context, caller, id string) (graph.Message, error)
+	Thread(ctx context.Context, caller, threadID string, page graph.PageRequest) (graph.Page[graph.Message], error)
+	DeclineInMail(ctx context.Context, caller, id, note string) (graph.Message, error)
+	DeleteMessage(ctx context.Context, caller, id string) error
+	Block(ctx context.Context, caller, member string) error
+	Unblock(ctx context.Context, caller, member string) error
+	Blocks(ctx context.Context, caller string, page graph.PageRequest) (graph.Page[graph.BlockedMember], error)
+	Report(ctx context.Context, caller string, r graph.Report) error
+	LiftRestriction(ctx context.Context, id string) error
 }
 
 // Config is what the API needs besides the store.
@@ -73,9 +85,22 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.GET("/v1/members/:id/reachability", h.reachability, member)
 	e.GET("/v1/members/:id/mutual-connections", h.mutualConnections, member)
 	e.GET("/v1/members/:id/path", h.path, member)
+	e.GET("/v1/members", h.search, member)
+	e.POST("/v1/messages", h.send, member)
+	e.GET("/v1/messages/:id", h.message, member)
+	e.POST("/v1/messages/:id/decline", h.declineInMail, member)
+	e.DELETE("/v1/messages/:id", h.deleteMessage, member)
+	e.GET("/v1/inbox", h.mailbox(true), member)
+	e.GET("/v1/sent", h.mailbox(false), member)
+	e.GET("/v1/threads/:threadId", h.thread, member)
+	e.GET("/v1/blocks", h.blocks, member)
+	e.PUT("/v1/blocks/:memberId", h.block, member)
+	e.DELETE("/v1/blocks/:memberId", h.unblock, member)
+	e.POST("/v1/reports", h.report, member)
 
 	e.PUT("/v1/admin/members/:id", h.putMember, member, requireAdmin)
 	e.POST("/v1/admin/connections", h.connect, member, requireAdmin)
+	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, member, requireAdmin)
 	return e
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strings"
 	"time"
 
 	"github.com/reach-network/reach/graph"
@@ -22,23 +23,42 @@ type meView struct {
 	Headline      string       `json:"headline"`
 	Company       string       `json:"company"`
 	Settings      settingsView `json:"settings"`
+	Plan          graph.Plan   `json:"plan"`
 	InMailCredits int          `json:"inmailCredits"`
+	Restricted    bool         `json:"restricted"`
 }
 
-// reachView is how the caller stands to a member. Degree is null beyond 3 hops.
+// degreeView is a degree as the API shows it: null beyond 3 hops, with its label.
+type degreeView struct {
+	Degree *int   `json:"degree"`
+	Label  string `json:"label"`
+}
+
+// reachView is how the caller stands to a member.
 type reachView struct {
-	Degree      *int   `json:"degree"`
-	Label       string `json:"label"`
-	MutualCount int    `json:"mutualCount"`
+	degreeView
+	MutualCount int            `json:"mutualCount"`
+	Messaging   *messagingView `json:"messaging,omitempty"`
 }
 
+// messagingView is whether and how the caller may message a member. Channel is null when not.
+type messagingView struct {
+	Allowed bool           `json:"allowed"`
+	Channel *graph.Channel `json:"channel"`
+	Cost    int            `json:"cost"`
+	Reason  graph.Reason   `json:"reason"`
+}
+
+// memberView is a member's profile as the caller may see it; a limited view (the member's
+// profileVisibility keeps the caller out) has only id, name, headline, degree and label.
 type memberView struct {
-	ID               string `json:"id"`
-	Name             string `json:"name"`
-	Headline         string `json:"headline"`
-	Company          string `json:"company"`
-	ConnectionsCount int    `json:"connectionsCount"`
-	reachView
+	ID               string  `json:"id"`
+	Name             string  `json:"name"`
+	Headline         string  `json:"headline"`
+	Company          *string `json:"company,omitempty"`
+	ConnectionsCount *int    `json:"connectionsCount,omitempty"`
+	degreeView
+	MutualCount *int `json:"mutualCount,omitempty"`
 }
 
 type summaryView struct {
@@ -81,25 +101,35 @@ func toSettingsView(s graph.Settings) settingsView {
 func toMeView(m graph.Member) meView {
 	return meView{
 		ID: m.ID, Name: m.Name, Headline: m.Headline, Company: m.Company,
-		Settings: toSettingsView(m.Settings), InMailCredits: m.InMailCredits,
+		Settings: toSettingsView(m.Settings), Plan: m.Plan, InMailCredits: m.InMailCredits, Restricted: m.Restricted,
 	}
 }
 
-func toReachView(r graph.Relation) reachView {
-	v := reachView{Label: r.Degree.Label(), MutualCount: r.MutualCount}
-	if r.Degree != graph.OutOfNetwork {
-		d := int(r.Degree)
-		v.Degree = &d
+func toDegreeView(d graph.Degree) degreeView {
+	v := degreeView{Label: d.Label()}
+	if d != graph.OutOfNetwork {
+		n := int(d)
+		v.Degree = &n
 	}
 	return v
 }
 
+func toReachView(r graph.Relation) reachView {
+	d := r.Messaging
+	m := &messagingView{Allowed: d.Allowed, Cost: d.Cost, Reason: d.Reason}
+	if d.Channel != graph.ChannelNone {
+		m.Channel = &d.Channel
+	}
+	return reachView{degreeView: toDegreeView(r.Degree), MutualCount: r.MutualCount, Messaging: m}
+}
+
 func toMemberView(r graph.Relation) memberView {
 	m := r.Member
-	return memberView{
-		ID: m.ID, Name: m.Name, Headline: m.Headline, Company: m.Company,
-		ConnectionsCount: r.Connections, reachView: toReachView(r),
+	v := memberView{ID: m.ID, Name: m.Name, Headline: m.Headline, degreeView: toDegreeView(r.Degree)}
+	if r.ProfileVisible() {
+		v.Company, v.ConnectionsCount, v.MutualCount = &m.Company, &r.Connections, &r.MutualCount
 	}
+	return v
 }
 
 func toInvitationView(i graph.Invitation) invitationView {
@@ -121,4 +151,148 @@ func toList[T, V any](p graph.Page[T], withTotal bool, conv func(T) V) listView[
 
 func toSummaryView(s graph.MemberSummary) summaryView {
 	return summaryView{ID: s.ID, Name: s.Name, Headline: s.Headline}
+}
+
+// previewLength is how many characters of the body a mailbox preview shows.
+const previewLength = 80
+
+// counterpartView is the other member of a mailbox entry, with how the caller stands to them.
+type counterpartView struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Headline string `json:"headline"`
+	degreeView
+	Connected bool `json:"connected"`
+}
+
+// envelopeView is one mailbox entry; From is set in the inbox, To in the sent box.
+type envelopeView struct {
+	ID              string              `json:"id"`
+	ThreadID        string              `json:"threadId"`
+	Kind            graph.MessageKind   `json:"kind"`
+	Icon            graph.MessageKind   `json:"icon"`
+	Subject         string              `json:"subject"`
+	Preview         string              `json:"preview"`
+	From            *counterpartView    `json:"from,omitempty"`
+	To              *counterpartView    `json:"to,omitempty"`
+	SentAt          time.Time           `json:"sentAt"`
+	Read            bool                `json:"read"`
+	Status          *graph.InMailStatus `json:"status"`
+	AttachmentCount int                 `json:"attachmentCount"`
+}
+
+// preview is how a mailbox introduces a message: "InMail from Jane Smith: " or "Message from Jane
+// Smith: " (to, in the sent box), then the first 80 characters of the body, and "…" when cut.
+func preview(m graph.Message, incoming bool, name string) string {
+	var b strings.Builder
+	if m.Kind == graph.KindInMail {
+		b.WriteString("InMail")
+	} else {
+		b.WriteString("Message")
+	}
+	if incoming {
+		b.WriteString(" from ")
+	} else {
+		b.WriteString(" to ")
+	}
+	b.WriteString(name)
+	b.WriteString(": ")
+	body := []rune(m.Body)
+	if len(body) > previewLength {
+		b.WriteString(string(body[:previewLength]))
+		b.WriteString("…")
+	} else {
+		b.WriteString(m.Body)
+	}
+	return b.String()
+}
+
+func toEnvelopeView(e graph.Envelope, incoming bool) envelopeView {
+	m := e.Message
+	other := &counterpartView{
+		ID: e.Other.ID, Name: e.Other.Name, Headline: e.Other.Headline,
+		degreeView: toDegreeView(e.Degree), Connected: e.Degree == graph.First,
+	}
+	v := envelopeView{
+		ID: m.ID, ThreadID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject,
+		Preview: preview(m, incoming, e.Other.Name), SentAt: m.SentAt, Read: m.Read,
+		Status: statusOf(m), AttachmentCount: len(m.Attachments),
+	}
+	if incoming {
+		v.From = other
+	} else {
+		v.To = other
+	}
+	return v
+}
+
+func statusOf(m graph.Message) *graph.InMailStatus {
+	if m.Status == graph.StatusNone {
+		return nil
+	}
+	return &m.Status
+}
+
+type attachmentView struct {
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+	URL         string `json:"url"`
+}
+
+// messageView is a whole message, for its two members.
+type messageView struct {
+	ID          string              `json:"id"`
+	ThreadID    string              `json:"threadId"`
+	Kind        graph.MessageKind   `json:"kind"`
+	Icon        graph.MessageKind   `json:"icon"`
+	Subject     string              `json:"subject"`
+	Body        string              `json:"body"`
+	Attachments []attachmentView    `json:"attachments"`
+	From        summaryView         `json:"from"`
+	To          summaryView         `json:"to"`
+	SentAt      time.Time           `json:"sentAt"`
+	Read        bool                `json:"read"`
+	Status      *graph.InMailStatus `json:"status"`
+}
+
+func toMessageView(m graph.Message) messageView {
+	v := messageView{
+		ID: m.ID, ThreadID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject, Body: m.Body,
+		Attachments: make([]attachmentView, 0, len(m.Attachments)),
+		From:        toSummaryView(m.From), To: toSummaryView(m.To), SentAt: m.SentAt, Read: m.Read,
+		Status: statusOf(m),
+	}
+	for _, a := range m.Attachments {
+		v.Attachments = append(v.Attachments, attachmentView(a))
+	}
+	return v
+}
+
+type sentView struct {
+	ID            string            `json:"id"`
+	ThreadID      string            `json:"threadId"`
+	Kind          graph.MessageKind `json:"kind"`
+	Cost          int               `json:"cost"`
+	InMailCredits int               `json:"inmailCredits"`
+}
+
+type blockedView struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Headline  string    `json:"headline"`
+	BlockedAt time.Time `json:"blockedAt"`
+}
+
+type foundView struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Headline string `json:"headline"`
+	degreeView
+	MutualCount int `json:"mutualCount"`
+}
+
+func toFoundView(f graph.Found) foundView {
+	return foundView{ID: f.Member.ID, Name: f.Member.Name, Headline: f.Member.Headline,
+		degreeView: toDegreeView(f.Degree), MutualCount: f.MutualCount}
 }

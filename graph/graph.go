@@ -155,6 +155,22 @@ type Relation struct {
 	Messaging   Decision // whether and how the caller may message the member
 }
 
+// ProfileVisible reports whether the member's profileVisibility lets the caller see the whole
+// profile: everyone; within 3 degrees ("network"); 1st degree ("connections"). The member always
+// sees their own.
+func (r Relation) ProfileVisible() bool {
+	switch {
+	case r.Degree == Self:
+		return true
+	case r.Member.Settings.ProfileVisibility == ProfileNetwork:
+		return r.Degree.InNetwork()
+	case r.Member.Settings.ProfileVisibility == ProfileConnections:
+		return r.Degree == First
+	default:
+		return true
+	}
+}
+
 // MemberSummary is the short form of a member used in lists.
 type MemberSummary struct {
 	ID       string

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,11 +22,22 @@ import (
 // testSecret signs the tokens of every test request.
 var testSecret = []byte("integration-test-secret-0123456789")
 
-// env is what every test shares: the store and the API served over it.
+// env is what every test shares: the store, the API served over it, and the store's clock.
 var env struct {
 	store   *graph.Store
 	baseURL string
+	clock   testClock
 }
+
+// testClock is the real time plus an offset that tests move forward (never back) to reach the end
+// of a time window, such as a month of InMail credits or 90 days for a refund. Every test sees
+// the same clock, so none runs in parallel with another.
+type testClock struct{ offset atomic.Int64 }
+
+func (c *testClock) now() time.Time { return time.Now().Add(time.Duration(c.offset.Load())) }
+
+// advance moves the store's clock forward by d.
+func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
@@ -39,6 +51,7 @@ func runTests(m *testing.M) int {
 		User:     os.Getenv("NEO4J_USER"),
 		Password: os.Getenv("NEO4J_PASSWORD"),
 		Database: os.Getenv("NEO4J_DATABASE"),
+		Clock:    env.clock.now,
 	}
 	if cfg.URI == "" {
 		uri, stop, err := startContainer(ctx)

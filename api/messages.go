@@ -1,0 +1,186 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// Attachment limits.
+const (
+	maxAttachmentName = 255
+	maxContentType    = 255
+	maxAttachmentURL  = 2048
+	maxAttachmentSize = 1 << 30
+	maxIdempotencyKey = 255
+)
+
+type sendRequest struct {
+	To          string             `json:"to"`
+	Subject     string             `json:"subject"`
+	Body        *string            `json:"body"`
+	Attachments []graph.Attachment `json:"attachments"`
+}
+
+// send sends a message under the messaging rules; an Idempotency-Key makes retries safe.
+func (h *handlers) send(c echo.Context) error {
+	key := c.Request().Header.Get("Idempotency-Key")
+	if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		return invalid("Idempotency-Key", "Idempotency-Key must be 1 to %d visible ASCII characters", maxIdempotencyKey)
+	}
+	var req sendRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := req.validate(); err != nil {
+		return err
+	}
+	sent, err := h.store.Send(c.Request().Context(), callerOf(c).id, graph.Draft{
+		To: req.To, Subject: req.Subject, Body: *req.Body, Attachments: req.Attachments,
+	}, key)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, sentView(sent))
+}
+
+func (r sendRequest) validate() error {
+	switch {
+	case r.To == "":
+		return invalid("to", "to is required")
+	case !graph.ValidMemberID(r.To):
+		return invalid("to", "to must be a member id: 1 to 64 letters, digits, '_' or '-'")
+	case r.Body == nil || strings.TrimSpace(*r.Body) == "":
+		return invalid("body", "body is required")
+	case len(r.Attachments) > graph.MaxAttachments:
+		return invalid("attachments", "at most %d attachments are allowed", graph.MaxAttachments)
+	}
+	if err := checkLength("body", *r.Body, graph.MaxBodyLength); err != nil {
+		return err
+	}
+	if err := checkLength("subject", r.Subject, graph.MaxSubjectLength); err != nil {
+		return err
+	}
+	for i, a := range r.Attachments {
+		field := func(name string) string { return "attachments[" + strconv.Itoa(i) + "]." + name }
+		switch {
+		case strings.TrimSpace(a.Name) == "" || len([]rune(a.Name)) > maxAttachmentName:
+			return invalid(field("name"), "%s must be 1 to %d characters", field("name"), maxAttachmentName)
+		case !validContentType(a.ContentType):
+			return invalid(field("contentType"), "%s must be a media type such as application/pdf", field("contentType"))
+		case a.Size < 0 || a.Size > maxAttachmentSize:
+			return invalid(field("size"), "%s must be from 0 to %d bytes", field("size"), maxAttachmentSize)
+		case !validURL(a.URL):
+			return invalid(field("url"), "%s must be an absolute http or https URL of at most %d characters", field("url"), maxAttachmentURL)
+		}
+	}
+	return nil
+}
+
+func validContentType(ct string) bool {
+	typ, sub, ok := strings.Cut(ct, "/")
+	return ok && typ != "" && sub != "" && len(ct) <= maxContentType && !strings.ContainsAny(ct, " \t\r\n")
+}
+
+func validURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && len(raw) <= maxAttachmentURL && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// mailbox serves the inbox (incoming) or the sent box.
+func (h *handlers) mailbox(incoming bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		page, err := pageParams(c)
+		if err != nil {
+			return err
+		}
+		var filter graph.MailboxFilter
+		switch kind := graph.MessageKind(c.QueryParam("kind")); kind {
+		case "", graph.KindInMail, graph.KindMessage:
+			filter.Kind = kind
+		default:
+			return invalid("kind", "kind must be inmail or message, not %q", kind)
+		}
+		switch u := c.QueryParam("unread"); u {
+		case "", "false":
+		case "true":
+			filter.UnreadOnly = true
+		default:
+			return invalid("unread", "unread must be true or false, not %q", u)
+		}
+		p, err := h.store.Mailbox(c.Request().Context(), callerOf(c).id, incoming, filter, page)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, toList(p, false, func(e graph.Envelope) envelopeView {
+			return toEnvelopeView(e, incoming)
+		}))
+	}
+}
+
+func (h *handlers) message(c echo.Context) error {
+	id, err := idParam(c, "id", "message")
+	if err != nil {
+		return err
+	}
+	m, err := h.store.Message(c.Request().Context(), callerOf(c).id, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toMessageView(m))
+}
+
+func (h *handlers) thread(c echo.Context) error {
+	id, err := idParam(c, "threadId", "thread")
+	if err != nil {
+		return err
+	}
+	page, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.store.Thread(c.Request().Context(), callerOf(c).id, id, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toList(p, false, toMessageView))
+}
+
+type declineRequest struct {
+	Note string `json:"note"`
+}
+
+func (h *handlers) declineInMail(c echo.Context) error {
+	id, err := idParam(c, "id", "message")
+	if err != nil {
+		return err
+	}
+	var req declineRequest
+	if err := bindOptionalJSON(c, &req); err != nil {
+		return err
+	}
+	if err := checkLength("note", req.Note, graph.MaxNoteLength); err != nil {
+		return err
+	}
+	m, err := h.store.DeclineInMail(c.Request().Context(), callerOf(c).id, id, req.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toMessageView(m))
+}
+
+func (h *handlers) deleteMessage(c echo.Context) error {
+	id, err := idParam(c, "id", "message")
+	if err != nil {
+		return err
+	}
+	if err := h.store.DeleteMessage(c.Request().Context(), callerOf(c).id, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
