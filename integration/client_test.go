@@ -52,6 +52,12 @@ type response struct {
 // do sends one request; body is marshalled to JSON unless it is a string or nil.
 func (c *client) do(method, path string, body any) *response {
 	c.t.Helper()
+	return c.send(method, path, body, nil)
+}
+
+// send is do with extra request headers.
+func (c *client) send(method, path string, body any, header http.Header) *response {
+	c.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -75,6 +81,9 @@ func (c *client) do(method, path string, body any) *response {
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -183,4 +192,25 @@ func reachability(t testing.TB, from, to string) reach {
 	var r reach
 	as(t, from).get("/v1/members/" + to + "/reachability").expect(http.StatusOK).into(&r)
 	return r
+}
+
+// rawPost sends a JSON body with a bearer token and an optional Idempotency-Key. It reports
+// failures instead of failing a test, so goroutines may call it.
+func rawPost(token, path, body, key string) (status int, data []byte, err error) {
+	req, err := http.NewRequest(http.MethodPost, env.baseURL+path, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	data, err = io.ReadAll(res.Body)
+	return res.StatusCode, data, err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/reach-network/reach/graph"
 )
@@ -18,14 +19,26 @@ type config struct {
 const localNeo4j = "bolt://127.0.0.1:7687"
 
 // loadConfig reads the environment through getenv, filling in defaults.
-func loadConfig(getenv func(string) string) config {
+func loadConfig(getenv func(string) string) (config, error) {
 	or := func(key, def string) string {
 		if v := getenv(key); v != "" {
 			return v
 		}
 		return def
 	}
-	return config{
+	var errs []error
+	number := func(key string, def int) int {
+		raw := getenv(key)
+		if raw == "" {
+			return def
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Errorf("%s must be a whole number of at least 1, not %q", key, raw))
+		}
+		return n
+	}
+	cfg := config{
 		Addr:      or("REACH_ADDR", ":8080"),
 		JWTSecret: getenv("REACH_JWT_SECRET"),
 		Neo4j: graph.Config{
@@ -33,8 +46,14 @@ func loadConfig(getenv func(string) string) config {
 			User:     getenv("NEO4J_USER"),
 			Password: getenv("NEO4J_PASSWORD"),
 			Database: getenv("NEO4J_DATABASE"),
+			Limits: graph.Limits{
+				InMailsPerDay:     number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
+				BlastLimit:        number("REACH_BLAST_LIMIT", graph.DefaultLimits.BlastLimit),
+				ReportsToRestrict: number("REACH_REPORTS_TO_RESTRICT", graph.DefaultLimits.ReportsToRestrict),
+			},
 		},
 	}
+	return cfg, errors.Join(errs...)
 }
 
 // requireSecret refuses to sign or check tokens without a secret of a useful length.
@@ -56,6 +75,9 @@ func (c config) String() string {
 		}
 		return "***"
 	}
-	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q jwt_secret=%s",
-		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, mask(c.JWTSecret))
+	l := c.Neo4j.Limits
+	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q jwt_secret=%s "+
+		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d",
+		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, mask(c.JWTSecret),
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict)
 }

@@ -45,7 +45,10 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
-	cfg := loadConfig(getenv)
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	switch args[0] {
 	case "serve":
