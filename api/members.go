@@ -163,6 +163,7 @@ func (h *handlers) reachability(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.metrics.decided(r.Messaging)
 	return c.JSON(http.StatusOK, toReachView(r))
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -43,9 +44,14 @@ func (h *handlers) send(c echo.Context) error {
 	sent, err := h.store.Send(c.Request().Context(), callerOf(c).id, graph.Draft{
 		To: req.To, Subject: req.Subject, Body: *req.Body, Attachments: req.Attachments,
 	}, key)
+	var domErr *graph.Error
+	if errors.As(err, &domErr) && domErr.Reason != "" {
+		h.metrics.refusedMessage(domErr.Reason)
+	}
 	if err != nil {
 		return err
 	}
+	h.metrics.sentMessage(sent)
 	return c.JSON(http.StatusCreated, sentView(sent))
 }
 

@@ -64,12 +64,15 @@ func New(store Store, cfg Config) *echo.Echo {
 		log.ErrorContext(c.Request().Context(), "panic", "path", c.Path(), "err", err, "stack", string(stack))
 		return err
 	}}))
+	m := newMetrics()
+	e.Use(m.observe)
 	e.Use(requestLog(log))
 	e.Use(limitBody)
 
-	h := &handlers{store: store}
+	h := &handlers{store: store, metrics: m}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", m.handler())
 
 	member := authenticate(cfg.JWTSecret)
 	e.GET("/v1/me", h.me, member)
@@ -106,7 +109,8 @@ func New(store Store, cfg Config) *echo.Echo {
 
 // handlers serve the routes; each reads the request, asks the store once, and writes the answer.
 type handlers struct {
-	store Store
+	store   Store
+	metrics *metrics
 }
 
 func (h *handlers) healthz(c echo.Context) error {
@@ -125,7 +129,7 @@ func (h *handlers) readyz(c echo.Context) error {
 // requestLog logs one line per request.
 func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true,
+		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, HandleError: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 				slog.String("method", v.Method), slog.String("path", v.URIPath),

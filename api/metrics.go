@@ -1,0 +1,88 @@
+package api
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// metrics are what reach reports at /metrics, in its own registry so that several servers in one
+// process (as in tests) do not collide.
+type metrics struct {
+	registry  *prometheus.Registry
+	requests  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	decisions *prometheus.CounterVec
+	sent      *prometheus.CounterVec
+	refused   *prometheus.CounterVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "reach_http_requests_total",
+			Help: "HTTP requests answered, by route pattern, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "reach_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route pattern and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route", "method"}),
+		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "reach_messaging_decisions_total",
+			Help: "Messaging decisions answered by reachability, by the reason that decided.",
+		}, []string{"reason"}),
+		sent: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "reach_messages_sent_total",
+			Help: "Messages sent, by kind (inmail or message) and cost in credits.",
+		}, []string{"kind", "cost"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "reach_messages_refused_total",
+			Help: "Sends refused by a messaging rule or abuse limit, by reason.",
+		}, []string{"reason"}),
+	}
+	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// observe counts every request and its latency under its route pattern, never its raw path, so
+// the label set stays small.
+func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // write the problem now, so its status is the one counted
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		method := c.Request().Method
+		m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().Status)).Inc()
+		m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		return nil
+	}
+}
+
+func (m *metrics) decided(d graph.Decision) { m.decisions.WithLabelValues(string(d.Reason)).Inc() }
+
+func (m *metrics) sentMessage(s graph.Sent) {
+	m.sent.WithLabelValues(string(s.Kind), strconv.Itoa(s.Cost)).Inc()
+}
+
+func (m *metrics) refusedMessage(reason graph.Reason) {
+	m.refused.WithLabelValues(string(reason)).Inc()
+}
+
+func (m *metrics) handler() echo.HandlerFunc {
+	return echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+}
