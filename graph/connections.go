@@ -24,8 +24,11 @@ func (s *Store) Connect(ctx context.Context, a, b string) (err error) {
 			return struct{}{}, err
 		}
 		state, err := pairState(ctx, tx, a, b)
-		if err != nil || state.connected {
+		switch {
+		case err != nil || state.connected:
 			return struct{}{}, err
+		case state.blocked:
+			return struct{}{}, fail(ErrConflict, "%q and %q are in a block relation; they cannot be connected", a, b)
 		}
 		if err := checkLimit(counts, a, b); err != nil {
 			return struct{}{}, err
@@ -151,6 +154,7 @@ func checkLimit(counts map[string]int, ids ...string) error {
 
 // pair is what stands between two members.
 type pair struct {
+	blocked    bool // either blocks the other
 	connected  bool
 	sentID     string // a's pending invitation to b
 	receivedID string // b's pending invitation to a
@@ -165,10 +169,11 @@ func pairState(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) (p
 		return pair{}, fmt.Errorf("pair state: got %d records", len(recs))
 	}
 	var p pair
-	var errs [3]error
-	p.connected, errs[0] = value[bool](recs[0], "connected")
-	p.sentID, errs[1] = value[string](recs[0], "sentId")
-	p.receivedID, errs[2] = value[string](recs[0], "receivedId")
+	var errs [4]error
+	p.blocked, errs[0] = value[bool](recs[0], "blocked")
+	p.connected, errs[1] = value[bool](recs[0], "connected")
+	p.sentID, errs[2] = value[string](recs[0], "sentId")
+	p.receivedID, errs[3] = value[string](recs[0], "receivedId")
 	for _, err := range errs {
 		if err != nil {
 			return pair{}, fmt.Errorf("pair state: %w", err)

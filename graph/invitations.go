@@ -29,6 +29,8 @@ func (s *Store) Invite(ctx context.Context, from, to, note string) (_ Invitation
 		switch {
 		case err != nil:
 			return Invitation{}, err
+		case state.blocked:
+			return Invitation{}, memberNotFound(to)
 		case state.connected:
 			return Invitation{}, fail(ErrAlreadyConnected, "you are already connected to %q", to)
 		case state.sentID != "":

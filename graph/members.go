@@ -31,24 +31,29 @@ func (s *Store) PutMember(ctx context.Context, p Profile) (created bool, err err
 		if err != nil {
 			return false, err
 		}
+		now := s.now()
 		row := profileRow(p)
-		if p.Plan != nil {
-			now := s.now()
-			current := Member{Plan: PlanFree}
-			if len(recs) > 0 {
-				if current, err = singleMember(recs, p.ID); err != nil {
-					return false, err
-				}
-				current = s.withCurrentCredits(current)
+		current := Member{Plan: PlanFree}
+		if len(recs) > 0 {
+			if current, err = singleMember(recs, p.ID); err != nil {
+				return false, err
 			}
-			if *p.Plan != current.Plan {
-				row["planGrantedAt"] = now
-				if p.InMailCredits == nil {
-					row["inmailCredits"] = int64(grant(*p.Plan, current.InMailCredits))
-				}
+			// Write down the grants that fell due, so that credits set now count from now.
+			current = s.withCurrentCredits(current)
+			if !current.planGrantedAt.IsZero() {
+				row["planGrantedAt"] = asNeo4jTime(current.planGrantedAt)
+			}
+			if p.InMailCredits == nil {
+				row["inmailCredits"] = int64(current.InMailCredits)
 			}
 		}
-		n, err := upsertMembers(ctx, tx, s.now(), []any{row})
+		if p.Plan != nil && *p.Plan != current.Plan {
+			row["planGrantedAt"] = now
+			if p.InMailCredits == nil {
+				row["inmailCredits"] = int64(grant(*p.Plan, current.InMailCredits))
+			}
+		}
+		n, err := upsertMembers(ctx, tx, now, []any{row})
 		return n == 1, err
 	})
 }

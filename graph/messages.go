@@ -338,11 +338,17 @@ func (s *Store) Thread(ctx context.Context, caller, threadID string, page PageRe
 	if err != nil {
 		return Page[Message]{}, err
 	}
-	if len(recs) == 0 && !ok {
-		return Page[Message]{}, fail(ErrNotFound, "thread %q not found", threadID)
+	if participant, err := value[bool](recs[0], "participant"); err != nil || !participant {
+		if err == nil {
+			err = fail(ErrNotFound, "thread %q not found", threadID)
+		}
+		return Page[Message]{}, err
 	}
 	var out Page[Message]
 	for _, rec := range recs {
+		if m, _ := rec.Get("message"); m == nil {
+			continue // an empty page
+		}
 		msg, err := toMessage(rec, "sender", "recipient")
 		if err != nil {
 			return Page[Message]{}, err

@@ -5,30 +5,44 @@ package seed
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/reach-network/reach/graph"
 )
 
-// Network is a set of members and the connections between them.
+// Network is a set of members, the connections between them, the settings that differ from the
+// defaults, and messages already sent.
 type Network struct {
 	Members     []graph.Profile
 	Connections [][2]string
+	Settings    map[string]graph.SettingsChange
+	Messages    []Message
+}
+
+// Message is a message one member sent another.
+type Message struct {
+	From string
+	graph.Draft
 }
 
 // Demo is a small named cast around Jane Smith: from Jane, Alex, Priya, Tom and Emma are 1st
 // degree; Maria (two mutual connections), David and Sofia 2nd; Lena and Omar 3rd; Noah four hops
-// away; Zoe and Yuki know only each other.
+// away; Zoe and Yuki know only each other. Jane is on the career plan; Maria, a recruiter, has
+// sent her an InMail. Sofia has an open profile, Omar takes no InMail and Noah only from his
+// network.
 func Demo() Network {
 	credits := func(n int) *int { return &n }
+	plan := func(p graph.Plan) *graph.Plan { return &p }
+	on, off, network := true, graph.InMailOff, graph.InMailNetwork
 	return Network{
 		Members: []graph.Profile{
-			{ID: "jane", Name: "Jane Smith", Headline: "Engineering Manager at Acme", Company: "Acme", InMailCredits: credits(5)},
+			{ID: "jane", Name: "Jane Smith", Headline: "Engineering Manager at Acme", Company: "Acme", Plan: plan(graph.PlanCareer), InMailCredits: credits(5)},
 			{ID: "alex", Name: "Alex Chen", Headline: "Backend Engineer at Acme", Company: "Acme"},
 			{ID: "priya", Name: "Priya Patel", Headline: "Product Manager at Globex", Company: "Globex"},
 			{ID: "tom", Name: "Tom Müller", Headline: "Data Scientist at Initech", Company: "Initech"},
 			{ID: "emma", Name: "Emma Rossi", Headline: "Designer at Umbrella", Company: "Umbrella"},
-			{ID: "maria", Name: "Maria Garcia", Headline: "Recruiter at Globex", Company: "Globex", InMailCredits: credits(3)},
+			{ID: "maria", Name: "Maria Garcia", Headline: "Recruiter at Globex", Company: "Globex", Plan: plan(graph.PlanRecruiterLite), InMailCredits: credits(30)},
 			{ID: "david", Name: "David Kim", Headline: "SRE at Initech", Company: "Initech"},
 			{ID: "sofia", Name: "Sofia Alves", Headline: "Founder at Stealth", Company: "Stealth"},
 			{ID: "lena", Name: "Lena Novak", Headline: "Talent Partner at Hooli", Company: "Hooli"},
@@ -45,6 +59,15 @@ func Demo() Network {
 			{"lena", "noah"},
 			{"zoe", "yuki"},
 		},
+		Settings: map[string]graph.SettingsChange{
+			"sofia": {OpenProfile: &on},
+			"omar":  {InMail: &off},
+			"noah":  {InMail: &network},
+		},
+		Messages: []Message{
+			{From: "maria", Draft: graph.Draft{To: "jane", Subject: "Engineering leadership role at Globex",
+				Body: "Hi Jane, I lead engineering hiring at Globex and your work at Acme stood out. Would you be open to a short call next week about a Director of Engineering role?"}},
+		},
 	}
 }
 
@@ -52,13 +75,16 @@ func Demo() Network {
 type Store interface {
 	PutMembers(ctx context.Context, profiles []graph.Profile) (created int, err error)
 	ConnectAll(ctx context.Context, pairs [][2]string) error
+	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
+	Send(ctx context.Context, caller string, d graph.Draft, key string) (graph.Sent, error)
 }
 
 // batchSize is how many members or connections one load transaction writes.
 const batchSize = 5000
 
-// Load writes the network into the store in batches, members first. Loading the same network
-// twice changes nothing.
+// Load writes the network into the store in batches, members first, then settings, then messages
+// (sent through the messaging rules, each under an idempotency key so that loading the same
+// network twice changes nothing).
 func Load(ctx context.Context, store Store, n Network) error {
 	for batch := range slices.Chunk(n.Members, batchSize) {
 		if _, err := store.PutMembers(ctx, batch); err != nil {
@@ -68,6 +94,16 @@ func Load(ctx context.Context, store Store, n Network) error {
 	for batch := range slices.Chunk(n.Connections, batchSize) {
 		if err := store.ConnectAll(ctx, batch); err != nil {
 			return fmt.Errorf("seed connections: %w", err)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(n.Settings)) {
+		if _, err := store.UpdateSettings(ctx, id, n.Settings[id]); err != nil {
+			return fmt.Errorf("seed settings of %s: %w", id, err)
+		}
+	}
+	for i, m := range n.Messages {
+		if _, err := store.Send(ctx, m.From, m.Draft, fmt.Sprintf("seed-%d", i)); err != nil {
+			return fmt.Errorf("seed message from %s to %s: %w", m.From, m.To, err)
 		}
 	}
 	return nil

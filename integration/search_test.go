@@ -1,0 +1,252 @@
+package integration
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// searchHit is one member GET /v1/members?q= finds.
+type searchHit struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Headline    string `json:"headline"`
+	Degree      *int   `json:"degree"`
+	Label       string `json:"label"`
+	MutualCount int    `json:"mutualCount"`
+}
+
+// searchPrefix returns a name prefix no other test uses, such as "Qzkwmfta": member names are
+// shared by the whole database, so every search test names its members with its own prefix.
+func searchPrefix() string {
+	b := []byte("Qz")
+	for range 6 {
+		b = append(b, byte('a'+rand.IntN(26)))
+	}
+	return string(b)
+}
+
+// searchAll follows nextCursor through every page of a search and returns the hits in order.
+func searchAll(t *testing.T, caller, q string, limit int) []searchHit {
+	t.Helper()
+	var all []searchHit
+	cursor := ""
+	for pages := 0; ; pages++ {
+		if pages > 200 {
+			t.Fatal("paging does not end")
+		}
+		v := url.Values{"q": {q}, "limit": {fmt.Sprint(limit)}}
+		if cursor != "" {
+			v.Set("cursor", cursor)
+		}
+		var p struct {
+			Items      []searchHit `json:"items"`
+			NextCursor *string     `json:"nextCursor"`
+		}
+		as(t, caller).get("/v1/members?" + v.Encode()).expect(http.StatusOK).into(&p)
+		if len(p.Items) > limit {
+			t.Fatalf("page of %d hits, limit %d", len(p.Items), limit)
+		}
+		all = append(all, p.Items...)
+		if p.NextCursor == nil {
+			return all
+		}
+		if len(p.Items) != limit {
+			t.Fatalf("a page of %d hits before the last, want %d", len(p.Items), limit)
+		}
+		cursor = *p.NextCursor
+	}
+}
+
+// searchIDs returns the ids of every member the caller finds with q, in order.
+func searchIDs(t *testing.T, caller, q string) []string {
+	t.Helper()
+	var out []string
+	for _, h := range searchAll(t, caller, q, 100) {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func TestSearch(t *testing.T) {
+	id := ids(t)
+	pfx := searchPrefix()
+	// Helpers make the degrees and mutual counts; their names do not match.
+	network(t, id,
+		[2]string{"me", "h1"}, [2]string{"me", "h2"},
+		[2]string{"me", "a1"}, [2]string{"me", "a2"}, [2]string{"me", "a3"}, [2]string{"h1", "a2"},
+		[2]string{"b1", "h1"}, [2]string{"b1", "h2"}, [2]string{"b2", "h1"}, [2]string{"b3", "h2"},
+		[2]string{"g1", "h1"}, [2]string{"c1", "g1"}, [2]string{"c2", "g1"},
+		[2]string{"d3", "c1"}, [2]string{"u", "h1"},
+	)
+	names := map[string]string{
+		"me": "Me",
+		"a1": "Zulu", "a2": "Yankee", "a3": "Alpha", // 1st degree; a2 shares h1 with me
+		"b1": "Kilo", "b2": "Bravo", "b3": "Charlie", // 2nd degree; b1 shares h1 and h2, b2 and b3 one each
+		"c1": "Delta", "c2": "Echo", // 3rd degree
+		"d1": "Foxtrot", "d2": "Alpha", "d3": "Golf", "e1": "Hotel", "e2": "Hotel", // out of network
+		"u": "Unsearchable",
+	}
+	unconnected := map[string]bool{"d1": true, "d2": true, "e1": true, "e2": true}
+	for n, name := range names {
+		status := http.StatusOK
+		if unconnected[n] {
+			status = http.StatusCreated
+		}
+		admin(t).do(http.MethodPut, "/v1/admin/members/"+id(n), map[string]any{"name": pfx + " " + name, "headline": "H " + n}).
+			expect(status)
+	}
+	for _, n := range []string{"h1", "h2", "g1"} {
+		admin(t).do(http.MethodPut, "/v1/admin/members/"+id(n), map[string]any{"name": "Helper " + pfx}).expect(http.StatusOK)
+	}
+	member(t, id("infix"), "Mr "+pfx) // holds the prefix, but not at the start
+	as(t, id("u")).do(http.MethodPatch, "/v1/me/settings", map[string]any{"searchable": false}).expect(http.StatusOK)
+
+	hit := func(n string, degree int, mutual int) searchHit {
+		h := searchHit{ID: id(n), Name: pfx + " " + names[n], Headline: "H " + n, MutualCount: mutual, Label: "out_of_network"}
+		if degree > 0 {
+			h.Degree = &degree
+			h.Label = map[int]string{1: "1st", 2: "2nd", 3: "3rd"}[degree]
+		}
+		return h
+	}
+	want := []searchHit{
+		hit("a2", 1, 1), hit("a3", 1, 0), hit("a1", 1, 0),
+		hit("b1", 2, 2), hit("b2", 2, 1), hit("b3", 2, 1),
+		hit("c1", 3, 0), hit("c2", 3, 0),
+		hit("d2", 0, 0), hit("d1", 0, 0), hit("d3", 0, 0), hit("e1", 0, 0), hit("e2", 0, 0),
+	}
+
+	t.Run("RankedByDegreeThenMutualThenName", func(t *testing.T) {
+		if diff := cmp.Diff(want, searchAll(t, id("me"), pfx, 100)); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+	for _, tc := range []struct{ name, q string }{
+		{"LowerCaseQ", strings.ToLower(pfx)}, {"UpperCaseQ", strings.ToUpper(pfx)}, {"MixedCaseQ", "qZ" + pfx[2:]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(want, searchAll(t, id("me"), tc.q, 100)); diff != "" {
+				t.Errorf("q=%s (-want +got):\n%s", tc.q, diff)
+			}
+		})
+	}
+	t.Run("LongerPrefixNarrows", func(t *testing.T) {
+		got := searchIDs(t, id("me"), strings.ToLower(pfx)+" al")
+		if want := []string{id("a3"), id("d2")}; !slices.Equal(got, want) {
+			t.Errorf("got %v, want %v", got, want)
+		}
+		if got := searchIDs(t, id("me"), pfx+" Zz"); len(got) != 0 {
+			t.Errorf("a prefix nobody has finds %v", got)
+		}
+	})
+	t.Run("CallerExcluded", func(t *testing.T) {
+		if got := searchIDs(t, id("me"), pfx+" Me"); len(got) != 0 {
+			t.Errorf("the caller finds %v, want nobody (not themselves)", got)
+		}
+		if got := searchIDs(t, id("a1"), pfx+" Me"); !slices.Equal(got, []string{id("me")}) {
+			t.Errorf("another member finds %v, want me", got)
+		}
+	})
+	t.Run("UnsearchableFoundOnlyByConnections", func(t *testing.T) {
+		if got := searchIDs(t, id("h1"), pfx+" Unsearchable"); !slices.Equal(got, []string{id("u")}) {
+			t.Errorf("a 1st-degree connection finds %v, want u", got)
+		}
+		if got := searchIDs(t, id("me"), pfx+" Unsearchable"); len(got) != 0 {
+			t.Errorf("a 2nd-degree member finds %v, want nobody", got)
+		}
+		if got := searchIDs(t, id("d1"), pfx+" Unsearchable"); len(got) != 0 {
+			t.Errorf("a stranger finds %v, want nobody", got)
+		}
+	})
+	for _, limit := range []int{1, 2, 5, 13} {
+		t.Run(fmt.Sprintf("PagesLimit%d", limit), func(t *testing.T) {
+			if diff := cmp.Diff(want, searchAll(t, id("me"), strings.ToLower(pfx), limit)); diff != "" {
+				t.Errorf("every hit once, in order (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("DefaultLimit20", func(t *testing.T) {
+		for i := range 10 {
+			member(t, id(fmt.Sprintf("many%d", i)), fmt.Sprintf("%s Many %d", pfx, i))
+		}
+		var p struct {
+			Items      []searchHit `json:"items"`
+			NextCursor *string     `json:"nextCursor"`
+		}
+		as(t, id("me")).get("/v1/members?q=" + pfx).expect(http.StatusOK).into(&p)
+		if len(p.Items) != 20 || p.NextCursor == nil {
+			t.Errorf("first page of 23 has %d hits (next %v), want 20 and a cursor", len(p.Items), p.NextCursor)
+		}
+	})
+	t.Run("BadInput", func(t *testing.T) {
+		c := as(t, id("me"))
+		for _, tc := range []struct{ name, query, field string }{
+			{"QMissing", "", "q"},
+			{"QEmpty", "q=", "q"},
+			{"QTooLong", "q=" + strings.Repeat("q", 101), "q"},
+			{"LimitZero", "q=a&limit=0", "limit"},
+			{"LimitTooLarge", "q=a&limit=101", "limit"},
+			{"LimitNotANumber", "q=a&limit=ten", "limit"},
+			{"LimitNegative", "q=a&limit=-1", "limit"},
+			{"BadCursor", "q=a&cursor=not-a-cursor", "cursor"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if p := as(t, id("me")).get("/v1/members?" + tc.query).expectProblem(http.StatusBadRequest); p.Field != tc.field {
+					t.Errorf("field %q, want %q", p.Field, tc.field)
+				}
+			})
+		}
+		// 100 characters, all of them multi-byte, is still fine.
+		c.get("/v1/members?q=" + url.QueryEscape(strings.Repeat("é", 100))).expect(http.StatusOK)
+	})
+}
+
+func TestSearchNeverFindsBlocked(t *testing.T) {
+	id := ids(t)
+	pfx := searchPrefix()
+	// x, whom me blocks, and y, who blocks me, are both connected to me beforehand.
+	network(t, id, [2]string{"me", "x"}, [2]string{"me", "y"}, [2]string{"me", "friend"}, [2]string{"x", "friend"},
+		[2]string{"y", "friend"})
+	for _, n := range []string{"me", "x", "y", "friend"} {
+		admin(t).do(http.MethodPut, "/v1/admin/members/"+id(n), map[string]any{"name": pfx + " " + n}).expect(http.StatusOK)
+	}
+	member(t, id("stranger"), pfx+" stranger")
+	if got := searchIDs(t, id("me"), pfx); !slices.Contains(got, id("x")) || !slices.Contains(got, id("y")) {
+		t.Fatalf("before the blocks me finds %v, want x and y among them", got)
+	}
+	putBlock(t, id("me"), id("x"))
+	putBlock(t, id("y"), id("me"))
+
+	t.Run("BlockerDoesNotFindBlocked", func(t *testing.T) {
+		got := searchIDs(t, id("me"), pfx)
+		if want := []string{id("friend"), id("stranger")}; !slices.Equal(got, want) {
+			t.Errorf("me finds %v, want only %v", got, want)
+		}
+		if got := searchIDs(t, id("y"), pfx); slices.Contains(got, id("me")) || !slices.Contains(got, id("x")) {
+			t.Errorf("y finds %v, want x but not me", got)
+		}
+	})
+	t.Run("BlockedDoesNotFindBlocker", func(t *testing.T) {
+		if got := searchIDs(t, id("x"), pfx); slices.Contains(got, id("me")) || !slices.Contains(got, id("y")) {
+			t.Errorf("x finds %v, want y but not me", got)
+		}
+		if got := searchIDs(t, id("me"), pfx+" y"); len(got) != 0 {
+			t.Errorf("me finds %v by y's whole name, want nobody", got)
+		}
+	})
+	t.Run("OthersStillFindBoth", func(t *testing.T) {
+		got := searchIDs(t, id("stranger"), pfx)
+		for _, n := range []string{"me", "x", "y"} {
+			if !slices.Contains(got, id(n)) {
+				t.Errorf("stranger finds %v, want %s among them", got, n)
+			}
+		}
+	})
+}
