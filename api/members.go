@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -167,36 +168,24 @@ func (h *handlers) reachability(c echo.Context) error {
 	return c.JSON(http.StatusOK, toReachView(r))
 }
 
-func (h *handlers) connections(c echo.Context) error {
-	id, err := memberParam(c, "id")
-	if err != nil {
-		return err
+// memberList serves a paged list of members related to the member in the path (their
+// connections, or the connections they share with the caller), with its total.
+func memberList(list func(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := memberParam(c, "id")
+		if err != nil {
+			return err
+		}
+		page, err := pageParams(c)
+		if err != nil {
+			return err
+		}
+		p, err := list(c.Request().Context(), callerOf(c).id, id, page)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, toList(p, true, toSummaryView))
 	}
-	page, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.store.Connections(c.Request().Context(), callerOf(c).id, id, page)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toList(p, true, toSummaryView))
-}
-
-func (h *handlers) mutualConnections(c echo.Context) error {
-	id, err := memberParam(c, "id")
-	if err != nil {
-		return err
-	}
-	page, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.store.MutualConnections(c.Request().Context(), callerOf(c).id, id, page)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, toList(p, true, toSummaryView))
 }
 
 func (h *handlers) path(c echo.Context) error {

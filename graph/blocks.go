@@ -117,7 +117,7 @@ func (s *Store) Blocks(ctx context.Context, caller string, page PageRequest) (_ 
 	if err != nil {
 		return Page[BlockedMember]{}, err
 	}
-	var out Page[BlockedMember]
+	var items []BlockedMember
 	for _, rec := range recs {
 		m, err := value[map[string]any](rec, "member")
 		if err != nil {
@@ -131,14 +131,9 @@ func (s *Store) Blocks(ctx context.Context, caller string, page PageRequest) (_ 
 		if err != nil {
 			return Page[BlockedMember]{}, err
 		}
-		out.Items = append(out.Items, BlockedMember{Member: sum, BlockedAt: at.UTC()})
+		items = append(items, BlockedMember{Member: sum, BlockedAt: at.UTC()})
 	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		last := out.Items[page.Limit-1]
-		out.Next = encodeCursor(timeKey{At: last.BlockedAt, ID: last.Member.ID})
-	}
-	return out, nil
+	return pageOf(items, page.Limit, func(b BlockedMember) any { return timeKey{At: b.BlockedAt, ID: b.Member.ID} }), nil
 }
 
 // Report records the caller's report of a member, blocking them too when asked. Once

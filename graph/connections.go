@@ -218,11 +218,7 @@ func summaryPage(rec *neo4j.Record, limit int) (Page[MemberSummary], error) {
 	if err != nil {
 		return Page[MemberSummary]{}, err
 	}
-	page := Page[MemberSummary]{Items: items, Total: int(total)}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.Next = encodeCursor(nameKey{Name: last.Name, ID: last.ID})
-	}
+	page := pageOf(items, limit, func(m MemberSummary) any { return nameKey{Name: m.Name, ID: m.ID} })
+	page.Total = int(total)
 	return page, nil
 }

@@ -42,3 +42,13 @@ func decodeCursor(cursor string, key interface{ valid() bool }) (bool, error) {
 
 func (k *nameKey) valid() bool { return k.ID != "" }
 func (k *timeKey) valid() bool { return k.ID != "" && !k.At.IsZero() }
+
+// pageOf makes a page of items fetched with one row more than the limit: the extra row only says
+// that another page follows, whose cursor is the sort key of the page's last item.
+func pageOf[T any](items []T, limit int, key func(T) any) Page[T] {
+	if len(items) <= limit {
+		return Page[T]{Items: items}
+	}
+	items = items[:limit]
+	return Page[T]{Items: items, Next: encodeCursor(key(items[limit-1]))}
+}

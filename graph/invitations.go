@@ -95,20 +95,15 @@ func (s *Store) Invitations(ctx context.Context, caller string, box Box, page Pa
 	if err != nil {
 		return Page[Invitation]{}, err
 	}
-	var out Page[Invitation]
+	var items []Invitation
 	for _, rec := range recs {
 		inv, err := toInvitation(rec)
 		if err != nil {
 			return Page[Invitation]{}, err
 		}
-		out.Items = append(out.Items, inv)
+		items = append(items, inv)
 	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		last := out.Items[page.Limit-1]
-		out.Next = encodeCursor(timeKey{At: last.SentAt, ID: last.ID})
-	}
-	return out, nil
+	return pageOf(items, page.Limit, func(i Invitation) any { return timeKey{At: i.SentAt, ID: i.ID} }), nil
 }
 
 // party says which side of an invitation may answer it.

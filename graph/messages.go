@@ -269,8 +269,7 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 	if err != nil {
 		return Page[Envelope]{}, err
 	}
-	var out Page[Envelope]
-	var others []string
+	var items []Envelope
 	for _, rec := range recs {
 		msg, err := toMessage(rec, "other", "other")
 		if err != nil {
@@ -280,16 +279,15 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 		if !incoming {
 			other = msg.To
 		}
-		out.Items = append(out.Items, Envelope{Message: msg, Other: other})
-		others = append(others, other.ID)
+		items = append(items, Envelope{Message: msg, Other: other})
 	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		last := out.Items[page.Limit-1].Message
-		out.Next = encodeCursor(timeKey{At: last.SentAt, ID: last.ID})
-	}
+	out := pageOf(items, page.Limit, func(e Envelope) any { return timeKey{At: e.Message.SentAt, ID: e.Message.ID} })
 	if len(out.Items) == 0 {
 		return out, nil
+	}
+	others := make([]string, len(out.Items))
+	for i, e := range out.Items {
+		others[i] = e.Other.ID
 	}
 	relations, err := s.Relations(ctx, caller, others)
 	if err != nil {
@@ -344,7 +342,7 @@ func (s *Store) Thread(ctx context.Context, caller, threadID string, page PageRe
 		}
 		return Page[Message]{}, err
 	}
-	var out Page[Message]
+	var items []Message
 	for _, rec := range recs {
 		if m, _ := rec.Get("message"); m == nil {
 			continue // an empty page
@@ -353,14 +351,9 @@ func (s *Store) Thread(ctx context.Context, caller, threadID string, page PageRe
 		if err != nil {
 			return Page[Message]{}, err
 		}
-		out.Items = append(out.Items, msg)
+		items = append(items, msg)
 	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		last := out.Items[page.Limit-1]
-		out.Next = encodeCursor(timeKey{At: last.SentAt, ID: last.ID})
-	}
-	return out, nil
+	return pageOf(items, page.Limit, func(m Message) any { return timeKey{At: m.SentAt, ID: m.ID} }), nil
 }
 
 // DeclineInMail lets the recipient of a pending InMail turn it down: the sender gets the credit back

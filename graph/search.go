@@ -91,10 +91,5 @@ func (s *Store) Search(ctx context.Context, caller, query string, page PageReque
 		}
 	}
 	slices.SortFunc(found, func(a, b Found) int { return keyOf(a).compare(keyOf(b)) })
-	out := Page[Found]{Items: found}
-	if len(found) > page.Limit {
-		out.Items = found[:page.Limit]
-		out.Next = encodeCursor(keyOf(out.Items[page.Limit-1]))
-	}
-	return out, nil
+	return pageOf(found, page.Limit, func(f Found) any { return keyOf(f) }), nil
 }
