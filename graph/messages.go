@@ -148,7 +148,7 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 		}
 		now := s.now()
 		kind := decision.Channel.Kind()
-		bodyHash := hashOf(foldBody(d.Body))
+		bodyHash := BodyHash(d.Body)
 		if kind == KindInMail {
 			if err := s.checkAbuse(ctx, tx, caller, d.To, bodyHash, now); err != nil {
 				return Sent{}, err
@@ -159,7 +159,7 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 			return Sent{}, err
 		}
 		credits, grantedAt := renew(caller.Plan, caller.InMailCredits, caller.planGrantedAt, now)
-		sent := Sent{ID: rand.Text(), ThreadID: threadID(caller.ID, d.To), Kind: kind, Cost: decision.Cost,
+		sent := Sent{ID: rand.Text(), ThreadID: ThreadID(caller.ID, d.To), Kind: kind, Cost: decision.Cost,
 			InMailCredits: credits - decision.Cost}
 		var status, grantedParam any
 		if kind == KindInMail {
@@ -414,15 +414,16 @@ func messageInTx(ctx context.Context, tx neo4j.ManagedTransaction, caller, id st
 	return toMessage(recs[0], "sender", "recipient")
 }
 
-// threadID names the one conversation between two members, whoever wrote first.
-func threadID(a, b string) string {
+// ThreadID names the one conversation between two members, whoever wrote first.
+func ThreadID(a, b string) string {
 	sum := sha256.Sum256([]byte(min(a, b) + "\x00" + max(a, b)))
 	return "th_" + base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:16])
 }
 
-// foldBody is a body as the mass-blast limit compares it: case and runs of white space folded.
-func foldBody(body string) string {
-	return strings.Join(strings.Fields(strings.ToLower(body)), " ")
+// BodyHash is what the mass-blast limit compares bodies by: a hash of the body with case and
+// runs of white space folded.
+func BodyHash(body string) string {
+	return hashOf(strings.Join(strings.Fields(strings.ToLower(body)), " "))
 }
 
 func hashOf(parts ...string) string {
