@@ -48,6 +48,18 @@ var (
 	LiftRestriction   = load("LiftRestriction.cypher")
 )
 
+// Statements of the baseline: how a team without reach would answer the same questions, one
+// concern per query. Only the benchmark runs them, for comparison.
+var (
+	BaselineBlocked     = load("BaselineBlocked.cypher")
+	BaselineDegree      = load("BaselineDegree.cypher")
+	BaselineMutualCount = load("BaselineMutualCount.cypher")
+	BaselineMutualPage  = load("BaselineMutualPage.cypher")
+	BaselineSettings    = load("BaselineSettings.cypher")
+	BaselineSender      = load("BaselineSender.cypher")
+	BaselineHistory     = load("BaselineHistory.cypher")
+)
+
 // Schema returns the schema statements (constraints and indexes) in the order they are applied.
 // Each is idempotent (IF NOT EXISTS), so applying them on every start is safe.
 func Schema() []string {

@@ -1,0 +1,118 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"text/tabwriter"
+	"time"
+)
+
+// Measured is what one op measured in one run.
+type Measured struct {
+	Op       string  `json:"op"`
+	System   string  `json:"system"` // "reach" or "baseline"
+	Requests int     `json:"requests"`
+	Errors   int     `json:"errors"`
+	Rate     float64 `json:"achievedRate"` // requests answered per second
+	P50      Millis  `json:"p50"`
+	P95      Millis  `json:"p95"`
+	P99      Millis  `json:"p99"`
+	Max      Millis  `json:"max"`
+
+	latencies []time.Duration
+}
+
+// Millis is a duration written as milliseconds.
+type Millis float64
+
+func ms(d time.Duration) Millis { return Millis(float64(d) / float64(time.Millisecond)) }
+
+func (m *Measured) summarize(elapsed time.Duration) {
+	m.Requests = len(m.latencies)
+	if m.Requests == 0 {
+		return
+	}
+	slices.Sort(m.latencies)
+	at := func(q float64) time.Duration {
+		return m.latencies[min(int(q*float64(m.Requests)), m.Requests-1)]
+	}
+	m.P50, m.P95, m.P99, m.Max = ms(at(.50)), ms(at(.95)), ms(at(.99)), ms(m.latencies[m.Requests-1])
+	m.Rate = float64(m.Requests) / elapsed.Seconds()
+}
+
+// Machine is where a run happened.
+type Machine struct {
+	Cores          int    `json:"cores"`
+	Neo4jHeap      string `json:"neo4jHeap"`
+	Neo4jPageCache string `json:"neo4jPageCache"`
+	Members        int    `json:"members"`
+	Connections    int    `json:"connections"`
+}
+
+// Ratio compares the baseline with reach for one op: how many times slower the baseline was.
+type Ratio struct {
+	Op  string  `json:"op"`
+	P50 float64 `json:"p50"`
+	P99 float64 `json:"p99"`
+}
+
+// Report is everything one benchmark run measured.
+type Report struct {
+	When     time.Time          `json:"when"`
+	Machine  Machine            `json:"machine"`
+	Rate     float64            `json:"rate"` // requests per second offered to reach
+	Duration string             `json:"duration"`
+	Mix      map[string]float64 `json:"mix"`
+	Pairs    map[string]int     `json:"pairs"` // pairs drawn per kind (1st, 2nd, 3rd, out of network, hub)
+	Results  []Measured         `json:"results"`
+	Ratios   []Ratio            `json:"ratios"`
+}
+
+// Compare fills in the ratios for every op measured by both systems.
+func (r *Report) Compare() {
+	r.Ratios = nil
+	for _, b := range r.Results {
+		if b.System != "baseline" {
+			continue
+		}
+		for _, a := range r.Results {
+			if a.System == "reach" && a.Op == b.Op && a.P50 > 0 && a.P99 > 0 {
+				r.Ratios = append(r.Ratios, Ratio{Op: a.Op, P50: float64(b.P50 / a.P50), P99: float64(b.P99 / a.P99)})
+			}
+		}
+	}
+}
+
+// Print writes the report as a table.
+func (r *Report) Print(w io.Writer) {
+	m := r.Machine
+	fmt.Fprintf(w, "machine: %d cores; Neo4j heap %s, page cache %s; graph: %d members, %d connections\n",
+		m.Cores, m.Neo4jHeap, m.Neo4jPageCache, m.Members, m.Connections)
+	fmt.Fprintf(w, "offered: %.0f requests/s for %s, mix %v\n", r.Rate, r.Duration, r.Mix)
+	fmt.Fprintf(w, "pairs: %v\n\n", r.Pairs)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "system\top\trequests\trate/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t")
+	for _, x := range r.Results {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n",
+			x.System, x.Op, x.Requests, x.Rate, x.P50, x.P95, x.P99, x.Max, x.Errors)
+	}
+	tw.Flush()
+	if len(r.Ratios) > 0 {
+		fmt.Fprintln(w, "\nbaseline ÷ reach (higher is better for reach):")
+		for _, q := range r.Ratios {
+			fmt.Fprintf(w, "  %-20s p50 ×%.1f   p99 ×%.1f\n", q.Op, q.P50, q.P99)
+		}
+	}
+}
+
+// WriteJSON writes the report to path.
+func (r *Report) WriteJSON(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
