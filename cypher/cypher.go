@@ -48,8 +48,8 @@ var (
 	LiftRestriction   = load("LiftRestriction.cypher")
 )
 
-// Statements of the baseline: how a team without reach would answer the same questions, one
-// concern per query. Only the benchmark runs them, for comparison.
+// Statements only the benchmark runs: the baseline (how a team without reach would answer the
+// same questions, one concern per query) and the sampling it draws pairs with.
 var (
 	BaselineBlocked     = load("BaselineBlocked.cypher")
 	BaselineDegree      = load("BaselineDegree.cypher")
@@ -58,6 +58,11 @@ var (
 	BaselineSettings    = load("BaselineSettings.cypher")
 	BaselineSender      = load("BaselineSender.cypher")
 	BaselineHistory     = load("BaselineHistory.cypher")
+	SampleMembers       = load("SampleMembers.cypher")
+	TopConnected        = load("TopConnected.cypher")
+	RandomNeighbor      = load("RandomNeighbor.cypher")
+	Neo4jMemory         = load("Neo4jMemory.cypher")
+	GraphSize           = load("GraphSize.cypher")
 )
 
 // Schema returns the schema statements (constraints and indexes) in the order they are applied.
