@@ -24,9 +24,10 @@ var testSecret = []byte("integration-test-secret-0123456789")
 
 // env is what every test shares: the store, the API served over it, and the store's clock.
 var env struct {
-	store   *graph.Store
-	baseURL string
-	clock   testClock
+	store    *graph.Store
+	baseURL  string
+	neo4jURI string
+	clock    testClock
 }
 
 // testClock is the real time plus an offset that tests move forward (never back) to reach the end
@@ -81,6 +82,6 @@ func runTests(m *testing.M) int {
 	}
 	srv := httptest.NewServer(api.New(store, api.Config{JWTSecret: testSecret, Logger: log}))
 	defer srv.Close()
-	env.store, env.baseURL = store, srv.URL
+	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
 	return m.Run()
 }
