@@ -11,6 +11,8 @@ main_class=dev.reach.launcher.Neo4jLauncher
 
 say() { echo "down.sh: $*" >&2; }
 die() { say "error: $*"; exit 1; }
+# shellcheck source=common.sh
+. "$here/common.sh"
 
 port="${REACH_NEO4J_PORT:-7687}"
 [[ "$port" =~ ^[0-9]+$ ]] || die "REACH_NEO4J_PORT is not a port: $port"
@@ -26,25 +28,8 @@ pid_file="$state/neo4j.pid"
 
 # Wait for an up.sh that is still starting this instance (it holds the lock until ready).
 exec 8>"$state/.lock"
-flock -w 900 8 || die "timed out waiting for another up.sh/down.sh on $state"
+flock -w 900 8 || die "timed out waiting for another up.sh, down.sh or import.sh on $state"
 [[ -f "$pid_file" ]] || exit 0
-
-# alive PID: the process exists and is not a zombie.
-alive() {
-  local pid="$1" st
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r "/proc/$pid/stat" ]]; then
-    st="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$pid/stat" 2>/dev/null || true)"
-    [[ "$st" != Z && "$st" != X ]] || return 1
-  fi
-}
-
-# ours PID: the process is the launcher for this state directory (guards against a reused pid).
-ours() {
-  local args
-  args="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || ps -o args= -p "$1" 2>/dev/null || true)"
-  [[ "$args" == *"$main_class"* && "$args" == *"--data-dir=$data_dir "* ]]
-}
 
 pid="$(tr -d '[:space:]' <"$pid_file")"
 if ! [[ "$pid" =~ ^[0-9]+$ ]] || ! alive "$pid" || ! ours "$pid"; then

@@ -24,6 +24,8 @@ main_class=dev.reach.launcher.Neo4jLauncher
 
 say() { echo "up.sh: $*" >&2; }
 die() { say "error: $*"; exit 1; }
+# shellcheck source=common.sh
+. "$here/common.sh"
 
 port="${REACH_NEO4J_PORT:-7687}"
 if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then die "REACH_NEO4J_PORT is not a port: $port"; fi
@@ -42,63 +44,8 @@ data_dir="$state/data"
 pid_file="$state/neo4j.pid"
 log_file="$state/neo4j.log"
 
-# JVM flags. These are the server.jvm.additional lines of the neo4j.conf that ships with
-# Neo4j 5.26 (tarball, Debian package and Docker image), plus what Neo4j's own bootloader
-# (org.neo4j.server.startup.BootloaderOsAbstraction in org.neo4j:neo4j) adds by itself:
-# -Xms/-Xmx from the heap settings and -Dfile.encoding=UTF-8.
-jvm_flags=(
-  -Xms"$heap" -Xmx"$heap"
-  -XX:+UseG1GC
-  -XX:-OmitStackTraceInFastThrow
-  -XX:+AlwaysPreTouch
-  -XX:+UnlockExperimentalVMOptions
-  -XX:+TrustFinalNonStaticFields
-  -XX:+DisableExplicitGC
-  -Djdk.nio.maxCachedBufferSize=1024
-  -Dio.netty.tryReflectionSetAccessible=true
-  -Djdk.tls.ephemeralDHKeySize=2048
-  -Djdk.tls.rejectClientInitiatedRenegotiation=true
-  -XX:FlightRecorderOptions=stackdepth=256
-  -XX:+UnlockDiagnosticVMOptions
-  -XX:+DebugNonSafepoints
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --enable-native-access=ALL-UNNAMED
-  -Dlog4j2.disable.jmx=true
-  -Dlog4j.layout.jsonTemplate.maxStringLength=32768
-  -Dfile.encoding=UTF-8
-)
-if [[ -n "${REACH_NEO4J_JAVA_OPTS:-}" ]]; then
-  read -r -a extra_flags <<<"$REACH_NEO4J_JAVA_OPTS"
-  jvm_flags+=("${extra_flags[@]}")
-fi
-
-# alive PID: the process exists and is not a zombie.
-alive() {
-  local pid="$1" st
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r "/proc/$pid/stat" ]]; then
-    st="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$pid/stat" 2>/dev/null || true)"
-    [[ "$st" != Z && "$st" != X ]] || return 1
-  fi
-}
-
-# ours PID: the process is this launcher, on this state directory.
-ours() {
-  local args
-  args="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || ps -o args= -p "$1" 2>/dev/null || true)"
-  [[ "$args" == *"$main_class"* && "$args" == *"--data-dir=$data_dir "* ]]
-}
-
-# running_pid: prints the pid of the instance for this state directory, if one is running.
-running_pid() {
-  local pid
-  [[ -f "$pid_file" ]] || return 1
-  pid="$(tr -d '[:space:]' <"$pid_file")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" && ours "$pid" || return 1
-  echo "$pid"
-}
+# JVM flags: those of the Neo4j server (see common.sh).
+neo4j_jvm_flags "$heap"
 
 port_in_use() {
   timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
@@ -109,36 +56,6 @@ show_log_tail() {
     say "last lines of $log_file:"
     tail -n 40 "$log_file" >&2
   fi
-}
-
-# build: compiles the launcher and copies its dependencies into target/lib, when target/ is
-# missing or older than pom.xml or the sources. Serialised with flock, so that instances
-# started in parallel build once.
-build() {
-  local target="$here/target" stamp="$here/target/.build-stamp"
-  stale() {
-    [[ ! -f "$stamp" || ! -d "$target/classes" || ! -d "$target/lib" || "$here/pom.xml" -nt "$stamp" ]] ||
-      [[ -n "$(find "$here/src" -newer "$stamp" -print -quit)" ]]
-  }
-  stale || return 0
-  mkdir -p "$target"
-  exec 9>"$target/.build.lock"
-  flock 9
-  if stale; then
-    command -v mvn >/dev/null || die "mvn (Maven) is needed to build the launcher"
-    say "building the launcher (Maven)..."
-    # After a pom.xml change start from an empty lib/, so that no stale jar stays on the
-    # class path. (Instances running from this tree should be stopped before such a change.)
-    if [[ ! -f "$stamp" || "$here/pom.xml" -nt "$stamp" ]]; then
-      rm -rf "${target:?}/lib"
-    fi
-    if ! mvn -q -B -f "$here/pom.xml" package >"$target/build.log" 2>&1; then
-      cat "$target/build.log" >&2
-      die "Maven build failed"
-    fi
-    touch "$stamp"
-  fi
-  exec 9>&-
 }
 
 # stop_pid PID: SIGTERM, then SIGKILL after 60 s (as down.sh does).
@@ -183,7 +100,7 @@ report_ready() {
 # One up.sh at a time per state directory (parallel callers would otherwise both start a
 # server); the lock is held until the server is ready, and not passed on to the server.
 exec 8>"$state/.lock"
-flock -w $((timeout + 600)) 8 || die "timed out waiting for another up.sh/down.sh on $state"
+flock -w $((timeout + 600)) 8 || die "timed out waiting for another up.sh, down.sh or import.sh on $state"
 
 # Already running for this state directory: just confirm readiness.
 if pid="$(running_pid)"; then
@@ -201,12 +118,7 @@ if port_in_use "$port"; then
   die "port $port on 127.0.0.1 is already in use by another process (not an instance for $state); choose another REACH_NEO4J_PORT or stop it"
 fi
 
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-command -v "$java_bin" >/dev/null || die "java not found (set JAVA_HOME or put Java 17+ on PATH)"
-java_major="$("$java_bin" -version 2>&1 | sed -nE '1s/.*version "([0-9]+).*/\1/p')"
-if [[ -z "$java_major" ]] || ((java_major < 17)); then
-  die "Java 17 or newer needed (found: $("$java_bin" -version 2>&1 | head -n 1))"
-fi
+find_java
 
 build
 

@@ -1,0 +1,113 @@
+# Shared by up.sh, down.sh and import.sh (sourced, not run). The caller sets:
+#   here       the launcher directory
+#   main_class the launcher's Java class (dev.reach.launcher.Neo4jLauncher)
+#   data_dir   the instance's Neo4j data directory (absolute)
+#   pid_file   the instance's pid file
+# and defines say() and die().
+# shellcheck shell=bash disable=SC2154
+
+# neo4j_jvm_flags HEAP: sets the array jvm_flags to the JVM flags Neo4j runs with. These are the
+# server.jvm.additional lines of the neo4j.conf that ships with Neo4j 5.26 (tarball, Debian
+# package and Docker image), plus what Neo4j's own bootloader
+# (org.neo4j.server.startup.BootloaderOsAbstraction in org.neo4j:neo4j) adds by itself:
+# -Xms/-Xmx from the heap settings and -Dfile.encoding=UTF-8. The bootloader gives the same
+# flags to the JVMs that run neo4j-admin commands. REACH_NEO4J_JAVA_OPTS is appended
+# (word-split).
+neo4j_jvm_flags() {
+  local heap="$1"
+  jvm_flags=(
+    -Xms"$heap" -Xmx"$heap"
+    -XX:+UseG1GC
+    -XX:-OmitStackTraceInFastThrow
+    -XX:+AlwaysPreTouch
+    -XX:+UnlockExperimentalVMOptions
+    -XX:+TrustFinalNonStaticFields
+    -XX:+DisableExplicitGC
+    -Djdk.nio.maxCachedBufferSize=1024
+    -Dio.netty.tryReflectionSetAccessible=true
+    -Djdk.tls.ephemeralDHKeySize=2048
+    -Djdk.tls.rejectClientInitiatedRenegotiation=true
+    -XX:FlightRecorderOptions=stackdepth=256
+    -XX:+UnlockDiagnosticVMOptions
+    -XX:+DebugNonSafepoints
+    --add-opens=java.base/java.nio=ALL-UNNAMED
+    --add-opens=java.base/java.io=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+    --enable-native-access=ALL-UNNAMED
+    -Dlog4j2.disable.jmx=true
+    -Dlog4j.layout.jsonTemplate.maxStringLength=32768
+    -Dfile.encoding=UTF-8
+  )
+  if [[ -n "${REACH_NEO4J_JAVA_OPTS:-}" ]]; then
+    local extra_flags
+    read -r -a extra_flags <<<"$REACH_NEO4J_JAVA_OPTS"
+    jvm_flags+=("${extra_flags[@]}")
+  fi
+}
+
+# find_java: sets java_bin to a Java 17+ (JAVA_HOME, else java on PATH), or dies.
+find_java() {
+  local major
+  java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+  command -v "$java_bin" >/dev/null || die "java not found (set JAVA_HOME or put Java 17+ on PATH)"
+  major="$("$java_bin" -version 2>&1 | sed -nE '1s/.*version "([0-9]+).*/\1/p')"
+  if [[ -z "$major" ]] || ((major < 17)); then
+    die "Java 17 or newer needed (found: $("$java_bin" -version 2>&1 | head -n 1))"
+  fi
+}
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+  local pid="$1" st
+  kill -0 "$pid" 2>/dev/null || return 1
+  if [[ -r "/proc/$pid/stat" ]]; then
+    st="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$pid/stat" 2>/dev/null || true)"
+    [[ "$st" != Z && "$st" != X ]] || return 1
+  fi
+}
+
+# ours PID: the process is this launcher, on this state directory (guards against a reused pid).
+ours() {
+  local args
+  args="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || ps -o args= -p "$1" 2>/dev/null || true)"
+  [[ "$args" == *"$main_class"* && "$args" == *"--data-dir=$data_dir "* ]]
+}
+
+# running_pid: prints the pid of the instance for this state directory, if one is running.
+running_pid() {
+  local pid
+  [[ -f "$pid_file" ]] || return 1
+  pid="$(tr -d '[:space:]' <"$pid_file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" && ours "$pid" || return 1
+  echo "$pid"
+}
+
+# build: compiles the launcher and copies its dependencies into target/lib, when target/ is
+# missing or older than pom.xml or the sources. Serialised with flock, so that instances
+# started in parallel build once.
+build() {
+  local target="$here/target" stamp="$here/target/.build-stamp"
+  stale() {
+    [[ ! -f "$stamp" || ! -d "$target/classes" || ! -d "$target/lib" || "$here/pom.xml" -nt "$stamp" ]] ||
+      [[ -n "$(find "$here/src" -newer "$stamp" -print -quit)" ]]
+  }
+  stale || return 0
+  mkdir -p "$target"
+  exec 9>"$target/.build.lock"
+  flock 9
+  if stale; then
+    command -v mvn >/dev/null || die "mvn (Maven) is needed to build the launcher"
+    say "building the launcher (Maven)..."
+    # After a pom.xml change start from an empty lib/, so that no stale jar stays on the
+    # class path. (Instances running from this tree should be stopped before such a change.)
+    if [[ ! -f "$stamp" || "$here/pom.xml" -nt "$stamp" ]]; then
+      rm -rf "${target:?}/lib"
+    fi
+    if ! mvn -q -B -f "$here/pom.xml" package >"$target/build.log" 2>&1; then
+      cat "$target/build.log" >&2
+      die "Maven build failed"
+    fi
+    touch "$stamp"
+  fi
+  exec 9>&-
+}
