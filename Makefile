@@ -3,7 +3,7 @@
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test up down build lint unit
+.PHONY: run test up down build lint unit bench bench-large
 
 ## run: start Neo4j, load the demo network when empty, print tokens and serve the API on :8080
 run:
@@ -24,6 +24,14 @@ up:
 ## down: stop the Neo4j that `make up` or `make run` started
 down:
 	scripts/neo4j.sh down
+
+## bench: load 100,000 members (~5M connections) once, then measure reach and the baseline
+bench:
+	scripts/bench.sh
+
+## bench-large: the same with 1,000,000 members (~50M connections)
+bench-large:
+	BENCH_MEMBERS=1000000 BENCH_RATE=300 scripts/bench.sh
 
 ## build: the reach binary in bin/
 build:

@@ -46,6 +46,12 @@ var (
 	Blocks            = load("Blocks.cypher")
 	Report            = load("Report.cypher")
 	LiftRestriction   = load("LiftRestriction.cypher")
+	ImportMembers     = load("ImportMembers.cypher")
+	ImportConnections = load("ImportConnections.cypher")
+	ImportBlocks      = load("ImportBlocks.cypher")
+	ImportInvitations = load("ImportInvitations.cypher")
+	ImportMessages    = load("ImportMessages.cypher")
+	ImportDeclines    = load("ImportDeclines.cypher")
 )
 
 // Statements only the benchmark runs: the baseline (how a team without reach would answer the

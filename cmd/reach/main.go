@@ -1,9 +1,12 @@
-// Command reach serves the reach API and runs its chores: schema migration, demo seeding and
-// token minting.
+// Command reach serves the reach API and runs its chores: schema migration, seeding (the demo
+// network, or a generated one of any size) and token minting.
 //
 //	reach serve                         apply the schema, then serve the API
 //	reach migrate                       apply the schema
 //	reach seed                          load the demo network when the graph is empty
+//	reach seed --members N [--avg-degree D] [--seed S] [--out DIR] [--batch B] [--workers W] [--prefix P]
+//	                                    generate a network of N members and load it into an empty
+//	                                    graph, or write it to DIR as CSV files for neo4j-admin import
 //	reach token <member-id> [--admin]   print a signed token
 package main
 
@@ -14,11 +17,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
@@ -38,6 +46,8 @@ const usage = `usage:
   reach serve                         apply the schema, then serve the API
   reach migrate                       apply the schema
   reach seed                          load the demo network when the graph is empty
+  reach seed --members N [--avg-degree D] [--seed S] [--out DIR] [--batch B] [--workers W] [--prefix P]
+                                      generate a network and load it, or write it as CSV files
   reach token <member-id> [--admin] [--ttl 24h]   print a signed token`
 
 // run carries out one command; it returns when the command is done or ctx is cancelled.
@@ -56,7 +66,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	case "migrate":
 		return withStore(ctx, cfg, log, func(s *graph.Store) error { return s.Migrate(ctx) })
 	case "seed":
-		return withStore(ctx, cfg, log, func(s *graph.Store) error { return seedDemo(ctx, s, out) })
+		return seedCommand(ctx, cfg, log, args[1:], out)
 	case "token":
 		return token(cfg, args[1:], out)
 	default:
@@ -117,6 +127,104 @@ func withStore(ctx context.Context, cfg config, log *slog.Logger, fn func(*graph
 	}
 	defer store.Close(context.Background())
 	return fn(store)
+}
+
+// seedCommand loads the demo network or, with --members, generates a network and loads it or
+// writes it as CSV files. Progress goes to out: a bar on a terminal, a line every few seconds
+// otherwise; at the end, each phase's rows per second.
+func seedCommand(ctx context.Context, cfg config, log *slog.Logger, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	members := fs.Int("members", 0, "generate a network of this many members instead of loading the demo network")
+	degree := fs.Float64("avg-degree", 100, "mean number of connections per member of the generated network")
+	seedValue := fs.Uint64("seed", 1, "seed of the generated network: the same seed makes the same network")
+	dir := fs.String("out", "", "write the generated network into this directory as CSV files for neo4j-admin import, instead of loading it")
+	batch := fs.Int("batch", seed.DefaultBatchSize, "rows per transaction when loading")
+	workers := fs.Int("workers", seed.DefaultWorkers, "transactions in flight when loading")
+	prefix := fs.String("prefix", "", "put before every generated id, to load beside members already in the graph")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("seed takes no arguments, only flags; got %q", fs.Args())
+	}
+	if *members == 0 {
+		var set []string
+		fs.Visit(func(f *flag.Flag) { set = append(set, "--"+f.Name) })
+		if len(set) > 0 {
+			return fmt.Errorf("%s only apply with --members", strings.Join(set, ", "))
+		}
+		return withStore(ctx, cfg, log, func(s *graph.Store) error { return seedDemo(ctx, s, out) })
+	}
+	meter := seed.NewMeter(out, isTerminal(out), 5*time.Second)
+	spec := seed.Spec{Members: *members, AvgDegree: *degree, Seed: *seedValue, IDPrefix: *prefix}
+	if *dir != "" {
+		return writeGenerated(spec, *dir, meter, out)
+	}
+	return withStore(ctx, cfg, log, func(s *graph.Store) error {
+		return loadGenerated(ctx, s, spec, seed.ImportOptions{BatchSize: *batch, Workers: *workers, Progress: meter}, meter, out)
+	})
+}
+
+// writeGenerated generates a network and writes it into dir as CSV files.
+func writeGenerated(spec seed.Spec, dir string, meter *seed.Meter, out io.Writer) error {
+	g, err := seed.Generate(spec, meter)
+	if err != nil {
+		return err
+	}
+	files, err := g.WriteCSV(dir, meter)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nwrote %s:\n", dir)
+	var total int64
+	for _, f := range files {
+		total += f.Bytes
+		fmt.Fprintf(out, "  %-16s %12d rows %10.1f MiB\n", f.Name, f.Rows, float64(f.Bytes)/(1<<20))
+	}
+	fmt.Fprintf(out, "  %-16s %12s      %10.1f MiB\n\n", "total", "", float64(total)/(1<<20))
+	meter.Summary(out)
+	return nil
+}
+
+// loadGenerated generates a network and loads it through the store's bulk import, into an empty
+// graph or, when the network's ids carry a prefix, beside the members already there.
+func loadGenerated(ctx context.Context, store *graph.Store, spec seed.Spec, opts seed.ImportOptions, meter *seed.Meter, out io.Writer) error {
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	n, err := store.CountMembers(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 && spec.IDPrefix == "" {
+		return fmt.Errorf("the graph already holds %d members; a generated network loads into an empty graph, or beside them with --prefix", n)
+	}
+	g, err := seed.Generate(spec, meter)
+	if err != nil {
+		return err
+	}
+	retries, err := g.Import(ctx, store, opts)
+	if err != nil {
+		return err
+	}
+	c := g.Counts()
+	fmt.Fprintf(out, "\nloaded %d members, %d connections, %d blocks, %d invitations, %d messages, %d declines "+
+		"(batches of %d rows, %d workers)\n", c.Members, c.Connections, c.Blocks, c.Invitations, c.Messages, c.Declines,
+		opts.BatchSize, opts.Workers)
+	for _, name := range slices.Sorted(maps.Keys(retries)) {
+		if retries[name] > 0 {
+			fmt.Fprintf(out, "%s: %d transactions retried after transient errors (deadlocks)\n", name, retries[name])
+		}
+	}
+	fmt.Fprintln(out)
+	meter.Summary(out)
+	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // seedDemo loads the demo network when the graph has no members.

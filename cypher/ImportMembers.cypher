@@ -1,0 +1,15 @@
+// ImportMembers creates each member in $members with every stored property given: profile,
+// settings, plan, credits and when they joined; nameLower is computed as UpsertMembers does. It
+// is the bulk path into an empty graph: it does not look for an existing member (the member_id
+// constraint refuses a repeated id). A null company or planGrantedAt leaves that property out.
+// Answers how many members were created.
+// Cost: one unique-index insert per member.
+UNWIND $members AS p
+CREATE (m:Member {
+  id: p.id, name: p.name, nameLower: toLower(p.name), headline: p.headline, company: p.company,
+  inmailCredits: p.inmailCredits, plan: p.plan, planGrantedAt: p.planGrantedAt,
+  restricted: p.restricted, inmail: p.inmail, openProfile: p.openProfile,
+  profileVisibility: p.profileVisibility, connectionsVisibility: p.connectionsVisibility,
+  searchable: p.searchable, createdAt: p.createdAt
+})
+RETURN count(m) AS created

@@ -1,0 +1,17 @@
+// ImportMessages records each message in $messages as the MESSAGED relationship SendMessage
+// writes, with its history already applied: readAt when read, the InMail status after any reply
+// or decline, whether its credit came back, and the sender's credits right after it was sent.
+// A null property (subject, readAt, status) is left out. It sets no member's credits: members
+// are imported with their final balance. Answers how many messages were created.
+// Cost: two unique-index seeks and one unique-index insert (message id) per row.
+UNWIND $messages AS msg
+MATCH (from:Member {id: msg.from})
+MATCH (to:Member {id: msg.to})
+CREATE (from)-[m:MESSAGED {
+  id: msg.id, threadId: msg.threadId, kind: msg.kind, channel: msg.channel, cost: msg.cost,
+  subject: msg.subject, body: msg.body, bodyHash: msg.bodyHash, attachments: msg.attachments,
+  sentAt: msg.sentAt, readAt: msg.readAt, status: msg.status, refunded: msg.refunded,
+  deletedBySender: msg.deletedBySender, deletedByRecipient: msg.deletedByRecipient,
+  creditsAfter: msg.creditsAfter
+}]->(to)
+RETURN count(m) AS created

@@ -1,0 +1,207 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/cypher"
+)
+
+// This file is the bulk import: the fast path that loads a whole network into an empty graph,
+// one batch of rows per transaction, with several batches in flight at once. Unlike the
+// service's own writes it trusts its input: it takes no locks, checks no messaging or
+// connection rule, and creates without looking for what is already there. The rows must be
+// consistent among themselves: each pair connected once, no connection or invitation between
+// members in a block relation, no member past MaxConnections, messages that the rules allowed.
+// Run Migrate first, so that every row finds its members through the member_id index.
+//
+// Each Import method writes one batch in one transaction and returns how many times the
+// transaction was retried after a transient failure, such as a deadlock with a concurrent batch
+// that touched the same members; a loader can measure its contention by them. Empty strings and
+// zero times are left out, as the bulk CSV importer leaves out empty fields.
+
+// ImportMember is a member with every property the store keeps.
+type ImportMember struct {
+	ID            string
+	Name          string
+	Headline      string
+	Company       string
+	Settings      Settings
+	Plan          Plan
+	InMailCredits int       // the balance as of PlanGrantedAt's grant and every send since
+	PlanGrantedAt time.Time // the plan's latest monthly grant; zero on the free plan
+	Restricted    bool
+	CreatedAt     time.Time
+}
+
+// ImportConnection is a connection between members A and B, made at Since.
+type ImportConnection struct {
+	A, B  string
+	Since time.Time
+}
+
+// ImportBlock says that member By blocks Member, since At.
+type ImportBlock struct {
+	By, Member string
+	At         time.Time
+}
+
+// ImportMessage is a message with what happened to it after it was sent. Its thread, kind and
+// body hash follow from the other fields, as when it is sent.
+type ImportMessage struct {
+	ID                 string
+	From, To           string
+	Channel            Channel
+	Cost               int
+	Subject            string
+	Body               string
+	Attachments        []Attachment
+	SentAt             time.Time
+	ReadAt             time.Time    // zero while unread
+	Status             InMailStatus // InMails only
+	Refunded           bool         // the InMail's credit went back to the sender
+	DeletedBySender    bool
+	DeletedByRecipient bool
+	CreditsAfter       int // the sender's credits right after sending
+}
+
+// ImportDecline says that member By declined the InMail MessageID from Sender, at At.
+type ImportDecline struct {
+	By, Sender, MessageID string
+	At                    time.Time
+}
+
+// ImportMembers creates members. Returns ErrConflict, and creates none, if one of them exists.
+func (s *Store) ImportMembers(ctx context.Context, members []ImportMember) (retries int, err error) {
+	defer wrap(&err, "ImportMembers(%d)", len(members))
+	rows := make([]any, len(members))
+	for i, m := range members {
+		var granted any
+		if !m.PlanGrantedAt.IsZero() {
+			granted = asNeo4jTime(m.PlanGrantedAt)
+		}
+		rows[i] = map[string]any{
+			"id": m.ID, "name": m.Name, "headline": m.Headline,
+			"company": orNull(m.Company), "inmailCredits": int64(m.InMailCredits), "plan": string(m.Plan),
+			"planGrantedAt": granted, "restricted": m.Restricted, "inmail": string(m.Settings.InMail),
+			"openProfile": m.Settings.OpenProfile, "profileVisibility": string(m.Settings.ProfileVisibility),
+			"connectionsVisibility": string(m.Settings.ConnectionsVisibility),
+			"searchable":            m.Settings.Searchable, "createdAt": asNeo4jTime(m.CreatedAt),
+		}
+	}
+	return s.importRows(ctx, cypher.ImportMembers, "members", rows)
+}
+
+// ImportConnections connects pairs of members. Returns ErrNotFound, and connects none, if a pair
+// names a member that does not exist.
+func (s *Store) ImportConnections(ctx context.Context, pairs []ImportConnection) (retries int, err error) {
+	defer wrap(&err, "ImportConnections(%d)", len(pairs))
+	rows := make([]any, len(pairs))
+	for i, p := range pairs {
+		rows[i] = []any{min(p.A, p.B), max(p.A, p.B), asNeo4jTime(p.Since)}
+	}
+	return s.importRows(ctx, cypher.ImportConnections, "pairs", rows)
+}
+
+// ImportBlocks records blocks. Returns ErrNotFound, and records none, if a row names a member
+// that does not exist.
+func (s *Store) ImportBlocks(ctx context.Context, blocks []ImportBlock) (retries int, err error) {
+	defer wrap(&err, "ImportBlocks(%d)", len(blocks))
+	rows := make([]any, len(blocks))
+	for i, b := range blocks {
+		rows[i] = map[string]any{"by": b.By, "member": b.Member, "at": asNeo4jTime(b.At)}
+	}
+	return s.importRows(ctx, cypher.ImportBlocks, "blocks", rows)
+}
+
+// ImportInvitations records pending invitations; their Status is not read. Returns ErrNotFound,
+// and records none, if a row names a member that does not exist, or ErrConflict if an
+// invitation id is taken.
+func (s *Store) ImportInvitations(ctx context.Context, invitations []Invitation) (retries int, err error) {
+	defer wrap(&err, "ImportInvitations(%d)", len(invitations))
+	rows := make([]any, len(invitations))
+	for i, inv := range invitations {
+		rows[i] = map[string]any{
+			"id": inv.ID, "from": inv.From, "to": inv.To, "note": orNull(inv.Note), "sentAt": asNeo4jTime(inv.SentAt),
+		}
+	}
+	return s.importRows(ctx, cypher.ImportInvitations, "invitations", rows)
+}
+
+// ImportMessages records messages. Returns ErrNotFound, and records none, if a row names a
+// member that does not exist, or ErrConflict if a message id is taken.
+func (s *Store) ImportMessages(ctx context.Context, messages []ImportMessage) (retries int, err error) {
+	defer wrap(&err, "ImportMessages(%d)", len(messages))
+	rows := make([]any, len(messages))
+	for i, m := range messages {
+		attachments, err := json.Marshal(m.Attachments)
+		if err != nil {
+			return 0, err
+		}
+		var readAt, status any
+		if !m.ReadAt.IsZero() {
+			readAt = asNeo4jTime(m.ReadAt)
+		}
+		if m.Status != StatusNone {
+			status = string(m.Status)
+		}
+		rows[i] = map[string]any{
+			"id": m.ID, "from": m.From, "to": m.To, "threadId": ThreadID(m.From, m.To),
+			"kind": string(m.Channel.Kind()), "channel": string(m.Channel), "cost": int64(m.Cost),
+			"subject": orNull(m.Subject), "body": m.Body, "bodyHash": BodyHash(m.Body),
+			"attachments": string(attachments), "sentAt": asNeo4jTime(m.SentAt), "readAt": readAt,
+			"status": status, "refunded": m.Refunded, "deletedBySender": m.DeletedBySender,
+			"deletedByRecipient": m.DeletedByRecipient, "creditsAfter": int64(m.CreditsAfter),
+		}
+	}
+	return s.importRows(ctx, cypher.ImportMessages, "messages", rows)
+}
+
+// ImportDeclines records declined InMails. Returns ErrNotFound, and records none, if a row names
+// a member that does not exist.
+func (s *Store) ImportDeclines(ctx context.Context, declines []ImportDecline) (retries int, err error) {
+	defer wrap(&err, "ImportDeclines(%d)", len(declines))
+	rows := make([]any, len(declines))
+	for i, d := range declines {
+		rows[i] = map[string]any{"by": d.By, "sender": d.Sender, "messageId": d.MessageID, "at": asNeo4jTime(d.At)}
+	}
+	return s.importRows(ctx, cypher.ImportDeclines, "declines", rows)
+}
+
+// importRows runs one bulk statement over rows, passed as the parameter param, in one write
+// transaction, and rolls it back unless every row created what it should.
+func (s *Store) importRows(ctx context.Context, stmt, param string, rows []any) (retries int, err error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	attempts := 0
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		attempts++
+		recs, err := collect(ctx, tx, stmt, map[string]any{param: rows})
+		if err != nil {
+			return struct{}{}, err
+		}
+		created, err := value[int64](recs[0], "created")
+		if err == nil && int(created) != len(rows) {
+			err = fail(ErrNotFound, "%d of %d rows name a member that does not exist", len(rows)-int(created), len(rows))
+		}
+		return struct{}{}, err
+	})
+	var neoErr *neo4j.Neo4jError
+	if errors.As(err, &neoErr) && neoErr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed" {
+		err = fail(ErrConflict, "an imported id is already taken: %s", neoErr.Msg)
+	}
+	return max(attempts-1, 0), err
+}
+
+// orNull turns an empty string into a Cypher null, so that the property is left out.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

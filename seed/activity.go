@@ -1,0 +1,448 @@
+package seed
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// Activity: what members did besides connecting, drawn so that every row is one the service's
+// rules would have let happen. InMails go to strangers who accept them, paid ones only from
+// members with credits left; a reply or a decline answers each, a decline is recorded as such
+// and sometimes followed by a block; blocks and pending invitations never stand between
+// connected members; plain messages pass between connections.
+
+// How much activity a network of n members holds, per member.
+const (
+	inmailsPerMember     = 1.0 / 25
+	blocksPerMember      = 1.0 / 200
+	invitationsPerMember = 1.0 / 8
+	threadsPerMember     = 1.0 / 5
+	day                  = 86400 // seconds
+)
+
+type block struct {
+	by, member uint32
+	at         stamp
+}
+
+type invitation struct {
+	from, to uint32
+	sent     stamp
+	note     uint8 // 0 for none, else 1 + the note template
+}
+
+type message struct {
+	from, to     uint32
+	sent         stamp
+	read         stamp // 0 while unread
+	answered     stamp // when an InMail was replied to or declined
+	channel      uint8 // index in channels
+	status       uint8 // index in statuses
+	text         uint8 // template draw
+	flags        uint8
+	creditsAfter uint16
+}
+
+type decline struct {
+	by, sender uint32
+	at         stamp
+	message    uint32 // index in messages
+}
+
+var (
+	channels = [...]graph.Channel{graph.ChannelMessage, graph.ChannelReply, graph.ChannelOpenProfile, graph.ChannelInMail}
+	statuses = [...]graph.InMailStatus{graph.StatusNone, graph.StatusPending, graph.StatusReplied, graph.StatusDeclined}
+)
+
+// Indexes in channels and statuses.
+const (
+	channelMessage uint8 = iota
+	channelReply
+	channelOpenProfile
+	channelInMail
+)
+
+const (
+	statusNone uint8 = iota
+	statusPending
+	statusReplied
+	statusDeclined
+)
+
+// Message flags.
+const (
+	msgRefunded uint8 = 1 << iota
+	msgDeletedBySender
+	msgDeletedByRecipient
+	msgAttachment
+)
+
+// senderWeights says how much more InMail members on each plan send than a career member.
+var senderWeights = [len(plans)]float64{0, 1, 2, 4, 6}
+
+// makeActivity draws InMails, blocks, invitations and conversations between connections, then
+// replays every send and refund in time order to settle each member's credits.
+func (g *Generated) makeActivity(d draws, progress Progress) {
+	n := len(g.members)
+	targets := [4]int{
+		max(1, int(float64(n)*inmailsPerMember)), max(1, int(float64(n)*blocksPerMember)),
+		max(1, int(float64(n)*invitationsPerMember)), max(1, int(float64(n)*threadsPerMember)),
+	}
+	progress.Start("generate activity", int64(targets[0]+targets[1]+targets[2]+targets[3]))
+	defer progress.Done()
+	r := newRNG(g.spec.Seed, streamActivity, 0)
+	blocked := make(map[uint64]bool)
+	inmailed := g.makeInMails(r, d, targets[0], blocked, progress)
+	g.makeBlocks(r, targets[1], blocked, inmailed, progress)
+	g.makeInvitations(r, d, targets[2], blocked, progress)
+	g.makeThreads(r, targets[3], progress)
+	g.settleCredits()
+}
+
+// makeInMails sends InMails to members who accept them from anyone, from members with a paid
+// plan and credits left or, to open profiles, from anyone; at most one per pair. Each is then
+// replied to (the reply free, as a reply), declined (sometimes followed by a block) or left
+// pending. It returns the pairs an InMail passed between.
+func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]bool, progress Progress) map[uint64]bool {
+	n := len(g.members)
+	weights := make([]float64, n)
+	budget := make([]uint16, n)
+	anySender := false
+	for i, m := range g.members {
+		if m.flags&flagRestricted == 0 {
+			weights[i] = senderWeights[m.plan]
+			budget[i] = m.credits
+			anySender = anySender || weights[i] > 0
+		}
+	}
+	senders := newAlias(weights)
+	pairs := make(map[uint64]bool)
+	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
+		to := d.global.pick(r)
+		recipient := &g.members[to]
+		if recipient.inmail != 0 { // only InMail from anyone: "network" would need the degree
+			continue
+		}
+		open := recipient.flags&flagOpenProfile != 0
+		var from uint32
+		switch {
+		case open && r.chance(0.5):
+			from = uint32(r.intn(n))
+		case anySender:
+			from = senders.pick(r)
+		default:
+			continue
+		}
+		key := pairKey(from, to)
+		if from == to || g.members[from].flags&flagRestricted != 0 || pairs[key] || g.Connected(int(from), int(to)) {
+			continue
+		}
+		channel := channelOpenProfile
+		if !open {
+			if budget[from] == 0 {
+				continue
+			}
+			budget[from]--
+			channel = channelInMail
+		}
+		pairs[key] = true
+		made++
+		progress.Add(1)
+		m := message{from: from, to: to, channel: channel, text: uint8(r.next()), status: statusPending,
+			sent: g.now - stamp(r.between(3600, 60*day))}
+		m.flags |= g.messageFlags(r)
+		answered := m.sent + stamp(r.between(600, 7*day))
+		if answered < g.now-60 {
+			switch u := r.float(); {
+			case u < 0.35:
+				m.status, m.answered = statusReplied, answered
+			case u < 0.60:
+				m.status, m.answered = statusDeclined, answered
+			}
+		}
+		switch {
+		case m.status != statusPending:
+			m.read = m.sent + stamp(r.between(1, int64(m.answered-m.sent)))
+		case r.chance(0.5):
+			m.read = g.readAt(r, m.sent)
+		}
+		g.messages = append(g.messages, m)
+		switch m.status {
+		case statusReplied:
+			reply := message{from: to, to: from, sent: m.answered, channel: channelReply, text: uint8(r.next())}
+			reply.read = g.readAt(r, reply.sent)
+			g.messages = append(g.messages, reply)
+			if next := reply.sent + stamp(r.between(3600, 3*day)); r.chance(0.5) && next < g.now-60 {
+				g.messages = append(g.messages, message{from: from, to: to, sent: next, channel: channelReply,
+					text: uint8(r.next()), read: g.readAt(r, next)})
+			}
+		case statusDeclined:
+			g.declines = append(g.declines, decline{by: to, sender: from, at: m.answered, message: uint32(len(g.messages) - 1)})
+			if at := m.answered + stamp(r.between(60, day)); r.chance(0.2) && at < g.now {
+				g.blocks = append(g.blocks, block{by: to, member: from, at: at})
+				blocked[key] = true
+			}
+		}
+	}
+	return pairs
+}
+
+// makeBlocks has members block strangers: never a connection, never a pair already blocked
+// either way or one an InMail passed between (its messages would have come first).
+func (g *Generated) makeBlocks(r *rng, target int, blocked, inmailed map[uint64]bool, progress Progress) {
+	n := len(g.members)
+	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
+		by, them := uint32(r.intn(n)), uint32(r.intn(n))
+		key := pairKey(by, them)
+		if by == them || blocked[key] || inmailed[key] || g.Connected(int(by), int(them)) {
+			continue
+		}
+		blocked[key] = true
+		g.blocks = append(g.blocks, block{by: by, member: them, at: g.now - stamp(r.between(60, 90*day))})
+		made++
+		progress.Add(1)
+	}
+}
+
+// makeInvitations sends pending invitations, half to colleagues, half across the network:
+// never between connections or members in a block relation, at most one per pair, and none to
+// or from a member at the connection limit (the service refuses those).
+func (g *Generated) makeInvitations(r *rng, d draws, target int, blocked map[uint64]bool, progress Progress) {
+	n := len(g.members)
+	invited := make(map[uint64]bool)
+	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
+		from := uint32(r.intn(n))
+		var to uint32
+		if c := g.members[from].company; r.chance(0.5) && d.companies.size(c) > 1 {
+			to = d.companies.pick(c, r)
+		} else {
+			to = d.global.pick(r)
+		}
+		key := pairKey(from, to)
+		if from == to || invited[key] || blocked[key] || g.Connected(int(from), int(to)) ||
+			g.degree[from] >= graph.MaxConnections || g.degree[to] >= graph.MaxConnections {
+			continue
+		}
+		invited[key] = true
+		inv := invitation{from: from, to: to, sent: g.now - stamp(r.between(60, 60*day))}
+		if r.chance(0.4) {
+			inv.note = uint8(1 + r.intn(len(invitationNotes)))
+		}
+		g.invitations = append(g.invitations, inv)
+		made++
+		progress.Add(1)
+	}
+}
+
+// makeThreads makes conversations between connections: one to six messages each, in the last
+// four months and after the two connected.
+func (g *Generated) makeThreads(r *rng, target int, progress Progress) {
+	talked := make(map[uint64]bool)
+	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
+		key := g.edges[r.intn(len(g.edges))]
+		if talked[key] {
+			continue
+		}
+		start := max(g.since(key), g.now-120*day)
+		if g.now-start < 600 {
+			continue
+		}
+		talked[key] = true
+		made++
+		progress.Add(1)
+		a, b := unpair(key)
+		if r.chance(0.5) {
+			a, b = b, a
+		}
+		t := start + stamp(r.between(60, int64(g.now-start)*4/5))
+		for range 1 + r.intn(3) + r.intn(4) {
+			if t >= g.now-60 {
+				break
+			}
+			m := message{from: a, to: b, sent: t, channel: channelMessage, text: uint8(r.next())}
+			m.flags |= g.messageFlags(r)
+			if r.chance(0.85) {
+				m.read = g.readAt(r, t)
+			}
+			g.messages = append(g.messages, m)
+			if r.chance(0.7) {
+				a, b = b, a
+			}
+			t += stamp(r.between(60, 2*day))
+		}
+	}
+}
+
+// messageFlags draws whether a message carries an attachment and whether either side deleted it.
+func (g *Generated) messageFlags(r *rng) uint8 {
+	var f uint8
+	for _, x := range []struct {
+		flag  uint8
+		share float64
+	}{{msgAttachment, 0.03}, {msgDeletedBySender, 0.02}, {msgDeletedByRecipient, 0.02}} {
+		if r.chance(x.share) {
+			f |= x.flag
+		}
+	}
+	return f
+}
+
+// readAt is when a message sent at sent was read: within two days, before the epoch (or at
+// the last second before it).
+func (g *Generated) readAt(r *rng, sent stamp) stamp {
+	return min(sent+stamp(r.between(60, 2*day)), g.now-1)
+}
+
+// settleCredits orders the messages by time (their ids follow that order), marks the paid
+// InMails answered within the refund window refunded, and replays every send and refund to
+// record each sender's credits after each message and each member's credits now. Paid InMails
+// were drawn within each sender's starting credits, so no balance goes below zero.
+func (g *Generated) settleCredits() {
+	order := make([]uint32, len(g.messages))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int {
+		x, y := &g.messages[a], &g.messages[b]
+		return cmp.Or(cmp.Compare(x.sent, y.sent), cmp.Compare(x.from, y.from), cmp.Compare(x.to, y.to), cmp.Compare(a, b))
+	})
+	sorted := make([]message, len(g.messages))
+	position := make([]uint32, len(g.messages))
+	for pos, i := range order {
+		sorted[pos] = g.messages[i]
+		position[i] = uint32(pos)
+	}
+	g.messages = sorted
+	for k := range g.declines {
+		g.declines[k].message = position[g.declines[k].message]
+	}
+
+	type event struct {
+		at     stamp
+		refund bool
+		msg    uint32
+	}
+	events := make([]event, 0, len(g.messages)+len(g.declines))
+	for k := range g.messages {
+		m := &g.messages[k]
+		events = append(events, event{at: m.sent, msg: uint32(k)})
+		if m.channel == channelInMail && m.status != statusPending && m.answered-m.sent <= 90*day {
+			m.flags |= msgRefunded
+			events = append(events, event{at: m.answered, refund: true, msg: uint32(k)})
+		}
+	}
+	slices.SortFunc(events, func(a, b event) int {
+		if c := cmp.Compare(a.at, b.at); c != 0 {
+			return c
+		}
+		if a.refund != b.refund {
+			if a.refund {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(a.msg, b.msg)
+	})
+	balance := make([]int32, len(g.members))
+	for i, m := range g.members {
+		balance[i] = int32(m.credits)
+	}
+	for _, e := range events {
+		m := &g.messages[e.msg]
+		cost := int32(messageCost(m.channel))
+		switch {
+		case e.refund:
+			balance[m.from] += cost
+		default:
+			balance[m.from] -= cost
+			m.creditsAfter = uint16(balance[m.from])
+		}
+	}
+	for i := range g.members {
+		g.members[i].credits = uint16(balance[i])
+	}
+}
+
+func messageCost(channel uint8) int {
+	if channel == channelInMail {
+		return 1
+	}
+	return 0
+}
+
+// Block is the k-th block.
+func (g *Generated) Block(k int) graph.ImportBlock {
+	b := &g.blocks[k]
+	return graph.ImportBlock{By: g.ID(int(b.by)), Member: g.ID(int(b.member)), At: g.time(b.at)}
+}
+
+// Invitation is the k-th pending invitation.
+func (g *Generated) Invitation(k int) graph.Invitation {
+	inv := &g.invitations[k]
+	out := graph.Invitation{
+		ID: g.spec.IDPrefix + "inv" + strconv.Itoa(k), From: g.ID(int(inv.from)), To: g.ID(int(inv.to)),
+		Status: graph.InvitationPending, SentAt: g.time(inv.sent),
+	}
+	if inv.note > 0 {
+		out.Note = g.fill(invitationNotes[inv.note-1], inv.to, inv.from)
+	}
+	return out
+}
+
+// messageID is the id of the k-th message.
+func (g *Generated) messageID(k int) string { return g.spec.IDPrefix + "msg" + strconv.Itoa(k) }
+
+// Message is the k-th message, in the order they were sent.
+func (g *Generated) Message(k int) graph.ImportMessage {
+	m := &g.messages[k]
+	out := graph.ImportMessage{
+		ID: g.messageID(k), From: g.ID(int(m.from)), To: g.ID(int(m.to)),
+		Channel: channels[m.channel], Cost: messageCost(m.channel),
+		SentAt: g.time(m.sent), Status: statuses[m.status], Refunded: m.flags&msgRefunded != 0,
+		DeletedBySender: m.flags&msgDeletedBySender != 0, DeletedByRecipient: m.flags&msgDeletedByRecipient != 0,
+		CreditsAfter: int(m.creditsAfter),
+	}
+	var bodies []string
+	switch m.channel {
+	case channelMessage:
+		bodies = plainBodies[:]
+	case channelReply:
+		bodies = replyBodies[:]
+	default:
+		bodies = inmailBodies[:]
+		out.Subject = g.fill(inmailSubjects[int(m.text)%len(inmailSubjects)], m.to, m.from)
+	}
+	out.Body = g.fill(bodies[int(m.text)%len(bodies)], m.to, m.from)
+	if m.read != 0 {
+		out.ReadAt = g.time(m.read)
+	}
+	if m.flags&msgAttachment != 0 {
+		a := attachments[int(m.text)%len(attachments)]
+		a.Size = 20_000 + int64(m.text)*4_099
+		a.URL = "https://files.example.com/" + out.ID + "/" + url.PathEscape(a.Name)
+		out.Attachments = []graph.Attachment{a}
+	}
+	return out
+}
+
+var attachments = [...]graph.Attachment{
+	{Name: "resume.pdf", ContentType: "application/pdf"},
+	{Name: "role description.pdf", ContentType: "application/pdf"},
+	{Name: "team photo.jpg", ContentType: "image/jpeg"},
+	{Name: "notes, draft 2.docx", ContentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+}
+
+// Decline is the k-th declined InMail.
+func (g *Generated) Decline(k int) graph.ImportDecline {
+	d := &g.declines[k]
+	return graph.ImportDecline{By: g.ID(int(d.by)), Sender: g.ID(int(d.sender)), MessageID: g.messageID(int(d.message)), At: g.time(d.at)}
+}
+
+// fill writes a text from member from to member to.
+func (g *Generated) fill(text string, to, from uint32) string {
+	return fill(text, firstNames[g.members[to].first], firstNames[g.members[from].first], companyName(int(g.members[from].company)))
+}

@@ -1,0 +1,132 @@
+package seed
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// The layout agreed with the importer, copied from the agreement word for word.
+var wantHeaders = map[string]string{
+	"members.csv":     "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime",
+	"connections.csv": ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime",
+	"blocks.csv":      ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime",
+	"invitations.csv": ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime",
+	"messages.csv":    ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long",
+	"declines.csv":    ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId",
+}
+
+// TestCSVLayout writes a network and reads every file back as RFC 4180: the agreed headers,
+// values of the declared types, one record per line, and the same rows the store is given.
+func TestCSVLayout(t *testing.T) {
+	g := generate(t, Spec{Members: 3000, AvgDegree: 20, Seed: 5, IDPrefix: "c_"})
+	dir := t.TempDir()
+	files, err := g.WriteCSV(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(wantHeaders) {
+		t.Fatalf("wrote %d files, want %d", len(files), len(wantHeaders))
+	}
+	records := map[string][][]string{}
+	for _, f := range files {
+		raw, err := os.ReadFile(filepath.Join(dir, f.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(raw)) != f.Bytes {
+			t.Errorf("%s: reported %d bytes, holds %d", f.Name, f.Bytes, len(raw))
+		}
+		if header, _, _ := strings.Cut(string(raw), "\n"); header != wantHeaders[f.Name] {
+			t.Errorf("%s header:\n got %s\nwant %s", f.Name, header, wantHeaders[f.Name])
+		}
+		r := csv.NewReader(strings.NewReader(string(raw)))
+		all, err := r.ReadAll() // also checks that every record has the header's field count
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		if lines := strings.Count(string(raw), "\n"); lines != len(all) || len(all)-1 != f.Rows {
+			t.Errorf("%s: %d lines, %d records, %d rows reported: a field spans lines", f.Name, lines, len(all), f.Rows)
+		}
+		records[f.Name] = all
+		checkTypes(t, f.Name, all)
+	}
+
+	ids := map[string]bool{}
+	for _, rec := range records["members.csv"][1:] {
+		if ids[rec[0]] || rec[1] != "Member" || rec[3] != strings.ToLower(rec[2]) {
+			t.Errorf("member row %v: repeated id, wrong label or nameLower", rec)
+		}
+		ids[rec[0]] = true
+	}
+	types := map[string]string{"connections.csv": "CONNECTED_TO", "blocks.csv": "BLOCKED", "invitations.csv": "INVITED",
+		"messages.csv": "MESSAGED", "declines.csv": "DECLINED"}
+	for name, typ := range types {
+		for _, rec := range records[name][1:] {
+			if !ids[rec[0]] || !ids[rec[1]] || rec[2] != typ {
+				t.Fatalf("%s row %v: unknown member or type other than %s", name, rec, typ)
+			}
+			if name == "connections.csv" && rec[0] >= rec[1] {
+				t.Fatalf("connection %s, %s: START not before END", rec[0], rec[1])
+			}
+		}
+	}
+	for k, rec := range records["messages.csv"][1:] {
+		m := g.Message(k)
+		if rec[3] != m.ID || rec[4] != graph.ThreadID(rec[0], rec[1]) || rec[9] != m.Body || rec[10] != graph.BodyHash(m.Body) {
+			t.Fatalf("message row %v: id, threadId, body or bodyHash do not match %+v", rec, m)
+		}
+		var attachments []graph.Attachment
+		if err := json.Unmarshal([]byte(rec[11]), &attachments); err != nil || len(attachments) != len(m.Attachments) {
+			t.Fatalf("message %s attachments %q: %v", m.ID, rec[11], err)
+		}
+		if rec[5] != string(m.Channel.Kind()) || (rec[5] == "inmail") != (rec[14] != "") {
+			t.Errorf("message %s: kind %q, status %q", m.ID, rec[5], rec[14])
+		}
+	}
+	for k, rec := range records["connections.csv"][1:] {
+		c := g.Connection(k)
+		if rec[0] != c.A || rec[1] != c.B || rec[3] != c.Since.UTC().Format(time.RFC3339) {
+			t.Fatalf("connection row %v, want %+v", rec, c)
+		}
+	}
+}
+
+// checkTypes checks that each value of a typed column parses as its type.
+func checkTypes(t *testing.T, name string, records [][]string) {
+	t.Helper()
+	header := records[0]
+	for _, rec := range records[1:] {
+		for i, v := range rec {
+			if v == "" {
+				continue
+			}
+			_, typ, _ := strings.Cut(header[i], ":")
+			var err error
+			switch typ {
+			case "datetime":
+				var at time.Time
+				at, err = time.Parse(time.RFC3339, v)
+				if err == nil && (!strings.HasSuffix(v, "Z") || at.Nanosecond() != 0) {
+					err = strconv.ErrSyntax
+				}
+			case "long":
+				_, err = strconv.ParseInt(v, 10, 64)
+			case "boolean":
+				if v != "true" && v != "false" {
+					err = strconv.ErrSyntax
+				}
+			}
+			if err != nil {
+				t.Fatalf("%s: %s = %q: %v", name, header[i], v, err)
+			}
+		}
+	}
+}

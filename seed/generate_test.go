@@ -1,0 +1,324 @@
+package seed
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// testSpec is a network big enough to have hubs and a spread of companies, small enough to make
+// in a fraction of a second.
+var testSpec = Spec{Members: 20000, AvgDegree: 50, Seed: 1}
+
+func generate(t testing.TB, spec Spec) *Generated {
+	t.Helper()
+	g, err := Generate(spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	write := func(spec Spec) map[string][]byte {
+		dir := t.TempDir()
+		if _, err := generate(t, spec).WriteCSV(dir, nil); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		for _, f := range csvFiles {
+			b, err := os.ReadFile(filepath.Join(dir, f.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[f.name] = b
+		}
+		return files
+	}
+	first, again := write(testSpec), write(testSpec)
+	for name, b := range first {
+		if !bytes.Equal(b, again[name]) {
+			t.Errorf("%s differs between two runs of the same seed", name)
+		}
+	}
+	other := testSpec
+	other.Seed = 2
+	different := write(other)
+	for _, name := range []string{"members.csv", "connections.csv", "messages.csv"} {
+		if bytes.Equal(first[name], different[name]) {
+			t.Errorf("%s is the same for seeds 1 and 2", name)
+		}
+	}
+}
+
+func TestGeneratedShape(t *testing.T) {
+	g := generate(t, testSpec)
+	n := testSpec.Members
+	degrees := make([]int, n)
+	sum, inRange := 0, 0
+	for i := range degrees {
+		degrees[i] = g.Degree(i)
+		sum += degrees[i]
+		if degrees[i] >= 10 && degrees[i] <= 500 {
+			inRange++
+		}
+	}
+	slices.Sort(degrees)
+	mean := float64(sum) / float64(n)
+	t.Logf("mean degree %.1f; percentiles 10/50/90/99: %d %d %d %d; max %d", mean,
+		degrees[n/10], degrees[n/2], degrees[n*9/10], degrees[n*99/100], degrees[n-1])
+	if want := testSpec.AvgDegree; mean < 0.9*want || mean > 1.1*want {
+		t.Errorf("mean degree %.1f, want within 10%% of %g", mean, want)
+	}
+	if sum != 2*g.Counts().Connections {
+		t.Errorf("degrees add up to %d, want twice the %d connections", sum, g.Counts().Connections)
+	}
+	if max := degrees[n-1]; max > graph.MaxConnections || float64(max) < 10*mean {
+		t.Errorf("largest degree %d, want a hub above 10 times the mean (%.0f) and at most %d", max, 10*mean, graph.MaxConnections)
+	}
+	if share := float64(inRange) / float64(n); share < 0.8 {
+		t.Errorf("%.0f%% of members have 10 to 500 connections, want most (80%%)", 100*share)
+	}
+	local := 0
+	for _, e := range g.edges {
+		lo, hi := unpair(e)
+		if a, b := g.members[lo], g.members[hi]; a.company == b.company || a.school == b.school {
+			local++
+		}
+	}
+	if share := float64(local) / float64(len(g.edges)); share < 0.25 {
+		t.Errorf("%.0f%% of connections are within a company or school, want at least 25%%", 100*share)
+	}
+	plans := map[graph.Plan]int{}
+	settings := map[string]int{}
+	for i := range n {
+		m := g.Member(i)
+		plans[m.Plan]++
+		s := m.Settings
+		settings["inmail "+string(s.InMail)]++
+		settings["profile "+string(s.ProfileVisibility)]++
+		settings["connections "+string(s.ConnectionsVisibility)]++
+		if s.OpenProfile {
+			settings["open"]++
+		}
+		if !s.Searchable {
+			settings["unsearchable"]++
+		}
+		if m.Restricted {
+			settings["restricted"]++
+		}
+	}
+	t.Logf("plans %v; settings %v; counts %+v", plans, settings, g.Counts())
+	share := func(k int) float64 { return float64(k) / float64(n) }
+	for _, c := range []struct {
+		what     string
+		got      float64
+		low, top float64
+	}{
+		{"free plan", share(plans[graph.PlanFree]), 0.7, 0.95},
+		{"recruiter_lite plan", share(plans[graph.PlanRecruiterLite]), 0.005, 0.1},
+		{"InMail from anyone", share(settings["inmail anyone"]), 0.7, 0.95},
+		{"InMail off", share(settings["inmail off"]), 0.01, 0.15},
+		{"InMail from the network", share(settings["inmail network"]), 0.01, 0.2},
+		{"open profiles", share(settings["open"]), 0.005, 0.1},
+		{"unsearchable", share(settings["unsearchable"]), 0.01, 0.15},
+		{"profile visible to connections only", share(settings["profile connections"]), 0.005, 0.15},
+		{"connections visible only to the member", share(settings["connections only_me"]), 0.002, 0.1},
+		{"restricted", share(settings["restricted"]), 0.0001, 0.01},
+	} {
+		if c.got < c.low || c.got > c.top {
+			t.Errorf("%s: %.2f%% of members, want %.2f%% to %.2f%%", c.what, 100*c.got, 100*c.low, 100*c.top)
+		}
+	}
+	counts := g.Counts()
+	for what, k := range map[string]int{"blocks": counts.Blocks, "invitations": counts.Invitations, "messages": counts.Messages, "declines": counts.Declines} {
+		if k < n/1000 {
+			t.Errorf("only %d %s", k, what)
+		}
+	}
+}
+
+// TestGeneratedConsistency checks that every row is one the service's rules would have allowed.
+func TestGeneratedConsistency(t *testing.T) {
+	g := generate(t, testSpec)
+	epoch := g.Spec().Epoch
+	counts := g.Counts()
+	members := make(map[string]graph.ImportMember, counts.Members)
+	for i := range counts.Members {
+		m := g.Member(i)
+		members[m.ID] = m
+		if allot := m.Plan.Allotment(); m.InMailCredits < 0 || m.InMailCredits > 3*allot {
+			t.Errorf("%s on the %s plan has %d credits, want 0 to %d", m.ID, m.Plan, m.InMailCredits, 3*allot)
+		}
+		if (m.Plan == graph.PlanFree) != m.PlanGrantedAt.IsZero() || m.PlanGrantedAt.After(epoch) {
+			t.Errorf("%s on the %s plan: granted at %v", m.ID, m.Plan, m.PlanGrantedAt)
+		}
+		if !m.CreatedAt.Before(epoch) {
+			t.Errorf("%s joined at %v, after the epoch", m.ID, m.CreatedAt)
+		}
+	}
+	type pair [2]string
+	unordered := func(a, b string) pair { return pair{min(a, b), max(a, b)} }
+	connected := map[pair]bool{}
+	degree := map[string]int{}
+	for k := range counts.Connections {
+		c := g.Connection(k)
+		p := pair{c.A, c.B}
+		switch {
+		case c.A >= c.B:
+			t.Fatalf("connection %d: %s, %s not in id order (or a self-loop)", k, c.A, c.B)
+		case connected[p]:
+			t.Fatalf("connection %s–%s twice", c.A, c.B)
+		case c.Since.Before(members[c.A].CreatedAt) || c.Since.Before(members[c.B].CreatedAt) || c.Since.After(epoch):
+			t.Errorf("connection %s–%s made at %v, before a member joined or after the epoch", c.A, c.B, c.Since)
+		}
+		connected[p] = true
+		degree[c.A]++
+		degree[c.B]++
+	}
+	for i := range counts.Members {
+		if got, want := g.Degree(i), degree[g.ID(i)]; got != want || got > graph.MaxConnections {
+			t.Fatalf("member %d: Degree %d, counted %d", i, got, want)
+		}
+	}
+
+	blocked := map[pair]bool{}
+	for k := range counts.Blocks {
+		b := g.Block(k)
+		p := unordered(b.By, b.Member)
+		switch {
+		case b.By == b.Member || blocked[p]:
+			t.Errorf("block %s → %s: self or repeated", b.By, b.Member)
+		case connected[p]:
+			t.Errorf("%s blocks %s, a connection", b.By, b.Member)
+		case b.At.After(epoch):
+			t.Errorf("block %s → %s after the epoch", b.By, b.Member)
+		}
+		blocked[p] = true
+	}
+
+	invited := map[pair]bool{}
+	for k := range counts.Invitations {
+		inv := g.Invitation(k)
+		p := unordered(inv.From, inv.To)
+		switch {
+		case inv.From == inv.To || invited[p]:
+			t.Errorf("invitation %s: self or a second between %s and %s", inv.ID, inv.From, inv.To)
+		case connected[p]:
+			t.Errorf("invitation %s between connections %s and %s", inv.ID, inv.From, inv.To)
+		case blocked[p]:
+			t.Errorf("invitation %s between %s and %s, in a block relation", inv.ID, inv.From, inv.To)
+		case degree[inv.From] >= graph.MaxConnections || degree[inv.To] >= graph.MaxConnections:
+			t.Errorf("invitation %s involves a member at the connection limit", inv.ID)
+		case len([]rune(inv.Note)) > graph.MaxNoteLength || inv.SentAt.After(epoch):
+			t.Errorf("invitation %s: note of %d characters, sent at %v", inv.ID, len(inv.Note), inv.SentAt)
+		}
+		invited[p] = true
+	}
+
+	declines := map[string]graph.ImportDecline{}
+	for k := range counts.Declines {
+		d := g.Decline(k)
+		declines[d.MessageID] = d
+	}
+	inmailed := map[pair]bool{}
+	wrote := map[pair]time.Time{} // from, to: when from first wrote to to
+	var last time.Time
+	var byStatus [4]int
+	for k := range counts.Messages {
+		m := g.Message(k)
+		p := unordered(m.From, m.To)
+		from, to := members[m.From], members[m.To]
+		if m.SentAt.Before(last) {
+			t.Fatalf("message %s sent before the one listed before it", m.ID)
+		}
+		last = m.SentAt
+		if !m.SentAt.Before(epoch) || (!m.ReadAt.IsZero() && (m.ReadAt.Before(m.SentAt) || m.ReadAt.After(epoch))) {
+			t.Errorf("message %s sent at %v, read at %v", m.ID, m.SentAt, m.ReadAt)
+		}
+		if m.CreditsAfter < 0 || m.CreditsAfter > 3*from.Plan.Allotment() {
+			t.Errorf("message %s: the sender had %d credits after it", m.ID, m.CreditsAfter)
+		}
+		if len(m.Body) > graph.MaxBodyLength || strings.ContainsAny(m.Body+m.Subject, "\r\n") {
+			t.Errorf("message %s: body of %d bytes or a line break", m.ID, len(m.Body))
+		}
+		switch m.Channel {
+		case graph.ChannelMessage:
+			if !connected[p] || m.Cost != 0 || m.Status != graph.StatusNone || m.Subject != "" {
+				t.Errorf("plain message %s: connected %v, cost %d, status %q", m.ID, connected[p], m.Cost, m.Status)
+			}
+		case graph.ChannelReply:
+			first, ok := wrote[pair{m.To, m.From}]
+			if connected[p] || !ok || first.After(m.SentAt) || m.Cost != 0 || m.Status != graph.StatusNone {
+				t.Errorf("reply %s from %s to %s, who had not written first", m.ID, m.From, m.To)
+			}
+		case graph.ChannelInMail, graph.ChannelOpenProfile:
+			byStatus[slices.Index(statuses[:], m.Status)]++
+			wantCost := 1
+			if m.Channel == graph.ChannelOpenProfile {
+				wantCost = 0
+			}
+			switch {
+			case connected[p] || inmailed[p] || blocked[p] && m.Status != graph.StatusDeclined:
+				t.Errorf("InMail %s between %s and %s: connected %v, a second InMail %v, blocked %v",
+					m.ID, m.From, m.To, connected[p], inmailed[p], blocked[p])
+			case from.Restricted || to.Settings.InMail != graph.InMailAnyone:
+				t.Errorf("InMail %s from a restricted member, or to one who does not take InMail from anyone", m.ID)
+			case m.Channel == graph.ChannelOpenProfile && !to.Settings.OpenProfile:
+				t.Errorf("open-profile InMail %s to a member without an open profile", m.ID)
+			case m.Cost != wantCost || m.Subject == "":
+				t.Errorf("InMail %s by %s costs %d, subject %q", m.ID, m.Channel, m.Cost, m.Subject)
+			case m.Refunded != (m.Cost > 0 && m.Status != graph.StatusPending):
+				t.Errorf("InMail %s (%s, cost %d) refunded %v", m.ID, m.Status, m.Cost, m.Refunded)
+			case m.Channel == graph.ChannelInMail && from.Plan == graph.PlanFree:
+				t.Errorf("paid InMail %s from a member on the free plan", m.ID)
+			}
+			inmailed[p] = true
+			d, declined := declines[m.ID]
+			if declined != (m.Status == graph.StatusDeclined) || declined && (d.By != m.To || d.Sender != m.From || d.At.Before(m.SentAt)) {
+				t.Errorf("InMail %s is %s; its decline: %+v", m.ID, m.Status, d)
+			}
+			delete(declines, m.ID)
+		default:
+			t.Errorf("message %s: channel %q", m.ID, m.Channel)
+		}
+		if _, ok := wrote[pair{m.From, m.To}]; !ok {
+			wrote[pair{m.From, m.To}] = m.SentAt
+		}
+	}
+	if len(declines) > 0 {
+		t.Errorf("%d declines name no declined InMail", len(declines))
+	}
+	t.Logf("InMails by status (none, pending, replied, declined): %v", byStatus)
+	for s, k := range byStatus[1:] {
+		if k == 0 {
+			t.Errorf("no InMail is %s", statuses[s+1])
+		}
+	}
+}
+
+func TestIDPrefix(t *testing.T) {
+	g := generate(t, Spec{Members: 500, AvgDegree: 10, Seed: 3, IDPrefix: "p7_"})
+	c := g.Counts()
+	ids := []string{g.Member(0).ID, g.Connection(0).A, g.Invitation(0).ID, g.Message(0).ID, g.Block(0).By}
+	for _, id := range ids {
+		if !strings.HasPrefix(id, "p7_") || !graph.ValidMemberID(id) {
+			t.Errorf("id %q lacks the prefix or is not a valid id", id)
+		}
+	}
+	if c.Members != 500 {
+		t.Errorf("%d members, want 500", c.Members)
+	}
+	if _, err := Generate(Spec{Members: 10, AvgDegree: 2, IDPrefix: "no spaces"}, nil); err == nil {
+		t.Error("a prefix with a space was accepted")
+	}
+	if _, err := Generate(Spec{Members: 100, AvgDegree: 90}, nil); err == nil {
+		t.Error("an average degree near the member count was accepted")
+	}
+}
