@@ -2,20 +2,33 @@
 // them ordered by name then id. The page starts after the key ($afterName, $afterId) when given and
 // holds up to $limit + 1 rows, so the caller can tell whether another page follows. Members in a
 // block relation with the caller are not counted; a member in one answers nothing at all.
-// Cost: the side with fewer connections is expanded one hop and each neighbour tested against the
-// other side, so a hub on either end costs no more than its partner's connection count.
+// Cost: the side with fewer connections is expanded one hop; its connections are tested against
+// the other side one by one, or intersected with the other side's connections read once when
+// that is cheaper, so a hub on either end costs no more than its partner's connections do.
 MATCH (me:Member {id: $caller})
 MATCH (them:Member {id: $member})
 WHERE NOT EXISTS { (me)-[:BLOCKED]-(them) }
 WITH me, them, COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b } AS hidden,
-     CASE WHEN COUNT { (me)-[:CONNECTED_TO]-() } <= COUNT { (them)-[:CONNECTED_TO]-() }
-          THEN [me, them] ELSE [them, me] END AS sides
-WITH me, them, hidden, sides[0] AS small, sides[1] AS large
-WITH me, them, CASE WHEN me = them THEN [] ELSE COLLECT {
-       MATCH (small)-[:CONNECTED_TO]-(x:Member)
-       WHERE NOT x IN hidden AND EXISTS { (x)-[:CONNECTED_TO]-(large) }
-       RETURN x
-     } END AS mutuals
+     COUNT { (me)-[:CONNECTED_TO]-() } AS myConnections,
+     COUNT { (them)-[:CONNECTED_TO]-() } AS theirConnections
+WITH me, them, hidden,
+     CASE WHEN myConnections <= theirConnections THEN me ELSE them END AS small,
+     CASE WHEN myConnections <= theirConnections THEN them ELSE me END AS large,
+     CASE WHEN myConnections <= theirConnections THEN theirConnections ELSE myConnections END AS largeConnections
+WITH me, them, hidden, large, largeConnections,
+     [(small)-[:CONNECTED_TO]-(x:Member) WHERE NOT x IN hidden AND x <> large | x] AS near
+// As in Relations: read the larger side's connections once only when that is cheaper than
+// testing each of the smaller side's connections against it.
+WITH me, them, large, near,
+     CASE WHEN me <> them
+               AND largeConnections <= reduce(cost = 0, x IN near | cost + COUNT { (x)-[:CONNECTED_TO]-() })
+          THEN COLLECT { MATCH (large)-[:CONNECTED_TO]-(y:Member) RETURN y }
+     END AS ring
+WITH CASE
+       WHEN me = them THEN []
+       WHEN ring IS NOT NULL THEN [x IN near WHERE x IN ring]
+       ELSE [x IN near WHERE EXISTS { (x)-[:CONNECTED_TO]-(large) }]
+     END AS mutuals
 WITH size(mutuals) AS total,
      [x IN mutuals WHERE $afterId IS NULL
                       OR x.name > $afterName
