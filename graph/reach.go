@@ -47,6 +47,40 @@ func (s *Store) Relations(ctx context.Context, caller string, members []string) 
 	return out, nil
 }
 
+// degreesReach bounds the caller's two-hop neighbourhood that Degrees reads whole.
+const degreesReach = 200_000
+
+// Degrees returns how far the caller stands from each of members, for lists that show many
+// members to one caller; it reads the caller's neighbourhood once for all of them. Members not
+// found or in a block relation with the caller are left out.
+func (s *Store) Degrees(ctx context.Context, caller string, members []string) (_ map[string]Degree, err error) {
+	defer wrap(&err, "Degrees(%q, %d members)", caller, len(members))
+	ids := make([]any, len(members))
+	for i, m := range members {
+		ids[i] = m
+	}
+	recs, err := s.read(ctx, cypher.Degrees, map[string]any{"caller": caller, "members": ids, "reach": int64(degreesReach)})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Degree, len(recs))
+	for _, rec := range recs {
+		id, err := value[string](rec, "id")
+		if err != nil {
+			return nil, err
+		}
+		d, isNull, err := neo4j.GetRecordValue[int64](rec, "degree")
+		if err != nil {
+			return nil, err
+		}
+		out[id] = OutOfNetwork
+		if !isNull {
+			out[id] = Degree(d)
+		}
+	}
+	return out, nil
+}
+
 // relationInTx computes the relation inside a write transaction, after the caller and member
 // have been locked, so that the decision holds when the message is written.
 func (s *Store) relationInTx(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) (Relation, error) {
