@@ -107,7 +107,9 @@ type Counts struct {
 	Members, Connections, Blocks, Invitations, Messages, Declines int
 }
 
-// Generate makes the network spec describes. progress, when not nil, hears how far it has got.
+// Generate makes the network spec describes; progress, when not nil, hears how far it has got.
+// It fails if the spec asks for fewer than 2 members, an average degree above a quarter of the
+// members, or a prefix that makes invalid ids.
 func Generate(spec Spec, progress Progress) (*Generated, error) {
 	if spec.Epoch.IsZero() {
 		spec.Epoch = DefaultEpoch

@@ -48,7 +48,7 @@ type ImportOptions struct {
 // batches in rounds that never share a member, as a schedule over parts of the members, was
 // measured too: it retried more, since relationships made in earlier rounds still link the
 // parts, and waited at the end of each round.) Import returns, by phase, how many transactions
-// were retried.
+// were retried, and stops at the first error of the store, which it returns with its phase.
 func (g *Generated) Import(ctx context.Context, store Importer, opts ImportOptions) (retries map[string]int, err error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize

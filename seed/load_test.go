@@ -160,7 +160,9 @@ func TestMeterPrintsProgressLinesAndASummary(t *testing.T) {
 	m := NewMeter(out, false, 10*time.Millisecond)
 	m.Start("load things", 100)
 	m.Add(40)
-	time.Sleep(35 * time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(out.String(), "40/100") && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	m.Add(60)
 	m.Done()
 	m.Start("load more", 10)
