@@ -153,6 +153,8 @@ type Relation struct {
 	MutualCount int
 	Facts       Facts    // what the messaging rules were given
 	Messaging   Decision // whether and how the caller may message the member
+
+	caller Member // the caller as stored, for a send to write its credits from
 }
 
 // ProfileVisible reports whether the member's profileVisibility lets the caller see the whole

@@ -154,10 +154,7 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 				return Sent{}, err
 			}
 		}
-		caller, err := callerInTx(ctx, tx, caller)
-		if err != nil {
-			return Sent{}, err
-		}
+		caller := rel.caller
 		credits, grantedAt := renew(caller.Plan, caller.InMailCredits, caller.planGrantedAt, now)
 		sent := Sent{ID: rand.Text(), ThreadID: ThreadID(caller.ID, d.To), Kind: kind, Cost: decision.Cost,
 			InMailCredits: credits - decision.Cost}
@@ -234,15 +231,6 @@ func sentWithKey(ctx context.Context, tx neo4j.ManagedTransaction, caller, key, 
 	cost, _ := field[int64](m, "cost")
 	credits, _ := field[int64](m, "creditsAfter")
 	return Sent{ID: id, ThreadID: thread, Kind: MessageKind(kind), Cost: int(cost), InMailCredits: int(credits)}, true, nil
-}
-
-// callerInTx reads the caller's stored credits and plan inside the transaction.
-func callerInTx(ctx context.Context, tx neo4j.ManagedTransaction, id string) (Member, error) {
-	recs, err := collect(ctx, tx, cypher.Member, map[string]any{"id": id})
-	if err != nil {
-		return Member{}, err
-	}
-	return singleMember(recs, id)
 }
 
 // Mailbox returns one page of the caller's received (incoming) or sent messages, newest first,

@@ -113,7 +113,7 @@ func (s *Store) toRelation(rec *neo4j.Record) (Relation, error) {
 	mutual, err4 := value[int64](rec, "mutual")
 	degree, isNull, err5 := neo4j.GetRecordValue[int64](rec, "degree")
 	errs = append(errs, err1, err2, err3, err4, err5)
-	r := Relation{Member: member, Connections: int(connections), MutualCount: int(mutual), Degree: OutOfNetwork}
+	r := Relation{Member: member, Connections: int(connections), MutualCount: int(mutual), Degree: OutOfNetwork, caller: caller}
 	if !isNull {
 		r.Degree = Degree(degree)
 	}
