@@ -23,7 +23,8 @@ type metrics struct {
 	refused   *prometheus.CounterVec
 }
 
-func newMetrics() *metrics {
+// newMetrics makes reach's metrics, reading the store's cache counters when scraped.
+func newMetrics(store Store) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -48,6 +49,23 @@ func newMetrics() *metrics {
 			Help: "Sends refused by a messaging rule or abuse limit, by reason.",
 		}, []string{"reason"}),
 	}
+	cache := func(read func(graph.CacheStats) float64) func() float64 {
+		return func() float64 { return read(store.CacheStats()) }
+	}
+	m.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "reach_connection_lists_cached_total",
+			Help: "Connection lists found current in reach's cache (graph/neighbours.go).",
+		}, cache(func(s graph.CacheStats) float64 { return float64(s.Hits) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "reach_connection_lists_read_total",
+			Help: "Connection lists read from Neo4j because the cache held none, or an out-of-date one.",
+		}, cache(func(s graph.CacheStats) float64 { return float64(s.Misses) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "reach_connection_lists_held_connections",
+			Help: "Connections held in reach's cache of connection lists (REACH_CACHED_CONNECTIONS bounds it).",
+		}, cache(func(s graph.CacheStats) float64 { return float64(s.Connections) })),
+	)
 	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -43,6 +43,7 @@ type Store interface {
 	Blocks(ctx context.Context, caller string, page graph.PageRequest) (graph.Page[graph.BlockedMember], error)
 	Report(ctx context.Context, caller string, r graph.Report) error
 	LiftRestriction(ctx context.Context, id string) error
+	CacheStats() graph.CacheStats
 }
 
 // Config is what the API needs besides the store.
@@ -64,7 +65,7 @@ func New(store Store, cfg Config) *echo.Echo {
 		log.ErrorContext(c.Request().Context(), "panic", "path", c.Path(), "err", err, "stack", string(stack))
 		return err
 	}}))
-	m := newMetrics()
+	m := newMetrics(store)
 	e.Use(m.observe)
 	e.Use(requestLog(log))
 	e.Use(limitBody)

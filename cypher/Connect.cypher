@@ -1,12 +1,16 @@
 // Connect connects each pair in $pairs ([low, high] with low < high, so a pair has one relationship
 // in one direction) and clears any invitations between them. Pairs already connected are left
-// as they are. Answers how many pairs were found.
+// as they are. A new connection increments both members' connections version, which tells
+// cached connection lists (graph/neighbours.go) that they are out of date. Answers how many
+// pairs were found.
 // Cost: two index seeks per pair and the relationships between the pair.
 UNWIND $pairs AS pair
 MATCH (low:Member {id: pair[0]})
 MATCH (high:Member {id: pair[1]})
 MERGE (low)-[c:CONNECTED_TO]->(high)
-  ON CREATE SET c.since = $now
+  ON CREATE SET c.since = $now,
+                low.connectionsVersion = coalesce(low.connectionsVersion, 0) + 1,
+                high.connectionsVersion = coalesce(high.connectionsVersion, 0) + 1
 WITH low, high
 OPTIONAL MATCH (low)-[i:INVITED]-(high)
 DELETE i

@@ -1,8 +1,12 @@
 // Disconnect removes the connection between two members, if there is one, and answers whether the
-// other member exists.
+// other member exists. Removing a connection increments both members' connections version
+// (graph/neighbours.go).
 // Cost: two index seeks and the relationships between the pair.
 MATCH (me:Member {id: $caller})
 OPTIONAL MATCH (other:Member {id: $member})
 OPTIONAL MATCH (me)-[c:CONNECTED_TO]-(other)
-DELETE c
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END |
+  DELETE c
+  SET me.connectionsVersion = coalesce(me.connectionsVersion, 0) + 1,
+      other.connectionsVersion = coalesce(other.connectionsVersion, 0) + 1)
 RETURN other IS NOT NULL AS found

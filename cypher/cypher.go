@@ -30,7 +30,7 @@ var (
 	DeleteInvitation  = load("DeleteInvitation.cypher")
 	Invitations       = load("Invitations.cypher")
 	Relations         = load("Relations.cypher")
-	Degrees           = load("Degrees.cypher")
+	ConnectionLists   = load("ConnectionLists.cypher")
 	MutualConnections = load("MutualConnections.cypher")
 	Path              = load("Path.cypher")
 	SearchMembers     = load("SearchMembers.cypher")

@@ -277,14 +277,14 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 	for i, e := range out.Items {
 		others[i] = e.Other.ID
 	}
-	degrees, err := s.Degrees(ctx, caller, others)
+	relations, err := s.Relations(ctx, caller, others)
 	if err != nil {
 		return Page[Envelope]{}, err
 	}
 	for i := range out.Items {
 		out.Items[i].Degree = OutOfNetwork
-		if d, ok := degrees[out.Items[i].Other.ID]; ok {
-			out.Items[i].Degree = d
+		if r, ok := relations[out.Items[i].Other.ID]; ok {
+			out.Items[i].Degree = r.Degree
 		}
 	}
 	return out, nil

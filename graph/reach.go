@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -10,73 +11,32 @@ import (
 )
 
 // Relation returns how the caller stands to a member: the member's profile, degree, mutual
-// connection count and whether and how the caller may message them, computed in one round trip.
-// A member in a block relation with the caller, either way, is not found.
+// connection count and whether and how the caller may message them, computed from one query (and
+// a second when connection lists are not cached yet). A member in a block relation with the
+// caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ Relation, err error) {
 	defer wrap(&err, "Relation(%q, %q)", caller, member)
-	recs, err := s.read(ctx, cypher.Relations, map[string]any{"caller": caller, "members": []any{member}})
+	rels, err := s.relations(ctx, s.reader(), caller, []string{member})
 	if err != nil {
 		return Relation{}, err
 	}
-	if len(recs) == 0 {
+	if len(rels) == 0 {
 		return Relation{}, s.missing(ctx, caller, member)
 	}
-	return s.toRelation(recs[0])
+	return rels[0], nil
 }
 
-// Relations returns how the caller stands to each of members, as Relation does, in one round
-// trip. Members not found or in a block relation with the caller are left out.
+// Relations returns how the caller stands to each of members, as Relation does, for all of them
+// at once. Members not found or in a block relation with the caller are left out.
 func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]Relation, err error) {
 	defer wrap(&err, "Relations(%q, %d members)", caller, len(members))
-	ids := make([]any, len(members))
-	for i, m := range members {
-		ids[i] = m
-	}
-	recs, err := s.read(ctx, cypher.Relations, map[string]any{"caller": caller, "members": ids})
+	rels, err := s.relations(ctx, s.reader(), caller, members)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]Relation, len(recs))
-	for _, rec := range recs {
-		r, err := s.toRelation(rec)
-		if err != nil {
-			return nil, err
-		}
+	out := make(map[string]Relation, len(rels))
+	for _, r := range rels {
 		out[r.Member.ID] = r
-	}
-	return out, nil
-}
-
-// degreesReach bounds the caller's two-hop neighbourhood that Degrees reads whole.
-const degreesReach = 200_000
-
-// Degrees returns how far the caller stands from each of members, for lists that show many
-// members to one caller; it reads the caller's neighbourhood once for all of them. Members not
-// found or in a block relation with the caller are left out.
-func (s *Store) Degrees(ctx context.Context, caller string, members []string) (_ map[string]Degree, err error) {
-	defer wrap(&err, "Degrees(%q, %d members)", caller, len(members))
-	ids := make([]any, len(members))
-	for i, m := range members {
-		ids[i] = m
-	}
-	recs, err := s.read(ctx, cypher.Degrees, map[string]any{"caller": caller, "members": ids, "reach": int64(degreesReach)})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]Degree, len(recs))
-	for _, rec := range recs {
-		id, err := value[string](rec, "id")
-		if err != nil {
-			return nil, err
-		}
-		d, isNull, err := neo4j.GetRecordValue[int64](rec, "degree")
-		if err != nil {
-			return nil, err
-		}
-		out[id] = OutOfNetwork
-		if !isNull {
-			out[id] = Degree(d)
-		}
 	}
 	return out, nil
 }
@@ -84,18 +44,101 @@ func (s *Store) Degrees(ctx context.Context, caller string, members []string) (_
 // relationInTx computes the relation inside a write transaction, after the caller and member
 // have been locked, so that the decision holds when the message is written.
 func (s *Store) relationInTx(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) (Relation, error) {
-	recs, err := collect(ctx, tx, cypher.Relations, map[string]any{"caller": caller, "members": []any{member}})
+	rels, err := s.relations(ctx, inTx(tx), caller, []string{member})
 	if err != nil {
 		return Relation{}, err
 	}
-	if len(recs) == 0 {
+	if len(rels) == 0 {
 		return Relation{}, memberNotFound(member)
 	}
-	return s.toRelation(recs[0])
+	return rels[0], nil
 }
 
-// toRelation reads one row of the Relations statement and decides on messaging.
-func (s *Store) toRelation(rec *neo4j.Record) (Relation, error) {
+// querier runs one statement, on its own or inside a transaction.
+type querier func(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error)
+
+// reader runs statements as read does.
+func (s *Store) reader() querier { return s.read }
+
+// inTx runs statements inside tx.
+func inTx(tx neo4j.ManagedTransaction) querier {
+	return func(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error) {
+		return collect(ctx, tx, query, params)
+	}
+}
+
+// relations runs the Relations statement and completes each row's degree and mutual count from
+// connection lists: the smaller side's, which the statement returns, and the larger side's and
+// (for the 3-hop test) the smaller side's connections', taken from the cache when their versions
+// are current and read with q otherwise.
+func (s *Store) relations(ctx context.Context, q querier, caller string, members []string) ([]Relation, error) {
+	ids := make([]any, len(members))
+	for i, m := range members {
+		ids[i] = m
+	}
+	recs, err := q(ctx, cypher.Relations, map[string]any{"caller": caller, "members": ids})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]relationRow, len(recs))
+	for i, rec := range recs {
+		if rows[i], err = s.toRelationRow(rec); err != nil {
+			return nil, err
+		}
+	}
+	lists := s.connectionLists(q)
+	// The larger side's lists first: they settle the direct test and the mutual count.
+	for i := range rows {
+		if !rows[i].self {
+			lists.want(rows[i].large, rows[i].largeVersion)
+		}
+	}
+	if err := lists.load(ctx); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].settle(lists)
+	}
+	// Then, for pairs neither connected nor sharing a connection, the lists of the smaller side's
+	// connections, to look for a 3-hop chain.
+	for i := range rows {
+		if rows[i].Degree == OutOfNetwork {
+			for _, x := range rows[i].near {
+				if !rows[i].hidden[x.member] {
+					lists.want(x.member, x.version)
+				}
+			}
+		}
+	}
+	if err := lists.load(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]Relation, len(rows))
+	for i := range rows {
+		rows[i].settleThird(lists)
+		out[i] = s.decided(rows[i].Relation)
+	}
+	return out, nil
+}
+
+// relationRow is one row of the Relations statement, on its way to a Relation.
+type relationRow struct {
+	Relation
+	self         bool           // the caller asked about themselves
+	hidden       map[int32]bool // members in a block relation with the caller
+	small, large int32          // the side with fewer connections, and the other
+	largeVersion int64
+	near         []versioned // the smaller side's connections
+}
+
+// versioned is a member with its connections version.
+type versioned struct {
+	member  int32
+	version int64
+}
+
+// toRelationRow reads one row of the Relations statement.
+func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
 	var errs []error
 	mapOf := func(key string) map[string]any {
 		v, err := value[map[string]any](rec, key)
@@ -107,36 +150,115 @@ func (s *Store) toRelation(rec *neo4j.Record) (Relation, error) {
 		errs = append(errs, err)
 		return v
 	}
-	member, err1 := toMember(mapOf("member"))
-	caller, err2 := toMember(mapOf("caller"))
-	connections, err3 := value[int64](rec, "connections")
-	mutual, err4 := value[int64](rec, "mutual")
-	degree, isNull, err5 := neo4j.GetRecordValue[int64](rec, "degree")
-	errs = append(errs, err1, err2, err3, err4, err5)
-	r := Relation{Member: member, Connections: int(connections), MutualCount: int(mutual), Degree: OutOfNetwork, caller: caller}
-	if !isNull {
-		r.Degree = Degree(degree)
+	number := func(key string) int64 {
+		v, err := value[int64](rec, key)
+		errs = append(errs, err)
+		return v
 	}
-	credits, _ := renew(caller.Plan, caller.InMailCredits, caller.planGrantedAt, s.clock())
-	r.Facts = Facts{
-		Self:           r.Degree == Self,
-		Degree:         r.Degree,
+	list := func(key string) []any {
+		v, err := value[[]any](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	member, err := toMember(mapOf("member"))
+	errs = append(errs, err)
+	caller, err := toMember(mapOf("caller"))
+	errs = append(errs, err)
+	row := relationRow{
+		Relation: Relation{Member: member, Connections: int(number("connections")), Degree: OutOfNetwork, caller: caller},
+		hidden:   map[int32]bool{},
+	}
+	row.Facts = Facts{
 		TheyWroteFirst: flag("theyWroteFirst"),
-		Restricted:     caller.Restricted,
 		Declined:       flag("declined"),
 		AwaitingReply:  flag("awaitingReply"),
-		InMail:         member.Settings.InMail,
-		OpenProfile:    member.Settings.OpenProfile,
-		Credits:        credits,
 	}
-	r.Messaging = Decide(r.Facts)
-	r.Member = s.withCurrentCredits(r.Member)
-	for _, err := range errs {
-		if err != nil {
-			return Relation{}, fmt.Errorf("relation: %w", err)
+	for _, h := range list("hidden") {
+		id, ok := h.(string)
+		if !ok {
+			errs = append(errs, fmt.Errorf("hidden: got %T, want a member id", h))
+			continue
+		}
+		row.hidden[s.neighbours.intern(id)] = true
+	}
+	me, them := s.neighbours.intern(caller.ID), s.neighbours.intern(member.ID)
+	callerVersion, memberVersion := number("callerVersion"), number("memberVersion")
+	row.small, row.large, row.largeVersion = them, me, callerVersion
+	if flag("callerIsSmall") {
+		row.small, row.large, row.largeVersion = me, them, memberVersion
+	}
+	row.self = me == them
+	for _, v := range list("near") {
+		pair, ok := v.([]any)
+		var id string
+		var version int64
+		if ok && len(pair) == 2 {
+			id, ok = pair[0].(string)
+			version, _ = pair[1].(int64)
+		}
+		if !ok {
+			errs = append(errs, fmt.Errorf("near: got %v, want [member id, version]", v))
+			continue
+		}
+		row.near = append(row.near, versioned{s.neighbours.intern(id), version})
+	}
+	if err := errors.Join(errs...); err != nil {
+		return relationRow{}, fmt.Errorf("relation: %w", err)
+	}
+	return row, nil
+}
+
+// settle works out the direct test and the mutual count, given the larger side's connections.
+func (r *relationRow) settle(lists *connectionLists) {
+	if r.self {
+		r.Degree = Self
+		return
+	}
+	far := lists.of(r.large)
+	if contains(far, r.small) {
+		r.Degree = First
+	}
+	mutual := 0
+	for _, x := range r.near {
+		if !r.hidden[x.member] && contains(far, x.member) {
+			mutual++
 		}
 	}
-	return r, nil
+	r.MutualCount = mutual
+	if r.Degree == OutOfNetwork && mutual > 0 {
+		r.Degree = Second
+	}
+}
+
+// settleThird looks for a 3-hop chain, small - x - y - large, for a pair neither connected nor
+// sharing a connection, given the lists of the smaller side's connections. Members hidden from
+// the caller are never steps of the chain.
+func (r *relationRow) settleThird(lists *connectionLists) {
+	if r.Degree != OutOfNetwork {
+		return
+	}
+	far := lists.of(r.large)
+	skip := func(y int32) bool { return r.hidden[y] }
+	for _, x := range r.near {
+		if !r.hidden[x.member] && countCommon(lists.of(x.member), far, skip, 1) > 0 {
+			r.Degree = Third
+			return
+		}
+	}
+}
+
+// decided completes a relation with the caller's current credits and the messaging decision.
+func (s *Store) decided(r Relation) Relation {
+	credits, _ := renew(r.caller.Plan, r.caller.InMailCredits, r.caller.planGrantedAt, s.clock())
+	r.Facts.Self = r.Degree == Self
+	r.Facts.Degree = r.Degree
+	r.Facts.Restricted = r.caller.Restricted
+	r.Facts.InMail = r.Member.Settings.InMail
+	r.Facts.OpenProfile = r.Member.Settings.OpenProfile
+	r.Facts.Credits = credits
+	r.Messaging = Decide(r.Facts)
+	r.Member = s.withCurrentCredits(r.Member)
+	return r
 }
 
 // withCurrentCredits applies the monthly grants that fell due since the last one the store wrote.

@@ -42,10 +42,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Addr:      or("REACH_ADDR", ":8080"),
 		JWTSecret: getenv("REACH_JWT_SECRET"),
 		Neo4j: graph.Config{
-			URI:      or("NEO4J_URI", localNeo4j),
-			User:     getenv("NEO4J_USER"),
-			Password: getenv("NEO4J_PASSWORD"),
-			Database: getenv("NEO4J_DATABASE"),
+			URI:               or("NEO4J_URI", localNeo4j),
+			User:              getenv("NEO4J_USER"),
+			Password:          getenv("NEO4J_PASSWORD"),
+			Database:          getenv("NEO4J_DATABASE"),
+			CachedConnections: number("REACH_CACHED_CONNECTIONS", graph.DefaultCachedConnections),
 			Limits: graph.Limits{
 				InMailsPerDay:     number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
 				BlastLimit:        number("REACH_BLAST_LIMIT", graph.DefaultLimits.BlastLimit),
@@ -77,7 +78,7 @@ func (c config) String() string {
 	}
 	l := c.Neo4j.Limits
 	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q jwt_secret=%s "+
-		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d",
+		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d",
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, mask(c.JWTSecret),
-		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict)
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections)
 }

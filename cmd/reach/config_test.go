@@ -17,6 +17,7 @@ func TestLoadConfig(t *testing.T) {
 		"NEO4J_PASSWORD":            "s3cret",
 		"REACH_INMAIL_DAILY_LIMIT":  "20",
 		"REACH_REPORTS_TO_RESTRICT": "5",
+		"REACH_CACHED_CONNECTIONS":  "1000",
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -24,7 +25,8 @@ func TestLoadConfig(t *testing.T) {
 	}
 	want := config{Addr: ":8080", JWTSecret: "0123456789abcdef", Neo4j: graph.Config{
 		URI: "neo4j://cluster.internal:7687", User: "reach", Password: "s3cret",
-		Limits: graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5},
+		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5},
+		CachedConnections: 1000,
 	}}
 	if diff := cmp.Diff(want, cfg, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Clock" }, cmp.Ignore())); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -1,0 +1,170 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"testing"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// TestConnectionChangesElsewhereAreSeen checks reach's cache of connection lists against an
+// independent computation, while a second store on the same Neo4j (another reach process)
+// connects, disconnects and blocks. The first store's cache holds every list of the network
+// before the changes; answers from lists that were not re-read after a change would be wrong.
+func TestConnectionChangesElsewhereAreSeen(t *testing.T) {
+	ctx := context.Background()
+	id := ids(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 30
+	m := newModel()
+	var edges [][2]string
+	for i := 1; i < n; i++ {
+		edges = append(edges, [2]string{fmt.Sprintf("p%d", i), fmt.Sprintf("p%d", rng.IntN(i))})
+		if j := rng.IntN(n); rng.IntN(3) == 0 && j != i {
+			edges = append(edges, [2]string{fmt.Sprintf("p%d", i), fmt.Sprintf("p%d", j)})
+		}
+	}
+	network(t, id, edges...)
+	for _, e := range edges {
+		m.connect(id(e[0]), id(e[1]))
+	}
+	all := make([]string, n)
+	for i := range all {
+		all[i] = id(fmt.Sprintf("p%d", i))
+	}
+	as(t, all[3]).do(http.MethodPut, "/v1/blocks/"+all[1], nil).expect(http.StatusNoContent)
+	m.block(all[3], all[1])
+	m.check(t, "before the changes", env.store, all)
+
+	other, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	for range 12 {
+		a, b := all[rng.IntN(n)], all[rng.IntN(n)]
+		if a == b || m.hidden(a)[b] {
+			continue
+		}
+		if m.adj[a][b] {
+			if err := other.Disconnect(ctx, a, b); err != nil {
+				t.Fatal(err)
+			}
+			m.disconnect(a, b)
+		} else {
+			if err := other.Connect(ctx, a, b); err != nil {
+				t.Fatal(err)
+			}
+			m.connect(a, b)
+		}
+	}
+	// A block removes the connection between the two, and hides each from the other.
+	blocker := all[5]
+	var blocked string
+	for b := range m.adj[blocker] {
+		blocked = b
+		break
+	}
+	if blocked != "" {
+		if err := other.Block(ctx, blocker, blocked); err != nil {
+			t.Fatal(err)
+		}
+		m.block(blocker, blocked)
+	}
+	m.check(t, "after changes made by another process", env.store, all)
+}
+
+// model is the test's own account of a network: connections and blocks.
+type model struct {
+	adj    map[string]map[string]bool
+	blocks map[string]map[string]bool // either way
+}
+
+func newModel() *model {
+	return &model{adj: map[string]map[string]bool{}, blocks: map[string]map[string]bool{}}
+}
+
+func link(m map[string]map[string]bool, a, b string, on bool) {
+	for _, p := range [][2]string{{a, b}, {b, a}} {
+		if m[p[0]] == nil {
+			m[p[0]] = map[string]bool{}
+		}
+		if on {
+			m[p[0]][p[1]] = true
+		} else {
+			delete(m[p[0]], p[1])
+		}
+	}
+}
+
+func (m *model) connect(a, b string)    { link(m.adj, a, b, true) }
+func (m *model) disconnect(a, b string) { link(m.adj, a, b, false) }
+func (m *model) block(a, b string)      { link(m.adj, a, b, false); link(m.blocks, a, b, true) }
+func (m *model) hidden(a string) map[string]bool {
+	if m.blocks[a] == nil {
+		return map[string]bool{}
+	}
+	return m.blocks[a]
+}
+
+// degrees is a breadth-first search from the caller up to 3 hops that never steps on a member
+// hidden from the caller.
+func (m *model) degrees(caller string) map[string]int {
+	hidden := m.hidden(caller)
+	dist := map[string]int{caller: 0}
+	frontier := []string{caller}
+	for d := 1; d <= 3; d++ {
+		var next []string
+		for _, x := range frontier {
+			for y := range m.adj[x] {
+				if _, seen := dist[y]; !seen && !hidden[y] {
+					dist[y] = d
+					next = append(next, y)
+				}
+			}
+		}
+		frontier = next
+	}
+	return dist
+}
+
+// check compares the store's degree and mutual count of every pair with the model's.
+func (m *model) check(t *testing.T, when string, s *graph.Store, all []string) {
+	t.Helper()
+	for _, caller := range all {
+		relations, err := s.Relations(context.Background(), caller, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := m.degrees(caller)
+		hidden := m.hidden(caller)
+		for _, member := range all {
+			r, found := relations[member]
+			if found == hidden[member] {
+				t.Errorf("%s: %s → %s: found %v, hidden %v", when, caller, member, found, hidden[member])
+				continue
+			}
+			if !found {
+				continue
+			}
+			d, ok := want[member]
+			if !ok {
+				d = int(graph.OutOfNetwork)
+			}
+			mutual := 0
+			if caller != member {
+				for x := range m.adj[caller] {
+					if m.adj[member][x] && !hidden[x] {
+						mutual++
+					}
+				}
+			}
+			if int(r.Degree) != d || r.MutualCount != mutual {
+				t.Errorf("%s: %s → %s: degree %d, mutual %d; want %d, %d", when, caller, member, r.Degree, r.MutualCount, d, mutual)
+			}
+		}
+	}
+}
