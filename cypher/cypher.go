@@ -31,6 +31,9 @@ var (
 	Invitations       = load("Invitations.cypher")
 	Relations         = load("Relations.cypher")
 	ConnectionLists   = load("ConnectionLists.cypher")
+	// LockedRelations is Relations run after the locks of LockPair, for a send: the decision it
+	// feeds holds until the message is written.
+	LockedRelations = load("LockPair.cypher") + "\n" + Relations
 	MutualConnections = load("MutualConnections.cypher")
 	Path              = load("Path.cypher")
 	SearchMembers     = load("SearchMembers.cypher")

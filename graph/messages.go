@@ -7,6 +7,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -130,17 +131,18 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 	}
 	requestHash := hashOf(d.To, d.Subject, d.Body, string(attachments))
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Sent, error) {
-		if _, err := lockMembers(ctx, tx, caller, d.To); err != nil {
+		rel, err := s.lockedRelation(ctx, tx, caller, d.To)
+		if err != nil && !(key != "" && errors.Is(err, ErrNotFound)) {
 			return Sent{}, err
 		}
 		if key != "" {
-			if sent, found, err := sentWithKey(ctx, tx, caller, key, requestHash); err != nil || found {
-				return sent, err
+			// A retry finds its first answer even if the recipient has since blocked the caller.
+			if sent, found, keyErr := sentWithKey(ctx, tx, caller, key, requestHash); keyErr != nil || found {
+				return sent, keyErr
 			}
-		}
-		rel, err := s.relationInTx(ctx, tx, caller, d.To)
-		if err != nil {
-			return Sent{}, err
+			if err != nil {
+				return Sent{}, err
+			}
 		}
 		decision := rel.Messaging
 		if !decision.Allowed {

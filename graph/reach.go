@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -16,42 +17,47 @@ import (
 // caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ Relation, err error) {
 	defer wrap(&err, "Relation(%q, %q)", caller, member)
-	rels, err := s.relations(ctx, s.reader(), caller, []string{member})
+	rels, err := s.relations(ctx, s.reader(), caller, []string{member}, readOnly)
 	if err != nil {
 		return Relation{}, err
 	}
 	if len(rels) == 0 {
 		return Relation{}, s.missing(ctx, caller, member)
 	}
-	return rels[0], nil
+	return rels[0].Relation, nil
 }
 
 // Relations returns how the caller stands to each of members, as Relation does, for all of them
 // at once. Members not found or in a block relation with the caller are left out.
 func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]Relation, err error) {
 	defer wrap(&err, "Relations(%q, %d members)", caller, len(members))
-	rels, err := s.relations(ctx, s.reader(), caller, members)
+	rels, err := s.relations(ctx, s.reader(), caller, members, readOnly)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]Relation, len(rels))
 	for _, r := range rels {
-		out[r.Member.ID] = r
+		out[r.Member.ID] = r.Relation
 	}
 	return out, nil
 }
 
-// relationInTx computes the relation inside a write transaction, after the caller and member
-// have been locked, so that the decision holds when the message is written.
-func (s *Store) relationInTx(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) (Relation, error) {
-	rels, err := s.relations(ctx, inTx(tx), caller, []string{member})
+// lockedRelation locks the caller and the member (in id order) inside a write transaction and
+// then computes their relation, in one round trip, so that the decision holds when the message
+// is written.
+func (s *Store) lockedRelation(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) (Relation, error) {
+	rels, err := s.relations(ctx, inTx(tx), caller, []string{member}, lockFirst)
 	if err != nil {
 		return Relation{}, err
 	}
 	if len(rels) == 0 {
+		// Say which one is missing: the caller, or the member (or the member is hidden by a block).
+		if _, err := lockMembers(ctx, tx, caller); err != nil {
+			return Relation{}, err
+		}
 		return Relation{}, memberNotFound(member)
 	}
-	return rels[0], nil
+	return rels[0].Relation, nil
 }
 
 // querier runs one statement, on its own or inside a transaction.
@@ -67,16 +73,29 @@ func inTx(tx neo4j.ManagedTransaction) querier {
 	}
 }
 
+// locking says whether relations first locks the caller and the members, inside a write
+// transaction.
+type locking bool
+
+const (
+	readOnly  locking = false
+	lockFirst locking = true
+)
+
 // relations runs the Relations statement and completes each row's degree and mutual count from
 // connection lists: the smaller side's, which the statement returns, and the larger side's and
 // (for the 3-hop test) the smaller side's connections', taken from the cache when their versions
 // are current and read with q otherwise.
-func (s *Store) relations(ctx context.Context, q querier, caller string, members []string) ([]Relation, error) {
+func (s *Store) relations(ctx context.Context, q querier, caller string, members []string, lock locking) ([]relationRow, error) {
 	ids := make([]any, len(members))
 	for i, m := range members {
 		ids[i] = m
 	}
-	recs, err := q(ctx, cypher.Relations, map[string]any{"caller": caller, "members": ids})
+	query, params := cypher.Relations, map[string]any{"caller": caller, "members": ids}
+	if lock {
+		query, params["ids"] = cypher.LockedRelations, slices.Sorted(slices.Values(append([]string{caller}, members...)))
+	}
+	recs, err := q(ctx, query, params)
 	if err != nil {
 		return nil, err
 	}
@@ -113,12 +132,11 @@ func (s *Store) relations(ctx context.Context, q querier, caller string, members
 	if err := lists.load(ctx); err != nil {
 		return nil, err
 	}
-	out := make([]Relation, len(rows))
 	for i := range rows {
 		rows[i].settleThird(lists)
-		out[i] = s.decided(rows[i].Relation)
+		rows[i].Relation = s.decided(rows[i].Relation)
 	}
-	return out, nil
+	return rows, nil
 }
 
 // relationRow is one row of the Relations statement, on its way to a Relation.
@@ -129,6 +147,7 @@ type relationRow struct {
 	small, large int32          // the side with fewer connections, and the other
 	largeVersion int64
 	near         []versioned // the smaller side's connections
+	mutuals      []int32     // the connections both share, leaving out hidden members
 }
 
 // versioned is a member with its connections version.
@@ -218,14 +237,13 @@ func (r *relationRow) settle(lists *connectionLists) {
 	if contains(far, r.small) {
 		r.Degree = First
 	}
-	mutual := 0
 	for _, x := range r.near {
 		if !r.hidden[x.member] && contains(far, x.member) {
-			mutual++
+			r.mutuals = append(r.mutuals, x.member)
 		}
 	}
-	r.MutualCount = mutual
-	if r.Degree == OutOfNetwork && mutual > 0 {
+	r.MutualCount = len(r.mutuals)
+	if r.Degree == OutOfNetwork && r.MutualCount > 0 {
 		r.Degree = Second
 	}
 }
@@ -268,20 +286,29 @@ func (s *Store) withCurrentCredits(m Member) Member {
 }
 
 // MutualConnections returns one page of the connections the caller and a member share, ordered by
-// name, with their total.
+// name, with their total: Relations finds them (from cached connection lists), a second query
+// reads the page.
 func (s *Store) MutualConnections(ctx context.Context, caller, member string, page PageRequest) (_ Page[MemberSummary], err error) {
 	defer wrap(&err, "MutualConnections(%q, %q)", caller, member)
 	params, err := nameParams(page)
 	if err != nil {
 		return Page[MemberSummary]{}, err
 	}
-	params["caller"], params["member"] = caller, member
-	recs, err := s.read(ctx, cypher.MutualConnections, params)
+	rels, err := s.relations(ctx, s.reader(), caller, []string{member}, readOnly)
 	if err != nil {
 		return Page[MemberSummary]{}, err
 	}
-	if len(recs) == 0 {
+	if len(rels) == 0 {
 		return Page[MemberSummary]{}, s.missing(ctx, caller, member)
+	}
+	mutuals := make([]any, len(rels[0].mutuals))
+	for i, k := range rels[0].mutuals {
+		mutuals[i] = s.neighbours.id(k)
+	}
+	params["members"] = mutuals
+	recs, err := s.read(ctx, cypher.MutualConnections, params)
+	if err != nil {
+		return Page[MemberSummary]{}, err
 	}
 	return summaryPage(recs[0], page.Limit)
 }
