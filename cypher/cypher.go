@@ -16,24 +16,24 @@ var files embed.FS
 
 // Statements that read or write the graph, named after the store method that runs them.
 var (
-	Member            = load("Member.cypher")
-	UpsertMembers     = load("UpsertMembers.cypher")
-	UpdateSettings    = load("UpdateSettings.cypher")
-	CountMembers      = load("CountMembers.cypher")
-	LockMembers       = load("LockMembers.cypher")
-	PairState         = load("PairState.cypher")
-	Connect           = load("Connect.cypher")
-	Disconnect        = load("Disconnect.cypher")
-	Connections       = load("Connections.cypher")
-	Invitation        = load("Invitation.cypher")
-	CreateInvitation  = load("CreateInvitation.cypher")
-	DeleteInvitation  = load("DeleteInvitation.cypher")
-	Invitations       = load("Invitations.cypher")
-	Relations         = load("Relations.cypher")
-	ConnectionLists   = load("ConnectionLists.cypher")
+	Member           = load("Member.cypher")
+	UpsertMembers    = load("UpsertMembers.cypher")
+	UpdateSettings   = load("UpdateSettings.cypher")
+	CountMembers     = load("CountMembers.cypher")
+	LockMembers      = load("LockMembers.cypher")
+	PairState        = load("PairState.cypher")
+	Connect          = load("Connect.cypher")
+	Disconnect       = load("Disconnect.cypher")
+	Connections      = load("Connections.cypher")
+	Invitation       = load("Invitation.cypher")
+	CreateInvitation = load("CreateInvitation.cypher")
+	DeleteInvitation = load("DeleteInvitation.cypher")
+	Invitations      = load("Invitations.cypher")
+	Relations        = load("Relations.cypher")
+	ConnectionLists  = load("ConnectionLists.cypher")
 	// LockedRelations is Relations run after the locks of LockPair, for a send: the decision it
 	// feeds holds until the message is written.
-	LockedRelations = load("LockPair.cypher") + "\n" + Relations
+	LockedRelations   = load("LockPair.cypher") + "\n" + Relations
 	MutualConnections = load("MutualConnections.cypher")
 	Path              = load("Path.cypher")
 	SearchMembers     = load("SearchMembers.cypher")
