@@ -8,7 +8,8 @@
 #   3. reachbench: an open-loop load over HTTP, then the driver-only baseline; it prints the
 #      table and writes bench/results.json and bench/latency.png.
 # Knobs: BENCH_MEMBERS (100000), BENCH_AVG_DEGREE (100), BENCH_SEED (1), BENCH_RATE (500),
-# BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), and the launcher's
+# BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), REACH_CACHED_CONNECTIONS (room
+# for the whole graph), and the launcher's
 # REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE (sized from the member count when unset).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +24,8 @@ duration="${BENCH_DURATION:-60s}"
 warmup="${BENCH_WARMUP:-15s}"
 out="${BENCH_OUT:-bench}"
 export REACH_JWT_SECRET="${REACH_JWT_SECRET:-reach-bench-secret-not-for-production}"
+# Room for every connection list of the graph in reach's cache (4 bytes a connection).
+export REACH_CACHED_CONNECTIONS="${REACH_CACHED_CONNECTIONS:-$((members * degree * 2))}"
 
 go build -o bin/reach ./cmd/reach
 go build -o bin/reachbench ./cmd/reachbench
