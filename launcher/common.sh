@@ -1,4 +1,5 @@
-# Shared by up.sh, down.sh and import.sh (sourced, not run). The caller sets:
+# Shared by up.sh, down.sh and import.sh, and by scripts/import.sh for import_plan (sourced, not
+# run). The caller sets:
 #   here       the launcher directory
 #   main_class the launcher's Java class (dev.reach.launcher.Neo4jLauncher)
 #   data_dir   the instance's Neo4j data directory (absolute)
@@ -43,6 +44,37 @@ neo4j_jvm_flags() {
     read -r -a extra_flags <<<"$REACH_NEO4J_JAVA_OPTS"
     jvm_flags+=("${extra_flags[@]}")
   fi
+}
+
+# import_plan CSV_DIR PREFIX: checks the CSV layout `reach seed --out` writes and sets what an
+# offline import of it needs, for launcher/import.sh and scripts/import.sh (Docker) alike:
+#   import_files  the importer's --nodes and --relationships options, in import order, each file
+#                 named PREFIX/<name>.csv (PREFIX is where the importer sees CSV_DIR);
+#   heap, memory, threads  from REACH_NEO4J_IMPORT_HEAP (2g), REACH_NEO4J_IMPORT_MEMORY (8g) and
+#                 REACH_NEO4J_IMPORT_THREADS (twice the processors, at least 4: the importer's
+#                 stages wait on I/O, and on a 2-core machine 4 threads import 50 million
+#                 relationships about 25% faster than 2, README.md).
+# Members and connections are required; blocks, invitations, messages and declines are imported
+# when present.
+import_plan() {
+  local csv_dir="$1" prefix="$2" name cpus
+  heap="${REACH_NEO4J_IMPORT_HEAP:-2g}"
+  memory="${REACH_NEO4J_IMPORT_MEMORY:-8g}"
+  cpus="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)"
+  threads="${REACH_NEO4J_IMPORT_THREADS:-$((cpus * 2 > 4 ? cpus * 2 : 4))}"
+  [[ "$heap" =~ ^[0-9]+[kKmMgG]?$ ]] || die "REACH_NEO4J_IMPORT_HEAP is not a size: $heap"
+  [[ "$memory" =~ ^[0-9]+([kKmMgGtT]|%)?$ ]] || die "REACH_NEO4J_IMPORT_MEMORY is not a size or percentage: $memory"
+  [[ "$threads" =~ ^[1-9][0-9]*$ ]] || die "REACH_NEO4J_IMPORT_THREADS is not a positive number: $threads"
+  [[ -f "$csv_dir/members.csv" ]] || die "$csv_dir/members.csv is missing"
+  [[ -f "$csv_dir/connections.csv" ]] || die "$csv_dir/connections.csv is missing"
+  import_files=(--nodes="$prefix/members.csv" --relationships="$prefix/connections.csv")
+  for name in blocks invitations messages declines; do
+    if [[ -f "$csv_dir/$name.csv" ]]; then
+      import_files+=(--relationships="$prefix/$name.csv")
+    else
+      say "no $name.csv in $csv_dir; skipping it"
+    fi
+  done
 }
 
 # find_java: sets java_bin to a Java 17+ (JAVA_HOME, else java on PATH), or dies.

@@ -52,28 +52,7 @@ csv_dir="$(cd "$csv_dir" && pwd)"
 port="${REACH_NEO4J_PORT:-7687}"
 if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then die "REACH_NEO4J_PORT is not a port: $port"; fi
 state="${REACH_NEO4J_DIR:-$repo_root/.neo4j/$port}"
-heap="${REACH_NEO4J_IMPORT_HEAP:-2g}"
-memory="${REACH_NEO4J_IMPORT_MEMORY:-8g}"
-# More worker threads than processors: the importer's stages wait on I/O, and on a 2-core
-# machine 4 threads import 50 million relationships about 25% faster than 2 (README.md).
-cpus="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)"
-threads="${REACH_NEO4J_IMPORT_THREADS:-$((cpus * 2 > 4 ? cpus * 2 : 4))}"
-[[ "$heap" =~ ^[0-9]+[kKmMgG]?$ ]] || die "REACH_NEO4J_IMPORT_HEAP is not a size: $heap"
-[[ "$memory" =~ ^[0-9]+([kKmMgGtT]|%)?$ ]] || die "REACH_NEO4J_IMPORT_MEMORY is not a size or percentage: $memory"
-[[ "$threads" =~ ^[1-9][0-9]*$ ]] || die "REACH_NEO4J_IMPORT_THREADS is not a positive number: $threads"
-
-# The files of the agreed layout, in import order. Nodes first; members and connections are
-# required, the other relationship files optional.
-[[ -f "$csv_dir/members.csv" ]] || die "$csv_dir/members.csv is missing"
-[[ -f "$csv_dir/connections.csv" ]] || die "$csv_dir/connections.csv is missing"
-files=(--nodes="$csv_dir/members.csv" --relationships="$csv_dir/connections.csv")
-for name in blocks invitations messages declines; do
-  if [[ -f "$csv_dir/$name.csv" ]]; then
-    files+=(--relationships="$csv_dir/$name.csv")
-  else
-    say "no $name.csv in $csv_dir; skipping it"
-  fi
-done
+import_plan "$csv_dir" "$csv_dir"
 
 mkdir -p "$state"
 state="$(cd "$state" && pwd)"
@@ -111,7 +90,7 @@ args=(
   --max-off-heap-memory="$memory"
   --threads="$threads"
   --report-file="$report_file"
-  "${files[@]}"
+  "${import_files[@]}"
   "$@"
 )
 say "importing $csv_dir into $data_dir (heap $heap, off-heap $memory, $threads threads)"

@@ -45,24 +45,9 @@ csv_dir="$(cd "$1" && pwd)"
 shift
 # ":" would split the --volume argument; "," and "=" mean lists and prefixes to the importer.
 [[ "$csv_dir" != *[:,=]* ]] || die "the CSV directory's path may not contain ':', ',' or '=': $csv_dir"
-heap="${REACH_NEO4J_IMPORT_HEAP:-2g}"
-memory="${REACH_NEO4J_IMPORT_MEMORY:-8g}"
-cpus="$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)"
-threads="${REACH_NEO4J_IMPORT_THREADS:-$((cpus * 2 > 4 ? cpus * 2 : 4))}"
-[[ "$heap" =~ ^[0-9]+[kKmMgG]?$ ]] || die "REACH_NEO4J_IMPORT_HEAP is not a size: $heap"
-[[ "$memory" =~ ^[0-9]+([kKmMgGtT]|%)?$ ]] || die "REACH_NEO4J_IMPORT_MEMORY is not a size or percentage: $memory"
-[[ "$threads" =~ ^[1-9][0-9]*$ ]] || die "REACH_NEO4J_IMPORT_THREADS is not a positive number: $threads"
-
-[[ -f "$csv_dir/members.csv" ]] || die "$csv_dir/members.csv is missing"
-[[ -f "$csv_dir/connections.csv" ]] || die "$csv_dir/connections.csv is missing"
-files=(--nodes=/import/members.csv --relationships=/import/connections.csv)
-for name in blocks invitations messages declines; do
-  if [[ -f "$csv_dir/$name.csv" ]]; then
-    files+=(--relationships="/import/$name.csv")
-  else
-    say "no $name.csv in $csv_dir; skipping it"
-  fi
-done
+# shellcheck source=../launcher/common.sh
+. launcher/common.sh
+import_plan "$csv_dir" /import
 
 # The server must not have the store open (and a one-off container beside it would share the
 # volume).
@@ -76,7 +61,7 @@ args=(
   --max-off-heap-memory="$memory"
   --threads="$threads"
   --report-file=/data/import.report
-  "${files[@]}"
+  "${import_files[@]}"
   "$@"
 )
 say "importing $csv_dir with docker compose (heap $heap, off-heap $memory, $threads threads)"
