@@ -45,7 +45,7 @@ csv_dir="$(cd "$1" && pwd)"
 shift
 # ":" would split the --volume argument; "," and "=" mean lists and prefixes to the importer.
 [[ "$csv_dir" != *[:,=]* ]] || die "the CSV directory's path may not contain ':', ',' or '=': $csv_dir"
-# shellcheck source=../launcher/common.sh
+# shellcheck source=SCRIPTDIR/../launcher/common.sh
 . launcher/common.sh
 import_plan "$csv_dir" /import
 
