@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -92,6 +93,14 @@ func (n *neighbours) get(member int32, version int64) ([]int32, bool) {
 	return l.members, true
 }
 
+// latest returns the member's connections and the version they are as of, if the cache holds them.
+func (n *neighbours) latest(member int32) (neighbourList, bool) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	l, ok := n.lists[member]
+	return l, ok
+}
+
 // put stores the member's connections as of version. A list read as of an older version than the
 // one held is dropped.
 func (n *neighbours) put(member int32, version int64, members []int32) {
@@ -126,37 +135,48 @@ func contains(list []int32, k int32) bool {
 	return found
 }
 
-// countCommon counts the members two sorted lists share, leaving out those skip rules out, and
-// stops at most. It walks both lists together, or, when one is much shorter, looks each of its
-// members up in the other.
-func countCommon(a, b []int32, skip func(int32) bool, most int) int {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	n := 0
-	if len(a)*16 < len(b) {
-		for _, k := range a {
-			if n == most {
-				break
+// common yields the members two sorted lists share, in order. It walks both lists together, or,
+// when one is much shorter, looks each of its members up in the other.
+func common(a, b []int32) iter.Seq[int32] {
+	return func(yield func(int32) bool) {
+		if len(a) > len(b) {
+			a, b = b, a
+		}
+		if len(a)*16 < len(b) {
+			for _, k := range a {
+				if contains(b, k) && !yield(k) {
+					return
+				}
 			}
-			if contains(b, k) && !skip(k) {
-				n++
+			return
+		}
+		for i, j := 0, 0; i < len(a) && j < len(b); {
+			switch {
+			case a[i] < b[j]:
+				i++
+			case a[i] > b[j]:
+				j++
+			default:
+				if !yield(a[i]) {
+					return
+				}
+				i++
+				j++
 			}
 		}
-		return n
 	}
-	for i, j := 0, 0; i < len(a) && j < len(b) && n < most; {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			if !skip(a[i]) {
-				n++
-			}
-			i++
-			j++
+}
+
+// countCommon counts the members two sorted lists share, leaving out those skip rules out, and
+// stops at most.
+func countCommon(a, b []int32, skip func(int32) bool, most int) int {
+	n := 0
+	for k := range common(a, b) {
+		if n == most {
+			break
+		}
+		if !skip(k) {
+			n++
 		}
 	}
 	return n

@@ -294,6 +294,9 @@ func (s *Store) MutualConnections(ctx context.Context, caller, member string, pa
 	if err != nil {
 		return Page[MemberSummary]{}, err
 	}
+	if page, ok, err := s.cachedMutualConnections(ctx, caller, member, params, page.Limit); err != nil || ok {
+		return page, err
+	}
 	rels, err := s.relations(ctx, s.reader(), caller, []string{member}, readOnly)
 	if err != nil {
 		return Page[MemberSummary]{}, err
@@ -311,6 +314,32 @@ func (s *Store) MutualConnections(ctx context.Context, caller, member string, pa
 		return Page[MemberSummary]{}, err
 	}
 	return summaryPage(recs[0], page.Limit)
+}
+
+// cachedMutualConnections answers a mutual-connections page in one round trip when the cache
+// holds both members' connection lists and Neo4j confirms they are current; ok is false when it
+// cannot, and MutualConnections then takes the longer way.
+func (s *Store) cachedMutualConnections(ctx context.Context, caller, member string, params map[string]any, limit int) (_ Page[MemberSummary], ok bool, _ error) {
+	if caller == member {
+		return Page[MemberSummary]{}, false, nil
+	}
+	mine, ok1 := s.neighbours.latest(s.neighbours.intern(caller))
+	theirs, ok2 := s.neighbours.latest(s.neighbours.intern(member))
+	if !ok1 || !ok2 {
+		return Page[MemberSummary]{}, false, nil
+	}
+	var mutuals []any
+	for k := range common(mine.members, theirs.members) {
+		mutuals = append(mutuals, s.neighbours.id(k))
+	}
+	params["caller"], params["member"] = caller, member
+	params["members"], params["callerVersion"], params["memberVersion"] = mutuals, mine.version, theirs.version
+	recs, err := s.read(ctx, cypher.CachedMutualConnections, params)
+	if err != nil || len(recs) == 0 {
+		return Page[MemberSummary]{}, false, err
+	}
+	page, err := summaryPage(recs[0], limit)
+	return page, err == nil, err
 }
 
 // Path returns one shortest chain of connections from the caller to a member, both ends included.

@@ -131,8 +131,10 @@ func (m *model) degrees(caller string) map[string]int {
 	return dist
 }
 
-// check compares the store's degree and mutual count of every pair with the model's.
+// check compares the store's degree, mutual count and mutual-connections page of every pair with
+// the model's.
 func (m *model) check(t *testing.T, when string, s *graph.Store, all []string) {
+	n := len(all)
 	t.Helper()
 	for _, caller := range all {
 		relations, err := s.Relations(context.Background(), caller, all)
@@ -164,6 +166,13 @@ func (m *model) check(t *testing.T, when string, s *graph.Store, all []string) {
 			}
 			if int(r.Degree) != d || r.MutualCount != mutual {
 				t.Errorf("%s: %s → %s: degree %d, mutual %d; want %d, %d", when, caller, member, r.Degree, r.MutualCount, d, mutual)
+			}
+			page, err := s.MutualConnections(context.Background(), caller, member, graph.PageRequest{Limit: n})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.Total != mutual || len(page.Items) != mutual {
+				t.Errorf("%s: %s → %s: mutual-connections page holds %d of %d; want %d", when, caller, member, len(page.Items), page.Total, mutual)
 			}
 		}
 	}

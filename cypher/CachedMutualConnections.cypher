@@ -1,0 +1,25 @@
+// CachedMutualConnections answers what MutualConnections does in one round trip, when the store
+// holds both members' connection lists: $members are the connections those lists share, and they
+// are only used if both members' connections versions are still $callerVersion and
+// $memberVersion. It leaves out members in a block relation with the caller, and answers nothing
+// when a version has moved on, when either member is missing, or when the two are in a block
+// relation, so the store falls back to Relations and MutualConnections.
+// Cost: two index seeks, the caller's blocks, an index seek per member in $members, and a sort of
+// those after the key ($afterName, $afterId).
+MATCH (me:Member {id: $caller})
+MATCH (them:Member {id: $member})
+WHERE coalesce(me.connectionsVersion, 0) = $callerVersion
+  AND coalesce(them.connectionsVersion, 0) = $memberVersion
+  AND NOT EXISTS { (me)-[:BLOCKED]-(them) }
+WITH COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b.id } AS hidden
+WITH [id IN $members WHERE NOT id IN hidden] AS mutuals
+CALL (mutuals) {
+  UNWIND mutuals AS memberId
+  MATCH (x:Member {id: memberId})
+  WHERE $afterId IS NULL OR x.name > $afterName OR (x.name = $afterName AND x.id > $afterId)
+  WITH x
+  ORDER BY x.name, x.id
+  LIMIT $limit + 1
+  RETURN collect(x {.id, .name, .headline}) AS items
+}
+RETURN size(mutuals) AS total, items
