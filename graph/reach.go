@@ -17,7 +17,7 @@ import (
 // caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ Relation, err error) {
 	defer wrap(&err, "Relation(%q, %q)", caller, member)
-	rels, err := s.relations(ctx, s.reader(), caller, []string{member}, readOnly)
+	rels, err := s.relations(ctx, s.read, caller, []string{member}, readOnly)
 	if err != nil {
 		return Relation{}, err
 	}
@@ -31,7 +31,8 @@ func (s *Store) Relation(ctx context.Context, caller, member string) (_ Relation
 // at once. Members not found or in a block relation with the caller are left out.
 func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]Relation, err error) {
 	defer wrap(&err, "Relations(%q, %d members)", caller, len(members))
-	rels, err := s.relations(ctx, s.reader(), caller, members, readOnly)
+	members = slices.Compact(slices.Sorted(slices.Values(members)))
+	rels, err := s.relations(ctx, s.read, caller, members, readOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -62,9 +63,6 @@ func (s *Store) lockedRelation(ctx context.Context, tx neo4j.ManagedTransaction,
 
 // querier runs one statement, on its own or inside a transaction.
 type querier func(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error)
-
-// reader runs statements as read does.
-func (s *Store) reader() querier { return s.read }
 
 // inTx runs statements inside tx.
 func inTx(tx neo4j.ManagedTransaction) querier {
@@ -297,7 +295,7 @@ func (s *Store) MutualConnections(ctx context.Context, caller, member string, pa
 	if page, ok, err := s.cachedMutualConnections(ctx, caller, member, params, page.Limit); err != nil || ok {
 		return page, err
 	}
-	rels, err := s.relations(ctx, s.reader(), caller, []string{member}, readOnly)
+	rels, err := s.relations(ctx, s.read, caller, []string{member}, readOnly)
 	if err != nil {
 		return Page[MemberSummary]{}, err
 	}
