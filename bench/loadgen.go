@@ -3,8 +3,10 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 )
@@ -32,6 +34,7 @@ type Load struct {
 // sample is one measured request.
 type sample struct {
 	op      int
+	at      time.Duration // intended send time, from the start of the measured time
 	latency time.Duration
 	failed  bool
 }
@@ -85,7 +88,7 @@ func (l Load) Run(ctx context.Context, ops []Op) []Measured {
 			err := ops[op].Do(ctx, rand.New(rand.NewPCG(l.Seed, uint64(i)+1)))
 			latency := time.Since(intended)
 			if !intended.Before(measureFrom) {
-				samples <- sample{op: op, latency: latency, failed: err != nil}
+				samples <- sample{op: op, at: intended.Sub(measureFrom), latency: latency, failed: err != nil}
 			}
 		})
 	}
@@ -106,6 +109,26 @@ func (l Load) Run(ctx context.Context, ops []Op) []Measured {
 	}
 	for i := range out {
 		out[i].summarize(elapsed)
+		out[i].Slowest = slowest(collected, i, slowestKept)
+	}
+	return out
+}
+
+// slowestKept is how many of each op's slowest requests a run reports.
+const slowestKept = 5
+
+// slowest returns op's n slowest requests, slowest first.
+func slowest(samples []sample, op, n int) []Slow {
+	var of []sample
+	for _, s := range samples {
+		if s.op == op {
+			of = append(of, s)
+		}
+	}
+	slices.SortFunc(of, func(a, b sample) int { return cmp.Compare(b.latency, a.latency) })
+	out := make([]Slow, 0, min(n, len(of)))
+	for _, s := range of[:min(n, len(of))] {
+		out = append(out, Slow{At: ms(s.at), Latency: ms(s.latency)})
 	}
 	return out
 }

@@ -21,8 +21,18 @@ type Measured struct {
 	P95      Millis  `json:"p95"`
 	P99      Millis  `json:"p99"`
 	Max      Millis  `json:"max"`
+	// Slowest are the op's slowest requests with their send times: requests of several ops
+	// slow at the same moment point at a stall of the machine rather than at one op.
+	Slowest []Slow `json:"slowest,omitempty"`
 
 	latencies []time.Duration
+}
+
+// Slow is one slow request: when it was due, from the start of the measured time, and how
+// long its answer took from then.
+type Slow struct {
+	At      Millis `json:"at"`
+	Latency Millis `json:"latency"`
 }
 
 // Millis is a duration written as milliseconds.
@@ -100,6 +110,14 @@ func (r *Report) Print(w io.Writer) {
 			x.System, x.Op, x.Requests, x.Rate, x.P50, x.P95, x.P99, x.Max, x.Errors)
 	}
 	tw.Flush()
+	fmt.Fprintln(w, "\nslowest requests (ms latency @ s into the measured time):")
+	for _, x := range r.Results {
+		fmt.Fprintf(w, "  %-8s %-20s", x.System, x.Op)
+		for _, s := range x.Slowest {
+			fmt.Fprintf(w, " %.0f@%.1f", s.Latency, s.At/1000)
+		}
+		fmt.Fprintln(w)
+	}
 	if len(r.Ratios) > 0 {
 		fmt.Fprintln(w, "\nbaseline ÷ reach (higher is better for reach):")
 		for _, q := range r.Ratios {

@@ -2,18 +2,21 @@
 // sets the caller's credits (after any monthly grant and this message's cost), and, since a
 // message to someone answers every InMail they sent you, marks the recipient's pending InMails to
 // the caller replied, giving back the credit of each sent on or after $refundSince, once.
+// Every parameter has one type in every call, since Neo4j plans a statement once per set of
+// parameter types: $status and $key are '' for none, and $planGrantedAt is written only if
+// $granted.
 // Cost: two index seeks and the recipient's messages to the caller.
 MATCH (me:Member {id: $caller})
 MATCH (them:Member {id: $to})
 CREATE (me)-[m:MESSAGED {
   id: $id, threadId: $threadId, kind: $kind, channel: $channel, cost: $cost,
   subject: $subject, body: $body, bodyHash: $bodyHash, attachments: $attachments,
-  sentAt: $now, status: $status, refunded: false,
+  sentAt: $now, status: nullIf($status, ''), refunded: false,
   deletedBySender: false, deletedByRecipient: false,
-  idempotencyKey: $key, requestHash: $requestHash, creditsAfter: $credits
+  idempotencyKey: nullIf($key, ''), requestHash: $requestHash, creditsAfter: $credits
 }]->(them)
 SET me.inmailCredits = $credits,
-    me.planGrantedAt = $planGrantedAt
+    me.planGrantedAt = CASE WHEN $granted THEN $planGrantedAt END
 WITH me, them
 CALL (me, them) {
   MATCH (them)-[i:MESSAGED {kind: 'inmail', status: 'pending'}]->(me)

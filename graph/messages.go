@@ -160,23 +160,16 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 		credits, grantedAt := renew(caller.Plan, caller.InMailCredits, caller.planGrantedAt, now)
 		sent := Sent{ID: rand.Text(), ThreadID: ThreadID(caller.ID, d.To), Kind: kind, Cost: decision.Cost,
 			InMailCredits: credits - decision.Cost}
-		var status, grantedParam any
+		var status string
 		if kind == KindInMail {
 			status = string(StatusPending)
-		}
-		if !grantedAt.IsZero() {
-			grantedParam = asNeo4jTime(grantedAt)
-		}
-		var keyParam any
-		if key != "" {
-			keyParam = key
 		}
 		_, err = collect(ctx, tx, cypher.SendMessage, map[string]any{
 			"caller": caller.ID, "to": d.To, "id": sent.ID, "threadId": sent.ThreadID,
 			"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
 			"subject": d.Subject, "body": d.Body, "bodyHash": bodyHash, "attachments": string(attachments),
-			"status": status, "key": keyParam, "requestHash": requestHash,
-			"credits": int64(sent.InMailCredits), "planGrantedAt": grantedParam,
+			"status": status, "key": key, "requestHash": requestHash, "credits": int64(sent.InMailCredits),
+			"granted": !grantedAt.IsZero(), "planGrantedAt": asNeo4jTime(grantedAt),
 			"now": now, "refundSince": now.Add(-refundWindow),
 		})
 		return sent, err
