@@ -3,9 +3,9 @@
 // are only used if both members' connections versions are still $callerVersion and
 // $memberVersion. It leaves out members in a block relation with the caller, and answers nothing
 // when a version has moved on, when either member is missing, or when the two are in a block
-// relation, so the store falls back to Relations and MutualConnections.
-// Cost: two index seeks, the caller's blocks, an index seek per member in $members, and a sort of
-// those after the key ($afterName, $afterId).
+// relation, so the store falls back to Relations and MutualConnections. MutualPage
+// (cypher.go) reads the page.
+// Cost: two index seeks and the caller's blocks, then MutualPage's.
 MATCH (me:Member {id: $caller})
 MATCH (them:Member {id: $member})
 WHERE coalesce(me.connectionsVersion, 0) = $callerVersion
@@ -13,13 +13,3 @@ WHERE coalesce(me.connectionsVersion, 0) = $callerVersion
   AND NOT EXISTS { (me)-[:BLOCKED]-(them) }
 WITH COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b.id } AS hidden
 WITH [id IN $members WHERE NOT id IN hidden] AS mutuals
-CALL (mutuals) {
-  UNWIND mutuals AS memberId
-  MATCH (x:Member {id: memberId})
-  WHERE $afterId IS NULL OR x.name > $afterName OR (x.name = $afterName AND x.id > $afterId)
-  WITH x
-  ORDER BY x.name, x.id
-  LIMIT $limit + 1
-  RETURN collect(x {.id, .name, .headline}) AS items
-}
-RETURN size(mutuals) AS total, items

@@ -6,7 +6,8 @@
 // cache of connection lists (graph/neighbours.go):
 // - hidden: the members in a block relation with the caller, either way;
 // - near: the connections of whichever of the two has fewer, each as [id, connections version];
-// - the connections versions of both, to tell whether cached lists are current.
+// - the connections versions of both, to tell whether cached lists are current, and to cache
+//   the smaller side's list, near, as of its version.
 // A member in a block relation with the caller is left out, as if not in the graph.
 // Cost: two index seeks, the stored connection counts, and the smaller side's connections.
 MATCH (me:Member {id: $caller})
@@ -18,8 +19,12 @@ MATCH (them:Member {id: memberId})
 WHERE NOT them.id IN hidden
 WITH me, hidden, myConnections, them, COUNT { (them)-[:CONNECTED_TO]-() } AS theirConnections
 WITH me, hidden, them, theirConnections, myConnections <= theirConnections AS callerIsSmall
+// The versions are read before the smaller side's list, so the list can be cached as of its
+// version (as in ConnectionLists): a connection committed in between makes it newer, never older.
 WITH me, hidden, them, theirConnections, callerIsSmall,
-     CASE WHEN callerIsSmall THEN me ELSE them END AS small
+     CASE WHEN callerIsSmall THEN me ELSE them END AS small,
+     coalesce(me.connectionsVersion, 0) AS callerVersion,
+     coalesce(them.connectionsVersion, 0) AS memberVersion
 RETURN them {
          .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
          .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
@@ -27,8 +32,8 @@ RETURN them {
        theirConnections AS connections,
        hidden,
        callerIsSmall,
-       coalesce(me.connectionsVersion, 0) AS callerVersion,
-       coalesce(them.connectionsVersion, 0) AS memberVersion,
+       callerVersion,
+       memberVersion,
        [(small)-[:CONNECTED_TO]-(x:Member) | [x.id, coalesce(x.connectionsVersion, 0)]] AS near,
        me <> them AND EXISTS { (them)-[:MESSAGED]->(me) } AS theyWroteFirst,
        EXISTS { (them)-[:DECLINED]->(me) } AS declined,

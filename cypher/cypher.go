@@ -33,11 +33,12 @@ var (
 	ConnectionLists  = load("ConnectionLists.cypher")
 	// LockedRelations is Relations run after the locks of LockPair, for a send: the decision it
 	// feeds holds until the message is written.
-	LockedRelations   = load("LockPair.cypher") + "\n" + Relations
-	MutualConnections = load("MutualConnections.cypher")
-	// CachedMutualConnections answers a mutual-connections page in one round trip when the
-	// store's cached connection lists are current.
-	CachedMutualConnections = load("CachedMutualConnections.cypher")
+	LockedRelations = load("LockPair.cypher") + "\n" + Relations
+	// MutualConnections and CachedMutualConnections say who the mutual connections are, the
+	// first from the store's list, the second only if the store's cached connection lists are
+	// current; MutualPage reads the page of them.
+	MutualConnections       = load("MutualConnections.cypher") + "\n" + load("MutualPage.cypher")
+	CachedMutualConnections = load("CachedMutualConnections.cypher") + "\n" + load("MutualPage.cypher")
 	Path                    = load("Path.cypher")
 	SearchMembers           = load("SearchMembers.cypher")
 	SendMessage             = load("SendMessage.cypher")

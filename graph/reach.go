@@ -201,8 +201,10 @@ func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
 	me, them := s.neighbours.intern(caller.ID), s.neighbours.intern(member.ID)
 	callerVersion, memberVersion := number("callerVersion"), number("memberVersion")
 	row.small, row.large, row.largeVersion = them, me, callerVersion
+	smallVersion := memberVersion
 	if flag("callerIsSmall") {
 		row.small, row.large, row.largeVersion = me, them, memberVersion
+		smallVersion = callerVersion
 	}
 	row.self = me == them
 	for _, v := range list("near") {
@@ -221,6 +223,16 @@ func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return relationRow{}, fmt.Errorf("relation: %w", err)
+	}
+	// near is the smaller side's whole list, as of smallVersion: keep it for later requests,
+	// such as a mutual-connections page that then takes one round trip.
+	if _, ok := s.neighbours.get(row.small, smallVersion); !ok {
+		list := make([]int32, len(row.near))
+		for i, x := range row.near {
+			list[i] = x.member
+		}
+		slices.Sort(list)
+		s.neighbours.put(row.small, smallVersion, slices.Compact(list))
 	}
 	return row, nil
 }

@@ -77,6 +77,43 @@ func TestConnectionChangesElsewhereAreSeen(t *testing.T) {
 	m.check(t, "after changes made by another process", env.store, all)
 }
 
+// TestReachabilityCachesBothLists checks that a reachability answer leaves both members'
+// connection lists in the cache, the larger side's read for it and the smaller side's taken from
+// the answer's own row, so that a mutual-connections page that follows takes one round trip: it
+// finds both lists current and reads no list again (no cache hit is counted for it).
+func TestReachabilityCachesBothLists(t *testing.T) {
+	ctx := context.Background()
+	id := ids(t)
+	network(t, id, [2]string{"ann", "xia"}, [2]string{"xia", "bob"})
+	s, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	r, err := s.Relation(ctx, id("ann"), id("bob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Degree != graph.Second || r.MutualCount != 1 {
+		t.Fatalf("ann → bob: degree %d, mutual %d; want 2, 1", r.Degree, r.MutualCount)
+	}
+	after := s.CacheStats()
+	if after.Lists != 2 || after.Misses != 1 {
+		t.Fatalf("after one reachability answer the cache holds %d lists, %d read; want 2, 1", after.Lists, after.Misses)
+	}
+	page, err := s.MutualConnections(ctx, id("ann"), id("bob"), graph.PageRequest{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 || page.Items[0].ID != id("xia") {
+		t.Fatalf("mutual connections of ann and bob: %+v; want xia", page.Items)
+	}
+	if now := s.CacheStats(); now.Hits != after.Hits || now.Misses != after.Misses {
+		t.Errorf("the mutual page looked lists up again (hits %d → %d, read %d → %d); want one round trip from the cached lists",
+			after.Hits, now.Hits, after.Misses, now.Misses)
+	}
+}
+
 // model is the test's own account of a network: connections and blocks.
 type model struct {
 	adj    map[string]map[string]bool
