@@ -60,6 +60,7 @@ var (
 	ImportInvitations       = load("ImportInvitations.cypher")
 	ImportMessages          = load("ImportMessages.cypher")
 	ImportDeclines          = load("ImportDeclines.cypher")
+	ImportReports           = load("ImportReports.cypher")
 )
 
 // Statements only the benchmark runs: the baseline (how a team without reach would answer the

@@ -75,6 +75,13 @@ type ImportDecline struct {
 	At                    time.Time
 }
 
+// ImportReport says that member By reported Member for Reason, at At.
+type ImportReport struct {
+	By, Member string
+	Reason     ReportReason
+	At         time.Time
+}
+
 // ImportMembers creates members. Returns ErrConflict, and creates none, if one of them exists.
 func (s *Store) ImportMembers(ctx context.Context, members []ImportMember) (retries int, err error) {
 	defer wrap(&err, "ImportMembers(%d)", len(members))
@@ -170,6 +177,17 @@ func (s *Store) ImportDeclines(ctx context.Context, declines []ImportDecline) (r
 		rows[i] = map[string]any{"by": d.By, "sender": d.Sender, "messageId": d.MessageID, "at": asNeo4jTime(d.At)}
 	}
 	return s.importRows(ctx, cypher.ImportDeclines, "declines", rows)
+}
+
+// ImportReports records reports. It restricts no one: imported members carry their restriction.
+// Returns ErrNotFound, and records none, if a row names a member that does not exist.
+func (s *Store) ImportReports(ctx context.Context, reports []ImportReport) (retries int, err error) {
+	defer wrap(&err, "ImportReports(%d)", len(reports))
+	rows := make([]any, len(reports))
+	for i, r := range reports {
+		rows[i] = map[string]any{"by": r.By, "member": r.Member, "reason": string(r.Reason), "at": asNeo4jTime(r.At)}
+	}
+	return s.importRows(ctx, cypher.ImportReports, "reports", rows)
 }
 
 // importRows runs one bulk statement over rows, passed as the parameter param, in one write

@@ -99,6 +99,32 @@ func TestGenerated(t *testing.T) {
 		t.Fatal("no pending InMail was generated")
 	})
 
+	t.Run("Restricted", func(t *testing.T) {
+		for i := range c.Members {
+			if !g.Member(i).Restricted {
+				continue
+			}
+			for j := range c.Members {
+				if j == i || g.Connected(i, j) {
+					continue
+				}
+				r := as(t, g.ID(i)).get("/v1/members/" + g.ID(j) + "/reachability")
+				if r.Status == http.StatusNotFound {
+					continue // in a block relation
+				}
+				var got struct{ Messaging decision }
+				if r.expect(http.StatusOK).into(&got); got.Messaging.Reason == string(graph.ReasonThreadReply) {
+					continue
+				}
+				if got.Messaging.Allowed || got.Messaging.Reason != string(graph.ReasonSenderRestricted) {
+					t.Errorf("restricted %s may message %s: %+v", g.ID(i), g.ID(j), got.Messaging)
+				}
+				return
+			}
+		}
+		t.Fatal("no restricted member was generated")
+	})
+
 	t.Run("Invitation", func(t *testing.T) {
 		inv := g.Invitation(0)
 		var got struct {

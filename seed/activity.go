@@ -21,6 +21,7 @@ const (
 	blocksPerMember      = 1.0 / 200
 	invitationsPerMember = 1.0 / 8
 	threadsPerMember     = 1.0 / 5
+	reportsPerMember     = 1.0 / 500 // besides those of restricted members
 	day                  = 86400 // seconds
 )
 
@@ -45,6 +46,16 @@ type message struct {
 	text         uint8 // template draw
 	flags        uint8
 	creditsAfter uint16
+}
+
+type report struct {
+	by, member uint32
+	at         stamp
+	reason     uint8 // index in reportReasons
+}
+
+var reportReasons = [...]graph.ReportReason{
+	graph.ReportSpam, graph.ReportHarassment, graph.ReportInappropriate, graph.ReportFake, graph.ReportOther,
 }
 
 type decline struct {
@@ -88,11 +99,12 @@ var senderWeights = [len(plans)]float64{0, 1, 2, 4, 6}
 // replays every send and refund in time order to settle each member's credits.
 func (g *Generated) makeActivity(d draws, progress Progress) {
 	n := len(g.members)
-	targets := [4]int{
+	targets := [5]int{
 		max(1, int(float64(n)*inmailsPerMember)), max(1, int(float64(n)*blocksPerMember)),
 		max(1, int(float64(n)*invitationsPerMember)), max(1, int(float64(n)*threadsPerMember)),
+		max(1, int(float64(n)*reportsPerMember)),
 	}
-	progress.Start("generate activity", int64(targets[0]+targets[1]+targets[2]+targets[3]))
+	progress.Start("generate activity", int64(targets[0]+targets[1]+targets[2]+targets[3]+targets[4]))
 	defer progress.Done()
 	r := newRNG(g.spec.Seed, streamActivity, 0)
 	blocked := make(map[uint64]bool)
@@ -100,13 +112,16 @@ func (g *Generated) makeActivity(d draws, progress Progress) {
 	g.makeBlocks(r, targets[1], blocked, inmailed, progress)
 	g.makeInvitations(r, d, targets[2], blocked, progress)
 	g.makeThreads(r, targets[3], progress)
+	g.makeReports(r, targets[4], progress)
 	g.settleCredits()
 }
 
-// makeInMails sends InMails to members who accept them from anyone, from members with a paid
-// plan and credits left or, to open profiles, from anyone; at most one per pair. Each is then
-// replied to (the reply free, as a reply), declined (sometimes followed by a block) or left
-// pending. It returns the pairs an InMail passed between.
+// makeInMails sends InMails to members who accept them from anyone, or only from their network
+// when the sender is within 3 hops of them, from members with a paid plan and credits left or,
+// to open profiles, from anyone; at most one per pair, and within the abuse limits
+// (graph.DefaultLimits). Each is then replied to (the reply free, as a reply), declined
+// (sometimes followed by a block) or left pending. It returns the pairs an InMail passed
+// between.
 func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]bool, progress Progress) map[uint64]bool {
 	n := len(g.members)
 	weights := make([]float64, n)
@@ -121,10 +136,12 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 	}
 	senders := newAlias(weights)
 	pairs := make(map[uint64]bool)
+	adj := g.adjacency()
+	sent := make(map[uint32][]sentInMail) // by sender
 	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
 		to := d.global.pick(r)
 		recipient := &g.members[to]
-		if recipient.inmail != 0 { // only InMail from anyone: "network" would need the degree
+		if inmailPolicies[recipient.inmail] == graph.InMailOff {
 			continue
 		}
 		open := recipient.flags&flagOpenProfile != 0
@@ -141,19 +158,27 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 		if from == to || g.members[from].flags&flagRestricted != 0 || pairs[key] || g.Connected(int(from), int(to)) {
 			continue
 		}
-		channel := channelOpenProfile
+		if inmailPolicies[recipient.inmail] == graph.InMailNetwork && !adj.withinThree(from, to) {
+			continue
+		}
+		m := message{from: from, to: to, text: uint8(r.next()), status: statusPending,
+			sent: g.now - stamp(r.between(3600, 60*day))}
+		body := sentInMail{at: m.sent, body: uint16(int(m.text)%len(inmailBodies))<<8 | uint16(recipient.first)}
+		if !withinAbuseLimits(sent[from], body) {
+			continue
+		}
+		m.channel = channelOpenProfile
 		if !open {
 			if budget[from] == 0 {
 				continue
 			}
 			budget[from]--
-			channel = channelInMail
+			m.channel = channelInMail
 		}
+		sent[from] = append(sent[from], body)
 		pairs[key] = true
 		made++
 		progress.Add(1)
-		m := message{from: from, to: to, channel: channel, text: uint8(r.next()), status: statusPending,
-			sent: g.now - stamp(r.between(3600, 60*day))}
 		m.flags |= g.messageFlags(r)
 		answered := m.sent + stamp(r.between(600, 7*day))
 		if answered < g.now-60 {
@@ -189,6 +214,65 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 		}
 	}
 	return pairs
+}
+
+// sentInMail is an InMail as the abuse limits see it: when it was sent and which body it
+// carried (the template and the recipient's first name, the parts of the text that vary for one
+// sender).
+type sentInMail struct {
+	at   stamp
+	body uint16
+}
+
+// withinAbuseLimits tells whether one more InMail fits a sender's others under the daily limit and
+// the limit on one body's recipients: it counts the others sent less than a day before or after
+// it (a day apart included), so that every 24-hour window, wherever it falls, stays within both.
+func withinAbuseLimits(others []sentInMail, next sentInMail) bool {
+	limits := graph.DefaultLimits
+	inDay, sameBody := 0, 0
+	for _, o := range others {
+		if o.at >= next.at-day && o.at <= next.at+day {
+			inDay++
+			if o.body == next.body {
+				sameBody++
+			}
+		}
+	}
+	return inDay+1 <= limits.InMailsPerDay && sameBody+1 <= limits.BlastLimit
+}
+
+// makeReports gives every restricted member the reports that restricted them: from
+// graph.DefaultLimits.ReportsToRestrict to two more different members, within the 30 days
+// before the epoch. Then it has members report target others, at most once each and never a
+// restricted member, so that no one else comes near a restriction.
+func (g *Generated) makeReports(r *rng, target int, progress Progress) {
+	n := len(g.members)
+	reported := make(map[uint32]bool)
+	for i, m := range g.members {
+		if m.flags&flagRestricted == 0 {
+			continue
+		}
+		reported[uint32(i)] = true
+		by := make(map[uint32]bool)
+		for len(by) < min(graph.DefaultLimits.ReportsToRestrict+r.intn(3), n-1) {
+			if k := uint32(r.intn(n)); k != uint32(i) && !by[k] {
+				by[k] = true
+				g.reports = append(g.reports, report{by: k, member: uint32(i), reason: uint8(r.intn(len(reportReasons))),
+					at: g.now - stamp(r.between(60, 29*day))})
+			}
+		}
+	}
+	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
+		by, them := uint32(r.intn(n)), uint32(r.intn(n))
+		if by == them || reported[them] || g.members[them].flags&flagRestricted != 0 {
+			continue
+		}
+		reported[them] = true
+		g.reports = append(g.reports, report{by: by, member: them, reason: uint8(r.intn(len(reportReasons))),
+			at: g.now - stamp(r.between(60, 90*day))})
+		made++
+		progress.Add(1)
+	}
 }
 
 // makeBlocks has members block strangers: never a connection, never a pair already blocked
@@ -440,6 +524,12 @@ var attachments = [...]graph.Attachment{
 func (g *Generated) Decline(k int) graph.ImportDecline {
 	d := &g.declines[k]
 	return graph.ImportDecline{By: g.ID(int(d.by)), Sender: g.ID(int(d.sender)), MessageID: g.messageID(int(d.message)), At: g.time(d.at)}
+}
+
+// Report is the k-th report.
+func (g *Generated) Report(k int) graph.ImportReport {
+	x := &g.reports[k]
+	return graph.ImportReport{By: g.ID(int(x.by)), Member: g.ID(int(x.member)), Reason: reportReasons[x.reason], At: g.time(x.at)}
 }
 
 // fill writes a text from member from to member to.

@@ -26,6 +26,7 @@ var csvFiles = [...]struct{ name, header string }{
 	{"invitations.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime"},
 	{"messages.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long"},
 	{"declines.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId"},
+	{"reports.csv", ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime"},
 }
 
 // File is one CSV file written: its name, data rows and size in bytes.
@@ -37,7 +38,7 @@ type File struct {
 
 // WriteCSV writes the network into dir, which it creates if needed, as the CSV files
 // `neo4j-admin database import full` reads; it overwrites files of the same names. The rows are
-// the ones Member, Connection, Block, Invitation, Message and Decline return, so a network
+// the ones Member, Connection, Block, Invitation, Message, Decline and Report return, so a network
 // imported from the files equals one loaded through the store.
 func (g *Generated) WriteCSV(dir string, progress Progress) ([]File, error) {
 	if progress == nil {
@@ -48,8 +49,8 @@ func (g *Generated) WriteCSV(dir string, progress Progress) ([]File, error) {
 	}
 	f := csvFormat{g: g, days: g.dayTable()}
 	counts := g.Counts()
-	rows := [len(csvFiles)]int{counts.Members, counts.Connections, counts.Blocks, counts.Invitations, counts.Messages, counts.Declines}
-	formats := [len(csvFiles)]func([]byte, int) []byte{f.member, f.connection, f.block, f.invitation, f.message, f.decline}
+	rows := [len(csvFiles)]int{counts.Members, counts.Connections, counts.Blocks, counts.Invitations, counts.Messages, counts.Declines, counts.Reports}
+	formats := [len(csvFiles)]func([]byte, int) []byte{f.member, f.connection, f.block, f.invitation, f.message, f.decline, f.report}
 	var out []File
 	for i, file := range csvFiles {
 		progress.Start("write "+file.name, int64(rows[i]))
@@ -232,6 +233,14 @@ func (f *csvFormat) block(b []byte, k int) []byte {
 	x := f.g.Block(k)
 	b = append(append(b, x.By...), ',')
 	b = append(append(b, x.Member...), ",BLOCKED,"...)
+	return append(f.time(b, x.At), '\n')
+}
+
+func (f *csvFormat) report(b []byte, k int) []byte {
+	x := f.g.Report(k)
+	b = append(append(b, x.By...), ',')
+	b = append(append(b, x.Member...), ",REPORTED,"...)
+	b = append(append(b, x.Reason...), ',')
 	return append(f.time(b, x.At), '\n')
 }
 

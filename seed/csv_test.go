@@ -21,6 +21,7 @@ var wantHeaders = map[string]string{
 	"invitations.csv": ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime",
 	"messages.csv":    ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long",
 	"declines.csv":    ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId",
+	"reports.csv":     ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime",
 }
 
 // TestCSVLayout writes a network and reads every file back as RFC 4180: the agreed headers,
@@ -67,7 +68,7 @@ func TestCSVLayout(t *testing.T) {
 		ids[rec[0]] = true
 	}
 	types := map[string]string{"connections.csv": "CONNECTED_TO", "blocks.csv": "BLOCKED", "invitations.csv": "INVITED",
-		"messages.csv": "MESSAGED", "declines.csv": "DECLINED"}
+		"messages.csv": "MESSAGED", "declines.csv": "DECLINED", "reports.csv": "REPORTED"}
 	for name, typ := range types {
 		for _, rec := range records[name][1:] {
 			if !ids[rec[0]] || !ids[rec[1]] || rec[2] != typ {

@@ -66,6 +66,7 @@ type Generated struct {
 	invitations []invitation
 	messages    []message
 	declines    []decline
+	reports     []report
 }
 
 // stamp is a time in a generated network: seconds since its origin.
@@ -104,7 +105,7 @@ var (
 
 // Counts are how many rows of each kind a generated network holds.
 type Counts struct {
-	Members, Connections, Blocks, Invitations, Messages, Declines int
+	Members, Connections, Blocks, Invitations, Messages, Declines, Reports int
 }
 
 // Generate makes the network spec describes; progress, when not nil, hears how far it has got.
@@ -146,6 +147,7 @@ func (g *Generated) Counts() Counts {
 	return Counts{
 		Members: len(g.members), Connections: len(g.edges), Blocks: len(g.blocks),
 		Invitations: len(g.invitations), Messages: len(g.messages), Declines: len(g.declines),
+		Reports: len(g.reports),
 	}
 }
 
@@ -159,6 +161,63 @@ func (g *Generated) Degree(i int) int { return int(g.degree[i]) }
 func (g *Generated) Connected(a, b int) bool {
 	_, found := slices.BinarySearch(g.edges, pairKey(uint32(a), uint32(b)))
 	return found
+}
+
+// adjacency is every member's connections, as sorted member indexes: member i's are
+// list[start[i]:start[i+1]].
+type adjacency struct {
+	start []uint64
+	list  []uint32
+}
+
+// adjacency lays the connections out by member.
+func (g *Generated) adjacency() adjacency {
+	n := len(g.members)
+	a := adjacency{start: make([]uint64, n+1), list: make([]uint32, 2*len(g.edges))}
+	for i, d := range g.degree {
+		a.start[i+1] = a.start[i] + uint64(d)
+	}
+	// The edges are in ascending order, so each member's list fills sorted: first the members
+	// below it (the edges where it is the higher end, by their lower end), then those above it.
+	next := slices.Clone(a.start[:n])
+	for _, e := range g.edges {
+		low, high := uint32(e>>32), uint32(e)
+		a.list[next[low]] = high
+		next[low]++
+		a.list[next[high]] = low
+		next[high]++
+	}
+	return a
+}
+
+// of is member i's connections.
+func (a adjacency) of(i uint32) []uint32 { return a.list[a.start[i]:a.start[i+1]] }
+
+// withinThree tells whether a chain of at most 3 connections joins members x and y: y is among
+// x's connections, or the connections of the one with fewer (or theirs in turn) meet the other's.
+func (a adjacency) withinThree(x, y uint32) bool {
+	if _, ok := slices.BinarySearch(a.of(x), y); ok {
+		return true
+	}
+	near, far := a.of(x), a.of(y)
+	if len(near) > len(far) {
+		near, far = far, near
+	}
+	farSet := make(map[uint32]bool, len(far))
+	for _, k := range far {
+		farSet[k] = true
+	}
+	for _, k := range near {
+		if farSet[k] {
+			return true
+		}
+		for _, j := range a.of(k) {
+			if farSet[j] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // time turns a stamp into a time.

@@ -203,6 +203,34 @@ func TestGeneratedConsistency(t *testing.T) {
 		blocked[p] = true
 	}
 
+	// Restricted members, and only they, have been reported by enough different members in the
+	// 30 days before the epoch to be restricted.
+	reporters := map[string]map[string]bool{}
+	for k := range counts.Reports {
+		r := g.Report(k)
+		switch {
+		case r.By == r.Member || !r.Reason.Valid() || r.At.After(epoch):
+			t.Errorf("report %+v: self, unknown reason or after the epoch", r)
+		case r.At.After(epoch.Add(-30 * 24 * time.Hour)):
+			if reporters[r.Member] == nil {
+				reporters[r.Member] = map[string]bool{}
+			}
+			reporters[r.Member][r.By] = true
+		}
+	}
+	restricted := 0
+	for id, m := range members {
+		if m.Restricted {
+			restricted++
+		}
+		if enough := len(reporters[id]) >= graph.DefaultLimits.ReportsToRestrict; enough != m.Restricted {
+			t.Errorf("%s: restricted %v, reported by %d members in the last 30 days", id, m.Restricted, len(reporters[id]))
+		}
+	}
+	if restricted == 0 || counts.Reports <= restricted*graph.DefaultLimits.ReportsToRestrict {
+		t.Errorf("%d restricted members, %d reports: want some of each, and reports of others", restricted, counts.Reports)
+	}
+
 	invited := map[pair]bool{}
 	for k := range counts.Invitations {
 		inv := g.Invitation(k)
@@ -227,7 +255,35 @@ func TestGeneratedConsistency(t *testing.T) {
 		d := g.Decline(k)
 		declines[d.MessageID] = d
 	}
+	// hops is the length of the shortest chain of connections from a to b, by breadth-first
+	// search, or 4 when it is longer than 3.
+	neighbours := map[string][]string{}
+	for p := range connected {
+		neighbours[p[0]] = append(neighbours[p[0]], p[1])
+		neighbours[p[1]] = append(neighbours[p[1]], p[0])
+	}
+	hops := func(a, b string) int {
+		seen, frontier := map[string]bool{a: true}, []string{a}
+		for d := 1; d <= 3; d++ {
+			var next []string
+			for _, x := range frontier {
+				for _, y := range neighbours[x] {
+					if y == b {
+						return d
+					}
+					if !seen[y] {
+						seen[y] = true
+						next = append(next, y)
+					}
+				}
+			}
+			frontier = next
+		}
+		return 4
+	}
 	inmailed := map[pair]bool{}
+	inmailsBy := map[string][]graph.ImportMessage{} // by sender, in the order sent
+	toNetworkOnly := 0
 	wrote := map[pair]time.Time{} // from, to: when from first wrote to to
 	var last time.Time
 	var byStatus [4]int
@@ -268,8 +324,11 @@ func TestGeneratedConsistency(t *testing.T) {
 			case connected[p] || inmailed[p] || blocked[p] && m.Status != graph.StatusDeclined:
 				t.Errorf("InMail %s between %s and %s: connected %v, a second InMail %v, blocked %v",
 					m.ID, m.From, m.To, connected[p], inmailed[p], blocked[p])
-			case from.Restricted || to.Settings.InMail != graph.InMailAnyone:
-				t.Errorf("InMail %s from a restricted member, or to one who does not take InMail from anyone", m.ID)
+			case from.Restricted || to.Settings.InMail == graph.InMailOff:
+				t.Errorf("InMail %s from a restricted member, or to one who takes no InMail", m.ID)
+			case to.Settings.InMail == graph.InMailNetwork && hops(m.From, m.To) > 3:
+				t.Errorf("InMail %s to %s, who takes InMail from their network only, from %s, %d hops away",
+					m.ID, m.To, m.From, hops(m.From, m.To))
 			case m.Channel == graph.ChannelOpenProfile && !to.Settings.OpenProfile:
 				t.Errorf("open-profile InMail %s to a member without an open profile", m.ID)
 			case m.Cost != wantCost || m.Subject == "":
@@ -280,6 +339,10 @@ func TestGeneratedConsistency(t *testing.T) {
 				t.Errorf("paid InMail %s from a member on the free plan", m.ID)
 			}
 			inmailed[p] = true
+			if to.Settings.InMail == graph.InMailNetwork {
+				toNetworkOnly++
+			}
+			inmailsBy[m.From] = append(inmailsBy[m.From], m)
 			d, declined := declines[m.ID]
 			if declined != (m.Status == graph.StatusDeclined) || declined && (d.By != m.To || d.Sender != m.From || d.At.Before(m.SentAt)) {
 				t.Errorf("InMail %s is %s; its decline: %+v", m.ID, m.Status, d)
@@ -294,6 +357,28 @@ func TestGeneratedConsistency(t *testing.T) {
 	}
 	if len(declines) > 0 {
 		t.Errorf("%d declines name no declined InMail", len(declines))
+	}
+	if toNetworkOnly == 0 {
+		t.Error("no InMail went to a member who takes InMail from their network only")
+	}
+	// The abuse limits, as Send applies them: before each InMail, the sender's InMails of the
+	// last 24 hours, and those among them with the same body.
+	limits := graph.DefaultLimits
+	for sender, sent := range inmailsBy {
+		for i, m := range sent {
+			inDay, sameBody := 0, 0
+			for _, o := range sent[:i] {
+				if !o.SentAt.Before(m.SentAt.Add(-24 * time.Hour)) {
+					inDay++
+					if o.Body == m.Body {
+						sameBody++
+					}
+				}
+			}
+			if inDay >= limits.InMailsPerDay || sameBody >= limits.BlastLimit {
+				t.Errorf("%s sent InMail %s after %d InMails in 24 hours, %d with the same body", sender, m.ID, inDay, sameBody)
+			}
+		}
 	}
 	t.Logf("InMails by status (none, pending, replied, declined): %v", byStatus)
 	for s, k := range byStatus[1:] {
@@ -320,5 +405,83 @@ func TestIDPrefix(t *testing.T) {
 	}
 	if _, err := Generate(Spec{Members: 100, AvgDegree: 90}, nil); err == nil {
 		t.Error("an average degree near the member count was accepted")
+	}
+}
+
+// TestWithinThree checks the generator's 3-hop test against a breadth-first search, on a sparse
+// network where many pairs are further apart.
+func TestWithinThree(t *testing.T) {
+	g := generate(t, Spec{Members: 3000, AvgDegree: 2, Seed: 5})
+	adj := g.adjacency()
+	distance := func(a uint32) map[uint32]int {
+		dist, frontier := map[uint32]int{a: 0}, []uint32{a}
+		for d := 1; d <= 3; d++ {
+			var next []uint32
+			for _, x := range frontier {
+				for i := range g.Counts().Members {
+					if _, seen := dist[uint32(i)]; !seen && g.Connected(int(x), i) {
+						dist[uint32(i)] = d
+						next = append(next, uint32(i))
+					}
+				}
+			}
+			frontier = next
+		}
+		return dist
+	}
+	near, far := 0, 0
+	for a := uint32(0); a < 3000; a += 97 {
+		dist := distance(a)
+		for b := uint32(0); b < 3000; b += 7 {
+			if a == b {
+				continue
+			}
+			_, want := dist[b]
+			if got := adj.withinThree(a, b); got != want {
+				t.Fatalf("withinThree(%d, %d) = %v, want %v", a, b, got, want)
+			}
+			if want {
+				near++
+			} else {
+				far++
+			}
+		}
+	}
+	if near == 0 || far == 0 {
+		t.Fatalf("%d pairs within 3 hops and %d further: want some of both", near, far)
+	}
+}
+
+// TestWithinAbuseLimits checks the generator's replay of the abuse limits: a sender's InMails in
+// any 24 hours, and those with one body, stay within graph.DefaultLimits; InMails exactly a day
+// apart fall in one window, as Send counts them.
+func TestWithinAbuseLimits(t *testing.T) {
+	limits := graph.DefaultLimits
+	const noon = 100 * day
+	var sent []sentInMail
+	for i := range limits.InMailsPerDay - 1 {
+		sent = append(sent, sentInMail{at: noon, body: uint16(i)})
+	}
+	if !withinAbuseLimits(sent, sentInMail{at: noon + day, body: 999}) {
+		t.Error("the last InMail the daily limit allows was refused")
+	}
+	sent = append(sent, sentInMail{at: noon, body: 999})
+	for _, at := range []stamp{noon, noon + day, noon - day} {
+		if withinAbuseLimits(sent, sentInMail{at: at, body: 1000}) {
+			t.Errorf("an InMail at %d, within a day of %d others, was allowed", at, len(sent))
+		}
+	}
+	if !withinAbuseLimits(sent, sentInMail{at: noon + day + 1, body: 1000}) {
+		t.Error("an InMail more than a day after the others was refused")
+	}
+	var same []sentInMail
+	for range limits.BlastLimit {
+		same = append(same, sentInMail{at: noon, body: 7})
+	}
+	if withinAbuseLimits(same, sentInMail{at: noon + day, body: 7}) {
+		t.Errorf("a body sent to %d members within a day went to one more", limits.BlastLimit)
+	}
+	if !withinAbuseLimits(same, sentInMail{at: noon + day, body: 8}) || !withinAbuseLimits(same, sentInMail{at: noon + day + 1, body: 7}) {
+		t.Error("a different body, or the same a day and a second later, was refused")
 	}
 }

@@ -20,6 +20,7 @@ type Importer interface {
 	ImportInvitations(ctx context.Context, invitations []graph.Invitation) (retries int, err error)
 	ImportMessages(ctx context.Context, messages []graph.ImportMessage) (retries int, err error)
 	ImportDeclines(ctx context.Context, declines []graph.ImportDecline) (retries int, err error)
+	ImportReports(ctx context.Context, reports []graph.ImportReport) (retries int, err error)
 }
 
 // Defaults of ImportOptions, measured on 2 cores with Neo4j on the same machine: 2 workers load
@@ -38,7 +39,7 @@ type ImportOptions struct {
 }
 
 // Import loads the network into an empty graph through the store's bulk import: members, then
-// connections, blocks, invitations, messages and declines, each in batches run by several
+// connections, blocks, invitations, messages, declines and reports, each in batches run by several
 // workers at once. The schema must be in place (the store's Migrate), so that rows find their
 // members by index.
 //
@@ -86,6 +87,10 @@ func (g *Generated) Import(ctx context.Context, store Importer, opts ImportOptio
 		{"load declines", counts.Declines, func(ctx context.Context, run *phaseRun) error {
 			order := byLowerEnd(counts.Declines, func(k int) (uint32, uint32) { return g.declines[k].by, g.declines[k].sender })
 			return load(ctx, opts, run, order, g.Decline, store.ImportDeclines)
+		}},
+		{"load reports", counts.Reports, func(ctx context.Context, run *phaseRun) error {
+			order := byLowerEnd(counts.Reports, func(k int) (uint32, uint32) { return g.reports[k].by, g.reports[k].member })
+			return load(ctx, opts, run, order, g.Report, store.ImportReports)
 		}},
 	}
 	retries = make(map[string]int)

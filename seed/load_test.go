@@ -70,6 +70,14 @@ func (s *fakeStore) ImportBlocks(_ context.Context, rows []graph.ImportBlock) (i
 	return 0, s.batch("blocks", keys)
 }
 
+func (s *fakeStore) ImportReports(_ context.Context, rows []graph.ImportReport) (int, error) {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.By + " " + r.Member
+	}
+	return 0, s.batch("reports", keys)
+}
+
 func (s *fakeStore) ImportInvitations(_ context.Context, rows []graph.Invitation) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
@@ -104,7 +112,7 @@ func TestImportWritesEveryRowOnce(t *testing.T) {
 	}
 	c := g.Counts()
 	want := map[string]int{"members": c.Members, "connections": c.Connections, "blocks": c.Blocks,
-		"invitations": c.Invitations, "messages": c.Messages, "declines": c.Declines}
+		"invitations": c.Invitations, "messages": c.Messages, "declines": c.Declines, "reports": c.Reports}
 	for kind, n := range want {
 		if store.rows[kind] != n {
 			t.Errorf("%s: %d rows written, want %d", kind, store.rows[kind], n)
@@ -113,8 +121,8 @@ func TestImportWritesEveryRowOnce(t *testing.T) {
 	if store.repeats > 0 || store.largest > 700 {
 		t.Errorf("%d rows written twice; largest batch %d rows, want at most 700", store.repeats, store.largest)
 	}
-	if len(retries) != 6 || len(meter.Phases()) != 6 {
-		t.Errorf("retries %v and phases %v, want one for each of the 6 phases", retries, meter.Phases())
+	if len(retries) != 7 || len(meter.Phases()) != 7 {
+		t.Errorf("retries %v and phases %v, want one for each of the 7 phases", retries, meter.Phases())
 	}
 	for _, p := range meter.Phases() {
 		if p.Name == "load connections" && p.Rows != int64(c.Connections) {

@@ -208,9 +208,9 @@ func loadGenerated(ctx context.Context, store *graph.Store, spec seed.Spec, opts
 		return err
 	}
 	c := g.Counts()
-	fmt.Fprintf(out, "\nloaded %d members, %d connections, %d blocks, %d invitations, %d messages, %d declines "+
-		"(batches of %d rows, %d workers)\n", c.Members, c.Connections, c.Blocks, c.Invitations, c.Messages, c.Declines,
-		opts.BatchSize, opts.Workers)
+	fmt.Fprintf(out, "\nloaded %d members, %d connections, %d blocks, %d invitations, %d messages, %d declines, "+
+		"%d reports (batches of %d rows, %d workers)\n", c.Members, c.Connections, c.Blocks, c.Invitations, c.Messages,
+		c.Declines, c.Reports, opts.BatchSize, opts.Workers)
 	for _, name := range slices.Sorted(maps.Keys(retries)) {
 		if retries[name] > 0 {
 			fmt.Fprintf(out, "%s: %d transactions retried after transient errors (deadlocks)\n", name, retries[name])
