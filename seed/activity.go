@@ -225,8 +225,8 @@ type sentInMail struct {
 }
 
 // withinAbuseLimits tells whether one more InMail fits a sender's others under the daily limit and
-// the limit on one body's recipients: it counts the others sent less than a day before or after
-// it (a day apart included), so that every 24-hour window, wherever it falls, stays within both.
+// the limit on one body's recipients: it counts the others sent at most a day before or after
+// it, so that every 24-hour window, wherever it falls, stays within both.
 func withinAbuseLimits(others []sentInMail, next sentInMail) bool {
 	limits := graph.DefaultLimits
 	inDay, sameBody := 0, 0
