@@ -22,7 +22,7 @@ const (
 	invitationsPerMember = 1.0 / 8
 	threadsPerMember     = 1.0 / 5
 	reportsPerMember     = 1.0 / 500 // besides those of restricted members
-	day                  = 86400 // seconds
+	day                  = 86400     // seconds
 )
 
 type block struct {
