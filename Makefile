@@ -37,7 +37,7 @@ bench-large:
 build:
 	go build -o bin/reach ./cmd/reach
 
-## lint: go vet and staticcheck
+## lint: gofmt, go vet and staticcheck
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
