@@ -43,6 +43,7 @@ const (
 	hubShare          = 0.001 // members who are hubs
 	hubTailIndex      = 1.2   // Pareto α of the hubs' connection counts
 	hubFloor          = 10    // hubs have at least this many times the mean connection count
+	hubHeadroom       = 1.2   // hubs' targets may pass the connection limit by this factor (below)
 	companyShare      = 0.30  // share of a member's connections made within their company
 	schoolShare       = 0.20  // ... and within their school
 	historyDays       = 3650  // every time lies within this many days before the epoch
@@ -295,7 +296,9 @@ func (g *Generated) makeMembers(progress Progress) []float64 {
 
 	mean := g.spec.AvgDegree
 	hubMin := hubFloor * mean
-	hubMax := min(graph.MaxConnections, float64(n-1)/8)
+	// Repeated pairs leave a hub about a seventh short of its target, so the largest hubs aim past
+	// the connection limit and, trimmed to it (connect), end at it.
+	hubMax := min(hubHeadroom*graph.MaxConnections, float64(n-1)/8)
 	hubs := hubMax >= 1.5*hubMin
 	g.members = make([]member, n)
 	weights := make([]float64, n)
