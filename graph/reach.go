@@ -227,12 +227,12 @@ func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
 	// near is the smaller side's whole list, as of smallVersion: keep it for later requests,
 	// such as a mutual-connections page that then takes one round trip.
 	if _, ok := s.neighbours.get(row.small, smallVersion); !ok {
-		list := make([]int32, len(row.near))
+		connections := make([]int32, len(row.near))
 		for i, x := range row.near {
-			list[i] = x.member
+			connections[i] = x.member
 		}
-		slices.Sort(list)
-		s.neighbours.put(row.small, smallVersion, slices.Compact(list))
+		slices.Sort(connections)
+		s.neighbours.put(row.small, smallVersion, slices.Compact(connections))
 	}
 	return row, nil
 }
