@@ -22,6 +22,10 @@ type problem struct {
 	Detail string `json:"detail"`
 	Field  string `json:"field,omitempty"`  // the request field at fault, for bad input
 	Reason string `json:"reason,omitempty"` // the rule that decided, where one did
+	// RequestID is the request's X-Request-Id, so a client's report leads to the server's logs.
+	RequestID string `json:"requestId,omitempty"`
+	// Checks says, on /readyz, what is and is not ready.
+	Checks map[string]string `json:"checks,omitempty"`
 
 	retryAfter time.Duration // sent as the Retry-After header when set
 }
@@ -71,13 +75,15 @@ var domainKinds = []struct {
 	{graph.ErrIdempotencyConflict, unprocessable, "Idempotency-Key"},
 	{graph.ErrRefused, refused, ""},
 	{graph.ErrRateLimited, tooMany, ""},
+	{graph.ErrUnavailable, unavailable, ""},
 }
 
 // requestError is a failure found in the request itself, before the graph is asked.
 type requestError struct {
-	kind   kind
-	field  string
-	detail string
+	kind       kind
+	field      string
+	detail     string
+	retryAfter time.Duration // sent as Retry-After when set
 }
 
 func (e *requestError) Error() string { return e.detail }
@@ -99,7 +105,7 @@ func toProblem(err error) (problem, bool) {
 	switch {
 	case errors.As(err, &reqErr):
 		p := newProblem(reqErr.kind, reqErr.detail)
-		p.Field = reqErr.field
+		p.Field, p.retryAfter = reqErr.field, reqErr.retryAfter
 		return p, true
 	case errors.As(err, &domErr):
 		for _, row := range domainKinds {
@@ -123,7 +129,9 @@ func toProblem(err error) (problem, bool) {
 			return newProblem(unsupportedType, "send JSON with Content-Type: application/json"), true
 		}
 	case errors.Is(err, context.DeadlineExceeded):
-		return newProblem(unavailable, "the graph did not answer in time"), false
+		p := newProblem(unavailable, "the graph database did not answer in time; try again shortly")
+		p.retryAfter = graph.UnavailableRetryAfter
+		return p, true
 	}
 	return newProblem(internal, "something went wrong on our side; it has been logged"), false
 }
@@ -132,17 +140,28 @@ func newProblem(k kind, detail string) problem {
 	return problem{Type: problemBase + k.slug, Title: k.title, Status: k.status, Detail: detail}
 }
 
-// errorHandler answers every error with a problem document and logs the ones that are ours.
+// errorHandler answers every error with a problem document and logs the ones that are ours: at
+// error level what it does not know (answered 500), at warning level what made it answer 503. A
+// request whose client has hung up is logged as such and answered with nothing.
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
-		p, known := toProblem(err)
-		if !known {
-			log.ErrorContext(c.Request().Context(), "request failed",
-				"method", c.Request().Method, "path", c.Path(), "err", err)
+		ctx := c.Request().Context()
+		if errors.Is(ctx.Err(), context.Canceled) {
+			log.InfoContext(ctx, "client disconnected before the answer", "method", c.Request().Method, "route", c.Path())
+			c.Response().Status = clientGone
+			return
 		}
+		p, known := toProblem(err)
+		switch {
+		case !known:
+			log.ErrorContext(ctx, "request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
+		case p.Status >= http.StatusInternalServerError:
+			log.WarnContext(ctx, "request not answered", "method", c.Request().Method, "route", c.Path(), "err", err)
+		}
+		p.RequestID = RequestID(ctx)
 		writeProblem(c, p)
 	}
 }

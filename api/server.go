@@ -6,7 +6,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -17,6 +16,7 @@ import (
 // Store is what the API needs of the graph.
 type Store interface {
 	Ping(ctx context.Context) error
+	Migrated() bool
 	Member(ctx context.Context, id string) (graph.Member, error)
 	PutMember(ctx context.Context, p graph.Profile) (created bool, err error)
 	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
@@ -50,6 +50,10 @@ type Store interface {
 type Config struct {
 	JWTSecret []byte
 	Logger    *slog.Logger
+	// Timeouts bound each request's wait for Neo4j; zero fields take DefaultTimeouts'.
+	Timeouts Timeouts
+	// RateLimit bounds each member's requests; the zero value takes DefaultRateLimit.
+	RateLimit RateLimit
 }
 
 // New returns the HTTP handler serving the whole API.
@@ -66,16 +70,14 @@ func New(store Store, cfg Config) *echo.Echo {
 		return err
 	}}))
 	m := newMetrics(store)
-	e.Use(m.observe)
-	e.Use(requestLog(log))
-	e.Use(limitBody)
+	e.Use(identify, m.observe, logRequests(log), traceRequests, withDeadline(cfg.Timeouts.orDefaults()), checkQuery, limitBody)
 
 	h := &handlers{store: store, metrics: m}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", m.handler())
 
-	member := authenticate(cfg.JWTSecret)
+	member := chain(requireSchema(store), authenticate(cfg.JWTSecret), limitRate(cfg.RateLimit.orDefaults()))
 	e.GET("/v1/me", h.me, member)
 	e.PATCH("/v1/me/settings", h.updateSettings, member)
 	e.POST("/v1/invitations", h.invite, member)
@@ -118,24 +120,44 @@ func (h *handlers) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// readyz says whether reach can answer: Neo4j answers and the schema is applied. Until both
+// hold it answers 503 with Retry-After, naming what is missing.
 func (h *handlers) readyz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-	defer cancel()
-	if err := h.store.Ping(ctx); err != nil {
-		return &requestError{kind: unavailable, detail: "Neo4j does not answer"}
+	checks := map[string]string{"neo4j": "up", "schema": "applied"}
+	if err := h.store.Ping(c.Request().Context()); err != nil {
+		checks["neo4j"] = "down"
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	if !h.store.Migrated() {
+		checks["schema"] = "pending"
+	}
+	if checks["neo4j"] == "up" && checks["schema"] == "applied" {
+		return c.JSON(http.StatusOK, map[string]any{"status": "ready", "checks": checks})
+	}
+	p := newProblem(unavailable, "reach is not ready: Neo4j must answer and the schema must be applied")
+	p.Checks, p.retryAfter, p.RequestID = checks, graph.UnavailableRetryAfter, RequestID(c.Request().Context())
+	writeProblem(c, p)
+	return nil
 }
 
-// requestLog logs one line per request.
-func requestLog(log *slog.Logger) echo.MiddlewareFunc {
-	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, HandleError: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", v.Method), slog.String("path", v.URIPath),
-				slog.Int("status", v.Status), slog.Duration("latency", v.Latency))
-			return nil
-		},
-	})
+// requireSchema answers 503 until the schema is applied: a server that started while Neo4j was
+// down writes nothing before its constraints exist.
+func requireSchema(store Store) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !store.Migrated() {
+				return graph.Unavailable("reach is starting: the graph database has not answered yet")
+			}
+			return next(c)
+		}
+	}
+}
+
+// chain joins middleware into one, applied in the order given.
+func chain(mw ...echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		for i := len(mw) - 1; i >= 0; i-- {
+			next = mw[i](next)
+		}
+		return next
+	}
 }

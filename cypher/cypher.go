@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"path"
 	"sort"
 	"strings"
 )
@@ -33,12 +34,12 @@ var (
 	ConnectionLists  = load("ConnectionLists.cypher")
 	// LockedRelations is Relations run after the locks of LockPair, for a send: the decision it
 	// feeds holds until the message is written.
-	LockedRelations = load("LockPair.cypher") + "\n" + Relations
+	LockedRelations = compose("LockedRelations", load("LockPair.cypher"), Relations)
 	// MutualConnections and CachedMutualConnections say who the mutual connections are, the
 	// first from the store's list, the second only if the store's cached connection lists are
 	// current; MutualPage reads the page of them.
-	MutualConnections       = load("MutualConnections.cypher") + "\n" + load("MutualPage.cypher")
-	CachedMutualConnections = load("CachedMutualConnections.cypher") + "\n" + load("MutualPage.cypher")
+	MutualConnections       = compose("MutualConnections", load("MutualConnections.cypher"), load("MutualPage.cypher"))
+	CachedMutualConnections = compose("CachedMutualConnections", load("CachedMutualConnections.cypher"), load("MutualPage.cypher"))
 	Path                    = load("Path.cypher")
 	SearchMembers           = load("SearchMembers.cypher")
 	SendMessage             = load("SendMessage.cypher")
@@ -95,11 +96,28 @@ func Schema() []string {
 	return out
 }
 
+// names maps each statement's text to its name: its file's name without .cypher, or the name of
+// the statement composed of several files. Traces name statements by it.
+var names = map[string]string{}
+
+// Name returns the name of a statement this package holds, such as "Relations" for the text of
+// Relations.cypher, or "" for a text it does not hold.
+func Name(statement string) string { return names[statement] }
+
 // load reads one embedded statement. A missing file is a build mistake, caught by the package test.
-func load(name string) string {
-	b, err := files.ReadFile(name)
+func load(file string) string {
+	b, err := files.ReadFile(file)
 	if err != nil {
 		panic(fmt.Sprintf("cypher: %v", err))
 	}
-	return strings.TrimSpace(string(b))
+	text := strings.TrimSpace(string(b))
+	names[text] = strings.TrimSuffix(path.Base(file), ".cypher")
+	return text
+}
+
+// compose joins statements read by load into one, run as one, under a name of its own.
+func compose(name string, parts ...string) string {
+	text := strings.Join(parts, "\n")
+	names[text] = name
+	return text
 }

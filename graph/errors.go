@@ -1,9 +1,14 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // Kinds of failure a caller can act on. Every error the store returns for a domain reason wraps
@@ -25,7 +30,14 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrIdempotencyConflict: an idempotency key reused for a different request.
 	ErrIdempotencyConflict = errors.New("idempotency key reused")
+	// ErrUnavailable: Neo4j did not answer, or not in time; Error.RetryAfter says when to try
+	// again. A write that failed this way may or may not have committed: retry it with the same
+	// Idempotency-Key (sends) or as the idempotent request it is (blocks, settings).
+	ErrUnavailable = errors.New("unavailable")
 )
+
+// UnavailableRetryAfter is how long a client is asked to wait after ErrUnavailable.
+const UnavailableRetryAfter = 2 * time.Second
 
 // Error is a domain failure: Kind is one of the Err values above, Detail a sentence for the member.
 // A messaging refusal also names the rule that decided and, when waiting helps, how long to wait.
@@ -34,12 +46,24 @@ type Error struct {
 	Detail     string
 	Reason     Reason
 	RetryAfter time.Duration
+	// Cause is the failure underneath, for the log: the driver's error behind ErrUnavailable.
+	Cause error
 }
 
-func (e *Error) Error() string { return e.Detail }
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return e.Detail + ": " + e.Cause.Error()
+	}
+	return e.Detail
+}
 
-// Unwrap lets errors.Is match the kind.
-func (e *Error) Unwrap() error { return e.Kind }
+// Unwrap lets errors.Is match the kind, and the cause.
+func (e *Error) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Kind, e.Cause}
+	}
+	return []error{e.Kind}
+}
 
 func fail(kind error, format string, args ...any) error {
 	return &Error{Kind: kind, Detail: fmt.Sprintf(format, args...)}
@@ -52,9 +76,44 @@ func refusal(kind error, reason Reason, detail string) *Error {
 func memberNotFound(id string) error { return fail(ErrNotFound, "member %q not found", id) }
 
 // wrap adds the operation to a non-nil error, so a log line says where it came from; the domain
-// kind stays reachable through errors.Is and errors.As.
+// kind stays reachable through errors.Is and errors.As. A failure to reach Neo4j becomes
+// ErrUnavailable here, so every store method reports an outage the same way.
 func wrap(errp *error, format string, args ...any) {
-	if *errp != nil {
-		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+	if *errp == nil {
+		return
 	}
+	if unreachable(*errp) {
+		cause := *errp
+		*errp = &Error{Kind: ErrUnavailable, Detail: "the graph database is not answering; try again shortly",
+			RetryAfter: UnavailableRetryAfter, Cause: cause}
+	}
+	*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+}
+
+// unreachable tells whether err says that Neo4j could not be reached or did not answer in time,
+// as opposed to refusing a statement: a broken or refused connection, no connection free in the
+// pool within its timeout, the driver giving up retrying, a deadline that passed, or a transient
+// error of the server (a database starting or stopping, a leader being elected).
+func unreachable(err error) bool {
+	var (
+		connErr  *neo4j.ConnectivityError
+		limitErr *neo4j.TransactionExecutionLimit
+		dbErr    *neo4j.Neo4jError
+		netErr   net.Error
+	)
+	switch {
+	case errors.As(err, &limitErr):
+		return true // retried until the retry time or the request's deadline ran out
+	case errors.As(err, &dbErr):
+		return strings.HasPrefix(dbErr.Code, "Neo.TransientError.") ||
+			dbErr.Code == "Neo.ClientError.Cluster.NotALeader" ||
+			dbErr.Code == "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"
+	}
+	return errors.As(err, &connErr) || errors.As(err, &netErr) ||
+		errors.Is(err, context.DeadlineExceeded)
+}
+
+// Unavailable is ErrUnavailable with its own detail, for a service that cannot answer yet.
+func Unavailable(detail string) error {
+	return &Error{Kind: ErrUnavailable, Detail: detail, RetryAfter: UnavailableRetryAfter}
 }

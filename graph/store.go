@@ -3,9 +3,11 @@ package graph
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"github.com/reach-network/reach/cypher"
 )
@@ -25,7 +27,26 @@ type Config struct {
 	// CachedConnections bounds the connection lists kept in memory (graph/neighbours.go), in
 	// connections held, about 4 bytes each; zero means DefaultCachedConnections.
 	CachedConnections int
+	// Pool sizes the driver's connection pool and bounds its waits; zero fields take
+	// DefaultPool's.
+	Pool Pool
 }
+
+// Pool is how the store uses connections to Neo4j.
+type Pool struct {
+	// Size is the most connections open to one server at once.
+	Size int
+	// AcquireTimeout bounds the wait for a free connection, or a new one, from the pool; a
+	// request's own deadline bounds it too, whichever comes first.
+	AcquireTimeout time.Duration
+	// RetryTime bounds how long a write transaction is retried after transient failures (a
+	// deadlock, a lost connection). Keep it no longer than the deadline requests give writes.
+	RetryTime time.Duration
+}
+
+// DefaultPool is the driver's pool size with waits short enough that a client learns of an
+// outage in seconds, not the driver's default minute.
+var DefaultPool = Pool{Size: 100, AcquireTimeout: 2 * time.Second, RetryTime: 5 * time.Second}
 
 // DefaultCachedConnections holds a 100,000-member network of 100 connections each, twice over,
 // in about 80 MB.
@@ -39,21 +60,41 @@ type Store struct {
 	limits Limits
 	// neighbours caches connection lists; see neighbours.go.
 	neighbours *neighbours
+	// migrated is set once Migrate has applied the schema.
+	migrated atomic.Bool
 }
 
-// Open connects to Neo4j and checks that it answers.
-func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
-	defer wrap(&err, "open neo4j at %s", cfg.URI)
+// Open makes a store for the Neo4j that cfg names and checks that it answers; it fails with
+// ErrUnavailable when it does not, and with another error when cfg is wrong.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return s, nil
+}
+
+// New makes a store for the Neo4j that cfg names without waiting for it to answer: a server can
+// start while Neo4j is down, answer ErrUnavailable meanwhile, and recover once it answers, since
+// the driver connects on demand. It fails only when cfg is wrong, such as a malformed URI.
+func New(cfg Config) (_ *Store, err error) {
+	defer wrap(&err, "neo4j at %s", cfg.URI)
 	auth := neo4j.NoAuth()
 	if cfg.User != "" {
 		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
 	}
-	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth)
+	pool := cfg.Pool.orDefaults()
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.MaxConnectionPoolSize = pool.Size
+		c.ConnectionAcquisitionTimeout = pool.AcquireTimeout
+		c.SocketConnectTimeout = pool.AcquireTimeout
+		c.MaxTransactionRetryTime = pool.RetryTime
+	})
 	if err != nil {
-		return nil, err
-	}
-	if err := driver.VerifyConnectivity(ctx); err != nil {
-		driver.Close(ctx)
 		return nil, err
 	}
 	clock := cfg.Clock
@@ -77,6 +118,20 @@ func Open(ctx context.Context, cfg Config) (_ *Store, err error) {
 	return &Store{driver: driver, db: cfg.Database, clock: clock, limits: limits, neighbours: newNeighbours(cached)}, nil
 }
 
+// orDefaults fills the zero fields of p from DefaultPool.
+func (p Pool) orDefaults() Pool {
+	if p.Size <= 0 {
+		p.Size = DefaultPool.Size
+	}
+	if p.AcquireTimeout <= 0 {
+		p.AcquireTimeout = DefaultPool.AcquireTimeout
+	}
+	if p.RetryTime <= 0 {
+		p.RetryTime = DefaultPool.RetryTime
+	}
+	return p
+}
+
 // utcOffset is UTC as a fixed offset. The driver sends a time whose zone is named "Offset" as a
 // datetime with an offset, the kind Neo4j itself stores; a named zone such as "UTC" would be
 // ordered apart from an offset even at the same instant, and range comparisons would go wrong.
@@ -91,8 +146,11 @@ func asNeo4jTime(t time.Time) time.Time { return t.In(utcOffset) }
 // Close releases the driver's connections.
 func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 
-// Ping checks that Neo4j answers.
-func (s *Store) Ping(ctx context.Context) error { return s.driver.VerifyConnectivity(ctx) }
+// Ping checks that Neo4j answers; it fails with ErrUnavailable when it does not.
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer wrap(&err, "ping")
+	return s.driver.VerifyConnectivity(ctx)
+}
 
 // Migrate applies the schema: constraints and indexes, each idempotent, then waits for indexes
 // to come online so that the first queries already use them.
@@ -103,9 +161,15 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 			return fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
-	_, err = s.run(ctx, "CALL db.awaitIndexes(300)", nil, neo4j.ExecuteQueryWithWritersRouting())
-	return err
+	if _, err = s.run(ctx, "CALL db.awaitIndexes(300)", nil, neo4j.ExecuteQueryWithWritersRouting()); err != nil {
+		return err
+	}
+	s.migrated.Store(true)
+	return nil
 }
+
+// Migrated tells whether Migrate has applied the schema since the store was made.
+func (s *Store) Migrated() bool { return s.migrated.Load() }
 
 // read runs one read-only statement on a reader of a cluster, as an auto-commit transaction:
 // one exchange with the server instead of the begin, run and commit of a managed transaction,
@@ -133,7 +197,9 @@ const (
 	readRetryPause = 50 * time.Millisecond
 )
 
-func (s *Store) readOnce(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error) {
+func (s *Store) readOnce(ctx context.Context, query string, params map[string]any) (_ []*neo4j.Record, err error) {
+	ctx, end := traced(ctx, query)
+	defer func() { end(err) }()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.db,
 		AccessMode:      neo4j.AccessModeRead,
@@ -147,7 +213,9 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 	return res.Collect(ctx)
 }
 
-func (s *Store) run(ctx context.Context, query string, params map[string]any, routing neo4j.ExecuteQueryConfigurationOption) ([]*neo4j.Record, error) {
+func (s *Store) run(ctx context.Context, query string, params map[string]any, routing neo4j.ExecuteQueryConfigurationOption) (_ []*neo4j.Record, err error) {
+	ctx, end := traced(ctx, query)
+	defer func() { end(err) }()
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.db), routing)
 	if err != nil {
@@ -171,7 +239,9 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 }
 
 // collect runs one statement inside a transaction and returns all its records.
-func collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]*neo4j.Record, error) {
+func collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) (_ []*neo4j.Record, err error) {
+	ctx, end := traced(ctx, query)
+	defer func() { end(err) }()
 	res, err := tx.Run(ctx, query, params)
 	if err != nil {
 		return nil, err

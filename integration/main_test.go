@@ -80,7 +80,10 @@ func runTests(m *testing.M) int {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	srv := httptest.NewServer(api.New(store, api.Config{JWTSecret: testSecret, Logger: log}))
+	// Tests act as a few members at machine speed: per-member limits are tested on a server of
+	// their own (TestRateLimit).
+	unlimited := api.RateLimit{PerSecond: 1e6, Burst: 1e6}
+	srv := httptest.NewServer(api.New(store, api.Config{JWTSecret: testSecret, Logger: log, RateLimit: unlimited}))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
 	return m.Run()

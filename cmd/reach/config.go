@@ -3,8 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
+	"strings"
+	"time"
 
+	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
 )
 
@@ -13,7 +17,17 @@ type config struct {
 	Addr      string // REACH_ADDR
 	JWTSecret string // REACH_JWT_SECRET
 	Neo4j     graph.Config
+	Timeouts  api.Timeouts  // REACH_READ_TIMEOUT, REACH_WRITE_TIMEOUT
+	RateLimit api.RateLimit // REACH_RATE_LIMIT, REACH_RATE_BURST
+	LogLevel  slog.Level    // REACH_LOG_LEVEL
 }
+
+// readTimeout bounds reading a request, body included; the server's write timeout is set past
+// it and past the longest request deadline, so that every answer is delivered.
+const readTimeout = 15 * time.Second
+
+// writeTimeout is how long the server gives a request from its headers to its answer.
+func (c config) writeTimeout() time.Duration { return readTimeout + c.Timeouts.Longest() + 5*time.Second }
 
 // localNeo4j is the Neo4j that `make up` starts when NEO4J_URI is not set.
 const localNeo4j = "bolt://127.0.0.1:7687"
@@ -38,7 +52,32 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return n
 	}
+	duration := func(key string, def time.Duration) time.Duration {
+		raw := getenv(key)
+		if raw == "" {
+			return def
+		}
+		d, err := time.ParseDuration(raw)
+		if err != nil || d <= 0 || d > time.Minute {
+			errs = append(errs, fmt.Errorf("%s must be a duration between 1ms and 1m, such as 5s, not %q", key, raw))
+		}
+		return d
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(or("REACH_LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("REACH_LOG_LEVEL must be debug, info, warn or error, not %q", getenv("REACH_LOG_LEVEL")))
+	}
+	timeouts := api.Timeouts{
+		Read:  duration("REACH_READ_TIMEOUT", api.DefaultTimeouts.Read),
+		Write: duration("REACH_WRITE_TIMEOUT", api.DefaultTimeouts.Write),
+	}
 	cfg := config{
+		Timeouts: timeouts,
+		RateLimit: api.RateLimit{
+			PerSecond: float64(number("REACH_RATE_LIMIT", int(api.DefaultRateLimit.PerSecond))),
+			Burst:     number("REACH_RATE_BURST", api.DefaultRateLimit.Burst),
+		},
+		LogLevel: level,
 		Addr:      or("REACH_ADDR", ":8080"),
 		JWTSecret: getenv("REACH_JWT_SECRET"),
 		Neo4j: graph.Config{
@@ -47,6 +86,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 			Password:          getenv("NEO4J_PASSWORD"),
 			Database:          getenv("NEO4J_DATABASE"),
 			CachedConnections: number("REACH_CACHED_CONNECTIONS", graph.DefaultCachedConnections),
+			Pool: graph.Pool{
+				Size:           number("NEO4J_POOL_SIZE", graph.DefaultPool.Size),
+				AcquireTimeout: duration("NEO4J_ACQUIRE_TIMEOUT", graph.DefaultPool.AcquireTimeout),
+				RetryTime:      timeouts.Write,
+			},
 			Limits: graph.Limits{
 				InMailsPerDay:     number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
 				BlastLimit:        number("REACH_BLAST_LIMIT", graph.DefaultLimits.BlastLimit),
@@ -76,9 +120,12 @@ func (c config) String() string {
 		}
 		return "***"
 	}
-	l := c.Neo4j.Limits
-	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q jwt_secret=%s "+
+	l, p := c.Neo4j.Limits, c.Neo4j.Pool
+	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s "+
+		"jwt_secret=%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
 		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d",
-		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, mask(c.JWTSecret),
+		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
+		mask(c.JWTSecret), c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
+		strings.ToLower(c.LogLevel.String()),
 		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections)
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
 )
 
@@ -18,6 +21,10 @@ func TestLoadConfig(t *testing.T) {
 		"REACH_INMAIL_DAILY_LIMIT":  "20",
 		"REACH_REPORTS_TO_RESTRICT": "5",
 		"REACH_CACHED_CONNECTIONS":  "1000",
+		"REACH_WRITE_TIMEOUT":       "3s",
+		"NEO4J_POOL_SIZE":           "20",
+		"REACH_RATE_BURST":          "10",
+		"REACH_LOG_LEVEL":           "debug",
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -27,7 +34,12 @@ func TestLoadConfig(t *testing.T) {
 		URI: "neo4j://cluster.internal:7687", User: "reach", Password: "s3cret",
 		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5},
 		CachedConnections: 1000,
-	}}
+		Pool:              graph.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second},
+	},
+		Timeouts:  api.Timeouts{Read: 2 * time.Second, Write: 3 * time.Second},
+		RateLimit: api.RateLimit{PerSecond: 50, Burst: 10},
+		LogLevel:  slog.LevelDebug,
+	}
 	if diff := cmp.Diff(want, cfg, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Clock" }, cmp.Ignore())); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -37,6 +49,15 @@ func TestLoadConfig(t *testing.T) {
 	if _, err := loadConfig(func(k string) string { return map[string]string{"REACH_BLAST_LIMIT": "many"}[k] }); err == nil ||
 		!strings.Contains(err.Error(), "REACH_BLAST_LIMIT") {
 		t.Errorf("a bad limit gave %v, want an error naming REACH_BLAST_LIMIT", err)
+	}
+	for key, bad := range map[string]string{"REACH_WRITE_TIMEOUT": "soon", "REACH_READ_TIMEOUT": "2h", "REACH_LOG_LEVEL": "loud"} {
+		if _, err := loadConfig(func(k string) string { return map[string]string{key: bad}[k] }); err == nil ||
+			!strings.Contains(err.Error(), key) {
+			t.Errorf("%s=%s gave %v, want an error naming it", key, bad, err)
+		}
+	}
+	if cfg.writeTimeout() <= readTimeout+cfg.Timeouts.Longest() {
+		t.Errorf("the server's write timeout %s does not outlast reading the request and its deadline", cfg.writeTimeout())
 	}
 	defaults, _ := loadConfig(func(string) string { return "" })
 	if defaults.Neo4j.URI != localNeo4j || defaults.Addr != ":8080" || defaults.Neo4j.Limits != graph.DefaultLimits {

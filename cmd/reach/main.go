@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := slog.New(api.LogHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 	switch args[0] {
 	case "serve":
 		return serve(ctx, cfg, log)
@@ -74,48 +74,79 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	}
 }
 
-// serve applies the schema and serves the API until ctx is cancelled, then lets requests in
-// flight finish before closing the driver.
+// serve serves the API until ctx is cancelled, then lets requests in flight finish before
+// closing the driver. It starts whether or not Neo4j answers: until Neo4j has answered and the
+// schema is applied, /readyz and every /v1 route answer 503, and reach recovers by itself once
+// Neo4j is back.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := cfg.requireSecret(); err != nil {
 		return err
 	}
-	return withStore(ctx, cfg, log, func(store *graph.Store) error {
-		if err := store.Migrate(ctx); err != nil {
-			return err
+	log.Info("config", "settings", cfg.String())
+	store, err := graph.New(cfg.Neo4j)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+	stopTracing, err := startTracing(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
+	go migrateWhenReady(ctx, store, log)
+	srv := &http.Server{
+		Addr: cfg.Addr,
+		Handler: api.New(store, api.Config{JWTSecret: []byte(cfg.JWTSecret), Logger: log,
+			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      cfg.writeTimeout(),
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("serving", "addr", cfg.Addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// migrateWhenReady applies the schema as soon as Neo4j answers, trying again every few seconds
+// until it has, or until ctx is cancelled.
+func migrateWhenReady(ctx context.Context, store *graph.Store, log *slog.Logger) {
+	for pause := time.Second; ; pause = min(2*pause, 5*time.Second) {
+		err := store.Migrate(ctx)
+		if err == nil {
+			log.Info("schema applied; ready")
+			return
 		}
-		srv := &http.Server{
-			Addr:              cfg.Addr,
-			Handler:           api.New(store, api.Config{JWTSecret: []byte(cfg.JWTSecret), Logger: log}),
-			ReadHeaderTimeout: 5 * time.Second,
-			ReadTimeout:       15 * time.Second,
-			WriteTimeout:      30 * time.Second,
-			IdleTimeout:       2 * time.Minute,
-		}
-		errc := make(chan error, 1)
-		go func() { errc <- srv.ListenAndServe() }()
-		log.Info("serving", "addr", cfg.Addr)
+		log.Warn("schema not applied yet; Neo4j does not answer", "err", err, "retry_in", pause)
 		select {
-		case err := <-errc:
-			return err
 		case <-ctx.Done():
+			return
+		case <-time.After(pause):
 		}
-		log.Info("shutting down")
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		return srv.Shutdown(shutdownCtx)
-	})
+	}
 }
 
 // withStore opens the store, waiting up to a minute for Neo4j to come up, runs fn and closes it.
 func withStore(ctx context.Context, cfg config, log *slog.Logger, fn func(*graph.Store) error) error {
 	log.Info("config", "settings", cfg.String())
+	store, err := graph.New(cfg.Neo4j)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
 	waitCtx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	var store *graph.Store
 	for {
-		var err error
-		if store, err = graph.Open(waitCtx, cfg.Neo4j); err == nil {
+		if err = store.Ping(waitCtx); err == nil {
 			break
 		}
 		log.Warn("neo4j not ready, retrying", "err", err)
@@ -125,7 +156,6 @@ func withStore(ctx context.Context, cfg config, log *slog.Logger, fn func(*graph
 		case <-time.After(2 * time.Second):
 		}
 	}
-	defer store.Close(context.Background())
 	return fn(store)
 }
 

@@ -1,0 +1,194 @@
+package integration
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/api"
+)
+
+// Bounds the outage test gives reach, and the slack it allows a loaded two-core machine.
+const (
+	outageReadTimeout  = time.Second
+	outageWriteTimeout = 2 * time.Second
+	outageSlack        = 1500 * time.Millisecond
+)
+
+// TestOutage takes Neo4j away from a `reach serve` process, in both ways it goes away (stopped:
+// connections refused and cut; silent: connections open but nothing comes back), and checks what
+// clients see: every request answered 503 with Retry-After within its bound, reads within the
+// read timeout and writes within the write timeout, never a connection closed without an answer;
+// /readyz 503; and, once Neo4j is back, a send retried with its Idempotency-Key lands exactly
+// once. The other tests keep using Neo4j meanwhile: it is cut off from this process only, by a
+// link between the two (faultyLink).
+func TestOutage(t *testing.T) {
+	link := newFaultyLink(t, boltAddress(t, env.neo4jURI))
+	link.down()
+	reach := startReach(t, "bolt://"+link.addr, map[string]string{
+		"REACH_READ_TIMEOUT": outageReadTimeout.String(), "REACH_WRITE_TIMEOUT": outageWriteTimeout.String(),
+	})
+	id := ids(t)
+	alice, bob := id("alice"), id("bob")
+	aliceToken := token(t, alice)
+
+	t.Run("StartsWhileNeo4jIsDown", func(t *testing.T) {
+		expectNotReady(t, reach, "pending")
+		expectUnavailable(t, reach.do(t, aliceToken, http.MethodGet, "/v1/me", nil, nil), outageReadTimeout)
+	})
+	link.up()
+	waitReady(t, reach, 20*time.Second)
+	for _, m := range []string{alice, bob} {
+		reach.do(t, adminToken(t), http.MethodPut, "/v1/admin/members/"+m, map[string]any{"name": m}, nil)
+	}
+	reach.do(t, adminToken(t), http.MethodPost, "/v1/admin/connections", map[string]any{"a": alice, "b": bob}, nil)
+
+	for i, fault := range []struct {
+		name string
+		cut  func()
+	}{{"Stopped", link.down}, {"Silent", link.silence}} {
+		t.Run(fault.name, func(t *testing.T) {
+			fault.cut()
+			reads := []string{"/v1/members/" + bob + "/reachability", "/v1/inbox", "/v1/members/" + bob + "/mutual-connections"}
+			for _, path := range reads {
+				expectUnavailable(t, reach.do(t, aliceToken, http.MethodGet, path, nil, nil), outageReadTimeout)
+			}
+			key := http.Header{"Idempotency-Key": {"outage-" + strconv.Itoa(i)}}
+			body := map[string]any{"to": bob, "body": "sent during the outage " + fault.name}
+			expectUnavailable(t, reach.do(t, aliceToken, http.MethodPost, "/v1/messages", body, key), outageWriteTimeout)
+			expectUnavailable(t, reach.do(t, aliceToken, http.MethodPut, "/v1/blocks/"+bob, nil, nil), outageWriteTimeout)
+			expectNotReady(t, reach, "applied")
+
+			link.up()
+			waitReady(t, reach, 10*time.Second)
+			first := retryUntilAnswered(t, reach, aliceToken, body, key, 10*time.Second)
+			again := reach.do(t, aliceToken, http.MethodPost, "/v1/messages", body, key)
+			if again.Status != http.StatusCreated || messageID(t, again) != messageID(t, first) {
+				t.Fatalf("the send retried after recovery answered %d %s, want 201 with message %s", again.Status, again.Body, messageID(t, first))
+			}
+			if n := countSent(t, reach, aliceToken, body["body"].(string)); n != 1 {
+				t.Errorf("the send retried through the outage landed %d times, want exactly once", n)
+			}
+		})
+	}
+}
+
+// expectUnavailable checks an answer given while Neo4j is gone: 503, a problem document of type
+// unavailable, Retry-After in whole seconds, within bound (plus slack).
+func expectUnavailable(t *testing.T, c call, bound time.Duration) {
+	t.Helper()
+	if c.Status != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503; body %s", c.Status, c.Body)
+	}
+	if ct := c.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("Content-Type %q, want application/problem+json", ct)
+	}
+	var p problem
+	if err := json.Unmarshal(c.Body, &p); err != nil || !strings.HasSuffix(p.Type, "#unavailable") {
+		t.Errorf("problem %s (%v), want type unavailable", c.Body, err)
+	}
+	if s, err := strconv.Atoi(c.Header.Get("Retry-After")); err != nil || s < 1 {
+		t.Errorf("Retry-After %q, want a whole number of seconds", c.Header.Get("Retry-After"))
+	}
+	if c.Elapsed > bound+outageSlack {
+		t.Errorf("answered after %s, want within %s", c.Elapsed.Round(time.Millisecond), bound)
+	}
+}
+
+// expectNotReady checks that /readyz answers 503 saying Neo4j is down and the schema is as given.
+func expectNotReady(t *testing.T, reach *reachProcess, schema string) {
+	t.Helper()
+	c := reach.do(t, "", http.MethodGet, "/readyz", nil, nil)
+	expectUnavailable(t, c, outageReadTimeout)
+	var p struct{ Checks map[string]string }
+	_ = json.Unmarshal(c.Body, &p)
+	if p.Checks["neo4j"] != "down" || p.Checks["schema"] != schema {
+		t.Errorf("/readyz checks %v, want neo4j down and schema %s", p.Checks, schema)
+	}
+}
+
+// waitReady waits until /readyz answers 200: Neo4j answers and the schema is applied.
+func waitReady(t *testing.T, reach *reachProcess, within time.Duration) {
+	t.Helper()
+	start := time.Now()
+	for {
+		c := reach.do(t, "", http.MethodGet, "/readyz", nil, nil)
+		if c.Status == http.StatusOK {
+			t.Logf("ready %s after Neo4j came back", time.Since(start).Round(time.Millisecond))
+			return
+		}
+		if time.Since(start) > within {
+			t.Fatalf("/readyz still %d %s %s after Neo4j came back", c.Status, c.Body, within)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// retryUntilAnswered sends as a client does after a 503: the same request, with the same
+// Idempotency-Key, until it is answered otherwise.
+func retryUntilAnswered(t *testing.T, reach *reachProcess, token string, body any, key http.Header, within time.Duration) call {
+	t.Helper()
+	start := time.Now()
+	for {
+		c := reach.do(t, token, http.MethodPost, "/v1/messages", body, key)
+		switch {
+		case c.Status == http.StatusCreated:
+			return c
+		case c.Status != http.StatusServiceUnavailable:
+			t.Fatalf("retried send answered %d %s", c.Status, c.Body)
+		case time.Since(start) > within:
+			t.Fatalf("sends still answered 503 %s after Neo4j came back", within)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func messageID(t *testing.T, c call) string {
+	t.Helper()
+	var sent struct{ ID string }
+	if err := json.Unmarshal(c.Body, &sent); err != nil || sent.ID == "" {
+		t.Fatalf("not a sent message: %s", c.Body)
+	}
+	return sent.ID
+}
+
+// countSent counts the messages in the caller's sent box with the given body.
+func countSent(t *testing.T, reach *reachProcess, token, body string) int {
+	t.Helper()
+	c := reach.do(t, token, http.MethodGet, "/v1/sent?limit=100", nil, nil)
+	if c.Status != http.StatusOK {
+		t.Fatalf("sent box: %d %s", c.Status, c.Body)
+	}
+	var page struct{ Items []struct{ Preview string } }
+	if err := json.Unmarshal(c.Body, &page); err != nil {
+		t.Fatalf("sent box: %v", err)
+	}
+	n := 0
+	for _, m := range page.Items {
+		if strings.HasSuffix(m.Preview, ": "+body) {
+			n++
+		}
+	}
+	return n
+}
+
+func token(t testing.TB, id string) string {
+	t.Helper()
+	tok, err := api.IssueToken(testSecret, id, false, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func adminToken(t testing.TB) string {
+	t.Helper()
+	tok, err := api.IssueToken(testSecret, "admin", true, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
