@@ -27,7 +27,9 @@ type config struct {
 const readTimeout = 15 * time.Second
 
 // writeTimeout is how long the server gives a request from its headers to its answer.
-func (c config) writeTimeout() time.Duration { return readTimeout + c.Timeouts.Longest() + 5*time.Second }
+func (c config) writeTimeout() time.Duration {
+	return readTimeout + c.Timeouts.Longest() + 5*time.Second
+}
 
 // localNeo4j is the Neo4j that `make up` starts when NEO4J_URI is not set.
 const localNeo4j = "bolt://127.0.0.1:7687"
@@ -77,7 +79,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			PerSecond: float64(number("REACH_RATE_LIMIT", int(api.DefaultRateLimit.PerSecond))),
 			Burst:     number("REACH_RATE_BURST", api.DefaultRateLimit.Burst),
 		},
-		LogLevel: level,
+		LogLevel:  level,
 		Addr:      or("REACH_ADDR", ":8080"),
 		JWTSecret: getenv("REACH_JWT_SECRET"),
 		Neo4j: graph.Config{
