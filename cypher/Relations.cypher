@@ -1,15 +1,17 @@
 // Relations gathers, in one round trip, what reach needs to say how the caller stands to each
-// member in $members: the member's profile and connection count; what the messaging rules need
-// (has the member written to the caller, declined the caller's InMail, or an InMail from the
-// caller awaiting an answer); the caller's profile, once per row, for credits and restriction;
-// and the makings of the degree and mutual count, which the store works out in memory from its
-// cache of connection lists (graph/neighbours.go):
+// member in $members: the member's profile and connection count (less the members in a block
+// relation with the caller, whom the member's connection list leaves out too); what the messaging
+// rules need (has the member written to the caller, declined the caller's InMail, or an InMail
+// from the caller awaiting an answer); the caller's profile, once per row, for credits and
+// restriction; and the makings of the degree and mutual count, which the store works out in
+// memory from its cache of connection lists (graph/neighbours.go):
 // - hidden: the members in a block relation with the caller, either way;
 // - near: the connections of whichever of the two has fewer, each as [id, connections version];
 // - the connections versions of both, to tell whether cached lists are current, and to cache
 //   the smaller side's list, near, as of its version.
 // A member in a block relation with the caller is left out, as if not in the graph.
-// Cost: two index seeks, the stored connection counts, and the smaller side's connections.
+// Cost: two index seeks, the stored connection counts, the smaller side's connections, and a seek
+// per member in a block relation with the caller.
 MATCH (me:Member {id: $caller})
 WITH me,
      COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b.id } AS hidden,
@@ -29,7 +31,7 @@ RETURN them {
          .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
          .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
        } AS member,
-       theirConnections AS connections,
+       theirConnections - size([id IN hidden WHERE EXISTS { (them)-[:CONNECTED_TO]-(:Member {id: id}) }]) AS connections,
        hidden,
        callerIsSmall,
        callerVersion,

@@ -54,6 +54,7 @@ var (
 	Unblock                 = load("Unblock.cypher")
 	Blocks                  = load("Blocks.cypher")
 	Report                  = load("Report.cypher")
+	ReportedMessage         = load("ReportedMessage.cypher")
 	LiftRestriction         = load("LiftRestriction.cypher")
 	ImportMembers           = load("ImportMembers.cypher")
 	ImportConnections       = load("ImportConnections.cypher")

@@ -48,29 +48,38 @@ type BlockedMember struct {
 }
 
 // Block blocks a member for the caller: their connection and pending invitations go, and from
-// then on each is absent to the other. A member who blocks the caller is not found.
+// then on each is absent to the other. Blocking a member again changes nothing. Returns
+// ErrNotFound if the member does not exist, or blocks the caller (and the caller does not block
+// them): the blocked member learns nothing of the block, not even by blocking back.
 func (s *Store) Block(ctx context.Context, caller, member string) (err error) {
 	defer wrap(&err, "Block(%q, %q)", caller, member)
 	if caller == member {
 		return fail(ErrSelf, "you cannot block yourself")
 	}
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		return struct{}{}, s.block(ctx, tx, caller, member)
+		if err := checkNotBlockedBy(ctx, tx, caller, member); err != nil {
+			return struct{}{}, err
+		}
+		_, err := collect(ctx, tx, cypher.Block, map[string]any{"caller": caller, "member": member, "now": s.now()})
+		return struct{}{}, err
 	})
 	return err
 }
 
-func (s *Store) block(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) error {
+// checkNotBlockedBy locks the caller and the member and fails with ErrNotFound if either does
+// not exist, or if the member blocks the caller and the caller does not block them. A member who
+// blocks another knows it, whatever the other did; one who is only blocked must not learn it.
+func checkNotBlockedBy(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) error {
 	if _, err := lockMembers(ctx, tx, caller, member); err != nil {
 		return err
 	}
-	if blockedBy, err := blocks(ctx, tx, member, caller); err != nil || blockedBy {
-		if err == nil {
-			err = memberNotFound(member)
-		}
+	if callerBlocks, err := blocks(ctx, tx, caller, member); err != nil || callerBlocks {
 		return err
 	}
-	_, err := collect(ctx, tx, cypher.Block, map[string]any{"caller": caller, "member": member, "now": s.now()})
+	blockedBy, err := blocks(ctx, tx, member, caller)
+	if err == nil && blockedBy {
+		err = memberNotFound(member)
+	}
 	return err
 }
 
@@ -82,17 +91,13 @@ func blocks(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) (bool
 	return len(recs) > 0, err
 }
 
-// Unblock lifts the caller's block of a member; what was hidden shows again.
+// Unblock lifts the caller's block of a member, if there is one; what was hidden shows again
+// unless the member blocks the caller too. Returns ErrNotFound if the member does not exist, or
+// blocks the caller and the caller does not block them.
 func (s *Store) Unblock(ctx context.Context, caller, member string) (err error) {
 	defer wrap(&err, "Unblock(%q, %q)", caller, member)
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if _, err := lockMembers(ctx, tx, caller, member); err != nil {
-			return struct{}{}, err
-		}
-		if blockedBy, err := blocks(ctx, tx, member, caller); err != nil || blockedBy {
-			if err == nil {
-				err = memberNotFound(member)
-			}
+		if err := checkNotBlockedBy(ctx, tx, caller, member); err != nil {
 			return struct{}{}, err
 		}
 		_, err := collect(ctx, tx, cypher.Unblock, map[string]any{"caller": caller, "member": member})
@@ -138,23 +143,27 @@ func (s *Store) Blocks(ctx context.Context, caller string, page PageRequest) (_ 
 
 // Report records the caller's report of a member, blocking them too when asked. Once
 // Limits.ReportsToRestrict different members have reported a member within 30 days, the member
-// is restricted: they may no longer send InMail, until an administrator lifts it.
+// is restricted: they may no longer send InMail, until an administrator lifts it. Returns
+// ErrNotFound if the member does not exist, blocks the caller (and the caller does not block
+// them), or did not send the caller the message named; a member may report one they block.
 func (s *Store) Report(ctx context.Context, caller string, r Report) (err error) {
 	defer wrap(&err, "Report(%q, %q)", caller, r.Member)
 	if caller == r.Member {
 		return fail(ErrSelf, "you cannot report yourself")
 	}
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		if _, err := lockMembers(ctx, tx, caller, r.Member); err != nil {
+		if err := checkNotBlockedBy(ctx, tx, caller, r.Member); err != nil {
 			return struct{}{}, err
 		}
 		var messageID any
 		if r.MessageID != "" {
-			msg, err := messageInTx(ctx, tx, caller, r.MessageID)
+			recs, err := collect(ctx, tx, cypher.ReportedMessage, map[string]any{
+				"caller": caller, "member": r.Member, "id": r.MessageID,
+			})
 			if err != nil {
 				return struct{}{}, err
 			}
-			if msg.From.ID != r.Member || msg.To.ID != caller {
+			if len(recs) == 0 {
 				return struct{}{}, fail(ErrNotFound, "message %q is not one %q sent you", r.MessageID, r.Member)
 			}
 			messageID = r.MessageID
@@ -167,9 +176,6 @@ func (s *Store) Report(ctx context.Context, caller string, r Report) (err error)
 			return struct{}{}, err
 		}
 		if r.Block {
-			if blockedBy, err := blocks(ctx, tx, r.Member, caller); err != nil || blockedBy {
-				return struct{}{}, err // already apart: the report stands, nothing to block
-			}
 			_, err := collect(ctx, tx, cypher.Block, map[string]any{"caller": caller, "member": r.Member, "now": now})
 			return struct{}{}, err
 		}

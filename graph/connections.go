@@ -71,7 +71,8 @@ func connectRows(pairs [][2]string) ([]any, int) {
 	return rows, len(rows)
 }
 
-// Disconnect removes the connection between the caller and a member, if there is one.
+// Disconnect removes the connection between the caller and a member, if there is one. Returns
+// ErrNotFound if the member does not exist or is in a block relation with the caller, either way.
 func (s *Store) Disconnect(ctx context.Context, caller, member string) (err error) {
 	defer wrap(&err, "Disconnect(%q, %q)", caller, member)
 	recs, err := s.run(ctx, cypher.Disconnect, map[string]any{"caller": caller, "member": member},

@@ -148,7 +148,7 @@ func (d Degree) InNetwork() bool { return d >= Self && d <= Third }
 // Relation is how the caller stands to a member.
 type Relation struct {
 	Member      Member
-	Connections int // the member's connection count
+	Connections int // the member's connection count, less members in a block relation with the caller
 	Degree      Degree
 	MutualCount int
 	Facts       Facts    // what the messaging rules were given
