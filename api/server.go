@@ -18,6 +18,7 @@ import (
 type Store interface {
 	Ping(ctx context.Context) error
 	Member(ctx context.Context, id string) (graph.Member, error)
+	MemberExists(ctx context.Context, id string) (bool, error)
 	PutMember(ctx context.Context, p graph.Profile) (created bool, err error)
 	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
 	Connect(ctx context.Context, a, b string) error
@@ -48,8 +49,8 @@ type Store interface {
 
 // Config is what the API needs besides the store.
 type Config struct {
-	JWTSecret []byte
-	Logger    *slog.Logger
+	Tokens *TokenVerifier // checks every /v1 request's bearer token
+	Logger *slog.Logger
 }
 
 // New returns the HTTP handler serving the whole API.
@@ -75,7 +76,7 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", m.handler())
 
-	member := authenticate(cfg.JWTSecret)
+	member, admin := authenticate(cfg.Tokens, newKnownMembers(store)), authenticateAdmin(cfg.Tokens)
 	e.GET("/v1/me", h.me, member)
 	e.PATCH("/v1/me/settings", h.updateSettings, member)
 	e.POST("/v1/invitations", h.invite, member)
@@ -102,9 +103,9 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.DELETE("/v1/blocks/:memberId", h.unblock, member)
 	e.POST("/v1/reports", h.report, member)
 
-	e.PUT("/v1/admin/members/:id", h.putMember, member, requireAdmin)
-	e.POST("/v1/admin/connections", h.connect, member, requireAdmin)
-	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, member, requireAdmin)
+	e.PUT("/v1/admin/members/:id", h.putMember, admin)
+	e.POST("/v1/admin/connections", h.connect, admin)
+	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, admin)
 	return e
 }
 

@@ -80,7 +80,12 @@ func runTests(m *testing.M) int {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	srv := httptest.NewServer(api.New(store, api.Config{JWTSecret: testSecret, Logger: log}))
+	tokens, err := api.HS256(testSecret)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "integration:", err)
+		return 1
+	}
+	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Logger: log}))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
 	return m.Run()

@@ -11,7 +11,7 @@ import (
 // config is everything reach reads from its environment.
 type config struct {
 	Addr      string // REACH_ADDR
-	JWTSecret string // REACH_JWT_SECRET
+	TokenAuth tokenConfig
 	Neo4j     graph.Config
 }
 
@@ -40,7 +40,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	cfg := config{
 		Addr:      or("REACH_ADDR", ":8080"),
-		JWTSecret: getenv("REACH_JWT_SECRET"),
+		TokenAuth: loadTokenConfig(getenv),
 		Neo4j: graph.Config{
 			URI:               or("NEO4J_URI", localNeo4j),
 			User:              getenv("NEO4J_USER"),
@@ -57,17 +57,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return cfg, errors.Join(errs...)
 }
 
-// requireSecret refuses to sign or check tokens without a secret of a useful length.
-func (c config) requireSecret() error {
-	switch {
-	case c.JWTSecret == "":
-		return errors.New("REACH_JWT_SECRET is not set")
-	case len(c.JWTSecret) < 16:
-		return errors.New("REACH_JWT_SECRET must be at least 16 bytes")
-	}
-	return nil
-}
-
 // String describes the configuration for the log, with secrets masked.
 func (c config) String() string {
 	mask := func(s string) string {
@@ -77,8 +66,8 @@ func (c config) String() string {
 		return "***"
 	}
 	l := c.Neo4j.Limits
-	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q jwt_secret=%s "+
+	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q %s "+
 		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d",
-		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, mask(c.JWTSecret),
+		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, c.TokenAuth,
 		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections)
 }

@@ -77,7 +77,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 // serve applies the schema and serves the API until ctx is cancelled, then lets requests in
 // flight finish before closing the driver.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
-	if err := cfg.requireSecret(); err != nil {
+	tokens, err := cfg.TokenAuth.verifier(ctx)
+	if err != nil {
 		return err
 	}
 	return withStore(ctx, cfg, log, func(store *graph.Store) error {
@@ -86,7 +87,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 		srv := &http.Server{
 			Addr:              cfg.Addr,
-			Handler:           api.New(store, api.Config{JWTSecret: []byte(cfg.JWTSecret), Logger: log}),
+			Handler:           api.New(store, api.Config{Tokens: tokens, Logger: log}),
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       15 * time.Second,
 			WriteTimeout:      30 * time.Second,
@@ -260,10 +261,7 @@ func token(cfg config, args []string, out io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if err := cfg.requireSecret(); err != nil {
-		return err
-	}
-	tok, err := api.IssueToken([]byte(cfg.JWTSecret), id, *admin, *ttl)
+	tok, err := cfg.TokenAuth.issue(id, *admin, *ttl)
 	if err != nil {
 		return err
 	}
