@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -29,51 +28,50 @@ type caller struct {
 
 const callerKey = "reach.caller"
 
-// IssueToken signs a token for member id, valid for ttl, with the admin role when admin is set.
-func IssueToken(secret []byte, id string, admin bool, ttl time.Duration) (string, error) {
+// IssueToken signs an HS256 token for member id with secret, valid for ttl (which must be
+// positive: every token expires), with the admin role when admin is set. opts set the iss and aud
+// claims a verifier built with the same options requires.
+func IssueToken(secret []byte, id string, admin bool, ttl time.Duration, opts ...TokenOption) (string, error) {
 	if !graph.ValidMemberID(id) {
 		return "", fmt.Errorf("%q is not a member id", id)
 	}
+	if ttl <= 0 {
+		return "", fmt.Errorf("a token must expire: its ttl must be positive, not %s", ttl)
+	}
+	rules := applyRules(opts)
 	now := time.Now()
 	c := claims{RegisteredClaims: jwt.RegisteredClaims{
 		Subject:   id,
+		Issuer:    rules.issuer,
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 	}}
+	if rules.audience != "" {
+		c.Audience = jwt.ClaimStrings{rules.audience}
+	}
 	if admin {
 		c.Role = adminRole
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(secret)
 }
 
-// authenticate admits requests that carry a valid bearer token: HS256 with secret, not expired,
-// with a member id in sub. Everything else is answered 401.
-func authenticate(secret []byte) echo.MiddlewareFunc {
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithLeeway(5*time.Second))
-	keyFunc := func(*jwt.Token) (any, error) { return secret, nil }
+// authenticate admits requests that carry a token tokens accepts, whose sub names a member who
+// exists (asked of members). A token that fails either is answered 401; a failure to ask the
+// graph is answered as any other failure of the graph.
+func authenticate(tokens *TokenVerifier, members *knownMembers) echo.MiddlewareFunc {
+	mustHave(tokens)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			header := c.Request().Header.Get(echo.HeaderAuthorization)
-			scheme, token, ok := strings.Cut(header, " ")
-			if header == "" {
-				return unauthenticated("this route needs Authorization: Bearer <token>")
+			cl, err := bearer(c, tokens)
+			if err != nil {
+				return err
 			}
-			if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-				return unauthenticated("the Authorization header must be Bearer <token>")
+			exists, err := members.exist(c.Request().Context(), cl.Subject)
+			if err != nil {
+				return err
 			}
-			var cl claims
-			if _, err := parser.ParseWithClaims(strings.TrimSpace(token), &cl, keyFunc); err != nil {
-				switch {
-				case errors.Is(err, jwt.ErrTokenExpired):
-					return unauthenticated("the token has expired")
-				case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-					return unauthenticated("the token's signature is not valid")
-				default:
-					return unauthenticated("the token is not valid: " + err.Error())
-				}
-			}
-			if !graph.ValidMemberID(cl.Subject) {
-				return unauthenticated("the token's sub must be a member id")
+			if !exists {
+				return unauthenticated(fmt.Sprintf("the token's member %q does not exist", cl.Subject))
 			}
 			c.Set(callerKey, caller{id: cl.Subject, admin: cl.Role == adminRole})
 			return next(c)
@@ -81,17 +79,56 @@ func authenticate(secret []byte) echo.MiddlewareFunc {
 	}
 }
 
-// requireAdmin refuses, with 403, callers whose token lacks the admin role.
-func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if !callerOf(c).admin {
-			return &requestError{kind: forbidden, detail: "this route is for administrators"}
+// authenticateAdmin admits requests that carry a token tokens accepts with the admin role; others
+// are answered 401 (no valid token) or 403 (not an administrator). An administrator's sub need
+// not name a member.
+func authenticateAdmin(tokens *TokenVerifier) echo.MiddlewareFunc {
+	mustHave(tokens)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			cl, err := bearer(c, tokens)
+			if err != nil {
+				return err
+			}
+			if cl.Role != adminRole {
+				return &requestError{kind: forbidden, detail: "this route is for administrators"}
+			}
+			c.Set(callerKey, caller{id: cl.Subject, admin: true})
+			return next(c)
 		}
-		return next(c)
 	}
 }
 
-// callerOf returns who the request acts as; authenticate has set it on every /v1 route.
+// mustHave stops a server built without a token verifier from starting: it could admit no one.
+func mustHave(tokens *TokenVerifier) {
+	if tokens == nil {
+		panic("api: Config.Tokens is not set")
+	}
+}
+
+// bearer returns the claims of the request's bearer token, if tokens accepts it and its sub is a
+// member id; otherwise a 401 error saying why not.
+func bearer(c echo.Context, tokens *TokenVerifier) (claims, error) {
+	header := c.Request().Header.Get(echo.HeaderAuthorization)
+	scheme, token, ok := strings.Cut(header, " ")
+	if header == "" {
+		return claims{}, unauthenticated("this route needs Authorization: Bearer <token>")
+	}
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return claims{}, unauthenticated("the Authorization header must be Bearer <token>")
+	}
+	cl, err := tokens.verify(c.Request().Context(), strings.TrimSpace(token))
+	if err != nil {
+		return claims{}, unauthenticated(err.Error())
+	}
+	if !graph.ValidMemberID(cl.Subject) {
+		return claims{}, unauthenticated("the token's sub must be a member id")
+	}
+	return cl, nil
+}
+
+// callerOf returns who the request acts as; authenticate or authenticateAdmin has set it on
+// every /v1 route.
 func callerOf(c echo.Context) caller {
 	cl, _ := c.Get(callerKey).(caller)
 	return cl

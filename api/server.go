@@ -18,6 +18,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	Migrated() bool
 	Member(ctx context.Context, id string) (graph.Member, error)
+	MemberExists(ctx context.Context, id string) (bool, error)
 	PutMember(ctx context.Context, p graph.Profile) (created bool, err error)
 	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
 	Connect(ctx context.Context, a, b string) error
@@ -48,8 +49,8 @@ type Store interface {
 
 // Config is what the API needs besides the store.
 type Config struct {
-	JWTSecret []byte
-	Logger    *slog.Logger
+	Tokens *TokenVerifier // checks every /v1 request's bearer token
+	Logger *slog.Logger
 	// Timeouts bound each request's wait for Neo4j; zero fields take DefaultTimeouts'.
 	Timeouts Timeouts
 	// RateLimit bounds each member's requests; the zero value takes DefaultRateLimit.
@@ -77,7 +78,8 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", m.handler())
 
-	member := chain(requireSchema(store), authenticate(cfg.JWTSecret), limitRate(cfg.RateLimit.orDefaults()))
+	member := chain(requireSchema(store), authenticate(cfg.Tokens, newKnownMembers(store)), limitRate(cfg.RateLimit.orDefaults()))
+	admin := chain(requireSchema(store), authenticateAdmin(cfg.Tokens))
 	e.GET("/v1/me", h.me, member)
 	e.PATCH("/v1/me/settings", h.updateSettings, member)
 	e.POST("/v1/invitations", h.invite, member)
@@ -104,9 +106,9 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.DELETE("/v1/blocks/:memberId", h.unblock, member)
 	e.POST("/v1/reports", h.report, member)
 
-	e.PUT("/v1/admin/members/:id", h.putMember, member, requireAdmin)
-	e.POST("/v1/admin/connections", h.connect, member, requireAdmin)
-	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, member, requireAdmin)
+	e.PUT("/v1/admin/members/:id", h.putMember, admin)
+	e.POST("/v1/admin/connections", h.connect, admin)
+	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, admin)
 	return e
 }
 

@@ -18,6 +18,7 @@ var files embed.FS
 // Statements that read or write the graph, named after the store method that runs them.
 var (
 	Member           = load("Member.cypher")
+	MemberExists     = load("MemberExists.cypher")
 	UpsertMembers    = load("UpsertMembers.cypher")
 	UpdateSettings   = load("UpdateSettings.cypher")
 	CountMembers     = load("CountMembers.cypher")

@@ -119,6 +119,17 @@ func (s *Store) UpdateSettings(ctx context.Context, id string, change SettingsCh
 	return s.withCurrentCredits(m), err
 }
 
+// MemberExists reports whether a member has id. It is the cheap check behind authentication:
+// one index seek, no profile read.
+func (s *Store) MemberExists(ctx context.Context, id string) (_ bool, err error) {
+	defer wrap(&err, "MemberExists(%q)", id)
+	recs, err := s.read(ctx, cypher.MemberExists, map[string]any{"id": id})
+	if err != nil {
+		return false, err
+	}
+	return value[bool](recs[0], "exists")
+}
+
 // CountMembers returns how many members the graph holds.
 func (s *Store) CountMembers(ctx context.Context) (_ int, err error) {
 	defer wrap(&err, "CountMembers")

@@ -29,6 +29,7 @@ func TestAuth(t *testing.T) {
 		{"Malformed", "Bearer not.a.jwt"},
 		{"WrongSignature", "Bearer " + sign(jwt.SigningMethodHS256, []byte("another-secret-0123456789"),
 			jwt.MapClaims{"sub": id("me"), "exp": time.Now().Add(time.Hour).Unix()})},
+		{"NoExpiry", "Bearer " + sign(jwt.SigningMethodHS256, testSecret, jwt.MapClaims{"sub": id("me")})},
 		{"Expired", "Bearer " + sign(jwt.SigningMethodHS256, testSecret,
 			jwt.MapClaims{"sub": id("me"), "exp": time.Now().Add(-time.Hour).Unix()})},
 		{"WrongAlgorithm", "Bearer " + sign(jwt.SigningMethodHS512, testSecret,
@@ -77,5 +78,27 @@ func TestAuth(t *testing.T) {
 	t.Run("HealthNeedsNoToken", func(t *testing.T) {
 		(&client{t: t}).get("/healthz").expect(http.StatusOK)
 		(&client{t: t}).get("/readyz").expect(http.StatusOK)
+	})
+}
+
+// TestUnknownMemberToken checks that a valid token whose sub names no member is refused on member
+// routes, including those that would otherwise answer empty lists, and admitted as soon as the
+// member is created.
+func TestUnknownMemberToken(t *testing.T) {
+	id := ids(t)
+	ghost := as(t, id("ghost"))
+	for _, path := range []string{"/v1/me", "/v1/inbox", "/v1/sent", "/v1/members?q=x", "/v1/blocks", "/v1/invitations"} {
+		p := ghost.get(path).expectProblem(http.StatusUnauthorized)
+		if !strings.Contains(p.Detail, "does not exist") {
+			t.Errorf("GET %s: detail %q", path, p.Detail)
+		}
+	}
+	t.Run("AdministratorIsNoMember", func(t *testing.T) {
+		admin(t).get("/v1/me").expectProblem(http.StatusUnauthorized)
+	})
+	t.Run("AdmittedOnceCreated", func(t *testing.T) {
+		member(t, id("ghost"), "Ghost")
+		ghost.get("/v1/me").expect(http.StatusOK)
+		ghost.get("/v1/inbox").expect(http.StatusOK)
 	})
 }

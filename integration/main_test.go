@@ -80,10 +80,15 @@ func runTests(m *testing.M) int {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	tokens, err := api.HS256(testSecret)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "integration:", err)
+		return 1
+	}
 	// Tests act as a few members at machine speed: per-member limits are tested on a server of
 	// their own (TestRateLimit).
 	unlimited := api.RateLimit{PerSecond: 1e6, Burst: 1e6}
-	srv := httptest.NewServer(api.New(store, api.Config{JWTSecret: testSecret, Logger: log, RateLimit: unlimited}))
+	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited}))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
 	return m.Run()

@@ -140,6 +140,6 @@ func TestSettings(t *testing.T) {
 		})
 	}
 	t.Run("UnknownCaller", func(t *testing.T) {
-		as(t, id("ghost")).get("/v1/me").expectProblem(http.StatusNotFound)
+		as(t, id("ghost")).get("/v1/me").expectProblem(http.StatusUnauthorized)
 	})
 }

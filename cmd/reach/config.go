@@ -15,7 +15,7 @@ import (
 // config is everything reach reads from its environment.
 type config struct {
 	Addr      string // REACH_ADDR
-	JWTSecret string // REACH_JWT_SECRET
+	TokenAuth tokenConfig
 	Neo4j     graph.Config
 	Timeouts  api.Timeouts  // REACH_READ_TIMEOUT, REACH_WRITE_TIMEOUT
 	RateLimit api.RateLimit // REACH_RATE_LIMIT, REACH_RATE_BURST
@@ -81,7 +81,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		},
 		LogLevel:  level,
 		Addr:      or("REACH_ADDR", ":8080"),
-		JWTSecret: getenv("REACH_JWT_SECRET"),
+		TokenAuth: loadTokenConfig(getenv),
 		Neo4j: graph.Config{
 			URI:               or("NEO4J_URI", localNeo4j),
 			User:              getenv("NEO4J_USER"),
@@ -103,17 +103,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return cfg, errors.Join(errs...)
 }
 
-// requireSecret refuses to sign or check tokens without a secret of a useful length.
-func (c config) requireSecret() error {
-	switch {
-	case c.JWTSecret == "":
-		return errors.New("REACH_JWT_SECRET is not set")
-	case len(c.JWTSecret) < 16:
-		return errors.New("REACH_JWT_SECRET must be at least 16 bytes")
-	}
-	return nil
-}
-
 // String describes the configuration for the log, with secrets masked.
 func (c config) String() string {
 	mask := func(s string) string {
@@ -124,10 +113,10 @@ func (c config) String() string {
 	}
 	l, p := c.Neo4j.Limits, c.Neo4j.Pool
 	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s "+
-		"jwt_secret=%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
+		"%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
 		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d",
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
-		mask(c.JWTSecret), c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
+		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
 		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections)
 }

@@ -30,7 +30,7 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{Addr: ":8080", JWTSecret: "0123456789abcdef", Neo4j: graph.Config{
+	want := config{Addr: ":8080", TokenAuth: tokenConfig{Secret: "0123456789abcdef"}, Neo4j: graph.Config{
 		URI: "neo4j://cluster.internal:7687", User: "reach", Password: "s3cret",
 		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5},
 		CachedConnections: 1000,

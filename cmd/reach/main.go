@@ -79,7 +79,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 // schema is applied, /readyz and every /v1 route answer 503, and reach recovers by itself once
 // Neo4j is back.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
-	if err := cfg.requireSecret(); err != nil {
+	tokens, err := cfg.TokenAuth.verifier(ctx)
+	if err != nil {
 		return err
 	}
 	log.Info("config", "settings", cfg.String())
@@ -96,7 +97,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	go migrateWhenReady(ctx, store, log)
 	srv := &http.Server{
 		Addr: cfg.Addr,
-		Handler: api.New(store, api.Config{JWTSecret: []byte(cfg.JWTSecret), Logger: log,
+		Handler: api.New(store, api.Config{Tokens: tokens, Logger: log,
 			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,
@@ -290,10 +291,7 @@ func token(cfg config, args []string, out io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if err := cfg.requireSecret(); err != nil {
-		return err
-	}
-	tok, err := api.IssueToken([]byte(cfg.JWTSecret), id, *admin, *ttl)
+	tok, err := cfg.TokenAuth.issue(id, *admin, *ttl)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,57 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/maypok86/otter/v2"
+)
+
+// memberChecker is what knownMembers asks of the graph.
+type memberChecker interface {
+	MemberExists(ctx context.Context, id string) (bool, error)
+}
+
+// Bounds of the known-members cache: how many ids it holds at most, and for how long.
+const (
+	knownMembersMax = 100_000
+	knownMembersTTL = time.Minute
+)
+
+// knownMembers remembers, for a while, the ids of members who exist, so that authenticating a
+// request rarely asks the graph. It never remembers that a member does not exist, so one created
+// a moment after a refusal is admitted at once; and it holds a bounded number of ids, evicting
+// the least useful, so a stream of different callers cannot grow it without limit.
+type knownMembers struct {
+	graph memberChecker
+	ids   *otter.Cache[string, struct{}]
+}
+
+// newKnownMembers remembers up to knownMembersMax ids for knownMembersTTL each.
+func newKnownMembers(graph memberChecker) *knownMembers {
+	return newKnownMembersWith(graph, knownMembersMax, knownMembersTTL, nil)
+}
+
+// newKnownMembersWith is newKnownMembers with its bounds, and the cache's clock (nil for the real
+// one), given.
+func newKnownMembersWith(graph memberChecker, size int, ttl time.Duration, clock otter.Clock) *knownMembers {
+	return &knownMembers{graph: graph, ids: otter.Must(&otter.Options[string, struct{}]{
+		MaximumSize:      size,
+		ExpiryCalculator: otter.ExpiryWriting[string, struct{}](ttl),
+		Clock:            clock,
+	})}
+}
+
+// exist reports whether member id exists, from memory when it was seen lately. The graph's errors
+// are returned as they are.
+func (k *knownMembers) exist(ctx context.Context, id string) (bool, error) {
+	if _, ok := k.ids.GetIfPresent(id); ok {
+		return true, nil
+	}
+	exists, err := k.graph.MemberExists(ctx, id)
+	if err != nil || !exists {
+		return false, err
+	}
+	k.ids.Set(id, struct{}{})
+	return true, nil
+}
