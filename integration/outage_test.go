@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -61,6 +62,9 @@ func TestOutage(t *testing.T) {
 			expectUnavailable(t, reach.do(t, aliceToken, http.MethodPost, "/v1/messages", body, key), outageWriteTimeout)
 			expectUnavailable(t, reach.do(t, aliceToken, http.MethodPut, "/v1/blocks/"+bob, nil, nil), outageWriteTimeout)
 			expectNotReady(t, reach, "applied")
+			if fault.name == "Silent" {
+				hangUp(t, reach, aliceToken, "/v1/members/"+bob+"/path")
+			}
 
 			link.up()
 			waitReady(t, reach, 10*time.Second)
@@ -73,6 +77,48 @@ func TestOutage(t *testing.T) {
 				t.Errorf("the send retried through the outage landed %d times, want exactly once", n)
 			}
 		})
+	}
+	t.Run("Logs", func(t *testing.T) { checkLogs(t, reach, aliceToken, "sent during the outage") })
+}
+
+// hangUp sends a request and hangs up before it is answered, then checks that reach logged a
+// client disconnect for it, with its request id.
+func hangUp(t *testing.T, reach *reachProcess, token, path string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, reach.url+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("X-Request-Id", "hung-up-"+path[len(path)-4:])
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("answered %d before the client hung up", res.StatusCode)
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		for _, rec := range reach.records(t) {
+			if rec["request_id"] == req.Header.Get("X-Request-Id") && rec["msg"] == "client disconnected before the answer" {
+				return
+			}
+		}
+	}
+	t.Error("no client disconnect logged for the request whose client hung up")
+}
+
+// checkLogs reads everything the process logged: one JSON record a line, a request id on every
+// record about a request, nothing at error level (an outage is not a bug of reach's), and never
+// a token or a message body.
+func checkLogs(t *testing.T, reach *reachProcess, token, body string) {
+	for _, rec := range reach.records(t) {
+		line, _ := json.Marshal(rec)
+		if rec["level"] == "ERROR" {
+			t.Errorf("error logged: %s", line)
+		}
+		if _, ok := rec["route"]; ok && rec["request_id"] == nil {
+			t.Errorf("a record about a request has no request id: %s", line)
+		}
+		if strings.Contains(string(line), token) || strings.Contains(string(line), body) {
+			t.Errorf("a token or a message body was logged: %s", line)
+		}
 	}
 }
 
