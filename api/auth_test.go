@@ -66,7 +66,7 @@ func (g *fakeGraph) calls() int {
 	return g.asked
 }
 
-func (g *fakeGraph) Migrated() bool { return true }
+func (g *fakeGraph) Migrated() bool                                         { return true }
 func (g *fakeGraph) PutMember(context.Context, graph.Profile) (bool, error) { return true, nil }
 func (g *fakeGraph) Member(_ context.Context, id string) (graph.Member, error) {
 	return graph.Member{ID: id, Name: "X"}, nil
