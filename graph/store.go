@@ -62,6 +62,8 @@ type Store struct {
 	neighbours *neighbours
 	// migrated is set once Migrate has applied the schema.
 	migrated atomic.Bool
+	// samples remembers the statements run, for Warm.
+	samples samples
 }
 
 // Open makes a store for the Neo4j that cfg names and checks that it answers; it fails with
@@ -156,13 +158,11 @@ func (s *Store) Ping(ctx context.Context) (err error) {
 // to come online so that the first queries already use them.
 func (s *Store) Migrate(ctx context.Context) (err error) {
 	defer wrap(&err, "migrate")
-	for _, stmt := range cypher.Schema() {
-		if _, err := s.run(ctx, stmt, nil, neo4j.ExecuteQueryWithWritersRouting()); err != nil {
+	for _, stmt := range append(cypher.Schema(), "CALL db.awaitIndexes(300)") {
+		if _, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting()); err != nil {
 			return fmt.Errorf("%s: %w", stmt, err)
 		}
-	}
-	if _, err = s.run(ctx, "CALL db.awaitIndexes(300)", nil, neo4j.ExecuteQueryWithWritersRouting()); err != nil {
-		return err
 	}
 	s.migrated.Store(true)
 	return nil
@@ -200,6 +200,7 @@ const (
 func (s *Store) readOnce(ctx context.Context, query string, params map[string]any) (_ []*neo4j.Record, err error) {
 	ctx, end := traced(ctx, query)
 	defer func() { end(err) }()
+	s.samples.remember(query, params, false)
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.db,
 		AccessMode:      neo4j.AccessModeRead,
@@ -213,9 +214,11 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 	return res.Collect(ctx)
 }
 
+// run runs one statement that writes as an auto-commit transaction.
 func (s *Store) run(ctx context.Context, query string, params map[string]any, routing neo4j.ExecuteQueryConfigurationOption) (_ []*neo4j.Record, err error) {
 	ctx, end := traced(ctx, query)
 	defer func() { end(err) }()
+	s.samples.remember(query, params, true)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithDatabase(s.db), routing)
 	if err != nil {
@@ -235,7 +238,20 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
 	})
 	defer session.Close(ctx)
-	return neo4j.ExecuteWrite(ctx, session, work)
+	return neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
+		return work(rememberingTx{tx, &s.samples})
+	})
+}
+
+// rememberingTx is a write transaction that remembers the statements run in it, for Warm.
+type rememberingTx struct {
+	neo4j.ManagedTransaction
+	samples *samples
+}
+
+func (tx rememberingTx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
+	tx.samples.remember(query, params, true)
+	return tx.ManagedTransaction.Run(ctx, query, params)
 }
 
 // collect runs one statement inside a transaction and returns all its records.

@@ -18,6 +18,8 @@ if [[ -z "${NEO4J_URI:-}" ]] && ! { command -v docker >/dev/null 2>&1 && docker 
   trap 'launcher/down.sh' EXIT
   NEO4J_URI="$(launcher/up.sh)"
   export NEO4J_URI
+  # The outage test stops this Neo4j and starts it again, keeping its data.
+  export REACH_TEST_NEO4J_STOP="$PWD/launcher/down.sh" REACH_TEST_NEO4J_START="$PWD/launcher/up.sh"
   say "integration tests use the local Neo4j at $NEO4J_URI"
 fi
 

@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer stopTracing()
-	go migrateWhenReady(ctx, store, log)
+	go keepReady(ctx, store, log)
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(store, api.Config{Tokens: tokens, Logger: log,
@@ -118,20 +118,39 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	return srv.Shutdown(shutdownCtx)
 }
 
-// migrateWhenReady applies the schema as soon as Neo4j answers, trying again every few seconds
-// until it has, or until ctx is cancelled.
-func migrateWhenReady(ctx context.Context, store *graph.Store, log *slog.Logger) {
-	for pause := time.Second; ; pause = min(2*pause, 5*time.Second) {
-		err := store.Migrate(ctx)
-		if err == nil {
+// keepReady applies the schema as soon as Neo4j answers, then watches Neo4j until ctx is
+// cancelled. When Neo4j answers again after not answering, as after a restart, it has Neo4j plan
+// reach's statements again before requests need them (graph.Store.Warm), so the first requests
+// after an outage do not each give up on a cold Neo4j.
+func keepReady(ctx context.Context, store *graph.Store, log *slog.Logger) {
+	up, told := false, false // whether Neo4j answered at the last look; whether the log said it did not
+	for {
+		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err := store.Ping(pingCtx)
+		cancel()
+		switch {
+		case err != nil:
+			if up || !told {
+				log.Warn("Neo4j does not answer", "err", err)
+			}
+			up, told = false, true
+		case err == nil && !store.Migrated():
+			if err := store.Migrate(ctx); err != nil {
+				log.Warn("schema not applied yet", "err", err)
+				break
+			}
 			log.Info("schema applied; ready")
-			return
+			up = true
+		case err == nil && !up:
+			up = true
+			log.Info("Neo4j answers again; planning reach's statements")
+			planned, took, err := store.Warm(ctx)
+			log.Info("statements planned", "planned", planned, "took", took, "err", err)
 		}
-		log.Warn("schema not applied yet; Neo4j does not answer", "err", err, "retry_in", pause)
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(pause):
+		case <-time.After(time.Second):
 		}
 	}
 }
