@@ -207,7 +207,7 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
 	})
 	defer session.Close(ctx)
-	res, err := session.Run(ctx, query, params)
+	res, err := session.Run(ctx, query, params, withDeadline(ctx)...)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (s *Store) run(ctx context.Context, query string, params map[string]any, ro
 	defer func() { end(err) }()
 	s.samples.remember(query, params, true)
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(s.db), routing)
+		neo4j.ExecuteQueryWithDatabase(s.db), routing, neo4j.ExecuteQueryWithTransactionConfig(withDeadline(ctx)...))
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,18 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 	defer session.Close(ctx)
 	return neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
 		return work(rememberingTx{tx, &s.samples})
-	})
+	}, withDeadline(ctx)...)
+}
+
+// withDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
+// Neo4j itself ends a transaction whose request has given up, releasing its locks, rather than
+// finishing work nobody waits for.
+func withDeadline(ctx context.Context) []func(*neo4j.TransactionConfig) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return nil
+	}
+	return []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond))}
 }
 
 // rememberingTx is a write transaction that remembers the statements run in it, for Warm.
