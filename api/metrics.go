@@ -63,8 +63,24 @@ func newMetrics(store Store) *metrics {
 		}, cache(func(s graph.CacheStats) float64 { return float64(s.Misses) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "reach_connection_lists_held_connections",
-			Help: "Connections held in reach's cache of connection lists (REACH_CACHED_CONNECTIONS bounds it).",
+			Help: "Connections held in reach's cache of connection lists.",
 		}, cache(func(s graph.CacheStats) float64 { return float64(s.Connections) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "reach_connection_lists_ids",
+			Help: "Member ids numbered in the id table of reach's cache of connection lists.",
+		}, cache(func(s graph.CacheStats) float64 { return float64(s.IDs) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "reach_connection_lists_bytes",
+			Help: "Memory reach's cache of connection lists counts against its budget: the lists and the id table.",
+		}, cache(func(s graph.CacheStats) float64 { return float64(s.Bytes) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "reach_connection_lists_budget_bytes",
+			Help: "Memory reach's cache of connection lists may take (REACH_CACHED_CONNECTIONS × 4 bytes).",
+		}, cache(func(s graph.CacheStats) float64 { return float64(s.Budget) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "reach_connection_lists_renewals_total",
+			Help: "Times the id table of reach's cache of connection lists filled up and the cache started afresh.",
+		}, cache(func(s graph.CacheStats) float64 { return float64(s.Renewals) })),
 	)
 	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -44,14 +44,19 @@ func (s *Store) Connect(ctx context.Context, a, b string) (err error) {
 func (s *Store) ConnectAll(ctx context.Context, pairs [][2]string) (err error) {
 	defer wrap(&err, "ConnectAll(%d)", len(pairs))
 	rows, unique := connectRows(pairs)
-	recs, err := s.run(ctx, cypher.Connect, map[string]any{"pairs": rows, "now": s.now()}, neo4j.ExecuteQueryWithWritersRouting())
-	if err != nil {
-		return err
-	}
-	n, err := value[int64](recs[0], "pairs")
-	if err == nil && int(n) != unique {
-		return fail(ErrNotFound, "%d of %d pairs name a member that does not exist", unique-int(n), unique)
-	}
+	params := map[string]any{"pairs": rows, "now": s.now()}
+	// The count is checked inside the transaction, so that a short count rolls the batch back.
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := collect(ctx, tx, cypher.Connect, params)
+		if err != nil {
+			return struct{}{}, err
+		}
+		n, err := value[int64](recs[0], "pairs")
+		if err == nil && int(n) != unique {
+			err = fail(ErrNotFound, "%d of %d pairs name a member that does not exist", unique-int(n), unique)
+		}
+		return struct{}{}, err
+	})
 	return err
 }
 

@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/maypok86/otter/v2"
 
 	"github.com/reach-network/reach/cypher"
 )
@@ -23,17 +27,61 @@ import (
 // changed the connections, and needs no invalidation messages between reach processes.
 //
 // Member ids are interned as int32 so that lists are compact and quick to intersect; a list is
-// sorted and never changed once stored. When the lists hold more than limit ids in all, entries
-// are dropped (in map order, which is arbitrary) until a tenth of the room is free.
+// sorted and never changed once stored. Only ids that Neo4j returned are interned: an id that
+// came with a request is only looked up, so asking about members that do not exist adds nothing.
+//
+// The cache's whole footprint, the id table and the lists with their bookkeeping (idBytes,
+// listBytes), stays within budget bytes. The id table and the lists numbered by it live together
+// in a generation. The lists are held by an otter cache weighted by their size, whose maximum is
+// the budget less what the id table takes. Otter evicts the lists least likely to be used again
+// on a goroutine of its own, holding its policy's lock and, for a moment, the lock of the evicted
+// list's hash-table bucket: reads never wait for it, and a store only if its list falls in that
+// bucket. (A request that grows the id table shrinks the lists' room itself, and waits for that
+// eviction.) An id table cannot forget an id while a list may hold its number, so when it outgrows
+// half the budget the whole generation is replaced by an empty one, in one atomic pointer swap.
+// A request takes the current generation once and uses only its numbers, so numbers of two
+// generations never meet; requests that took the old one finish with it (storing no more lists
+// in it), and it is freed when they end.
 type neighbours struct {
-	mu    sync.RWMutex
-	index map[string]int32 // member id → interned number
-	ids   []string         // interned number → member id
-	lists map[int32]neighbourList
-	held  int // ids held in lists
-	limit int
+	budget int64 // bytes
+	gen    atomic.Pointer[generation]
 
 	hits, misses atomic.Int64 // lists found current, and lists read
+	renewals     atomic.Int64 // generations replaced because their id table was full
+
+	// evicting, when set (by tests, before first use), is called as each list is evicted for
+	// room, while otter holds the locks of the eviction.
+	evicting func()
+}
+
+// What the cache counts against its budget, in bytes, besides each id's characters and each
+// list's connections. They are about half as much again as the heap shows (measured with ids of
+// 18 characters: about 60 bytes an id, 100 a list, 5 KB an empty generation);
+// TestNeighboursFootprintIsHonest checks the total against the heap.
+const (
+	connectionBytes = 4    // one connection in a list: an int32
+	idBytes         = 64   // an id's slot in the index map and its allocation's rounding
+	listBytes       = 160  // a list's version and slice header, and otter's node, hash-table slot and frequency counter
+	generationBytes = 8192 // an empty generation: otter's buffers and the maps' first tables
+	idBlock         = 256  // ids per block of the number table, counted 16 bytes each when the block is made
+	internChunk     = 256  // new ids numbered per hold of the id table's write lock
+	reserveSteps    = 64   // the room kept for the id table grows by this fraction of the budget at a time
+)
+
+// generation is one id table with the lists numbered by it.
+type generation struct {
+	cache *neighbours
+
+	mu    sync.RWMutex
+	index map[string]int32 // member id → number
+	ids   [][]string       // number → member id, in blocks of idBlock, so growing never copies ids
+
+	idSize   atomic.Int64 // bytes counted for the id table and the generation's own structures
+	resize   sync.Mutex   // orders changes to reserved and the lists' maximum
+	reserved atomic.Int64 // bytes kept from the lists for the id table, at least idSize
+	lists    *otter.Cache[int32, neighbourList]
+	held     atomic.Int64 // connections in lists
+	retired  atomic.Bool  // replaced by a newer generation: stores no more lists
 }
 
 // neighbourList is one member's connections as of one connections version.
@@ -42,91 +90,197 @@ type neighbourList struct {
 	members []int32 // sorted
 }
 
-func newNeighbours(limit int) *neighbours {
-	return &neighbours{index: map[string]int32{}, lists: map[int32]neighbourList{}, limit: limit}
+// weight is what a list counts against the budget: its connections, with an eighth more for the
+// allocator's rounding, and its bookkeeping.
+func (l neighbourList) weight() int64 {
+	return listBytes + int64(cap(l.members))*connectionBytes*9/8
 }
 
-// intern returns the number standing for a member id, assigning one on first sight.
-func (n *neighbours) intern(id string) int32 {
-	n.mu.RLock()
-	k, ok := n.index[id]
-	n.mu.RUnlock()
-	if ok {
-		return k
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if k, ok := n.index[id]; ok {
-		return k
-	}
-	k = int32(len(n.ids))
-	n.index[id] = k
-	n.ids = append(n.ids, id)
-	return k
+// newNeighbours returns an empty cache whose footprint stays within budget bytes.
+func newNeighbours(budget int64) *neighbours {
+	n := &neighbours{budget: max(budget, 1)}
+	n.gen.Store(n.newGeneration())
+	return n
 }
 
-// internAll interns ids and returns their numbers sorted, without duplicates.
-func (n *neighbours) internAll(ids []string) []int32 {
+func (n *neighbours) newGeneration() *generation {
+	g := &generation{cache: n, index: map[string]int32{}}
+	g.idSize.Store(generationBytes)
+	g.reserved.Store(generationBytes + n.budget/reserveSteps)
+	g.lists = otter.Must(&otter.Options[int32, neighbourList]{
+		MaximumWeight: uint64(max(n.budget-g.reserved.Load(), 1)),
+		Weigher:       func(_ int32, l neighbourList) uint32 { return uint32(l.weight()) },
+		OnAtomicDeletion: func(e otter.DeletionEvent[int32, neighbourList]) {
+			g.held.Add(-int64(len(e.Value.members)))
+			if e.WasEvicted() && n.evicting != nil {
+				n.evicting()
+			}
+		},
+	})
+	return g
+}
+
+// current returns the generation a request should use throughout.
+func (n *neighbours) current() *generation { return n.gen.Load() }
+
+// renew replaces g, whose id table is full, by an empty generation, unless that was done already.
+func (n *neighbours) renew(g *generation) {
+	if g.retired.Swap(true) {
+		return
+	}
+	if n.gen.CompareAndSwap(g, n.newGeneration()) {
+		n.renewals.Add(1)
+	}
+}
+
+// lookup returns the number standing for a member id, if it has one. It never assigns one: use
+// it for ids that came with a request.
+func (g *generation) lookup(id string) (int32, bool) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	k, ok := g.index[id]
+	return k, ok
+}
+
+// intern returns the number standing for a member id that Neo4j returned, assigning one on first
+// sight.
+func (g *generation) intern(id string) int32 {
+	return g.internAll([]string{id})[0]
+}
+
+// internAll returns the numbers standing for member ids that Neo4j returned, in their order,
+// assigning numbers to ids not seen before. It looks every id up under one read lock, and numbers
+// new ones internChunk at a time under the write lock, so that a hub's list of 30,000 members
+// keeps lookups waiting for one chunk at most.
+func (g *generation) internAll(ids []string) []int32 {
 	out := make([]int32, len(ids))
+	var fresh []int // positions of ids without a number
+	g.mu.RLock()
 	for i, id := range ids {
-		out[i] = n.intern(id)
+		k, ok := g.index[id]
+		if !ok {
+			fresh = append(fresh, i)
+		}
+		out[i] = k
 	}
+	g.mu.RUnlock()
+	if len(fresh) == 0 {
+		return out
+	}
+	for len(fresh) > 0 {
+		chunk := fresh[:min(len(fresh), internChunk)]
+		fresh = fresh[len(chunk):]
+		g.mu.Lock()
+		for _, i := range chunk {
+			out[i] = g.number(ids[i])
+		}
+		g.mu.Unlock()
+	}
+	g.grew()
+	return out
+}
+
+// internList interns a list of member ids that Neo4j returned and returns their numbers sorted,
+// without duplicates.
+func (g *generation) internList(ids []string) []int32 {
+	out := g.internAll(ids)
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// id returns the member id a number stands for.
-func (n *neighbours) id(k int32) string {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	return n.ids[k]
+// number returns the number standing for id, assigning the next one if it has none. g.mu must be
+// held for writing.
+func (g *generation) number(id string) int32 {
+	if k, ok := g.index[id]; ok {
+		return k
+	}
+	id = strings.Clone(id) // keep the id, not the buffer it was decoded from
+	k := int32(len(g.index))
+	if k%idBlock == 0 {
+		g.ids = append(g.ids, make([]string, 0, idBlock))
+		g.idSize.Add(idBlock * 16)
+	}
+	g.ids[k/idBlock] = append(g.ids[k/idBlock], id)
+	g.index[id] = k
+	g.idSize.Add(idBytes + int64(len(id)))
+	return k
 }
 
-// get returns the member's connections if the cache holds them as of version.
-func (n *neighbours) get(member int32, version int64) ([]int32, bool) {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	l, ok := n.lists[member]
+// grew keeps the footprint within the budget after the id table grew: a table past half the
+// budget retires the generation; otherwise, once the table outgrows the room kept for it, the
+// room grows by a step and the lists' maximum shrinks to match, evicting what no longer fits.
+// Stepping keeps otter's eviction lock out of most interning.
+func (g *generation) grew() {
+	budget := g.cache.budget
+	if g.idSize.Load() > budget/2 {
+		g.cache.renew(g)
+		return
+	}
+	if g.idSize.Load() <= g.reserved.Load() {
+		return
+	}
+	g.resize.Lock()
+	defer g.resize.Unlock()
+	if size := g.idSize.Load(); size > g.reserved.Load() {
+		g.reserved.Store(size + budget/reserveSteps)
+		g.lists.SetMaximum(uint64(max(budget-g.reserved.Load(), 1)))
+	}
+}
+
+// idsOf returns the member ids that numbers stand for, as statement parameters.
+func (g *generation) idsOf(ks []int32) []any {
+	out := make([]any, len(ks))
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	for i, k := range ks {
+		out[i] = g.ids[k/idBlock][k%idBlock]
+	}
+	return out
+}
+
+// get returns the member's connections if the generation holds them as of version.
+func (g *generation) get(member int32, version int64) ([]int32, bool) {
+	l, ok := g.lists.GetIfPresent(member)
 	if !ok || l.version != version {
 		return nil, false
 	}
 	return l.members, true
 }
 
-// latest returns the member's connections and the version they are as of, if the cache holds them.
-func (n *neighbours) latest(member int32) (neighbourList, bool) {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	l, ok := n.lists[member]
-	return l, ok
+// latest returns the member's connections and the version they are as of, if the generation
+// holds them.
+func (g *generation) latest(member int32) (neighbourList, bool) {
+	return g.lists.GetIfPresent(member)
 }
 
 // put stores the member's connections as of version. A list read as of an older version than the
-// one held is dropped.
-func (n *neighbours) put(member int32, version int64, members []int32) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if old, ok := n.lists[member]; ok {
-		if old.version > version {
-			return
-		}
-		n.held -= len(old.members)
-		delete(n.lists, member)
-	}
-	if len(members) > n.limit {
+// one held is dropped, and so is one too large for the room the id table leaves.
+func (g *generation) put(member int32, version int64, members []int32) {
+	l := neighbourList{version: version, members: members}
+	if g.retired.Load() || l.weight() > g.cache.budget-g.reserved.Load() {
 		return
 	}
-	if n.held+len(members) > n.limit {
-		for k, l := range n.lists {
-			delete(n.lists, k)
-			n.held -= len(l.members)
-			if n.held+len(members) <= n.limit-n.limit/10 {
-				break
-			}
+	g.lists.Compute(member, func(old neighbourList, found bool) (neighbourList, otter.ComputeOp) {
+		if found && old.version >= version {
+			return old, otter.CancelOp
 		}
+		g.held.Add(int64(len(members)))
+		return l, otter.WriteOp
+	})
+}
+
+// stats reports on the current generation.
+func (n *neighbours) stats() CacheStats {
+	g := n.current()
+	g.mu.RLock()
+	ids := len(g.index)
+	g.mu.RUnlock()
+	lists := int64(g.lists.WeightedSize()) // applies pending writes and evictions first
+	return CacheStats{
+		Hits: n.hits.Load(), Misses: n.misses.Load(),
+		Connections: int(g.held.Load()), Lists: g.lists.EstimatedSize(),
+		IDs: ids, Bytes: g.idSize.Load() + lists, Budget: n.budget, Renewals: n.renewals.Load(),
 	}
-	n.lists[member] = neighbourList{version: version, members: members}
-	n.held += len(members)
 }
 
 // contains tells whether the sorted list holds k.
@@ -185,14 +339,14 @@ func countCommon(a, b []int32, skip func(int32) bool, most int) int {
 // connectionLists gathers the connection lists one request needs: it takes current ones from the
 // cache and reads the others together, in one query, when asked to load.
 type connectionLists struct {
-	cache   *neighbours
+	gen     *generation
 	q       querier
 	have    map[int32][]int32
 	missing map[int32]bool
 }
 
-func (s *Store) connectionLists(q querier) *connectionLists {
-	return &connectionLists{cache: s.neighbours, q: q, have: map[int32][]int32{}, missing: map[int32]bool{}}
+func newConnectionLists(g *generation, q querier) *connectionLists {
+	return &connectionLists{gen: g, q: q, have: map[int32][]int32{}, missing: map[int32]bool{}}
 }
 
 // want asks for the member's connections as of version.
@@ -200,9 +354,9 @@ func (l *connectionLists) want(member int32, version int64) {
 	if _, ok := l.have[member]; ok {
 		return
 	}
-	if list, ok := l.cache.get(member, version); ok {
+	if list, ok := l.gen.get(member, version); ok {
 		l.have[member] = list
-		l.cache.hits.Add(1)
+		l.gen.cache.hits.Add(1)
 		return
 	}
 	l.missing[member] = true
@@ -213,11 +367,8 @@ func (l *connectionLists) load(ctx context.Context) error {
 	if len(l.missing) == 0 {
 		return nil
 	}
-	l.cache.misses.Add(int64(len(l.missing)))
-	ids := make([]any, 0, len(l.missing))
-	for k := range l.missing {
-		ids = append(ids, l.cache.id(k))
-	}
+	l.gen.cache.misses.Add(int64(len(l.missing)))
+	ids := l.gen.idsOf(slices.Collect(maps.Keys(l.missing)))
 	clear(l.missing)
 	recs, err := l.q(ctx, cypher.ConnectionLists, map[string]any{"members": ids})
 	if err != nil {
@@ -236,9 +387,9 @@ func (l *connectionLists) load(ctx context.Context) error {
 				return fmt.Errorf("connection lists: %s: got %v, want a member id", id, c)
 			}
 		}
-		k := l.cache.intern(id)
-		list := l.cache.internAll(members)
-		l.cache.put(k, version, list)
+		k := l.gen.intern(id)
+		list := l.gen.internList(members)
+		l.gen.put(k, version, list)
 		l.have[k] = list
 	}
 	return nil
@@ -252,12 +403,11 @@ type CacheStats struct {
 	Hits, Misses int64 // lists found current, and lists read from Neo4j, since the store opened
 	Connections  int   // connections held
 	Lists        int   // members whose lists are held
+	IDs          int   // member ids numbered in the id table
+	Bytes        int64 // the footprint counted against Budget: the id table and the lists
+	Budget       int64 // bytes the cache may take (Config.CachedConnections × 4)
+	Renewals     int64 // times the id table filled up and the cache started afresh
 }
 
 // CacheStats reports on the cache of connection lists.
-func (s *Store) CacheStats() CacheStats {
-	n := s.neighbours
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	return CacheStats{Hits: n.hits.Load(), Misses: n.misses.Load(), Connections: n.held, Lists: len(n.lists)}
-}
+func (s *Store) CacheStats() CacheStats { return s.neighbours.stats() }

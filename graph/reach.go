@@ -97,13 +97,15 @@ func (s *Store) relations(ctx context.Context, q querier, caller string, members
 	if err != nil {
 		return nil, err
 	}
+	// The rows' numbers are all from one generation of the cache (neighbours.go).
+	g := s.neighbours.current()
 	rows := make([]relationRow, len(recs))
 	for i, rec := range recs {
-		if rows[i], err = s.toRelationRow(rec); err != nil {
+		if rows[i], err = toRelationRow(g, rec); err != nil {
 			return nil, err
 		}
 	}
-	lists := s.connectionLists(q)
+	lists := newConnectionLists(g, q)
 	// The larger side's lists first: they settle the direct test and the mutual count.
 	for i := range rows {
 		if !rows[i].self {
@@ -140,6 +142,7 @@ func (s *Store) relations(ctx context.Context, q querier, caller string, members
 // relationRow is one row of the Relations statement, on its way to a Relation.
 type relationRow struct {
 	Relation
+	gen          *generation    // numbers the members below
 	self         bool           // the caller asked about themselves
 	hidden       map[int32]bool // members in a block relation with the caller
 	small, large int32          // the side with fewer connections, and the other
@@ -154,8 +157,8 @@ type versioned struct {
 	version int64
 }
 
-// toRelationRow reads one row of the Relations statement.
-func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
+// toRelationRow reads one row of the Relations statement, numbering its members in g.
+func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 	var errs []error
 	mapOf := func(key string) map[string]any {
 		v, err := value[map[string]any](rec, key)
@@ -183,6 +186,7 @@ func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
 	errs = append(errs, err)
 	row := relationRow{
 		Relation: Relation{Member: member, Connections: int(number("connections")), Degree: OutOfNetwork, caller: caller},
+		gen:      g,
 		hidden:   map[int32]bool{},
 	}
 	row.Facts = Facts{
@@ -196,9 +200,9 @@ func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
 			errs = append(errs, fmt.Errorf("hidden: got %T, want a member id", h))
 			continue
 		}
-		row.hidden[s.neighbours.intern(id)] = true
+		row.hidden[g.intern(id)] = true
 	}
-	me, them := s.neighbours.intern(caller.ID), s.neighbours.intern(member.ID)
+	me, them := g.intern(caller.ID), g.intern(member.ID)
 	callerVersion, memberVersion := number("callerVersion"), number("memberVersion")
 	row.small, row.large, row.largeVersion = them, me, callerVersion
 	smallVersion := memberVersion
@@ -207,6 +211,7 @@ func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
 		smallVersion = callerVersion
 	}
 	row.self = me == them
+	var nearIDs []string
 	for _, v := range list("near") {
 		pair, ok := v.([]any)
 		var id string
@@ -219,20 +224,24 @@ func (s *Store) toRelationRow(rec *neo4j.Record) (relationRow, error) {
 			errs = append(errs, fmt.Errorf("near: got %v, want [member id, version]", v))
 			continue
 		}
-		row.near = append(row.near, versioned{s.neighbours.intern(id), version})
+		nearIDs = append(nearIDs, id)
+		row.near = append(row.near, versioned{version: version})
+	}
+	for i, k := range g.internAll(nearIDs) {
+		row.near[i].member = k
 	}
 	if err := errors.Join(errs...); err != nil {
 		return relationRow{}, fmt.Errorf("relation: %w", err)
 	}
 	// near is the smaller side's whole list, as of smallVersion: keep it for later requests,
 	// such as a mutual-connections page that then takes one round trip.
-	if _, ok := s.neighbours.get(row.small, smallVersion); !ok {
+	if _, ok := g.get(row.small, smallVersion); !ok {
 		connections := make([]int32, len(row.near))
 		for i, x := range row.near {
 			connections[i] = x.member
 		}
 		slices.Sort(connections)
-		s.neighbours.put(row.small, smallVersion, slices.Compact(connections))
+		g.put(row.small, smallVersion, slices.Compact(connections))
 	}
 	return row, nil
 }
@@ -314,11 +323,7 @@ func (s *Store) MutualConnections(ctx context.Context, caller, member string, pa
 	if len(rels) == 0 {
 		return Page[MemberSummary]{}, s.missing(ctx, caller, member)
 	}
-	mutuals := make([]any, len(rels[0].mutuals))
-	for i, k := range rels[0].mutuals {
-		mutuals[i] = s.neighbours.id(k)
-	}
-	params["members"] = mutuals
+	params["members"] = rels[0].gen.idsOf(rels[0].mutuals)
 	recs, err := s.read(ctx, cypher.MutualConnections, params)
 	if err != nil {
 		return Page[MemberSummary]{}, err
@@ -333,15 +338,19 @@ func (s *Store) cachedMutualConnections(ctx context.Context, caller, member stri
 	if caller == member {
 		return Page[MemberSummary]{}, false, nil
 	}
-	mine, ok1 := s.neighbours.latest(s.neighbours.intern(caller))
-	theirs, ok2 := s.neighbours.latest(s.neighbours.intern(member))
+	// The ids came with the request: look them up, never intern them (neighbours.go).
+	g := s.neighbours.current()
+	me, ok1 := g.lookup(caller)
+	them, ok2 := g.lookup(member)
 	if !ok1 || !ok2 {
 		return Page[MemberSummary]{}, false, nil
 	}
-	var mutuals []any
-	for k := range common(mine.members, theirs.members) {
-		mutuals = append(mutuals, s.neighbours.id(k))
+	mine, ok1 := g.latest(me)
+	theirs, ok2 := g.latest(them)
+	if !ok1 || !ok2 {
+		return Page[MemberSummary]{}, false, nil
 	}
+	mutuals := g.idsOf(slices.Collect(common(mine.members, theirs.members)))
 	params["caller"], params["member"] = caller, member
 	params["members"], params["callerVersion"], params["memberVersion"] = mutuals, mine.version, theirs.version
 	recs, err := s.read(ctx, cypher.CachedMutualConnections, params)

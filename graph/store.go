@@ -24,8 +24,9 @@ type Config struct {
 	Clock func() time.Time
 	// Limits are the abuse and moderation thresholds; zero fields take DefaultLimits.
 	Limits Limits
-	// CachedConnections bounds the connection lists kept in memory (graph/neighbours.go), in
-	// connections held, about 4 bytes each; zero means DefaultCachedConnections.
+	// CachedConnections bounds the memory of the cache of connection lists (graph/neighbours.go)
+	// to 4 bytes (one connection held) times this number: the member-id table and each list's
+	// bookkeeping count against it too. Zero means DefaultCachedConnections.
 	CachedConnections int
 	// Pool sizes the driver's connection pool and bounds its waits; zero fields take
 	// DefaultPool's.
@@ -48,8 +49,8 @@ type Pool struct {
 // outage in seconds, not the driver's default minute.
 var DefaultPool = Pool{Size: 100, AcquireTimeout: 2 * time.Second, RetryTime: 5 * time.Second}
 
-// DefaultCachedConnections holds a 100,000-member network of 100 connections each, twice over,
-// in about 80 MB.
+// DefaultCachedConnections gives the cache 80 MB: room for every list of a 100,000-member network
+// of 100 connections each (about 60 MB with the ids).
 const DefaultCachedConnections = 20_000_000
 
 // Store keeps the graph in Neo4j. It is safe for concurrent use.
@@ -117,7 +118,7 @@ func New(cfg Config) (_ *Store, err error) {
 	if cached <= 0 {
 		cached = DefaultCachedConnections
 	}
-	return &Store{driver: driver, db: cfg.Database, clock: clock, limits: limits, neighbours: newNeighbours(cached)}, nil
+	return &Store{driver: driver, db: cfg.Database, clock: clock, limits: limits, neighbours: newNeighbours(int64(cached) * connectionBytes)}, nil
 }
 
 // orDefaults fills the zero fields of p from DefaultPool.

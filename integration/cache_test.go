@@ -75,6 +75,19 @@ func TestConnectionChangesElsewhereAreSeen(t *testing.T) {
 		m.block(blocker, blocked)
 	}
 	m.check(t, "after changes made by another process", env.store, all)
+
+	// A cache with room for a few dozen ids starts afresh within most requests: numbers from a
+	// generation a request no longer holds must never be used.
+	small, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI, CachedConnections: 7000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close(ctx)
+	m.check(t, "with a cache that keeps filling up", small, all)
+	if st := small.CacheStats(); st.Renewals == 0 || st.Bytes > st.Budget {
+		t.Errorf("the small cache started afresh %d times and takes %d of %d bytes; want it to fill up, within its budget",
+			st.Renewals, st.Bytes, st.Budget)
+	}
 }
 
 // TestReachabilityCachesBothLists checks that a reachability answer leaves both members'

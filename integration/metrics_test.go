@@ -25,6 +25,11 @@ func TestMetrics(t *testing.T) {
 		`reach_messaging_decisions_total{reason="inmail"}`,
 		`reach_messages_sent_total{cost="1",kind="inmail"}`,
 		`reach_messages_refused_total{reason="awaiting_reply"}`,
+		`reach_connection_lists_held_connections`,
+		`reach_connection_lists_ids`,
+		`reach_connection_lists_bytes`,
+		`reach_connection_lists_budget_bytes 8e+07`,
+		`reach_connection_lists_renewals_total`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {
