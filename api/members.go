@@ -160,7 +160,7 @@ func (h *handlers) reachability(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.store.Relation(c.Request().Context(), callerOf(c).id, id)
+	r, err := h.store.Reachability(c.Request().Context(), callerOf(c).id, id)
 	if err != nil {
 		return err
 	}

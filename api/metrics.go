@@ -82,6 +82,31 @@ func newMetrics(store Store) *metrics {
 			Help: "Times the id table of reach's cache of connection lists filled up and the cache started afresh.",
 		}, cache(func(s graph.CacheStats) float64 { return float64(s.Renewals) })),
 	)
+	projection := func(read func(graph.ProjectionStats) float64) func() float64 {
+		return func() float64 { return read(store.ProjectionStats()) }
+	}
+	m.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "reach_projection_applied_change",
+			Help: "The latest change of the change log this replica's in-memory projection has applied (0 until loaded).",
+		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Applied) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "reach_projection_staleness_seconds",
+			Help: "Time since the projection last read the change log to its head: how far behind Neo4j its answers may be.",
+		}, projection(func(s graph.ProjectionStats) float64 { return s.Staleness.Seconds() })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "reach_projection_members",
+			Help: "Members the in-memory projection holds.",
+		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Members) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "reach_reads_from_memory_total",
+			Help: "Reachability reads answered from the in-memory projection.",
+		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Served) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "reach_reads_from_neo4j_total",
+			Help: "Reachability reads answered from Neo4j: asked fully_consistent, or the projection was not current enough.",
+		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Fallbacks) })),
+	)
 	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

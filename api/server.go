@@ -30,6 +30,7 @@ type Store interface {
 	WithdrawInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
 	Invitations(ctx context.Context, caller string, box graph.Box, page graph.PageRequest) (graph.Page[graph.Invitation], error)
 	Relation(ctx context.Context, caller, member string) (graph.Relation, error)
+	Reachability(ctx context.Context, caller, member string) (graph.Relation, error)
 	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
 	Path(ctx context.Context, caller, member string) ([]graph.PathStep, error)
 	Search(ctx context.Context, caller, query string, page graph.PageRequest) (graph.Page[graph.Found], error)
@@ -45,6 +46,7 @@ type Store interface {
 	Report(ctx context.Context, caller string, r graph.Report) error
 	LiftRestriction(ctx context.Context, id string) error
 	CacheStats() graph.CacheStats
+	ProjectionStats() graph.ProjectionStats
 }
 
 // Config is what the API needs besides the store.
@@ -71,7 +73,8 @@ func New(store Store, cfg Config) *echo.Echo {
 		return err
 	}}))
 	m := newMetrics(store)
-	e.Use(identify, m.observe, logRequests(log), traceRequests, withDeadline(cfg.Timeouts.orDefaults()), checkQuery, limitBody)
+	e.Use(identify, m.observe, logRequests(log), traceRequests, withDeadline(cfg.Timeouts.orDefaults()), checkQuery,
+		withConsistency, limitBody)
 
 	h := &handlers{store: store, metrics: m}
 	e.GET("/healthz", h.healthz)

@@ -60,6 +60,7 @@ func (s *Store) Block(ctx context.Context, caller, member string) (err error) {
 		if err := checkNotBlockedBy(ctx, tx, caller, member); err != nil {
 			return struct{}{}, err
 		}
+		touchPair(tx, caller, member)
 		_, err := collect(ctx, tx, cypher.Block, map[string]any{"caller": caller, "member": member, "now": s.now()})
 		return struct{}{}, err
 	})
@@ -100,6 +101,7 @@ func (s *Store) Unblock(ctx context.Context, caller, member string) (err error) 
 		if err := checkNotBlockedBy(ctx, tx, caller, member); err != nil {
 			return struct{}{}, err
 		}
+		touchPair(tx, caller, member)
 		_, err := collect(ctx, tx, cypher.Unblock, map[string]any{"caller": caller, "member": member})
 		return struct{}{}, err
 	})
@@ -169,6 +171,7 @@ func (s *Store) Report(ctx context.Context, caller string, r Report) (err error)
 			messageID = r.MessageID
 		}
 		now := s.now()
+		touch(tx, r.Member) // a report may restrict them
 		if _, err := collect(ctx, tx, cypher.Report, map[string]any{
 			"caller": caller, "member": r.Member, "reason": string(r.Reason), "messageId": messageID,
 			"now": now, "since": now.Add(-reportWindow), "threshold": int64(s.limits.ReportsToRestrict),
@@ -176,6 +179,7 @@ func (s *Store) Report(ctx context.Context, caller string, r Report) (err error)
 			return struct{}{}, err
 		}
 		if r.Block {
+			touchPair(tx, caller, r.Member)
 			_, err := collect(ctx, tx, cypher.Block, map[string]any{"caller": caller, "member": r.Member, "now": now})
 			return struct{}{}, err
 		}
@@ -187,10 +191,13 @@ func (s *Store) Report(ctx context.Context, caller string, r Report) (err error)
 // LiftRestriction lifts a member's restriction; earlier reports no longer count towards one.
 func (s *Store) LiftRestriction(ctx context.Context, id string) (err error) {
 	defer wrap(&err, "LiftRestriction(%q)", id)
-	recs, err := s.run(ctx, cypher.LiftRestriction, map[string]any{"id": id, "now": s.now()},
-		neo4j.ExecuteQueryWithWritersRouting())
-	if err == nil && len(recs) == 0 {
-		return memberNotFound(id)
-	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		touch(tx, id)
+		recs, err := collect(ctx, tx, cypher.LiftRestriction, map[string]any{"id": id, "now": s.now()})
+		if err == nil && len(recs) == 0 {
+			return struct{}{}, memberNotFound(id)
+		}
+		return struct{}{}, err
+	})
 	return err
 }

@@ -47,6 +47,7 @@ func (s *Store) ConnectAll(ctx context.Context, pairs [][2]string) (err error) {
 	params := map[string]any{"pairs": rows, "now": s.now()}
 	// The count is checked inside the transaction, so that a short count rolls the batch back.
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		touchPairs(tx, rows)
 		recs, err := collect(ctx, tx, cypher.Connect, params)
 		if err != nil {
 			return struct{}{}, err
@@ -80,18 +81,21 @@ func connectRows(pairs [][2]string) ([]any, int) {
 // ErrNotFound if the member does not exist or is in a block relation with the caller, either way.
 func (s *Store) Disconnect(ctx context.Context, caller, member string) (err error) {
 	defer wrap(&err, "Disconnect(%q, %q)", caller, member)
-	recs, err := s.run(ctx, cypher.Disconnect, map[string]any{"caller": caller, "member": member},
-		neo4j.ExecuteQueryWithWritersRouting())
-	if err != nil {
-		return err
-	}
-	if len(recs) == 0 {
-		return memberNotFound(caller)
-	}
-	found, err := value[bool](recs[0], "found")
-	if err == nil && !found {
-		return memberNotFound(member)
-	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		touchPair(tx, caller, member)
+		recs, err := collect(ctx, tx, cypher.Disconnect, map[string]any{"caller": caller, "member": member})
+		if err != nil {
+			return struct{}{}, err
+		}
+		if len(recs) == 0 {
+			return struct{}{}, memberNotFound(caller)
+		}
+		found, err := value[bool](recs[0], "found")
+		if err == nil && !found {
+			err = memberNotFound(member)
+		}
+		return struct{}{}, err
+	})
 	return err
 }
 
@@ -191,8 +195,25 @@ func pairState(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) (p
 // connect writes the connection between a and b and clears invitations between them.
 func connect(ctx context.Context, tx neo4j.ManagedTransaction, now time.Time, a, b string) error {
 	rows, _ := connectRows([][2]string{{a, b}})
+	touchPairs(tx, rows)
 	_, err := collect(ctx, tx, cypher.Connect, map[string]any{"pairs": rows, "now": now})
 	return err
+}
+
+// listedPairs is the most pairs one change lists; a batch of more asks replicas to read
+// everything again.
+const listedPairs = 1000
+
+// touchPairs says that the transaction connects the pairs of rows, as connectRows makes them.
+func touchPairs(tx neo4j.ManagedTransaction, rows []any) {
+	if len(rows) > listedPairs {
+		touchAll(tx)
+		return
+	}
+	for _, r := range rows {
+		pair := r.([]any)
+		touchPair(tx, pair[0].(string), pair[1].(string))
+	}
 }
 
 // nameParams turns a page request over a name-ordered list into statement parameters.

@@ -199,6 +199,7 @@ func (s *Store) importRows(ctx context.Context, stmt, param string, rows []any) 
 	attempts := 0
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		attempts++
+		touchAll(tx)
 		recs, err := collect(ctx, tx, stmt, map[string]any{param: rows})
 		if err != nil {
 			return struct{}{}, err

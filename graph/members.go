@@ -93,6 +93,9 @@ func profileRow(p Profile) map[string]any {
 }
 
 func upsertMembers(ctx context.Context, tx neo4j.ManagedTransaction, now time.Time, rows []any) (int, error) {
+	for _, row := range rows {
+		touch(tx, row.(map[string]any)["id"].(string))
+	}
 	recs, err := collect(ctx, tx, cypher.UpsertMembers, map[string]any{"members": rows, "now": now})
 	if err != nil {
 		return 0, err
@@ -104,19 +107,23 @@ func upsertMembers(ctx context.Context, tx neo4j.ManagedTransaction, now time.Ti
 // UpdateSettings applies change to a member's settings and returns the member as it now stands.
 func (s *Store) UpdateSettings(ctx context.Context, id string, change SettingsChange) (_ Member, err error) {
 	defer wrap(&err, "UpdateSettings(%q)", id)
-	recs, err := s.run(ctx, cypher.UpdateSettings, map[string]any{
+	params := map[string]any{
 		"id":                    id,
 		"inmail":                optional(change.InMail),
 		"openProfile":           optional(change.OpenProfile),
 		"profileVisibility":     optional(change.ProfileVisibility),
 		"connectionsVisibility": optional(change.ConnectionsVisibility),
 		"searchable":            optional(change.Searchable),
-	}, neo4j.ExecuteQueryWithWritersRouting())
-	if err != nil {
-		return Member{}, err
 	}
-	m, err := singleMember(recs, id)
-	return s.withCurrentCredits(m), err
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Member, error) {
+		touch(tx, id)
+		recs, err := collect(ctx, tx, cypher.UpdateSettings, params)
+		if err != nil {
+			return Member{}, err
+		}
+		m, err := singleMember(recs, id)
+		return s.withCurrentCredits(m), err
+	})
 }
 
 // MemberExists reports whether a member has id. It is the cheap check behind authentication:

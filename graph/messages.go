@@ -164,6 +164,8 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 		if kind == KindInMail {
 			status = string(StatusPending)
 		}
+		touch(tx, caller.ID, d.To) // credits spent, or refunded to the InMail's sender a reply answers
+		touchPair(tx, caller.ID, d.To)
 		_, err = collect(ctx, tx, cypher.SendMessage, map[string]any{
 			"caller": caller.ID, "to": d.To, "id": sent.ID, "threadId": sent.ThreadID,
 			"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
@@ -360,6 +362,8 @@ func (s *Store) DeclineInMail(ctx context.Context, caller, id, note string) (_ M
 			return Message{}, err
 		}
 		now := s.now()
+		touch(tx, msg.From.ID) // refunded
+		touchPair(tx, msg.From.ID, msg.To.ID)
 		recs, err := collect(ctx, tx, cypher.DeclineMessage, map[string]any{
 			"caller": caller, "id": id, "note": note, "now": now, "refundSince": now.Add(-refundWindow),
 		})
@@ -377,11 +381,13 @@ func (s *Store) DeclineInMail(ctx context.Context, caller, id, note string) (_ M
 // DeleteMessage removes a message from the caller's own mailbox; the other member keeps it.
 func (s *Store) DeleteMessage(ctx context.Context, caller, id string) (err error) {
 	defer wrap(&err, "DeleteMessage(%q, %q)", caller, id)
-	recs, err := s.run(ctx, cypher.DeleteMessage, map[string]any{"caller": caller, "id": id},
-		neo4j.ExecuteQueryWithWritersRouting())
-	if err == nil && len(recs) == 0 {
-		return fail(ErrNotFound, "message %q not found", id)
-	}
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := collect(ctx, tx, cypher.DeleteMessage, map[string]any{"caller": caller, "id": id})
+		if err == nil && len(recs) == 0 {
+			err = fail(ErrNotFound, "message %q not found", id)
+		}
+		return struct{}{}, err
+	})
 	return err
 }
 

@@ -116,7 +116,7 @@ func (s *Store) relations(ctx context.Context, q querier, caller string, members
 		return nil, err
 	}
 	for i := range rows {
-		rows[i].settle(lists)
+		rows[i].settle(lists.of)
 	}
 	// Then, for pairs neither connected nor sharing a connection, the lists of the smaller side's
 	// connections, to look for a 3-hop chain.
@@ -133,7 +133,7 @@ func (s *Store) relations(ctx context.Context, q querier, caller string, members
 		return nil, err
 	}
 	for i := range rows {
-		rows[i].settleThird(lists)
+		rows[i].settleThird(lists.of)
 		rows[i].Relation = s.decided(rows[i].Relation)
 	}
 	return rows, nil
@@ -247,12 +247,12 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 }
 
 // settle works out the direct test and the mutual count, given the larger side's connections.
-func (r *relationRow) settle(lists *connectionLists) {
+func (r *relationRow) settle(listOf func(int32) []int32) {
 	if r.self {
 		r.Degree = Self
 		return
 	}
-	far := lists.of(r.large)
+	far := listOf(r.large)
 	if contains(far, r.small) {
 		r.Degree = First
 	}
@@ -270,14 +270,14 @@ func (r *relationRow) settle(lists *connectionLists) {
 // settleThird looks for a 3-hop chain, small - x - y - large, for a pair neither connected nor
 // sharing a connection, given the lists of the smaller side's connections. Members hidden from
 // the caller are never steps of the chain.
-func (r *relationRow) settleThird(lists *connectionLists) {
+func (r *relationRow) settleThird(listOf func(int32) []int32) {
 	if r.Degree != OutOfNetwork {
 		return
 	}
-	far := lists.of(r.large)
+	far := listOf(r.large)
 	skip := func(y int32) bool { return r.hidden[y] }
 	for _, x := range r.near {
-		if !r.hidden[x.member] && countCommon(lists.of(x.member), far, skip, 1) > 0 {
+		if !r.hidden[x.member] && countCommon(listOf(x.member), far, skip, 1) > 0 {
 			r.Degree = Third
 			return
 		}

@@ -31,6 +31,9 @@ type Config struct {
 	// Pool sizes the driver's connection pool and bounds its waits; zero fields take
 	// DefaultPool's.
 	Pool Pool
+	// Freshness says how current the in-memory projection is kept (KeepProjection) and must be
+	// to answer; zero fields take DefaultFreshness'.
+	Freshness Freshness
 }
 
 // Pool is how the store uses connections to Neo4j.
@@ -65,6 +68,9 @@ type Store struct {
 	migrated atomic.Bool
 	// samples remembers the statements run, for Warm.
 	samples samples
+	// projection answers reachability from memory once KeepProjection keeps it; see projection.go.
+	projection *projection
+	freshness  Freshness
 }
 
 // Open makes a store for the Neo4j that cfg names and checks that it answers; it fails with
@@ -118,7 +124,23 @@ func New(cfg Config) (_ *Store, err error) {
 	if cached <= 0 {
 		cached = DefaultCachedConnections
 	}
-	return &Store{driver: driver, db: cfg.Database, clock: clock, limits: limits, neighbours: newNeighbours(int64(cached) * connectionBytes)}, nil
+	return &Store{driver: driver, db: cfg.Database, clock: clock, limits: limits,
+		neighbours: newNeighbours(int64(cached) * connectionBytes),
+		projection: newProjection(), freshness: cfg.Freshness.orDefaults()}, nil
+}
+
+// orDefaults fills the zero fields of f from DefaultFreshness.
+func (f Freshness) orDefaults() Freshness {
+	if f.Interval <= 0 {
+		f.Interval = DefaultFreshness.Interval
+	}
+	if f.Bound <= 0 {
+		f.Bound = DefaultFreshness.Bound
+	}
+	if f.Wait <= 0 {
+		f.Wait = DefaultFreshness.Wait
+	}
+	return f
 }
 
 // orDefaults fills the zero fields of p from DefaultPool.
@@ -206,6 +228,8 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 		DatabaseName:    s.db,
 		AccessMode:      neo4j.AccessModeRead,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+		// A token from a write made through another replica: a cluster's follower waits for it.
+		Bookmarks: neo4j.BookmarksFromRawValues(consistencyOf(ctx).Token.Bookmarks...),
 	})
 	defer session.Close(ctx)
 	res, err := session.Run(ctx, query, params, withDeadline(ctx)...)
@@ -230,8 +254,10 @@ func (s *Store) run(ctx context.Context, query string, params map[string]any, ro
 
 // write runs work in one write transaction: everything it writes commits together or not at all.
 // The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
-// must only talk to the transaction it is given. It shares the bookmarks of read, so a read that
-// follows a write sees it, on a cluster too.
+// must only talk to the transaction it is given. What work says it changed (touch, touchPair,
+// touchAll) is recorded in the change log in the same transaction, and the write's token goes to
+// ctx's Receipt. It shares the bookmarks of read, so a read that follows a write sees it, on a
+// cluster too.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.db,
@@ -239,9 +265,23 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
 	})
 	defer session.Close(ctx)
-	return neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
-		return work(rememberingTx{tx, &s.samples})
+	var token Token
+	out, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
+		c := &changes{}
+		out, err := work(changeTx{tx, &s.samples, c})
+		if err != nil {
+			return out, err
+		}
+		token, err = s.appendChange(ctx, tx, c)
+		return out, err
 	}, withDeadline(ctx)...)
+	if err != nil {
+		return out, err
+	}
+	token.Bookmarks = session.LastBookmarks()
+	s.projection.wrote(token)
+	recordWrite(ctx, token)
+	return out, nil
 }
 
 // withDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
@@ -253,17 +293,6 @@ func withDeadline(ctx context.Context) []func(*neo4j.TransactionConfig) {
 		return nil
 	}
 	return []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond))}
-}
-
-// rememberingTx is a write transaction that remembers the statements run in it, for Warm.
-type rememberingTx struct {
-	neo4j.ManagedTransaction
-	samples *samples
-}
-
-func (tx rememberingTx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
-	tx.samples.remember(query, params, true)
-	return tx.ManagedTransaction.Run(ctx, query, params)
 }
 
 // collect runs one statement inside a transaction and returns all its records.

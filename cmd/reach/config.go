@@ -93,6 +93,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 				AcquireTimeout: duration("NEO4J_ACQUIRE_TIMEOUT", graph.DefaultPool.AcquireTimeout),
 				RetryTime:      timeouts.Write,
 			},
+			Freshness: graph.Freshness{
+				Interval: duration("REACH_CHANGELOG_INTERVAL", graph.DefaultFreshness.Interval),
+				Bound:    duration("REACH_STALENESS_BOUND", graph.DefaultFreshness.Bound),
+				Wait:     duration("REACH_FRESHNESS_WAIT", graph.DefaultFreshness.Wait),
+			},
 			Limits: graph.Limits{
 				InMailsPerDay:     number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
 				BlastLimit:        number("REACH_BLAST_LIMIT", graph.DefaultLimits.BlastLimit),

@@ -35,6 +35,7 @@ func TestLoadConfig(t *testing.T) {
 		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5},
 		CachedConnections: 1000,
 		Pool:              graph.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second},
+		Freshness:         graph.DefaultFreshness,
 	},
 		Timeouts:  api.Timeouts{Read: 2 * time.Second, Write: 3 * time.Second},
 		RateLimit: api.RateLimit{PerSecond: 50, Burst: 10},

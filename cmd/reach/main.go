@@ -95,6 +95,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer stopTracing()
 	go keepReady(ctx, store, log)
+	go store.KeepProjection(ctx, func(err error) { log.Warn("projection not current", "err", err) })
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(store, api.Config{Tokens: tokens, Logger: log,

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// headerToken carries a consistency token: every write answers with one, and a read that sends
+// one back is answered from state at least as fresh as that write, through any replica.
+const headerToken = "Consistency-Token"
+
+// withConsistency reads what a request asks of freshness, and hands back the token of what it
+// wrote:
+//   - `consistency=minimize_latency` (the default), `at_least_as_fresh` or `fully_consistent`;
+//   - `token=` or the Consistency-Token header: the token of an earlier write. A token alone
+//     means at_least_as_fresh; at_least_as_fresh without one is refused.
+//
+// The token of the request's own writes goes into the Consistency-Token header of its answer.
+func withConsistency(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		want, err := consistencyParams(c)
+		if err != nil {
+			return err
+		}
+		ctx, receipt := graph.WithReceipt(graph.WithConsistency(c.Request().Context(), want))
+		c.SetRequest(c.Request().WithContext(ctx))
+		c.Response().Before(func() {
+			if t, ok := receipt.Token(); ok {
+				c.Response().Header().Set(headerToken, t.String())
+			}
+		})
+		return next(c)
+	}
+}
+
+// consistencyParams reads the consistency and token parameters.
+func consistencyParams(c echo.Context) (graph.Consistency, error) {
+	var want graph.Consistency
+	mode := graph.Mode(c.QueryParam("consistency"))
+	if mode != "" && !mode.Valid() {
+		return want, invalid("consistency", "consistency must be minimize_latency, at_least_as_fresh or fully_consistent")
+	}
+	raw := c.QueryParam("token")
+	field := "token"
+	if raw == "" {
+		raw, field = c.Request().Header.Get(headerToken), headerToken
+	}
+	if raw != "" {
+		t, err := graph.ParseToken(raw)
+		if err != nil {
+			return want, invalid(field, "%s is not a consistency token reach gave", field)
+		}
+		want.Token = t
+		if mode == "" {
+			mode = graph.AtLeastAsFresh
+		}
+	}
+	if mode == graph.AtLeastAsFresh && raw == "" {
+		return want, invalid("token", "at_least_as_fresh needs the token of the write to be as fresh as")
+	}
+	want.Mode = mode
+	return want, nil
+}

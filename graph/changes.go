@@ -1,0 +1,88 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/cypher"
+)
+
+// changeTx is the transaction a write's work is given (see write): it remembers the statements run
+// in it, for Warm, and what they changed of the state replicas keep in memory, which write then
+// records in the change log (cypher/AppendChange.cypher) in the same transaction.
+type changeTx struct {
+	neo4j.ManagedTransaction
+	samples *samples
+	changes *changes
+}
+
+func (tx changeTx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
+	tx.samples.remember(query, params, true)
+	return tx.ManagedTransaction.Run(ctx, query, params)
+}
+
+// changes is what one write transaction changed of what replicas keep in memory: members whose
+// facts changed (existence, settings, restriction, plan, credits) and pairs whose relation did
+// (connected, blocked, written to, an InMail pending or declined).
+type changes struct {
+	members []string
+	pairs   [][2]string
+	reload  bool // too much to list: replicas read everything again
+}
+
+func (c *changes) empty() bool { return len(c.members) == 0 && len(c.pairs) == 0 && !c.reload }
+
+// changesOf returns the changes a transaction collects; tx must be one that write gave out.
+func changesOf(tx neo4j.ManagedTransaction) *changes {
+	ctx, ok := tx.(changeTx)
+	if !ok {
+		panic(fmt.Sprintf("graph: a write ran outside write(): %T", tx))
+	}
+	return ctx.changes
+}
+
+// touch says that the transaction changed the facts of members.
+func touch(tx neo4j.ManagedTransaction, members ...string) {
+	c := changesOf(tx)
+	c.members = append(c.members, members...)
+}
+
+// touchPair says that the transaction changed how a and b stand to each other.
+func touchPair(tx neo4j.ManagedTransaction, a, b string) {
+	c := changesOf(tx)
+	c.pairs = append(c.pairs, [2]string{a, b})
+}
+
+// touchAll says that the transaction changed more than is worth listing, as a bulk import does.
+func touchAll(tx neo4j.ManagedTransaction) { changesOf(tx).reload = true }
+
+// appendChange records the transaction's changes in the change log, as its last statement, and
+// returns the change's token (without bookmarks, which only the commit gives).
+func (s *Store) appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes) (Token, error) {
+	if c.empty() {
+		return Token{}, nil
+	}
+	members := slices.Compact(slices.Sorted(slices.Values(c.members)))
+	pairs := make([]any, 0, len(c.pairs))
+	for _, p := range c.pairs {
+		pairs = append(pairs, []any{p[0], p[1]})
+	}
+	recs, err := collect(ctx, tx, cypher.AppendChange, map[string]any{
+		"members": members, "pairs": pairs, "reload": c.reload, "now": s.now(),
+	})
+	if err != nil {
+		return Token{}, err
+	}
+	if len(recs) != 1 {
+		return Token{}, fmt.Errorf("append change: %d rows", len(recs))
+	}
+	seq, err1 := value[int64](recs[0], "seq")
+	epoch, err2 := value[string](recs[0], "epoch")
+	if err1 != nil || err2 != nil {
+		return Token{}, fmt.Errorf("append change: %v %v", err1, err2)
+	}
+	return Token{Epoch: epoch, Seq: seq}, nil
+}

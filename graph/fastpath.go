@@ -1,0 +1,117 @@
+package graph
+
+import (
+	"context"
+	"slices"
+)
+
+// Reachability returns how the caller stands to a member, as Relation does, but only the parts a
+// reachability answer needs: the degree, the mutual count and the messaging decision (the
+// member's profile is left empty). It answers from the projection (projection.go) when the read's
+// consistency allows (see Mode), and from Neo4j otherwise. Returns ErrNotFound if either does not
+// exist, or the member is in a block relation with the caller.
+func (s *Store) Reachability(ctx context.Context, caller, member string) (_ Relation, err error) {
+	defer wrap(&err, "Reachability(%q, %q)", caller, member)
+	if st, ok := s.answering(ctx); ok {
+		defer s.projection.mu.RUnlock()
+		return s.fromMemory(st, caller, member)
+	}
+	return s.Relation(ctx, caller, member)
+}
+
+// Reachabilities is Reachability for many members at once; members not found or in a block
+// relation with the caller are left out, as Relations leaves them out.
+func (s *Store) Reachabilities(ctx context.Context, caller string, members []string) (_ map[string]Relation, err error) {
+	defer wrap(&err, "Reachabilities(%q, %d members)", caller, len(members))
+	st, ok := s.answering(ctx)
+	if !ok {
+		return s.Relations(ctx, caller, members)
+	}
+	defer s.projection.mu.RUnlock()
+	out := make(map[string]Relation, len(members))
+	if _, err := s.fromMemory(st, caller, caller); err != nil {
+		return nil, err // the caller does not exist
+	}
+	for _, m := range slices.Compact(slices.Sorted(slices.Values(members))) {
+		if r, err := s.fromMemory(st, caller, m); err == nil {
+			out[m] = r
+		}
+	}
+	return out, nil
+}
+
+// answering returns the projection's state, read-locked, when it may answer ctx's read.
+func (s *Store) answering(ctx context.Context) (*projState, bool) {
+	p := s.projection
+	if !p.answerable(consistencyOf(ctx), s.freshness.Bound, s.freshness.Wait) {
+		p.fallbacks.Add(1)
+		return nil, false
+	}
+	p.mu.RLock()
+	if p.state == nil {
+		p.mu.RUnlock()
+		p.fallbacks.Add(1)
+		return nil, false
+	}
+	p.served.Add(1)
+	return p.state, true
+}
+
+// fromMemory works out the relation from the projection's state, with the very rules the Neo4j
+// path applies (settle, settleThird, decided). st must be read-locked.
+func (s *Store) fromMemory(st *projState, caller, member string) (Relation, error) {
+	kc, ok := st.number(caller, false)
+	if !ok || !st.facts[kc].present {
+		return Relation{}, memberNotFound(caller)
+	}
+	km, ok := st.number(member, false)
+	if !ok || !st.facts[km].present || contains(st.hidden[kc], km) {
+		return Relation{}, memberNotFound(member)
+	}
+	row := relationRow{
+		Relation: Relation{Member: st.member(km), Degree: OutOfNetwork, caller: st.member(kc),
+			Connections: len(st.adj[km]) - countCommon(st.adj[km], st.hidden[kc], func(int32) bool { return false }, len(st.adj[km]))},
+		self:   kc == km,
+		hidden: make(map[int32]bool, len(st.hidden[kc])),
+	}
+	for _, h := range st.hidden[kc] {
+		row.hidden[h] = true
+	}
+	row.small, row.large = km, kc
+	if len(st.adj[kc]) <= len(st.adj[km]) {
+		row.small, row.large = kc, km
+	}
+	row.near = make([]versioned, len(st.adj[row.small]))
+	for i, x := range st.adj[row.small] {
+		row.near[i] = versioned{member: x}
+	}
+	row.Facts = st.pairFacts(kc, km)
+	listOf := func(k int32) []int32 { return st.adj[k] }
+	row.settle(listOf)
+	row.settleThird(listOf)
+	return s.decided(row.Relation), nil
+}
+
+// member is what the projection knows of a member, as a Member.
+func (st *projState) member(k int32) Member {
+	f := st.facts[k]
+	return Member{ID: st.ids[k], Settings: Settings{InMail: f.inmail, OpenProfile: f.openProfile},
+		Plan: f.plan, InMailCredits: f.credits, Restricted: f.restricted, planGrantedAt: f.grantedAt}
+}
+
+// pairFacts are the messaging facts of the caller's pair with a member.
+func (st *projState) pairFacts(caller, member int32) Facts {
+	key, flip := pairKey(caller, member)
+	bits := st.pairs[key]
+	if flip {
+		bits = bits.swapped() // now read from the caller to the member
+	}
+	return Facts{
+		TheyWroteFirst: caller != member && bits&bitWroteBA != 0,
+		Declined:       bits&bitDeclinedByB != 0,
+		AwaitingReply:  bits&bitPendingAB != 0,
+	}
+}
+
+// ProjectionStats reports on the projection.
+func (s *Store) ProjectionStats() ProjectionStats { return s.projection.stats() }

@@ -1,0 +1,320 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/cypher"
+)
+
+// This file keeps the projection (projection.go) current: it loads it whole, then reads the change
+// log every Freshness.Interval, and whenever a read needs a change it has not applied yet.
+
+// Freshness says how current the projection is kept, and how current it must be to answer.
+type Freshness struct {
+	// Interval is how often the change log is read.
+	Interval time.Duration
+	// Bound is the most a default read's answer may lag behind Neo4j: past it, reads go to Neo4j.
+	Bound time.Duration
+	// Wait is how long an at_least_as_fresh read waits for the log to be read before it asks
+	// Neo4j instead.
+	Wait time.Duration
+}
+
+// DefaultFreshness reads the log 20 times a second and answers from memory up to a second behind.
+var DefaultFreshness = Freshness{Interval: 50 * time.Millisecond, Bound: time.Second, Wait: 100 * time.Millisecond}
+
+// changesPerRead is the most changes one read of the log takes.
+const changesPerRead = 1000
+
+// errReload says the projection must be loaded again.
+var errReload = errors.New("the change log asks for a new load")
+
+// KeepProjection loads the projection and keeps it current until ctx is cancelled. It loads again
+// when the log asks for it (a new database, a gap, a bulk import) and, after a failure, once Neo4j
+// answers again. Reads answer from Neo4j until the first load is done.
+func (s *Store) KeepProjection(ctx context.Context, onError func(error)) {
+	tick := time.NewTicker(s.freshness.Interval)
+	defer tick.Stop()
+	loaded := false
+	for {
+		var err error
+		if !loaded {
+			err = s.loadProjection(ctx)
+			loaded = err == nil
+		} else if err = s.readChanges(ctx); errors.Is(err, errReload) {
+			loaded = false
+			continue
+		}
+		if err != nil && ctx.Err() == nil && onError != nil {
+			onError(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-s.projection.nudge:
+		}
+	}
+}
+
+// loadProjection reads everything the projection holds and puts it in place once it has caught
+// up with the log. Changes committed while it reads are applied again afterwards; they record
+// exact facts, so applying one twice does no harm.
+func (s *Store) loadProjection(ctx context.Context) (err error) {
+	defer wrap(&err, "load projection")
+	head, err := s.read(ctx, cypher.EnsureChangeLog, nil)
+	if err != nil {
+		return err
+	}
+	epoch, err1 := value[string](head[0], "epoch")
+	applied, err2 := value[int64](head[0], "head")
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	st := newProjState(epoch, applied)
+	if err := s.loadMembers(ctx, st); err != nil {
+		return err
+	}
+	if err := s.loadPairs(ctx, st); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := s.catchUp(ctx, st, st.applyAll); err != nil {
+		return err
+	}
+	p := s.projection
+	p.mu.Lock()
+	p.state = st
+	p.ownWrites.Store(0)
+	p.mu.Unlock()
+	p.freshAt.Store(start.UnixNano())
+	p.caught.Broadcast()
+	return nil
+}
+
+// stream runs a read statement and hands each record to row, without holding them all.
+func (s *Store) stream(ctx context.Context, query string, row func(*neo4j.Record) error) error {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, query, nil)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		if err := row(res.Record()); err != nil {
+			return err
+		}
+	}
+	return res.Err()
+}
+
+// loadMembers reads every member's facts.
+func (s *Store) loadMembers(ctx context.Context, st *projState) error {
+	return s.stream(ctx, cypher.ProjectionMembers, func(rec *neo4j.Record) error {
+		id, err := value[string](rec, "id")
+		if err != nil {
+			return err
+		}
+		k, _ := st.number(id, true)
+		st.facts[k], err = factsOf(rec)
+		return err
+	})
+}
+
+// factsOf reads a member's facts from a record of ProjectionMembers.
+func factsOf(rec *neo4j.Record) (memberFacts, error) {
+	inmail, e1 := value[string](rec, "inmail")
+	open, e2 := value[bool](rec, "openProfile")
+	restricted, e3 := value[bool](rec, "restricted")
+	plan, e4 := value[string](rec, "plan")
+	credits, e5 := value[int64](rec, "credits")
+	granted, e6 := value[int64](rec, "grantedAt")
+	return memberFacts{present: true, inmail: InMailPolicy(inmail), openProfile: open, restricted: restricted,
+		plan: Plan(plan), credits: int(credits), grantedAt: millis(granted)}, errors.Join(e1, e2, e3, e4, e5, e6)
+}
+
+// millis is a time stored as epoch milliseconds, zero for none.
+func millis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).In(utcOffset)
+}
+
+// loadPairs reads every relationship the projection keeps. Connections and block relations are
+// gathered as they come and sorted once at the end; a hub's list would cost too much kept sorted
+// on every insert.
+func (s *Store) loadPairs(ctx context.Context, st *projState) error {
+	err := s.stream(ctx, cypher.ProjectionPairs, func(rec *neo4j.Record) error {
+		a, e1 := value[string](rec, "a")
+		b, e2 := value[string](rec, "b")
+		bits, e3 := value[int64](rec, "bits")
+		if err := errors.Join(e1, e2, e3); err != nil {
+			return err
+		}
+		ka, ok1 := st.number(a, false)
+		kb, ok2 := st.number(b, false)
+		if !ok1 || !ok2 {
+			return nil // a member created after the members were read: the log brings it
+		}
+		switch pairBits(bits) {
+		case bitConnected:
+			st.adj[ka], st.adj[kb] = append(st.adj[ka], kb), append(st.adj[kb], ka)
+		case bitBlocksAB:
+			st.hidden[ka], st.hidden[kb] = append(st.hidden[ka], kb), append(st.hidden[kb], ka)
+		default:
+			key, flip := pairKey(ka, kb)
+			if flip {
+				bits = int64(pairBits(bits).swapped())
+			}
+			st.pairs[key] |= pairBits(bits)
+		}
+		return nil
+	})
+	for k := range st.adj {
+		st.adj[k] = slices.Compact(slices.Sorted(slices.Values(st.adj[k])))
+	}
+	for k, list := range st.hidden {
+		st.hidden[k] = slices.Compact(slices.Sorted(slices.Values(list)))
+	}
+	return err
+}
+
+// readChanges applies the changes logged since the projection's, and notes when it reached the
+// log's head. The log is read without the projection's lock; only applying takes it.
+func (s *Store) readChanges(ctx context.Context) error {
+	p := s.projection
+	p.mu.RLock()
+	st := p.state
+	p.mu.RUnlock()
+	start := time.Now()
+	err := s.catchUp(ctx, st, func(changes []any) error {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return st.applyAll(changes)
+	})
+	p.caught.Broadcast()
+	if err == nil {
+		p.freshAt.Store(start.UnixNano())
+	}
+	return err
+}
+
+// catchUp reads changes until st holds the log's head as it was when the last read began, handing
+// each batch to apply.
+func (s *Store) catchUp(ctx context.Context, st *projState, apply func(changes []any) error) error {
+	for {
+		recs, err := s.read(ctx, cypher.ChangesSince, map[string]any{"after": st.applied, "limit": int64(changesPerRead)})
+		if err != nil {
+			return err
+		}
+		epoch, e1 := value[string](recs[0], "epoch")
+		head, e2 := value[int64](recs[0], "head")
+		changes, e3 := value[[]any](recs[0], "changes")
+		if err := errors.Join(e1, e2, e3); err != nil {
+			return err
+		}
+		if epoch != st.epoch || head < st.applied {
+			return errReload
+		}
+		if err := apply(changes); err != nil {
+			return err
+		}
+		if st.applied >= head {
+			return nil
+		}
+	}
+}
+
+// applyAll applies changes in order.
+func (st *projState) applyAll(changes []any) error {
+	for _, c := range changes {
+		if err := st.apply(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply applies one change of the log, which must be the next one.
+func (st *projState) apply(v any) error {
+	c, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("change: got %T", v)
+	}
+	seq, _ := c["seq"].(int64)
+	if seq != st.applied+1 {
+		return errReload // changes were pruned before this replica read them
+	}
+	if reload, _ := c["reload"].(bool); reload {
+		return errReload
+	}
+	if err := st.applyMembers(c); err != nil {
+		return fmt.Errorf("change %d: %w", seq, err)
+	}
+	if err := st.applyPairs(c); err != nil {
+		return fmt.Errorf("change %d: %w", seq, err)
+	}
+	st.applied = seq
+	return nil
+}
+
+// applyMembers sets the facts a change records of its members.
+func (st *projState) applyMembers(c map[string]any) error {
+	ids, err := field[[]any](c, "members")
+	if err != nil {
+		return err
+	}
+	col := func(name string, i int) any {
+		list, _ := c[name].([]any)
+		if i < len(list) {
+			return list[i]
+		}
+		return nil
+	}
+	for i, v := range ids {
+		id, _ := v.(string)
+		k, _ := st.number(id, true)
+		present, _ := col("present", i).(bool)
+		inmail, _ := col("inmail", i).(string)
+		open, _ := col("openProfile", i).(bool)
+		restricted, _ := col("restricted", i).(bool)
+		plan, _ := col("plan", i).(string)
+		credits, _ := col("credits", i).(int64)
+		granted, _ := col("grantedAt", i).(int64)
+		st.facts[k] = memberFacts{present: present, inmail: InMailPolicy(inmail), openProfile: open,
+			restricted: restricted, plan: Plan(plan), credits: int(credits), grantedAt: millis(granted)}
+	}
+	return nil
+}
+
+// applyPairs sets the relation a change records of each of its pairs.
+func (st *projState) applyPairs(c map[string]any) error {
+	as, e1 := field[[]any](c, "pairA")
+	bs, e2 := field[[]any](c, "pairB")
+	bits, e3 := field[[]any](c, "pairBits")
+	if err := errors.Join(e1, e2, e3); err != nil {
+		return err
+	}
+	if len(as) != len(bs) || len(as) != len(bits) {
+		return fmt.Errorf("pairs of %d, %d and %d", len(as), len(bs), len(bits))
+	}
+	for i := range as {
+		a, _ := as[i].(string)
+		b, _ := bs[i].(string)
+		n, _ := bits[i].(int64)
+		ka, _ := st.number(a, true)
+		kb, _ := st.number(b, true)
+		if ka != kb {
+			st.setPair(ka, kb, pairBits(n))
+		}
+	}
+	return nil
+}
