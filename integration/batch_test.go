@@ -2,6 +2,7 @@ package integration
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -216,4 +217,102 @@ func decisionsCounted(t *testing.T, reason string) float64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// BenchmarkBatchReachability compares the degree badges of a page of 100 members fetched in one
+// batch request with the same 100 fetched by the single route, one after another and 8 at a time.
+// The 100 are 10 members of the 1st degree, 45 of the 2nd, 35 of the 3rd and 10 out of network.
+//
+//	NEO4J_URI=bolt://127.0.0.1:7687 go test -run '^$' -bench BatchReachability ./integration/
+func BenchmarkBatchReachability(b *testing.B) {
+	id := ids(b)
+	var edges [][2]string
+	var first, second, third, apart []string
+	for i := range 10 {
+		f := fmt.Sprint("first", i)
+		edges, first = append(edges, [2]string{"me", f}), append(first, id(f))
+		for j := range 5 {
+			s := fmt.Sprint("second", i, "_", j)
+			edges = append(edges, [2]string{f, s}, [2]string{s, "third" + s})
+			second, third = append(second, id(s)), append(third, id("third"+s))
+		}
+		a := fmt.Sprint("apart", i)
+		edges, apart = append(edges, [2]string{a, "elsewhere" + a}), append(apart, id(a))
+	}
+	network(b, id, edges...)
+	members := slices.Concat(first, second[:45], third[:35], apart)
+	labels := map[any]int{}
+	for _, item := range batch(b, id("me"), members) {
+		labels[item["label"]]++
+	}
+	if want := map[any]int{"1st": 10, "2nd": 45, "3rd": 35, "out_of_network": 10}; !cmp.Equal(labels, want) {
+		b.Fatalf("labels %v, want %v", labels, want)
+	}
+	me := as(b, id("me"))
+	b.Run("Batch", func(b *testing.B) {
+		for b.Loop() {
+			me.do(http.MethodPost, batchPath, map[string]any{"members": members}).expect(http.StatusOK)
+		}
+	})
+	b.Run("Singles", func(b *testing.B) {
+		for b.Loop() {
+			for _, m := range members {
+				me.get("/v1/members/" + m + "/reachability").expect(http.StatusOK)
+			}
+		}
+	})
+	b.Run("Singles8AtATime", func(b *testing.B) {
+		for b.Loop() {
+			if err := concurrently(8, members, func(m string) error {
+				return rawGet(me.token, "/v1/members/"+m+"/reachability")
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// concurrently calls f for each item, n at a time, and returns the first failure.
+func concurrently(n int, items []string, f func(string) error) error {
+	work, errs := make(chan string), make(chan error, len(items))
+	for range n {
+		go func() {
+			for item := range work {
+				errs <- f(item)
+			}
+		}()
+	}
+	for _, item := range items {
+		work <- item
+	}
+	close(work)
+	var first error
+	for range items {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// rawGet sends a GET with a bearer token and fails unless it is answered 200. It reports failures
+// instead of failing a test, so goroutines may call it.
+func rawGet(token, path string) error {
+	req, err := http.NewRequest(http.MethodGet, env.baseURL+path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: status %d", path, res.StatusCode)
+	}
+	return nil
 }
