@@ -123,6 +123,24 @@ func toReachView(r graph.Relation) reachView {
 	return reachView{degreeView: toDegreeView(r.Degree), MutualCount: r.MutualCount, Messaging: m}
 }
 
+// reachItemView is one member's item in a batch reachability answer: the id asked about, whether
+// it was found and, when it was, exactly the single reachability answer. A member who does not
+// exist and one in a block relation with the caller both have only id and found: false.
+type reachItemView struct {
+	ID    string `json:"id"`
+	Found bool   `json:"found"`
+	*reachView
+}
+
+func toReachItemView(id string, r graph.Relation, found bool) reachItemView {
+	v := reachItemView{ID: id, Found: found}
+	if found {
+		reach := toReachView(r)
+		v.reachView = &reach
+	}
+	return v
+}
+
 func toMemberView(r graph.Relation) memberView {
 	m := r.Member
 	v := memberView{ID: m.ID, Name: m.Name, Headline: m.Headline, degreeView: toDegreeView(r.Degree)}
