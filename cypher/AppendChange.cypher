@@ -1,21 +1,16 @@
 // AppendChange records, as the last statement of a write transaction, what it changed of the
-// state every reach replica keeps in memory (graph/projection.go): one Change, numbered in the
-// order of commits. The log's head is locked first (SET), so the transaction that takes number n
-// commits before any other can take n+1, and the facts below are read under that lock: exact as
-// of this commit, whatever commits after it. Readers apply changes in number order and so always
-// hold the state as of some commit.
+// state every reach replica keeps in memory (graph/projection.go): one Change, numbered $seq,
+// which LockChangeLog took in the statement before. The transaction holds the log head's lock
+// from then until it commits, so the facts below, read under that lock, are exact as of this
+// commit: any other write that changes them commits after it, with a later number. Readers apply
+// changes in number order and so always hold the state as of some commit.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
 // them. For each pair in $pairs ([a, b]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
 // 8 a wrote to b, 16 b wrote to a, 32 a's InMail to b awaits an answer, 64 b's to a does,
 // 128 b declined a's InMail, 256 a declined b's. $reload says that too much changed to list
 // (a bulk import): replicas read everything again.
-// Cost: the head node's lock, an index seek per member, two per pair and their relationships
-// between them.
-MERGE (log:ChangeLog {id: 'main'})
-  ON CREATE SET log.seq = 0, log.epoch = randomUUID()
-SET log.seq = log.seq + 1
-WITH log
-CALL (log) {
+// Cost: an index seek per member, two per pair and their relationships between them.
+CALL () {
   UNWIND $members AS id
   OPTIONAL MATCH (m:Member {id: id})
   RETURN collect(id) AS ids, collect(m IS NOT NULL) AS present,
@@ -26,7 +21,7 @@ CALL (log) {
          collect(coalesce(m.inmailCredits, 0)) AS credits,
          collect(coalesce(m.planGrantedAt.epochMillis, 0)) AS grantedAt
 }
-CALL (log) {
+CALL () {
   UNWIND $pairs AS pair
   OPTIONAL MATCH (a:Member {id: pair[0]})
   OPTIONAL MATCH (b:Member {id: pair[1]})
@@ -44,9 +39,9 @@ CALL (log) {
            END) AS bits
 }
 CREATE (:Change {
-  seq: log.seq, at: $now, reload: $reload,
+  seq: $seq, at: $now, reload: $reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
   pairA: pairA, pairB: pairB, pairBits: bits
 })
-RETURN log.seq AS seq, log.epoch AS epoch
+RETURN $seq AS seq

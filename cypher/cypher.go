@@ -56,6 +56,7 @@ var (
 	Blocks                  = load("Blocks.cypher")
 	Report                  = load("Report.cypher")
 	ReportedMessage         = load("ReportedMessage.cypher")
+	LockChangeLog           = load("LockChangeLog.cypher")
 	AppendChange            = load("AppendChange.cypher")
 	ChangesSince            = load("ChangesSince.cypher")
 	EnsureChangeLog         = load("EnsureChangeLog.cypher")

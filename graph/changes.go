@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -70,19 +71,19 @@ func (s *Store) appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c
 	for _, p := range c.pairs {
 		pairs = append(pairs, []any{p[0], p[1]})
 	}
-	recs, err := collect(ctx, tx, cypher.AppendChange, map[string]any{
-		"members": members, "pairs": pairs, "reload": c.reload, "now": s.now(),
-	})
+	recs, err := collect(ctx, tx, cypher.LockChangeLog, nil)
 	if err != nil {
 		return Token{}, err
 	}
-	if len(recs) != 1 {
-		return Token{}, fmt.Errorf("append change: %d rows", len(recs))
-	}
 	seq, err1 := value[int64](recs[0], "seq")
 	epoch, err2 := value[string](recs[0], "epoch")
-	if err1 != nil || err2 != nil {
-		return Token{}, fmt.Errorf("append change: %v %v", err1, err2)
+	if err := errors.Join(err1, err2); err != nil {
+		return Token{}, fmt.Errorf("lock change log: %w", err)
+	}
+	if _, err := collect(ctx, tx, cypher.AppendChange, map[string]any{
+		"seq": seq, "members": members, "pairs": pairs, "reload": c.reload, "now": s.now(),
+	}); err != nil {
+		return Token{}, err
 	}
 	return Token{Epoch: epoch, Seq: seq}, nil
 }

@@ -54,10 +54,14 @@ func (s *Store) KeepProjection(ctx context.Context, onError func(error)) {
 		if err != nil && ctx.Err() == nil && onError != nil {
 			onError(err)
 		}
+		pause := tick.C
+		if err != nil {
+			pause = time.After(time.Second) // Neo4j is away, or the log unreadable: not 20 times a second
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-pause:
 		case <-s.projection.nudge:
 		}
 	}
@@ -68,7 +72,9 @@ func (s *Store) KeepProjection(ctx context.Context, onError func(error)) {
 // exact facts, so applying one twice does no harm.
 func (s *Store) loadProjection(ctx context.Context) (err error) {
 	defer wrap(&err, "load projection")
-	head, err := s.read(ctx, cypher.EnsureChangeLog, nil)
+	head, err := write(ctx, s, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
+		return collect(ctx, tx, cypher.EnsureChangeLog, nil)
+	})
 	if err != nil {
 		return err
 	}

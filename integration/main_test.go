@@ -91,5 +91,16 @@ func runTests(m *testing.M) int {
 	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited}))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
+	// The store keeps its in-memory projection, as `reach serve` does, so that reachability
+	// reads in the default mode are answered from memory.
+	keepCtx, stopKeeping := context.WithCancel(ctx)
+	defer stopKeeping()
+	go store.KeepProjection(keepCtx, func(err error) { log.Warn("projection not current", "err", err) })
+	for deadline := time.Now().Add(time.Minute); !store.ProjectionStats().Loaded; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			fmt.Fprintln(os.Stderr, "integration: the projection did not load in a minute")
+			return 1
+		}
+	}
 	return m.Run()
 }
