@@ -31,7 +31,9 @@ const (
 )
 
 // Valid reports whether m is one of the modes.
-func (m Mode) Valid() bool { return m == MinimizeLatency || m == AtLeastAsFresh || m == FullyConsistent }
+func (m Mode) Valid() bool {
+	return m == MinimizeLatency || m == AtLeastAsFresh || m == FullyConsistent
+}
 
 // Consistency is what a read asks for: a mode, and for AtLeastAsFresh the token to be as fresh as.
 type Consistency struct {
@@ -62,7 +64,8 @@ func ParseToken(s string) (Token, error) {
 	raw, ok := strings.CutPrefix(s, tokenPrefix)
 	data, err := base64.RawURLEncoding.DecodeString(raw)
 	var t Token
-	if !ok || err != nil || len(data) > 8<<10 || json.Unmarshal(data, &t) != nil || t.Seq < 0 || len(t.Bookmarks) > 16 {
+	if !ok || err != nil || len(data) > 8<<10 || json.Unmarshal(data, &t) != nil || t.Seq < 0 || len(t.Bookmarks) > 16 ||
+		(t.Epoch == "" && t.Seq == 0 && len(t.Bookmarks) == 0) {
 		return Token{}, fail(ErrInvalid, "the consistency token is not one reach gave")
 	}
 	return t, nil

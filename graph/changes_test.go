@@ -1,0 +1,138 @@
+package graph
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// projectionWrites matches what a statement may write of the state the projection holds: the
+// relationships it keeps (connections, blocks, messages, declines), the member properties the
+// messaging decision reads, or members themselves.
+var projectionWrites = []*regexp.Regexp{
+	regexp.MustCompile(`(?s)\b(MERGE|CREATE)\b[^;]*?:(CONNECTED_TO|BLOCKED|MESSAGED|DECLINED)\b`),
+	regexp.MustCompile(`(?s)\bDELETE\b`),
+	regexp.MustCompile(`\bSET\b[^\n]*\.(inmail|openProfile|restricted|plan|inmailCredits|planGrantedAt|status)\s*=`),
+	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:Member\b`),
+}
+
+// notProjected are statements that match projectionWrites but change nothing the projection
+// holds, each with the reason.
+var notProjected = map[string]string{
+	"DeleteInvitation":  "deletes an invitation; invitations are not projected",
+	"AppendChange":      "is the change log itself",
+	"ImportInvitations": "creates invitations only",
+}
+
+// TestEveryProjectedWriteIsLogged scans cypher/ for the statements that write what replicas keep
+// in memory, and graph's code for the functions that run them: each such function must record
+// its changes (touch, touchPair, touchPairs, touchAll), itself or through a function it calls,
+// so that no write escapes the change log and leaves replicas' projections behind.
+func TestEveryProjectedWriteIsLogged(t *testing.T) {
+	writers := projectedStatements(t)
+	if len(writers) < 10 {
+		t.Fatalf("found only %d statements writing projected state: %v", len(writers), writers)
+	}
+	calls, refs := graphFunctions(t)
+	logs := map[string]bool{"touch": true, "touchPair": true, "touchPairs": true, "touchAll": true}
+	for changed := true; changed; { // functions that record changes, through any call chain
+		changed = false
+		for fn, callees := range calls {
+			for _, c := range callees {
+				if logs[c] && !logs[fn] {
+					logs[fn], changed = true, true
+				}
+			}
+		}
+	}
+	for _, stmt := range writers {
+		runners := refs[stmt]
+		if len(runners) == 0 {
+			t.Errorf("cypher/%s.cypher writes projected state but no function of graph runs it", stmt)
+		}
+		for _, fn := range runners {
+			if !logs[fn] {
+				t.Errorf("%s runs cypher/%s.cypher, which writes projected state, without recording the change (touch...)", fn, stmt)
+			}
+		}
+	}
+}
+
+// projectedStatements names the statements of cypher/ that match projectionWrites, leaving out
+// notProjected and those that only take locks.
+func projectedStatements(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "cypher", "*.cypher"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".cypher")
+		text := regexp.MustCompile(`(?m)//.*$`).ReplaceAllString(string(data), "")
+		if _, skip := notProjected[name]; skip || strings.HasPrefix(name, "Lock") {
+			continue
+		}
+		for _, re := range projectionWrites {
+			if re.MatchString(text) {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// graphFunctions parses graph's code: for each function, the functions it calls, and for each
+// statement (cypher.X), the functions that name it.
+func graphFunctions(t *testing.T) (calls map[string][]string, refs map[string][]string) {
+	t.Helper()
+	calls, refs = map[string][]string{}, map[string][]string{}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range pkgs {
+		for _, file := range pkg.Files {
+			for _, decl := range file.Decls {
+				fn, ok := decl.(*ast.FuncDecl)
+				if !ok || fn.Body == nil {
+					continue
+				}
+				name := fn.Name.Name
+				ast.Inspect(fn.Body, func(n ast.Node) bool {
+					switch x := n.(type) {
+					case *ast.CallExpr:
+						switch f := x.Fun.(type) {
+						case *ast.Ident:
+							calls[name] = append(calls[name], f.Name)
+						case *ast.SelectorExpr:
+							calls[name] = append(calls[name], f.Sel.Name)
+						case *ast.IndexExpr: // generic calls, write[T](...)
+							if id, ok := f.X.(*ast.Ident); ok {
+								calls[name] = append(calls[name], id.Name)
+							}
+						}
+					case *ast.SelectorExpr:
+						if pkg, ok := x.X.(*ast.Ident); ok && pkg.Name == "cypher" {
+							refs[x.Sel.Name] = append(refs[x.Sel.Name], name)
+						}
+					}
+					return true
+				})
+			}
+		}
+	}
+	return calls, refs
+}

@@ -1,0 +1,79 @@
+package integration
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// TestWritesAnswerWithToken checks that writes answer with a Consistency-Token, one that numbers a
+// change when the write changed what replicas keep in memory, and that a read sent with it sees
+// the write at once.
+func TestWritesAnswerWithToken(t *testing.T) {
+	id := ids(t)
+	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
+	writes := []struct {
+		name   string
+		res    *response
+		change bool
+	}{
+		{"PutMember", admin(t).do(http.MethodPut, "/v1/admin/members/"+id("dan"), map[string]any{"name": "Dan"}), true},
+		{"Settings", as(t, id("cat")).do(http.MethodPatch, "/v1/me/settings", map[string]any{"inmail": "off"}), true},
+		{"Invite", as(t, id("ann")).do(http.MethodPost, "/v1/invitations", map[string]any{"to": id("dan")}), false},
+		{"Send", as(t, id("ann")).do(http.MethodPost, "/v1/messages", map[string]any{"to": id("ben"), "body": "hi"}), true},
+		{"Block", as(t, id("ann")).do(http.MethodPut, "/v1/blocks/"+id("cat"), nil), true},
+	}
+	for _, w := range writes {
+		if w.res.Status >= 300 {
+			t.Fatalf("%s: %d %s", w.name, w.res.Status, w.res.Body)
+		}
+		tok, err := graph.ParseToken(w.res.Header.Get("Consistency-Token"))
+		if err != nil {
+			t.Errorf("%s answered Consistency-Token %q: %v", w.name, w.res.Header.Get("Consistency-Token"), err)
+			continue
+		}
+		if (tok.Seq > 0) != w.change || tok.Epoch == "" && w.change {
+			t.Errorf("%s: token %+v, want a change numbered: %v", w.name, tok, w.change)
+		}
+	}
+	block := writes[len(writes)-1].res.Header.Get("Consistency-Token")
+	as(t, id("ann")).get("/v1/members/" + id("cat") + "/reachability?token=" + url.QueryEscape(block)).expectProblem(http.StatusNotFound)
+}
+
+// TestConsistencyParameters checks that the consistency a read asks for is checked: a mode that
+// is none, at_least_as_fresh without a token, and a token reach did not give are refused with
+// 400 naming the parameter; each mode answers the same question alike.
+func TestConsistencyParameters(t *testing.T) {
+	id := ids(t)
+	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
+	path := "/v1/members/" + id("cat") + "/reachability"
+	for _, tc := range []struct{ query, field string }{
+		{"consistency=eventually", "consistency"},
+		{"consistency=at_least_as_fresh", "token"},
+		{"token=r1.bogus", "token"},
+	} {
+		if p := as(t, id("ann")).get(path + "?" + tc.query).expectProblem(http.StatusBadRequest); p.Field != tc.field {
+			t.Errorf("%s: field %q, want %q", tc.query, p.Field, tc.field)
+		}
+	}
+	res := as(t, id("ann")).send(http.MethodGet, path, nil, http.Header{"Consistency-Token": {"nonsense"}})
+	if p := res.expectProblem(http.StatusBadRequest); p.Field != "Consistency-Token" {
+		t.Errorf("a bad token header: field %q", p.Field)
+	}
+	before := env.store.ProjectionStats()
+	want := reachability(t, id("ann"), id("cat"))
+	for _, mode := range []string{"minimize_latency", "fully_consistent"} {
+		var got reach
+		as(t, id("ann")).get(path + "?consistency=" + mode).expect(http.StatusOK).into(&got)
+		if got.Label != want.Label || got.MutualCount != want.MutualCount {
+			t.Errorf("%s: %+v, want %+v", mode, got, want)
+		}
+	}
+	after := env.store.ProjectionStats()
+	if after.Served <= before.Served || after.Fallbacks <= before.Fallbacks {
+		t.Errorf("reads from memory %d → %d, from Neo4j %d → %d: want default reads from memory and fully_consistent ones from Neo4j",
+			before.Served, after.Served, before.Fallbacks, after.Fallbacks)
+	}
+}
