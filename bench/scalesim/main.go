@@ -126,7 +126,7 @@ func run(args []string, w io.Writer) error {
 		printRows(w, fmt.Sprintf("Fan-out, %s pairs", k), results[k])
 	}
 	printReplication(w, adj, o, pairs)
-	printTwoHop(w, adj, parts, o)
+	printTwoHop(w, adj, parts, o, pairs[kindRandom])
 	return nil
 }
 

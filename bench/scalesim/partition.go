@@ -24,29 +24,35 @@ func hashPartition(n, shards int) partition {
 	return p
 }
 
-// companyPartition keeps every company's members on one shard, placing companies largest first
-// on the shard with the fewest members so far (longest-processing-time packing), so the shards
-// stay even though company sizes are Zipf-like.
+// companyPartition keeps every company's members together, placing companies largest first on
+// the shard with the fewest members so far (longest-processing-time packing), so the shards
+// stay even though company sizes are Zipf-like. A company larger than a shard's share of the
+// members is cut into pieces of at most that share first.
 func companyPartition(company []int32, companies, shards int) partition {
-	size := make([]int, companies)
-	for _, c := range company {
-		size[c]++
-	}
-	order := make([]int32, companies)
-	for c := range order {
-		order[c] = int32(c)
-	}
-	slices.SortStableFunc(order, func(x, y int32) int { return cmp.Compare(size[y], size[x]) })
-	load := make([]int, shards)
-	shardOf := make([]uint16, companies)
-	for _, c := range order {
-		s := slices.Index(load, slices.Min(load))
-		shardOf[c] = uint16(s)
-		load[s] += size[c]
-	}
-	p := partition{name: "company", shards: shards, owner: make([]uint16, len(company))}
+	share := (len(company) + shards - 1) / shards
+	members := make([][]int32, companies)
 	for i, c := range company {
-		p.owner[i] = shardOf[c]
+		members[c] = append(members[c], int32(i))
+	}
+	var pieces [][]int32
+	for _, ms := range members {
+		for len(ms) > share {
+			pieces = append(pieces, ms[:share])
+			ms = ms[share:]
+		}
+		if len(ms) > 0 {
+			pieces = append(pieces, ms)
+		}
+	}
+	slices.SortStableFunc(pieces, func(x, y []int32) int { return cmp.Compare(len(y), len(x)) })
+	load := make([]int, shards)
+	p := partition{name: "company", shards: shards, owner: make([]uint16, len(company))}
+	for _, piece := range pieces {
+		s := slices.Index(load, slices.Min(load))
+		for _, i := range piece {
+			p.owner[i] = uint16(s)
+		}
+		load[s] += len(piece)
 	}
 	return p
 }

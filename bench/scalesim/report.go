@@ -111,7 +111,7 @@ func printReplication(w io.Writer, adj *adjacency, o options, pairs map[string][
 
 // printTwoHop reports the size of members' 2nd-degree networks, what building a cache of one
 // costs per partition, and what a question costs once it is built.
-func printTwoHop(w io.Writer, adj *adjacency, parts []partition, o options) {
+func printTwoHop(w io.Writer, adj *adjacency, parts []partition, o options, pairs [][2]int32) {
 	rng := rand.New(rand.NewPCG(o.seed, 0x2409))
 	var sample []int32
 	for len(sample) < o.twoHop {
@@ -148,10 +148,14 @@ func printTwoHop(w io.Writer, adj *adjacency, parts []partition, o options) {
 		fmt.Fprintf(w, "| %s | %d | %s | %s |\n", p.name, p.shards, p50p99(shards, 1, "%.0f"), p50p99(bytes, 1000, "%.1f"))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Once it is built, any question from that member takes one request to the shard holding the other member's list "+
-		"(1st: in the cache's 1st-degree part; 2nd: in its 2nd-degree part, mutual connections by intersecting the two lists; "+
-		"3rd: the other member's list meets the cache).")
-	fmt.Fprintln(w)
+	var asked []float64
+	for _, p := range pairs {
+		asked = append(asked, float64(idSize+listSize(adj.degree(p[1]))))
+	}
+	fmt.Fprintf(w, "Once it is built, any question from that member takes one request to the shard holding the other member's list, "+
+		"whatever the partition: %s KB (p50 / p99) over the random pairs. 1st degree: the other member is in the cache's 1st-degree part; "+
+		"2nd: in its 2nd-degree part, with the mutual connections from intersecting the two lists; 3rd: the other member's list meets the cache.\n\n",
+		p50p99(asked, 1000, "%.1f"))
 }
 
 func count(x float64) string {
