@@ -33,6 +33,12 @@ bench:
 bench-large:
 	BENCH_MEMBERS=1000000 BENCH_RATE=300 scripts/bench.sh
 
+.PHONY: scalesim
+
+## scalesim: the fast path's memory per member and the fan-out of questions on a partitioned graph (docs/scaling.md)
+scalesim:
+	go run ./bench/scalesim -members $${SCALESIM_MEMBERS:-300000}
+
 ## build: the reach binary in bin/
 build:
 	go build -o bin/reach ./cmd/reach
