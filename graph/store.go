@@ -224,9 +224,14 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 	ctx, end := traced(ctx, query)
 	defer func() { end(err) }()
 	s.samples.remember(query, params, false)
+	// A fully consistent read goes where writes go: a cluster's followers may lag behind.
+	mode := neo4j.AccessModeRead
+	if consistencyOf(ctx).Mode == FullyConsistent {
+		mode = neo4j.AccessModeWrite
+	}
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.db,
-		AccessMode:      neo4j.AccessModeRead,
+		AccessMode:      mode,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
 		// A token from a write made through another replica: a cluster's follower waits for it.
 		Bookmarks: neo4j.BookmarksFromRawValues(consistencyOf(ctx).Token.Bookmarks...),
