@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -106,10 +107,53 @@ func TestTwoReplicas(t *testing.T) {
 	if violations > 0 {
 		t.Errorf("%d of %d answers outside their mode's guarantee", violations, len(reads))
 	}
+	measureStaleness(t, writer, reader, id, bound)
 	fromMemory := metric(t, reader, "reach_reads_from_memory_total")
 	t.Logf("%d reads (%v), %.0f answered from the reader's memory, %d outside their guarantee", len(reads), byMode, fromMemory, violations)
 	if fromMemory == 0 {
 		t.Error("the reader answered nothing from memory: the test did not exercise the fast path")
+	}
+}
+
+// measureStaleness measures how long a write made through one replica takes to show in the other's
+// default answers: it turns a member's InMail on and off through the writer, and after each
+// write asks the reader, as another member, until the answer shows it. Every lag must be within the
+// staleness bound; the distribution is logged (docs/performance.md quotes it).
+func measureStaleness(t *testing.T, writer, reader *reachProcess, id func(string) string, bound time.Duration) {
+	t.Helper()
+	asker, last := id("probe_asker"), id("probe_target")
+	for _, m := range []string{asker, last} {
+		writer.do(t, adminToken(t), http.MethodPut, "/v1/admin/members/"+m, map[string]any{"name": m}, nil)
+	}
+	time.Sleep(2 * bound)
+	caller := token(t, asker)
+	var lags []time.Duration
+	for i := range 40 {
+		setting := []string{"off", "anyone"}[i%2]
+		if c := writer.do(t, token(t, last), http.MethodPatch, "/v1/me/settings", map[string]any{"inmail": setting}, nil); c.Status != http.StatusOK {
+			t.Fatalf("settings: %d %s", c.Status, c.Body)
+		}
+		acked := time.Now()
+		for {
+			c := reader.do(t, caller, http.MethodGet, "/v1/members/"+last+"/reachability", nil, nil)
+			if c.Status != http.StatusOK {
+				t.Fatalf("reachability: %d %s", c.Status, c.Body)
+			}
+			if regexp.MustCompile(`recipient_inmail_off`).Match(c.Body) == (setting == "off") {
+				lags = append(lags, time.Since(acked))
+				break
+			}
+			if time.Since(acked) > 2*bound {
+				t.Fatalf("a change made through one replica did not show in the other's answers within %s", 2*bound)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	slices.Sort(lags)
+	p := func(q float64) time.Duration { return lags[int(q*float64(len(lags)-1))].Round(time.Millisecond) }
+	t.Logf("staleness across replicas over %d writes: p50 %s, p90 %s, max %s (bound %s)", len(lags), p(0.5), p(0.9), lags[len(lags)-1].Round(time.Millisecond), bound)
+	if lags[len(lags)-1] > bound {
+		t.Errorf("a default read lagged %s behind a write, past the %s bound", lags[len(lags)-1], bound)
 	}
 }
 
