@@ -1,11 +1,9 @@
-// ProjectionPairs reads every relationship between two members that the projection keeps
-// (graph/projection.go), one row each, as the bits AppendChange uses for a pair read from a to b:
-// 1 connected, 2 a blocks b, 8 a wrote to b, 32 a's InMail to b awaits an answer, 256 a declined
-// b's InMail. A pair of members may have several rows; the projection joins them.
-// Cost: a scan of the CONNECTED_TO, BLOCKED, MESSAGED and DECLINED relationships.
+// ProjectionPairs reads every relationship between two members that the projection keeps besides
+// connections (ProjectionMembers reads those), one row each, as the bits AppendChange uses for a
+// pair read from a to b: 2 a blocks b, 8 a wrote to b, 32 a's InMail to b awaits an answer, 256 a
+// declined b's InMail. A pair of members may have several rows; the projection joins them.
+// Cost: a scan of the BLOCKED, MESSAGED and DECLINED relationships.
 CALL () {
-  MATCH (a:Member)-[:CONNECTED_TO]->(b:Member) RETURN a.id AS a, b.id AS b, 1 AS bits
-  UNION ALL
   MATCH (a:Member)-[:BLOCKED]->(b:Member) RETURN a.id AS a, b.id AS b, 2 AS bits
   UNION ALL
   MATCH (a:Member)-[m:MESSAGED]->(b:Member)

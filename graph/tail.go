@@ -121,17 +121,43 @@ func (s *Store) stream(ctx context.Context, query string, row func(*neo4j.Record
 	return res.Err()
 }
 
-// loadMembers reads every member's facts.
+// loadMembers reads every member's facts and connections. Connections come as internal node ids,
+// mapped to numbers once every member has one, then sorted.
 func (s *Store) loadMembers(ctx context.Context, st *projState) error {
-	return s.stream(ctx, cypher.ProjectionMembers, func(rec *neo4j.Record) error {
-		id, err := value[string](rec, "id")
-		if err != nil {
+	numbers := map[int64]int32{}
+	raw := map[int32][]int64{} // not yet mapped: a neighbour's row may come later
+	err := s.stream(ctx, cypher.ProjectionMembers, func(rec *neo4j.Record) error {
+		id, e1 := value[string](rec, "id")
+		node, e2 := value[int64](rec, "node")
+		connections, e3 := value[[]any](rec, "connections")
+		if err := errors.Join(e1, e2, e3); err != nil {
 			return err
 		}
 		k, _ := st.number(id, true)
+		numbers[node] = k
+		nodes := make([]int64, len(connections))
+		for i, c := range connections {
+			nodes[i], _ = c.(int64)
+		}
+		raw[k] = nodes
+		var err error
 		st.facts[k], err = factsOf(rec)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	for k, nodes := range raw {
+		list := make([]int32, 0, len(nodes))
+		for _, n := range nodes {
+			if x, ok := numbers[n]; ok { // a member created while the scan ran: the log brings it
+				list = append(list, x)
+			}
+		}
+		slices.Sort(list)
+		st.adj[k] = slices.Compact(list)
+	}
+	return nil
 }
 
 // factsOf reads a member's facts from a record of ProjectionMembers.
@@ -154,9 +180,8 @@ func millis(ms int64) time.Time {
 	return time.UnixMilli(ms).In(utcOffset)
 }
 
-// loadPairs reads every relationship the projection keeps. Connections and block relations are
-// gathered as they come and sorted once at the end; a hub's list would cost too much kept sorted
-// on every insert.
+// loadPairs reads the block relations and the pairs' messaging facts. Block relations are
+// gathered as they come and sorted once at the end.
 func (s *Store) loadPairs(ctx context.Context, st *projState) error {
 	err := s.stream(ctx, cypher.ProjectionPairs, func(rec *neo4j.Record) error {
 		a, e1 := value[string](rec, "a")
@@ -171,8 +196,6 @@ func (s *Store) loadPairs(ctx context.Context, st *projState) error {
 			return nil // a member created after the members were read: the log brings it
 		}
 		switch pairBits(bits) {
-		case bitConnected:
-			st.adj[ka], st.adj[kb] = append(st.adj[ka], kb), append(st.adj[kb], ka)
 		case bitBlocksAB:
 			st.hidden[ka], st.hidden[kb] = append(st.hidden[ka], kb), append(st.hidden[kb], ka)
 		default:
@@ -184,9 +207,6 @@ func (s *Store) loadPairs(ctx context.Context, st *projState) error {
 		}
 		return nil
 	})
-	for k := range st.adj {
-		st.adj[k] = slices.Compact(slices.Sorted(slices.Values(st.adj[k])))
-	}
 	for k, list := range st.hidden {
 		st.hidden[k] = slices.Compact(slices.Sorted(slices.Values(list)))
 	}
