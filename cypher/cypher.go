@@ -60,6 +60,7 @@ var (
 	AppendChange            = load("AppendChange.cypher")
 	ChangesSince            = load("ChangesSince.cypher")
 	EnsureChangeLog         = load("EnsureChangeLog.cypher")
+	ProjectionRange         = load("ProjectionRange.cypher")
 	ProjectionMembers       = load("ProjectionMembers.cypher")
 	ProjectionPairs         = load("ProjectionPairs.cypher")
 	LiftRestriction         = load("LiftRestriction.cypher")

@@ -232,8 +232,10 @@ type ProjectionStats struct {
 	Applied   int64         // the latest change applied
 	Staleness time.Duration // since the log was last read to its head
 	Members   int
-	Served    int64 // reads answered from memory
-	Fallbacks int64 // reads that asked Neo4j because the projection could not answer them
+	// Connections held, each counted once per member who has it.
+	Connections int
+	Served      int64 // reads answered from memory
+	Fallbacks   int64 // reads that asked Neo4j because the projection could not answer them
 }
 
 func (p *projection) stats() ProjectionStats {
@@ -242,6 +244,9 @@ func (p *projection) stats() ProjectionStats {
 	out := ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load()}
 	if p.state != nil {
 		out.Loaded, out.Applied, out.Members = true, p.state.applied, len(p.state.ids)
+		for _, list := range p.state.adj {
+			out.Connections += len(list)
+		}
 		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load()))
 	}
 	return out

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/reach-network/reach/cypher"
@@ -35,24 +37,35 @@ const changesPerRead = 1000
 // errReload says the projection must be loaded again.
 var errReload = errors.New("the change log asks for a new load")
 
+// ProjectionEvents are what KeepProjection reports: each load, and each failure to load or to
+// read the log. Either may be nil.
+type ProjectionEvents struct {
+	Loaded func(members, connections int, took time.Duration)
+	Failed func(error)
+}
+
 // KeepProjection loads the projection and keeps it current until ctx is cancelled. It loads again
 // when the log asks for it (a new database, a gap, a bulk import) and, after a failure, once Neo4j
 // answers again. Reads answer from Neo4j until the first load is done.
-func (s *Store) KeepProjection(ctx context.Context, onError func(error)) {
+func (s *Store) KeepProjection(ctx context.Context, events ProjectionEvents) {
 	tick := time.NewTicker(s.freshness.Interval)
 	defer tick.Stop()
 	loaded := false
 	for {
 		var err error
 		if !loaded {
+			start := time.Now()
 			err = s.loadProjection(ctx)
-			loaded = err == nil
+			if loaded = err == nil; loaded && events.Loaded != nil {
+				st := s.projection.stats()
+				events.Loaded(st.Members, st.Connections, time.Since(start))
+			}
 		} else if err = s.readChanges(ctx); errors.Is(err, errReload) {
 			loaded = false
 			continue
 		}
-		if err != nil && ctx.Err() == nil && onError != nil {
-			onError(err)
+		if err != nil && ctx.Err() == nil && events.Failed != nil {
+			events.Failed(err)
 		}
 		pause := tick.C
 		if err != nil {
@@ -105,11 +118,11 @@ func (s *Store) loadProjection(ctx context.Context) (err error) {
 }
 
 // stream runs a read statement and hands each record to row, without holding them all.
-func (s *Store) stream(ctx context.Context, query string, row func(*neo4j.Record) error) error {
+func (s *Store) stream(ctx context.Context, query string, params map[string]any, row func(*neo4j.Record) error) error {
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeRead,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager()})
 	defer session.Close(ctx)
-	res, err := session.Run(ctx, query, nil)
+	res, err := session.Run(ctx, query, params)
 	if err != nil {
 		return err
 	}
@@ -121,43 +134,90 @@ func (s *Store) stream(ctx context.Context, query string, row func(*neo4j.Record
 	return res.Err()
 }
 
-// loadMembers reads every member's facts and connections. Connections come as internal node ids,
-// mapped to numbers once every member has one, then sorted.
+// loadParts is how many ranges of members a load reads at once.
+const loadParts = 2
+
+// memberRow is one row of ProjectionMembers.
+type memberRow struct {
+	node        int64
+	id          string
+	facts       memberFacts
+	connections []int64 // internal node ids this member's connections point to
+}
+
+// loadMembers reads every member's facts and connections, in loadParts ranges at once, then
+// numbers the members and lists each connection on both sides, sorted.
 func (s *Store) loadMembers(ctx context.Context, st *projState) error {
-	numbers := map[int64]int32{}
-	raw := map[int32][]int64{} // not yet mapped: a neighbour's row may come later
-	err := s.stream(ctx, cypher.ProjectionMembers, func(rec *neo4j.Record) error {
-		id, e1 := value[string](rec, "id")
-		node, e2 := value[int64](rec, "node")
-		connections, e3 := value[[]any](rec, "connections")
-		if err := errors.Join(e1, e2, e3); err != nil {
-			return err
-		}
-		k, _ := st.number(id, true)
-		numbers[node] = k
-		nodes := make([]int64, len(connections))
-		for i, c := range connections {
-			nodes[i], _ = c.(int64)
-		}
-		raw[k] = nodes
-		var err error
-		st.facts[k], err = factsOf(rec)
-		return err
-	})
+	recs, err := s.read(ctx, cypher.ProjectionRange, nil)
 	if err != nil {
 		return err
 	}
-	for k, nodes := range raw {
-		list := make([]int32, 0, len(nodes))
-		for _, n := range nodes {
-			if x, ok := numbers[n]; ok { // a member created while the scan ran: the log brings it
-				list = append(list, x)
+	low, e1 := value[int64](recs[0], "low")
+	high, e2 := value[int64](recs[0], "high")
+	if err := errors.Join(e1, e2); err != nil {
+		return err
+	}
+	parts := make([][]memberRow, loadParts)
+	step := (high-low)/loadParts + 1
+	var g errgroup.Group
+	for i := range parts {
+		g.Go(func() error {
+			var err error
+			parts[i], err = s.memberRows(ctx, low+int64(i)*step, low+int64(i+1)*step)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	st.addMembers(parts)
+	return nil
+}
+
+// memberRows reads the members whose internal node ids lie in [from, to).
+func (s *Store) memberRows(ctx context.Context, from, to int64) ([]memberRow, error) {
+	var rows []memberRow
+	err := s.stream(ctx, cypher.ProjectionMembers, map[string]any{"from": from, "to": to}, func(rec *neo4j.Record) error {
+		id, e1 := value[string](rec, "id")
+		node, e2 := value[int64](rec, "node")
+		connections, e3 := value[[]any](rec, "connections")
+		facts, e4 := factsOf(rec)
+		if err := errors.Join(e1, e2, e3, e4); err != nil {
+			return err
+		}
+		row := memberRow{node: node, id: id, facts: facts, connections: make([]int64, len(connections))}
+		for i, c := range connections {
+			row.connections[i], _ = c.(int64)
+		}
+		rows = append(rows, row)
+		return nil
+	})
+	return rows, err
+}
+
+// addMembers numbers the members read and lists each connection on both of its sides.
+func (st *projState) addMembers(parts [][]memberRow) {
+	numbers := map[int64]int32{}
+	for _, rows := range parts {
+		for _, r := range rows {
+			k, _ := st.number(r.id, true)
+			numbers[r.node], st.facts[k] = k, r.facts
+		}
+	}
+	for _, rows := range parts {
+		for _, r := range rows {
+			a := numbers[r.node]
+			for _, n := range r.connections {
+				if b, ok := numbers[n]; ok && a != b { // a member created while the scan ran: the log brings it
+					st.adj[a], st.adj[b] = append(st.adj[a], b), append(st.adj[b], a)
+				}
 			}
 		}
+	}
+	for k, list := range st.adj {
 		slices.Sort(list)
 		st.adj[k] = slices.Compact(list)
 	}
-	return nil
 }
 
 // factsOf reads a member's facts from a record of ProjectionMembers.
@@ -183,7 +243,7 @@ func millis(ms int64) time.Time {
 // loadPairs reads the block relations and the pairs' messaging facts. Block relations are
 // gathered as they come and sorted once at the end.
 func (s *Store) loadPairs(ctx context.Context, st *projState) error {
-	err := s.stream(ctx, cypher.ProjectionPairs, func(rec *neo4j.Record) error {
+	err := s.stream(ctx, cypher.ProjectionPairs, nil, func(rec *neo4j.Record) error {
 		a, e1 := value[string](rec, "a")
 		b, e2 := value[string](rec, "b")
 		bits, e3 := value[int64](rec, "bits")

@@ -95,7 +95,7 @@ func runTests(m *testing.M) int {
 	// reads in the default mode are answered from memory.
 	keepCtx, stopKeeping := context.WithCancel(ctx)
 	defer stopKeeping()
-	go store.KeepProjection(keepCtx, func(err error) { log.Warn("projection not current", "err", err) })
+	go store.KeepProjection(keepCtx, graph.ProjectionEvents{Failed: func(err error) { log.Warn("projection not current", "err", err) }})
 	for deadline := time.Now().Add(time.Minute); !store.ProjectionStats().Loaded; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			fmt.Fprintln(os.Stderr, "integration: the projection did not load in a minute")

@@ -95,7 +95,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer stopTracing()
 	go keepReady(ctx, store, log)
-	go store.KeepProjection(ctx, func(err error) { log.Warn("projection not current", "err", err) })
+	go store.KeepProjection(ctx, graph.ProjectionEvents{
+		Loaded: func(members, connections int, took time.Duration) {
+			log.Info("projection loaded; reachability answers from memory", "members", members, "connections", connections, "took", took)
+		},
+		Failed: func(err error) { log.Warn("projection not current", "err", err) },
+	})
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(store, api.Config{Tokens: tokens, Logger: log,
