@@ -3,7 +3,7 @@
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test up down build lint unit bench bench-large
+.PHONY: run test up down build lint unit bench bench-sweep bench-large
 
 ## run: start Neo4j, load the demo network when empty, print tokens and serve the API on :8080
 run:
@@ -25,9 +25,13 @@ up:
 down:
 	scripts/neo4j.sh down
 
-## bench: load 100,000 members (~5M connections) once, then measure reach and the baseline
+## bench: load 100,000 members (~5M connections) once, then measure reach, the Cypher baseline and the PostgreSQL peer
 bench:
 	scripts/bench.sh
+
+## bench-sweep: the throughput ceiling of each of them, offered rate by offered rate (~15 minutes)
+bench-sweep:
+	scripts/bench.sh sweep
 
 ## bench-large: the same with 1,000,000 members (~50M connections)
 bench-large:

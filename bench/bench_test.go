@@ -44,10 +44,12 @@ func TestReportOutputs(t *testing.T) {
 	r := &Report{Rate: 100, Results: []Measured{
 		{Op: "reachability", System: "reach", P50: 1, P95: 2, P99: 4},
 		{Op: "reachability", System: "baseline", P50: 3, P95: 9, P99: 20},
+		{Op: "reachability", System: "postgres", P50: .5, P95: 1, P99: 2},
+		{Op: "reachability", System: "postgres-http", P50: .9, P95: 2, P99: 3},
 		{Op: "inbox", System: "reach", P50: 2, P95: 3, P99: 5},
 	}}
 	r.Compare()
-	if len(r.Ratios) != 1 || r.Ratios[0].P50 != 3 || r.Ratios[0].P99 != 5 {
+	if len(r.Ratios) != 3 || r.Ratios[0].P50 != 3 || r.Ratios[0].P99 != 5 {
 		t.Fatalf("ratios %+v", r.Ratios)
 	}
 	dir := t.TempDir()
@@ -59,5 +61,88 @@ func TestReportOutputs(t *testing.T) {
 	}
 	if st, err := os.Stat(filepath.Join(dir, "latency.png")); err != nil || st.Size() < 1000 {
 		t.Fatalf("chart: %v %v", st, err)
+	}
+}
+
+// TestCompareEverySystem checks that every system measured beside reach gets its ratios.
+func TestCompareEverySystem(t *testing.T) {
+	r := &Report{Results: []Measured{
+		{Op: "reachability", System: SystemReach, P50: 2, P99: 4},
+		{Op: "reachability", System: SystemPostgres, P50: 1, P99: 2},
+		{Op: "reachability", System: SystemPostgresHTTP, P50: 3, P99: 8},
+	}}
+	r.Compare()
+	want := []Ratio{{SystemPostgres, "reachability", 0.5, 0.5}, {SystemPostgresHTTP, "reachability", 1.5, 2}}
+	if len(r.Ratios) != 2 || r.Ratios[0] != want[0] || r.Ratios[1] != want[1] {
+		t.Fatalf("ratios %+v, want %+v", r.Ratios, want)
+	}
+}
+
+// TestClimbStopsAtTheFirstRateThatFails checks that a sweep goes no higher than the first rate
+// at which an op's p99 passes the limit or a request fails, twice in a row, and that the ceiling
+// is the rate before it; a rate that fails once and then holds does not stop it.
+func TestClimbStopsAtTheFirstRateThatFails(t *testing.T) {
+	rates := []float64{100, 200, 400, 800}
+	// at answers each rate's tries in turn: the p99 and errors of the second op.
+	at := func(p99 map[float64][]Millis, errors map[float64][]int) func(float64) []Measured {
+		tries := map[float64]int{}
+		return func(rate float64) []Measured {
+			n := tries[rate]
+			tries[rate]++
+			var m Measured
+			if n < len(p99[rate]) {
+				m.P99 = p99[rate][n]
+			}
+			if n < len(errors[rate]) {
+				m.Errors = errors[rate][n]
+			}
+			return []Measured{
+				{Op: "reachability", Requests: 10, Rate: rate * .6, P99: 1},
+				{Op: "send", Requests: 10, Rate: rate * .4, P99: m.P99, Errors: m.Errors},
+			}
+		}
+	}
+	slow := Climb(rates, 10, at(map[float64][]Millis{100: {2}, 200: {9}, 400: {11, 12}, 800: {1}}, nil))
+	if slow.Ceiling != 200 || len(slow.Steps) != 4 || slow.Steps[3].Held || !slow.Steps[3].Again || slow.Steps[3].P99 != 12 {
+		t.Errorf("p99 over the limit at 400/s twice: ceiling %.0f after %d steps %+v", slow.Ceiling, len(slow.Steps), slow.Steps)
+	}
+	failing := Climb(rates, 10, at(nil, map[float64][]int{100: {1, 2}}))
+	if failing.Ceiling != 0 || len(failing.Steps) != 2 || failing.Steps[1].Errors != 2 {
+		t.Errorf("errors at 100/s twice: ceiling %.0f after %d steps", failing.Ceiling, len(failing.Steps))
+	}
+	pause := Climb(rates, 10, at(map[float64][]Millis{200: {40, 3}}, nil))
+	if pause.Ceiling != 800 || len(pause.Steps) != 5 || pause.Steps[1].Held || !pause.Steps[2].Held {
+		t.Errorf("one slow try at 200/s: ceiling %.0f after %d steps", pause.Ceiling, len(pause.Steps))
+	}
+	all := Climb(rates, 10, at(nil, nil))
+	if all.Ceiling != 800 || len(all.Steps) != 4 || all.Steps[3].Achieved != 800 {
+		t.Errorf("every step holds: ceiling %.0f after %d steps", all.Ceiling, len(all.Steps))
+	}
+}
+
+func TestSweepOutputs(t *testing.T) {
+	step := func(rate float64, p99 Millis, held bool) Step {
+		return Step{Rate: rate, Achieved: rate, P99: p99, Held: held}
+	}
+	r := &SweepReport{Limit: 10, Series: []Series{
+		{System: SystemReach, Workload: WorkloadMix, Ceiling: 200, Steps: []Step{step(100, 2, true), step(200, 4, true), step(400, 30, false)}},
+		{System: SystemPostgres, Workload: WorkloadMix, Ceiling: 400, Steps: []Step{step(100, 1, true), step(400, 3, true), step(800, 12, false)}},
+		{System: SystemReach, Workload: WorkloadReachability, Ceiling: 100, Steps: []Step{step(100, 2, true), step(200, 40, false)}},
+	}}
+	dir := t.TempDir()
+	if err := r.WriteJSON(filepath.Join(dir, "sweep.json")); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{WorkloadMix, WorkloadReachability} {
+		path := filepath.Join(dir, w+".png")
+		if err := r.WriteChart(path, w); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(path); err != nil || st.Size() < 1000 {
+			t.Fatalf("chart %s: %v %v", w, st, err)
+		}
+	}
+	if err := r.WriteChart(filepath.Join(dir, "none.png"), "inbox"); err == nil {
+		t.Error("a chart of a workload nobody ran was drawn")
 	}
 }

@@ -14,33 +14,64 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// Chart colours: reach in blue, the baseline in orange; darker for higher percentiles.
-var (
-	reachShades    = []color.RGBA{{158, 202, 225, 255}, {66, 146, 198, 255}, {8, 69, 148, 255}}
-	baselineShades = []color.RGBA{{253, 208, 162, 255}, {253, 141, 60, 255}, {166, 54, 3, 255}}
-	ink            = color.RGBA{40, 40, 40, 255}
-	grid           = color.RGBA{225, 225, 225, 255}
+// The systems the benchmark measures, in the order they are charted.
+const (
+	SystemReach        = "reach"         // reach over HTTP
+	SystemBaseline     = "baseline"      // the Cypher a team would write without reach, through the Neo4j driver
+	SystemPostgres     = "postgres"      // the PostgreSQL peer, one SQL statement through pgx
+	SystemPostgresHTTP = "postgres-http" // the same peer behind reach's HTTP stack
 )
 
-// WriteChart draws the p50, p95 and p99 latency of every op as grouped bars, reach beside the
-// baseline, on a logarithmic millisecond scale, and writes it to path as a PNG.
+// Systems lists the systems in chart order, each with its legend and its colours: a light, a
+// middle and a dark shade for p50, p95 and p99, the middle one for lines.
+var Systems = []struct {
+	Name, Legend string
+	Shades       [3]color.RGBA
+}{
+	{SystemReach, "reach (HTTP)", [3]color.RGBA{{158, 202, 225, 255}, {66, 146, 198, 255}, {8, 69, 148, 255}}},
+	{SystemBaseline, "Cypher baseline (driver)", [3]color.RGBA{{253, 208, 162, 255}, {253, 141, 60, 255}, {166, 54, 3, 255}}},
+	{SystemPostgres, "PostgreSQL (pgx)", [3]color.RGBA{{161, 217, 155, 255}, {65, 171, 93, 255}, {0, 90, 50, 255}}},
+	{SystemPostgresHTTP, "PostgreSQL (HTTP)", [3]color.RGBA{{218, 218, 235, 255}, {128, 125, 186, 255}, {74, 20, 134, 255}}},
+}
+
+// systemIndex is a system's place in Systems, or -1.
+func systemIndex(name string) int {
+	for i, s := range Systems {
+		if s.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+var (
+	ink  = color.RGBA{40, 40, 40, 255}
+	grid = color.RGBA{225, 225, 225, 255}
+)
+
+// WriteChart draws the p50, p95 and p99 latency of every op as grouped bars, one group of three
+// per system that measured the op, on a logarithmic millisecond scale, and writes it to path as
+// a PNG.
 func (r *Report) WriteChart(path string) error {
 	const (
-		width, height = 1000, 520
+		width, height = 1100, 540
 		left, right   = 70, 20
-		top, bottom   = 50, 90
-		barWidth      = 22
+		top, bottom   = 50, 100
 	)
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 
 	var ops []string
 	seen := map[string]bool{}
+	present := make([]bool, len(Systems))
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, m := range r.Results {
 		if !seen[m.Op] {
 			seen[m.Op] = true
 			ops = append(ops, m.Op)
+		}
+		if i := systemIndex(m.System); i >= 0 {
+			present[i] = true
 		}
 		for _, v := range []Millis{m.P50, m.P95, m.P99} {
 			if v > 0 {
@@ -67,37 +98,49 @@ func (r *Report) WriteChart(path string) error {
 	fill(img, image.Rect(left, top, left+1, height-bottom), ink)
 	fill(img, image.Rect(left, height-bottom, width-right, height-bottom+1), ink)
 
+	// Every op's group has room for every system present, three bars each and a gap between.
+	systems := 0
+	slot := make([]int, len(Systems))
+	for i, ok := range present {
+		if ok {
+			slot[i] = systems
+			systems++
+		}
+	}
 	group := (width - left - right) / len(ops)
+	barWidth := max(4, group/(4*systems+1))
 	for i, op := range ops {
-		x := left + i*group + (group-7*barWidth)/2
+		x := left + i*group + (group-(4*systems-1)*barWidth)/2
 		for _, m := range r.Results {
-			if m.Op != op {
+			s := systemIndex(m.System)
+			if m.Op != op || s < 0 {
 				continue
-			}
-			shades, offset := reachShades, 0
-			if m.System == "baseline" {
-				shades, offset = baselineShades, 4*barWidth
 			}
 			for j, v := range []Millis{m.P50, m.P95, m.P99} {
 				if v <= 0 {
 					continue
 				}
-				bx := x + offset + j*barWidth
-				fill(img, image.Rect(bx, y(float64(v)), bx+barWidth-3, height-bottom), shades[j])
+				bx := x + slot[s]*4*barWidth + j*barWidth
+				fill(img, image.Rect(bx, y(float64(v)), bx+barWidth-2, height-bottom), Systems[s].Shades[j])
 			}
 		}
 		label(img, left+i*group+group/2-len(op)*7/2, height-bottom+20, op)
 	}
 	label(img, left, 24, fmt.Sprintf("Latency by operation at %.0f requests/s (log scale): bars are p50, p95, p99", r.Rate))
-	legend := []struct {
-		c    color.RGBA
-		text string
-	}{{reachShades[1], "reach"}, {baselineShades[1], "baseline (shortestPath + separate queries)"}}
-	for i, l := range legend {
-		lx := left + i*220
-		fill(img, image.Rect(lx, height-40, lx+14, height-26), l.c)
-		label(img, lx+20, height-28, l.text)
+	lx := left
+	for i, s := range Systems {
+		if !present[i] {
+			continue
+		}
+		fill(img, image.Rect(lx, height-40, lx+14, height-26), s.Shades[1])
+		label(img, lx+20, height-28, s.Legend)
+		lx += 40 + 7*len(s.Legend)
 	}
+	return writePNG(path, img)
+}
+
+// writePNG writes img to path.
+func writePNG(path string, img image.Image) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 // Measured is what one op measured in one run.
 type Measured struct {
 	Op       string  `json:"op"`
-	System   string  `json:"system"` // "reach" or "baseline"
+	System   string  `json:"system"` // "reach", "baseline", "postgres" or "postgres-http"
 	Requests int     `json:"requests"`
 	Errors   int     `json:"errors"`
 	Rate     float64 `json:"achievedRate"` // requests answered per second
@@ -60,13 +60,34 @@ type Machine struct {
 	Neo4jPageCache string `json:"neo4jPageCache"`
 	Members        int    `json:"members"`
 	Connections    int    `json:"connections"`
+	// LoadAverage is the machine's 1-minute load average as the run began: more than its cores
+	// means other work was competing for them.
+	LoadAverage float64 `json:"loadAverage,omitempty"`
+	// The PostgreSQL peer's server, when it was measured.
+	PostgresVersion       string `json:"postgresVersion,omitempty"`
+	PostgresSharedBuffers string `json:"postgresSharedBuffers,omitempty"`
 }
 
-// Ratio compares the baseline with reach for one op: how many times slower the baseline was.
+// LoadAverage is the machine's 1-minute load average, or 0 where /proc/loadavg cannot be read.
+func LoadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var load float64
+	if _, err := fmt.Sscan(string(b), &load); err != nil {
+		return 0
+	}
+	return load
+}
+
+// Ratio compares another system with reach for one op: how many times slower it was than reach
+// (below 1: faster).
 type Ratio struct {
-	Op  string  `json:"op"`
-	P50 float64 `json:"p50"`
-	P99 float64 `json:"p99"`
+	System string  `json:"system"`
+	Op     string  `json:"op"`
+	P50    float64 `json:"p50"`
+	P99    float64 `json:"p99"`
 }
 
 // Report is everything one benchmark run measured.
@@ -81,16 +102,16 @@ type Report struct {
 	Ratios   []Ratio            `json:"ratios"`
 }
 
-// Compare fills in the ratios for every op measured by both systems.
+// Compare fills in the ratios of every other system to reach, for every op both measured.
 func (r *Report) Compare() {
 	r.Ratios = nil
 	for _, b := range r.Results {
-		if b.System != "baseline" {
+		if b.System == SystemReach {
 			continue
 		}
 		for _, a := range r.Results {
-			if a.System == "reach" && a.Op == b.Op && a.P50 > 0 && a.P99 > 0 {
-				r.Ratios = append(r.Ratios, Ratio{Op: a.Op, P50: float64(b.P50 / a.P50), P99: float64(b.P99 / a.P99)})
+			if a.System == SystemReach && a.Op == b.Op && a.P50 > 0 && a.P99 > 0 {
+				r.Ratios = append(r.Ratios, Ratio{System: b.System, Op: a.Op, P50: float64(b.P50 / a.P50), P99: float64(b.P99 / a.P99)})
 			}
 		}
 	}
@@ -99,8 +120,11 @@ func (r *Report) Compare() {
 // Print writes the report as a table.
 func (r *Report) Print(w io.Writer) {
 	m := r.Machine
-	fmt.Fprintf(w, "machine: %d cores; Neo4j heap %s, page cache %s; graph: %d members, %d connections\n",
-		m.Cores, m.Neo4jHeap, m.Neo4jPageCache, m.Members, m.Connections)
+	fmt.Fprintf(w, "machine: %d cores, load average %.2f; Neo4j heap %s, page cache %s; graph: %d members, %d connections\n",
+		m.Cores, m.LoadAverage, m.Neo4jHeap, m.Neo4jPageCache, m.Members, m.Connections)
+	if m.PostgresVersion != "" {
+		fmt.Fprintf(w, "PostgreSQL peer: %s, shared_buffers %s\n", m.PostgresVersion, m.PostgresSharedBuffers)
+	}
 	fmt.Fprintf(w, "offered: %.0f requests/s for %s, mix %v\n", r.Rate, r.Duration, r.Mix)
 	fmt.Fprintf(w, "pairs: %v\n\n", r.Pairs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -112,16 +136,16 @@ func (r *Report) Print(w io.Writer) {
 	tw.Flush()
 	fmt.Fprintln(w, "\nslowest requests (ms latency @ s into the measured time):")
 	for _, x := range r.Results {
-		fmt.Fprintf(w, "  %-8s %-20s", x.System, x.Op)
+		fmt.Fprintf(w, "  %-13s %-20s", x.System, x.Op)
 		for _, s := range x.Slowest {
 			fmt.Fprintf(w, " %.0f@%.1f", s.Latency, s.At/1000)
 		}
 		fmt.Fprintln(w)
 	}
 	if len(r.Ratios) > 0 {
-		fmt.Fprintln(w, "\nbaseline ÷ reach (higher is better for reach):")
+		fmt.Fprintln(w, "\nother system ÷ reach (above 1: reach is faster):")
 		for _, q := range r.Ratios {
-			fmt.Fprintf(w, "  %-20s p50 ×%.1f   p99 ×%.1f\n", q.Op, q.P50, q.P99)
+			fmt.Fprintf(w, "  %-13s %-20s p50 ×%.2f   p99 ×%.2f\n", q.System, q.Op, q.P50, q.P99)
 		}
 	}
 }

@@ -88,6 +88,7 @@ var (
 	RandomNeighbor      = load("RandomNeighbor.cypher")
 	Neo4jMemory         = load("Neo4jMemory.cypher")
 	GraphSize           = load("GraphSize.cypher")
+	ExportNetwork       = load("ExportNetwork.cypher")
 )
 
 // Schema returns the schema statements (constraints and indexes) in the order they are applied.

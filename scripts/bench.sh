@@ -4,18 +4,32 @@
 #      LinkedIn-shaped network: generated once by `reach seed --out` and loaded with the offline
 #      importer, then kept in .neo4j/bench-<members>-<degree>-<seed> for later runs.
 #      With NEO4J_URI set, that server is used as it is and must already hold the graph.
-#   2. reach serving on 127.0.0.1:8089 against it.
-#   3. reachbench: an open-loop load over HTTP, then the driver-only baseline; it prints the
-#      table and writes bench/results.json and bench/latency.png.
+#   2. The PostgreSQL peer (bench/pgpeer): a PostgreSQL 15 of its own (scripts/postgres.sh,
+#      port 5439) holding the same network, loaded from the same CSV files with COPY
+#      (reachpeer load), then kept in .postgres/bench-<members>-<degree>-<seed>.
+#   3. reach serving on 127.0.0.1:8089 against Neo4j, and the peer serving reachability behind
+#      reach's HTTP stack on 127.0.0.1:8090 (reachpeer serve); neither limits requests per member.
+#   4. reachbench: an open-loop load over HTTP, then the driver-only Cypher baseline, the peer
+#      through pgx and the peer over HTTP; it prints the table and writes bench/results.json and
+#      bench/latency.png.
+#
+#   scripts/bench.sh          the run above
+#   scripts/bench.sh sweep    the throughput ceiling instead: every system at rising rates, for
+#                             the mix and for reachability alone (bench/sweep.json, sweep-*.png)
+#
 # Knobs: BENCH_MEMBERS (100000), BENCH_AVG_DEGREE (100), BENCH_SEED (1), BENCH_RATE (500),
-# BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), REACH_CACHED_CONNECTIONS (room
-# for the whole graph), and the launcher's
-# REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE (sized from the member count when unset).
+# BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), BENCH_POSTGRES (1; 0 leaves the
+# peer out), BENCH_NEO4J_PORT (7689), BENCH_POSTGRES_PORT (5439), BENCH_SWEEP_STEP (10s),
+# BENCH_SWEEP_WARMUP (3s), REACH_CACHED_CONNECTIONS (room for the whole graph), the launcher's
+# REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE and the peer's REACH_POSTGRES_SHARED_BUFFERS (sized
+# from the member count when unset).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { echo "bench.sh: $*" >&2; }
 
+mode="${1:-run}"
+[[ "$mode" == run || "$mode" == sweep ]] || { echo "usage: scripts/bench.sh [sweep]" >&2; exit 2; }
 members="${BENCH_MEMBERS:-100000}"
 degree="${BENCH_AVG_DEGREE:-100}"
 seed="${BENCH_SEED:-1}"
@@ -23,21 +37,39 @@ rate="${BENCH_RATE:-500}"
 duration="${BENCH_DURATION:-60s}"
 warmup="${BENCH_WARMUP:-15s}"
 out="${BENCH_OUT:-bench}"
+with_postgres="${BENCH_POSTGRES:-1}"
 export REACH_JWT_SECRET="${REACH_JWT_SECRET:-reach-bench-secret-not-for-production}"
 # Room for every connection list of the graph in reach's cache, with some to spare: the lists
 # hold members × degree entries, which with the member-id table and each list's bookkeeping take
 # about 7 bytes each, and the cache counts its room in connections of 4 bytes.
 export REACH_CACHED_CONNECTIONS="${REACH_CACHED_CONNECTIONS:-$((members * degree * 3))}"
+# The benchmark measures speed, not the per-member limit: its few hundred members each send far
+# more than a person would.
+export REACH_RATE_LIMIT="${REACH_RATE_LIMIT:-1000000}" REACH_RATE_BURST="${REACH_RATE_BURST:-1000000}"
 
 go build -o bin/reach ./cmd/reach
 go build -o bin/reachbench ./cmd/reachbench
+go build -o bin/reachpeer ./cmd/reachpeer
 
-reach_pid=""
+reach_pid="" peer_pid=""
 cleanup() {
   [[ -n "$reach_pid" ]] && kill "$reach_pid" 2>/dev/null && wait "$reach_pid" 2>/dev/null
+  [[ -n "$peer_pid" ]] && kill "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
   if [[ -n "${own_neo4j:-}" ]]; then launcher/down.sh; fi
+  if [[ -n "${own_postgres:-}" ]]; then scripts/postgres.sh down; fi
 }
 trap cleanup EXIT
+
+# The CSV files of the network, generated once for whichever store still needs them.
+csv="$PWD/.bench-csv-$members-$degree-$seed"
+csv_ready=""
+need_csv() {
+  [[ -n "$csv_ready" ]] && return 0
+  rm -rf "$csv"
+  say "generating $members members with about $degree connections each (seed $seed)"
+  bin/reach seed --members "$members" --avg-degree "$degree" --seed "$seed" --out "$csv"
+  csv_ready=1
+}
 
 if [[ -z "${NEO4J_URI:-}" ]]; then
   own_neo4j=1
@@ -52,12 +84,8 @@ if [[ -z "${NEO4J_URI:-}" ]]; then
   fi
   if [[ ! -f "$REACH_NEO4J_DIR/loaded" ]]; then
     launcher/down.sh
-    csv="$REACH_NEO4J_DIR/csv"
-    rm -rf "$csv"
-    say "generating $members members with about $degree connections each (seed $seed)"
-    bin/reach seed --members "$members" --avg-degree "$degree" --seed "$seed" --out "$csv"
+    need_csv
     launcher/import.sh "$csv"
-    rm -rf "$csv"
     NEO4J_URI="$(launcher/up.sh)" bin/reach migrate
     touch "$REACH_NEO4J_DIR/loaded"
   fi
@@ -65,13 +93,48 @@ if [[ -z "${NEO4J_URI:-}" ]]; then
   export NEO4J_URI
 fi
 
+peer_args=()
+if [[ "$with_postgres" == 1 ]]; then
+  own_postgres=1
+  export REACH_POSTGRES_PORT="${BENCH_POSTGRES_PORT:-5439}"
+  export REACH_POSTGRES_DIR="$PWD/.postgres/bench-$members-$degree-$seed"
+  # As much memory for PostgreSQL's buffers as Neo4j's page cache has, up to 4 GB (the knows
+  # table and its index take about 1 GB per million members; the OS caches the rest).
+  if (( members >= 500000 )); then
+    export REACH_POSTGRES_SHARED_BUFFERS="${REACH_POSTGRES_SHARED_BUFFERS:-4GB}"
+  else
+    export REACH_POSTGRES_SHARED_BUFFERS="${REACH_POSTGRES_SHARED_BUFFERS:-2GB}"
+  fi
+  REACH_POSTGRES_URL="$(scripts/postgres.sh up)"
+  export REACH_POSTGRES_URL
+  if [[ ! -f "$REACH_POSTGRES_DIR/loaded" ]]; then
+    need_csv
+    say "loading the network into PostgreSQL"
+    bin/reachpeer load "$csv"
+    touch "$REACH_POSTGRES_DIR/loaded"
+  fi
+  REACH_PEER_ADDR=127.0.0.1:8090 bin/reachpeer serve 2>"${TMPDIR:-/tmp}/reach-bench-peer.log" &
+  peer_pid=$!
+  peer_args=(--postgres "$REACH_POSTGRES_URL" --peer-url http://127.0.0.1:8090)
+fi
+rm -rf "$csv"
+
 REACH_ADDR=127.0.0.1:8089 bin/reach serve 2>"${TMPDIR:-/tmp}/reach-bench-serve.log" &
 reach_pid=$!
-for _ in $(seq 1 60); do
-  curl -fs http://127.0.0.1:8089/readyz >/dev/null 2>&1 && break
-  sleep 1
-done
-curl -fs http://127.0.0.1:8089/readyz >/dev/null || { say "reach did not become ready"; exit 1; }
+ready() {
+  for _ in $(seq 1 60); do
+    curl -fs "$1" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  say "$2 did not become ready"
+  exit 1
+}
+ready http://127.0.0.1:8089/readyz reach
+[[ -n "$peer_pid" ]] && ready http://127.0.0.1:8090/readyz "the PostgreSQL peer"
 
-bin/reachbench --url http://127.0.0.1:8089 --rate "$rate" --duration "$duration" --warmup "$warmup" \
-  --out "$out" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}"
+args=(--url http://127.0.0.1:8089 --rate "$rate" --duration "$duration" --warmup "$warmup"
+  --out "$out" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}" "${peer_args[@]}")
+if [[ "$mode" == sweep ]]; then
+  args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}")
+fi
+bin/reachbench "${args[@]}"

@@ -1,12 +1,16 @@
 // Command reachbench measures reach under an open-loop load, over HTTP through the real service,
-// and, in the same run on the same graph, the baseline a team would write without reach
-// (shortestPath and separate queries straight through the Go driver).
+// and, in the same run on the same graph and pairs, what a team would build instead: the Cypher
+// baseline (shortestPath and separate queries straight through the Go driver), and the
+// PostgreSQL peer (one SQL statement, bench/pgpeer) both straight through pgx and behind reach's
+// HTTP stack.
 //
 //	reachbench [--url http://127.0.0.1:8089] [--rate 500] [--duration 60s] [--out bench]
+//	           [--postgres postgres://...] [--peer-url http://127.0.0.1:8090] [--sweep]
 //
 // It reads NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE to draw pairs and run the
 // baseline, and REACH_JWT_SECRET to sign the requests' tokens. It prints a table and writes
-// results.json and latency.png to --out.
+// results.json and latency.png to --out; with --sweep it raises the offered rate step by step
+// instead, and writes sweep.json, sweep-mix.png and sweep-reachability.png.
 package main
 
 import (
@@ -16,18 +20,15 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/bench"
+	"github.com/reach-network/reach/bench/pgpeer"
 	"github.com/reach-network/reach/graph"
 )
 
@@ -40,12 +41,6 @@ func main() {
 	}
 }
 
-// The mix of operations sent to reach; the baseline answers the first two.
-var mix = []struct {
-	op     string
-	weight float64
-}{{"reachability", 60}, {"mutual-connections", 25}, {"inbox", 10}, {"send", 5}}
-
 type options struct {
 	url         string
 	rate        float64
@@ -57,6 +52,11 @@ type options struct {
 	out         string
 	baseline    bool
 	heap, cache string
+	postgres    string // the peer's database, for the peer through pgx
+	peerURL     string // the peer behind reach's HTTP stack
+	pgPool      int
+	only        string // the systems to measure, comma-separated; empty for all
+	sweep       sweepOptions
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -69,10 +69,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.concurrency, "concurrency", 32, "requests in flight at most; more only queue inside Neo4j on a small machine, and waiting here still counts as latency")
 	fs.IntVar(&o.perKind, "pairs", 200, "pairs drawn of each kind")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the requests sent")
-	fs.StringVar(&o.out, "out", "bench", "folder for results.json and latency.png")
-	fs.BoolVar(&o.baseline, "baseline", true, "also measure the baseline")
+	fs.StringVar(&o.out, "out", "bench", "folder for the results and charts")
+	fs.BoolVar(&o.baseline, "baseline", true, "also measure the Cypher baseline")
 	fs.StringVar(&o.heap, "neo4j-heap", os.Getenv("REACH_NEO4J_HEAP"), "Neo4j heap, for the report")
 	fs.StringVar(&o.cache, "neo4j-pagecache", os.Getenv("REACH_NEO4J_PAGECACHE"), "Neo4j page cache, for the report")
+	fs.StringVar(&o.postgres, "postgres", "", "URL of the PostgreSQL peer's database: measure the peer through pgx")
+	fs.StringVar(&o.peerURL, "peer-url", "", "base URL of the PostgreSQL peer's HTTP server (reachpeer serve): measure it over HTTP")
+	fs.IntVar(&o.pgPool, "postgres-pool", pgpeer.DefaultPoolSize, "connections of the peer's pool, through pgx")
+	fs.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, baseline, postgres, postgres-http)")
+	o.sweep.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,12 +93,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close(context.Background())
-
-	report := &bench.Report{When: time.Now().UTC(), Rate: o.rate, Duration: o.duration.String(), Mix: map[string]float64{}}
-	for _, m := range mix {
-		report.Mix[m.op] = m.weight / 100
+	var peer *pgpeer.Peer
+	if o.postgres != "" {
+		if peer, err = pgpeer.Open(ctx, o.postgres, pgpeer.Options{PoolSize: o.pgPool}); err != nil {
+			return err
+		}
+		defer peer.Close()
 	}
-	if report.Machine, err = machine(ctx, store, o); err != nil {
+	m, err := machine(ctx, store, peer, o)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "drawing %d pairs of each kind...\n", o.perKind)
@@ -101,44 +109,56 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	report.Pairs = pairs.Counts()
-	fmt.Fprintf(out, "pairs: %v\n", report.Pairs)
-
-	c := &caller{url: strings.TrimRight(o.url, "/"), secret: []byte(secret), http: &http.Client{
-		Timeout:   10 * time.Second,
-		Transport: &http.Transport{MaxIdleConns: o.concurrency, MaxIdleConnsPerHost: o.concurrency},
-	}}
-	reachLoad := bench.Load{Rate: o.rate, Warmup: o.warmup, Duration: o.duration, Concurrency: o.concurrency, Seed: o.seed}
-	// The baseline gets the same rate of each operation it answers as reach does.
-	baseLoad := reachLoad
-	baseLoad.Rate = o.rate * (mix[0].weight + mix[1].weight) / 100
-	base := baselineOps(store.Baseline(), pairs)
-	if o.baseline {
-		// Warm both before measuring either, so that neither pays alone for a cold page cache.
-		fmt.Fprintf(out, "warming up both for %s each...\n", o.warmup)
-		warm := func(l bench.Load) bench.Load { l.Duration = 0; return l }
-		warm(reachLoad).Run(ctx, c.ops(pairs))
-		warm(baseLoad).Run(ctx, base)
+	fmt.Fprintf(out, "pairs: %v\n", pairs.Counts())
+	systems := newSystems(o, []byte(secret), store, peer, pairs)
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
 	}
-	fmt.Fprintf(out, "reach: %.0f requests/s for %s after %s of warm-up...\n", reachLoad.Rate, o.duration, o.warmup)
-	report.Results = append(report.Results, label(reachLoad.Run(ctx, c.ops(pairs)), "reach")...)
-	if o.baseline && ctx.Err() == nil {
-		fmt.Fprintf(out, "baseline: %.0f requests/s for %s after %s of warm-up...\n", baseLoad.Rate, o.duration, o.warmup)
-		report.Results = append(report.Results, label(baseLoad.Run(ctx, base), "baseline")...)
+	if o.sweep.on {
+		return runSweep(ctx, o, m, pairs, systems, out)
+	}
+	return runBench(ctx, o, m, pairs, systems, out)
+}
+
+// runBench measures every system at the rate offered to reach, each at the same rate of each
+// operation it answers, and writes results.json and latency.png.
+func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs, systems []system, out io.Writer) error {
+	report := &bench.Report{When: time.Now().UTC(), Machine: m, Rate: o.rate, Duration: o.duration.String(),
+		Mix: map[string]float64{}, Pairs: pairs.Counts()}
+	for _, op := range mix {
+		report.Mix[op.name] = op.weight / 100
+	}
+	load := func(s system) bench.Load {
+		return bench.Load{Rate: o.rate * s.share(), Warmup: o.warmup, Duration: o.duration, Concurrency: o.concurrency, Seed: o.seed}
+	}
+	if len(systems) > 1 {
+		// Warm every system before measuring any, so that none pays alone for a cold cache.
+		fmt.Fprintf(out, "warming up each system for %s...\n", o.warmup)
+		for _, s := range systems {
+			l := load(s)
+			l.Duration = 0
+			l.Run(ctx, s.mixOps())
+		}
+	}
+	for _, s := range systems {
+		if ctx.Err() != nil {
+			break
+		}
+		l := load(s)
+		fmt.Fprintf(out, "%s: %.0f requests/s of %s for %s after %s of warm-up...\n", s.name, l.Rate, s.runs(bench.WorkloadMix), o.duration, o.warmup)
+		report.Results = append(report.Results, label(l.Run(ctx, s.mixOps()), s.name)...)
 	}
 	report.Compare()
 	fmt.Fprintln(out)
 	report.Print(out)
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
+	results, chart := filepath.Join(o.out, "results.json"), filepath.Join(o.out, "latency.png")
+	if err := report.WriteJSON(results); err != nil {
 		return err
 	}
-	if err := report.WriteJSON(filepath.Join(o.out, "results.json")); err != nil {
+	if err := report.WriteChart(chart); err != nil {
 		return err
 	}
-	if err := report.WriteChart(filepath.Join(o.out, "latency.png")); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "\nwrote %s and %s\n", filepath.Join(o.out, "results.json"), filepath.Join(o.out, "latency.png"))
+	fmt.Fprintf(out, "\nwrote %s and %s\n", results, chart)
 	return nil
 }
 
@@ -149,9 +169,10 @@ func label(ms []bench.Measured, system string) []bench.Measured {
 	return ms
 }
 
-// machine describes where the run happens: cores, Neo4j memory and the size of the graph.
-func machine(ctx context.Context, store *graph.Store, o options) (bench.Machine, error) {
-	m := bench.Machine{Cores: runtime.NumCPU(), Neo4jHeap: o.heap, Neo4jPageCache: o.cache}
+// machine describes where the run happens: cores, Neo4j's and PostgreSQL's memory and the size
+// of the graph.
+func machine(ctx context.Context, store *graph.Store, peer *pgpeer.Peer, o options) (bench.Machine, error) {
+	m := bench.Machine{Cores: runtime.NumCPU(), LoadAverage: bench.LoadAverage(), Neo4jHeap: o.heap, Neo4jPageCache: o.cache}
 	settings, err := store.Neo4jMemory(ctx)
 	if err != nil {
 		return m, err
@@ -162,106 +183,12 @@ func machine(ctx context.Context, store *graph.Store, o options) (bench.Machine,
 	if v := settings["server.memory.pagecache.size"]; m.Neo4jPageCache == "" && v != "" {
 		m.Neo4jPageCache = v
 	}
+	if peer != nil {
+		if m.PostgresVersion, m.PostgresSharedBuffers, err = peer.Server(ctx); err != nil {
+			return m, err
+		}
+	}
 	size, err := store.Size(ctx)
 	m.Members, m.Connections = size.Members, size.Connections
 	return m, err
-}
-
-// caller sends the benchmark's requests to reach, each with the token of the member it acts as.
-type caller struct {
-	url    string
-	secret []byte
-	http   *http.Client
-	tokens sync.Map // member id → token
-}
-
-func (c *caller) token(id string) string {
-	if t, ok := c.tokens.Load(id); ok {
-		return t.(string)
-	}
-	t, err := api.IssueToken(c.secret, id, false, 24*time.Hour)
-	if err != nil {
-		panic(err) // ids come from the graph and are valid
-	}
-	c.tokens.Store(id, t)
-	return t
-}
-
-// do sends one request and fails unless the answer's status is one of want.
-func (c *caller) do(ctx context.Context, method, path, as, body string, want ...int) error {
-	var r io.Reader
-	if body != "" {
-		r = strings.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.url+path, r)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token(as))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, res.Body)
-	for _, w := range want {
-		if res.StatusCode == w {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s %s: status %d", method, path, res.StatusCode)
-}
-
-// ops are the requests sent to reach, weighted by the mix.
-func (c *caller) ops(p bench.Pairs) []bench.Op {
-	all := bench.Kinds
-	do := map[string]func(ctx context.Context, rng *rand.Rand) error{
-		"reachability": func(ctx context.Context, rng *rand.Rand) error {
-			pair := p.Pick(rng, all...)
-			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/reachability", pair[0], "", http.StatusOK)
-		},
-		"mutual-connections": func(ctx context.Context, rng *rand.Rand) error {
-			pair := p.Pick(rng, all...)
-			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/mutual-connections", pair[0], "", http.StatusOK)
-		},
-		"inbox": func(ctx context.Context, rng *rand.Rand) error {
-			pair := p.Pick(rng, all...)
-			return c.do(ctx, http.MethodGet, "/v1/inbox", pair[0], "", http.StatusOK)
-		},
-		"send": func(ctx context.Context, rng *rand.Rand) error {
-			// Mostly messages to connections; the rest InMails, which the rules may refuse.
-			pair := p.Pick(rng, bench.KindFirst)
-			if rng.IntN(5) == 0 {
-				pair = p.Pick(rng, bench.KindSecond, bench.KindThird, bench.KindOutOfNetwork)
-			}
-			body := fmt.Sprintf(`{"to": %q, "body": "Benchmark message %d"}`, pair[1], rng.Uint64())
-			return c.do(ctx, http.MethodPost, "/v1/messages", pair[0], body,
-				http.StatusCreated, http.StatusForbidden, http.StatusTooManyRequests)
-		},
-	}
-	ops := make([]bench.Op, 0, len(mix))
-	for _, m := range mix {
-		ops = append(ops, bench.Op{Name: m.op, Weight: m.weight, Do: do[m.op]})
-	}
-	return ops
-}
-
-// baselineOps are the baseline's answers to the first two operations of the mix.
-func baselineOps(b *graph.Baseline, p bench.Pairs) []bench.Op {
-	all := bench.Kinds
-	return []bench.Op{
-		{Name: "reachability", Weight: mix[0].weight, Do: func(ctx context.Context, rng *rand.Rand) error {
-			pair := p.Pick(rng, all...)
-			_, err := b.Reachability(ctx, pair[0], pair[1])
-			return err
-		}},
-		{Name: "mutual-connections", Weight: mix[1].weight, Do: func(ctx context.Context, rng *rand.Rand) error {
-			pair := p.Pick(rng, all...)
-			_, err := b.MutualConnections(ctx, pair[0], pair[1], 20)
-			return err
-		}},
-	}
 }

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reach-network/reach/bench"
+)
+
+// sweepOptions tune --sweep.
+type sweepOptions struct {
+	on     bool
+	step   time.Duration
+	warmup time.Duration
+	limit  float64
+	rates  string
+}
+
+func (s *sweepOptions) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&s.on, "sweep", false, "find each system's throughput ceiling instead: raise the offered rate step by step")
+	fs.DurationVar(&s.step, "sweep-step", 10*time.Second, "measured time of each step of a sweep")
+	fs.DurationVar(&s.warmup, "sweep-warmup", 3*time.Second, "unmeasured time before each step of a sweep")
+	fs.Float64Var(&s.limit, "sweep-limit", 10, "p99 in ms a step must stay within to hold")
+	fs.StringVar(&s.rates, "sweep-rates", "100,200,300,400,500,650,800,1000,1250,1500,1750,2000,2500,3000,3500,4000,5000,6000,7000,8000,10000",
+		"offered rates of the steps, in requests/s, lowest first")
+}
+
+// parseRates reads a comma-separated list of rising rates.
+func parseRates(list string) ([]float64, error) {
+	var rates []float64
+	for _, f := range strings.Split(list, ",") {
+		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || r <= 0 || (len(rates) > 0 && r <= rates[len(rates)-1]) {
+			return nil, fmt.Errorf("--sweep-rates: %q is not a list of rising rates", list)
+		}
+		rates = append(rates, r)
+	}
+	return rates, nil
+}
+
+// runSweep climbs each system's ladder of rates, for reachability alone and then for the mix,
+// and writes sweep.json, sweep-reachability.png and sweep-mix.png. A system that answers only
+// reachability runs the same requests in both workloads, so its reachability series stands for
+// it in the mix too, saying so.
+func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs, systems []system, out io.Writer) error {
+	rates, err := parseRates(o.sweep.rates)
+	if err != nil {
+		return err
+	}
+	report := &bench.SweepReport{When: time.Now().UTC(), Machine: m, Limit: bench.Millis(o.sweep.limit),
+		Step: o.sweep.step.String(), Warmup: o.sweep.warmup.String(), Concurrency: o.concurrency, Pairs: pairs.Counts()}
+	fmt.Fprintf(out, "warming up each system for %s...\n", o.warmup)
+	for _, s := range systems {
+		l := bench.Load{Rate: o.rate * s.share(), Warmup: o.warmup, Concurrency: o.concurrency, Seed: o.seed}
+		l.Run(ctx, s.mixOps())
+	}
+	climb := func(s system, workload string, ops []bench.Op) bench.Series {
+		series := bench.Climb(rates, bench.Millis(o.sweep.limit), func(rate float64) []bench.Measured {
+			if ctx.Err() != nil {
+				return nil
+			}
+			l := bench.Load{Rate: rate, Warmup: o.sweep.warmup, Duration: o.sweep.step, Concurrency: o.concurrency, Seed: o.seed}
+			ms := l.Run(ctx, ops)
+			worst := bench.Measured{}
+			for _, m := range ms {
+				if m.P99 >= worst.P99 {
+					worst = m
+				}
+			}
+			fmt.Fprintf(out, "  %-13s %-12s %6.0f/s: worst p99 %7.2f ms (%s), load average %.1f\n", s.name, workload, rate, worst.P99, worst.Op, bench.LoadAverage())
+			return ms
+		})
+		series.System, series.Workload, series.Runs = s.name, workload, s.runs(workload)
+		fmt.Fprintf(out, "%s, %s: ceiling %.0f requests/s\n", s.name, workload, series.Ceiling)
+		return series
+	}
+	var mixSeries []bench.Series
+	for _, s := range systems {
+		reach := climb(s, bench.WorkloadReachability, s.only("reachability"))
+		report.Series = append(report.Series, reach)
+		if len(s.mixOps()) == 1 {
+			reach.Workload, reach.Runs = bench.WorkloadMix, s.runs(bench.WorkloadMix)
+			mixSeries = append(mixSeries, reach)
+		}
+	}
+	for _, s := range systems {
+		if len(s.mixOps()) > 1 {
+			report.Series = append(report.Series, climb(s, bench.WorkloadMix, s.mixOps()))
+		}
+	}
+	report.Series = append(report.Series, mixSeries...)
+	fmt.Fprintln(out)
+	report.Print(out)
+	path := filepath.Join(o.out, "sweep.json")
+	if err := report.WriteJSON(path); err != nil {
+		return err
+	}
+	for _, w := range []string{bench.WorkloadMix, bench.WorkloadReachability} {
+		if err := report.WriteChart(filepath.Join(o.out, "sweep-"+w+".png"), w); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(out, "\nwrote %s, sweep-mix.png and sweep-reachability.png\n", path)
+	return ctx.Err()
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/reach-network/reach/api"
+	"github.com/reach-network/reach/bench"
+	"github.com/reach-network/reach/bench/pgpeer"
+	"github.com/reach-network/reach/graph"
+)
+
+// The mix of operations sent to reach; the other systems answer the part of it they implement.
+var mix = []struct {
+	name   string
+	weight float64
+}{{"reachability", 60}, {"mutual-connections", 25}, {"inbox", 10}, {"send", 5}}
+
+// do sends one request of an op.
+type do func(ctx context.Context, rng *rand.Rand) error
+
+// system is one system under test and the ops of the mix it answers, by name.
+type system struct {
+	name string
+	how  string // how requests reach it: "over HTTP", "through the Neo4j driver", "through pgx"
+	ops  map[string]do
+}
+
+// newSystems returns the systems to measure: reach, then those o asks for.
+func newSystems(o options, secret []byte, store *graph.Store, peer *pgpeer.Peer, p bench.Pairs) []system {
+	transport := &http.Transport{MaxIdleConns: o.concurrency, MaxIdleConnsPerHost: o.concurrency}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: transport}
+	tokens := &tokens{secret: secret}
+	reach := &caller{url: strings.TrimRight(o.url, "/"), tokens: tokens, http: client}
+	systems := []system{{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p)}}
+	if o.baseline {
+		systems = append(systems, system{name: bench.SystemBaseline, how: "through the Neo4j driver", ops: baselineOps(store.Baseline(), p)})
+	}
+	if peer != nil {
+		systems = append(systems, system{name: bench.SystemPostgres, how: "through pgx", ops: map[string]do{
+			"reachability": func(ctx context.Context, rng *rand.Rand) error {
+				pair := p.Pick(rng, bench.Kinds...)
+				_, err := peer.Reachability(ctx, pair[0], pair[1])
+				return err
+			},
+		}})
+	}
+	if o.peerURL != "" {
+		peerHTTP := &caller{url: strings.TrimRight(o.peerURL, "/"), tokens: tokens, http: client}
+		systems = append(systems, system{name: bench.SystemPostgresHTTP, how: "over HTTP",
+			ops: map[string]do{"reachability": peerHTTP.ops(p)["reachability"]}})
+	}
+	if o.only == "" {
+		return systems
+	}
+	var chosen []system
+	for _, s := range systems {
+		if slices.Contains(strings.Split(o.only, ","), s.name) {
+			chosen = append(chosen, s)
+		}
+	}
+	return chosen
+}
+
+// share is the part of the mix the system answers: the rate it is offered, as a share of reach's.
+func (s system) share() float64 {
+	var share float64
+	for _, m := range mix {
+		if s.ops[m.name] != nil {
+			share += m.weight / 100
+		}
+	}
+	return share
+}
+
+// mixOps are the ops of the mix the system answers, weighted as in the mix.
+func (s system) mixOps() []bench.Op {
+	var ops []bench.Op
+	for _, m := range mix {
+		if d := s.ops[m.name]; d != nil {
+			ops = append(ops, bench.Op{Name: m.name, Weight: m.weight, Do: d})
+		}
+	}
+	return ops
+}
+
+// only is the one op, alone.
+func (s system) only(name string) []bench.Op {
+	return []bench.Op{{Name: name, Weight: 1, Do: s.ops[name]}}
+}
+
+// runs says what the system is sent in a workload.
+func (s system) runs(workload string) string {
+	if workload == bench.WorkloadReachability {
+		return "reachability " + s.how
+	}
+	var names []string
+	var weights []string
+	for _, op := range s.mixOps() {
+		names = append(names, op.Name)
+		weights = append(weights, fmt.Sprint(op.Weight))
+	}
+	if len(names) == len(mix) {
+		return "the " + strings.Join(weights, "/") + " mix " + s.how
+	}
+	if len(names) == 1 {
+		return names[0] + " only (all it implements) " + s.how
+	}
+	return strings.Join(names, " and ") + " " + strings.Join(weights, ":") + " (what it implements) " + s.how
+}
+
+// tokens signs, once per member, the tokens the benchmark's requests carry.
+type tokens struct {
+	secret []byte
+	signed sync.Map // member id → token
+}
+
+func (t *tokens) of(id string) string {
+	if tok, ok := t.signed.Load(id); ok {
+		return tok.(string)
+	}
+	tok, err := api.IssueToken(t.secret, id, false, 24*time.Hour)
+	if err != nil {
+		panic(err) // ids come from the graph and are valid
+	}
+	t.signed.Store(id, tok)
+	return tok
+}
+
+// caller sends the benchmark's requests to a server of reach's API, each with the token of the
+// member it acts as.
+type caller struct {
+	url    string
+	tokens *tokens
+	http   *http.Client
+}
+
+// do sends one request and fails unless the answer's status is one of want.
+func (c *caller) do(ctx context.Context, method, path, as, body string, want ...int) error {
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.url+path, r)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.tokens.of(as))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	for _, w := range want {
+		if res.StatusCode == w {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s %s: status %d", method, path, res.StatusCode)
+}
+
+// ops are the requests of the mix, sent to reach's API.
+func (c *caller) ops(p bench.Pairs) map[string]do {
+	all := bench.Kinds
+	return map[string]do{
+		"reachability": func(ctx context.Context, rng *rand.Rand) error {
+			pair := p.Pick(rng, all...)
+			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/reachability", pair[0], "", http.StatusOK)
+		},
+		"mutual-connections": func(ctx context.Context, rng *rand.Rand) error {
+			pair := p.Pick(rng, all...)
+			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/mutual-connections", pair[0], "", http.StatusOK)
+		},
+		"inbox": func(ctx context.Context, rng *rand.Rand) error {
+			pair := p.Pick(rng, all...)
+			return c.do(ctx, http.MethodGet, "/v1/inbox", pair[0], "", http.StatusOK)
+		},
+		"send": func(ctx context.Context, rng *rand.Rand) error {
+			// Mostly messages to connections; the rest InMails, which the rules may refuse.
+			pair := p.Pick(rng, bench.KindFirst)
+			if rng.IntN(5) == 0 {
+				pair = p.Pick(rng, bench.KindSecond, bench.KindThird, bench.KindOutOfNetwork)
+			}
+			body := fmt.Sprintf(`{"to": %q, "body": "Benchmark message %d"}`, pair[1], rng.Uint64())
+			return c.do(ctx, http.MethodPost, "/v1/messages", pair[0], body,
+				http.StatusCreated, http.StatusForbidden, http.StatusTooManyRequests)
+		},
+	}
+}
+
+// baselineOps are the Cypher baseline's answers to the first two operations of the mix.
+func baselineOps(b *graph.Baseline, p bench.Pairs) map[string]do {
+	all := bench.Kinds
+	return map[string]do{
+		"reachability": func(ctx context.Context, rng *rand.Rand) error {
+			pair := p.Pick(rng, all...)
+			_, err := b.Reachability(ctx, pair[0], pair[1])
+			return err
+		},
+		"mutual-connections": func(ctx context.Context, rng *rand.Rand) error {
+			pair := p.Pick(rng, all...)
+			_, err := b.MutualConnections(ctx, pair[0], pair[1], 20)
+			return err
+		},
+	}
+}
