@@ -39,7 +39,12 @@ func newSystems(o options, secret []byte, store *graph.Store, peer *pgpeer.Peer,
 	client := &http.Client{Timeout: 10 * time.Second, Transport: transport}
 	tokens := &tokens{secret: secret}
 	reach := &caller{url: strings.TrimRight(o.url, "/"), tokens: tokens, http: client}
-	systems := []system{{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p)}}
+	consistent := &caller{url: reach.url, tokens: tokens, http: client, query: "?consistency=fully_consistent"}
+	systems := []system{
+		{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p)},
+		{name: bench.SystemReachNeo4j, how: "over HTTP, consistency=fully_consistent",
+			ops: map[string]do{"reachability": consistent.ops(p)["reachability"]}},
+	}
 	if o.baseline {
 		systems = append(systems, system{name: bench.SystemBaseline, how: "through the Neo4j driver", ops: baselineOps(store.Baseline(), p)})
 	}
@@ -140,6 +145,7 @@ type caller struct {
 	url    string
 	tokens *tokens
 	http   *http.Client
+	query  string // added to reachability requests, such as a consistency mode
 }
 
 // do sends one request and fails unless the answer's status is one of want.
@@ -176,7 +182,7 @@ func (c *caller) ops(p bench.Pairs) map[string]do {
 	return map[string]do{
 		"reachability": func(ctx context.Context, rng *rand.Rand) error {
 			pair := p.Pick(rng, all...)
-			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/reachability", pair[0], "", http.StatusOK)
+			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/reachability"+c.query, pair[0], "", http.StatusOK)
 		},
 		"mutual-connections": func(ctx context.Context, rng *rand.Rand) error {
 			pair := p.Pick(rng, all...)
