@@ -16,10 +16,10 @@ import (
 
 // The systems the benchmark measures, in the order they are charted.
 const (
-	SystemReach        = "reach"         // reach over HTTP, default consistency: reachability from memory
+	SystemReach = "reach" // reach over HTTP, default consistency: reachability from memory
 	// SystemReachNeo4j is reach over HTTP asking consistency=fully_consistent: every answer
 	// from Neo4j, as reach answered before its projection.
-	SystemReachNeo4j = "reach-fully-consistent"
+	SystemReachNeo4j   = "reach-fully-consistent"
 	SystemBaseline     = "baseline"      // the Cypher a team would write without reach, through the Neo4j driver
 	SystemPostgres     = "postgres"      // the PostgreSQL peer, one SQL statement through pgx
 	SystemPostgresHTTP = "postgres-http" // the same peer behind reach's HTTP stack
