@@ -24,7 +24,8 @@ type projection struct {
 	mu    sync.RWMutex
 	state *projState // nil until loaded
 
-	ownWrites atomic.Int64  // the latest change this replica's writes made, in state's epoch
+	ownMu     sync.Mutex
+	own       Token         // the latest change this replica's writes made
 	freshAt   atomic.Int64  // unix nanos: when the last read of the log that reached its head began
 	nudge     chan struct{} // asks the tailer to read the log now
 	caught    *sync.Cond    // signalled, with mu held, when changes are applied
@@ -168,7 +169,7 @@ func (p *projection) answerable(c Consistency, bound, wait time.Duration) bool {
 	}
 	p.mu.RLock()
 	st := p.state
-	ok := st != nil && st.applied >= p.ownWrites.Load()
+	ok := st != nil && p.holdsOwnWrites(st)
 	p.mu.RUnlock()
 	return ok && time.Since(time.Unix(0, p.freshAt.Load())) <= bound
 }
@@ -211,19 +212,23 @@ func (p *projection) poke() {
 
 // wrote notes a write of this replica's, so that the projection answers only once it holds it.
 func (p *projection) wrote(t Token) {
-	p.mu.RLock()
-	st := p.state
-	p.mu.RUnlock()
-	if st == nil || st.epoch != t.Epoch || t.Seq == 0 {
+	if t.Seq == 0 {
 		return
 	}
-	for {
-		old := p.ownWrites.Load()
-		if t.Seq <= old || p.ownWrites.CompareAndSwap(old, t.Seq) {
-			break
-		}
+	p.ownMu.Lock()
+	if t.Epoch != p.own.Epoch || t.Seq > p.own.Seq {
+		p.own = t
 	}
+	p.ownMu.Unlock()
 	p.poke()
+}
+
+// holdsOwnWrites tells whether st holds the latest write this replica made. A write in another
+// epoch than st's was made to a database since replaced, which st was loaded from afresh.
+func (p *projection) holdsOwnWrites(st *projState) bool {
+	p.ownMu.Lock()
+	defer p.ownMu.Unlock()
+	return p.own.Epoch != st.epoch || st.applied >= p.own.Seq
 }
 
 // ProjectionStats says how the projection is doing, for metrics.

@@ -110,7 +110,6 @@ func (s *Store) loadProjection(ctx context.Context) (err error) {
 	p := s.projection
 	p.mu.Lock()
 	p.state = st
-	p.ownWrites.Store(0)
 	p.mu.Unlock()
 	p.freshAt.Store(start.UnixNano())
 	p.caught.Broadcast()
