@@ -20,7 +20,8 @@
 # Knobs: BENCH_MEMBERS (100000), BENCH_AVG_DEGREE (100), BENCH_SEED (1), BENCH_RATE (500),
 # BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), BENCH_POSTGRES (1; 0 leaves the
 # peer out), BENCH_NEO4J_PORT (7689), BENCH_POSTGRES_PORT (5439), BENCH_SWEEP_STEP (10s),
-# BENCH_SWEEP_WARMUP (3s), REACH_CACHED_CONNECTIONS (room for the whole graph), the launcher's
+# BENCH_SWEEP_WARMUP (3s), BENCH_COLD (30s: the cold run right after reach starts; 0 for none),
+# REACH_CACHED_CONNECTIONS (room for the whole graph), the launcher's
 # REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE and the peer's REACH_POSTGRES_SHARED_BUFFERS (sized
 # from the member count when unset).
 set -euo pipefail
@@ -131,6 +132,18 @@ ready() {
 }
 ready http://127.0.0.1:8089/readyz reach
 [[ -n "$peer_pid" ]] && ready http://127.0.0.1:8090/readyz "the PostgreSQL peer"
+
+# The cold run: reach has just started; until its projection is loaded it answers from Neo4j.
+if [[ "$mode" == run && "${BENCH_COLD:-30s}" != 0 ]]; then
+  say "cold run: reach just started, its projection loading"
+  bin/reachbench --url http://127.0.0.1:8089 --systems reach --rate "$rate" --duration "${BENCH_COLD:-30s}" \
+    --warmup 0s --out "$out/cold" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}"
+fi
+for _ in $(seq 1 600); do
+  grep -q "projection loaded" "${TMPDIR:-/tmp}/reach-bench-serve.log" && break
+  sleep 1
+done
+say "$(grep -o '"msg":"projection loaded[^}]*' "${TMPDIR:-/tmp}/reach-bench-serve.log" | head -1)"
 
 args=(--url http://127.0.0.1:8089 --rate "$rate" --duration "$duration" --warmup "$warmup"
   --out "$out" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}" "${peer_args[@]}")
