@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -144,5 +145,23 @@ func TestSweepOutputs(t *testing.T) {
 	}
 	if err := r.WriteChart(filepath.Join(dir, "none.png"), "inbox"); err == nil {
 		t.Error("a chart of a workload nobody ran was drawn")
+	}
+}
+
+// TestMergeRounds checks that rounds merge into what one run of their total length measures.
+func TestMergeRounds(t *testing.T) {
+	round := func(lat ...time.Duration) []Measured {
+		m := Measured{Op: "reachability", System: SystemReach, latencies: lat, Errors: 1,
+			Slowest: []Slow{{At: 1000, Latency: ms(slices.Max(lat))}}}
+		return []Measured{m}
+	}
+	ms := time.Millisecond
+	got := Merge([][]Measured{round(1*ms, 2*ms, 3*ms), round(4*ms, 5*ms, 90*ms)}, 10*time.Second)
+	m := got[0]
+	if m.Requests != 6 || m.Errors != 2 || m.Rate != 0.3 || m.P50 != 4 || m.Max != 90 {
+		t.Errorf("merged %+v", m)
+	}
+	if len(m.Slowest) != 2 || m.Slowest[0].Latency != 90 || m.Slowest[0].At != 11000 || m.Slowest[1].At != 1000 {
+		t.Errorf("slowest %+v: the second round's must be timed from the first round's start", m.Slowest)
 	}
 }

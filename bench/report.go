@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -96,6 +97,7 @@ type Report struct {
 	Machine  Machine            `json:"machine"`
 	Rate     float64            `json:"rate"` // requests per second offered to reach
 	Duration string             `json:"duration"`
+	Rounds   int                `json:"rounds"` // the systems took turns, a round each, Duration in all
 	Mix      map[string]float64 `json:"mix"`
 	Pairs    map[string]int     `json:"pairs"` // pairs drawn per kind (1st, 2nd, 3rd, out of network, hub)
 	Results  []Measured         `json:"results"`
@@ -125,7 +127,7 @@ func (r *Report) Print(w io.Writer) {
 	if m.PostgresVersion != "" {
 		fmt.Fprintf(w, "PostgreSQL peer: %s, shared_buffers %s\n", m.PostgresVersion, m.PostgresSharedBuffers)
 	}
-	fmt.Fprintf(w, "offered: %.0f requests/s for %s, mix %v\n", r.Rate, r.Duration, r.Mix)
+	fmt.Fprintf(w, "offered: %.0f requests/s for %s in %d rounds, mix %v\n", r.Rate, r.Duration, r.Rounds, r.Mix)
 	fmt.Fprintf(w, "pairs: %v\n\n", r.Pairs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "system\top\trequests\trate/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t")
@@ -157,4 +159,32 @@ func (r *Report) WriteJSON(path string) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// Merge combines the rounds of one system's measurement, op by op, into what one run of their
+// total length would have measured: the rounds' latencies together, their requests and errors
+// summed, the rate over the rounds' total span, and the slowest requests of all, each timed
+// from the start of the first round as if the rounds had followed one another. The rounds run
+// the same ops in the same order, each for span.
+func Merge(rounds [][]Measured, span time.Duration) []Measured {
+	if len(rounds) == 0 {
+		return nil
+	}
+	out := make([]Measured, len(rounds[0]))
+	for i := range out {
+		out[i] = Measured{Op: rounds[0][i].Op, System: rounds[0][i].System}
+		var slow []Slow
+		for r, round := range rounds {
+			m := round[i]
+			out[i].latencies = append(out[i].latencies, m.latencies...)
+			out[i].Errors += m.Errors
+			for _, s := range m.Slowest {
+				slow = append(slow, Slow{At: s.At + ms(time.Duration(r)*span), Latency: s.Latency})
+			}
+		}
+		out[i].summarize(time.Duration(len(rounds)) * span)
+		slices.SortFunc(slow, func(a, b Slow) int { return cmp.Compare(b.Latency, a.Latency) })
+		out[i].Slowest = slow[:min(slowestKept, len(slow))]
+	}
+	return out
 }

@@ -39,27 +39,35 @@ type Series struct {
 	Ceiling  float64 `json:"ceiling"` // the highest offered rate that held; 0 when none did
 }
 
-// Climb runs step at each rate in turn, lowest first, and stops at the first rate that does not
-// hold: a request failed, or an op's p99 passed limit. A rate that fails is tried once more
-// before the climb stops, so that one pause of the machine (a garbage collection in Neo4j, a
-// neighbour's burst) does not end it; both tries are kept. The series' ceiling is the last rate
-// that held.
+// Climb runs step at each rate in turn, lowest first, as Try does, until the series stops
+// climbing.
 func Climb(rates []float64, limit Millis, step func(rate float64) []Measured) Series {
 	var s Series
 	for _, rate := range rates {
-		st := measureStep(rate, limit, step(rate))
-		if !st.Held {
-			s.Steps = append(s.Steps, st)
-			st = measureStep(rate, limit, step(rate))
-			st.Again = true
-		}
-		s.Steps = append(s.Steps, st)
-		if !st.Held {
+		if !s.Try(rate, limit, func() []Measured { return step(rate) }) {
 			break
 		}
-		s.Ceiling = rate
 	}
 	return s
+}
+
+// Try measures the series' next rate, and reports whether the series climbs on: it stops at the
+// first rate that does not hold, where a request failed or an op's p99 passed limit. A rate that
+// fails is measured once more before the series stops, so that one pause of the machine (a
+// garbage collection in Neo4j, a neighbour's burst) does not end it; both tries are kept. The
+// ceiling is the last rate that held.
+func (s *Series) Try(rate float64, limit Millis, measure func() []Measured) bool {
+	st := measureStep(rate, limit, measure())
+	if !st.Held {
+		s.Steps = append(s.Steps, st)
+		st = measureStep(rate, limit, measure())
+		st.Again = true
+	}
+	s.Steps = append(s.Steps, st)
+	if st.Held {
+		s.Ceiling = rate
+	}
+	return st.Held
 }
 
 // measureStep sums up one step: it holds when every op answered, none failed, and each op's p99

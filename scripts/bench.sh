@@ -9,8 +9,9 @@
 #      (reachpeer load), then kept in .postgres/bench-<members>-<degree>-<seed>.
 #   3. reach serving on 127.0.0.1:8089 against Neo4j, and the peer serving reachability behind
 #      reach's HTTP stack on 127.0.0.1:8090 (reachpeer serve); neither limits requests per member.
-#   4. reachbench: an open-loop load over HTTP, then the driver-only Cypher baseline, the peer
-#      through pgx and the peer over HTTP; it prints the table and writes bench/results.json and
+#   4. reachbench: an open-loop load on reach over HTTP, on the driver-only Cypher baseline, on the
+#      peer through pgx and on the peer over HTTP, taking turns in rounds so that other work on
+#      the machine falls on all alike; it prints the table and writes bench/results.json and
 #      bench/latency.png.
 #
 #   scripts/bench.sh          the run above

@@ -46,6 +46,8 @@ type options struct {
 	rate        float64
 	duration    time.Duration
 	warmup      time.Duration
+	rounds      int
+	lead        time.Duration
 	concurrency int
 	perKind     int
 	seed        uint64
@@ -65,7 +67,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8089", "base URL of the reach under test")
 	fs.Float64Var(&o.rate, "rate", 500, "requests per second offered to reach")
 	fs.DurationVar(&o.duration, "duration", 60*time.Second, "measured time of each phase")
-	fs.DurationVar(&o.warmup, "warmup", 10*time.Second, "unmeasured time before each phase")
+	fs.DurationVar(&o.warmup, "warmup", 10*time.Second, "unmeasured time each system is warmed up for before any is measured")
+	fs.IntVar(&o.rounds, "rounds", 4, "rounds the measured time is cut into: the systems take turns, a round each, so that a neighbour's load falls on all alike")
+	fs.DurationVar(&o.lead, "round-warmup", 2*time.Second, "unmeasured time before each round of each system")
 	fs.IntVar(&o.concurrency, "concurrency", 32, "requests in flight at most; more only queue inside Neo4j on a small machine, and waiting here still counts as latency")
 	fs.IntVar(&o.perKind, "pairs", 200, "pairs drawn of each kind")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the requests sent")
@@ -121,32 +125,41 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // runBench measures every system at the rate offered to reach, each at the same rate of each
-// operation it answers, and writes results.json and latency.png.
+// operation it answers, and writes results.json and latency.png. The measured time is cut into
+// rounds, and the systems take turns, one round each, so that a neighbour's load on the machine
+// falls on all of them alike; each system's rounds are then merged.
 func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs, systems []system, out io.Writer) error {
 	report := &bench.Report{When: time.Now().UTC(), Machine: m, Rate: o.rate, Duration: o.duration.String(),
 		Mix: map[string]float64{}, Pairs: pairs.Counts()}
 	for _, op := range mix {
 		report.Mix[op.name] = op.weight / 100
 	}
-	load := func(s system) bench.Load {
-		return bench.Load{Rate: o.rate * s.share(), Warmup: o.warmup, Duration: o.duration, Concurrency: o.concurrency, Seed: o.seed}
+	rounds := max(o.rounds, 1)
+	report.Rounds = rounds
+	span := o.duration / time.Duration(rounds)
+	load := func(s system, warmup, duration time.Duration, round int) bench.Load {
+		return bench.Load{Rate: o.rate * s.share(), Warmup: warmup, Duration: duration, Concurrency: o.concurrency,
+			Seed: o.seed + uint64(round)}
 	}
-	if len(systems) > 1 {
-		// Warm every system before measuring any, so that none pays alone for a cold cache.
-		fmt.Fprintf(out, "warming up each system for %s...\n", o.warmup)
-		for _, s := range systems {
-			l := load(s)
-			l.Duration = 0
-			l.Run(ctx, s.mixOps())
-		}
+	// Warm every system before measuring any, so that none pays alone for a cold cache.
+	fmt.Fprintf(out, "warming up each system for %s...\n", o.warmup)
+	for _, s := range systems {
+		load(s, o.warmup, 0, 0).Run(ctx, s.mixOps())
 	}
 	for _, s := range systems {
-		if ctx.Err() != nil {
-			break
+		fmt.Fprintf(out, "%s: %.0f requests/s of %s\n", s.name, o.rate*s.share(), s.runs(bench.WorkloadMix))
+	}
+	measured := make([][][]bench.Measured, len(systems))
+	for r := range rounds {
+		fmt.Fprintf(out, "round %d of %d: %s of each system after %s of warm-up...\n", r+1, rounds, span, o.lead)
+		for i, s := range systems {
+			if ctx.Err() == nil {
+				measured[i] = append(measured[i], load(s, o.lead, span, r+1).Run(ctx, s.mixOps()))
+			}
 		}
-		l := load(s)
-		fmt.Fprintf(out, "%s: %.0f requests/s of %s for %s after %s of warm-up...\n", s.name, l.Rate, s.runs(bench.WorkloadMix), o.duration, o.warmup)
-		report.Results = append(report.Results, label(l.Run(ctx, s.mixOps()), s.name)...)
+	}
+	for i, s := range systems {
+		report.Results = append(report.Results, label(bench.Merge(measured[i], span), s.name)...)
 	}
 	report.Compare()
 	fmt.Fprintln(out)
@@ -159,7 +172,7 @@ func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 		return err
 	}
 	fmt.Fprintf(out, "\nwrote %s and %s\n", results, chart)
-	return nil
+	return ctx.Err()
 }
 
 func label(ms []bench.Measured, system string) []bench.Measured {

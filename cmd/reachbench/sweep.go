@@ -44,10 +44,11 @@ func parseRates(list string) ([]float64, error) {
 	return rates, nil
 }
 
-// runSweep climbs each system's ladder of rates, for reachability alone and then for the mix,
-// and writes sweep.json, sweep-reachability.png and sweep-mix.png. A system that answers only
-// reachability runs the same requests in both workloads, so its reachability series stands for
-// it in the mix too, saying so.
+// runSweep finds each system's ceiling, for reachability alone and then for the mix, and writes
+// sweep.json, sweep-reachability.png and sweep-mix.png. The systems take turns at each rate, so
+// that a neighbour's load on the machine falls on all of them alike rather than on whichever ran
+// at that moment. A system that answers only reachability runs the same requests in both
+// workloads, so its reachability series stands for it in the mix too, saying so.
 func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs, systems []system, out io.Writer) error {
 	rates, err := parseRates(o.sweep.rates)
 	if err != nil {
@@ -60,41 +61,56 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 		l := bench.Load{Rate: o.rate * s.share(), Warmup: o.warmup, Concurrency: o.concurrency, Seed: o.seed}
 		l.Run(ctx, s.mixOps())
 	}
-	climb := func(s system, workload string, ops []bench.Op) bench.Series {
-		series := bench.Climb(rates, bench.Millis(o.sweep.limit), func(rate float64) []bench.Measured {
-			if ctx.Err() != nil {
-				return nil
-			}
-			l := bench.Load{Rate: rate, Warmup: o.sweep.warmup, Duration: o.sweep.step, Concurrency: o.concurrency, Seed: o.seed}
-			ms := l.Run(ctx, ops)
-			worst := bench.Measured{}
-			for _, m := range ms {
-				if m.P99 >= worst.P99 {
-					worst = m
+	type climber struct {
+		system
+		ops    []bench.Op
+		series bench.Series
+		on     bool
+	}
+	climb := func(workload string, climbers []*climber) {
+		for step, rate := range rates {
+			for _, c := range climbers {
+				if !c.on || ctx.Err() != nil {
+					continue
 				}
+				c.on = c.series.Try(rate, bench.Millis(o.sweep.limit), func() []bench.Measured {
+					l := bench.Load{Rate: rate, Warmup: o.sweep.warmup, Duration: o.sweep.step, Concurrency: o.concurrency,
+						Seed: o.seed + uint64(step)}
+					ms := l.Run(ctx, c.ops)
+					worst := bench.Measured{}
+					for _, m := range ms {
+						if m.P99 >= worst.P99 {
+							worst = m
+						}
+					}
+					fmt.Fprintf(out, "  %-13s %-12s %6.0f/s: worst p99 %7.2f ms (%s), load average %.1f\n",
+						c.name, workload, rate, worst.P99, worst.Op, bench.LoadAverage())
+					return ms
+				})
 			}
-			fmt.Fprintf(out, "  %-13s %-12s %6.0f/s: worst p99 %7.2f ms (%s), load average %.1f\n", s.name, workload, rate, worst.P99, worst.Op, bench.LoadAverage())
-			return ms
-		})
-		series.System, series.Workload, series.Runs = s.name, workload, s.runs(workload)
-		fmt.Fprintf(out, "%s, %s: ceiling %.0f requests/s\n", s.name, workload, series.Ceiling)
-		return series
-	}
-	var mixSeries []bench.Series
-	for _, s := range systems {
-		reach := climb(s, bench.WorkloadReachability, s.only("reachability"))
-		report.Series = append(report.Series, reach)
-		if len(s.mixOps()) == 1 {
-			reach.Workload, reach.Runs = bench.WorkloadMix, s.runs(bench.WorkloadMix)
-			mixSeries = append(mixSeries, reach)
+		}
+		for _, c := range climbers {
+			c.series.System, c.series.Workload, c.series.Runs = c.name, workload, c.runs(workload)
+			fmt.Fprintf(out, "%s, %s: ceiling %.0f requests/s\n", c.name, workload, c.series.Ceiling)
+			report.Series = append(report.Series, c.series)
 		}
 	}
+	var reach, mix []*climber
 	for _, s := range systems {
+		reach = append(reach, &climber{system: s, ops: s.only("reachability"), on: true})
 		if len(s.mixOps()) > 1 {
-			report.Series = append(report.Series, climb(s, bench.WorkloadMix, s.mixOps()))
+			mix = append(mix, &climber{system: s, ops: s.mixOps(), on: true})
 		}
 	}
-	report.Series = append(report.Series, mixSeries...)
+	climb(bench.WorkloadReachability, reach)
+	climb(bench.WorkloadMix, mix)
+	for _, c := range reach {
+		if len(c.mixOps()) == 1 {
+			series := c.series
+			series.Workload, series.Runs = bench.WorkloadMix, c.runs(bench.WorkloadMix)
+			report.Series = append(report.Series, series)
+		}
+	}
 	fmt.Fprintln(out)
 	report.Print(out)
 	path := filepath.Join(o.out, "sweep.json")
