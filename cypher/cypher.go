@@ -59,6 +59,7 @@ var (
 	LockChangeLog           = load("LockChangeLog.cypher")
 	AppendChange            = load("AppendChange.cypher")
 	ChangesSince            = load("ChangesSince.cypher")
+	PruneChanges            = load("PruneChanges.cypher")
 	EnsureChangeLog         = load("EnsureChangeLog.cypher")
 	ProjectionRange         = load("ProjectionRange.cypher")
 	ProjectionMembers       = load("ProjectionMembers.cypher")

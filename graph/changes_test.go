@@ -27,6 +27,7 @@ var projectionWrites = []*regexp.Regexp{
 var notProjected = map[string]string{
 	"DeleteInvitation":  "deletes an invitation; invitations are not projected",
 	"AppendChange":      "is the change log itself",
+	"PruneChanges":      "prunes the change log itself",
 	"ImportInvitations": "creates invitations only",
 }
 

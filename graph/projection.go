@@ -24,11 +24,11 @@ type projection struct {
 	mu    sync.RWMutex
 	state *projState // nil until loaded
 
-	ownMu     sync.Mutex
-	own       Token         // the latest change this replica's writes made
-	freshAt   atomic.Int64  // unix nanos: when the last read of the log that reached its head began
-	nudge     chan struct{} // asks the tailer to read the log now
-	caught    *sync.Cond    // signalled, with mu held, when changes are applied
+	ownMu   sync.Mutex
+	own     Token         // the latest change this replica's writes made
+	freshAt atomic.Int64  // unix nanos: when the last read of the log that reached its head began
+	nudge   chan struct{} // asks the tailer to read the log now
+	caught  *sync.Cond    // signalled, with mu held, when changes are applied
 
 	served, fallbacks atomic.Int64 // reads answered from memory, and from Neo4j instead
 }

@@ -103,3 +103,17 @@ func TestTokenRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestGapAsksForALoad checks that a change that is not the next one, as after changes were pruned
+// before this replica read them, makes the projection load again rather than skip it.
+func TestGapAsksForALoad(t *testing.T) {
+	st := newProjState("e", 5)
+	change := map[string]any{"seq": int64(7), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}}
+	if err := st.apply(change); err != errReload {
+		t.Fatalf("applying change 7 after 5: %v, want a new load", err)
+	}
+	change["seq"] = int64(6)
+	if err := st.apply(change); err != nil || st.applied != 6 {
+		t.Fatalf("applying change 6 after 5: %v, applied %d", err, st.applied)
+	}
+}

@@ -306,8 +306,8 @@ func (s *Store) catchUp(ctx context.Context, st *projState, apply func(changes [
 		if err := errors.Join(e1, e2, e3); err != nil {
 			return err
 		}
-		if epoch != st.epoch || head < st.applied {
-			return errReload
+		if epoch != st.epoch || head < st.applied || (len(changes) == 0 && head > st.applied) {
+			return errReload // a new database, or changes pruned before this replica read them
 		}
 		if err := apply(changes); err != nil {
 			return err
@@ -402,4 +402,29 @@ func (st *projState) applyPairs(c map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// prunedPerTransaction bounds the changes one transaction of PruneChanges deletes.
+const prunedPerTransaction = 10_000
+
+// PruneChanges deletes the changes of the log made before before, and returns how many. Changes
+// are kept long enough for every running replica to read them; a replica that comes back after
+// they are gone loads its projection afresh.
+func (s *Store) PruneChanges(ctx context.Context, before time.Time) (pruned int, err error) {
+	defer wrap(&err, "PruneChanges(%s)", before.Format(time.RFC3339))
+	for {
+		n, err := write(ctx, s, func(tx neo4j.ManagedTransaction) (int64, error) {
+			recs, err := collect(ctx, tx, cypher.PruneChanges, map[string]any{
+				"before": asNeo4jTime(before), "limit": int64(prunedPerTransaction),
+			})
+			if err != nil {
+				return 0, err
+			}
+			return value[int64](recs[0], "pruned")
+		})
+		pruned += int(n)
+		if err != nil || n < prunedPerTransaction {
+			return pruned, err
+		}
+	}
 }

@@ -1,9 +1,11 @@
 package integration
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/reach-network/reach/graph"
 )
@@ -75,5 +77,31 @@ func TestConsistencyParameters(t *testing.T) {
 	if after.Served <= before.Served || after.Fallbacks <= before.Fallbacks {
 		t.Errorf("reads from memory %d → %d, from Neo4j %d → %d: want default reads from memory and fully_consistent ones from Neo4j",
 			before.Served, after.Served, before.Fallbacks, after.Fallbacks)
+	}
+}
+
+// TestPrunedLogIsLoadedAgain prunes the whole change log, as a replica's pruning does for changes
+// older than the retention, perhaps before the store's projection has read the latest of them,
+// and checks that the projection (loading again if it finds a gap) answers a read sent with a
+// later write's token as that write left things.
+func TestPrunedLogIsLoadedAgain(t *testing.T) {
+	id := ids(t)
+	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
+	pruned, err := env.store.PruneChanges(context.Background(), time.Now().Add(time.Minute))
+	if err != nil || pruned == 0 {
+		t.Fatalf("pruned %d changes (%v), want the whole log", pruned, err)
+	}
+	res := as(t, id("ann")).do(http.MethodPut, "/v1/blocks/"+id("cat"), nil).expect(http.StatusNoContent)
+	token := url.QueryEscape(res.Header.Get("Consistency-Token"))
+	as(t, id("ann")).get("/v1/members/" + id("cat") + "/reachability?token=" + token).expectProblem(http.StatusNotFound)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		before := env.store.ProjectionStats().Served
+		as(t, id("ann")).get("/v1/members/" + id("cat") + "/reachability?token=" + token).expectProblem(http.StatusNotFound)
+		if env.store.ProjectionStats().Served > before {
+			return // answered from the projection, loaded again
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the projection did not answer again within a minute of the log being pruned")
+		}
 	}
 }

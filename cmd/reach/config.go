@@ -20,6 +20,7 @@ type config struct {
 	Timeouts  api.Timeouts  // REACH_READ_TIMEOUT, REACH_WRITE_TIMEOUT
 	RateLimit api.RateLimit // REACH_RATE_LIMIT, REACH_RATE_BURST
 	LogLevel  slog.Level    // REACH_LOG_LEVEL
+	Retention time.Duration // REACH_CHANGELOG_RETENTION
 }
 
 // readTimeout bounds reading a request, body included; the server's write timeout is set past
@@ -65,6 +66,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return d
 	}
+	hours := func(key string, def time.Duration) time.Duration {
+		raw := getenv(key)
+		if raw == "" {
+			return def
+		}
+		d, err := time.ParseDuration(raw)
+		if err != nil || d < time.Minute {
+			errs = append(errs, fmt.Errorf("%s must be a duration of at least 1m, such as 1h, not %q", key, raw))
+		}
+		return d
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(or("REACH_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("REACH_LOG_LEVEL must be debug, info, warn or error, not %q", getenv("REACH_LOG_LEVEL")))
@@ -80,6 +92,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			Burst:     number("REACH_RATE_BURST", api.DefaultRateLimit.Burst),
 		},
 		LogLevel:  level,
+		Retention: hours("REACH_CHANGELOG_RETENTION", time.Hour),
 		Addr:      or("REACH_ADDR", ":8080"),
 		TokenAuth: loadTokenConfig(getenv),
 		Neo4j: graph.Config{

@@ -40,6 +40,7 @@ func TestLoadConfig(t *testing.T) {
 		Timeouts:  api.Timeouts{Read: 2 * time.Second, Write: 3 * time.Second},
 		RateLimit: api.RateLimit{PerSecond: 50, Burst: 10},
 		LogLevel:  slog.LevelDebug,
+		Retention: time.Hour,
 	}
 	if diff := cmp.Diff(want, cfg, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Clock" }, cmp.Ignore())); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

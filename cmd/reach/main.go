@@ -95,6 +95,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer stopTracing()
 	go keepReady(ctx, store, log)
+	go pruneChanges(ctx, store, cfg.Retention, log)
 	go store.KeepProjection(ctx, graph.ProjectionEvents{
 		Loaded: func(members, connections int, took time.Duration) {
 			log.Info("projection loaded; reachability answers from memory", "members", members, "connections", connections, "took", took)
@@ -157,6 +158,24 @@ func keepReady(ctx context.Context, store *graph.Store, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-time.After(time.Second):
+		}
+	}
+}
+
+// pruneChanges deletes, every minute, the changes of the log older than retention.
+func pruneChanges(ctx context.Context, store *graph.Store, retention time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if n, err := store.PruneChanges(ctx, time.Now().Add(-retention)); err != nil {
+			log.Warn("change log not pruned", "err", err)
+		} else if n > 0 {
+			log.Info("change log pruned", "changes", n, "older_than", retention)
 		}
 	}
 }
