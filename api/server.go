@@ -137,6 +137,12 @@ func (h *handlers) readyz(c echo.Context) error {
 	if !h.store.Migrated() {
 		checks["schema"] = "pending"
 	}
+	// Informational: a replica answers from Neo4j until its projection is loaded, which a load
+	// balancer may wait for before sending it traffic.
+	checks["projection"] = "loading"
+	if h.store.ProjectionStats().Loaded {
+		checks["projection"] = "loaded"
+	}
 	if checks["neo4j"] == "up" && checks["schema"] == "applied" {
 		return c.JSON(http.StatusOK, map[string]any{"status": "ready", "checks": checks})
 	}

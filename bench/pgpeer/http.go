@@ -57,3 +57,6 @@ func (s apiStore) Relation(ctx context.Context, caller, member string) (graph.Re
 
 // CacheStats is empty: the peer keeps no cache of connection lists.
 func (s apiStore) CacheStats() graph.CacheStats { return graph.CacheStats{} }
+
+// ProjectionStats is empty: the peer keeps no projection; it asks PostgreSQL every time.
+func (s apiStore) ProjectionStats() graph.ProjectionStats { return graph.ProjectionStats{} }
