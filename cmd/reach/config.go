@@ -21,6 +21,7 @@ type config struct {
 	RateLimit api.RateLimit // REACH_RATE_LIMIT, REACH_RATE_BURST
 	LogLevel  slog.Level    // REACH_LOG_LEVEL
 	Retention time.Duration // REACH_CHANGELOG_RETENTION
+	DebugAddr string        // REACH_DEBUG_ADDR: where Go's profiler listens; empty for nowhere
 }
 
 // readTimeout bounds reading a request, body included; the server's write timeout is set past
@@ -94,6 +95,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogLevel:  level,
 		Retention: hours("REACH_CHANGELOG_RETENTION", time.Hour),
 		Addr:      or("REACH_ADDR", ":8080"),
+		DebugAddr: getenv("REACH_DEBUG_ADDR"),
 		TokenAuth: loadTokenConfig(getenv),
 		Neo4j: graph.Config{
 			URI:               or("NEO4J_URI", localNeo4j),
