@@ -88,7 +88,9 @@ func runTests(m *testing.M) int {
 	// Tests act as a few members at machine speed: per-member limits are tested on a server of
 	// their own (TestRateLimit).
 	unlimited := api.RateLimit{PerSecond: 1e6, Burst: 1e6}
-	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited}))
+	// Deadlines as generous: a loaded test machine is not an outage (TestOutage has its own).
+	patient := api.Timeouts{Read: 30 * time.Second, Write: 30 * time.Second}
+	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient}))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
 	// The store keeps its in-memory projection, as `reach serve` does, so that reachability

@@ -55,6 +55,10 @@ func (s apiStore) Relation(ctx context.Context, caller, member string) (graph.Re
 	return s.peer.Reachability(ctx, caller, member)
 }
 
+func (s apiStore) Reachability(ctx context.Context, caller, member string) (graph.Relation, error) {
+	return s.peer.Reachability(ctx, caller, member)
+}
+
 // CacheStats is empty: the peer keeps no cache of connection lists.
 func (s apiStore) CacheStats() graph.CacheStats { return graph.CacheStats{} }
 
