@@ -53,6 +53,9 @@ func runTests(m *testing.M) int {
 		Password: os.Getenv("NEO4J_PASSWORD"),
 		Database: os.Getenv("NEO4J_DATABASE"),
 		Clock:    env.clock.now,
+		// Bulk loads of generated networks retry deadlocks between their parallel batches for
+		// longer than a request may (TestOutage checks requests' bounds in a process of its own).
+		Pool: graph.Pool{RetryTime: 30 * time.Second},
 	}
 	if cfg.URI == "" {
 		uri, stop, err := startContainer(ctx)

@@ -253,10 +253,16 @@ func seedCommand(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	if *dir != "" {
 		return writeGenerated(spec, *dir, meter, out)
 	}
+	// A bulk load's parallel batches deadlock now and then and are retried: give them longer than
+	// a request's write timeout.
+	cfg.Neo4j.Pool.RetryTime = max(cfg.Neo4j.Pool.RetryTime, bulkRetryTime)
 	return withStore(ctx, cfg, log, func(s *graph.Store) error {
 		return loadGenerated(ctx, s, spec, seed.ImportOptions{BatchSize: *batch, Workers: *workers, Progress: meter}, meter, out)
 	})
 }
+
+// bulkRetryTime is how long a bulk load retries a batch after transient failures.
+const bulkRetryTime = time.Minute
 
 // writeGenerated generates a network and writes it into dir as CSV files.
 func writeGenerated(spec seed.Spec, dir string, meter *seed.Meter, out io.Writer) error {
