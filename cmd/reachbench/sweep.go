@@ -73,10 +73,19 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 				if !c.on || ctx.Err() != nil {
 					continue
 				}
-				c.on = c.series.Try(rate, bench.Millis(o.sweep.limit), func() []bench.Measured {
-					l := bench.Load{Rate: rate, Warmup: o.sweep.warmup, Duration: o.sweep.step, Concurrency: o.concurrency,
-						Seed: o.seed + uint64(step)}
+				c.on = c.series.Try(rate, bench.Millis(o.sweep.limit), func() ([]bench.Measured, *bench.CPUCost) {
+					l := bench.Load{Rate: rate, Warmup: o.sweep.warmup, Concurrency: o.concurrency, Seed: o.seed + uint64(step)}
+					l.Run(ctx, c.ops)
+					var meter cpuMeter
+					meter.start(o.processes)
+					l.Warmup, l.Duration = 0, o.sweep.step
 					ms := l.Run(ctx, c.ops)
+					meter.stop(o.processes, c.roles, ms)
+					var cpu *bench.CPUCost
+					if len(o.processes) > 0 {
+						cost := meter.cost(c.name)
+						cpu = &cost
+					}
 					worst := bench.Measured{}
 					for _, m := range ms {
 						if m.P99 >= worst.P99 {
@@ -85,7 +94,7 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 					}
 					fmt.Fprintf(out, "  %-13s %-12s %6.0f/s: worst p99 %7.2f ms (%s), load average %.1f\n",
 						c.name, workload, rate, worst.P99, worst.Op, bench.LoadAverage())
-					return ms
+					return ms, cpu
 				})
 			}
 		}
