@@ -74,7 +74,8 @@ func TestSweepSmoke(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "--url", env.baseURL, "--rate", "20", "--warmup", "300ms", "--pairs", "5", "--out", dir,
-		"--sweep", "--sweep-rates", "10,20", "--sweep-step", "500ms", "--sweep-warmup", "100ms", "--sweep-limit", "1000")
+		"--sweep", "--sweep-rates", "10,20", "--sweep-step", "500ms", "--sweep-warmup", "100ms", "--sweep-limit", "1000",
+		"--sweep-samples", "1")
 	cmd.Env = append(os.Environ(), "REACH_JWT_SECRET="+string(testSecret), "NEO4J_URI="+env.neo4jURI)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -15,11 +15,12 @@ import (
 
 // sweepOptions tune --sweep.
 type sweepOptions struct {
-	on     bool
-	step   time.Duration
-	warmup time.Duration
-	limit  float64
-	rates  string
+	on      bool
+	step    time.Duration
+	warmup  time.Duration
+	limit   float64
+	rates   string
+	samples int
 }
 
 func (s *sweepOptions) flags(fs *flag.FlagSet) {
@@ -27,8 +28,26 @@ func (s *sweepOptions) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&s.step, "sweep-step", 10*time.Second, "measured time of each step of a sweep")
 	fs.DurationVar(&s.warmup, "sweep-warmup", 3*time.Second, "unmeasured time before each step of a sweep")
 	fs.Float64Var(&s.limit, "sweep-limit", 10, "p99 in ms a step must stay within to hold")
+	fs.IntVar(&s.samples, "sweep-samples", 200, "requests of each op a step measures at least, lengthening low-rate steps of the mix, so no p99 rests on a handful")
 	fs.StringVar(&s.rates, "sweep-rates", "100,200,300,400,500,650,800,1000,1250,1500,1750,2000,2500,3000,3500,4000,5000,6000,7000,8000,10000",
 		"offered rates of the steps, in requests/s, lowest first")
+}
+
+// stepDuration is the measured time of a step at rate: the step's length, or longer when the op
+// with the smallest share would otherwise get fewer than the samples asked for.
+func stepDuration(o sweepOptions, rate float64, ops []bench.Op) time.Duration {
+	var total, least float64
+	for _, op := range ops {
+		total += op.Weight
+		if least == 0 || op.Weight < least {
+			least = op.Weight
+		}
+	}
+	if total == 0 || rate <= 0 {
+		return o.step
+	}
+	need := time.Duration(float64(o.samples) / (rate * least / total) * float64(time.Second))
+	return max(o.step, need.Round(time.Second))
 }
 
 // parseRates reads a comma-separated list of rising rates.
@@ -78,7 +97,7 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 					l.Run(ctx, c.ops)
 					var meter cpuMeter
 					meter.start(o.processes)
-					l.Warmup, l.Duration = 0, o.sweep.step
+					l.Warmup, l.Duration = 0, stepDuration(o.sweep, rate, c.ops)
 					ms := l.Run(ctx, c.ops)
 					meter.stop(o.processes, c.roles, ms)
 					var cpu *bench.CPUCost
