@@ -3,8 +3,10 @@ package bench
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync/atomic"
@@ -163,5 +165,35 @@ func TestMergeRounds(t *testing.T) {
 	}
 	if len(m.Slowest) != 2 || m.Slowest[0].Latency != 90 || m.Slowest[0].At != 11000 || m.Slowest[1].At != 1000 {
 		t.Errorf("slowest %+v: the second round's must be timed from the first round's start", m.Slowest)
+	}
+}
+
+// TestProcessesCountTheirChildren checks that a process's processor time includes its
+// children's, as PostgreSQL's backends count with their postmaster.
+func TestProcessesCountTheirChildren(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	if _, err := ParseProcesses("reach=12,postgres"); err == nil {
+		t.Error("a role without a pid was taken")
+	}
+	p, err := ParseProcesses(fmt.Sprintf("self=%d", os.Getpid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := p.CPU()["self"]
+	// A child that spins for a while: its time must show under its parent.
+	cmd := exec.Command("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	during := p.CPU()["self"]
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	after := p.CPU()["self"]
+	if during-before < 50*time.Millisecond || after < during {
+		t.Errorf("a spinning child's time does not count with its parent: %v, %v, %v", before, during, after)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -102,6 +104,8 @@ type Report struct {
 	Pairs    map[string]int     `json:"pairs"` // pairs drawn per kind (1st, 2nd, 3rd, out of network, hub)
 	Results  []Measured         `json:"results"`
 	Ratios   []Ratio            `json:"ratios"`
+	// CPU is the processor time each system's answers took, when its processes were named.
+	CPU []CPUCost `json:"cpu,omitempty"`
 }
 
 // Compare fills in the ratios of every other system to reach, for every op both measured.
@@ -143,6 +147,18 @@ func (r *Report) Print(w io.Writer) {
 			fmt.Fprintf(w, " %.0f@%.1f", s.Latency, s.At/1000)
 		}
 		fmt.Fprintln(w)
+	}
+	if len(r.CPU) > 0 {
+		fmt.Fprintf(w, "\nprocessor time per answer, servers and load generator (and the answers/s %d cores could give at that cost):\n", m.Cores)
+		for _, c := range r.CPU {
+			var parts []string
+			for _, role := range slices.Sorted(maps.Keys(c.Servers)) {
+				parts = append(parts, fmt.Sprintf("%s %.2f", role, c.Servers[role]))
+			}
+			parts = append(parts, fmt.Sprintf("load generator %.2f", c.Client))
+			fmt.Fprintf(w, "  %-13s %.2f ms (%s) → %.0f/s\n", c.System, c.Total(), strings.Join(parts, ", "),
+				float64(m.Cores)*1000/max(c.Total(), 1e-9))
+		}
 	}
 	if len(r.Ratios) > 0 {
 		fmt.Fprintln(w, "\nother system ÷ reach (above 1: reach is faster):")

@@ -28,6 +28,8 @@ type Step struct {
 	// included: well above what they alone cause means a neighbour competed for the cores.
 	LoadAverage float64    `json:"loadAverage,omitempty"`
 	Ops         []Measured `json:"ops"`
+	// CPU is the processor time per answer during the step, when the servers were named.
+	CPU *CPUCost `json:"cpu,omitempty"`
 }
 
 // Series is one system's sweep of one workload.
@@ -44,7 +46,7 @@ type Series struct {
 func Climb(rates []float64, limit Millis, step func(rate float64) []Measured) Series {
 	var s Series
 	for _, rate := range rates {
-		if !s.Try(rate, limit, func() []Measured { return step(rate) }) {
+		if !s.Try(rate, limit, func() ([]Measured, *CPUCost) { return step(rate), nil }) {
 			break
 		}
 	}
@@ -56,11 +58,11 @@ func Climb(rates []float64, limit Millis, step func(rate float64) []Measured) Se
 // fails is measured once more before the series stops, so that one pause of the machine (a
 // garbage collection in Neo4j, a neighbour's burst) does not end it; both tries are kept. The
 // ceiling is the last rate that held.
-func (s *Series) Try(rate float64, limit Millis, measure func() []Measured) bool {
-	st := measureStep(rate, limit, measure())
+func (s *Series) Try(rate float64, limit Millis, measure func() ([]Measured, *CPUCost)) bool {
+	st := measureStep(rate, limit, measure)
 	if !st.Held {
 		s.Steps = append(s.Steps, st)
-		st = measureStep(rate, limit, measure())
+		st = measureStep(rate, limit, measure)
 		st.Again = true
 	}
 	s.Steps = append(s.Steps, st)
@@ -72,8 +74,9 @@ func (s *Series) Try(rate float64, limit Millis, measure func() []Measured) bool
 
 // measureStep sums up one step: it holds when every op answered, none failed, and each op's p99
 // is within limit.
-func measureStep(rate float64, limit Millis, ops []Measured) Step {
-	st := Step{Rate: rate, Held: len(ops) > 0, Ops: ops, LoadAverage: LoadAverage()}
+func measureStep(rate float64, limit Millis, measure func() ([]Measured, *CPUCost)) Step {
+	ops, cpu := measure()
+	st := Step{Rate: rate, Held: len(ops) > 0, Ops: ops, LoadAverage: LoadAverage(), CPU: cpu}
 	for i := range ops {
 		ops[i].Slowest = nil
 		st.Achieved += ops[i].Rate
@@ -124,15 +127,18 @@ func (r *SweepReport) Print(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "workload\tsystem\truns\tceiling /s\tp99 at ceiling ms\t")
+	fmt.Fprintln(tw, "workload\tsystem\truns\tceiling /s\tp99 at ceiling ms\tprocessor ms per answer at ceiling\t")
 	for _, s := range r.Series {
-		p99 := "-"
+		p99, cpu := "-", "-"
 		for _, st := range s.Steps {
 			if st.Held && st.Rate == s.Ceiling {
 				p99 = fmt.Sprintf("%.2f", st.P99)
+				if st.CPU != nil {
+					cpu = fmt.Sprintf("%.2f (load generator %.2f)", st.CPU.Total(), st.CPU.Client)
+				}
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%s\t\n", s.Workload, s.System, s.Runs, s.Ceiling, p99)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%s\t%s\t\n", s.Workload, s.System, s.Runs, s.Ceiling, p99, cpu)
 	}
 	tw.Flush()
 }

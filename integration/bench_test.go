@@ -59,3 +59,49 @@ func TestBenchmarkSmoke(t *testing.T) {
 		t.Errorf("latency.png: %v", err)
 	}
 }
+
+// TestSweepSmoke runs the throughput sweep briefly against the test server: each system climbs
+// a short ladder of rates, for reachability alone and for the mix, and the sweep writes its
+// report and both charts. Ceilings are not checked here; that is `make bench-sweep`'s job.
+func TestSweepSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs reachbench")
+	}
+	id := ids(t)
+	network(t, id, [2]string{"a", "b"}, [2]string{"b", "c"}, [2]string{"c", "d"})
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "reachbench")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/reachbench").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "--url", env.baseURL, "--rate", "20", "--warmup", "300ms", "--pairs", "5", "--out", dir,
+		"--sweep", "--sweep-rates", "10,20", "--sweep-step", "500ms", "--sweep-warmup", "100ms", "--sweep-limit", "1000",
+		"--sweep-samples", "1")
+	cmd.Env = append(os.Environ(), "REACH_JWT_SECRET="+string(testSecret), "NEO4J_URI="+env.neo4jURI)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("reachbench --sweep: %v\n%s", err, out)
+	}
+	var report bench.SweepReport
+	data, err := os.ReadFile(filepath.Join(dir, "sweep.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &report); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, s := range report.Series {
+		got[s.Workload+" "+s.System] = len(s.Steps) > 0 && s.Runs != ""
+	}
+	for _, want := range []string{"reachability reach", "reachability baseline", "mix reach", "mix baseline"} {
+		if !got[want] {
+			t.Errorf("sweep.json has no steps for %s: %s", want, data)
+		}
+	}
+	for _, png := range []string{"sweep-mix.png", "sweep-reachability.png"} {
+		if st, err := os.Stat(filepath.Join(dir, png)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", png, err)
+		}
+	}
+}

@@ -146,7 +146,12 @@ for _ in $(seq 1 600); do
 done
 say "$(grep -o '"msg":"projection loaded[^}]*' "${TMPDIR:-/tmp}/reach-bench-serve.log" | head -1)"
 
-args=(--url http://127.0.0.1:8089 --rate "$rate" --duration "$duration" --warmup "$warmup"
+# The servers' processes, so the report can say how much processor time each answer took.
+processes="reach=$reach_pid"
+[[ -n "$peer_pid" ]] && processes+=",peer=$peer_pid,postgres=$(head -n 1 "$REACH_POSTGRES_DIR/data/postmaster.pid")"
+[[ -n "${own_neo4j:-}" ]] && processes+=",neo4j=$(tr -d '[:space:]' <"$REACH_NEO4J_DIR/neo4j.pid")"
+
+args=(--url http://127.0.0.1:8089 --processes "$processes" --rate "$rate" --duration "$duration" --warmup "$warmup"
   --out "$out" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}" "${peer_args[@]}")
 if [[ "$mode" == sweep ]]; then
   args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}")

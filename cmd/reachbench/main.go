@@ -58,6 +58,7 @@ type options struct {
 	peerURL     string // the peer behind reach's HTTP stack
 	pgPool      int
 	only        string // the systems to measure, comma-separated; empty for all
+	processes   bench.Processes
 	sweep       sweepOptions
 }
 
@@ -81,9 +82,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.peerURL, "peer-url", "", "base URL of the PostgreSQL peer's HTTP server (reachpeer serve): measure it over HTTP")
 	fs.IntVar(&o.pgPool, "postgres-pool", pgpeer.DefaultPoolSize, "connections of the peer's pool, through pgx")
 	fs.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, baseline, postgres, postgres-http)")
+	processes := fs.String("processes", "", "the servers' process ids, as reach=PID,neo4j=PID,postgres=PID,peer=PID: report the processor time each answer took")
 	o.sweep.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var err error
+	if o.processes, err = bench.ParseProcesses(*processes); err != nil {
+		return fmt.Errorf("--processes: %w", err)
 	}
 	secret := os.Getenv("REACH_JWT_SECRET")
 	if secret == "" {
@@ -150,16 +156,25 @@ func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 		fmt.Fprintf(out, "%s: %.0f requests/s of %s\n", s.name, o.rate*s.share(), s.runs(bench.WorkloadMix))
 	}
 	measured := make([][][]bench.Measured, len(systems))
+	costs := make([]cpuMeter, len(systems))
 	for r := range rounds {
 		fmt.Fprintf(out, "round %d of %d: %s of each system after %s of warm-up...\n", r+1, rounds, span, o.lead)
 		for i, s := range systems {
-			if ctx.Err() == nil {
-				measured[i] = append(measured[i], load(s, o.lead, span, r+1).Run(ctx, s.mixOps()))
+			if ctx.Err() != nil {
+				break
 			}
+			load(s, o.lead, 0, r+1).Run(ctx, s.mixOps())
+			costs[i].start(o.processes)
+			ms := load(s, 0, span, r+1).Run(ctx, s.mixOps())
+			costs[i].stop(o.processes, s.roles, ms)
+			measured[i] = append(measured[i], ms)
 		}
 	}
 	for i, s := range systems {
 		report.Results = append(report.Results, label(bench.Merge(measured[i], span), s.name)...)
+		if len(o.processes) > 0 {
+			report.CPU = append(report.CPU, costs[i].cost(s.name))
+		}
 	}
 	report.Compare()
 	fmt.Fprintln(out)
@@ -173,6 +188,46 @@ func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 	}
 	fmt.Fprintf(out, "\nwrote %s and %s\n", results, chart)
 	return ctx.Err()
+}
+
+// cpuMeter adds up the processor time a system's processes and the load generator used during
+// its measured rounds, and the answers they gave.
+type cpuMeter struct {
+	before   map[string]time.Duration
+	self     time.Duration
+	servers  map[string]time.Duration
+	client   time.Duration
+	requests int
+}
+
+func (c *cpuMeter) start(p bench.Processes) { c.before, c.self = p.CPU(), bench.SelfCPU() }
+
+func (c *cpuMeter) stop(p bench.Processes, roles []string, ms []bench.Measured) {
+	after := p.CPU()
+	if c.servers == nil {
+		c.servers = map[string]time.Duration{}
+	}
+	for _, role := range roles {
+		if _, ok := p[role]; ok {
+			c.servers[role] += after[role] - c.before[role]
+		}
+	}
+	c.client += bench.SelfCPU() - c.self
+	for _, m := range ms {
+		c.requests += m.Requests
+	}
+}
+
+// cost is the time per answer, in milliseconds.
+func (c *cpuMeter) cost(system string) bench.CPUCost {
+	per := func(d time.Duration) float64 {
+		return float64(d) / float64(time.Millisecond) / float64(max(c.requests, 1))
+	}
+	out := bench.CPUCost{System: system, Requests: c.requests, Servers: map[string]float64{}, Client: per(c.client)}
+	for role, d := range c.servers {
+		out.Servers[role] = per(d)
+	}
+	return out
 }
 
 func label(ms []bench.Measured, system string) []bench.Measured {

@@ -15,11 +15,12 @@ import (
 
 // sweepOptions tune --sweep.
 type sweepOptions struct {
-	on     bool
-	step   time.Duration
-	warmup time.Duration
-	limit  float64
-	rates  string
+	on      bool
+	step    time.Duration
+	warmup  time.Duration
+	limit   float64
+	rates   string
+	samples int
 }
 
 func (s *sweepOptions) flags(fs *flag.FlagSet) {
@@ -27,8 +28,26 @@ func (s *sweepOptions) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&s.step, "sweep-step", 10*time.Second, "measured time of each step of a sweep")
 	fs.DurationVar(&s.warmup, "sweep-warmup", 3*time.Second, "unmeasured time before each step of a sweep")
 	fs.Float64Var(&s.limit, "sweep-limit", 10, "p99 in ms a step must stay within to hold")
+	fs.IntVar(&s.samples, "sweep-samples", 200, "requests of each op a step measures at least, lengthening low-rate steps of the mix, so no p99 rests on a handful")
 	fs.StringVar(&s.rates, "sweep-rates", "100,200,300,400,500,650,800,1000,1250,1500,1750,2000,2500,3000,3500,4000,5000,6000,7000,8000,10000",
 		"offered rates of the steps, in requests/s, lowest first")
+}
+
+// stepDuration is the measured time of a step at rate: the step's length, or longer when the op
+// with the smallest share would otherwise get fewer than the samples asked for.
+func stepDuration(o sweepOptions, rate float64, ops []bench.Op) time.Duration {
+	var total, least float64
+	for _, op := range ops {
+		total += op.Weight
+		if least == 0 || op.Weight < least {
+			least = op.Weight
+		}
+	}
+	if total == 0 || rate <= 0 {
+		return o.step
+	}
+	need := time.Duration(float64(o.samples) / (rate * least / total) * float64(time.Second))
+	return max(o.step, need.Round(time.Second))
 }
 
 // parseRates reads a comma-separated list of rising rates.
@@ -73,10 +92,19 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 				if !c.on || ctx.Err() != nil {
 					continue
 				}
-				c.on = c.series.Try(rate, bench.Millis(o.sweep.limit), func() []bench.Measured {
-					l := bench.Load{Rate: rate, Warmup: o.sweep.warmup, Duration: o.sweep.step, Concurrency: o.concurrency,
-						Seed: o.seed + uint64(step)}
+				c.on = c.series.Try(rate, bench.Millis(o.sweep.limit), func() ([]bench.Measured, *bench.CPUCost) {
+					l := bench.Load{Rate: rate, Warmup: o.sweep.warmup, Concurrency: o.concurrency, Seed: o.seed + uint64(step)}
+					l.Run(ctx, c.ops)
+					var meter cpuMeter
+					meter.start(o.processes)
+					l.Warmup, l.Duration = 0, stepDuration(o.sweep, rate, c.ops)
 					ms := l.Run(ctx, c.ops)
+					meter.stop(o.processes, c.roles, ms)
+					var cpu *bench.CPUCost
+					if len(o.processes) > 0 {
+						cost := meter.cost(c.name)
+						cpu = &cost
+					}
 					worst := bench.Measured{}
 					for _, m := range ms {
 						if m.P99 >= worst.P99 {
@@ -85,7 +113,7 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 					}
 					fmt.Fprintf(out, "  %-13s %-12s %6.0f/s: worst p99 %7.2f ms (%s), load average %.1f\n",
 						c.name, workload, rate, worst.P99, worst.Op, bench.LoadAverage())
-					return ms
+					return ms, cpu
 				})
 			}
 		}

@@ -31,6 +31,8 @@ type system struct {
 	name string
 	how  string // how requests reach it: "over HTTP", "through the Neo4j driver", "through pgx"
 	ops  map[string]do
+	// roles are the server processes that do its work (bench.Processes' roles).
+	roles []string
 }
 
 // newSystems returns the systems to measure: reach, then those o asks for.
@@ -41,15 +43,16 @@ func newSystems(o options, secret []byte, store *graph.Store, peer *pgpeer.Peer,
 	reach := &caller{url: strings.TrimRight(o.url, "/"), tokens: tokens, http: client}
 	consistent := &caller{url: reach.url, tokens: tokens, http: client, query: "?consistency=fully_consistent"}
 	systems := []system{
-		{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p)},
-		{name: bench.SystemReachNeo4j, how: "over HTTP, consistency=fully_consistent",
+		{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p), roles: []string{"reach", "neo4j"}},
+		{name: bench.SystemReachNeo4j, how: "over HTTP, consistency=fully_consistent", roles: []string{"reach", "neo4j"},
 			ops: map[string]do{"reachability": consistent.ops(p)["reachability"]}},
 	}
 	if o.baseline {
-		systems = append(systems, system{name: bench.SystemBaseline, how: "through the Neo4j driver", ops: baselineOps(store.Baseline(), p)})
+		systems = append(systems, system{name: bench.SystemBaseline, how: "through the Neo4j driver",
+			ops: baselineOps(store.Baseline(), p), roles: []string{"neo4j"}})
 	}
 	if peer != nil {
-		systems = append(systems, system{name: bench.SystemPostgres, how: "through pgx", ops: map[string]do{
+		systems = append(systems, system{name: bench.SystemPostgres, how: "through pgx", roles: []string{"postgres"}, ops: map[string]do{
 			"reachability": func(ctx context.Context, rng *rand.Rand) error {
 				pair := p.Pick(rng, bench.Kinds...)
 				_, err := peer.Reachability(ctx, pair[0], pair[1])
@@ -59,7 +62,7 @@ func newSystems(o options, secret []byte, store *graph.Store, peer *pgpeer.Peer,
 	}
 	if o.peerURL != "" {
 		peerHTTP := &caller{url: strings.TrimRight(o.peerURL, "/"), tokens: tokens, http: client}
-		systems = append(systems, system{name: bench.SystemPostgresHTTP, how: "over HTTP",
+		systems = append(systems, system{name: bench.SystemPostgresHTTP, how: "over HTTP", roles: []string{"peer", "postgres"},
 			ops: map[string]do{"reachability": peerHTTP.ops(p)["reachability"]}})
 	}
 	if o.only == "" {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/reach-network/reach/bench"
 )
@@ -49,5 +50,22 @@ func TestSweepRatesMustRise(t *testing.T) {
 		if _, err := parseRates(bad); err == nil {
 			t.Errorf("%q was taken as rates", bad)
 		}
+	}
+}
+
+// TestLowRateStepsOfTheMixLastLonger checks that a step measures enough requests of the mix's
+// rarest op for a p99, and that steps of one op keep their length.
+func TestLowRateStepsOfTheMixLastLonger(t *testing.T) {
+	o := sweepOptions{step: 10 * time.Second, samples: 200}
+	nop := func(context.Context, *rand.Rand) error { return nil }
+	mixOps := []bench.Op{{Name: "reachability", Weight: 60, Do: nop}, {Name: "send", Weight: 5, Do: nop}, {Name: "inbox", Weight: 35, Do: nop}}
+	if d := stepDuration(o, 100, mixOps); d != 40*time.Second {
+		t.Errorf("mix at 100/s: %s, want 40s for 200 sends at 5/s", d)
+	}
+	if d := stepDuration(o, 1000, mixOps); d != 10*time.Second {
+		t.Errorf("mix at 1000/s: %s, want the step's 10s", d)
+	}
+	if d := stepDuration(o, 100, mixOps[:1]); d != 10*time.Second {
+		t.Errorf("one op at 100/s: %s, want the step's 10s", d)
 	}
 }
