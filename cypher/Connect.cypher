@@ -1,7 +1,8 @@
 // Connect connects each pair in $pairs ([low, high] with low < high, so a pair has one relationship
 // in one direction) and clears any invitations between them. Pairs already connected are left
-// as they are. A new connection increments both members' connections version, which tells
-// cached connection lists (graph/neighbours.go) that they are out of date. Answers how many
+// as they are. A new connection gives both members a new connections version, a random number
+// never used before, which tells cached connection lists (graph/neighbours.go) that they are out
+// of date. Answers how many
 // pairs were found.
 // Cost: two index seeks per pair and the relationships between the pair.
 UNWIND $pairs AS pair
@@ -9,8 +10,8 @@ MATCH (low:Member {id: pair[0]})
 MATCH (high:Member {id: pair[1]})
 MERGE (low)-[c:CONNECTED_TO]->(high)
   ON CREATE SET c.since = $now,
-                low.connectionsVersion = coalesce(low.connectionsVersion, 0) + 1,
-                high.connectionsVersion = coalesce(high.connectionsVersion, 0) + 1
+                low.connectionsVersion = toInteger(rand() * 9007199254740991),
+                high.connectionsVersion = toInteger(rand() * 9007199254740991)
 WITH low, high
 OPTIONAL MATCH (low)-[i:INVITED]-(high)
 DELETE i

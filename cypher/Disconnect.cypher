@@ -1,7 +1,7 @@
 // Disconnect removes the connection between two members, if there is one, and answers whether the
 // other member exists; a member in a block relation with the caller, either way, answers as one
-// who does not. Removing a connection increments both members' connections version
-// (graph/neighbours.go).
+// who does not. Removing a connection gives both members a new, random connections
+// version (graph/neighbours.go).
 // Cost: two index seeks and the relationships between the pair.
 MATCH (me:Member {id: $caller})
 OPTIONAL MATCH (other:Member {id: $member})
@@ -9,6 +9,6 @@ OPTIONAL MATCH (other:Member {id: $member})
 OPTIONAL MATCH (me)-[c:CONNECTED_TO]-(other)
 FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END |
   DELETE c
-  SET me.connectionsVersion = coalesce(me.connectionsVersion, 0) + 1,
-      other.connectionsVersion = coalesce(other.connectionsVersion, 0) + 1)
+  SET me.connectionsVersion = toInteger(rand() * 9007199254740991),
+      other.connectionsVersion = toInteger(rand() * 9007199254740991))
 RETURN other IS NOT NULL AS found

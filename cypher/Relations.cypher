@@ -7,8 +7,8 @@
 // memory from its cache of connection lists (graph/neighbours.go):
 // - hidden: the members in a block relation with the caller, either way;
 // - near: the connections of whichever of the two has fewer, each as [id, connections version];
-// - the connections versions of both, to tell whether cached lists are current, and to cache
-//   the smaller side's list, near, as of its version.
+// - the connections versions of both, to tell whether cached lists are current (and as of which
+//   version to cache lists read later: never near, read beside them in this statement).
 // A member in a block relation with the caller is left out, as if not in the graph.
 // Cost: two index seeks, the stored connection counts, the smaller side's connections, and a seek
 // per member in a block relation with the caller.
@@ -21,8 +21,6 @@ MATCH (them:Member {id: memberId})
 WHERE NOT them.id IN hidden
 WITH me, hidden, myConnections, them, COUNT { (them)-[:CONNECTED_TO]-() } AS theirConnections
 WITH me, hidden, them, theirConnections, myConnections <= theirConnections AS callerIsSmall
-// The versions are read before the smaller side's list, so the list can be cached as of its
-// version (as in ConnectionLists): a connection committed in between makes it newer, never older.
 WITH me, hidden, them, theirConnections, callerIsSmall,
      CASE WHEN callerIsSmall THEN me ELSE them END AS small,
      coalesce(me.connectionsVersion, 0) AS callerVersion,

@@ -33,6 +33,8 @@ var (
 	Invitations      = load("Invitations.cypher")
 	Relations        = load("Relations.cypher")
 	ConnectionLists  = load("ConnectionLists.cypher")
+	// ConnectionVersions confirms, after ConnectionLists, the versions the lists are cached as of.
+	ConnectionVersions = load("ConnectionVersions.cypher")
 	// LockedRelations is Relations run after the locks of LockPair, for a send: the decision it
 	// feeds holds until the message is written.
 	LockedRelations = compose("LockedRelations", load("LockPair.cypher"), Relations)

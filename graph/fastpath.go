@@ -60,13 +60,9 @@ func (s *Store) answering(ctx context.Context) (*projState, bool) {
 // fromMemory works out the relation from the projection's state, with the very rules the Neo4j
 // path applies (settle, settleThird, decided). st must be read-locked.
 func (s *Store) fromMemory(st *projState, caller, member string) (Relation, error) {
-	kc, ok := st.number(caller, false)
-	if !ok || !st.facts[kc].present {
-		return Relation{}, memberNotFound(caller)
-	}
-	km, ok := st.number(member, false)
-	if !ok || !st.facts[km].present || contains(st.hidden[kc], km) {
-		return Relation{}, memberNotFound(member)
+	kc, km, err := st.pair(caller, member)
+	if err != nil {
+		return Relation{}, err
 	}
 	row := relationRow{
 		Relation: Relation{Member: st.member(km), Degree: OutOfNetwork, caller: st.member(kc),
@@ -90,6 +86,46 @@ func (s *Store) fromMemory(st *projState, caller, member string) (Relation, erro
 	row.settle(listOf)
 	row.settleThird(listOf)
 	return s.decided(row.Relation), nil
+}
+
+// pair numbers the caller and a member, failing with ErrNotFound as the Neo4j path does when
+// either does not exist or the member is in a block relation with the caller. st must be
+// read-locked.
+func (st *projState) pair(caller, member string) (kc, km int32, err error) {
+	kc, ok := st.number(caller, false)
+	if !ok || !st.facts[kc].present {
+		return 0, 0, memberNotFound(caller)
+	}
+	km, ok = st.number(member, false)
+	if !ok || !st.facts[km].present || contains(st.hidden[kc], km) {
+		return 0, 0, memberNotFound(member)
+	}
+	return kc, km, nil
+}
+
+// mutualsFromMemory returns the ids of the connections the caller and a member share, leaving
+// out members in a block relation with the caller, when the projection may answer ctx's read
+// (ok is false when it may not). Errors are those of Relation.
+func (s *Store) mutualsFromMemory(ctx context.Context, caller, member string) (ids []any, ok bool, err error) {
+	st, ok := s.answering(ctx)
+	if !ok {
+		return nil, false, nil
+	}
+	defer s.projection.mu.RUnlock()
+	kc, km, err := st.pair(caller, member)
+	if err != nil {
+		return nil, true, err
+	}
+	ids = []any{}
+	if kc == km {
+		return ids, true, nil
+	}
+	for x := range common(st.adj[kc], st.adj[km]) {
+		if !contains(st.hidden[kc], x) {
+			ids = append(ids, st.ids[x])
+		}
+	}
+	return ids, true, nil
 }
 
 // member is what the projection knows of a member, as a Member.

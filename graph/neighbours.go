@@ -20,11 +20,21 @@ import (
 // in memory instead of by reading the same neighbourhoods from Neo4j on every request.
 //
 // Every list is stamped with the member's connections version, a number stored on the member
-// that every statement adding or removing one of the member's connections increments in the same
-// transaction. A list is used only when the version Neo4j reports for the member, read in the
+// that every statement adding or removing one of the member's connections sets, in the same
+// transaction, to a new random one (cypher/Connect.cypher; TestConnectionWritersRenewVersions
+// scans cypher/ for them). Versions are only ever compared for equality, and since each is drawn
+// afresh from 2^53 values, one is never seen again for another list: not after later changes, not
+// after the member is deleted and created again, not in a database that replaced this one (the
+// offline importer draws them too; a member that never had a connection has none, and an empty
+// list). A list is used only when the version Neo4j reports for the member, read in the
 // request's own query, equals its stamp; otherwise the list is read again. The cache therefore
 // never answers from a list older than what the request's query saw, whichever process or tool
 // changed the connections, and needs no invalidation messages between reach processes.
+//
+// A list is stamped only with a version read before it, in an earlier statement, and confirmed
+// unchanged by one read after it (connectionLists.load): Neo4j reads committed data, and within
+// one statement the planner decides what is read first, so a version read beside the list could
+// be newer than the list.
 //
 // Member ids are interned as int32 so that lists are compact and quick to intersect; a list is
 // sorted and never changed once stored. Only ids that Neo4j returned are interned: an id that
@@ -253,15 +263,16 @@ func (g *generation) latest(member int32) (neighbourList, bool) {
 	return g.lists.GetIfPresent(member)
 }
 
-// put stores the member's connections as of version. A list read as of an older version than the
-// one held is dropped, and so is one too large for the room the id table leaves.
+// put stores the member's connections as of version, in place of any list held for them: versions
+// are random, so which of two is newer cannot be told, and the one a request last confirmed is the
+// likeliest current. A list too large for the room the id table leaves is dropped.
 func (g *generation) put(member int32, version int64, members []int32) {
 	l := neighbourList{version: version, members: members}
 	if g.retired.Load() || l.weight() > g.cache.budget-g.reserved.Load() {
 		return
 	}
 	g.lists.Compute(member, func(old neighbourList, found bool) (neighbourList, otter.ComputeOp) {
-		if found && old.version >= version {
+		if found && old.version == version {
 			return old, otter.CancelOp
 		}
 		g.held.Add(int64(len(members)))
@@ -337,19 +348,20 @@ func countCommon(a, b []int32, skip func(int32) bool, most int) int {
 }
 
 // connectionLists gathers the connection lists one request needs: it takes current ones from the
-// cache and reads the others together, in one query, when asked to load.
+// cache and reads the others together when asked to load.
 type connectionLists struct {
 	gen     *generation
 	q       querier
 	have    map[int32][]int32
-	missing map[int32]bool
+	missing map[int32]int64 // member → the version the request read, before the list
 }
 
 func newConnectionLists(g *generation, q querier) *connectionLists {
-	return &connectionLists{gen: g, q: q, have: map[int32][]int32{}, missing: map[int32]bool{}}
+	return &connectionLists{gen: g, q: q, have: map[int32][]int32{}, missing: map[int32]int64{}}
 }
 
-// want asks for the member's connections as of version.
+// want asks for the member's connections as of version, which the request read from Neo4j in an
+// earlier statement.
 func (l *connectionLists) want(member int32, version int64) {
 	if _, ok := l.have[member]; ok {
 		return
@@ -359,40 +371,84 @@ func (l *connectionLists) want(member int32, version int64) {
 		l.gen.cache.hits.Add(1)
 		return
 	}
-	l.missing[member] = true
+	l.missing[member] = version
 }
 
-// load reads the lists wanted but not cached, and caches them.
+// load reads the lists wanted but not cached, then their versions again, and caches each list as
+// of the version wanted only if it is still the member's version. The list was read between the
+// two reads of one version, so it is the list as of that version (or, were a change being
+// committed as it was read, newer, which a stamp never says); a list whose version moved on is
+// used by this request, which read committed data, but not kept.
 func (l *connectionLists) load(ctx context.Context) error {
 	if len(l.missing) == 0 {
 		return nil
 	}
 	l.gen.cache.misses.Add(int64(len(l.missing)))
-	ids := l.gen.idsOf(slices.Collect(maps.Keys(l.missing)))
+	wanted := maps.Clone(l.missing)
+	ids := l.gen.idsOf(slices.Collect(maps.Keys(wanted)))
 	clear(l.missing)
-	recs, err := l.q(ctx, cypher.ConnectionLists, map[string]any{"members": ids})
+	read, err := l.read(ctx, ids)
 	if err != nil {
 		return err
 	}
+	versions, err := l.versions(ctx, slices.Collect(maps.Keys(read)))
+	if err != nil {
+		return err
+	}
+	for k, list := range read {
+		l.have[k] = list
+		if v, ok := versions[k]; ok && v == wanted[k] {
+			l.gen.put(k, v, list)
+		}
+	}
+	return nil
+}
+
+// read reads the connections of members, by number; members not found are left out.
+func (l *connectionLists) read(ctx context.Context, ids []any) (map[int32][]int32, error) {
+	recs, err := l.q(ctx, cypher.ConnectionLists, map[string]any{"members": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int32][]int32, len(recs))
 	for _, rec := range recs {
 		id, err1 := value[string](rec, "id")
-		version, err2 := value[int64](rec, "version")
-		connections, err3 := value[[]any](rec, "connections")
-		if err := errors.Join(err1, err2, err3); err != nil {
-			return fmt.Errorf("connection lists: %w", err)
+		connections, err2 := value[[]any](rec, "connections")
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("connection lists: %w", err)
 		}
 		members := make([]string, len(connections))
 		for i, c := range connections {
 			if members[i], _ = c.(string); members[i] == "" {
-				return fmt.Errorf("connection lists: %s: got %v, want a member id", id, c)
+				return nil, fmt.Errorf("connection lists: %s: got %v, want a member id", id, c)
 			}
 		}
-		k := l.gen.intern(id)
-		list := l.gen.internList(members)
-		l.gen.put(k, version, list)
-		l.have[k] = list
+		out[l.gen.intern(id)] = l.gen.internList(members)
 	}
-	return nil
+	return out, nil
+}
+
+// versions reads the connections versions of members, by number, in a statement of its own.
+func (l *connectionLists) versions(ctx context.Context, members []int32) (map[int32]int64, error) {
+	if len(members) == 0 {
+		return nil, nil
+	}
+	recs, err := l.q(ctx, cypher.ConnectionVersions, map[string]any{"members": l.gen.idsOf(members)})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int32]int64, len(recs))
+	for _, rec := range recs {
+		id, err1 := value[string](rec, "id")
+		version, err2 := value[int64](rec, "version")
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("connection versions: %w", err)
+		}
+		if k, ok := l.gen.lookup(id); ok {
+			out[k] = version
+		}
+	}
+	return out, nil
 }
 
 // of returns a member's connections; a member that was not found has none.

@@ -146,6 +146,7 @@ type relationRow struct {
 	self         bool           // the caller asked about themselves
 	hidden       map[int32]bool // members in a block relation with the caller
 	small, large int32          // the side with fewer connections, and the other
+	smallVersion int64          // their connections versions
 	largeVersion int64
 	near         []versioned // the smaller side's connections
 	mutuals      []int32     // the connections both share, leaving out hidden members
@@ -204,11 +205,9 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 	}
 	me, them := g.intern(caller.ID), g.intern(member.ID)
 	callerVersion, memberVersion := number("callerVersion"), number("memberVersion")
-	row.small, row.large, row.largeVersion = them, me, callerVersion
-	smallVersion := memberVersion
+	row.small, row.large, row.smallVersion, row.largeVersion = them, me, memberVersion, callerVersion
 	if flag("callerIsSmall") {
-		row.small, row.large, row.largeVersion = me, them, memberVersion
-		smallVersion = callerVersion
+		row.small, row.large, row.smallVersion, row.largeVersion = me, them, callerVersion, memberVersion
 	}
 	row.self = me == them
 	var nearIDs []string
@@ -232,16 +231,6 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return relationRow{}, fmt.Errorf("relation: %w", err)
-	}
-	// near is the smaller side's whole list, as of smallVersion: keep it for later requests,
-	// such as a mutual-connections page that then takes one round trip.
-	if _, ok := g.get(row.small, smallVersion); !ok {
-		connections := make([]int32, len(row.near))
-		for i, x := range row.near {
-			connections[i] = x.member
-		}
-		slices.Sort(connections)
-		g.put(row.small, smallVersion, slices.Compact(connections))
 	}
 	return row, nil
 }
@@ -305,30 +294,54 @@ func (s *Store) withCurrentCredits(m Member) Member {
 }
 
 // MutualConnections returns one page of the connections the caller and a member share, ordered by
-// name, with their total: Relations finds them (from cached connection lists), a second query
-// reads the page.
+// name, with their total. The projection says who they are when the read's consistency allows
+// (fastpath.go); otherwise connection lists do, cached (one round trip) or through Relations.
+// A last query reads the page.
 func (s *Store) MutualConnections(ctx context.Context, caller, member string, page PageRequest) (_ Page[MemberSummary], err error) {
 	defer wrap(&err, "MutualConnections(%q, %q)", caller, member)
 	params, err := nameParams(page)
 	if err != nil {
 		return Page[MemberSummary]{}, err
 	}
-	if page, ok, err := s.cachedMutualConnections(ctx, caller, member, params, page.Limit); err != nil || ok {
-		return page, err
-	}
-	rels, err := s.relations(ctx, s.read, caller, []string{member}, readOnly)
+	mutuals, ok, err := s.mutualsFromMemory(ctx, caller, member)
 	if err != nil {
 		return Page[MemberSummary]{}, err
 	}
-	if len(rels) == 0 {
-		return Page[MemberSummary]{}, s.missing(ctx, caller, member)
+	if !ok {
+		if page, ok, err := s.cachedMutualConnections(ctx, caller, member, params, page.Limit); err != nil || ok {
+			return page, err
+		}
+		if mutuals, err = s.mutualsFromLists(ctx, caller, member); err != nil {
+			return Page[MemberSummary]{}, err
+		}
 	}
-	params["members"] = rels[0].gen.idsOf(rels[0].mutuals)
+	params["members"] = mutuals
 	recs, err := s.read(ctx, cypher.MutualConnections, params)
 	if err != nil {
 		return Page[MemberSummary]{}, err
 	}
 	return summaryPage(recs[0], page.Limit)
+}
+
+// mutualsFromLists finds the mutual connections through Relations, then keeps the smaller side's
+// list too (Relations keeps the larger side's), so that the next page is cachedMutualConnections'.
+func (s *Store) mutualsFromLists(ctx context.Context, caller, member string) ([]any, error) {
+	rels, err := s.relations(ctx, s.read, caller, []string{member}, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	if len(rels) == 0 {
+		return nil, s.missing(ctx, caller, member)
+	}
+	r := rels[0]
+	if !r.self {
+		lists := newConnectionLists(r.gen, s.read)
+		lists.want(r.small, r.smallVersion)
+		if err := lists.load(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return r.gen.idsOf(r.mutuals), nil
 }
 
 // cachedMutualConnections answers a mutual-connections page in one round trip when the cache

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -20,7 +21,7 @@ import (
 // with a header row of typed columns, datetimes in ISO 8601 UTC, an empty field for a property
 // left out. No field holds a line break, so the importer needs no --multiline-fields.
 var csvFiles = [...]struct{ name, header string }{
-	{"members.csv", "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime"},
+	{"members.csv", "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime,connectionsVersion:long"},
 	{"connections.csv", ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime"},
 	{"blocks.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime"},
 	{"invitations.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime"},
@@ -47,7 +48,7 @@ func (g *Generated) WriteCSV(dir string, progress Progress) ([]File, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f := csvFormat{g: g, days: g.dayTable()}
+	f := csvFormat{g: g, days: g.dayTable(), versions: g.versionBase()}
 	counts := g.Counts()
 	rows := [len(csvFiles)]int{counts.Members, counts.Connections, counts.Blocks, counts.Invitations, counts.Messages, counts.Declines, counts.Reports}
 	formats := [len(csvFiles)]func([]byte, int) []byte{f.member, f.connection, f.block, f.invitation, f.message, f.decline, f.report}
@@ -143,8 +144,24 @@ func writeCSV(path, header string, rows int, format func([]byte, int) []byte, pr
 
 // csvFormat appends the rows of each file.
 type csvFormat struct {
-	g    *Generated
-	days []string // "2026-11-01T" for each day since the origin
+	g        *Generated
+	days     []string // "2026-11-01T" for each day since the origin
+	versions uint64   // where the members' connections versions are drawn from (versionBase)
+}
+
+// versionBase seeds the connections versions the files give members. A connections version
+// stamps cached connection lists (graph/neighbours.go) and must never name two lists of one
+// member, even across databases: the same network always gets the same versions, any other
+// network (another seed or size) others, 53 bits apart at random, as the store draws them.
+func (g *Generated) versionBase() uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%#v", g.spec)
+	return h.Sum64()
+}
+
+// connectionsVersion is member i's connections version in the files.
+func (f *csvFormat) connectionsVersion(i int) int64 {
+	return int64(mix(f.versions+uint64(i)) & (1<<53 - 1))
 }
 
 // dayTable formats every day of the network's history once, so a datetime takes no formatting.
@@ -204,7 +221,8 @@ func (f *csvFormat) member(b []byte, i int) []byte {
 	b = append(append(b, m.Settings.ProfileVisibility...), ',')
 	b = append(append(b, m.Settings.ConnectionsVisibility...), ',')
 	b = append(strconv.AppendBool(b, m.Settings.Searchable), ',')
-	return append(f.time(b, m.CreatedAt), '\n')
+	b = append(f.time(b, m.CreatedAt), ',')
+	return append(strconv.AppendInt(b, f.connectionsVersion(i), 10), '\n')
 }
 
 // connection appends the k-th connection without building its strings: there are tens of

@@ -15,7 +15,7 @@ import (
 
 // The layout agreed with the importer, copied from the agreement word for word.
 var wantHeaders = map[string]string{
-	"members.csv":     "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime",
+	"members.csv":     "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime,connectionsVersion:long",
 	"connections.csv": ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime",
 	"blocks.csv":      ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime",
 	"invitations.csv": ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime",
