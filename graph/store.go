@@ -34,6 +34,9 @@ type Config struct {
 	// Freshness says how current the in-memory projection is kept (KeepProjection) and must be
 	// to answer; zero fields take DefaultFreshness'.
 	Freshness Freshness
+	// ProjectionSnapshot, when set, is the file the projection is saved to after each load from
+	// Neo4j and when KeepProjection ends, and restored from when it starts (snapshot.go).
+	ProjectionSnapshot string
 }
 
 // Pool is how the store uses connections to Neo4j.
@@ -71,6 +74,7 @@ type Store struct {
 	// projection answers reachability from memory once KeepProjection keeps it; see projection.go.
 	projection *projection
 	freshness  Freshness
+	snapshot   string // Config.ProjectionSnapshot
 }
 
 // Open makes a store for the Neo4j that cfg names and checks that it answers; it fails with
@@ -126,7 +130,7 @@ func New(cfg Config) (_ *Store, err error) {
 	}
 	return &Store{driver: driver, db: cfg.Database, clock: clock, limits: limits,
 		neighbours: newNeighbours(int64(cached) * connectionBytes),
-		projection: newProjection(), freshness: cfg.Freshness.orDefaults()}, nil
+		projection: newProjection(), freshness: cfg.Freshness.orDefaults(), snapshot: cfg.ProjectionSnapshot}, nil
 }
 
 // orDefaults fills the zero fields of f from DefaultFreshness.

@@ -37,29 +37,37 @@ const changesPerRead = 1000
 // errReload says the projection must be loaded again.
 var errReload = errors.New("the change log asks for a new load")
 
-// ProjectionEvents are what KeepProjection reports: each load, and each failure to load or to
-// read the log. Either may be nil.
+// ProjectionEvents are what KeepProjection reports: each load, each failure to load or to read
+// the log, and each snapshot written. Any may be nil.
 type ProjectionEvents struct {
-	Loaded func(members, connections int, took time.Duration)
+	Loaded func(ProjectionLoad)
 	Failed func(error)
+	Saved  func(path string, took time.Duration, err error)
+}
+
+// ProjectionLoad describes one load of the projection.
+type ProjectionLoad struct {
+	From        string // "neo4j", or "snapshot" when a snapshot was read and caught up from the log
+	Members     int
+	Connections int // counted once per member who has it
+	Took        time.Duration
 }
 
 // KeepProjection loads the projection and keeps it current until ctx is cancelled. It loads again
 // when the log asks for it (a new database, a gap, a bulk import) and, after a failure, once Neo4j
-// answers again. Reads answer from Neo4j until the first load is done.
+// answers again. Reads answer from Neo4j until the first load is done. With a snapshot path
+// (Config.ProjectionSnapshot), the first load reads the snapshot, if there is one that the log
+// can bring up to date, and every load from Neo4j, and the end, write one (snapshot.go).
 func (s *Store) KeepProjection(ctx context.Context, events ProjectionEvents) {
 	tick := time.NewTicker(s.freshness.Interval)
 	defer tick.Stop()
-	loaded := false
+	loaded, restore := false, s.snapshot != ""
 	for {
 		var err error
 		if !loaded {
-			start := time.Now()
-			err = s.loadProjection(ctx)
-			if loaded = err == nil; loaded && events.Loaded != nil {
-				st := s.projection.stats()
-				events.Loaded(st.Members, st.Connections, time.Since(start))
-			}
+			err = s.load(ctx, restore, events)
+			loaded = err == nil
+			restore = restore && !loaded // until a load succeeds: Neo4j may be away
 		} else if err = s.readChanges(ctx); errors.Is(err, errReload) {
 			loaded = false
 			continue
@@ -73,10 +81,61 @@ func (s *Store) KeepProjection(ctx context.Context, events ProjectionEvents) {
 		}
 		select {
 		case <-ctx.Done():
+			s.save(events)
 			return
 		case <-pause:
 		case <-s.projection.nudge:
 		}
+	}
+}
+
+// load loads the projection, from the snapshot when restore is set and it can be brought up to
+// date, from Neo4j otherwise; a load from Neo4j is then saved as the snapshot.
+func (s *Store) load(ctx context.Context, restore bool, events ProjectionEvents) error {
+	start := time.Now()
+	from := "snapshot"
+	err := errReload
+	if restore {
+		err = s.restoreProjection(ctx)
+	}
+	if err != nil {
+		from = "neo4j"
+		if err = s.loadProjection(ctx); err == nil {
+			defer s.save(events)
+		}
+	}
+	if err == nil && events.Loaded != nil {
+		st := s.projection.stats()
+		events.Loaded(ProjectionLoad{From: from, Members: st.Members, Connections: st.Connections, Took: time.Since(start)})
+	}
+	return err
+}
+
+// restoreProjection reads the snapshot and applies the changes logged since it was written. It
+// fails, changing nothing, if there is no snapshot, it is damaged, or the log cannot bring it up
+// to date (another database, or changes pruned since).
+func (s *Store) restoreProjection(ctx context.Context) error {
+	st, err := loadSnapshot(s.snapshot)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := s.catchUp(ctx, st, st.applyAll); err != nil {
+		return err
+	}
+	s.publish(st, start)
+	return nil
+}
+
+// save writes the snapshot, when there is a path for it.
+func (s *Store) save(events ProjectionEvents) {
+	if s.snapshot == "" {
+		return
+	}
+	start := time.Now()
+	err := s.SaveProjection(s.snapshot)
+	if events.Saved != nil {
+		events.Saved(s.snapshot, time.Since(start), err)
 	}
 }
 
@@ -107,13 +166,18 @@ func (s *Store) loadProjection(ctx context.Context) (err error) {
 	if err := s.catchUp(ctx, st, st.applyAll); err != nil {
 		return err
 	}
+	s.publish(st, start)
+	return nil
+}
+
+// publish puts st, caught up with the log as it was at start, in place of the projection's state.
+func (s *Store) publish(st *projState, start time.Time) {
 	p := s.projection
 	p.mu.Lock()
 	p.state = st
 	p.mu.Unlock()
 	p.freshAt.Store(start.UnixNano())
 	p.caught.Broadcast()
-	return nil
 }
 
 // stream runs a read statement and hands each record to row, without holding them all.

@@ -48,6 +48,8 @@ export REACH_CACHED_CONNECTIONS="${REACH_CACHED_CONNECTIONS:-$((members * degree
 # The benchmark measures speed, not the per-member limit: its few hundred members each send far
 # more than a person would.
 export REACH_RATE_LIMIT="${REACH_RATE_LIMIT:-1000000}" REACH_RATE_BURST="${REACH_RATE_BURST:-1000000}"
+# Go's profiler, to see where a request's time goes while the load runs (docs/performance.md).
+export REACH_DEBUG_ADDR="${REACH_DEBUG_ADDR:-127.0.0.1:6089}"
 
 go build -o bin/reach ./cmd/reach
 go build -o bin/reachbench ./cmd/reachbench
@@ -121,8 +123,9 @@ if [[ "$with_postgres" == 1 ]]; then
 fi
 rm -rf "$csv"
 
-REACH_ADDR=127.0.0.1:8089 bin/reach serve 2>"${TMPDIR:-/tmp}/reach-bench-serve.log" &
-reach_pid=$!
+# reach keeps its projection in a snapshot beside the database's state, restored on a restart.
+export REACH_PROJECTION_SNAPSHOT="${REACH_PROJECTION_SNAPSHOT:-$PWD/.neo4j/bench-$members-$degree-$seed.projection}"
+serve_log="${TMPDIR:-/tmp}/reach-bench-serve.log"
 ready() {
   for _ in $(seq 1 60); do
     curl -fs "$1" >/dev/null 2>&1 && return 0
@@ -131,20 +134,37 @@ ready() {
   say "$2 did not become ready"
   exit 1
 }
-ready http://127.0.0.1:8089/readyz reach
-[[ -n "$peer_pid" ]] && ready http://127.0.0.1:8090/readyz "the PostgreSQL peer"
+start_reach() {
+  REACH_ADDR=127.0.0.1:8089 bin/reach serve 2>"$serve_log" &
+  reach_pid=$!
+  ready http://127.0.0.1:8089/readyz reach
+}
+# projection_loaded waits until reach's projection is loaded and says where from and how long it took.
+projection_loaded() {
+  for _ in $(seq 1 600); do
+    grep -q "projection loaded" "$serve_log" && break
+    sleep 1
+  done
+  say "$1: $(grep -o '"msg":"projection loaded[^}]*' "$serve_log" | head -1)"
+}
 
-# The cold run: reach has just started; until its projection is loaded it answers from Neo4j.
+# The cold start: no snapshot, so reach loads its projection from Neo4j, answering from Neo4j
+# meanwhile; the cold run measures that time. Then the warm start: reach stops (saving the
+# snapshot) and starts again, restoring it and applying the change log since.
+[[ "$mode" == run ]] && rm -f "$REACH_PROJECTION_SNAPSHOT"
+start_reach
+[[ -n "$peer_pid" ]] && ready http://127.0.0.1:8090/readyz "the PostgreSQL peer"
 if [[ "$mode" == run && "${BENCH_COLD:-30s}" != 0 ]]; then
   say "cold run: reach just started, its projection loading"
   bin/reachbench --url http://127.0.0.1:8089 --systems reach --rate "$rate" --duration "${BENCH_COLD:-30s}" \
     --warmup 0s --out "$out/cold" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}"
 fi
-for _ in $(seq 1 600); do
-  grep -q "projection loaded" "${TMPDIR:-/tmp}/reach-bench-serve.log" && break
-  sleep 1
-done
-say "$(grep -o '"msg":"projection loaded[^}]*' "${TMPDIR:-/tmp}/reach-bench-serve.log" | head -1)"
+projection_loaded "cold start"
+if [[ "$mode" == run ]]; then
+  kill "$reach_pid" && wait "$reach_pid" || true
+  start_reach
+  projection_loaded "warm start"
+fi
 
 # The servers' processes, so the report can say how much processor time each answer took.
 processes="reach=$reach_pid"

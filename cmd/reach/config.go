@@ -98,11 +98,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DebugAddr: getenv("REACH_DEBUG_ADDR"),
 		TokenAuth: loadTokenConfig(getenv),
 		Neo4j: graph.Config{
-			URI:               or("NEO4J_URI", localNeo4j),
-			User:              getenv("NEO4J_USER"),
-			Password:          getenv("NEO4J_PASSWORD"),
-			Database:          getenv("NEO4J_DATABASE"),
-			CachedConnections: number("REACH_CACHED_CONNECTIONS", graph.DefaultCachedConnections),
+			URI:                or("NEO4J_URI", localNeo4j),
+			User:               getenv("NEO4J_USER"),
+			Password:           getenv("NEO4J_PASSWORD"),
+			Database:           getenv("NEO4J_DATABASE"),
+			CachedConnections:  number("REACH_CACHED_CONNECTIONS", graph.DefaultCachedConnections),
+			ProjectionSnapshot: getenv("REACH_PROJECTION_SNAPSHOT"),
 			Pool: graph.Pool{
 				Size:           number("NEO4J_POOL_SIZE", graph.DefaultPool.Size),
 				AcquireTimeout: duration("NEO4J_ACQUIRE_TIMEOUT", graph.DefaultPool.AcquireTimeout),
@@ -134,9 +135,9 @@ func (c config) String() string {
 	l, p := c.Neo4j.Limits, c.Neo4j.Pool
 	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s "+
 		"%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
-		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d",
+		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d projection_snapshot=%q",
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
 		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
-		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections)
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections, c.Neo4j.ProjectionSnapshot)
 }

@@ -97,12 +97,21 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer stopTracing()
 	go keepReady(ctx, store, log)
 	go pruneChanges(ctx, store, cfg.Retention, log)
-	go store.KeepProjection(ctx, graph.ProjectionEvents{
-		Loaded: func(members, connections int, took time.Duration) {
-			log.Info("projection loaded; reachability answers from memory", "members", members, "connections", connections, "took", took)
-		},
-		Failed: func(err error) { log.Warn("projection not current", "err", err) },
-	})
+	kept := make(chan struct{})
+	keepCtx, stopKeeping := context.WithCancel(ctx)
+	go func() {
+		defer close(kept)
+		store.KeepProjection(keepCtx, projectionEvents(log))
+	}()
+	// On the way out, the projection is saved (when there is a snapshot path) before the driver closes.
+	defer func() {
+		stopKeeping()
+		select {
+		case <-kept:
+		case <-time.After(time.Minute):
+			log.Warn("the projection was not saved within a minute")
+		}
+	}()
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(store, api.Config{Tokens: tokens, Logger: log,
@@ -127,6 +136,24 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// projectionEvents logs the projection's loads, failures and snapshots.
+func projectionEvents(log *slog.Logger) graph.ProjectionEvents {
+	return graph.ProjectionEvents{
+		Loaded: func(l graph.ProjectionLoad) {
+			log.Info("projection loaded; reachability answers from memory", "from", l.From,
+				"members", l.Members, "connections", l.Connections, "took", l.Took)
+		},
+		Failed: func(err error) { log.Warn("projection not current", "err", err) },
+		Saved: func(path string, took time.Duration, err error) {
+			if err != nil {
+				log.Warn("projection snapshot not saved", "path", path, "err", err)
+				return
+			}
+			log.Info("projection snapshot saved", "path", path, "took", took)
+		},
+	}
 }
 
 // serveDebug serves Go's profiler (net/http/pprof) on addr, apart from the API and with no token:

@@ -1,0 +1,314 @@
+package graph
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// A snapshot is the projection written to a file, so that a restarted replica answers from memory
+// within seconds instead of loading every member and connection from Neo4j again: it reads the
+// file, then applies the changes logged since (catchUp), as after any load. A snapshot of another
+// database (epoch), or one older than the log's retention, fails catchUp's checks and the
+// projection is loaded from Neo4j as if there were none; so does a file that is damaged (its
+// checksum) or of another format.
+//
+// The format: snapshotMagic, then uvarints and length-prefixed strings: the epoch and the change
+// applied; each member's id and facts; each member's connections, as gaps between sorted numbers;
+// the block relations; the pairs' messaging facts; and a CRC-32 of all that came before.
+
+// snapshotMagic opens every snapshot; its last digit is the format's version.
+const snapshotMagic = "reach-projection-1\n"
+
+// SaveProjection writes the projection to path, through a file beside it renamed into place, so
+// that a snapshot is whole or absent. It holds the projection's read lock meanwhile: reads go on,
+// changes wait. It does nothing before the projection is loaded.
+func (s *Store) SaveProjection(path string) (err error) {
+	defer wrap(&err, "save projection to %s", path)
+	p := s.projection
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.state == nil {
+		return nil
+	}
+	return p.state.save(path)
+}
+
+func (st *projState) save(path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after the rename, there is nothing left to remove
+	w := newSnapshotWriter(f)
+	st.encode(w)
+	if err := errors.Join(w.finish(), f.Sync(), f.Close()); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// loadSnapshot reads the projection saved at path; it fails if there is none or it is damaged.
+func loadSnapshot(path string) (_ *projState, err error) {
+	defer wrap(&err, "snapshot %s", path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	r := newSnapshotReader(f, info.Size())
+	st, err := decodeProjState(r)
+	if err != nil {
+		return nil, err
+	}
+	return st, r.finish(f, info.Size())
+}
+
+func (st *projState) encode(w *snapshotWriter) {
+	w.string(st.epoch)
+	w.uint(uint64(st.applied))
+	w.uint(uint64(len(st.ids)))
+	for k, id := range st.ids {
+		w.string(id)
+		w.facts(st.facts[k])
+	}
+	for _, list := range st.adj {
+		w.list(list)
+	}
+	w.uint(uint64(len(st.hidden)))
+	for k, list := range st.hidden {
+		w.uint(uint64(k))
+		w.list(list)
+	}
+	w.uint(uint64(len(st.pairs)))
+	for key, bits := range st.pairs {
+		w.uint(key)
+		w.uint(uint64(bits))
+	}
+}
+
+func decodeProjState(r *snapshotReader) (*projState, error) {
+	st := newProjState(r.string(), int64(r.uint()))
+	n := r.count()
+	st.ids, st.facts, st.adj = make([]string, 0, n), make([]memberFacts, 0, n), make([][]int32, 0, n)
+	for range n {
+		k, _ := st.number(r.string(), true)
+		st.facts[k] = r.facts()
+	}
+	if len(st.ids) != n {
+		r.fail("%d members, %d of them distinct", n, len(st.ids))
+	}
+	for k := range st.adj {
+		st.adj[k] = r.list(n)
+	}
+	for range r.count() {
+		k := r.member(n)
+		st.hidden[k] = r.list(n)
+	}
+	for range r.count() {
+		key := r.uint()
+		st.pairs[key] = pairBits(r.uint())
+	}
+	return st, r.err
+}
+
+// snapshotWriter writes a snapshot's fields and keeps its checksum.
+type snapshotWriter struct {
+	out io.Writer
+	w   *bufio.Writer
+	sum hash.Hash32
+	buf [binary.MaxVarintLen64]byte
+}
+
+func newSnapshotWriter(out io.Writer) *snapshotWriter {
+	sum := crc32.NewIEEE()
+	w := &snapshotWriter{out: out, w: bufio.NewWriterSize(io.MultiWriter(out, sum), 1<<20), sum: sum}
+	w.w.WriteString(snapshotMagic)
+	return w
+}
+
+func (w *snapshotWriter) uint(v uint64) { w.w.Write(binary.AppendUvarint(w.buf[:0], v)) }
+
+func (w *snapshotWriter) string(s string) {
+	w.uint(uint64(len(s)))
+	w.w.WriteString(s)
+}
+
+func (w *snapshotWriter) bool(b bool) {
+	if b {
+		w.uint(1)
+	} else {
+		w.uint(0)
+	}
+}
+
+// list writes a sorted list of member numbers as its length and the gaps between them.
+func (w *snapshotWriter) list(list []int32) {
+	w.uint(uint64(len(list)))
+	prev := int32(-1)
+	for _, k := range list {
+		w.uint(uint64(k - prev))
+		prev = k
+	}
+}
+
+func (w *snapshotWriter) facts(f memberFacts) {
+	w.bool(f.present)
+	w.string(string(f.inmail))
+	w.bool(f.openProfile)
+	w.bool(f.restricted)
+	w.string(string(f.plan))
+	w.uint(uint64(f.credits))
+	var granted int64
+	if !f.grantedAt.IsZero() {
+		granted = f.grantedAt.UnixMilli()
+	}
+	w.uint(uint64(granted))
+}
+
+// finish flushes, then writes the checksum of everything written.
+func (w *snapshotWriter) finish() error {
+	if err := w.w.Flush(); err != nil {
+		return err
+	}
+	return binary.Write(w.out, binary.BigEndian, w.sum.Sum32())
+}
+
+// snapshotReader reads a snapshot's fields, keeping the first error and the checksum.
+type snapshotReader struct {
+	r   *bufio.Reader
+	sum hash.Hash32
+	err error
+}
+
+// newSnapshotReader reads the size bytes of f before its checksum, hashing them as they are read.
+func newSnapshotReader(f io.Reader, size int64) *snapshotReader {
+	sum := crc32.NewIEEE()
+	body := io.TeeReader(io.LimitReader(f, max(size-crc32.Size, 0)), sum)
+	r := &snapshotReader{r: bufio.NewReaderSize(body, 1<<20), sum: sum}
+	magic := make([]byte, len(snapshotMagic))
+	if _, err := io.ReadFull(r.r, magic); err != nil || string(magic) != snapshotMagic {
+		r.err = errors.New("not a snapshot of this format")
+	}
+	return r
+}
+
+func (r *snapshotReader) uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(r.r)
+	if err != nil {
+		r.err = fmt.Errorf("truncated: %w", err)
+	}
+	return v
+}
+
+// count reads a number of things to follow, which a damaged file could make huge.
+func (r *snapshotReader) count() int {
+	n := r.uint()
+	if n > 1<<31 {
+		r.fail("a count of %d", n)
+		return 0
+	}
+	return int(n)
+}
+
+func (r *snapshotReader) string() string {
+	n := r.count()
+	if r.err != nil || n > 1<<20 {
+		r.fail("a string of %d bytes", n)
+		return ""
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r.r, b); err != nil {
+		r.fail("truncated: %v", err)
+	}
+	return string(b)
+}
+
+func (r *snapshotReader) bool() bool { return r.uint() != 0 }
+
+// member reads a member number, which must be below n.
+func (r *snapshotReader) member(n int) int32 {
+	k := r.uint()
+	if k >= uint64(n) {
+		r.fail("member %d of %d", k, n)
+		return 0
+	}
+	return int32(k)
+}
+
+// list reads a list list wrote, of numbers below n.
+func (r *snapshotReader) list(n int) []int32 {
+	size := r.count()
+	if r.err != nil || size > n {
+		r.fail("a list of %d of %d members", size, n)
+		return nil
+	}
+	if size == 0 {
+		return nil
+	}
+	list := make([]int32, size)
+	prev := int64(-1)
+	for i := range list {
+		prev += int64(r.uint())
+		if prev >= int64(n) || r.err != nil {
+			r.fail("member %d of %d", prev, n)
+			return nil
+		}
+		list[i] = int32(prev)
+	}
+	return list
+}
+
+func (r *snapshotReader) facts() memberFacts {
+	f := memberFacts{present: r.bool(), inmail: InMailPolicy(r.string()), openProfile: r.bool(),
+		restricted: r.bool(), plan: Plan(r.string()), credits: int(r.uint())}
+	f.grantedAt = millis(int64(r.uint()))
+	return f
+}
+
+func (r *snapshotReader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("damaged: "+format, args...)
+	}
+}
+
+// finish checks that everything before the checksum was read, and the checksum that ends f.
+func (r *snapshotReader) finish(f io.ReaderAt, size int64) error {
+	if r.err != nil {
+		return r.err
+	}
+	if n, _ := io.Copy(io.Discard, r.r); n > 0 {
+		return fmt.Errorf("damaged: %d bytes more than its contents", n)
+	}
+	var got [crc32.Size]byte
+	if _, err := f.ReadAt(got[:], size-crc32.Size); err != nil {
+		return fmt.Errorf("no checksum: %w", err)
+	}
+	if binary.BigEndian.Uint32(got[:]) != r.sum.Sum32() {
+		return errors.New("damaged: its checksum does not match")
+	}
+	return nil
+}
+
+// snapshotAge is how old a snapshot file is, for the log.
+func snapshotAge(path string) time.Duration {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return time.Since(st.ModTime())
+}
