@@ -700,3 +700,26 @@ func TestKnownMembers(t *testing.T) {
 		}
 	})
 }
+
+// TestRememberedTokens checks that a token whose signature was checked once is admitted again
+// without checking it, and that its claims are still checked on every request: once the clock
+// passes its exp (and the leeway), the remembered token is refused like any expired one.
+func TestRememberedTokens(t *testing.T) {
+	v := mustHS256(t)
+	now := time.Now()
+	v.now = func() time.Time { return now }
+	e := whoServer(v, newKnownMembers(newFakeGraph("jane")))
+	tok := sign(t, jwt.SigningMethodHS256, testSecret, "", valid(jwt.MapClaims{"exp": now.Add(10 * time.Minute).Unix()}))
+	parser := v.parser
+	for i := range 3 {
+		if rec := call(e, http.MethodGet, "/who", tok, ""); rec.Code != http.StatusOK {
+			t.Fatalf("request %d: status %d, want 200: %s", i+1, rec.Code, rec.Body)
+		}
+		v.parser = nil // the token is remembered: parsing it again would panic
+	}
+	v.parser = parser
+	forged := tok[:len(tok)-4] + "AAAA"
+	expectRefused(t, call(e, http.MethodGet, "/who", forged, ""))
+	now = now.Add(10*time.Minute + Leeway + time.Second)
+	expectRefused(t, call(e, http.MethodGet, "/who", tok, ""))
+}

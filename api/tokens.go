@@ -16,6 +16,7 @@ import (
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/maypok86/otter/v2"
 	"golang.org/x/time/rate"
 )
 
@@ -29,11 +30,35 @@ const MinSecretBytes = 16
 // TokenVerifier checks the bearer tokens reach is given: the signature, made with the one
 // algorithm and key the verifier was built with and no other, and the registered claims: exp is
 // required, nbf and iat are honoured (with Leeway), iss and aud are checked when configured.
+//
+// A token it accepts is remembered for AcceptedFor with the key that verified it, so that the
+// client's next requests with it cost map lookups instead of a signature check (which for RS256
+// or ES256 takes longer than reach takes to answer): the claims are checked again, and the token's
+// key is looked up again and must still be the one that verified it, so a key withdrawn from a
+// JWKS stops admitting its tokens at once.
 type TokenVerifier struct {
-	alg    string
-	key    func(ctx context.Context) jwt.Keyfunc
-	parser *jwt.Parser
+	alg       string
+	key       func(ctx context.Context) jwt.Keyfunc
+	parser    *jwt.Parser
+	validator *jwt.Validator                      // the parser's claim checks, for remembered tokens
+	accepted  *otter.Cache[string, acceptedToken] // raw token → what its signature check found
+	now       func() time.Time                    // the clock claims are checked against; tests move it
 }
+
+// acceptedToken is a token whose signature was checked: its claims, its header (to look its key
+// up again) and the key that verified it.
+type acceptedToken struct {
+	claims claims
+	header map[string]any
+	key    any
+}
+
+// AcceptedFor is how long a token whose signature was checked is admitted without checking it
+// again (its claims are checked on every request); acceptedTokens bounds how many are remembered.
+const (
+	AcceptedFor    = time.Minute
+	acceptedTokens = 50_000
+)
 
 // tokenRules are the claims a deployment may require of every token besides exp.
 type tokenRules struct {
@@ -60,7 +85,9 @@ func applyRules(opts []TokenOption) tokenRules {
 
 func newVerifier(alg string, key func(context.Context) jwt.Keyfunc, opts []TokenOption) *TokenVerifier {
 	rules := applyRules(opts)
+	v := &TokenVerifier{alg: alg, key: key, now: time.Now}
 	parserOpts := []jwt.ParserOption{
+		jwt.WithTimeFunc(func() time.Time { return v.now() }),
 		jwt.WithValidMethods([]string{alg}),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
@@ -72,7 +99,12 @@ func newVerifier(alg string, key func(context.Context) jwt.Keyfunc, opts []Token
 	if rules.audience != "" {
 		parserOpts = append(parserOpts, jwt.WithAudience(rules.audience))
 	}
-	return &TokenVerifier{alg: alg, key: key, parser: jwt.NewParser(parserOpts...)}
+	v.parser, v.validator = jwt.NewParser(parserOpts...), jwt.NewValidator(parserOpts...)
+	v.accepted = otter.Must(&otter.Options[string, acceptedToken]{
+		MaximumSize:      acceptedTokens,
+		ExpiryCalculator: otter.ExpiryWriting[string, acceptedToken](AcceptedFor),
+	})
+	return v
 }
 
 // HS256 verifies tokens signed with a shared secret of at least MinSecretBytes, as IssueToken
@@ -236,17 +268,56 @@ func unsupportedAlg(alg string) error {
 // verify checks a raw token and returns its claims, or an error whose text tells the caller why
 // the token is refused.
 func (v *TokenVerifier) verify(ctx context.Context, raw string) (claims, error) {
-	var cl claims
-	_, err := v.parser.ParseWithClaims(raw, &cl, v.key(ctx))
-	if err == nil {
-		return cl, nil
+	if a, ok := v.accepted.GetIfPresent(raw); ok {
+		return a.claims, v.stillValid(ctx, a)
 	}
+	var cl claims
+	var used any
+	keyOf := v.key(ctx)
+	tok, err := v.parser.ParseWithClaims(raw, &cl, func(t *jwt.Token) (any, error) {
+		key, err := keyOf(t)
+		used = key
+		return key, err
+	})
+	if err != nil {
+		return claims{}, refusal(err)
+	}
+	v.accepted.Set(raw, acceptedToken{claims: cl, header: tok.Header, key: used})
+	return cl, nil
+}
+
+// stillValid checks a remembered token's claims against the clock, and that its key is still the
+// one that verified it.
+func (v *TokenVerifier) stillValid(ctx context.Context, a acceptedToken) error {
+	if err := v.validator.Validate(a.claims); err != nil {
+		return refusal(err)
+	}
+	key, err := v.key(ctx)(&jwt.Token{Header: a.header, Claims: a.claims, Method: jwt.GetSigningMethod(v.alg)})
+	if err != nil || !sameKey(key, a.key) {
+		return errors.New("the token's signing key is not one reach knows (kid)")
+	}
+	return nil
+}
+
+// sameKey tells whether two verification keys are the same: public keys by value, secrets by
+// their bytes.
+func sameKey(a, b any) bool {
+	if pub, ok := a.(interface{ Equal(crypto.PublicKey) bool }); ok {
+		return pub.Equal(b)
+	}
+	x, ok1 := a.([]byte)
+	y, ok2 := b.([]byte)
+	return ok1 && ok2 && bytes.Equal(x, y)
+}
+
+// refusal says in words why a token was refused.
+func refusal(err error) error {
 	for _, r := range refusals {
 		if errors.Is(err, r.err) {
-			return claims{}, errors.New(r.detail)
+			return errors.New(r.detail)
 		}
 	}
-	return claims{}, fmt.Errorf("the token is not valid: %w", err)
+	return fmt.Errorf("the token is not valid: %w", err)
 }
 
 // refusals say in words why a token is refused, the most specific first.
