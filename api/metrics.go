@@ -104,7 +104,7 @@ func newMetrics(store Store) *metrics {
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Served) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "reach_reads_from_neo4j_total",
-			Help: "Reachability reads answered from Neo4j: asked fully_consistent, or the projection was not current enough.",
+			Help: "Reachability reads answered from Neo4j: the projection was not current enough for the consistency asked.",
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Fallbacks) })),
 	)
 	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,

@@ -63,6 +63,7 @@ var (
 	ChangesSince            = load("ChangesSince.cypher")
 	PruneChanges            = load("PruneChanges.cypher")
 	EnsureChangeLog         = load("EnsureChangeLog.cypher")
+	ChangeLogHead           = load("ChangeLogHead.cypher")
 	ProjectionRange         = load("ProjectionRange.cypher")
 	ProjectionMembers       = load("ProjectionMembers.cypher")
 	ProjectionPairs         = load("ProjectionPairs.cypher")

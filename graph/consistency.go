@@ -26,7 +26,8 @@ const (
 	// AtLeastAsFresh answers from state that includes the write a Token was given for, made
 	// through any replica: from memory once this replica has applied it, from Neo4j otherwise.
 	AtLeastAsFresh Mode = "at_least_as_fresh"
-	// FullyConsistent answers from Neo4j, as of the moment of the read.
+	// FullyConsistent answers as of the moment of the read: from memory once this replica has
+	// applied the change log's head, read from Neo4j when the read begins; from Neo4j otherwise.
 	FullyConsistent Mode = "fully_consistent"
 )
 

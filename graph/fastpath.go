@@ -2,7 +2,10 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"slices"
+
+	"github.com/reach-network/reach/cypher"
 )
 
 // Reachability returns how the caller stands to a member, as Relation does, but only the parts a
@@ -40,10 +43,22 @@ func (s *Store) Reachabilities(ctx context.Context, caller string, members []str
 	return out, nil
 }
 
-// answering returns the projection's state, read-locked, when it may answer ctx's read.
+// answering returns the projection's state, read-locked, when it may answer ctx's read. A fully
+// consistent read first asks Neo4j for the change log's head, and is answered from memory only
+// once the projection has applied it: the projection then holds every write committed before
+// the read began.
 func (s *Store) answering(ctx context.Context) (*projState, bool) {
 	p := s.projection
-	if !p.answerable(consistencyOf(ctx), s.freshness.Bound, s.freshness.Wait) {
+	c := consistencyOf(ctx)
+	if c.Mode == FullyConsistent {
+		head, err := s.logHead(ctx)
+		if err != nil {
+			p.fallbacks.Add(1)
+			return nil, false // the Neo4j path then reports what is wrong
+		}
+		c = Consistency{Mode: AtLeastAsFresh, Token: head}
+	}
+	if !p.answerable(c, s.freshness.Bound, s.freshness.Wait) {
 		p.fallbacks.Add(1)
 		return nil, false
 	}
@@ -55,6 +70,23 @@ func (s *Store) answering(ctx context.Context) (*projState, bool) {
 	}
 	p.served.Add(1)
 	return p.state, true
+}
+
+// logHead returns the change log's head as a token: its epoch and latest committed change.
+func (s *Store) logHead(ctx context.Context) (Token, error) {
+	recs, err := s.read(ctx, cypher.ChangeLogHead, nil)
+	if err != nil {
+		return Token{}, err
+	}
+	epoch, err1 := value[string](recs[0], "epoch")
+	head, err2 := value[int64](recs[0], "head")
+	if err := errors.Join(err1, err2); err != nil {
+		return Token{}, err
+	}
+	if epoch == "" {
+		return Token{}, errors.New("no change log yet")
+	}
+	return Token{Epoch: epoch, Seq: head}, nil
 }
 
 // fromMemory works out the relation from the projection's state, with the very rules the Neo4j

@@ -163,7 +163,7 @@ func withMember(list []int32, k int32, in bool) []int32 {
 func (p *projection) answerable(c Consistency, bound, wait time.Duration) bool {
 	switch c.Mode {
 	case FullyConsistent:
-		return false
+		return false // Store.answering first turns it into the log's head
 	case AtLeastAsFresh:
 		return p.awaitApplied(c.Token, wait)
 	}
@@ -181,8 +181,8 @@ func (p *projection) awaitApplied(t Token, wait time.Duration) bool {
 	defer p.mu.RUnlock()
 	for {
 		st := p.state
-		if st != nil && (t.Seq == 0 || st.epoch == t.Epoch && st.applied >= t.Seq) {
-			return true // a write that changed nothing projected is in any state
+		if st != nil && (t.Epoch == "" || st.epoch == t.Epoch && st.applied >= t.Seq) {
+			return true // a token without an epoch is a write that changed nothing projected: in any state
 		}
 		if st != nil && st.epoch != t.Epoch && t.Epoch != "" {
 			return false // a token of another database: only Neo4j can tell

@@ -116,14 +116,14 @@ func TestTraces(t *testing.T) {
 
 	id := ids(t)
 	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
-	// fully_consistent: the answer comes from Neo4j, so its statements are traced.
-	as(t, id("ann")).get("/v1/members/" + id("cat") + "/reachability?consistency=fully_consistent").expect(http.StatusOK)
+	// A profile comes from Neo4j, so its statements are traced.
+	as(t, id("ann")).get("/v1/members/" + id("cat")).expect(http.StatusOK)
 	if err := provider.ForceFlush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var request sdktrace.ReadOnlySpan
 	for _, s := range recorder.Ended() {
-		if s.Name() == "GET /v1/members/:id/reachability" {
+		if s.Name() == "GET /v1/members/:id" {
 			request = s
 		}
 	}
