@@ -41,6 +41,7 @@ type projState struct {
 	ids     []string         // number → member id
 	facts   []memberFacts    // by number
 	adj     [][]int32        // connections, sorted, by number
+	links   int              // the lengths of adj added up: each connection counted on both sides
 	hidden  map[int32][]int32
 	pairs   map[uint64]pairBits // by pairKey
 }
@@ -130,7 +131,9 @@ func (st *projState) setPair(a, b int32, bits pairBits) {
 		bits = bits.swapped()
 	}
 	lo, hi := min(a, b), max(a, b)
+	st.links -= len(st.adj[lo]) + len(st.adj[hi])
 	st.adj[lo], st.adj[hi] = withMember(st.adj[lo], hi, bits&bitConnected != 0), withMember(st.adj[hi], lo, bits&bitConnected != 0)
+	st.links += len(st.adj[lo]) + len(st.adj[hi])
 	blocked := bits&(bitBlocksAB|bitBlocksBA) != 0
 	st.hidden[lo], st.hidden[hi] = withMember(st.hidden[lo], hi, blocked), withMember(st.hidden[hi], lo, blocked)
 	for _, k := range []int32{lo, hi} {
@@ -248,13 +251,18 @@ func (p *projection) stats() ProjectionStats {
 	defer p.mu.RUnlock()
 	out := ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load()}
 	if p.state != nil {
-		out.Loaded, out.Applied, out.Members = true, p.state.applied, len(p.state.ids)
-		for _, list := range p.state.adj {
-			out.Connections += len(list)
-		}
+		out.Loaded, out.Applied, out.Members, out.Connections = true, p.state.applied, len(p.state.ids), p.state.links
 		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load()))
 	}
 	return out
+}
+
+// countLinks sets links from adj, after adj was filled in bulk.
+func (st *projState) countLinks() {
+	st.links = 0
+	for _, list := range st.adj {
+		st.links += len(list)
+	}
 }
 
 func (st *projState) String() string {

@@ -112,6 +112,7 @@ func decodeProjState(r *snapshotReader) (*projState, error) {
 	for k := range st.adj {
 		st.adj[k] = r.list(n)
 	}
+	st.countLinks()
 	for range r.count() {
 		k := r.member(n)
 		st.hidden[k] = r.list(n)

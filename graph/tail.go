@@ -281,6 +281,7 @@ func (st *projState) addMembers(parts [][]memberRow) {
 		slices.Sort(list)
 		st.adj[k] = slices.Compact(list)
 	}
+	st.countLinks()
 }
 
 // factsOf reads a member's facts from a record of ProjectionMembers.
