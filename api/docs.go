@@ -70,22 +70,30 @@ type operationView struct {
 	Responses                                  []responseView
 }
 
+// typeView is a schema in a few words, and the name of the schema it refers to, for a link.
+type typeView struct {
+	Type, SchemaName string
+}
+
 type paramView struct {
-	Name, In, Type, Description string
-	Required                    bool
+	typeView
+	Name, In, Description string
+	Required              bool
 }
 
 type bodyView struct {
-	Required             bool
-	MediaType, Type      string
-	Examples             []string
-	SchemaAnchor, Schema string
+	typeView
+	Required  bool
+	MediaType string
+	Examples  []string
 }
 
 type responseView struct {
-	Status, Description, MediaType, Type string
-	Headers                              []string
-	Examples                             []string
+	typeView
+	Status, Description, MediaType string
+	Problem                        string // the problem type a shared error answer is, by slug
+	Headers                        []string
+	Examples                       []string
 }
 
 type schemaView struct {
@@ -94,8 +102,9 @@ type schemaView struct {
 }
 
 type propertyView struct {
-	Name, Type, Description string
-	Required                bool
+	typeView
+	Name, Description string
+	Required          bool
 }
 
 // problemView is one problem type: its slug, status, what it means and the reasons it carries.
@@ -148,7 +157,7 @@ func newOperationView(doc *openapi3.T, path, method string, op *openapi3.Operati
 		Description: op.Description, Public: op.Security != nil && len(*op.Security) == 0,
 	}
 	for _, p := range op.Parameters {
-		v.Params = append(v.Params, paramView{Name: p.Value.Name, In: p.Value.In, Type: typeOf(p.Value.Schema),
+		v.Params = append(v.Params, paramView{Name: p.Value.Name, In: p.Value.In, typeView: newTypeView(p.Value.Schema),
 			Description: p.Value.Description, Required: p.Value.Required})
 	}
 	if rb := op.RequestBody; rb != nil {
@@ -162,7 +171,7 @@ func newOperationView(doc *openapi3.T, path, method string, op *openapi3.Operati
 
 func newBodyView(rb *openapi3.RequestBody) *bodyView {
 	for mt, content := range rb.Content {
-		return &bodyView{Required: rb.Required, MediaType: mt, Type: typeOf(content.Schema), Examples: examplesOf(content)}
+		return &bodyView{Required: rb.Required, MediaType: mt, typeView: newTypeView(content.Schema), Examples: examplesOf(content)}
 	}
 	return nil
 }
@@ -171,13 +180,14 @@ func newResponseView(status string, ref *openapi3.ResponseRef) responseView {
 	r := ref.Value
 	v := responseView{Status: status, Description: deref(r.Description)}
 	if ref.Ref != "" {
-		v.Description = strings.TrimSpace(strings.SplitN(v.Description, ":", 2)[0]) + " — see problem types"
+		// Shared error answers start with their problem type's slug: "not-found: no such member…".
+		v.Problem, v.Description = strings.TrimSpace(strings.SplitN(v.Description, ":", 2)[0]), ""
 	}
 	for _, name := range sortedKeys(r.Headers) {
 		v.Headers = append(v.Headers, name)
 	}
 	for mt, content := range r.Content {
-		v.MediaType, v.Type = mt, typeOf(content.Schema)
+		v.MediaType, v.typeView = mt, newTypeView(content.Schema)
 		if ref.Ref == "" {
 			v.Examples = examplesOf(content)
 		}
@@ -198,7 +208,7 @@ func newSchemaView(name string, s *openapi3.Schema) schemaView {
 		if ps.Value != nil {
 			desc = ps.Value.Description
 		}
-		v.Properties = append(v.Properties, propertyView{Name: p, Type: typeOf(ps), Description: desc,
+		v.Properties = append(v.Properties, propertyView{Name: p, typeView: newTypeView(ps), Description: desc,
 			Required: slices.Contains(s.Required, p)})
 	}
 	return v
@@ -260,6 +270,18 @@ func problemViews(doc *openapi3.T) []problemView {
 	}
 	slices.SortStableFunc(out, func(a, b problemView) int { return a.Status - b.Status })
 	return out
+}
+
+func newTypeView(ref *openapi3.SchemaRef) typeView {
+	v := typeView{Type: typeOf(ref)}
+	for ref != nil && ref.Value != nil {
+		if ref.Ref != "" {
+			v.SchemaName = strings.TrimPrefix(ref.Ref, "#/components/schemas/")
+			break
+		}
+		ref = ref.Value.Items
+	}
+	return v
 }
 
 // typeOf says a schema's type in a few words: a schema's name, "array of X", with its enum and
