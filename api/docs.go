@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -183,9 +184,7 @@ func newResponseView(status string, ref *openapi3.ResponseRef) responseView {
 		// Shared error answers start with their problem type's slug: "not-found: no such member…".
 		v.Problem, v.Description = strings.TrimSpace(strings.SplitN(v.Description, ":", 2)[0]), ""
 	}
-	for _, name := range sortedKeys(r.Headers) {
-		v.Headers = append(v.Headers, name)
-	}
+	v.Headers = sortedKeys(r.Headers)
 	for mt, content := range r.Content {
 		v.MediaType, v.typeView = mt, newTypeView(content.Schema)
 		if ref.Ref == "" {
@@ -228,50 +227,53 @@ func mergedProperties(s, part *openapi3.Schema) *openapi3.Schema {
 	return &out
 }
 
-// problemViews lists the problem types, from the *Problem schemas: slug and status from their
-// enums, reasons from theirs, meaning from the shared response that answers with them.
+// problemViews lists the problem types, from the *Problem schemas, by status.
 func problemViews(doc *openapi3.T) []problemView {
+	// A problem type's meaning is the description of the shared response that answers with it.
 	meanings := map[string]string{}
 	for _, r := range doc.Components.Responses {
 		for _, c := range r.Value.Content {
 			if c.Schema != nil {
-				meanings[c.Schema.Ref] = deref(r.Value.Description)
+				meanings[strings.TrimPrefix(c.Schema.Ref, "#/components/schemas/")] = deref(r.Value.Description)
 			}
 		}
 	}
 	var out []problemView
 	for _, name := range sortedKeys(doc.Components.Schemas) {
-		if !strings.HasSuffix(name, "Problem") || name == "Problem" {
-			continue
+		if strings.HasSuffix(name, "Problem") && name != "Problem" {
+			out = append(out, newProblemView(doc.Components.Schemas[name].Value, meanings[name]))
 		}
-		s := doc.Components.Schemas[name].Value
-		p := problemView{Description: s.Description}
-		if m, ok := meanings["#/components/schemas/"+name]; ok {
-			p.Description = m
-		}
-		for _, part := range s.AllOf {
-			if part.Ref != "" {
-				continue
-			}
-			props := part.Value.Properties
-			if t := props["type"]; t != nil && len(t.Value.Enum) > 0 {
-				_, p.Slug, _ = strings.Cut(fmt.Sprint(t.Value.Enum[0]), "#")
-			}
-			if st := props["status"]; st != nil && len(st.Value.Enum) > 0 {
-				p.Status, _ = strconv.Atoi(fmt.Sprint(st.Value.Enum[0]))
-			}
-			if r := props["reason"]; r != nil {
-				for _, e := range r.Value.Enum {
-					p.Reasons = append(p.Reasons, fmt.Sprint(e))
-				}
-			}
-		}
-		out = append(out, p)
 	}
 	slices.SortStableFunc(out, func(a, b problemView) int { return a.Status - b.Status })
 	return out
 }
 
+// newProblemView reads a problem type from its schema: the slug and status its enums allow, the
+// reasons it carries, and its meaning ("not-found: no such member…", the slug left out).
+func newProblemView(s *openapi3.Schema, meaning string) problemView {
+	p := problemView{Description: cmp.Or(meaning, s.Description)}
+	for _, part := range s.AllOf {
+		if part.Ref != "" {
+			continue
+		}
+		props := part.Value.Properties
+		if t := props["type"]; t != nil && len(t.Value.Enum) > 0 {
+			_, p.Slug, _ = strings.Cut(fmt.Sprint(t.Value.Enum[0]), "#")
+		}
+		if st := props["status"]; st != nil && len(st.Value.Enum) > 0 {
+			p.Status, _ = strconv.Atoi(fmt.Sprint(st.Value.Enum[0]))
+		}
+		if r := props["reason"]; r != nil {
+			for _, e := range r.Value.Enum {
+				p.Reasons = append(p.Reasons, fmt.Sprint(e))
+			}
+		}
+	}
+	p.Description = strings.TrimPrefix(p.Description, p.Slug+": ")
+	return p
+}
+
+// newTypeView says what a schema is, linking the schema it names (or names the items of).
 func newTypeView(ref *openapi3.SchemaRef) typeView {
 	v := typeView{Type: typeOf(ref)}
 	for ref != nil && ref.Value != nil {
