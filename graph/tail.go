@@ -187,6 +187,7 @@ func (s *Store) publish(st *projState, start time.Time) {
 	p.state = st
 	p.mu.Unlock()
 	p.freshAt.Store(start.UnixNano())
+	p.loads.Add(1)
 	p.caught.Broadcast()
 }
 
