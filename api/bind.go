@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ func bindJSON(c echo.Context, dst any) error {
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return decodeError(err, "")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		var sizeErr *http.MaxBytesError
@@ -55,8 +56,10 @@ func bindJSON(c echo.Context, dst any) error {
 	return nil
 }
 
-// decodeError turns what encoding/json reports into a request error that names the field.
-func decodeError(err error) error {
+// decodeError turns what encoding/json reports into a request error that names the field. at is
+// where the value decoded sits in the body: "" for the body itself, attachments[2] for an element
+// decoded on its own (decodeElement), which prefixes the fields named.
+func decodeError(err error, at string) error {
 	var (
 		syntaxErr *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
@@ -66,21 +69,45 @@ func decodeError(err error) error {
 	case errors.As(err, &sizeErr):
 		return err
 	case errors.Is(err, io.EOF):
-		return invalid("", "the request body is empty; a JSON object is expected")
+		return invalid(at, "the request body is empty; a JSON object is expected")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return invalid("", "the request body ends before its JSON is complete")
+		return invalid(at, "the request body ends before its JSON is complete")
 	case errors.As(err, &syntaxErr):
-		return invalid("", "the request body is not valid JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)
+		return invalid(at, "the request body is not valid JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)
 	case errors.As(err, &typeErr):
-		if typeErr.Field == "" {
+		if typeErr.Field == "" && at == "" {
 			return invalid("", "the request body must be a JSON object, not %s", typeErr.Value)
 		}
-		return invalid(typeErr.Field, "field %q must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type), typeErr.Value)
+		if typeErr.Field == "" {
+			return invalid(at, "%s must be a JSON object, not %s", at, typeErr.Value)
+		}
+		name := subField(at, typeErr.Field)
+		return invalid(name, "field %q must be %s, not %s", name, jsonKind(typeErr.Type), typeErr.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		name := subField(at, strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
 		return invalid(name, "unknown field %q", name)
 	}
-	return invalid("", "the request body could not be read: %v", err)
+	return invalid(at, "the request body could not be read: %v", err)
+}
+
+// subField names field of the value at: attachments[0].size.
+func subField(at, field string) string {
+	if at == "" {
+		return field
+	}
+	return at + "." + field
+}
+
+// decodeElement decodes element i of the array field, held undecoded, into dst with bindJSON's
+// rules, so that a refusal names the element's field by position (attachments[0].size) where
+// encoding/json would name only the field (size).
+func decodeElement(field string, i int, raw json.RawMessage, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err, field+"["+strconv.Itoa(i)+"]")
+	}
+	return nil
 }
 
 // jsonKind says in JSON's words what a Go type accepts.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -40,6 +41,26 @@ func TestBindJSONNamesTheField(t *testing.T) {
 		}
 		if re.field != tc.field || re.detail != tc.detail {
 			t.Errorf("%s: got field %q detail %q, want %q %q", tc.in, re.field, re.detail, tc.field, tc.detail)
+		}
+	}
+}
+
+func TestAttachmentRefusalNamesItsPosition(t *testing.T) {
+	ok := `{"name":"a","contentType":"a/b","size":1,"url":"https://h"}`
+	for _, tc := range []struct{ in, field string }{
+		{`[` + ok + `,{"x":1}]`, "attachments[1].x"},
+		{`[{"size":"big"}]`, "attachments[0].size"},
+		{`["a"]`, "attachments[0]"},
+		{`[` + ok + `,null]`, "attachments[1].name"},
+	} {
+		var raw []json.RawMessage
+		if err := json.Unmarshal([]byte(tc.in), &raw); err != nil {
+			t.Fatal(err)
+		}
+		_, err := decodeAttachments(raw)
+		var re *requestError
+		if !errors.As(err, &re) || re.field != tc.field {
+			t.Errorf("%s: got %v, want a request error naming %q", tc.in, err, tc.field)
 		}
 	}
 }
