@@ -81,6 +81,9 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", m.handler())
+	e.GET("/openapi.yaml", serveSpecYAML)
+	e.GET("/openapi.json", serveSpecJSON)
+	e.GET("/docs", serveDocs)
 
 	member := chain(requireSchema(store), authenticate(cfg.Tokens, newKnownMembers(store)), limitRate(cfg.RateLimit.orDefaults()))
 	admin := chain(requireSchema(store), authenticateAdmin(cfg.Tokens))

@@ -94,6 +94,7 @@ func (c *client) send(method, path string, body any, header http.Header) *respon
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	contract.claim(c.t, res.Header.Get("X-Request-Id"))
 	return &response{t: c.t, req: method + " " + path, Status: res.StatusCode, Header: res.Header, Body: data}
 }
 

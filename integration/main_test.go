@@ -93,7 +93,11 @@ func runTests(m *testing.M) int {
 	unlimited := api.RateLimit{PerSecond: 1e6, Burst: 1e6}
 	// Deadlines as generous: a loaded test machine is not an outage (TestOutage has its own).
 	patient := api.Timeouts{Read: 30 * time.Second, Write: 30 * time.Second}
-	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient}))
+	if contract, err = newContractChecker(); err != nil {
+		fmt.Fprintln(os.Stderr, "integration: api/openapi.yaml:", err)
+		return 1
+	}
+	srv := httptest.NewServer(contract.wrap(api.New(store, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient})))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
 	// The store keeps its in-memory projection, as `reach serve` does, so that reachability
@@ -107,5 +111,10 @@ func runTests(m *testing.M) int {
 			return 1
 		}
 	}
-	return m.Run()
+	code := m.Run()
+	if n := contract.unclaimed(); n > 0 && code == 0 {
+		fmt.Fprintf(os.Stderr, "integration: %d answers were not as api/openapi.yaml says\n", n)
+		code = 1
+	}
+	return code
 }
