@@ -138,7 +138,7 @@ func checkDecode[K interface{ valid() bool }](t *testing.T, cursor string, key K
 }
 
 // FuzzParseToken feeds arbitrary text to the consistency token decoder: it never panics, refuses
-// with ErrInvalid what String did not make, and a token it accepts encodes back to itself.
+// with ErrInvalidToken what String did not make, and a token it accepts encodes back to itself.
 func FuzzParseToken(f *testing.F) {
 	for _, s := range []string{"", "r1.", "r1.e30", "r2.e30", Token{Epoch: "e", Seq: 3}.String(),
 		Token{Seq: -1}.String(), Token{Bookmarks: []string{"FB:kcwQ"}}.String(), "r1.eyJzIjoxZTEwMH0"} {
@@ -147,8 +147,8 @@ func FuzzParseToken(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		tok, err := ParseToken(s)
 		if err != nil {
-			if !errors.Is(err, ErrInvalid) {
-				t.Fatalf("ParseToken(%q): %v, want ErrInvalid", s, err)
+			if !errors.Is(err, ErrInvalidToken) {
+				t.Fatalf("ParseToken(%q): %v, want ErrInvalidToken", s, err)
 			}
 			return
 		}

@@ -64,6 +64,17 @@ func TestConsistencyParameters(t *testing.T) {
 	if p := res.expectProblem(http.StatusBadRequest); p.Field != "Consistency-Token" {
 		t.Errorf("a bad token header: field %q", p.Field)
 	}
+	// Well formed, but with bookmarks Neo4j refuses: still the client's mistake, not a 500.
+	forged := graph.Token{Epoch: "e", Seq: 1, Bookmarks: []string{"not-a-bookmark"}}.String()
+	for _, header := range []bool{false, true} {
+		query, want, h := "?consistency=fully_consistent&token="+url.QueryEscape(forged), "token", http.Header(nil)
+		if header {
+			query, want, h = "?consistency=fully_consistent", "Consistency-Token", http.Header{"Consistency-Token": {forged}}
+		}
+		if p := as(t, id("ann")).send(http.MethodGet, "/v1/members/"+id("cat")+query, nil, h).expectProblem(http.StatusBadRequest); p.Field != want {
+			t.Errorf("forged bookmarks in %s: field %q", want, p.Field)
+		}
+	}
 	before := env.store.ProjectionStats()
 	want := reachability(t, id("ann"), id("cat"))
 	for _, mode := range []string{"minimize_latency", "fully_consistent"} {
