@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,24 +36,44 @@ func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // bindJSON decodes the request body, which must be exactly one JSON object with only the fields
-// of dst and values of their types. Every refusal names the field at fault.
+// of dst and values of their types; null is no value of any of them (leave the field out
+// instead). Every refusal names the field at fault.
 func bindJSON(c echo.Context, dst any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return echo.ErrUnsupportedMediaType
 		}
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	data, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return decodeError(err, "")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err, "")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var sizeErr *http.MaxBytesError
-		if errors.As(err, &sizeErr) {
-			return err
-		}
 		return invalid("", "the request body must hold one JSON object and nothing after it")
+	}
+	return refuseNulls(data, "")
+}
+
+// refuseNulls refuses a field of the JSON object data whose value is null, naming the first in
+// alphabetical order; at prefixes the name as decodeError's does.
+func refuseNulls(data []byte, at string) error {
+	if !bytes.Contains(data, []byte("null")) {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		if string(fields[name]) == "null" {
+			name = subField(at, name)
+			return invalid(name, "field %q must not be null: leave it out instead", name)
+		}
 	}
 	return nil
 }
@@ -104,10 +126,11 @@ func subField(at, field string) string {
 func decodeElement(field string, i int, raw json.RawMessage, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
+	at := field + "[" + strconv.Itoa(i) + "]"
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err, field+"["+strconv.Itoa(i)+"]")
+		return decodeError(err, at)
 	}
-	return nil
+	return refuseNulls(raw, at)
 }
 
 // jsonKind says in JSON's words what a Go type accepts.
