@@ -56,8 +56,15 @@ func bindJSON(c echo.Context, dst any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return invalid("", "the request body must hold one JSON object and nothing after it")
 	}
+	if isNull(data) {
+		return invalid("", "the request body must be a JSON object, not null")
+	}
 	return refuseNulls(data, "")
 }
+
+// isNull reports whether the JSON value data is null, the one value other than an object that
+// encoding/json decodes into a struct without complaint.
+func isNull(data []byte) bool { return string(bytes.TrimSpace(data)) == "null" }
 
 // refuseNulls refuses a field of the JSON object data whose value is null, naming the first in
 // alphabetical order; at prefixes the name as decodeError's does.
@@ -130,6 +137,9 @@ func decodeElement(field string, i int, raw json.RawMessage, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err, at)
 	}
+	if isNull(raw) {
+		return invalid(at, "%s must be a JSON object, not null", at)
+	}
 	return refuseNulls(raw, at)
 }
 
@@ -191,7 +201,7 @@ const (
 // pageParams reads the limit and cursor query parameters.
 func pageParams(c echo.Context) (graph.PageRequest, error) {
 	page := graph.PageRequest{Limit: defaultLimit, After: c.QueryParam("cursor")}
-	if raw := c.QueryParam("limit"); raw != "" {
+	if raw := c.QueryParam("limit"); raw != "" || c.QueryParams().Has("limit") {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > maxLimit {
 			return page, invalid("limit", "limit must be a whole number from 1 to %d, not %q", maxLimit, raw)

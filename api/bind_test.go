@@ -27,6 +27,7 @@ func TestBindJSONNamesTheField(t *testing.T) {
 		{`{"open": true, "credits": null}`, "credits", `field "credits" must not be null: leave it out instead`},
 		{`{"open": null}`, "open", `field "open" must not be null: leave it out instead`},
 		{`[]`, "", "the request body must be a JSON object, not array"},
+		{` null `, "", "the request body must be a JSON object, not null"},
 		{`{"name": "a"} x`, "", "the request body must hold one JSON object and nothing after it"},
 		{``, "", "the request body is empty; a JSON object is expected"},
 		{`{"name": "a"`, "", "the request body ends before its JSON is complete"},
@@ -54,7 +55,7 @@ func TestAttachmentRefusalNamesItsPosition(t *testing.T) {
 		{`[{"size":"big"}]`, "attachments[0].size"},
 		{`["a"]`, "attachments[0]"},
 		{`[{"name":"a","contentType":"a/b","size":null,"url":"https://h"}]`, "attachments[0].size"},
-		{`[` + ok + `,null]`, "attachments[1].name"},
+		{`[` + ok + `,null]`, "attachments[1]"},
 	} {
 		var raw []json.RawMessage
 		if err := json.Unmarshal([]byte(tc.in), &raw); err != nil {

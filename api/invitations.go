@@ -39,11 +39,10 @@ func (h *handlers) invite(c echo.Context) error {
 
 func (h *handlers) invitations(c echo.Context) error {
 	box := graph.Box(c.QueryParam("box"))
-	switch box {
-	case "":
+	if !c.QueryParams().Has("box") {
 		box = graph.BoxReceived
-	case graph.BoxReceived, graph.BoxSent:
-	default:
+	}
+	if box != graph.BoxReceived && box != graph.BoxSent {
 		return invalid("box", "box must be received or sent, not %q", box)
 	}
 	page, err := pageParams(c)
