@@ -3,7 +3,7 @@
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test up down build lint unit fuzz bench bench-sweep bench-large
+.PHONY: run test test-contract up down build lint unit fuzz bench bench-sweep bench-large
 
 ## run: start Neo4j, load the demo network when empty, print tokens and serve the API on :8080
 run:
@@ -12,6 +12,10 @@ run:
 ## test: unit and integration tests against a real Neo4j (started and stopped as needed)
 test:
 	scripts/test.sh
+
+## test-contract: schemathesis fuzzes reach, serving the demo network, against api/openapi.yaml (~5 minutes)
+test-contract:
+	scripts/contract.sh
 
 ## unit: the tests that need no Neo4j
 unit:
