@@ -201,7 +201,7 @@ const (
 // pageParams reads the limit and cursor query parameters.
 func pageParams(c echo.Context) (graph.PageRequest, error) {
 	page := graph.PageRequest{Limit: defaultLimit, After: c.QueryParam("cursor")}
-	if raw := c.QueryParam("limit"); raw != "" || c.QueryParams().Has("limit") {
+	if raw := c.QueryParam("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > maxLimit {
 			return page, invalid("limit", "limit must be a whole number from 1 to %d, not %q", maxLimit, raw)

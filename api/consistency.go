@@ -46,7 +46,7 @@ func withConsistency(next echo.HandlerFunc) echo.HandlerFunc {
 func consistencyParams(c echo.Context) (graph.Consistency, string, error) {
 	var want graph.Consistency
 	mode := graph.Mode(c.QueryParam("consistency"))
-	if (mode != "" || c.QueryParams().Has("consistency")) && !mode.Valid() {
+	if mode != "" && !mode.Valid() {
 		return want, "", invalid("consistency", "consistency must be minimize_latency, at_least_as_fresh or fully_consistent")
 	}
 	raw := c.QueryParam("token")

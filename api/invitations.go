@@ -39,10 +39,11 @@ func (h *handlers) invite(c echo.Context) error {
 
 func (h *handlers) invitations(c echo.Context) error {
 	box := graph.Box(c.QueryParam("box"))
-	if !c.QueryParams().Has("box") {
+	switch box {
+	case "":
 		box = graph.BoxReceived
-	}
-	if box != graph.BoxReceived && box != graph.BoxSent {
+	case graph.BoxReceived, graph.BoxSent:
+	default:
 		return invalid("box", "box must be received or sent, not %q", box)
 	}
 	page, err := pageParams(c)

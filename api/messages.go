@@ -130,9 +130,19 @@ func (h *handlers) mailbox(incoming bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		filter, err := mailboxFilter(c)
-		if err != nil {
-			return err
+		var filter graph.MailboxFilter
+		switch kind := graph.MessageKind(c.QueryParam("kind")); kind {
+		case "", graph.KindInMail, graph.KindMessage:
+			filter.Kind = kind
+		default:
+			return invalid("kind", "kind must be inmail or message, not %q", kind)
+		}
+		switch u := c.QueryParam("unread"); u {
+		case "", "false":
+		case "true":
+			filter.UnreadOnly = true
+		default:
+			return invalid("unread", "unread must be true or false, not %q", u)
 		}
 		p, err := h.store.Mailbox(c.Request().Context(), callerOf(c).id, incoming, filter, page)
 		if err != nil {
@@ -142,26 +152,6 @@ func (h *handlers) mailbox(incoming bool) echo.HandlerFunc {
 			return toEnvelopeView(e, incoming)
 		}))
 	}
-}
-
-// mailboxFilter reads the kind and unread parameters; each may be left out, but not sent empty.
-func mailboxFilter(c echo.Context) (graph.MailboxFilter, error) {
-	var filter graph.MailboxFilter
-	q := c.QueryParams()
-	switch kind := graph.MessageKind(q.Get("kind")); {
-	case kind == "" && !q.Has("kind"), kind == graph.KindInMail, kind == graph.KindMessage:
-		filter.Kind = kind
-	default:
-		return filter, invalid("kind", "kind must be inmail or message, not %q", kind)
-	}
-	switch u := q.Get("unread"); {
-	case u == "" && !q.Has("unread"), u == "false":
-	case u == "true":
-		filter.UnreadOnly = true
-	default:
-		return filter, invalid("unread", "unread must be true or false, not %q", u)
-	}
-	return filter, nil
 }
 
 func (h *handlers) message(c echo.Context) error {
