@@ -87,6 +87,9 @@ func TestSpecIsServed(t *testing.T) {
 // TestDocsNameEveryPath checks /docs answers one HTML page, fetching nothing from elsewhere, that
 // shows every path of the contract.
 func TestDocsNameEveryPath(t *testing.T) {
+	if _, err := docsPage(); err != nil {
+		t.Fatal(err)
+	}
 	page := get(t, newContractServer(t), "/docs", "text/html")
 	doc, _ := Spec()
 	for _, path := range doc.Paths.InMatchingOrder() {

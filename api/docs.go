@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -70,22 +71,30 @@ type operationView struct {
 	Responses                                  []responseView
 }
 
+// typeView is a schema in a few words, and the name of the schema it refers to, for a link.
+type typeView struct {
+	Type, SchemaName string
+}
+
 type paramView struct {
-	Name, In, Type, Description string
-	Required                    bool
+	typeView
+	Name, In, Description string
+	Required              bool
 }
 
 type bodyView struct {
-	Required             bool
-	MediaType, Type      string
-	Examples             []string
-	SchemaAnchor, Schema string
+	typeView
+	Required  bool
+	MediaType string
+	Examples  []string
 }
 
 type responseView struct {
-	Status, Description, MediaType, Type string
-	Headers                              []string
-	Examples                             []string
+	typeView
+	Status, Description, MediaType string
+	Problem                        string // the problem type a shared error answer is, by slug
+	Headers                        []string
+	Examples                       []string
 }
 
 type schemaView struct {
@@ -94,8 +103,9 @@ type schemaView struct {
 }
 
 type propertyView struct {
-	Name, Type, Description string
-	Required                bool
+	typeView
+	Name, Description string
+	Required          bool
 }
 
 // problemView is one problem type: its slug, status, what it means and the reasons it carries.
@@ -148,7 +158,7 @@ func newOperationView(doc *openapi3.T, path, method string, op *openapi3.Operati
 		Description: op.Description, Public: op.Security != nil && len(*op.Security) == 0,
 	}
 	for _, p := range op.Parameters {
-		v.Params = append(v.Params, paramView{Name: p.Value.Name, In: p.Value.In, Type: typeOf(p.Value.Schema),
+		v.Params = append(v.Params, paramView{Name: p.Value.Name, In: p.Value.In, typeView: newTypeView(p.Value.Schema),
 			Description: p.Value.Description, Required: p.Value.Required})
 	}
 	if rb := op.RequestBody; rb != nil {
@@ -162,7 +172,7 @@ func newOperationView(doc *openapi3.T, path, method string, op *openapi3.Operati
 
 func newBodyView(rb *openapi3.RequestBody) *bodyView {
 	for mt, content := range rb.Content {
-		return &bodyView{Required: rb.Required, MediaType: mt, Type: typeOf(content.Schema), Examples: examplesOf(content)}
+		return &bodyView{Required: rb.Required, MediaType: mt, typeView: newTypeView(content.Schema), Examples: examplesOf(content)}
 	}
 	return nil
 }
@@ -171,13 +181,12 @@ func newResponseView(status string, ref *openapi3.ResponseRef) responseView {
 	r := ref.Value
 	v := responseView{Status: status, Description: deref(r.Description)}
 	if ref.Ref != "" {
-		v.Description = strings.TrimSpace(strings.SplitN(v.Description, ":", 2)[0]) + " — see problem types"
+		// Shared error answers start with their problem type's slug: "not-found: no such member…".
+		v.Problem, v.Description = strings.TrimSpace(strings.SplitN(v.Description, ":", 2)[0]), ""
 	}
-	for _, name := range sortedKeys(r.Headers) {
-		v.Headers = append(v.Headers, name)
-	}
+	v.Headers = sortedKeys(r.Headers)
 	for mt, content := range r.Content {
-		v.MediaType, v.Type = mt, typeOf(content.Schema)
+		v.MediaType, v.typeView = mt, newTypeView(content.Schema)
 		if ref.Ref == "" {
 			v.Examples = examplesOf(content)
 		}
@@ -198,7 +207,7 @@ func newSchemaView(name string, s *openapi3.Schema) schemaView {
 		if ps.Value != nil {
 			desc = ps.Value.Description
 		}
-		v.Properties = append(v.Properties, propertyView{Name: p, Type: typeOf(ps), Description: desc,
+		v.Properties = append(v.Properties, propertyView{Name: p, typeView: newTypeView(ps), Description: desc,
 			Required: slices.Contains(s.Required, p)})
 	}
 	return v
@@ -218,48 +227,63 @@ func mergedProperties(s, part *openapi3.Schema) *openapi3.Schema {
 	return &out
 }
 
-// problemViews lists the problem types, from the *Problem schemas: slug and status from their
-// enums, reasons from theirs, meaning from the shared response that answers with them.
+// problemViews lists the problem types, from the *Problem schemas, by status.
 func problemViews(doc *openapi3.T) []problemView {
+	// A problem type's meaning is the description of the shared response that answers with it.
 	meanings := map[string]string{}
 	for _, r := range doc.Components.Responses {
 		for _, c := range r.Value.Content {
 			if c.Schema != nil {
-				meanings[c.Schema.Ref] = deref(r.Value.Description)
+				meanings[strings.TrimPrefix(c.Schema.Ref, "#/components/schemas/")] = deref(r.Value.Description)
 			}
 		}
 	}
 	var out []problemView
 	for _, name := range sortedKeys(doc.Components.Schemas) {
-		if !strings.HasSuffix(name, "Problem") || name == "Problem" {
-			continue
+		if strings.HasSuffix(name, "Problem") && name != "Problem" {
+			out = append(out, newProblemView(doc.Components.Schemas[name].Value, meanings[name]))
 		}
-		s := doc.Components.Schemas[name].Value
-		p := problemView{Description: s.Description}
-		if m, ok := meanings["#/components/schemas/"+name]; ok {
-			p.Description = m
-		}
-		for _, part := range s.AllOf {
-			if part.Ref != "" {
-				continue
-			}
-			props := part.Value.Properties
-			if t := props["type"]; t != nil && len(t.Value.Enum) > 0 {
-				_, p.Slug, _ = strings.Cut(fmt.Sprint(t.Value.Enum[0]), "#")
-			}
-			if st := props["status"]; st != nil && len(st.Value.Enum) > 0 {
-				p.Status, _ = strconv.Atoi(fmt.Sprint(st.Value.Enum[0]))
-			}
-			if r := props["reason"]; r != nil {
-				for _, e := range r.Value.Enum {
-					p.Reasons = append(p.Reasons, fmt.Sprint(e))
-				}
-			}
-		}
-		out = append(out, p)
 	}
 	slices.SortStableFunc(out, func(a, b problemView) int { return a.Status - b.Status })
 	return out
+}
+
+// newProblemView reads a problem type from its schema: the slug and status its enums allow, the
+// reasons it carries, and its meaning ("not-found: no such member…", the slug left out).
+func newProblemView(s *openapi3.Schema, meaning string) problemView {
+	p := problemView{Description: cmp.Or(meaning, s.Description)}
+	for _, part := range s.AllOf {
+		if part.Ref != "" {
+			continue
+		}
+		props := part.Value.Properties
+		if t := props["type"]; t != nil && len(t.Value.Enum) > 0 {
+			_, p.Slug, _ = strings.Cut(fmt.Sprint(t.Value.Enum[0]), "#")
+		}
+		if st := props["status"]; st != nil && len(st.Value.Enum) > 0 {
+			p.Status, _ = strconv.Atoi(fmt.Sprint(st.Value.Enum[0]))
+		}
+		if r := props["reason"]; r != nil {
+			for _, e := range r.Value.Enum {
+				p.Reasons = append(p.Reasons, fmt.Sprint(e))
+			}
+		}
+	}
+	p.Description = strings.TrimPrefix(p.Description, p.Slug+": ")
+	return p
+}
+
+// newTypeView says what a schema is, linking the schema it names (or names the items of).
+func newTypeView(ref *openapi3.SchemaRef) typeView {
+	v := typeView{Type: typeOf(ref)}
+	for ref != nil && ref.Value != nil {
+		if ref.Ref != "" {
+			v.SchemaName = strings.TrimPrefix(ref.Ref, "#/components/schemas/")
+			break
+		}
+		ref = ref.Value.Items
+	}
+	return v
 }
 
 // typeOf says a schema's type in a few words: a schema's name, "array of X", with its enum and

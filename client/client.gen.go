@@ -911,16 +911,12 @@ func (e ListInvitationsParamsBox) Valid() bool {
 type Attachment struct {
 	// ContentType Example: application/pdf
 	ContentType string `json:"contentType"`
-
-	// Name Not blank.
-	Name string `json:"name"`
+	Name        string `json:"name"`
 
 	// Size Bytes.
 	Size int64 `json:"size"`
 
-	// Url An absolute http or https URL.
-	//
-	// Example: https://files.example.com/cv.pdf
+	// Url Example: https://files.example.com/jane/cv.pdf
 	Url string `json:"url"`
 }
 
@@ -1417,6 +1413,23 @@ type MethodNotAllowedProblemStatus int
 // MethodNotAllowedProblemType defines model for MethodNotAllowedProblem.Type.
 type MethodNotAllowedProblemType string
 
+// NewAttachment An attachment to send; size is 0 when left out.
+type NewAttachment struct {
+	// ContentType Example: application/pdf
+	ContentType string `json:"contentType"`
+
+	// Name Not blank.
+	Name string `json:"name"`
+
+	// Size Bytes.
+	Size *int64 `json:"size,omitempty"`
+
+	// Url An absolute http or https URL.
+	//
+	// Example: https://files.example.com/jane/cv.pdf
+	Url string `json:"url"`
+}
+
 // NextCursor Pass as `cursor` for the next page; absent on the last page.
 type NextCursor = string
 
@@ -1606,7 +1619,7 @@ type ReportRequest struct {
 
 // SendRequest defines model for SendRequest.
 type SendRequest struct {
-	Attachments *[]Attachment `json:"attachments,omitempty"`
+	Attachments *[]NewAttachment `json:"attachments,omitempty"`
 
 	// Body Not blank.
 	Body    string  `json:"body"`

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -148,24 +148,18 @@ func (v *contractChecker) claim(t testing.TB, requestID string) {
 	}
 }
 
-// unclaimed reports what did not match the contract in exchanges no test claimed, and forgets it.
-func (v *contractChecker) unclaimed() int {
+// unclaimed returns what did not match the contract in exchanges no test claimed, and forgets it.
+func (v *contractChecker) unclaimed() []string {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	ids := make([]string, 0, len(v.failures))
-	for id := range v.failures {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	n := 0
-	for _, id := range ids {
+	var out []string
+	for _, id := range slices.Sorted(maps.Keys(v.failures)) {
 		for _, f := range v.failures[id] {
-			fmt.Fprintf(os.Stderr, "integration: not as api/openapi.yaml says (request %s): %s\n", id, f)
-			n++
+			out = append(out, fmt.Sprintf("request %s: %s", id, f))
 		}
 	}
 	clear(v.failures)
-	return n
+	return out
 }
 
 // heldResponse keeps an answer until it has been checked.
@@ -214,7 +208,7 @@ func TestContractCheckCatchesDrift(t *testing.T) {
 	})
 	req, _ := http.NewRequest(http.MethodGet, "http://reach.test/v1/members/maria/reachability", nil)
 	v.wrap(wrong).ServeHTTP(discard{}, req)
-	if n := v.unclaimed(); n == 0 {
+	if len(v.unclaimed()) == 0 {
 		t.Error("an answer with degree \"second\" and no messaging was not reported")
 	}
 }
