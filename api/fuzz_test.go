@@ -227,6 +227,8 @@ func checkAnswer(t *testing.T, r fuzzRoute, query string, body []byte, rec *http
 	switch {
 	case p.Field == "" && takesBody(r.method) && (!isJSONObject(body) || hasEmptyKey(body)):
 		// The body as a whole is at fault, or a key it cannot name.
+	case p.Field == "" && hasUnnamedParameter(query):
+		// A query parameter without a name, which it cannot name.
 	case p.Field == "":
 		t.Fatalf("%s: 400 %q names no field", what, p.Detail)
 	case !slices.Contains(r.fields, fieldRoot(p.Field)) && !slices.Contains(commonFields, p.Field) &&
@@ -253,6 +255,16 @@ func queryHas(query, name string) bool {
 		key, _, _ := strings.Cut(part, "=")
 		decoded, err := url.QueryUnescape(key)
 		if asJSON(key) == name || (err == nil && asJSON(decoded) == name) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasUnnamedParameter reports whether the raw query has a parameter with a value but no name.
+func hasUnnamedParameter(query string) bool {
+	for part := range strings.SplitSeq(query, "&") {
+		if strings.HasPrefix(part, "=") {
 			return true
 		}
 	}
