@@ -36,8 +36,8 @@ func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // bindJSON decodes the request body, which must be exactly one JSON object with only the fields
-// of dst and values of their types; null is no value of any of them (leave the field out
-// instead). Every refusal names the field at fault.
+// of dst, named exactly, and values of their types; null is no value of any of them (leave the
+// field out instead). Every refusal names the field at fault.
 func bindJSON(c echo.Context, dst any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
@@ -59,30 +59,52 @@ func bindJSON(c echo.Context, dst any) error {
 	if isNull(data) {
 		return invalid("", "the request body must be a JSON object, not null")
 	}
-	return refuseNulls(data, "")
+	return checkFields(data, "", dst)
 }
 
 // isNull reports whether the JSON value data is null, the one value other than an object that
 // encoding/json decodes into a struct without complaint.
 func isNull(data []byte) bool { return string(bytes.TrimSpace(data)) == "null" }
 
-// refuseNulls refuses a field of the JSON object data whose value is null, naming the first in
-// alphabetical order; at prefixes the name as decodeError's does.
-func refuseNulls(data []byte, at string) error {
-	if !bytes.Contains(data, []byte("null")) {
-		return nil
-	}
+// checkFields refuses what encoding/json lets through in the JSON object data that dst was
+// decoded from: a name that is one of dst's fields only when case is ignored ("TO" for "to"),
+// and a field sent as null. It names the first such field in alphabetical order, after at as
+// decodeError names them.
+func checkFields(data []byte, at string, dst any) error {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(data, &fields) != nil {
 		return nil
 	}
+	known := jsonNames(reflect.TypeOf(dst))
 	for _, name := range slices.Sorted(maps.Keys(fields)) {
-		if string(fields[name]) == "null" {
-			name = subField(at, name)
-			return invalid(name, "field %q must not be null: leave it out instead", name)
+		field := subField(at, name)
+		switch {
+		case !known[name]:
+			return invalid(field, "unknown field %q", field)
+		case string(fields[name]) == "null":
+			return invalid(field, "field %q must not be null: leave it out instead", field)
 		}
 	}
 	return nil
+}
+
+// jsonNames is the set of names encoding/json gives the fields of the struct t points to.
+func jsonNames(t reflect.Type) map[string]bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	names := map[string]bool{}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+		case name == "":
+			names[f.Name] = true
+		default:
+			names[name] = true
+		}
+	}
+	return names
 }
 
 // decodeError turns what encoding/json reports into a request error that names the field. at is
@@ -140,7 +162,7 @@ func decodeElement(field string, i int, raw json.RawMessage, dst any) error {
 	if isNull(raw) {
 		return invalid(at, "%s must be a JSON object, not null", at)
 	}
-	return refuseNulls(raw, at)
+	return checkFields(raw, at, dst)
 }
 
 // jsonKind says in JSON's words what a Go type accepts.

@@ -24,6 +24,7 @@ func TestBindJSONNamesTheField(t *testing.T) {
 		{`{"credits": "x"}`, "credits", `field "credits" must be a whole number, not string`},
 		{`{"open": "yes"}`, "open", `field "open" must be true or false, not string`},
 		{`{"extra": 1}`, "extra", `unknown field "extra"`},
+		{`{"Name": "a"}`, "Name", `unknown field "Name"`},
 		{`{"open": true, "credits": null}`, "credits", `field "credits" must not be null: leave it out instead`},
 		{`{"open": null}`, "open", `field "open" must not be null: leave it out instead`},
 		{`[]`, "", "the request body must be a JSON object, not array"},
@@ -54,6 +55,7 @@ func TestAttachmentRefusalNamesItsPosition(t *testing.T) {
 		{`[` + ok + `,{"x":1}]`, "attachments[1].x"},
 		{`[{"size":"big"}]`, "attachments[0].size"},
 		{`["a"]`, "attachments[0]"},
+		{`[{"NAME":"a","contentType":"a/b","size":1,"url":"https://h"}]`, "attachments[0].NAME"},
 		{`[{"name":"a","contentType":"a/b","size":null,"url":"https://h"}]`, "attachments[0].size"},
 		{`[` + ok + `,null]`, "attachments[1]"},
 	} {

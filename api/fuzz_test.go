@@ -18,16 +18,20 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// bodyTargets are the request bodies the handlers decode, each made fresh for one decode.
-var bodyTargets = []func() any{
-	func() any { return new(sendRequest) },
-	func() any { return new(putMemberRequest) },
-	func() any { return new(settingsRequest) },
-	func() any { return new(inviteRequest) },
-	func() any { return new(reportRequest) },
-	func() any { return new(connectRequest) },
-	func() any { return new(batchReachRequest) },
-	func() any { return new(declineRequest) },
+// bodyTargets are the request bodies the handlers decode, each made fresh for one decode, with
+// the names of their fields as the contract spells them.
+var bodyTargets = []struct {
+	make   func() any
+	fields []string
+}{
+	{func() any { return new(sendRequest) }, []string{"to", "subject", "body", "attachments"}},
+	{func() any { return new(putMemberRequest) }, []string{"name", "headline", "company", "inmailCredits", "plan"}},
+	{func() any { return new(settingsRequest) }, []string{"inmail", "openProfile", "profileVisibility", "connectionsVisibility", "searchable"}},
+	{func() any { return new(inviteRequest) }, []string{"to", "note"}},
+	{func() any { return new(reportRequest) }, []string{"member", "message", "reason", "block"}},
+	{func() any { return new(connectRequest) }, []string{"a", "b"}},
+	{func() any { return new(batchReachRequest) }, []string{"members"}},
+	{func() any { return new(declineRequest) }, []string{"note"}},
 }
 
 // FuzzBindJSON decodes arbitrary bodies, with arbitrary content types, into every request body
@@ -46,13 +50,15 @@ func FuzzBindJSON(f *testing.F) {
 		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
 		req.Header.Set(echo.HeaderContentType, contentType)
 		c := e.NewContext(req, httptest.NewRecorder())
-		dst := bodyTargets[int(target)%len(bodyTargets)]()
+		bt := bodyTargets[int(target)%len(bodyTargets)]
+		dst := bt.make()
 		err := bindJSON(c, dst)
 		object := isJSONObject(body)
 		if err == nil {
 			if !object {
 				t.Fatalf("body %q was accepted into %T though it is no JSON object", body, dst)
 			}
+			checkAccepted(t, body, bt.fields)
 			return
 		}
 		p, known := toProblem(err)
@@ -63,6 +69,21 @@ func FuzzBindJSON(f *testing.F) {
 			t.Fatalf("body %q: %q names field %q, which is not one of the body's", body, p.Detail, p.Field)
 		}
 	})
+}
+
+// checkAccepted checks that an accepted body names only fields of its request, spelt exactly,
+// and gives none of them null.
+func checkAccepted(t *testing.T, body []byte, fields []string) {
+	t.Helper()
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		t.Fatalf("accepted body %q: %v", body, err)
+	}
+	for k, v := range obj {
+		if !slices.Contains(fields, k) || string(v) == "null" {
+			t.Fatalf("body %q was accepted with %q: %s", body, k, v)
+		}
+	}
 }
 
 // isJSONObject reports whether body is exactly one well-formed JSON object.
