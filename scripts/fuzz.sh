@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 fuzztime="${REACH_FUZZTIME:-10s}"
 start=$SECONDS
 # Each line: a package directory and one of its fuzz targets.
-targets="$(grep -rE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . |
+targets="$(grep -rE --include='*_test.go' --exclude-dir='.[!.]*' '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . |
   sed -E 's#^\./(.*)/[^/]+_test\.go:func (Fuzz[A-Za-z0-9_]+).*#\1 \2#' | sort -u)"
 [[ -n "$targets" ]] || { echo "fuzz.sh: no fuzz targets found" >&2; exit 1; }
 while read -r dir name; do
