@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/reach-network/reach/graph"
@@ -16,10 +18,11 @@ const headerToken = "Consistency-Token"
 //   - `token=` or the Consistency-Token header: the token of an earlier write. A token alone
 //     means at_least_as_fresh; at_least_as_fresh without one is refused.
 //
-// The token of the request's own writes goes into the Consistency-Token header of its answer.
+// The token of the request's own writes goes into the Consistency-Token header of its answer. A
+// token whose bookmarks Neo4j refuses is answered 400, naming where it came from.
 func withConsistency(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		want, err := consistencyParams(c)
+		want, field, err := consistencyParams(c)
 		if err != nil {
 			return err
 		}
@@ -30,16 +33,21 @@ func withConsistency(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Response().Header().Set(headerToken, t.String())
 			}
 		})
-		return next(c)
+		err = next(c)
+		if errors.Is(err, graph.ErrInvalidToken) {
+			return invalid(field, "%s is not a consistency token reach gave", field)
+		}
+		return err
 	}
 }
 
-// consistencyParams reads the consistency and token parameters.
-func consistencyParams(c echo.Context) (graph.Consistency, error) {
+// consistencyParams reads the consistency and token parameters, and says which of token and
+// Consistency-Token held the token.
+func consistencyParams(c echo.Context) (graph.Consistency, string, error) {
 	var want graph.Consistency
 	mode := graph.Mode(c.QueryParam("consistency"))
 	if mode != "" && !mode.Valid() {
-		return want, invalid("consistency", "consistency must be minimize_latency, at_least_as_fresh or fully_consistent")
+		return want, "", invalid("consistency", "consistency must be minimize_latency, at_least_as_fresh or fully_consistent")
 	}
 	raw := c.QueryParam("token")
 	field := "token"
@@ -49,7 +57,7 @@ func consistencyParams(c echo.Context) (graph.Consistency, error) {
 	if raw != "" {
 		t, err := graph.ParseToken(raw)
 		if err != nil {
-			return want, invalid(field, "%s is not a consistency token reach gave", field)
+			return want, field, invalid(field, "%s is not a consistency token reach gave", field)
 		}
 		want.Token = t
 		if mode == "" {
@@ -57,8 +65,8 @@ func consistencyParams(c echo.Context) (graph.Consistency, error) {
 		}
 	}
 	if mode == graph.AtLeastAsFresh && raw == "" {
-		return want, invalid("token", "at_least_as_fresh needs the token of the write to be as fresh as")
+		return want, field, invalid("token", "at_least_as_fresh needs the token of the write to be as fresh as")
 	}
 	want.Mode = mode
-	return want, nil
+	return want, field, nil
 }

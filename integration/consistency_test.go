@@ -64,6 +64,17 @@ func TestConsistencyParameters(t *testing.T) {
 	if p := res.expectProblem(http.StatusBadRequest); p.Field != "Consistency-Token" {
 		t.Errorf("a bad token header: field %q", p.Field)
 	}
+	// Well formed, but with bookmarks Neo4j refuses: still the client's mistake, not a 500.
+	forged := graph.Token{Epoch: "e", Seq: 1, Bookmarks: []string{"not-a-bookmark"}}.String()
+	for _, header := range []bool{false, true} {
+		query, want, h := "?consistency=fully_consistent&token="+url.QueryEscape(forged), "token", http.Header(nil)
+		if header {
+			query, want, h = "?consistency=fully_consistent", "Consistency-Token", http.Header{"Consistency-Token": {forged}}
+		}
+		if p := as(t, id("ann")).send(http.MethodGet, "/v1/members/"+id("cat")+query, nil, h).expectProblem(http.StatusBadRequest); p.Field != want {
+			t.Errorf("forged bookmarks in %s: field %q", want, p.Field)
+		}
+	}
 	want := reachability(t, id("ann"), id("cat"))
 	// Until the projection has applied the network just written, default reads go to Neo4j:
 	// give it a few tries. Once it has, both modes answer from memory, fully_consistent after
