@@ -1945,10 +1945,11 @@ type ListBlocksParams struct {
 	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -1997,10 +1998,11 @@ type InboxParams struct {
 	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2025,10 +2027,11 @@ type ListInvitationsParams struct {
 	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2075,10 +2078,11 @@ type DeclineInvitationParams struct {
 
 // GetMeParams defines parameters for GetMe.
 type GetMeParams struct {
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2110,10 +2114,11 @@ type SearchMembersParams struct {
 	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2129,10 +2134,11 @@ type SearchMembersParams struct {
 
 // BatchReachabilityParams defines parameters for BatchReachability.
 type BatchReachabilityParams struct {
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2148,10 +2154,11 @@ type BatchReachabilityParams struct {
 
 // GetMemberParams defines parameters for GetMember.
 type GetMemberParams struct {
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2173,10 +2180,11 @@ type ListConnectionsParams struct {
 	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2198,10 +2206,11 @@ type ListMutualConnectionsParams struct {
 	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2217,10 +2226,11 @@ type ListMutualConnectionsParams struct {
 
 // GetPathParams defines parameters for GetPath.
 type GetPathParams struct {
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2236,10 +2246,11 @@ type GetPathParams struct {
 
 // GetReachabilityParams defines parameters for GetReachability.
 type GetReachabilityParams struct {
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2273,10 +2284,11 @@ type DeleteMessageParams struct {
 
 // GetMessageParams defines parameters for GetMessage.
 type GetMessageParams struct {
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2318,10 +2330,11 @@ type SentBoxParams struct {
 	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
@@ -2343,10 +2356,11 @@ type GetThreadParams struct {
 	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 
-	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability from the
-	// replica's memory, at most `REACH_STALENESS_BOUND` behind; `at_least_as_fresh`: at least
-	// as fresh as the write `token` came from (the token is then required);
-	// `fully_consistent`: from Neo4j, as of the moment of the read.
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
 	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
 
 	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
