@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -134,6 +132,3 @@ func recordWrite(ctx context.Context, t Token) {
 		r.record(t)
 	}
 }
-
-// String shows a token's position for logs and errors, without its bookmarks.
-func (t Token) position() string { return fmt.Sprintf("%s#%s", t.Epoch, strconv.FormatInt(t.Seq, 10)) }

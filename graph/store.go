@@ -248,19 +248,6 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 	return res.Collect(ctx)
 }
 
-// run runs one statement that writes as an auto-commit transaction.
-func (s *Store) run(ctx context.Context, query string, params map[string]any, routing neo4j.ExecuteQueryConfigurationOption) (_ []*neo4j.Record, err error) {
-	ctx, end := traced(ctx, query)
-	defer func() { end(err) }()
-	s.samples.remember(query, params, true)
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(s.db), routing, neo4j.ExecuteQueryWithTransactionConfig(withDeadline(ctx)...))
-	if err != nil {
-		return nil, err
-	}
-	return res.Records, nil
-}
-
 // write runs work in one write transaction: everything it writes commits together or not at all.
 // The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
 // must only talk to the transaction it is given. What work says it changed (touch, touchPair,
