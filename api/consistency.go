@@ -19,26 +19,37 @@ const headerToken = "Consistency-Token"
 //     means at_least_as_fresh; at_least_as_fresh without one is refused.
 //
 // The token of the request's own writes goes into the Consistency-Token header of its answer. A
-// token whose bookmarks Neo4j refuses is answered 400, naming where it came from.
-func withConsistency(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		want, field, err := consistencyParams(c)
-		if err != nil {
-			return err
+// token that names a change the database's log never made (store.CheckToken) is answered 400,
+// naming where it came from.
+func withConsistency(store Store) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			return consistent(c, store, next)
 		}
-		ctx, receipt := graph.WithReceipt(graph.WithConsistency(c.Request().Context(), want))
-		c.SetRequest(c.Request().WithContext(ctx))
-		c.Response().Before(func() {
-			if t, ok := receipt.Token(); ok {
-				c.Response().Header().Set(headerToken, t.String())
-			}
-		})
-		err = next(c)
-		if errors.Is(err, graph.ErrInvalidToken) {
-			return invalid(field, "%s is not a consistency token reach gave", field)
-		}
+	}
+}
+
+// consistent serves one request with the consistency it asks for (see withConsistency).
+func consistent(c echo.Context, store Store, next echo.HandlerFunc) error {
+	want, field, err := consistencyParams(c)
+	if err != nil {
 		return err
 	}
+	if want.Token.Epoch != "" && errors.Is(store.CheckToken(c.Request().Context(), want.Token), graph.ErrInvalidToken) {
+		return invalid(field, "%s names a change reach never made: not a token reach gave, or the database was replaced since", field)
+	}
+	ctx, receipt := graph.WithReceipt(graph.WithConsistency(c.Request().Context(), want))
+	c.SetRequest(c.Request().WithContext(ctx))
+	c.Response().Before(func() {
+		if t, ok := receipt.Token(); ok {
+			c.Response().Header().Set(headerToken, t.String())
+		}
+	})
+	err = next(c)
+	if errors.Is(err, graph.ErrInvalidToken) {
+		return invalid(field, "%s is not a consistency token reach gave", field)
+	}
+	return err
 }
 
 // consistencyParams reads the consistency and token parameters, and says which of token and

@@ -152,3 +152,4 @@ func (s *stubStore) Report(_ context.Context, caller string, r graph.Report) err
 func (s *stubStore) LiftRestriction(_ context.Context, id string) error { s.saw(id); return nil }
 func (s *stubStore) CacheStats() graph.CacheStats                       { return graph.CacheStats{} }
 func (s *stubStore) ProjectionStats() graph.ProjectionStats             { return graph.ProjectionStats{} }
+func (s *stubStore) CheckToken(context.Context, graph.Token) error      { return nil }

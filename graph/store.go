@@ -228,17 +228,17 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 	ctx, end := traced(ctx, query)
 	defer func() { end(err) }()
 	s.samples.remember(query, params, false)
-	// A fully consistent read goes where writes go: a cluster's followers may lag behind.
+	// A read that must see writes made through other replicas goes where writes go: a cluster's
+	// followers may lag behind. The token's bookmarks are not used: a client could make them up
+	// and have Neo4j wait for a transaction that never comes (CheckToken vets the rest of it).
 	mode := neo4j.AccessModeRead
-	if consistencyOf(ctx).Mode == FullyConsistent {
+	if c := consistencyOf(ctx); c.Mode == FullyConsistent || c.Mode == AtLeastAsFresh {
 		mode = neo4j.AccessModeWrite
 	}
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.db,
 		AccessMode:      mode,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
-		// A token from a write made through another replica: a cluster's follower waits for it.
-		Bookmarks: neo4j.BookmarksFromRawValues(consistencyOf(ctx).Token.Bookmarks...),
 	})
 	defer session.Close(ctx)
 	res, err := session.Run(ctx, query, params, withDeadline(ctx)...)
