@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/reach-network/reach/cypher"
 )
@@ -51,7 +52,7 @@ func (s *Store) answering(ctx context.Context) (*projState, bool) {
 	p := s.projection
 	c := consistencyOf(ctx)
 	if c.Mode == FullyConsistent {
-		head, err := s.logHead(ctx)
+		head, err := s.heads.at(ctx, time.Now(), s.logHead)
 		if err != nil {
 			p.fallbacks.Add(1)
 			return nil, false // the Neo4j path then reports what is wrong

@@ -75,6 +75,7 @@ type Store struct {
 	projection *projection
 	freshness  Freshness
 	snapshot   string // Config.ProjectionSnapshot
+	heads      heads  // looks at the change log's head, shared by fully consistent reads
 }
 
 // Open makes a store for the Neo4j that cfg names and checks that it answers; it fails with
