@@ -19,7 +19,7 @@ import (
 // writes (a file with another header is refused rather than misread) and the staging table
 // Stage.sql makes for it.
 var csvFiles = []struct{ name, header, table string }{
-	{"members.csv", "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime", "stage_members"},
+	{"members.csv", "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime,connectionsVersion:long", "stage_members"},
 	{"connections.csv", ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime", "stage_connections"},
 	{"blocks.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime", "stage_blocks"},
 	{"messages.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long", "stage_messages"},

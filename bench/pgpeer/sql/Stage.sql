@@ -9,7 +9,7 @@ CREATE UNLOGGED TABLE stage_members (
   id text, label text, name text, name_lower text, headline text, company text,
   inmail_credits bigint, plan text, plan_granted_at timestamptz, restricted boolean, inmail text,
   open_profile boolean, profile_visibility text, connections_visibility text, searchable boolean,
-  created_at timestamptz
+  created_at timestamptz, connections_version bigint
 );
 CREATE UNLOGGED TABLE stage_connections (a text, b text, type text, since timestamptz);
 CREATE UNLOGGED TABLE stage_blocks (blocker text, blocked text, type text, at timestamptz);
