@@ -3,7 +3,7 @@
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test up down build lint unit bench bench-sweep bench-large
+.PHONY: run test test-e2e up down build lint unit bench bench-sweep bench-large
 
 ## run: start Neo4j, load the demo network when empty, print tokens and serve the API on :8080
 run:
@@ -12,6 +12,10 @@ run:
 ## test: unit and integration tests against a real Neo4j (started and stopped as needed)
 test:
 	scripts/test.sh
+
+## test-e2e: the console in headless Chromium (installed when missing) against reach and a throwaway Neo4j
+test-e2e:
+	scripts/e2e.sh
 
 ## unit: the tests that need no Neo4j
 unit:
