@@ -117,7 +117,7 @@ func (p *page) waitFor(what, expr string) {
 // actAs opens the console and signs in as a demo member through the development tokens.
 func (p *page) actAs(member string) {
 	p.t.Helper()
-	p.do(chromedp.Navigate(p.base+"/console"))
+	p.do(chromedp.Navigate(p.base + "/console"))
 	p.do(chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`), chromedp.Navigate(p.base+"/console#/"),
 		chromedp.Reload())
 	p.do(chromedp.WaitVisible(chromedp.CSS(`button[data-member="`+member+`"]`)),
@@ -224,4 +224,3 @@ func js(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
-
