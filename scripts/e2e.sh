@@ -13,6 +13,7 @@ neo4j_port="${REACH_E2E_NEO4J_PORT:-7693}"
 reach_port="${REACH_E2E_PORT:-8093}"
 out="e2e/screenshots"
 mkdir -p "$out"
+rm -f "$out"/*.png
 
 chromium="$(command -v chromium || command -v chromium-browser || true)"
 if [[ -z "$chromium" ]]; then
