@@ -20,7 +20,9 @@ func devServer(t *testing.T, dev bool) *echo.Echo {
 	cfg := Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if dev {
 		cfg.DevTokens = DevTokens{
-			Mint:    func(member string, ttl time.Duration) (string, error) { return IssueToken(testSecret, member, false, ttl) },
+			Mint: func(member string, ttl time.Duration) (string, error) {
+				return IssueToken(testSecret, member, false, ttl)
+			},
 			Members: []DevMember{{ID: "ann", Name: "Ann"}},
 		}
 	}
@@ -40,7 +42,7 @@ func TestDevTokens(t *testing.T) {
 		t.Fatalf("mint: %d %s", rec.Code, rec.Body)
 	}
 	cl, err := mustHS256(t).verify(context.Background(), tok.Token)
-	if err != nil || cl.Subject != "ann" || cl.ExpiresAt.Sub(time.Now()) > DevTokenTTL {
+	if err != nil || cl.Subject != "ann" || time.Until(cl.ExpiresAt.Time) > DevTokenTTL {
 		t.Errorf("token for %q until %v: %v", cl.Subject, cl.ExpiresAt, err)
 	}
 	if rec := call(e, http.MethodPost, "/console/dev-token", "", `{"member": "nobody"}`); rec.Code != http.StatusNotFound {
