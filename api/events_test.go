@@ -71,3 +71,34 @@ func TestEventsEndALaggingStream(t *testing.T) {
 		t.Error("an ended stream is still listening")
 	}
 }
+
+// TestEventsOutliveTheRequestDeadline checks that a stream still delivers events after the read
+// deadline every other GET is held to.
+func TestEventsOutliveTheRequestDeadline(t *testing.T) {
+	events := NewEvents()
+	short := Timeouts{Read: 50 * time.Millisecond, Write: 50 * time.Millisecond}
+	srv := httptest.NewServer(New(newFakeGraph("ann"), Config{Tokens: mustHS256(t), Events: events, Timeouts: short,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	defer events.Close()
+	tok, err := IssueToken(testSecret, "ann", false, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	time.Sleep(4 * short.Read)
+	events.publish("ann", event{eventInvitation, invitationEvent{ID: "inv1", From: eventPerson{ID: "bob", Name: "Bob"}}})
+	lines := bufio.NewScanner(res.Body)
+	for lines.Scan() {
+		if lines.Text() == "event: invitation" {
+			return
+		}
+	}
+	t.Fatalf("the stream ended before the event: %v", lines.Err())
+}
