@@ -3,7 +3,7 @@
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-e2e up down build lint unit bench bench-sweep bench-large
+.PHONY: run test test-contract test-e2e up down build lint unit fuzz bench bench-sweep bench-large
 
 ## run: start Neo4j, load the demo network when empty, print tokens and serve the API on :8080
 run:
@@ -13,6 +13,10 @@ run:
 test:
 	scripts/test.sh
 
+## test-contract: schemathesis fuzzes reach, serving the demo network, against api/openapi.yaml (~5 minutes)
+test-contract:
+	scripts/contract.sh
+
 ## test-e2e: the console in headless Chromium (installed when missing) against reach and a throwaway Neo4j
 test-e2e:
 	scripts/e2e.sh
@@ -20,6 +24,10 @@ test-e2e:
 ## unit: the tests that need no Neo4j
 unit:
 	go test -count=1 -short ./api/... ./graph/... ./cypher/... ./seed/... ./cmd/...
+
+## fuzz: every Go fuzz target for a minute each (REACH_FUZZTIME to change); `make test` runs them 10s each
+fuzz:
+	REACH_FUZZTIME=$${REACH_FUZZTIME:-1m} scripts/fuzz.sh
 
 ## up: start Neo4j the best available way and wait until it answers
 up:

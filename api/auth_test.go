@@ -153,7 +153,7 @@ func valid(changes jwt.MapClaims) jwt.MapClaims {
 	return c
 }
 
-func mustHS256(t *testing.T, opts ...TokenOption) *TokenVerifier {
+func mustHS256(t testing.TB, opts ...TokenOption) *TokenVerifier {
 	t.Helper()
 	v, err := HS256(testSecret, opts...)
 	if err != nil {

@@ -1,13 +1,16 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,30 +36,81 @@ func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // bindJSON decodes the request body, which must be exactly one JSON object with only the fields
-// of dst and values of their types. Every refusal names the field at fault.
+// of dst, named exactly, and values of their types; null is no value of any of them (leave the
+// field out instead). Every refusal names the field at fault.
 func bindJSON(c echo.Context, dst any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return echo.ErrUnsupportedMediaType
 		}
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	data, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return decodeError(err, "")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return decodeError(err, "")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var sizeErr *http.MaxBytesError
-		if errors.As(err, &sizeErr) {
-			return err
-		}
 		return invalid("", "the request body must hold one JSON object and nothing after it")
+	}
+	if isNull(data) {
+		return invalid("", "the request body must be a JSON object, not null")
+	}
+	return checkFields(data, "", dst)
+}
+
+// isNull reports whether the JSON value data is null, the one value other than an object that
+// encoding/json decodes into a struct without complaint.
+func isNull(data []byte) bool { return string(bytes.TrimSpace(data)) == "null" }
+
+// checkFields refuses what encoding/json lets through in the JSON object data that dst was
+// decoded from: a name that is one of dst's fields only when case is ignored ("TO" for "to"),
+// and a field sent as null. It names the first such field in alphabetical order, after at as
+// decodeError names them.
+func checkFields(data []byte, at string, dst any) error {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return nil
+	}
+	known := jsonNames(reflect.TypeOf(dst))
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		field := subField(at, name)
+		switch {
+		case !known[name]:
+			return invalid(field, "unknown field %q", field)
+		case string(fields[name]) == "null":
+			return invalid(field, "field %q must not be null: leave it out instead", field)
+		}
 	}
 	return nil
 }
 
-// decodeError turns what encoding/json reports into a request error that names the field.
-func decodeError(err error) error {
+// jsonNames is the set of names encoding/json gives the fields of the struct t points to.
+func jsonNames(t reflect.Type) map[string]bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	names := map[string]bool{}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+		case name == "":
+			names[f.Name] = true
+		default:
+			names[name] = true
+		}
+	}
+	return names
+}
+
+// decodeError turns what encoding/json reports into a request error that names the field. at is
+// where the value decoded sits in the body: "" for the body itself, attachments[2] for an element
+// decoded on its own (decodeElement), which prefixes the fields named.
+func decodeError(err error, at string) error {
 	var (
 		syntaxErr *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
@@ -66,21 +120,49 @@ func decodeError(err error) error {
 	case errors.As(err, &sizeErr):
 		return err
 	case errors.Is(err, io.EOF):
-		return invalid("", "the request body is empty; a JSON object is expected")
+		return invalid(at, "the request body is empty; a JSON object is expected")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return invalid("", "the request body ends before its JSON is complete")
+		return invalid(at, "the request body ends before its JSON is complete")
 	case errors.As(err, &syntaxErr):
-		return invalid("", "the request body is not valid JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)
+		return invalid(at, "the request body is not valid JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)
 	case errors.As(err, &typeErr):
-		if typeErr.Field == "" {
+		if typeErr.Field == "" && at == "" {
 			return invalid("", "the request body must be a JSON object, not %s", typeErr.Value)
 		}
-		return invalid(typeErr.Field, "field %q must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type), typeErr.Value)
+		if typeErr.Field == "" {
+			return invalid(at, "%s must be a JSON object, not %s", at, typeErr.Value)
+		}
+		name := subField(at, typeErr.Field)
+		return invalid(name, "field %q must be %s, not %s", name, jsonKind(typeErr.Type), typeErr.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		name := subField(at, strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
 		return invalid(name, "unknown field %q", name)
 	}
-	return invalid("", "the request body could not be read: %v", err)
+	return invalid(at, "the request body could not be read: %v", err)
+}
+
+// subField names field of the value at: attachments[0].size.
+func subField(at, field string) string {
+	if at == "" {
+		return field
+	}
+	return at + "." + field
+}
+
+// decodeElement decodes element i of the array field, held undecoded, into dst with bindJSON's
+// rules, so that a refusal names the element's field by position (attachments[0].size) where
+// encoding/json would name only the field (size).
+func decodeElement(field string, i int, raw json.RawMessage, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	at := field + "[" + strconv.Itoa(i) + "]"
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err, at)
+	}
+	if isNull(raw) {
+		return invalid(at, "%s must be a JSON object, not null", at)
+	}
+	return checkFields(raw, at, dst)
 }
 
 // jsonKind says in JSON's words what a Go type accepts.

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/reach-network/reach/graph"
@@ -16,30 +18,47 @@ const headerToken = "Consistency-Token"
 //   - `token=` or the Consistency-Token header: the token of an earlier write. A token alone
 //     means at_least_as_fresh; at_least_as_fresh without one is refused.
 //
-// The token of the request's own writes goes into the Consistency-Token header of its answer.
-func withConsistency(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		want, err := consistencyParams(c)
-		if err != nil {
-			return err
+// The token of the request's own writes goes into the Consistency-Token header of its answer. A
+// token that names a change the database's log never made (store.CheckToken) is answered 400,
+// naming where it came from.
+func withConsistency(store Store) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			return consistent(c, store, next)
 		}
-		ctx, receipt := graph.WithReceipt(graph.WithConsistency(c.Request().Context(), want))
-		c.SetRequest(c.Request().WithContext(ctx))
-		c.Response().Before(func() {
-			if t, ok := receipt.Token(); ok {
-				c.Response().Header().Set(headerToken, t.String())
-			}
-		})
-		return next(c)
 	}
 }
 
-// consistencyParams reads the consistency and token parameters.
-func consistencyParams(c echo.Context) (graph.Consistency, error) {
+// consistent serves one request with the consistency it asks for (see withConsistency).
+func consistent(c echo.Context, store Store, next echo.HandlerFunc) error {
+	want, field, err := consistencyParams(c)
+	if err != nil {
+		return err
+	}
+	if want.Token.Epoch != "" && errors.Is(store.CheckToken(c.Request().Context(), want.Token), graph.ErrInvalidToken) {
+		return invalid(field, "%s names a change reach never made: not a token reach gave, or the database was replaced since", field)
+	}
+	ctx, receipt := graph.WithReceipt(graph.WithConsistency(c.Request().Context(), want))
+	c.SetRequest(c.Request().WithContext(ctx))
+	c.Response().Before(func() {
+		if t, ok := receipt.Token(); ok {
+			c.Response().Header().Set(headerToken, t.String())
+		}
+	})
+	err = next(c)
+	if errors.Is(err, graph.ErrInvalidToken) {
+		return invalid(field, "%s is not a consistency token reach gave", field)
+	}
+	return err
+}
+
+// consistencyParams reads the consistency and token parameters, and says which of token and
+// Consistency-Token held the token.
+func consistencyParams(c echo.Context) (graph.Consistency, string, error) {
 	var want graph.Consistency
 	mode := graph.Mode(c.QueryParam("consistency"))
 	if mode != "" && !mode.Valid() {
-		return want, invalid("consistency", "consistency must be minimize_latency, at_least_as_fresh or fully_consistent")
+		return want, "", invalid("consistency", "consistency must be minimize_latency, at_least_as_fresh or fully_consistent")
 	}
 	raw := c.QueryParam("token")
 	field := "token"
@@ -49,7 +68,7 @@ func consistencyParams(c echo.Context) (graph.Consistency, error) {
 	if raw != "" {
 		t, err := graph.ParseToken(raw)
 		if err != nil {
-			return want, invalid(field, "%s is not a consistency token reach gave", field)
+			return want, field, invalid(field, "%s is not a consistency token reach gave", field)
 		}
 		want.Token = t
 		if mode == "" {
@@ -57,8 +76,8 @@ func consistencyParams(c echo.Context) (graph.Consistency, error) {
 		}
 	}
 	if mode == graph.AtLeastAsFresh && raw == "" {
-		return want, invalid("token", "at_least_as_fresh needs the token of the write to be as fresh as")
+		return want, field, invalid("token", "at_least_as_fresh needs the token of the write to be as fresh as")
 	}
 	want.Mode = mode
-	return want, nil
+	return want, field, nil
 }

@@ -69,6 +69,7 @@ var domainKinds = []struct {
 	{graph.ErrConnectionLimit, conflict, ""},
 	{graph.ErrForbidden, forbidden, ""},
 	{graph.ErrInvalidCursor, badRequest, "cursor"},
+	{graph.ErrInvalidToken, badRequest, "token"},
 	{graph.ErrInvalid, badRequest, ""},
 	{graph.ErrConflict, conflict, ""},
 	{graph.ErrUnprocessable, unprocessable, ""},

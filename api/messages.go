@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -21,11 +22,13 @@ const (
 	maxIdempotencyKey = 255
 )
 
+// sendRequest holds the attachments undecoded, so that a refusal inside one names it by position,
+// as the validation of its values does.
 type sendRequest struct {
-	To          string             `json:"to"`
-	Subject     string             `json:"subject"`
-	Body        *string            `json:"body"`
-	Attachments []graph.Attachment `json:"attachments"`
+	To          string            `json:"to"`
+	Subject     string            `json:"subject"`
+	Body        *string           `json:"body"`
+	Attachments []json.RawMessage `json:"attachments"`
 }
 
 // send sends a message under the messaging rules; an Idempotency-Key makes retries safe.
@@ -38,10 +41,11 @@ func (h *handlers) send(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := req.validate(); err != nil {
+	attachments, err := req.validate()
+	if err != nil {
 		return err
 	}
-	draft := graph.Draft{To: req.To, Subject: req.Subject, Body: *req.Body, Attachments: req.Attachments}
+	draft := graph.Draft{To: req.To, Subject: req.Subject, Body: *req.Body, Attachments: attachments}
 	sent, err := h.store.Send(c.Request().Context(), callerOf(c).id, draft, key)
 	var domErr *graph.Error
 	if errors.As(err, &domErr) && domErr.Reason != "" {
@@ -55,35 +59,56 @@ func (h *handlers) send(c echo.Context) error {
 	return c.JSON(http.StatusCreated, sentView(sent))
 }
 
-func (r sendRequest) validate() error {
+// validate checks the request and returns its attachments, decoded.
+func (r sendRequest) validate() ([]graph.Attachment, error) {
 	switch {
 	case r.To == "":
-		return invalid("to", "to is required")
+		return nil, invalid("to", "to is required")
 	case !graph.ValidMemberID(r.To):
-		return invalid("to", "to must be a member id: 1 to 64 letters, digits, '_' or '-'")
+		return nil, invalid("to", "to must be a member id: 1 to 64 letters, digits, '_' or '-'")
 	case r.Body == nil || strings.TrimSpace(*r.Body) == "":
-		return invalid("body", "body is required")
+		return nil, invalid("body", "body is required")
 	case len(r.Attachments) > graph.MaxAttachments:
-		return invalid("attachments", "at most %d attachments are allowed", graph.MaxAttachments)
+		return nil, invalid("attachments", "at most %d attachments are allowed", graph.MaxAttachments)
 	}
 	if err := checkLength("body", *r.Body, graph.MaxBodyLength); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkLength("subject", r.Subject, graph.MaxSubjectLength); err != nil {
-		return err
+		return nil, err
 	}
-	for i, a := range r.Attachments {
-		field := func(name string) string { return "attachments[" + strconv.Itoa(i) + "]." + name }
-		switch {
-		case strings.TrimSpace(a.Name) == "" || len([]rune(a.Name)) > maxAttachmentName:
-			return invalid(field("name"), "%s must be 1 to %d characters", field("name"), maxAttachmentName)
-		case !validContentType(a.ContentType):
-			return invalid(field("contentType"), "%s must be a media type such as application/pdf", field("contentType"))
-		case a.Size < 0 || a.Size > maxAttachmentSize:
-			return invalid(field("size"), "%s must be from 0 to %d bytes", field("size"), maxAttachmentSize)
-		case !validURL(a.URL):
-			return invalid(field("url"), "%s must be an absolute http or https URL of at most %d characters", field("url"), maxAttachmentURL)
+	return decodeAttachments(r.Attachments)
+}
+
+// decodeAttachments decodes and checks each attachment, naming the one at fault by position.
+func decodeAttachments(raw []json.RawMessage) ([]graph.Attachment, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	out := make([]graph.Attachment, len(raw))
+	for i, r := range raw {
+		if err := decodeElement("attachments", i, r, &out[i]); err != nil {
+			return nil, err
 		}
+		if err := checkAttachment("attachments["+strconv.Itoa(i)+"].", out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// checkAttachment checks the values of one attachment, whose fields are named after prefix.
+func checkAttachment(prefix string, a graph.Attachment) error {
+	field := func(name string) string { return prefix + name }
+	switch {
+	case strings.TrimSpace(a.Name) == "" || len([]rune(a.Name)) > maxAttachmentName:
+		return invalid(field("name"), "%s must be 1 to %d characters", field("name"), maxAttachmentName)
+	case !validContentType(a.ContentType):
+		return invalid(field("contentType"), "%s must be a media type such as application/pdf", field("contentType"))
+	case a.Size < 0 || a.Size > maxAttachmentSize:
+		return invalid(field("size"), "%s must be from 0 to %d bytes", field("size"), maxAttachmentSize)
+	case !validURL(a.URL):
+		return invalid(field("url"), "%s must be an absolute http or https URL of at most %d characters", field("url"), maxAttachmentURL)
 	}
 	return nil
 }

@@ -99,6 +99,10 @@ func newMetrics(store Store) *metrics {
 			Help: "Members the in-memory projection holds.",
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Members) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "reach_projection_loads_total",
+			Help: "Times the projection was loaded whole, from Neo4j or a snapshot: once at start, again only for a new database, a bulk import or changes pruned before they were read.",
+		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Loads) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "reach_reads_from_memory_total",
 			Help: "Reachability reads answered from the in-memory projection.",
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Served) })),

@@ -48,6 +48,7 @@ type Store interface {
 	LiftRestriction(ctx context.Context, id string) error
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
+	CheckToken(ctx context.Context, t graph.Token) error
 }
 
 // Config is what the API needs besides the store.
@@ -80,7 +81,7 @@ func New(store Store, cfg Config) *echo.Echo {
 	}}))
 	m := newMetrics(store)
 	e.Use(identify, m.observe, logRequests(log), traceRequests, withDeadline(cfg.Timeouts.orDefaults()), checkQuery,
-		withConsistency, limitBody)
+		withConsistency(store), limitBody)
 
 	events := cfg.Events
 	if events == nil {

@@ -187,8 +187,12 @@ func TestProcessesCountTheirChildren(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Skip(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// On a busy machine the child may wait for a core: look until its time shows, a while at most.
 	during := p.CPU()["self"]
+	for deadline := time.Now().Add(5 * time.Second); during-before < 50*time.Millisecond && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		during = p.CPU()["self"]
+	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -60,14 +58,14 @@ func (t Token) String() string {
 	return tokenPrefix + base64.RawURLEncoding.EncodeToString(data)
 }
 
-// ParseToken decodes a token that String encoded. It fails with ErrInvalid otherwise.
+// ParseToken decodes a token that String encoded. It fails with ErrInvalidToken otherwise.
 func ParseToken(s string) (Token, error) {
 	raw, ok := strings.CutPrefix(s, tokenPrefix)
 	data, err := base64.RawURLEncoding.DecodeString(raw)
 	var t Token
 	if !ok || err != nil || len(data) > 8<<10 || json.Unmarshal(data, &t) != nil || t.Seq < 0 || len(t.Bookmarks) > 16 ||
 		(t.Epoch == "" && t.Seq == 0 && len(t.Bookmarks) == 0) {
-		return Token{}, fail(ErrInvalid, "the consistency token is not one reach gave")
+		return Token{}, fail(ErrInvalidToken, "the consistency token is not one reach gave")
 	}
 	return t, nil
 }
@@ -134,6 +132,3 @@ func recordWrite(ctx context.Context, t Token) {
 		r.record(t)
 	}
 }
-
-// String shows a token's position for logs and errors, without its bookmarks.
-func (t Token) position() string { return fmt.Sprintf("%s#%s", t.Epoch, strconv.FormatInt(t.Seq, 10)) }

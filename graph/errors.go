@@ -22,8 +22,10 @@ var (
 	ErrConnectionLimit  = errors.New("connection limit reached")
 	ErrForbidden        = errors.New("forbidden")
 	ErrInvalidCursor    = errors.New("invalid cursor")
-	ErrConflict         = errors.New("conflict")
-	ErrUnprocessable    = errors.New("unprocessable")
+	// ErrInvalidToken: a consistency token reach did not give, or whose bookmarks Neo4j refuses.
+	ErrInvalidToken  = errors.New("invalid consistency token")
+	ErrConflict      = errors.New("conflict")
+	ErrUnprocessable = errors.New("unprocessable")
 	// ErrRefused: a messaging rule refuses the message; Error.Reason says which.
 	ErrRefused = errors.New("refused")
 	// ErrRateLimited: too many InMails; Error.RetryAfter says when one may be sent again.
@@ -77,15 +79,18 @@ func memberNotFound(id string) error { return fail(ErrNotFound, "member %q not f
 
 // wrap adds the operation to a non-nil error, so a log line says where it came from; the domain
 // kind stays reachable through errors.Is and errors.As. A failure to reach Neo4j becomes
-// ErrUnavailable here, so every store method reports an outage the same way.
+// ErrUnavailable here, so every store method reports an outage the same way, and bookmarks Neo4j
+// refuses become ErrInvalidToken.
 func wrap(errp *error, format string, args ...any) {
 	if *errp == nil {
 		return
 	}
-	if unreachable(*errp) {
-		cause := *errp
+	switch cause := *errp; {
+	case unreachable(cause):
 		*errp = &Error{Kind: ErrUnavailable, Detail: "the graph database is not answering; try again shortly",
 			RetryAfter: UnavailableRetryAfter, Cause: cause}
+	case badBookmarks(cause):
+		*errp = &Error{Kind: ErrInvalidToken, Detail: "the consistency token is not one reach gave", Cause: cause}
 	}
 	*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
 }
@@ -111,6 +116,13 @@ func unreachable(err error) bool {
 	}
 	return errors.As(err, &connErr) || errors.As(err, &netErr) ||
 		errors.Is(err, context.DeadlineExceeded)
+}
+
+// badBookmarks tells whether Neo4j refused the bookmarks of a read, which come from the client's
+// consistency token: a token reach did not give.
+func badBookmarks(err error) bool {
+	var dbErr *neo4j.Neo4jError
+	return errors.As(err, &dbErr) && strings.HasPrefix(dbErr.Code, "Neo.ClientError.Transaction.InvalidBookmark")
 }
 
 // Unavailable is ErrUnavailable with its own detail, for a service that cannot answer yet.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/reach-network/reach/cypher"
 )
@@ -51,7 +52,7 @@ func (s *Store) answering(ctx context.Context) (*projState, bool) {
 	p := s.projection
 	c := consistencyOf(ctx)
 	if c.Mode == FullyConsistent {
-		head, err := s.logHead(ctx)
+		head, err := s.heads.at(ctx, time.Now(), s.logHead)
 		if err != nil {
 			p.fallbacks.Add(1)
 			return nil, false // the Neo4j path then reports what is wrong
@@ -70,6 +71,32 @@ func (s *Store) answering(ctx context.Context) (*projState, bool) {
 	}
 	p.served.Add(1)
 	return p.state, true
+}
+
+// CheckToken refuses, with ErrInvalidToken, a token naming a change this database's log never
+// made: one of another epoch (a token made up, or from a database since replaced) or past the
+// log's head. A token whose change the projection has applied passes at once; otherwise the
+// log's head is read. A token without an epoch (a write that changed nothing projected) always
+// passes, and so does any token when Neo4j cannot be asked: the read then says what is wrong.
+func (s *Store) CheckToken(ctx context.Context, t Token) error {
+	if t.Epoch == "" {
+		return nil
+	}
+	p := s.projection
+	p.mu.RLock()
+	applied := p.state != nil && p.state.epoch == t.Epoch && p.state.applied >= t.Seq
+	p.mu.RUnlock()
+	if applied {
+		return nil
+	}
+	head, err := s.logHead(ctx)
+	if err != nil {
+		return nil
+	}
+	if head.Epoch != t.Epoch || t.Seq > head.Seq {
+		return fail(ErrInvalidToken, "the consistency token names a change this database never made")
+	}
+	return nil
 }
 
 // logHead returns the change log's head as a token: its epoch and latest committed change.

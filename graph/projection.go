@@ -31,6 +31,7 @@ type projection struct {
 	caught  *sync.Cond    // signalled, with mu held, when changes are applied
 
 	served, fallbacks atomic.Int64 // reads answered from memory, and from Neo4j instead
+	loads             atomic.Int64 // states put in place, from Neo4j or a snapshot
 }
 
 // projState is the projection's data, as of change applied of the log of epoch.
@@ -244,12 +245,13 @@ type ProjectionStats struct {
 	Connections int
 	Served      int64 // reads answered from memory
 	Fallbacks   int64 // reads that asked Neo4j because the projection could not answer them
+	Loads       int64 // loads completed, from Neo4j or a snapshot
 }
 
 func (p *projection) stats() ProjectionStats {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	out := ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load()}
+	out := ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load(), Loads: p.loads.Load()}
 	if p.state != nil {
 		out.Loaded, out.Applied, out.Members, out.Connections = true, p.state.applied, len(p.state.ids), p.state.links
 		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load()))

@@ -105,12 +105,13 @@ func TestTokenRoundTrip(t *testing.T) {
 }
 
 // TestGapAsksForALoad checks that a change that is not the next one, as after changes were pruned
-// before this replica read them, makes the projection load again rather than skip it.
+// before this replica read them, is refused as a gap (which catchUp reads again, then answers with
+// a new load if it lasts) rather than skipped.
 func TestGapAsksForALoad(t *testing.T) {
 	st := newProjState("e", 5)
 	change := map[string]any{"seq": int64(7), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}}
-	if err := st.apply(change); err != errReload {
-		t.Fatalf("applying change 7 after 5: %v, want a new load", err)
+	if err := st.apply(change); err != errGap || st.applied != 5 {
+		t.Fatalf("applying change 7 after 5: %v, applied %d; want a gap, nothing applied", err, st.applied)
 	}
 	change["seq"] = int64(6)
 	if err := st.apply(change); err != nil || st.applied != 6 {

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 )
 
 // A snapshot is the projection written to a file, so that a restarted replica answers from memory
@@ -303,13 +302,4 @@ func (r *snapshotReader) finish(f io.ReaderAt, size int64) error {
 		return errors.New("damaged: its checksum does not match")
 	}
 	return nil
-}
-
-// snapshotAge is how old a snapshot file is, for the log.
-func snapshotAge(path string) time.Duration {
-	st, err := os.Stat(path)
-	if err != nil {
-		return 0
-	}
-	return time.Since(st.ModTime())
 }

@@ -75,6 +75,7 @@ type Store struct {
 	projection *projection
 	freshness  Freshness
 	snapshot   string // Config.ProjectionSnapshot
+	heads      heads  // looks at the change log's head, shared by fully consistent reads
 }
 
 // Open makes a store for the Neo4j that cfg names and checks that it answers; it fails with
@@ -228,17 +229,17 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 	ctx, end := traced(ctx, query)
 	defer func() { end(err) }()
 	s.samples.remember(query, params, false)
-	// A fully consistent read goes where writes go: a cluster's followers may lag behind.
+	// A read that must see writes made through other replicas goes where writes go: a cluster's
+	// followers may lag behind. The token's bookmarks are not used: a client could make them up
+	// and have Neo4j wait for a transaction that never comes (CheckToken vets the rest of it).
 	mode := neo4j.AccessModeRead
-	if consistencyOf(ctx).Mode == FullyConsistent {
+	if c := consistencyOf(ctx); c.Mode == FullyConsistent || c.Mode == AtLeastAsFresh {
 		mode = neo4j.AccessModeWrite
 	}
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName:    s.db,
 		AccessMode:      mode,
 		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
-		// A token from a write made through another replica: a cluster's follower waits for it.
-		Bookmarks: neo4j.BookmarksFromRawValues(consistencyOf(ctx).Token.Bookmarks...),
 	})
 	defer session.Close(ctx)
 	res, err := session.Run(ctx, query, params, withDeadline(ctx)...)
@@ -246,19 +247,6 @@ func (s *Store) readOnce(ctx context.Context, query string, params map[string]an
 		return nil, err
 	}
 	return res.Collect(ctx)
-}
-
-// run runs one statement that writes as an auto-commit transaction.
-func (s *Store) run(ctx context.Context, query string, params map[string]any, routing neo4j.ExecuteQueryConfigurationOption) (_ []*neo4j.Record, err error) {
-	ctx, end := traced(ctx, query)
-	defer func() { end(err) }()
-	s.samples.remember(query, params, true)
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, query, params, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(s.db), routing, neo4j.ExecuteQueryWithTransactionConfig(withDeadline(ctx)...))
-	if err != nil {
-		return nil, err
-	}
-	return res.Records, nil
 }
 
 // write runs work in one write transaction: everything it writes commits together or not at all.

@@ -37,6 +37,16 @@ const changesPerRead = 1000
 // errReload says the projection must be loaded again.
 var errReload = errors.New("the change log asks for a new load")
 
+// errGap says that the next change is not in the log, though later ones are: pruned before this
+// replica read it, or, for a moment, not visible yet. Neo4j reads committed data without
+// isolating one transaction's writes from another's readers, so a reader may see the log's head
+// moved by a commit a moment before it sees that commit's Change. A gap that lasts gapPatience is
+// taken as pruned, and the projection is loaded again.
+var errGap = errors.New("a change is missing from the log")
+
+// gapPatience is how long a gap in the log may last before the projection is loaded again.
+const gapPatience = time.Second
+
 // ProjectionEvents are what KeepProjection reports: each load, each failure to load or to read
 // the log, and each snapshot written. Any may be nil.
 type ProjectionEvents struct {
@@ -177,6 +187,7 @@ func (s *Store) publish(st *projState, start time.Time) {
 	p.state = st
 	p.mu.Unlock()
 	p.freshAt.Store(start.UnixNano())
+	p.loads.Add(1)
 	p.caught.Broadcast()
 }
 
@@ -358,8 +369,29 @@ func (s *Store) readChanges(ctx context.Context) error {
 }
 
 // catchUp reads changes until st holds the log's head as it was when the last read began, handing
-// each batch to apply.
+// each batch to apply. A gap in the log is read again until it has lasted gapPatience.
 func (s *Store) catchUp(ctx context.Context, st *projState, apply func(changes []any) error) error {
+	var gapSince time.Time
+	for {
+		err := s.catchUpOnce(ctx, st, apply)
+		if !errors.Is(err, errGap) {
+			return err
+		}
+		if gapSince.IsZero() {
+			gapSince = time.Now()
+		} else if time.Since(gapSince) > gapPatience {
+			return errReload
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// catchUpOnce is catchUp without patience for gaps.
+func (s *Store) catchUpOnce(ctx context.Context, st *projState, apply func(changes []any) error) error {
 	for {
 		recs, err := s.read(ctx, cypher.ChangesSince, map[string]any{"after": st.applied, "limit": int64(changesPerRead)})
 		if err != nil {
@@ -371,8 +403,11 @@ func (s *Store) catchUp(ctx context.Context, st *projState, apply func(changes [
 		if err := errors.Join(e1, e2, e3); err != nil {
 			return err
 		}
-		if epoch != st.epoch || head < st.applied || (len(changes) == 0 && head > st.applied) {
-			return errReload // a new database, or changes pruned before this replica read them
+		if epoch != st.epoch || head < st.applied {
+			return errReload // a new database
+		}
+		if len(changes) == 0 && head > st.applied {
+			return errGap
 		}
 		if err := apply(changes); err != nil {
 			return err
@@ -401,7 +436,7 @@ func (st *projState) apply(v any) error {
 	}
 	seq, _ := c["seq"].(int64)
 	if seq != st.applied+1 {
-		return errReload // changes were pruned before this replica read them
+		return errGap
 	}
 	if reload, _ := c["reload"].(bool); reload {
 		return errReload

@@ -26,6 +26,8 @@ func TestBadInput(t *testing.T) {
 		{"UnknownField", `{"to": "bob", "message": "hi"}`, http.StatusBadRequest, "message"},
 		{"WrongType", `{"to": 7}`, http.StatusBadRequest, "to"},
 		{"NullTo", `{"to": null}`, http.StatusBadRequest, "to"},
+		{"NullNote", `{"to": "bob", "note": null}`, http.StatusBadRequest, "note"},
+		{"Null", `null`, http.StatusBadRequest, ""},
 		{"CypherInID", `{"to": "x' OR 1=1 //"}`, http.StatusBadRequest, "to"},
 		{"TooLarge", `{"to": "bob", "note": "` + strings.Repeat("a", 65<<10) + `"}`, http.StatusRequestEntityTooLarge, ""},
 	} {

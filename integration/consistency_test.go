@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,35 @@ func TestConsistencyParameters(t *testing.T) {
 	res := as(t, id("ann")).send(http.MethodGet, path, nil, http.Header{"Consistency-Token": {"nonsense"}})
 	if p := res.expectProblem(http.StatusBadRequest); p.Field != "Consistency-Token" {
 		t.Errorf("a bad token header: field %q", p.Field)
+	}
+	// Well formed, but made up: still the client's mistake, not a 500.
+	forged := graph.Token{Epoch: "e", Seq: 1, Bookmarks: []string{"not-a-bookmark"}}.String()
+	for _, header := range []bool{false, true} {
+		query, want, h := "?consistency=fully_consistent&token="+url.QueryEscape(forged), "token", http.Header(nil)
+		if header {
+			query, want, h = "?consistency=fully_consistent", "Consistency-Token", http.Header{"Consistency-Token": {forged}}
+		}
+		if p := as(t, id("ann")).send(http.MethodGet, "/v1/members/"+id("cat")+query, nil, h).expectProblem(http.StatusBadRequest); p.Field != want {
+			t.Errorf("forged bookmarks in %s: field %q", want, p.Field)
+		}
+	}
+	// A real token moved past the log's head, with bookmarks of a transaction that never comes: a
+	// client's mistake, answered 400 at once, not a read left waiting for Neo4j.
+	res = as(t, id("ann")).do(http.MethodPut, "/v1/blocks/"+id("cat"), nil).expect(http.StatusNoContent)
+	real, err := graph.ParseToken(res.Header.Get("Consistency-Token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	as(t, id("ann")).do(http.MethodDelete, "/v1/blocks/"+id("cat"), nil).expect(http.StatusNoContent)
+	future := real
+	future.Seq += 1_000_000
+	future.Bookmarks = []string{strings.Replace(real.Bookmarks[0], "A", "B", 1)}
+	for _, mode := range []string{"at_least_as_fresh", "fully_consistent"} {
+		start := time.Now()
+		p := as(t, id("ann")).get(path + "?consistency=" + mode + "&token=" + url.QueryEscape(future.String())).expectProblem(http.StatusBadRequest)
+		if p.Field != "token" || time.Since(start) > time.Second {
+			t.Errorf("%s with a token past the log's head: field %q after %s; want token, at once", mode, p.Field, time.Since(start))
+		}
 	}
 	want := reachability(t, id("ann"), id("cat"))
 	// Until the projection has applied the network just written, default reads go to Neo4j:

@@ -11,9 +11,16 @@ import (
 
 // BenchmarkReachabilityOverHTTP measures one reachability answer from memory through reach's
 // whole HTTP stack (token, rate limit, deadline, consistency, metrics, log, JSON) on loopback, as
-// a client sees it, with the client's own work included. Run with -cpuprofile to see where a
-// request's time goes (docs/performance.md).
+// a client sees it, with the client's own work included: in the default mode, and fully
+// consistent (a look at the change log's head in Neo4j first). Run with -cpuprofile to see where
+// a request's time goes (docs/performance.md).
 func BenchmarkReachabilityOverHTTP(b *testing.B) {
+	for _, mode := range []string{"minimize_latency", "fully_consistent"} {
+		b.Run(mode, func(b *testing.B) { benchmarkReachability(b, mode) })
+	}
+}
+
+func benchmarkReachability(b *testing.B, mode string) {
 	id := ids(b)
 	network(b, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
 	token, err := api.IssueToken(testSecret, id("ann"), false, time.Hour)
@@ -22,7 +29,7 @@ func BenchmarkReachabilityOverHTTP(b *testing.B) {
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	get := func() {
-		req, _ := http.NewRequest(http.MethodGet, env.baseURL+"/v1/members/"+id("cat")+"/reachability", nil)
+		req, _ := http.NewRequest(http.MethodGet, env.baseURL+"/v1/members/"+id("cat")+"/reachability?consistency="+mode, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		res, err := client.Do(req)
 		if err != nil {

@@ -247,7 +247,7 @@ func TestSendValidation(t *testing.T) {
 		}), "attachments[0].name"},
 		{"AttachmentUnknownField", with(func(b map[string]any) {
 			b["attachments"] = []any{map[string]any{"name": "x", "contentType": "text/plain", "size": 1, "url": "https://x.example/a", "path": "/etc/passwd"}}
-		}), "path"},
+		}), "attachments[0].path"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := as(t, id("me")).do(http.MethodPost, "/v1/messages", tc.body).expectProblem(http.StatusBadRequest)

@@ -108,6 +108,9 @@ func TestTwoReplicas(t *testing.T) {
 		t.Errorf("%d of %d answers outside their mode's guarantee", violations, len(reads))
 	}
 	measureStaleness(t, writer, reader, id, bound)
+	if loads := metric(t, reader, "reach_projection_loads_total"); loads != 1 {
+		t.Errorf("the reader loaded its projection %.0f times, want once: the writes' changes should have been applied, not reloaded", loads)
+	}
 	fromMemory := metric(t, reader, "reach_reads_from_memory_total")
 	t.Logf("%d reads (%v), %.0f answered from the reader's memory, %d outside their guarantee", len(reads), byMode, fromMemory, violations)
 	if fromMemory == 0 {

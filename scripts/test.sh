@@ -7,6 +7,8 @@
 # The PostgreSQL peer's tests need a PostgreSQL: REACH_TEST_POSTGRES_URL when set, otherwise a
 # throwaway one of scripts/postgres.sh on its own port and directory (installed with apt-get
 # when missing), stopped when the tests end.
+# Then every fuzz target runs for a few seconds each (scripts/fuzz.sh), unless extra arguments
+# were given.
 # Extra arguments go to `go test` (e.g. -run TestInvitations -v).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -39,3 +41,7 @@ if [[ -z "${REACH_TEST_POSTGRES_URL:-}" ]]; then
 fi
 
 go test -count=1 -timeout 20m "$@" ./...
+
+if [[ $# -eq 0 ]]; then
+  scripts/fuzz.sh
+fi

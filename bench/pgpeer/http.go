@@ -64,3 +64,6 @@ func (s apiStore) CacheStats() graph.CacheStats { return graph.CacheStats{} }
 
 // ProjectionStats is empty: the peer keeps no projection; it asks PostgreSQL every time.
 func (s apiStore) ProjectionStats() graph.ProjectionStats { return graph.ProjectionStats{} }
+
+// CheckToken takes any token: the peer keeps no change log.
+func (s apiStore) CheckToken(context.Context, graph.Token) error { return nil }

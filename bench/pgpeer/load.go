@@ -150,14 +150,14 @@ func replace(ctx context.Context, url string, log io.Writer, fill func(context.C
 	}
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, sqlStage); err != nil {
-			return fmt.Errorf("Stage.sql: %w", err)
+			return fmt.Errorf("staging (Stage.sql): %w", err)
 		}
 		if err := fill(ctx, tx); err != nil {
 			return err
 		}
 		start := time.Now()
 		if _, err := tx.Exec(ctx, sqlLoad); err != nil {
-			return fmt.Errorf("Load.sql: %w", err)
+			return fmt.Errorf("building the tables (Load.sql): %w", err)
 		}
 		say(log, "built the tables and indexes in %s", time.Since(start).Round(time.Millisecond))
 		return nil

@@ -1,0 +1,127 @@
+package client_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/api"
+	"github.com/reach-network/reach/client"
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/seed"
+)
+
+// testSecret signs the tokens the example's clients send.
+var testSecret = []byte("client-example-secret-0123456789")
+
+// demo is the reach the example talks to: its URL, and the prefix of the demo network's ids in
+// the test database, which other packages' tests share.
+var demo struct {
+	url    string
+	prefix string
+}
+
+// TestMain serves reach, in process, over the Neo4j that NEO4J_URI names (`make test` starts
+// one), holding the demo network `make run` loads. Its ids carry a prefix of this run, so the
+// example finds the demo as the README tells it whatever else the database holds. Without
+// NEO4J_URI only the tests that need no reach run.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		fmt.Fprintln(os.Stderr, "client: NEO4J_URI is not set; the example, which needs Neo4j, does not run")
+		_ = flag.Set("test.run", "^Test")
+		os.Exit(m.Run())
+	}
+	stop, err := serve(uri)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "client:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// serve opens the store, loads the prefixed demo network, and serves the API with the store's
+// in-memory projection kept current, as `reach serve` does. stop ends it all.
+func serve(uri string) (stop func(), err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	store, err := graph.Open(ctx, graph.Config{URI: uri, User: os.Getenv("NEO4J_USER"),
+		Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")})
+	if err != nil {
+		return nil, err
+	}
+	demo.prefix = "ex" + strconv.FormatInt(time.Now().UnixNano(), 36) + "_"
+	if err := store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := seed.Load(ctx, store, prefixed(seed.Demo(), demo.prefix)); err != nil {
+		return nil, err
+	}
+	tokens, err := api.HS256(testSecret)
+	if err != nil {
+		return nil, err
+	}
+	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	keep, stopKeeping := context.WithCancel(context.Background())
+	go store.KeepProjection(keep, graph.ProjectionEvents{})
+	stop = func() { stopKeeping(); srv.Close(); _ = store.Close(context.Background()) }
+	for !store.ProjectionStats().Loaded {
+		if ctx.Err() != nil {
+			stop()
+			return nil, fmt.Errorf("the projection did not load: %w", ctx.Err())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	demo.url = srv.URL
+	return stop, nil
+}
+
+// prefixed is the network n with prefix before every member id.
+func prefixed(n seed.Network, prefix string) seed.Network {
+	out := seed.Network{Settings: map[string]graph.SettingsChange{}}
+	for _, p := range n.Members {
+		p.ID = prefix + p.ID
+		out.Members = append(out.Members, p)
+	}
+	for _, c := range n.Connections {
+		out.Connections = append(out.Connections, [2]string{prefix + c[0], prefix + c[1]})
+	}
+	for id, s := range n.Settings {
+		out.Settings[prefix+id] = s
+	}
+	for _, m := range n.Messages {
+		m.From, m.To = prefix+m.From, prefix+m.To
+		out.Messages = append(out.Messages, m)
+	}
+	return out
+}
+
+// member is the id of one of the demo cast, by first name: member("maria").
+func member(name string) string { return demo.prefix + name }
+
+// as returns a client of the reach the example talks to, acting as the demo member name.
+func as(name string) *client.ClientWithResponses {
+	token, err := api.IssueToken(testSecret, member(name), false, time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	c, err := client.NewClientWithResponses(demo.url, client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+token)
+		return nil
+	}))
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
