@@ -3,7 +3,7 @@
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test test-contract up down build lint unit fuzz bench bench-sweep bench-large
+.PHONY: run test test-contract test-e2e up down build lint unit fuzz bench bench-sweep bench-large
 
 ## run: start Neo4j, load the demo network when empty, print tokens and serve the API on :8080
 run:
@@ -16,6 +16,10 @@ test:
 ## test-contract: schemathesis fuzzes reach, serving the demo network, against api/openapi.yaml (~5 minutes)
 test-contract:
 	scripts/contract.sh
+
+## test-e2e: the console in headless Chromium (installed when missing) against reach and a throwaway Neo4j
+test-e2e:
+	scripts/e2e.sh
 
 ## unit: the tests that need no Neo4j
 unit:

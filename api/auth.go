@@ -22,8 +22,9 @@ type claims struct {
 
 // caller is who a request acts as.
 type caller struct {
-	id    string
-	admin bool
+	id      string
+	admin   bool
+	expires time.Time // when the token ends; an event stream ends then too
 }
 
 const callerKey = "reach.caller"
@@ -73,7 +74,7 @@ func authenticate(tokens *TokenVerifier, members *knownMembers) echo.MiddlewareF
 			if !exists {
 				return unauthenticated(fmt.Sprintf("the token's member %q does not exist", cl.Subject))
 			}
-			c.Set(callerKey, caller{id: cl.Subject, admin: cl.Role == adminRole})
+			c.Set(callerKey, caller{id: cl.Subject, admin: cl.Role == adminRole, expires: expiry(cl)})
 			return next(c)
 		}
 	}
@@ -125,6 +126,27 @@ func bearer(c echo.Context, tokens *TokenVerifier) (claims, error) {
 		return claims{}, unauthenticated("the token's sub must be a member id")
 	}
 	return cl, nil
+}
+
+// expiry is when a token's exp says it ends, with the leeway reach grants.
+func expiry(cl claims) time.Time {
+	if cl.ExpiresAt == nil {
+		return time.Time{}
+	}
+	return cl.ExpiresAt.Add(Leeway)
+}
+
+// tokenFromQuery lets a request carry its bearer token as ?access_token= when it has no
+// Authorization header. Only GET /v1/events takes it: a browser's EventSource cannot set headers.
+// The query is never logged (the request log names the path alone).
+func tokenFromQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if tok := c.QueryParam("access_token"); tok != "" && req.Header.Get(echo.HeaderAuthorization) == "" {
+			req.Header.Set(echo.HeaderAuthorization, "Bearer "+tok)
+		}
+		return next(c)
+	}
 }
 
 // callerOf returns who the request acts as; authenticate or authenticateAdmin has set it on

@@ -94,6 +94,12 @@ func call(h http.Handler, method, path, token, body string) *httptest.ResponseRe
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	if path == eventsRoute {
+		// An event stream lasts as long as its client: this one leaves at once.
+		ctx, cancel := context.WithTimeout(req.Context(), 50*time.Millisecond)
+		defer cancel()
+		req = req.WithContext(ctx)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec

@@ -34,6 +34,7 @@ func (h *handlers) invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.publishInvited(c, inv)
 	return c.JSON(http.StatusCreated, toInvitationView(inv))
 }
 
@@ -58,7 +59,13 @@ func (h *handlers) invitations(c echo.Context) error {
 }
 
 func (h *handlers) accept(c echo.Context) error {
-	return h.answerInvitation(c, h.store.AcceptInvitation)
+	return h.answerInvitation(c, func(ctx context.Context, caller, id string) (graph.Invitation, error) {
+		inv, err := h.store.AcceptInvitation(ctx, caller, id)
+		if err == nil {
+			h.publishAccepted(c, inv)
+		}
+		return inv, err
+	})
 }
 
 func (h *handlers) decline(c echo.Context) error {

@@ -45,9 +45,8 @@ func (h *handlers) send(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sent, err := h.store.Send(c.Request().Context(), callerOf(c).id, graph.Draft{
-		To: req.To, Subject: req.Subject, Body: *req.Body, Attachments: attachments,
-	}, key)
+	draft := graph.Draft{To: req.To, Subject: req.Subject, Body: *req.Body, Attachments: attachments}
+	sent, err := h.store.Send(c.Request().Context(), callerOf(c).id, draft, key)
 	var domErr *graph.Error
 	if errors.As(err, &domErr) && domErr.Reason != "" {
 		h.metrics.refusedMessage(domErr.Reason)
@@ -56,6 +55,7 @@ func (h *handlers) send(c echo.Context) error {
 		return err
 	}
 	h.metrics.sentMessage(sent)
+	h.publishSent(c, draft, sent)
 	return c.JSON(http.StatusCreated, sentView(sent))
 }
 
@@ -202,6 +202,7 @@ func (h *handlers) declineInMail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.publishDeclined(c, m, req.Note)
 	return c.JSON(http.StatusOK, toMessageView(m))
 }
 

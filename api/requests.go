@@ -123,6 +123,11 @@ func (t Timeouts) orDefaults() Timeouts {
 func withDeadline(t Timeouts) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			if c.Path() == eventsRoute {
+				// Authenticating a stream is bound as any read; the stream itself lasts as long
+				// as its client, so it keeps the context without the deadline.
+				c.Set(lastingKey, c.Request().Context())
+			}
 			limit := t.Write
 			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
 				limit = t.Read
@@ -136,6 +141,18 @@ func withDeadline(t Timeouts) echo.MiddlewareFunc {
 			return nil
 		}
 	}
+}
+
+// lastingKey holds, for an event stream, its request's context without the deadline.
+const lastingKey = "reach.lasting"
+
+// lasting returns the request's context without the deadline withDeadline gave it, for a
+// response that lasts as long as its client; other requests get their context as it is.
+func lasting(c echo.Context) context.Context {
+	if ctx, ok := c.Get(lastingKey).(context.Context); ok {
+		return ctx
+	}
+	return c.Request().Context()
 }
 
 // checkQuery refuses a query string that cannot be decoded, naming the parameter at fault,

@@ -59,6 +59,11 @@ type Config struct {
 	Timeouts Timeouts
 	// RateLimit bounds each member's requests; the zero value takes DefaultRateLimit.
 	RateLimit RateLimit
+	// Events carries events from writes to the members' event streams; New makes one when nil.
+	// A server closes it as it shuts down (http.Server.RegisterOnShutdown), ending the streams.
+	Events *Events
+	// DevTokens, when its Mint is set, serves /console/dev-token: development only.
+	DevTokens DevTokens
 }
 
 // New returns the HTTP handler serving the whole API.
@@ -78,13 +83,18 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.Use(identify, m.observe, logRequests(log), traceRequests, withDeadline(cfg.Timeouts.orDefaults()), checkQuery,
 		withConsistency(store), limitBody)
 
-	h := &handlers{store: store, metrics: m}
+	events := cfg.Events
+	if events == nil {
+		events = NewEvents()
+	}
+	h := &handlers{store: store, metrics: m, events: events}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", m.handler())
 	e.GET("/openapi.yaml", serveSpecYAML)
 	e.GET("/openapi.json", serveSpecJSON)
 	e.GET("/docs", serveDocs)
+	registerConsole(e, store, cfg.DevTokens)
 
 	member := chain(requireSchema(store), authenticate(cfg.Tokens, newKnownMembers(store)), limitRate(cfg.RateLimit.orDefaults()))
 	admin := chain(requireSchema(store), authenticateAdmin(cfg.Tokens))
@@ -114,6 +124,7 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.PUT("/v1/blocks/:memberId", h.block, member)
 	e.DELETE("/v1/blocks/:memberId", h.unblock, member)
 	e.POST("/v1/reports", h.report, member)
+	e.GET(eventsRoute, h.streamEvents, chain(tokenFromQuery, member))
 
 	e.PUT("/v1/admin/members/:id", h.putMember, admin)
 	e.POST("/v1/admin/connections", h.connect, admin)
@@ -125,6 +136,7 @@ func New(store Store, cfg Config) *echo.Echo {
 type handlers struct {
 	store   Store
 	metrics *metrics
+	events  *Events
 }
 
 func (h *handlers) healthz(c echo.Context) error {

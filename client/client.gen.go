@@ -907,6 +907,15 @@ func (e ListInvitationsParamsBox) Valid() bool {
 	}
 }
 
+// AcceptanceEvent The data of an `acceptance` event, sent to the member whose invitation was accepted.
+type AcceptanceEvent struct {
+	// By The member who acted.
+	By EventPerson `json:"by"`
+
+	// Id The invitation.
+	Id string `json:"id"`
+}
+
 // Attachment defines model for Attachment.
 type Attachment struct {
 	// ContentType Example: application/pdf
@@ -1056,6 +1065,17 @@ type Counterpart struct {
 // `inmail`. New rules may add values within /v1.
 type DecisionReason string
 
+// DeclineEvent The data of a `decline` event, sent to the sender of the InMail declined.
+type DeclineEvent struct {
+	// By The member who acted.
+	By EventPerson `json:"by"`
+
+	// Id The InMail.
+	Id       string `json:"id"`
+	Note     string `json:"note"`
+	ThreadId string `json:"threadId"`
+}
+
 // DeclineRequest defines model for DeclineRequest.
 type DeclineRequest struct {
 	Note *string `json:"note,omitempty"`
@@ -1101,6 +1121,15 @@ type Envelope struct {
 
 	// To The other member of a mailbox entry, with how the caller stands to them.
 	To *Counterpart `json:"to,omitempty"`
+}
+
+// EventPerson The member who acted.
+type EventPerson struct {
+	// Id A member, invitation, message or thread id.
+	//
+	// Example: jane
+	Id   Id     `json:"id"`
+	Name string `json:"name"`
 }
 
 // ForbiddenProblem defines model for ForbiddenProblem.
@@ -1252,6 +1281,14 @@ type Invitation struct {
 	To Id `json:"to"`
 }
 
+// InvitationEvent The data of an `invitation` event, sent to the member invited.
+type InvitationEvent struct {
+	// From The member who acted.
+	From EventPerson `json:"from"`
+	Id   string      `json:"id"`
+	Note string      `json:"note"`
+}
+
 // InvitationList defines model for InvitationList.
 type InvitationList struct {
 	Items []Invitation `json:"items"`
@@ -1362,6 +1399,21 @@ type Message struct {
 	// Example: jane
 	ThreadId Id            `json:"threadId"`
 	To       MemberSummary `json:"to"`
+}
+
+// MessageEvent The data of a `message` event, sent to the recipient of a message or InMail.
+type MessageEvent struct {
+	// From The member who acted.
+	From EventPerson `json:"from"`
+	Id   string      `json:"id"`
+
+	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	Kind MessageKind `json:"kind"`
+
+	// Preview As the inbox shows it: `InMail from Maria Garcia: …`
+	Preview  string `json:"preview"`
+	Subject  string `json:"subject"`
+	ThreadId string `json:"threadId"`
 }
 
 // MessageKind An InMail (to a member beyond 1st degree who has not written first) or a message.
@@ -1984,6 +2036,13 @@ type DisconnectParams struct {
 	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
 }
 
+// EventsParams defines parameters for Events.
+type EventsParams struct {
+	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
+	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
+	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+}
+
 // InboxParams defines parameters for Inbox.
 type InboxParams struct {
 	// Kind Only InMails, or only messages.
@@ -2568,6 +2627,29 @@ type ClientInterface interface {
 	// Corresponds with DELETE /v1/connections/{memberId} (the `Disconnect` operationId).
 	Disconnect(ctx context.Context, memberId MemberIdOfBlockOrConnection, params *DisconnectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// Events A stream of the caller's events (Server-Sent Events)
+	//
+	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message or
+	// InMail received (`message`), an invitation received (`invitation`), their invitation
+	// accepted (`acceptance`) and their InMail declined (`decline`). Each event is one
+	// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
+	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
+	// (`: heartbeat`) comes every 15 seconds.
+	//
+	// The token may come as `?access_token=` instead of the header, since a browser's
+	// `EventSource` cannot set headers; it is never logged. The stream ends when the token
+	// expires, when the server shuts down, or when the client reads so slowly that events queue
+	// up; the client reconnects (`EventSource` does by itself, after the `retry:` it is sent)
+	// and reloads what it shows, since events missed while disconnected are not replayed.
+	// A member may hold 5 streams open at once on one replica; one more is answered 429.
+	//
+	// Events reach the streams connected to the replica that handled the write. Behind a
+	// load balancer with several replicas, a client hears only of the writes made through its
+	// own replica; fan-out across replicas would come from the change log every replica reads.
+	//
+	// Corresponds with GET /v1/events (the `Events` operationId).
+	Events(ctx context.Context, params *EventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Inbox Messages received, newest first
 	//
 	// Corresponds with GET /v1/inbox (the `Inbox` operationId).
@@ -3034,6 +3116,39 @@ func (c *Client) Block(ctx context.Context, memberId MemberIdOfBlockOrConnection
 // Corresponds with DELETE /v1/connections/{memberId} (the `Disconnect` operationId).
 func (c *Client) Disconnect(ctx context.Context, memberId MemberIdOfBlockOrConnection, params *DisconnectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDisconnectRequest(c.Server, memberId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Events A stream of the caller's events (Server-Sent Events)
+//
+// A `text/event-stream` that stays open and tells the caller, as it happens, of a message or
+// InMail received (`message`), an invitation received (`invitation`), their invitation
+// accepted (`acceptance`) and their InMail declined (`decline`). Each event is one
+// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
+// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
+// (`: heartbeat`) comes every 15 seconds.
+//
+// The token may come as `?access_token=` instead of the header, since a browser's
+// `EventSource` cannot set headers; it is never logged. The stream ends when the token
+// expires, when the server shuts down, or when the client reads so slowly that events queue
+// up; the client reconnects (`EventSource` does by itself, after the `retry:` it is sent)
+// and reloads what it shows, since events missed while disconnected are not replayed.
+// A member may hold 5 streams open at once on one replica; one more is answered 429.
+//
+// Events reach the streams connected to the replica that handled the write. Behind a
+// load balancer with several replicas, a client hears only of the writes made through its
+// own replica; fan-out across replicas would come from the change log every replica reads.
+//
+// Corresponds with GET /v1/events (the `Events` operationId).
+func (c *Client) Events(ctx context.Context, params *EventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewEventsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4122,6 +4237,48 @@ func NewDisconnectRequest(server string, memberId MemberIdOfBlockOrConnection, p
 	}
 
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XRequestId != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Request-Id", *params.XRequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Request-Id", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewEventsRequest constructs an http.Request for the Events method
+func NewEventsRequest(server string, params *EventsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -6289,6 +6446,31 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /v1/connections/{memberId} (the `Disconnect` operationId).
 	DisconnectWithResponse(ctx context.Context, memberId MemberIdOfBlockOrConnection, params *DisconnectParams, reqEditors ...RequestEditorFn) (*DisconnectResponse, error)
 
+	// EventsWithResponse A stream of the caller's events (Server-Sent Events)
+	//
+	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message or
+	// InMail received (`message`), an invitation received (`invitation`), their invitation
+	// accepted (`acceptance`) and their InMail declined (`decline`). Each event is one
+	// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
+	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
+	// (`: heartbeat`) comes every 15 seconds.
+	//
+	// The token may come as `?access_token=` instead of the header, since a browser's
+	// `EventSource` cannot set headers; it is never logged. The stream ends when the token
+	// expires, when the server shuts down, or when the client reads so slowly that events queue
+	// up; the client reconnects (`EventSource` does by itself, after the `retry:` it is sent)
+	// and reloads what it shows, since events missed while disconnected are not replayed.
+	// A member may hold 5 streams open at once on one replica; one more is answered 429.
+	//
+	// Events reach the streams connected to the replica that handled the write. Behind a
+	// load balancer with several replicas, a client hears only of the writes made through its
+	// own replica; fan-out across replicas would come from the change log every replica reads.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events (the `Events` operationId).
+	EventsWithResponse(ctx context.Context, params *EventsParams, reqEditors ...RequestEditorFn) (*EventsResponse, error)
+
 	// InboxWithResponse Messages received, newest first
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -8028,6 +8210,120 @@ func (r DisconnectResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DisconnectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// EventsResponse200Headers the declared response headers of an HTTP 200 response for Events
+type EventsResponse200Headers struct {
+	XRequestId string
+}
+
+// EventsResponse400Headers the declared response headers of an HTTP 400 response for Events
+type EventsResponse400Headers struct {
+	XRequestId string
+}
+
+// EventsResponse401Headers the declared response headers of an HTTP 401 response for Events
+type EventsResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestId      string
+}
+
+// EventsResponse429Headers the declared response headers of an HTTP 429 response for Events
+type EventsResponse429Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+// EventsResponse500Headers the declared response headers of an HTTP 500 response for Events
+type EventsResponse500Headers struct {
+	XRequestId string
+}
+
+// EventsResponse503Headers the declared response headers of an HTTP 503 response for Events
+type EventsResponse503Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+type EventsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *RateLimited
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *EventsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *EventsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *EventsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *EventsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *EventsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *EventsResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r EventsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r EventsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r EventsResponse) GetApplicationproblemJSON429() *RateLimited {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r EventsResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r EventsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r EventsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r EventsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r EventsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r EventsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11516,6 +11812,37 @@ func (c *ClientWithResponses) DisconnectWithResponse(ctx context.Context, member
 	return ParseDisconnectResponse(rsp)
 }
 
+// EventsWithResponse A stream of the caller's events (Server-Sent Events)
+//
+// A `text/event-stream` that stays open and tells the caller, as it happens, of a message or
+// InMail received (`message`), an invitation received (`invitation`), their invitation
+// accepted (`acceptance`) and their InMail declined (`decline`). Each event is one
+// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
+// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
+// (`: heartbeat`) comes every 15 seconds.
+//
+// The token may come as `?access_token=` instead of the header, since a browser's
+// `EventSource` cannot set headers; it is never logged. The stream ends when the token
+// expires, when the server shuts down, or when the client reads so slowly that events queue
+// up; the client reconnects (`EventSource` does by itself, after the `retry:` it is sent)
+// and reloads what it shows, since events missed while disconnected are not replayed.
+// A member may hold 5 streams open at once on one replica; one more is answered 429.
+//
+// Events reach the streams connected to the replica that handled the write. Behind a
+// load balancer with several replicas, a client hears only of the writes made through its
+// own replica; fan-out across replicas would come from the change log every replica reads.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events (the `Events` operationId).
+func (c *ClientWithResponses) EventsWithResponse(ctx context.Context, params *EventsParams, reqEditors ...RequestEditorFn) (*EventsResponse, error) {
+	rsp, err := c.Events(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseEventsResponse(rsp)
+}
+
 // InboxWithResponse Messages received, newest first
 //
 // Returns a wrapper object for the known response body format(s).
@@ -13651,6 +13978,144 @@ func ParseDisconnectResponse(rsp *http.Response) (*DisconnectResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers DisconnectResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseEventsResponse parses an HTTP response from a EventsWithResponse call
+func ParseEventsResponse(rsp *http.Response) (*EventsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &EventsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers EventsResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers EventsResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers EventsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers EventsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers EventsResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers EventsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {

@@ -50,6 +50,7 @@ func newContractChecker() (*contractChecker, error) {
 	// Bodies the API answers that openapi3filter has no decoder for: read them as text.
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/openmetrics-text", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/event-stream", openapi3filter.PlainBodyDecoder)
 	return &contractChecker{router: router, failures: map[string][]string{}}, nil
 }
 
@@ -61,8 +62,16 @@ const maxCheckedBody = 256 << 10
 func (v *contractChecker) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reqBody := keepBody(r)
-		rec := &heldResponse{header: http.Header{}}
+		rec := &heldResponse{header: http.Header{}, w: w}
+		rec.streamStarts = func() {
+			if problems := v.check(r, reqBody, rec); len(problems) > 0 {
+				v.record(rec.header.Get("X-Request-Id"), r.Method+" "+r.URL.RequestURI(), problems)
+			}
+		}
 		next.ServeHTTP(rec, r)
+		if rec.streaming {
+			return // checked, and sent, as the stream began
+		}
 		if r.Context().Err() == nil {
 			if problems := v.check(r, reqBody, rec); len(problems) > 0 {
 				v.record(rec.header.Get("X-Request-Id"), r.Method+" "+r.URL.RequestURI(), problems)
@@ -162,12 +171,34 @@ func (v *contractChecker) unclaimed() []string {
 	return out
 }
 
-// heldResponse keeps an answer until it has been checked.
+// heldResponse keeps an answer until it has been checked. An event stream (text/event-stream)
+// is checked when it is first flushed, with what it has written so far, and then passes through.
 type heldResponse struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+
+	w            http.ResponseWriter // where the answer goes
+	streamStarts func()              // checks the answer so far, when a stream is first flushed
+	streaming    bool                // the stream has begun: writes go straight to w
 }
+
+// Flush begins an event stream: the answer so far is checked and sent, and the rest passes
+// through. Other answers are held until they are complete.
+func (h *heldResponse) Flush() {
+	if !h.streaming {
+		if !strings.HasPrefix(h.header.Get("Content-Type"), "text/event-stream") {
+			return
+		}
+		h.streamStarts()
+		h.sendTo(h.w)
+		h.streaming = true
+	}
+	_ = http.NewResponseController(h.w).Flush()
+}
+
+// Unwrap lets http.ResponseController reach the server's writer, to lift a stream's deadline.
+func (h *heldResponse) Unwrap() http.ResponseWriter { return h.w }
 
 func (h *heldResponse) Header() http.Header { return h.header }
 
@@ -178,6 +209,9 @@ func (h *heldResponse) WriteHeader(status int) {
 }
 
 func (h *heldResponse) Write(p []byte) (int, error) {
+	if h.streaming {
+		return h.w.Write(p)
+	}
 	h.WriteHeader(http.StatusOK)
 	return h.body.Write(p)
 }

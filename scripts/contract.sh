@@ -92,11 +92,14 @@ start_reach
 
 seed=()
 [[ -n "${REACH_CONTRACT_SEED:-}" ]] && seed=(--seed "$REACH_CONTRACT_SEED")
+# The event stream (GET /v1/events) answers by staying open: every request to it would time out.
+# Its answers are held to the contract by the integration tests (TestEventsTellWhoIsConcerned).
 SCHEMATHESIS_HOOKS=scripts/contract/checks.py "$venv/bin/schemathesis" run "$base/openapi.yaml" \
   --url "$base" \
   --header "Authorization: Bearer $token" \
   --checks all \
   --exclude-checks positive_data_acceptance \
+  --exclude-operation-id events \
   --max-examples "$examples" \
   --workers 2 \
   --request-timeout 30 \

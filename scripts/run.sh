@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 eval "$(scripts/neo4j.sh up)"
 export REACH_JWT_SECRET="${REACH_JWT_SECRET:-reach-demo-secret-not-for-production}"
 export REACH_ADDR="${REACH_ADDR:-:8080}"
+# The console may mint short-lived tokens for the demo members: for this machine only.
+export REACH_DEV_TOKENS="${REACH_DEV_TOKENS:-1}"
 
 go build -o bin/reach ./cmd/reach
 bin/reach migrate 2>/dev/null
@@ -21,6 +23,9 @@ base="http://localhost:${REACH_ADDR##*:}"
 cat <<TXT
 
 reach is starting on $base (Neo4j at $NEO4J_URI).
+
+The console, to act as any demo member in a browser:
+  $base/console
 
 Tokens, valid for 24 hours:
   JANE=$jane

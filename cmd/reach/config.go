@@ -22,6 +22,8 @@ type config struct {
 	LogLevel  slog.Level    // REACH_LOG_LEVEL
 	Retention time.Duration // REACH_CHANGELOG_RETENTION
 	DebugAddr string        // REACH_DEBUG_ADDR: where Go's profiler listens; empty for nowhere
+	// DevTokens (REACH_DEV_TOKENS=1) lets the console mint tokens for any member: make run only.
+	DevTokens bool
 }
 
 // readTimeout bounds reading a request, body included; the server's write timeout is set past
@@ -78,6 +80,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return d
 	}
+	devTokens := false
+	switch raw := getenv("REACH_DEV_TOKENS"); raw {
+	case "", "0", "false":
+	case "1", "true":
+		devTokens = true
+	default:
+		errs = append(errs, fmt.Errorf("REACH_DEV_TOKENS must be 1 or 0, not %q", raw))
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(or("REACH_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("REACH_LOG_LEVEL must be debug, info, warn or error, not %q", getenv("REACH_LOG_LEVEL")))
@@ -96,6 +106,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Retention: hours("REACH_CHANGELOG_RETENTION", time.Hour),
 		Addr:      or("REACH_ADDR", ":8080"),
 		DebugAddr: getenv("REACH_DEBUG_ADDR"),
+		DevTokens: devTokens,
 		TokenAuth: loadTokenConfig(getenv),
 		Neo4j: graph.Config{
 			URI:                or("NEO4J_URI", localNeo4j),
@@ -135,9 +146,9 @@ func (c config) String() string {
 	l, p := c.Neo4j.Limits, c.Neo4j.Pool
 	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s "+
 		"%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
-		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d projection_snapshot=%q",
+		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d projection_snapshot=%q dev_tokens=%t",
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
 		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
-		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections, c.Neo4j.ProjectionSnapshot)
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections, c.Neo4j.ProjectionSnapshot, c.DevTokens)
 }

@@ -112,15 +112,23 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 			log.Warn("the projection was not saved within a minute")
 		}
 	}()
+	dev, err := devTokens(cfg, log)
+	if err != nil {
+		return err
+	}
+	events := api.NewEvents()
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(store, api.Config{Tokens: tokens, Logger: log,
-			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit}),
+			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      cfg.writeTimeout(),
 		IdleTimeout:       2 * time.Minute,
 	}
+	// Event streams last as long as their clients: Shutdown, which waits for requests to end,
+	// ends them first.
+	srv.RegisterOnShutdown(events.Close)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("serving", "addr", cfg.Addr)
@@ -136,6 +144,25 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// devTokens is what the console may mint tokens with when REACH_DEV_TOKENS is on: the shared
+// secret, for the demo network's members; off otherwise. It needs REACH_JWT_SECRET, since reach
+// signs tokens for no identity provider.
+func devTokens(cfg config, log *slog.Logger) (api.DevTokens, error) {
+	if !cfg.DevTokens {
+		return api.DevTokens{}, nil
+	}
+	if cfg.TokenAuth.Secret == "" {
+		return api.DevTokens{}, errors.New("REACH_DEV_TOKENS needs REACH_JWT_SECRET: reach mints development tokens with it")
+	}
+	log.Warn("development tokens are on: whoever reaches /console may act as any member")
+	var members []api.DevMember
+	for _, m := range seed.Demo().Members {
+		members = append(members, api.DevMember{ID: m.ID, Name: m.Name})
+	}
+	mint := func(member string, ttl time.Duration) (string, error) { return cfg.TokenAuth.issue(member, false, ttl) }
+	return api.DevTokens{Mint: mint, Members: members}, nil
 }
 
 // projectionEvents logs the projection's loads, failures and snapshots.

@@ -1,0 +1,671 @@
+// reach console: acts as one member through reach's public API (/v1) and its event stream.
+// Plain JavaScript, no framework: every view is built with el(), never from HTML strings, so
+// nothing a member writes can become markup.
+"use strict";
+
+const session = {
+  token: sessionStorage.getItem("reach.token") || "",
+  me: null,         // GET /v1/me of the member acted as
+  dev: null,        // GET /console/dev-token when development tokens are on, else null
+  events: null,     // the EventSource of /v1/events
+};
+
+// ---- building the page ----
+
+// el makes an element: attrs are attributes (on* are listeners), children are nodes or text.
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+const main = () => document.getElementById("main");
+
+// show replaces the page's content and moves focus to its heading, for keyboard and screen
+// reader users.
+function show(title, ...content) {
+  const h = el("h1", { tabindex: "-1" }, title);
+  main().replaceChildren(h, ...content);
+  document.title = title + " · reach console";
+  h.focus();
+}
+
+// announce says something in the live region: a toast that stays a while.
+function announce(...content) {
+  const t = el("div", { class: "toast" }, ...content);
+  document.getElementById("live").append(t);
+  setTimeout(() => t.remove(), 8000);
+}
+
+function errorBox(err) {
+  return el("p", { class: "error", role: "alert" }, err.message || String(err));
+}
+
+// ---- talking to reach ----
+
+class APIError extends Error {
+  constructor(status, problem) {
+    super(problem && problem.detail ? problem.detail : "reach answered " + status);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+// api calls reach as the member acted as; with development tokens on, an expired token is
+// replaced once and the call repeated.
+async function api(method, path, body, retried) {
+  const headers = { Authorization: "Bearer " + session.token };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401 && session.dev && session.me && !retried) {
+    await mint(session.me.id);
+    return api(method, path, body, true);
+  }
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new APIError(res.status, data);
+  return data;
+}
+
+const q = (params) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "" && v !== null) s.set(k, v);
+  const str = s.toString();
+  return str ? "?" + str : "";
+};
+
+// reachOf asks, in one request, how the caller stands to each member of a page.
+async function reachOf(ids) {
+  const unique = [...new Set(ids)].slice(0, 100);
+  if (!unique.length) return {};
+  const res = await api("POST", "/v1/members/reachability", { members: unique });
+  const out = {};
+  for (const item of res.items) out[item.id] = item;
+  return out;
+}
+
+// ---- words for what the API answers ----
+
+// badge shows a degree: "1st", "2nd", "3rd", "You", or "Outside your network".
+function badge(r) {
+  if (!r || r.found === false) return null;
+  if (r.degree === null || r.label === "out_of_network") {
+    return el("span", { class: "badge out outside", "data-degree": "out" }, "Outside your network");
+  }
+  const text = r.degree === 0 ? "You" : r.label;
+  return el("span", { class: "badge d" + r.degree, "data-degree": r.label, title: degreeWords(r) }, text);
+}
+
+function degreeWords(r) {
+  switch (r.degree) {
+    case 0: return "This is you";
+    case 1: return "1st degree: you are connected";
+    case 2: return "2nd degree: you share a connection";
+    case 3: return "3rd degree: a connection of a connection of a connection";
+    default: return "Outside your network";
+  }
+}
+
+// canMessage says, in plain words, what reachability's messaging decision means.
+function canMessage(m, credits) {
+  const words = {
+    self: "This is you.",
+    connected: "Yes, for free: you are connected.",
+    thread_reply: "Yes, for free: they wrote to you, so you may reply.",
+    open_profile: "Yes, for free: they have an open profile.",
+    inmail: `Yes, with an InMail: it costs ${m.cost} credit${m.cost === 1 ? "" : "s"}` +
+      (credits === undefined ? "." : ` (you have ${credits}).`),
+    sender_restricted: "No: your account is restricted after reports by other members.",
+    declined: "No: they declined your InMail.",
+    awaiting_reply: "No: your earlier InMail is still waiting for their answer.",
+    recipient_inmail_off: "No: they have turned InMail off.",
+    recipient_network_only: "No: they take InMail only from members of their network (up to 3rd degree).",
+    no_credits: "No: an InMail costs a credit and you have none left.",
+  };
+  return words[m.reason] || (m.allowed ? "Yes." : "No.") + ` (reason: ${m.reason})`;
+}
+
+const inmailIcon = () => {
+  const s = svg("svg", { class: "icon", viewBox: "0 0 32 32", role: "img", "aria-label": "InMail" },
+    svg("title", {}, "InMail"),
+    svg("rect", { x: 2, y: 6, width: 28, height: 20, rx: 3, fill: "#915907" }),
+    svg("path", { d: "M4 9l12 9 12-9", fill: "none", stroke: "#fff", "stroke-width": 2 }));
+  s.dataset.icon = "inmail";
+  return s;
+};
+const messageIcon = () => {
+  const s = svg("svg", { class: "icon", viewBox: "0 0 32 32", role: "img", "aria-label": "Message" },
+    svg("title", {}, "Message"),
+    svg("path", { d: "M4 6h24v16H12l-6 5v-5H4z", fill: "#0a66c2" }));
+  s.dataset.icon = "message";
+  return s;
+};
+
+const when = (iso) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+
+// ---- signing in ----
+
+async function mint(member) {
+  const res = await fetch("/console/dev-token", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ member }),
+  });
+  const data = await res.json();
+  if (!res.ok) throw new APIError(res.status, data);
+  setToken(data.token);
+}
+
+function setToken(token) {
+  session.token = token;
+  sessionStorage.setItem("reach.token", token);
+}
+
+async function devMembers() {
+  try {
+    const res = await fetch("/console/dev-token");
+    return res.ok ? await res.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+async function signInView() {
+  session.dev = await devMembers();
+  const content = [];
+  if (session.dev) {
+    content.push(el("section", { class: "card", "aria-labelledby": "pick-h" },
+      el("h2", { id: "pick-h" }, "Act as a demo member"),
+      el("p", { class: "hint" }, `Development mode: reach gives the console a token valid for ${session.dev.ttlSeconds / 60} minutes.`),
+      el("div", { class: "pick" }, session.dev.members.map((m) =>
+        el("button", { type: "button", "data-member": m.id, onclick: () => signIn(() => mint(m.id)) }, m.name)))));
+  }
+  const area = el("textarea", { id: "token", rows: 3, autocomplete: "off", spellcheck: "false" });
+  content.push(el("form", { class: "card", onsubmit: (e) => { e.preventDefault(); signIn(async () => setToken(area.value.trim())); } },
+    el("label", { for: "token" }, "Paste a token"),
+    el("p", { class: "hint" }, "A bearer token (JWT) whose sub is your member id."),
+    area,
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Sign in"))));
+  show("Sign in", ...content);
+}
+
+async function signIn(get) {
+  try {
+    await get();
+    await loadMe();
+    location.hash = "#/inbox";
+    route();
+  } catch (err) {
+    main().append(errorBox(err));
+  }
+}
+
+async function loadMe() {
+  session.me = await api("GET", "/v1/me");
+  document.getElementById("who-name").textContent = `Acting as ${session.me.name} (${session.me.id})`;
+  document.getElementById("who").hidden = false;
+  document.getElementById("nav").hidden = false;
+  listen();
+}
+
+function signOut() {
+  if (session.events) session.events.close();
+  session.events = null;
+  session.me = null;
+  session.token = "";
+  sessionStorage.removeItem("reach.token");
+  document.getElementById("who").hidden = true;
+  document.getElementById("nav").hidden = true;
+  location.hash = "";
+  signInView();
+}
+
+// ---- live events ----
+
+// listen opens /v1/events; EventSource cannot send headers, so the token goes in the query. When
+// the stream is refused (an expired token), it asks for a new token in development mode and
+// listens again.
+function listen() {
+  if (session.events) session.events.close();
+  const es = new EventSource("/v1/events?access_token=" + encodeURIComponent(session.token));
+  session.events = es;
+  es.addEventListener("message", (e) => onMessage(JSON.parse(e.data)));
+  es.addEventListener("invitation", (e) => {
+    const d = JSON.parse(e.data);
+    announce(`${d.from.name} invited you to connect.`);
+  });
+  es.addEventListener("acceptance", (e) => {
+    const d = JSON.parse(e.data);
+    announce(`${d.by.name} accepted your invitation.`);
+  });
+  es.addEventListener("decline", (e) => {
+    const d = JSON.parse(e.data);
+    announce(`${d.by.name} declined your InMail${d.note ? ": " + d.note : "."}`);
+  });
+  es.addEventListener("open", () => { document.body.dataset.live = "on"; });
+  es.addEventListener("error", () => {
+    document.body.dataset.live = "off";
+    if (es.readyState !== EventSource.CLOSED || session.events !== es) return;
+    setTimeout(async () => {
+      if (session.events !== es || !session.me) return;
+      try {
+        if (session.dev) await mint(session.me.id);
+        listen();
+      } catch { /* the next view's request will say what is wrong */ }
+    }, 3000);
+  });
+}
+
+function onMessage(d) {
+  announce(el("a", { href: "#/message/" + d.id }, d.preview));
+  if (currentSection() === "inbox") inboxView(true);
+}
+
+// ---- views ----
+
+const currentSection = () => (location.hash.split("/")[1] || "inbox").split("?")[0];
+
+let inboxFilter = "all";
+const filters = [
+  ["all", "All", {}],
+  ["inmail", "InMail", { kind: "inmail" }],
+  ["message", "Messages", { kind: "message" }],
+  ["unread", "Unread", { unread: "true" }],
+];
+
+// inboxView lists the inbox with the filter chosen; quiet keeps the focus where it is (a live
+// refresh).
+async function inboxView(quiet) {
+  const [, , params] = filters.find(([k]) => k === inboxFilter);
+  const bar = el("div", { class: "filters", role: "group", "aria-label": "Show" }, filters.map(([key, label]) =>
+    el("button", { type: "button", "aria-pressed": String(key === inboxFilter), "data-filter": key,
+      onclick: () => { inboxFilter = key; inboxView(); } }, label)));
+  const list = el("ul", { class: "list", id: "inbox-list", "aria-label": "Inbox" });
+  const body = [bar, el("div", { class: "card" }, list)];
+  if (quiet && currentSection() === "inbox" && document.getElementById("inbox-list")) {
+    document.getElementById("inbox-list").replaceWith(list);
+  } else {
+    show("Inbox", ...body);
+  }
+  try {
+    const page = await api("GET", "/v1/inbox" + q({ ...params, limit: 50 }));
+    const reach = await reachOf(page.items.map((m) => m.from.id));
+    if (!page.items.length) list.append(el("li", { class: "hint" }, "Nothing here."));
+    for (const m of page.items) list.append(inboxRow(m, reach[m.from.id]));
+  } catch (err) {
+    list.append(el("li", {}, errorBox(err)));
+  }
+}
+
+function inboxRow(m, r) {
+  return el("li", {},
+    el("a", { class: "entry" + (m.read ? "" : " unread"), href: "#/message/" + m.id, "data-message": m.id, "data-from": m.from.id },
+      el("span", { class: "dot" + (m.read ? " read" : ""), "aria-hidden": "true" }),
+      m.icon === "inmail" ? inmailIcon() : messageIcon(),
+      el("span", { class: "body" },
+        el("span", { class: "preview" }, m.preview),
+        el("span", { class: "meta" },
+          m.read ? null : el("span", { class: "sr-only" }, "Unread. "),
+          m.read ? null : el("span", { class: "badge", "data-unread": "" }, "Unread"),
+          m.kind === "inmail" ? el("span", { class: "badge inmail" }, "InMail") : null,
+          badge(r || m.from),
+          m.status && m.status !== "pending" ? el("span", {}, m.status) : null,
+          el("span", {}, when(m.sentAt))))));
+}
+
+async function messageView(id) {
+  show("Message");
+  try {
+    const m = await api("GET", "/v1/messages/" + encodeURIComponent(id));
+    const thread = await api("GET", "/v1/threads/" + encodeURIComponent(m.threadId) + "?limit=100");
+    const other = m.from.id === session.me.id ? m.to : m.from;
+    show(m.subject || (m.kind === "inmail" ? "InMail from " + m.from.name : "Conversation with " + other.name),
+      el("p", {}, "With ", el("a", { href: "#/member/" + other.id }, other.name), " · ", other.headline),
+      el("section", { class: "card thread", "aria-label": "Conversation" }, thread.items.map((t) =>
+        el("article", { class: "msg" + (t.from.id === session.me.id ? " mine" : ""), "data-message": t.id },
+          el("div", { class: "from" }, t.kind === "inmail" ? inmailIcon() : null, " ", t.from.name,
+            el("span", { class: "hint" }, " · " + when(t.sentAt) + (t.status ? " · " + t.status : ""))),
+          el("div", { class: "text" }, t.body)))),
+      messageActions(m, other));
+  } catch (err) {
+    main().append(errorBox(err));
+  }
+}
+
+// messageActions are what the caller may do with a message: reply, and when they received it,
+// decline (a pending InMail), report and block.
+function messageActions(m, other) {
+  const received = m.to.id === session.me.id;
+  const panel = el("div", { id: "panel" });
+  const open = (form) => { panel.replaceChildren(form); form.querySelector("textarea,select,input")?.focus(); };
+  return el("section", { class: "card", "aria-label": "Actions" },
+    el("div", { class: "actions" },
+      el("button", { type: "button", class: "primary", onclick: () => open(replyForm(m, other)) }, "Reply"),
+      received && m.kind === "inmail" && m.status === "pending"
+        ? el("button", { type: "button", onclick: () => open(declineForm(m)) }, "Decline") : null,
+      received ? el("button", { type: "button", onclick: () => open(reportForm(m, other)) }, "Report") : null,
+      received ? el("button", { type: "button", class: "danger", onclick: () => open(blockForm(other)) }, "Block") : null),
+    panel);
+}
+
+function replyForm(m, other) {
+  const text = el("textarea", { id: "reply-body", required: true });
+  return el("form", { onsubmit: submit(async () => {
+    const subject = m.subject && !m.subject.startsWith("Re: ") ? "Re: " + m.subject : m.subject;
+    await api("POST", "/v1/messages", { to: other.id, subject, body: text.value });
+    announce("Reply sent.");
+    messageView(m.id);
+  }) },
+  el("label", { for: "reply-body" }, "Your reply to " + other.name), text,
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send reply")));
+}
+
+function declineForm(m) {
+  const note = el("textarea", { id: "decline-note" });
+  return el("form", { onsubmit: submit(async () => {
+    await api("POST", "/v1/messages/" + encodeURIComponent(m.id) + "/decline", note.value ? { note: note.value } : {});
+    announce("InMail declined; " + m.from.name + " gets the credit back.");
+    messageView(m.id);
+  }) },
+  el("label", { for: "decline-note" }, "Note to " + m.from.name + " (optional)"), note,
+  el("p", { class: "hint" }, "They will not be able to send you another InMail."),
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Decline InMail")));
+}
+
+const reportReasons = [
+  ["spam", "Spam"], ["harassment", "Harassment"], ["inappropriate", "Inappropriate content"],
+  ["fake", "Fake profile"], ["other", "Something else"],
+];
+
+function reportForm(m, other) {
+  const reason = el("select", { id: "report-reason" }, reportReasons.map(([v, t]) => el("option", { value: v }, t)));
+  const block = el("input", { type: "checkbox", id: "report-block" });
+  return el("form", { onsubmit: submit(async () => {
+    await api("POST", "/v1/reports", { member: other.id, message: m.id, reason: reason.value, block: block.checked });
+    announce("Report received" + (block.checked ? "; " + other.name + " is blocked." : "."));
+    if (block.checked) location.hash = "#/inbox";
+  }) },
+  el("label", { for: "report-reason" }, "Why are you reporting this message?"), reason,
+  el("label", { class: "inline" }, block, "Also block " + other.name),
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send report")));
+}
+
+function blockForm(other) {
+  return el("form", { onsubmit: submit(async () => {
+    await api("PUT", "/v1/blocks/" + encodeURIComponent(other.id));
+    announce(other.name + " is blocked.");
+    location.hash = "#/inbox";
+  }) },
+  el("p", {}, `Block ${other.name}? You will no longer see each other: not in search, not in your inbox, and neither of you can message the other.`),
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "danger" }, "Block " + other.name)));
+}
+
+// submit wraps a form's action: the button waits, and a refusal is shown in the form.
+function submit(action) {
+  return async (e) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const button = form.querySelector("button[type=submit]");
+    form.querySelector(".error")?.remove();
+    button.disabled = true;
+    try {
+      await action();
+    } catch (err) {
+      form.append(errorBox(err));
+    } finally {
+      button.disabled = false;
+    }
+  };
+}
+
+async function memberView(id) {
+  show("Member");
+  try {
+    const [p, r] = await Promise.all([
+      api("GET", "/v1/members/" + encodeURIComponent(id)),
+      api("GET", "/v1/members/" + encodeURIComponent(id) + "/reachability"),
+    ]);
+    show(p.name,
+      el("section", { class: "card", "aria-label": "Profile" },
+        el("p", {}, badge(p), " ", p.headline),
+        p.company ? el("p", {}, "Works at " + p.company) : null,
+        p.connectionsCount !== undefined ? el("p", { class: "hint" }, `${p.connectionsCount} connections · ${p.mutualCount} shared`) : el("p", { class: "hint" }, "They show their full profile only to some members.")),
+      el("section", { class: "card", "aria-labelledby": "msg-h" },
+        el("h2", { id: "msg-h" }, "Can I message them?"),
+        el("p", { class: "answer " + (r.messaging.allowed ? "yes" : "no"), id: "can-message", "data-reason": r.messaging.reason },
+          canMessage(r.messaging, session.me.inmailCredits)),
+        memberActions(p, r)),
+      el("section", { class: "card path", "aria-labelledby": "path-h", id: "path" }, el("h2", { id: "path-h" }, "How you're connected")),
+      el("section", { class: "card", "aria-labelledby": "mutual-h", id: "mutual" }, el("h2", { id: "mutual-h" }, "Shared connections")));
+    drawPath(id);
+    mutualPage(id, "");
+  } catch (err) {
+    main().append(errorBox(err));
+  }
+}
+
+// memberActions are what the messaging answer allows: Connect when not connected, and Message or
+// InMail when a send would be taken.
+function memberActions(p, r) {
+  const panel = el("div", { id: "panel" });
+  const m = r.messaging;
+  const sendLabel = m.channel === "inmail" ? `InMail (${m.cost} credit${m.cost === 1 ? "" : "s"})` : "Message";
+  return el("div", {},
+    el("div", { class: "actions" },
+      r.degree !== 0 && r.degree !== 1
+        ? el("button", { type: "button", onclick: () => { panel.replaceChildren(connectForm(p)); panel.querySelector("textarea").focus(); } }, "Connect") : null,
+      m.allowed
+        ? el("button", { type: "button", class: "primary", onclick: () => { panel.replaceChildren(sendForm(p, m, sendLabel)); panel.querySelector("textarea").focus(); } }, sendLabel) : null),
+    panel);
+}
+
+function connectForm(p) {
+  const note = el("textarea", { id: "invite-note" });
+  return el("form", { onsubmit: submit(async () => {
+    const inv = await api("POST", "/v1/invitations", { to: p.id, note: note.value });
+    announce(inv.status === "accepted" ? `You and ${p.name} are now connected.` : `Invitation sent to ${p.name}.`);
+    memberView(p.id);
+  }) },
+  el("label", { for: "invite-note" }, "Note to " + p.name + " (optional)"), note,
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send invitation")));
+}
+
+function sendForm(p, m, label) {
+  const subject = el("input", { type: "text", id: "send-subject" });
+  const body = el("textarea", { id: "send-body", required: true });
+  return el("form", { onsubmit: submit(async () => {
+    const sent = await api("POST", "/v1/messages", { to: p.id, subject: subject.value, body: body.value });
+    session.me.inmailCredits = sent.inmailCredits;
+    announce(sent.kind === "inmail" ? `InMail sent to ${p.name} (${sent.cost} credit; ${sent.inmailCredits} left).` : `Message sent to ${p.name}.`);
+    memberView(p.id);
+  }) },
+  el("label", { for: "send-subject" }, "Subject (optional)"), subject,
+  el("label", { for: "send-body" }, "Message to " + p.name), body,
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send " + label)));
+}
+
+// drawPath draws one shortest chain from the caller to the member as a row of people in SVG.
+async function drawPath(id) {
+  const box = document.getElementById("path");
+  let steps;
+  try {
+    steps = (await api("GET", "/v1/members/" + encodeURIComponent(id) + "/path")).path;
+  } catch (err) {
+    box.append(el("p", { class: "hint" }, err.status === 404 ? "You are not connected within three steps." : err.message));
+    return;
+  }
+  const gap = 150, r = 22, w = gap * (steps.length - 1) + 2 * 70, h = 96;
+  const chain = steps.map((s, i) => (i === 0 ? "You" : s.name)).join(", who knows ");
+  const pic = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-labelledby": "path-desc", "data-steps": steps.length },
+    svg("title", { id: "path-desc" }, chain));
+  steps.forEach((s, i) => {
+    const x = 70 + i * gap;
+    if (i > 0) pic.append(svg("line", { class: "edge", x1: x - gap + r, y1: 30, x2: x - r, y2: 30 }));
+  });
+  steps.forEach((s, i) => {
+    const x = 70 + i * gap;
+    const g = svg("g", { "data-member": s.id },
+      svg("circle", { class: "node" + (i === 0 ? " you" : ""), cx: x, cy: 30, r }),
+      svg("text", { x, y: 35, "text-anchor": "middle", fill: i === 0 ? "#fff" : "#0a66c2" }, initials(s.name)),
+      svg("text", { x, y: 78, "text-anchor": "middle" }, i === 0 ? "You" : s.name));
+    pic.append(g);
+  });
+  box.append(pic, el("ol", { class: "sr-only" }, steps.map((s) => el("li", {}, s.name))));
+}
+
+const initials = (name) => name.split(/\s+/).map((w) => w[0] || "").join("").slice(0, 2).toUpperCase();
+
+// mutualPageSize is how many shared connections a page shows; a card, not a directory.
+const mutualPageSize = 3;
+
+// mutualPage shows one page of the shared connections, with a button for the next.
+async function mutualPage(id, cursor) {
+  const box = document.getElementById("mutual");
+  box.querySelector("[data-more]")?.remove();
+  let page;
+  try {
+    page = await api("GET", "/v1/members/" + encodeURIComponent(id) + "/mutual-connections" + q({ limit: mutualPageSize, cursor }));
+  } catch (err) {
+    box.append(errorBox(err));
+    return;
+  }
+  let list = box.querySelector("ul");
+  if (!list) {
+    box.append(el("p", { class: "hint", id: "mutual-total" }, page.total === 1 ? "1 shared connection" : `${page.total} shared connections`));
+    list = el("ul", { class: "list", "aria-labelledby": "mutual-h" });
+    box.append(list);
+  }
+  for (const m of page.items) {
+    list.append(el("li", { "data-member": m.id }, el("a", { class: "entry", href: "#/member/" + m.id },
+      el("span", { class: "body" }, el("span", {}, m.name), el("span", { class: "meta" }, m.headline)))));
+  }
+  if (page.nextCursor) {
+    box.append(el("button", { type: "button", "data-more": "", onclick: () => mutualPage(id, page.nextCursor) }, "Show more shared connections"));
+  }
+}
+
+async function searchView(query) {
+  const input = el("input", { type: "search", id: "search-q", value: query || "", autocomplete: "off" });
+  const results = el("ul", { class: "list", id: "results", "aria-label": "Results" });
+  show("Search",
+    el("form", { role: "search", class: "card", onsubmit: (e) => { e.preventDefault(); location.hash = "#/search?q=" + encodeURIComponent(input.value); } },
+      el("label", { for: "search-q" }, "Name"), input,
+      el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Search"))),
+    el("div", { class: "card" }, results));
+  if (!query) { input.focus(); return; }
+  try {
+    const page = await api("GET", "/v1/members" + q({ q: query, limit: 50 }));
+    if (!page.items.length) results.append(el("li", { class: "hint" }, "No one by that name."));
+    for (const m of page.items) {
+      results.append(el("li", { "data-member": m.id }, el("a", { class: "entry", href: "#/member/" + m.id },
+        el("span", { class: "body" }, el("span", {}, m.name),
+          el("span", { class: "meta" }, badge(m), m.mutualCount ? `${m.mutualCount} shared` : null, m.headline)))));
+    }
+  } catch (err) {
+    results.append(el("li", {}, errorBox(err)));
+  }
+}
+
+const settingsFields = [
+  { key: "inmail", label: "Who may send you InMail", kind: "radio",
+    options: [["anyone", "Anyone"], ["network", "Only my network (up to 3rd degree)"], ["off", "No one"]],
+    hint: "InMail is a paid message from someone you are not connected to; off refuses them all." },
+  { key: "openProfile", label: "Open profile", kind: "check",
+    hint: "Anyone may message you for free, without spending an InMail credit." },
+  { key: "profileVisibility", label: "Who sees your full profile", kind: "select",
+    options: [["everyone", "Everyone"], ["network", "My network"], ["connections", "My connections"]],
+    hint: "Others see only your name and headline." },
+  { key: "connectionsVisibility", label: "Who sees your connections", kind: "select",
+    options: [["connections", "My connections"], ["only_me", "Only me"]],
+    hint: "Shared connections are still shown to the members you share them with." },
+  { key: "searchable", label: "Found by name search", kind: "check",
+    hint: "When off, members find you only through a link or a shared connection." },
+];
+
+async function settingsView() {
+  show("Settings");
+  let me;
+  try {
+    me = await api("GET", "/v1/me");
+  } catch (err) {
+    main().append(errorBox(err));
+    return;
+  }
+  const form = el("form", { class: "card", id: "settings", onsubmit: submit(async () => {
+    const change = {};
+    for (const f of settingsFields) {
+      if (f.kind === "check") change[f.key] = form.elements[f.key].checked;
+      else change[f.key] = form.elements[f.key].value;
+    }
+    const saved = await api("PATCH", "/v1/me/settings", change);
+    session.me = saved;
+    status.textContent = "Saved.";
+  }) }, settingsFields.map((f) => settingField(f, me.settings[f.key])));
+  const status = el("p", { role: "status", id: "settings-status" });
+  form.append(el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Save settings")), status);
+  show("Settings",
+    el("p", { class: "hint" }, `${me.name} · ${me.plan} plan · ${me.inmailCredits} InMail credits`), form);
+}
+
+function settingField(f, value) {
+  const hintID = "hint-" + f.key;
+  const hint = el("p", { class: "hint", id: hintID }, f.hint);
+  if (f.kind === "radio") {
+    return el("fieldset", { "aria-describedby": hintID }, el("legend", {}, f.label), hint,
+      f.options.map(([v, t]) => el("label", { class: "inline" },
+        el("input", { type: "radio", name: f.key, value: v, checked: v === value, id: f.key + "-" + v }), t, " ")));
+  }
+  if (f.kind === "check") {
+    return el("div", {}, el("label", { class: "inline" },
+      el("input", { type: "checkbox", name: f.key, id: f.key, checked: value, "aria-describedby": hintID }), f.label), hint);
+  }
+  return el("div", {}, el("label", { for: f.key }, f.label), hint,
+    el("select", { name: f.key, id: f.key, "aria-describedby": hintID },
+      f.options.map(([v, t]) => el("option", { value: v, selected: v === value }, t))));
+}
+
+// ---- routing ----
+
+async function route() {
+  if (!session.token) return signInView();
+  if (!session.me) {
+    try {
+      session.dev = await devMembers();
+      await loadMe();
+    } catch {
+      return signOut();
+    }
+  }
+  const [, section, arg] = location.hash.split("/");
+  for (const a of document.querySelectorAll("#nav a")) {
+    if (a.dataset.section === (section || "inbox").split("?")[0]) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  switch ((section || "inbox").split("?")[0]) {
+    case "message": return messageView(decodeURIComponent(arg));
+    case "member": return memberView(decodeURIComponent(arg));
+    case "search": return searchView(new URLSearchParams((location.hash.split("?")[1]) || "").get("q"));
+    case "settings": return settingsView();
+    default: return inboxView();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("sign-out").addEventListener("click", signOut);
+  window.addEventListener("hashchange", route);
+  route();
+});

@@ -1,0 +1,211 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// inboxEntry is what GET /v1/inbox answers for one entry, as far as these tests look.
+type inboxEntry struct {
+	ID      string `json:"id"`
+	Preview string `json:"preview"`
+	From    struct {
+		ID string `json:"id"`
+	} `json:"from"`
+}
+
+// inboxOf reads member's inbox through the API, to compare the console with it.
+func inboxOf(t *testing.T, member string) []inboxEntry {
+	t.Helper()
+	var page struct{ Items []inboxEntry }
+	as(t, member).call(http.MethodGet, "/v1/inbox", nil, http.StatusOK, &page)
+	return page.Items
+}
+
+// row is the selector of the inbox row of a message.
+func row(id string) string { return `#inbox-list a[data-message="` + id + `"]` }
+
+// TestInMailInInbox checks Jane's inbox: Maria's InMail with its icon, the preview exactly as the
+// API gives it, Maria's degree, the unread state, and the filters; then Jane opens it and replies.
+func TestInMailInInbox(t *testing.T) {
+	items := inboxOf(t, "jane")
+	if len(items) == 0 || items[0].From.ID != "maria" {
+		t.Fatalf("the demo network's InMail from Maria is not in Jane's inbox: %+v", items)
+	}
+	inmail := items[0]
+	p := newPage(t, desktop)
+	p.actAs("jane")
+	p.open("#/inbox", row(inmail.ID))
+	if got := p.text(row(inmail.ID) + " .preview"); got != inmail.Preview {
+		t.Errorf("preview %q, want the API's %q", got, inmail.Preview)
+	}
+	if !strings.HasPrefix(inmail.Preview, "InMail from Maria Garcia: ") {
+		t.Errorf("the API's preview %q does not introduce the InMail", inmail.Preview)
+	}
+	if !eval[bool](p, `!!document.querySelector(`+js(row(inmail.ID)+` svg[data-icon="inmail"]`)+`)`) {
+		t.Error("the row has no InMail icon")
+	}
+	if got := p.text(row(inmail.ID) + " [data-degree]"); got != "2nd" {
+		t.Errorf("Maria's badge %q, want 2nd", got)
+	}
+	if !eval[bool](p, `document.querySelector(`+js(row(inmail.ID))+`).classList.contains("unread")`) {
+		t.Error("the unread InMail is not shown unread")
+	}
+	p.shot("inbox")
+
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="message"]`)))
+	p.waitFor("the messages filter", `!document.querySelector(`+js(row(inmail.ID))+`) && document.querySelector('button[data-filter="message"]').getAttribute("aria-pressed") === "true"`)
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="inmail"]`)), chromedp.WaitVisible(chromedp.CSS(row(inmail.ID))))
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="unread"]`)), chromedp.WaitVisible(chromedp.CSS(row(inmail.ID))))
+
+	p.do(chromedp.Click(chromedp.CSS(row(inmail.ID))))
+	p.waitFor("the thread", `document.querySelectorAll(".thread .msg").length === 1`)
+	p.do(chromedp.Click(chromedp.Search(`//button[text()="Reply"]`)),
+		chromedp.SendKeys(chromedp.CSS("#reply-body"), "Thank you Maria, next Tuesday suits me."),
+		chromedp.Click(chromedp.Search(`//button[text()="Send reply"]`)))
+	p.waitFor("the reply in the thread", `document.querySelectorAll(".thread .msg").length === 2 && document.querySelector(".thread .msg.mine .text").textContent.includes("next Tuesday")`)
+	p.shot("thread-reply")
+}
+
+// TestDeclineInMail has Maria send David an InMail; David sees Maria outside his network, opens
+// the InMail and declines it with a note.
+func TestDeclineInMail(t *testing.T) {
+	s := as(t, "maria").send("david", "SRE lead at Globex", "Hi David, would you talk about an SRE lead role?")
+	if s.Kind != "inmail" {
+		t.Fatalf("Maria's message to David is a %s, want an InMail", s.Kind)
+	}
+	p := newPage(t, desktop)
+	p.actAs("david")
+	p.open("#/inbox", row(s.ID))
+	if got := p.text(row(s.ID) + " [data-degree]"); got != "Outside your network" {
+		t.Errorf("Maria's badge %q, want Outside your network", got)
+	}
+	p.do(chromedp.Click(chromedp.CSS(row(s.ID))),
+		chromedp.Click(chromedp.Search(`//button[text()="Decline"]`)),
+		chromedp.SendKeys(chromedp.CSS("#decline-note"), "Happy where I am, thanks."),
+		chromedp.Click(chromedp.Search(`//button[text()="Decline InMail"]`)))
+	p.waitFor("the InMail declined", `!!document.querySelector(".thread .msg .from")?.textContent.includes("declined")`)
+	if eval[bool](p, `!!document.evaluate('//button[text()="Decline"]', document, null, 9, null).singleNodeValue`) {
+		t.Error("a declined InMail still offers Decline")
+	}
+	p.shot("declined")
+}
+
+// TestReport has Sofia report a message from Maria for spam.
+func TestReport(t *testing.T) {
+	s := as(t, "maria").send("sofia", "Quick question", "Hi Sofia, buy our recruiting package today!")
+	p := newPage(t, desktop)
+	p.actAs("sofia")
+	p.open("#/message/"+s.ID, ".thread .msg")
+	p.do(chromedp.Click(chromedp.Search(`//button[text()="Report"]`)),
+		chromedp.SetValue(chromedp.CSS("#report-reason"), "spam"),
+		chromedp.Click(chromedp.Search(`//button[text()="Send report"]`)))
+	p.waitFor("the report received", `document.getElementById("live").textContent.includes("Report received")`)
+	p.shot("reported")
+}
+
+// TestBlockHidesMember has Lena block Jane from Jane's InMail: Jane is gone from Lena's search
+// and from her inbox.
+func TestBlockHidesMember(t *testing.T) {
+	s := as(t, "jane").send("lena", "Hello", "Hi Lena, I would like to hear about hiring at Hooli.")
+	p := newPage(t, desktop)
+	p.actAs("lena")
+	p.open("#/search?q=Jane", `#results li[data-member="jane"]`)
+	if got := p.text(`#results li[data-member="jane"] [data-degree]`); got != "3rd" {
+		t.Errorf("Jane's badge in search %q, want 3rd", got)
+	}
+	p.open("#/inbox", row(s.ID))
+	p.do(chromedp.Click(chromedp.CSS(row(s.ID))),
+		chromedp.Click(chromedp.Search(`//button[text()="Block"]`)),
+		chromedp.Click(chromedp.Search(`//button[text()="Block Jane Smith"]`)))
+	p.waitFor("the inbox after the block", `location.hash === "#/inbox" && document.querySelector("#inbox-list li") && !document.querySelector('#inbox-list a[data-from="jane"]')`)
+	p.shot("blocked-inbox")
+	p.open("#/search?q=Jane", "#results li")
+	if eval[bool](p, `!!document.querySelector('#results li[data-member="jane"]')`) {
+		t.Error("Jane, blocked, is still found by search")
+	}
+}
+
+// TestPathAndSharedConnections shows Jane's page of Maria: the chain drawn through a shared
+// connection, and the shared connections paged once Emma and Tom know Maria too.
+func TestPathAndSharedConnections(t *testing.T) {
+	p := newPage(t, desktop)
+	p.actAs("jane")
+	p.open("#/member/maria", "#path svg")
+	if n := eval[int](p, `document.querySelectorAll("#path svg g[data-member]").length`); n != 3 {
+		t.Errorf("the chain to Maria has %d people, want 3 (Jane, a shared connection, Maria)", n)
+	}
+	if got := eval[string](p, `[...document.querySelectorAll("#path svg g[data-member]")].map(g => g.dataset.member).join(" ")`); !strings.HasPrefix(got, "jane ") || !strings.HasSuffix(got, " maria") {
+		t.Errorf("the chain is %q, want Jane to Maria", got)
+	}
+	p.waitFor("the shared connections", `document.querySelectorAll("#mutual li").length === 2`)
+	if got := p.text("#mutual-total"); got != "2 shared connections" {
+		t.Errorf("shared %q, want 2 shared connections", got)
+	}
+	p.shot("member-maria")
+
+	for _, who := range []string{"emma", "tom"} {
+		var inv struct{ ID string }
+		as(t, who).call(http.MethodPost, "/v1/invitations", map[string]string{"to": "maria"}, http.StatusCreated, &inv)
+		as(t, "maria").call(http.MethodPost, "/v1/invitations/"+inv.ID+"/accept", nil, http.StatusOK, nil)
+	}
+	p.do(chromedp.Reload())
+	p.waitFor("a first page of shared connections", `document.querySelectorAll("#mutual li").length === 3 && !!document.querySelector("#mutual [data-more]")`)
+	p.do(chromedp.Click(chromedp.CSS("#mutual [data-more]")))
+	p.waitFor("the second page", `document.querySelectorAll("#mutual li").length === 4 && !document.querySelector("#mutual [data-more]")`)
+}
+
+// TestSettingsShowInMessaging has Omar turn InMail on; Jane's "Can I message them?" about Omar
+// changes from no to an InMail.
+func TestSettingsShowInMessaging(t *testing.T) {
+	p := newPage(t, desktop)
+	p.actAs("jane")
+	p.open("#/member/omar", "#can-message")
+	if got := eval[string](p, `document.getElementById("can-message").dataset.reason`); got != "recipient_inmail_off" {
+		t.Fatalf("before: reason %q, want recipient_inmail_off", got)
+	}
+	before := p.text("#can-message")
+
+	p.actAs("omar")
+	p.open("#/settings", "#settings")
+	p.do(chromedp.Click(chromedp.CSS("#inmail-anyone")), chromedp.Click(chromedp.Search(`//button[text()="Save settings"]`)))
+	p.waitFor("the settings saved", `document.getElementById("settings-status").textContent === "Saved."`)
+	p.shot("settings")
+
+	p.actAs("jane")
+	p.open("#/member/omar", "#can-message")
+	after := p.text("#can-message")
+	if got := eval[string](p, `document.getElementById("can-message").dataset.reason`); got != "inmail" || !strings.HasPrefix(after, "Yes, with an InMail") {
+		t.Errorf("after Omar turned InMail on: %q (%s), want an InMail; before: %q", after, got, before)
+	}
+	if !eval[bool](p, `!!document.evaluate('//button[starts-with(text(), "InMail (1 credit)")]', document, null, 9, null).singleNodeValue`) {
+		t.Error("no InMail button once InMail is allowed")
+	}
+	p.shot("member-omar")
+}
+
+// TestLiveInMail keeps Yuki's inbox open while Maria sends her an InMail through the API: it
+// shows without a reload.
+func TestLiveInMail(t *testing.T) {
+	p := newPage(t, phone)
+	p.actAs("yuki")
+	p.open("#/inbox", "#inbox-list li")
+	p.waitFor("the event stream", `document.body.dataset.live === "on"`)
+	p.do(chromedp.Evaluate[chromedp.Void](`window.__notReloaded = true`))
+	s := as(t, "maria").send("yuki", "Translation work", "Hi Yuki, we need a Japanese translator for a product launch.")
+	p.waitFor("the InMail in the inbox", `!!document.querySelector(`+js(row(s.ID))+`)`)
+	if !eval[bool](p, `window.__notReloaded === true`) {
+		t.Error("the page reloaded")
+	}
+	want := "InMail from Maria Garcia: Hi Yuki, we need a Japanese translator for a product launch."
+	if got := p.text(row(s.ID) + " .preview"); got != want {
+		t.Errorf("preview %q, want %q", got, want)
+	}
+	if !strings.Contains(p.text("#live"), want) {
+		t.Errorf("no notice of the InMail: %q", p.text("#live"))
+	}
+	p.shot("live-inmail-phone")
+}

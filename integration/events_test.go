@@ -1,0 +1,169 @@
+package integration
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/api"
+)
+
+// streamEvent is one event read from GET /v1/events: its type and its data.
+type streamEvent struct {
+	Type string
+	Data map[string]any
+}
+
+// eventStream is an open GET /v1/events of one member.
+type eventStream struct {
+	t      testing.TB
+	events chan streamEvent
+	ended  chan struct{}
+}
+
+// openEvents opens the event stream of member, with the token in ?access_token= as a browser's
+// EventSource sends it, and returns once the stream has begun; it is closed when the test ends.
+func openEvents(t testing.TB, member string) *eventStream {
+	t.Helper()
+	res, err := streamRequest(t, member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		res.Body.Close()
+		t.Fatalf("GET /v1/events as %s: %d %s", member, res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	contract.claim(t, res.Header.Get("X-Request-Id"))
+	s := &eventStream{t: t, events: make(chan streamEvent, 16), ended: make(chan struct{})}
+	go s.read(res)
+	return s
+}
+
+// streamRequest asks for member's event stream, which stays open until the test ends.
+func streamRequest(t testing.TB, member string) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, env.baseURL+"/v1/events?access_token="+url.QueryEscape(as(t, member).token), nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(req)
+}
+
+// read parses the stream into events until it ends.
+func (s *eventStream) read(res *http.Response) {
+	defer close(s.ended)
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	var typ, data string
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			typ = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			data = strings.TrimPrefix(line, "data: ")
+		case line == "" && typ != "":
+			var d map[string]any
+			if err := json.Unmarshal([]byte(data), &d); err != nil {
+				s.t.Errorf("event %s: data %q: %v", typ, data, err)
+			}
+			s.events <- streamEvent{Type: typ, Data: d}
+			typ, data = "", ""
+		}
+	}
+}
+
+// next returns the next event, failing the test when none comes within ten seconds.
+func (s *eventStream) next() streamEvent {
+	s.t.Helper()
+	select {
+	case e := <-s.events:
+		return e
+	case <-s.ended:
+		s.t.Fatal("the event stream ended")
+	case <-time.After(10 * time.Second):
+		s.t.Fatal("no event within 10s")
+	}
+	return streamEvent{}
+}
+
+// quiet fails the test when an event arrives within a short while.
+func (s *eventStream) quiet() {
+	s.t.Helper()
+	select {
+	case e := <-s.events:
+		s.t.Errorf("unexpected event %s %v", e.Type, e.Data)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// TestEventsTellWhoIsConcerned checks that each kind of event reaches the member it concerns, and
+// only them: a message with the inbox's preview, an invitation, its acceptance, a decline.
+func TestEventsTellWhoIsConcerned(t *testing.T) {
+	id := ids(t)
+	mailMember(t, id("rita"), "Rita Recruiter", map[string]any{"inmailCredits": 5, "plan": "recruiter_lite"})
+	member(t, id("ann"), "Ann Example")
+	member(t, id("bob"), "Bob Example")
+	ann, rita, bob := openEvents(t, id("ann")), openEvents(t, id("rita")), openEvents(t, id("bob"))
+
+	inmail := sendMail(t, id("rita"), map[string]any{"to": id("ann"), "subject": "A role", "body": "Hello Ann, a role for you."})
+	e := ann.next()
+	if e.Type != "message" || e.Data["id"] != inmail.ID || e.Data["kind"] != "inmail" ||
+		e.Data["preview"] != "InMail from Rita Recruiter: Hello Ann, a role for you." {
+		t.Errorf("message event %s %v", e.Type, e.Data)
+	}
+	if from, _ := e.Data["from"].(map[string]any); from["id"] != id("rita") || from["name"] != "Rita Recruiter" {
+		t.Errorf("message event from %v", e.Data["from"])
+	}
+	if inbox := mailbox(t, id("ann"), "/v1/inbox"); len(inbox.Items) != 1 || inbox.Items[0].Preview != e.Data["preview"] {
+		t.Errorf("the event's preview is not the inbox's: %+v", inbox.Items)
+	}
+
+	as(t, id("ann")).do(http.MethodPost, "/v1/messages/"+inmail.ID+"/decline", map[string]string{"note": "Not now"}).expect(http.StatusOK)
+	if e := rita.next(); e.Type != "decline" || e.Data["id"] != inmail.ID || e.Data["note"] != "Not now" {
+		t.Errorf("decline event %s %v", e.Type, e.Data)
+	}
+
+	var inv struct{ ID string }
+	as(t, id("bob")).do(http.MethodPost, "/v1/invitations", map[string]string{"to": id("ann"), "note": "Hi"}).expect(http.StatusCreated).into(&inv)
+	if e := ann.next(); e.Type != "invitation" || e.Data["id"] != inv.ID || e.Data["note"] != "Hi" {
+		t.Errorf("invitation event %s %v", e.Type, e.Data)
+	}
+	as(t, id("ann")).do(http.MethodPost, "/v1/invitations/"+inv.ID+"/accept", nil).expect(http.StatusOK)
+	if e := bob.next(); e.Type != "acceptance" || e.Data["id"] != inv.ID {
+		t.Errorf("acceptance event %s %v", e.Type, e.Data)
+	}
+	ann.quiet()
+	rita.quiet()
+	bob.quiet()
+}
+
+// TestEventsRefuse checks that a stream needs a valid token and that one member may hold only
+// api.MaxStreamsPerMember streams at once.
+func TestEventsRefuse(t *testing.T) {
+	id := ids(t)
+	member(t, id("cat"), "Cat")
+	t.Run("NoToken", func(t *testing.T) {
+		(&client{t: t}).get("/v1/events").expectProblem(http.StatusUnauthorized)
+	})
+	t.Run("TooManyStreams", func(t *testing.T) {
+		for range api.MaxStreamsPerMember {
+			openEvents(t, id("cat"))
+		}
+		res, err := streamRequest(t, id("cat"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		contract.claim(t, res.Header.Get("X-Request-Id"))
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Errorf("stream %d: status %d, Retry-After %q; want 429 with Retry-After", api.MaxStreamsPerMember+1, res.StatusCode, res.Header.Get("Retry-After"))
+		}
+	})
+}
