@@ -16,6 +16,12 @@ targets="$(grep -rE --include='*_test.go' --exclude-dir='.[!.]*' '^func Fuzz[A-Z
 while read -r dir name; do
   echo "fuzz.sh: $name in ./$dir for $fuzztime" >&2
   if ! out="$(go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" "./$dir" 2>&1)"; then
+    # On a busy machine the time can run out while Go is still measuring the seed corpus's
+    # coverage, before any input was fuzzed: Go then reports the deadline, with no failing input.
+    if grep -q 'context deadline exceeded' <<<"$out" && ! grep -q 'Failing input written' <<<"$out"; then
+      echo "fuzz.sh: $name: the time ran out before fuzzing began (a busy machine); nothing failed" >&2
+      continue
+    fi
     echo "$out" | grep -v '^fuzz: elapsed' >&2
     exit 1
   fi
