@@ -135,7 +135,13 @@ func decodeError(err error, at string) error {
 		name := subField(at, typeErr.Field)
 		return invalid(name, "field %q must be %s, not %s", name, jsonKind(typeErr.Type), typeErr.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := subField(at, strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
+		// encoding/json quotes the name as Go does (%q): unquote it to name the body's own key.
+		quoted := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		key, uerr := strconv.Unquote(quoted)
+		if uerr != nil {
+			key = strings.Trim(quoted, `"`)
+		}
+		name := subField(at, key)
 		return invalid(name, "unknown field %q", name)
 	}
 	return invalid(at, "the request body could not be read: %v", err)
