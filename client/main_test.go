@@ -72,7 +72,11 @@ func serve(uri string) (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	// Deadlines as patient as the integration tests': a machine busy with other packages' tests
+	// is not an outage.
+	patient := api.Timeouts{Read: 30 * time.Second, Write: 30 * time.Second}
+	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Timeouts: patient,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	keep, stopKeeping := context.WithCancel(context.Background())
 	go store.KeepProjection(keep, graph.ProjectionEvents{})
 	stop = func() { stopKeeping(); srv.Close(); _ = store.Close(context.Background()) }
