@@ -35,9 +35,7 @@ func consistent(c echo.Context, store Store, next echo.HandlerFunc) error {
 	if err != nil {
 		return err
 	}
-	if want.Token.Epoch != "" && errors.Is(store.CheckToken(c.Request().Context(), want.Token), graph.ErrInvalidToken) {
-		return invalid(field, "%s names a change reach never made: not a token reach gave, or the database was replaced since", field)
-	}
+	c.Set(tokenKey, sentToken{token: want.Token, field: field})
 	ctx, receipt := graph.WithReceipt(graph.WithConsistency(c.Request().Context(), want))
 	c.SetRequest(c.Request().WithContext(ctx))
 	c.Response().Before(func() {
@@ -50,6 +48,30 @@ func consistent(c echo.Context, store Store, next echo.HandlerFunc) error {
 		return invalid(field, "%s is not a consistency token reach gave", field)
 	}
 	return err
+}
+
+// tokenKey keeps, in the echo context, the consistency token a request sent, for checkToken.
+const tokenKey = "reach.consistencyToken"
+
+// sentToken is a consistency token a request sent, and the parameter or header it came in.
+type sentToken struct {
+	token graph.Token
+	field string
+}
+
+// checkToken refuses, with 400 naming where it came from, a consistency token that names a change
+// the database's log never made (store.CheckToken). It runs after authentication, so a request
+// without a valid bearer token is answered 401 whatever else it sent.
+func checkToken(store Store) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			sent, _ := c.Get(tokenKey).(sentToken)
+			if sent.token.Epoch != "" && errors.Is(store.CheckToken(c.Request().Context(), sent.token), graph.ErrInvalidToken) {
+				return invalid(sent.field, "%s names a change reach never made: not a token reach gave, or the database was replaced since", sent.field)
+			}
+			return next(c)
+		}
+	}
 }
 
 // consistencyParams reads the consistency and token parameters, and says which of token and

@@ -96,8 +96,9 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.GET("/docs", serveDocs)
 	registerConsole(e, store, cfg.DevTokens)
 
-	member := chain(requireSchema(store), authenticate(cfg.Tokens, newKnownMembers(store)), limitRate(cfg.RateLimit.orDefaults()))
-	admin := chain(requireSchema(store), authenticateAdmin(cfg.Tokens))
+	member := chain(requireSchema(store), authenticate(cfg.Tokens, newKnownMembers(store)), limitRate(cfg.RateLimit.orDefaults()),
+		checkToken(store))
+	admin := chain(requireSchema(store), authenticateAdmin(cfg.Tokens), checkToken(store))
 	e.GET("/v1/me", h.me, member)
 	e.PATCH("/v1/me/settings", h.updateSettings, member)
 	e.POST("/v1/invitations", h.invite, member)
