@@ -34,7 +34,8 @@ type sendRequest struct {
 // send sends a message under the messaging rules; an Idempotency-Key makes retries safe.
 func (h *handlers) send(c echo.Context) error {
 	key := c.Request().Header.Get("Idempotency-Key")
-	if len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+	_, keySent := c.Request().Header["Idempotency-Key"]
+	if (keySent && key == "") || len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
 		return invalid("Idempotency-Key", "Idempotency-Key must be 1 to %d visible ASCII characters", maxIdempotencyKey)
 	}
 	var req sendRequest
