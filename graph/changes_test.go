@@ -64,22 +64,31 @@ func TestEveryProjectedWriteIsLogged(t *testing.T) {
 	}
 }
 
-// projectedStatements names the statements of cypher/ that match projectionWrites, leaving out
-// notProjected and those that only take locks.
-func projectedStatements(t *testing.T) []string {
+// cypherStatements returns the text of every statement in cypher/, by name, without comments.
+func cypherStatements(t *testing.T) map[string]string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("..", "cypher", "*.cypher"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
+	comment := regexp.MustCompile(`(?m)//.*$`)
+	out := make(map[string]string, len(files))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".cypher")
-		text := regexp.MustCompile(`(?m)//.*$`).ReplaceAllString(string(data), "")
+		out[strings.TrimSuffix(filepath.Base(f), ".cypher")] = comment.ReplaceAllString(string(data), "")
+	}
+	return out
+}
+
+// projectedStatements names the statements of cypher/ that match projectionWrites, leaving out
+// notProjected and those that only take locks.
+func projectedStatements(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for name, text := range cypherStatements(t) {
 		if _, skip := notProjected[name]; skip || strings.HasPrefix(name, "Lock") {
 			continue
 		}

@@ -129,6 +129,11 @@ func (s *Store) restoreProjection(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.catchUpAndPublish(ctx, st)
+}
+
+// catchUpAndPublish applies to st, just loaded, the changes logged since, then puts it in place.
+func (s *Store) catchUpAndPublish(ctx context.Context, st *projState) error {
 	start := time.Now()
 	if err := s.catchUp(ctx, st, st.applyAll); err != nil {
 		return err
@@ -172,12 +177,7 @@ func (s *Store) loadProjection(ctx context.Context) (err error) {
 	if err := s.loadPairs(ctx, st); err != nil {
 		return err
 	}
-	start := time.Now()
-	if err := s.catchUp(ctx, st, st.applyAll); err != nil {
-		return err
-	}
-	s.publish(st, start)
-	return nil
+	return s.catchUpAndPublish(ctx, st)
 }
 
 // publish puts st, caught up with the log as it was at start, in place of the projection's state.

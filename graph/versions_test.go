@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,19 +30,9 @@ var notConnectionWrites = map[string]string{
 // left the version alone, or set it to a number used before, would let reach answer from a list
 // that no longer holds.
 func TestConnectionWritersRenewVersions(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "cypher", "*.cypher"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	setVersion := regexp.MustCompile(`\.connectionsVersion\s*=\s*([^\n,]*)`)
 	writers := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".cypher")
-		text := regexp.MustCompile(`(?m)//.*$`).ReplaceAllString(string(data), "")
+	for name, text := range cypherStatements(t) {
 		for _, m := range setVersion.FindAllStringSubmatch(text, -1) {
 			if !strings.HasPrefix(strings.TrimSpace(m[1]), newVersion) {
 				t.Errorf("cypher/%s.cypher sets a connections version to %s, want %s", name, m[1], newVersion)
