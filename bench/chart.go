@@ -19,7 +19,10 @@ const (
 	SystemReach = "reach" // reach over HTTP, default consistency: reachability from memory
 	// SystemReachNeo4j is reach over HTTP asking consistency=fully_consistent: every answer
 	// from Neo4j, as reach answered before its projection.
-	SystemReachNeo4j   = "reach-fully-consistent"
+	SystemReachNeo4j = "reach-fully-consistent"
+	// SystemReachFresh is reach over HTTP asking consistency=at_least_as_fresh with the token of
+	// the latest message the benchmark sent through it: read-your-writes under a stream of writes.
+	SystemReachFresh   = "reach-at-least-as-fresh"
 	SystemBaseline     = "baseline"      // the Cypher a team would write without reach, through the Neo4j driver
 	SystemPostgres     = "postgres"      // the PostgreSQL peer, one SQL statement through pgx
 	SystemPostgresHTTP = "postgres-http" // the same peer behind reach's HTTP stack
@@ -33,6 +36,7 @@ var Systems = []struct {
 }{
 	{SystemReach, "reach (HTTP)", [3]color.RGBA{{158, 202, 225, 255}, {66, 146, 198, 255}, {8, 69, 148, 255}}},
 	{SystemReachNeo4j, "reach fully_consistent (HTTP)", [3]color.RGBA{{199, 233, 192, 255}, {116, 196, 118, 255}, {35, 139, 69, 255}}},
+	{SystemReachFresh, "reach at_least_as_fresh (HTTP)", [3]color.RGBA{{254, 224, 210, 255}, {252, 146, 114, 255}, {203, 24, 29, 255}}},
 	{SystemBaseline, "Cypher baseline (driver)", [3]color.RGBA{{253, 208, 162, 255}, {253, 141, 60, 255}, {166, 54, 3, 255}}},
 	{SystemPostgres, "PostgreSQL (pgx)", [3]color.RGBA{{161, 217, 155, 255}, {65, 171, 93, 255}, {0, 90, 50, 255}}},
 	{SystemPostgresHTTP, "PostgreSQL (HTTP)", [3]color.RGBA{{218, 218, 235, 255}, {128, 125, 186, 255}, {74, 20, 134, 255}}},

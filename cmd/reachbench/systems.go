@@ -6,9 +6,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/reach-network/reach/api"
@@ -42,10 +44,14 @@ func newSystems(o options, secret []byte, store *graph.Store, peer *pgpeer.Peer,
 	tokens := &tokens{secret: secret}
 	reach := &caller{url: strings.TrimRight(o.url, "/"), tokens: tokens, http: client}
 	consistent := &caller{url: reach.url, tokens: tokens, http: client, query: "?consistency=fully_consistent"}
+	fresh := &caller{url: reach.url, tokens: tokens, http: client, latest: &latest{}}
+	freshOps := fresh.ops(p)
 	systems := []system{
 		{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p), roles: []string{"reach", "neo4j"}},
 		{name: bench.SystemReachNeo4j, how: "over HTTP, consistency=fully_consistent", roles: []string{"reach", "neo4j"},
 			ops: map[string]do{"reachability": consistent.ops(p)["reachability"]}},
+		{name: bench.SystemReachFresh, how: "over HTTP, consistency=at_least_as_fresh with the latest send's token",
+			roles: []string{"reach", "neo4j"}, ops: map[string]do{"reachability": freshOps["reachability"], "send": freshOps["send"]}},
 	}
 	if o.baseline {
 		systems = append(systems, system{name: bench.SystemBaseline, how: "through the Neo4j driver",
@@ -149,6 +155,23 @@ type caller struct {
 	tokens *tokens
 	http   *http.Client
 	query  string // added to reachability requests, such as a consistency mode
+	// latest, when set, keeps the consistency token of the latest write answered, and
+	// reachability requests ask to be at least as fresh as it.
+	latest *latest
+}
+
+// latest is the consistency token of the latest write a caller sent.
+type latest struct{ token atomic.Pointer[string] }
+
+// consistency is what a reachability request adds to its path for c's consistency mode.
+func (c *caller) consistency() string {
+	if c.latest == nil {
+		return c.query
+	}
+	if t := c.latest.token.Load(); t != nil {
+		return "?consistency=at_least_as_fresh&token=" + url.QueryEscape(*t)
+	}
+	return ""
 }
 
 // do sends one request and fails unless the answer's status is one of want.
@@ -171,6 +194,9 @@ func (c *caller) do(ctx context.Context, method, path, as, body string, want ...
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, res.Body)
+	if t := res.Header.Get("Consistency-Token"); t != "" && c.latest != nil {
+		c.latest.token.Store(&t)
+	}
 	for _, w := range want {
 		if res.StatusCode == w {
 			return nil
@@ -185,7 +211,7 @@ func (c *caller) ops(p bench.Pairs) map[string]do {
 	return map[string]do{
 		"reachability": func(ctx context.Context, rng *rand.Rand) error {
 			pair := p.Pick(rng, all...)
-			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/reachability"+c.query, pair[0], "", http.StatusOK)
+			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/reachability"+c.consistency(), pair[0], "", http.StatusOK)
 		},
 		"mutual-connections": func(ctx context.Context, rng *rand.Rand) error {
 			pair := p.Pick(rng, all...)
