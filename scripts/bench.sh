@@ -21,7 +21,9 @@
 # Knobs: BENCH_MEMBERS (100000), BENCH_AVG_DEGREE (100), BENCH_SEED (1), BENCH_RATE (500),
 # BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), BENCH_POSTGRES (1; 0 leaves the
 # peer out), BENCH_NEO4J_PORT (7689), BENCH_POSTGRES_PORT (5439), BENCH_SWEEP_STEP (10s),
-# BENCH_SWEEP_WARMUP (3s), BENCH_COLD (30s: the cold run right after reach starts; 0 for none),
+# BENCH_SWEEP_WARMUP (3s), BENCH_SWEEP_RATES (reachbench's list), BENCH_SYSTEMS (all; a
+# comma-separated subset of reach, reach-fully-consistent, reach-at-least-as-fresh, baseline,
+# postgres, postgres-http), BENCH_COLD (30s: the cold run right after reach starts; 0 for none),
 # REACH_CACHED_CONNECTIONS (room for the whole graph), the launcher's
 # REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE and the peer's REACH_POSTGRES_SHARED_BUFFERS (sized
 # from the member count when unset).
@@ -173,7 +175,9 @@ processes="reach=$reach_pid"
 
 args=(--url http://127.0.0.1:8089 --processes "$processes" --rate "$rate" --duration "$duration" --warmup "$warmup"
   --out "$out" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}" "${peer_args[@]}")
+[[ -n "${BENCH_SYSTEMS:-}" ]] && args+=(--systems "$BENCH_SYSTEMS")
 if [[ "$mode" == sweep ]]; then
   args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}")
+  [[ -n "${BENCH_SWEEP_RATES:-}" ]] && args+=(--sweep-rates "$BENCH_SWEEP_RATES")
 fi
 bin/reachbench "${args[@]}"
