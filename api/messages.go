@@ -55,9 +55,12 @@ func (h *handlers) send(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.metrics.sentMessage(sent)
-	h.publishSent(c, draft, sent)
-	return c.JSON(http.StatusCreated, sentView(sent))
+	if !sent.Replayed { // a retry's message was counted and announced when first sent
+		h.metrics.sentMessage(sent)
+		h.publishSent(c, draft, sent)
+	}
+	return c.JSON(http.StatusCreated, sentView{ID: sent.ID, ThreadID: sent.ThreadID, Kind: sent.Kind, Cost: sent.Cost,
+		InMailCredits: sent.InMailCredits})
 }
 
 // validate checks the request and returns its attachments, decoded.

@@ -67,16 +67,21 @@ func TestReportOutputs(t *testing.T) {
 	}
 }
 
-// TestCompareEverySystem checks that every system measured beside reach gets its ratios.
+// TestCompareEverySystem checks that every system measured beside reach gets its ratios, to
+// reach in its mix and to reach's reachability alone.
 func TestCompareEverySystem(t *testing.T) {
 	r := &Report{Results: []Measured{
 		{Op: "reachability", System: SystemReach, P50: 2, P99: 4},
+		{Op: "reachability", System: SystemReachAlone, P50: 1, P99: 2},
 		{Op: "reachability", System: SystemPostgres, P50: 1, P99: 2},
 		{Op: "reachability", System: SystemPostgresHTTP, P50: 3, P99: 8},
 	}}
 	r.Compare()
-	want := []Ratio{{SystemPostgres, "reachability", 0.5, 0.5}, {SystemPostgresHTTP, "reachability", 1.5, 2}}
-	if len(r.Ratios) != 2 || r.Ratios[0] != want[0] || r.Ratios[1] != want[1] {
+	want := []Ratio{
+		{SystemPostgres, "reachability", 0.5, 0.5, SystemReach}, {SystemPostgresHTTP, "reachability", 1.5, 2, SystemReach},
+		{SystemPostgres, "reachability", 1, 1, SystemReachAlone}, {SystemPostgresHTTP, "reachability", 3, 4, SystemReachAlone},
+	}
+	if !slices.Equal(r.Ratios, want) {
 		t.Fatalf("ratios %+v, want %+v", r.Ratios, want)
 	}
 }

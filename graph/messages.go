@@ -74,6 +74,9 @@ type Sent struct {
 	Kind          MessageKind
 	Cost          int
 	InMailCredits int // the sender's credits right after this send
+	// Replayed says that the send was a retry: the answer is its first send's, and nothing was
+	// sent now, so nobody is to be told of it again.
+	Replayed bool
 }
 
 // Message is one message as its sender or recipient reads it.
@@ -227,7 +230,7 @@ func sentWithKey(ctx context.Context, tx neo4j.ManagedTransaction, caller, key, 
 	kind, _ := field[string](m, "kind")
 	cost, _ := field[int64](m, "cost")
 	credits, _ := field[int64](m, "creditsAfter")
-	return Sent{ID: id, ThreadID: thread, Kind: MessageKind(kind), Cost: int(cost), InMailCredits: int(credits)}, true, nil
+	return Sent{ID: id, ThreadID: thread, Kind: MessageKind(kind), Cost: int(cost), InMailCredits: int(credits), Replayed: true}, true, nil
 }
 
 // Mailbox returns one page of the caller's received (incoming) or sent messages, newest first,

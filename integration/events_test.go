@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -141,6 +142,37 @@ func TestEventsTellWhoIsConcerned(t *testing.T) {
 	}
 	ann.quiet()
 	rita.quiet()
+	bob.quiet()
+}
+
+// TestEventsAnnounceARetriedSendOnce checks that a send retried with its Idempotency-Key, answered
+// with the first send's message, is not announced to the recipient a second time.
+func TestEventsAnnounceARetriedSendOnce(t *testing.T) {
+	id := ids(t)
+	member(t, id("ann"), "Ann Example")
+	member(t, id("bob"), "Bob Example")
+	connect(t, id("ann"), id("bob"))
+	bob := openEvents(t, id("bob"))
+	body := fmt.Sprintf(`{"to": %q, "body": "Lunch on Friday?"}`, id("bob"))
+	var first string
+	for try := range 2 {
+		status, data, err := rawPost(as(t, id("ann")).token, "/v1/messages", body, "lunch-"+id("ann"))
+		if err != nil || status != http.StatusCreated {
+			t.Fatalf("send %d: %d %s %v", try, status, data, err)
+		}
+		var sent struct{ ID string }
+		if err := json.Unmarshal(data, &sent); err != nil {
+			t.Fatal(err)
+		}
+		if first == "" {
+			first = sent.ID
+		} else if sent.ID != first {
+			t.Fatalf("the retry sent message %s, not %s again", sent.ID, first)
+		}
+	}
+	if e := bob.next(); e.Type != "message" || e.Data["id"] != first {
+		t.Errorf("message event %s %v", e.Type, e.Data)
+	}
 	bob.quiet()
 }
 

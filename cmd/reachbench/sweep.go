@@ -125,8 +125,11 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 	}
 	var reach, mix []*climber
 	for _, s := range systems {
-		if s.name == bench.SystemReachFresh {
-			continue // its reads are as fresh as its own sends; make bench measures it in the mix
+		switch s.name {
+		case bench.SystemReachFresh: // its reads are as fresh as its own sends: make bench measures it
+			continue
+		case bench.SystemReachAlone: // reach's own series of reachability alone is the same
+			continue
 		}
 		reach = append(reach, &climber{system: s, ops: s.only("reachability"), on: true})
 		if len(s.mixOps()) > 1 {

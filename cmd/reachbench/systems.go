@@ -48,6 +48,8 @@ func newSystems(o options, secret []byte, store *graph.Store, peer *pgpeer.Peer,
 	freshOps := fresh.ops(p)
 	systems := []system{
 		{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p), roles: []string{"reach", "neo4j"}},
+		{name: bench.SystemReachAlone, how: "over HTTP, without the rest of the mix", roles: []string{"reach", "neo4j"},
+			ops: map[string]do{"reachability": reach.ops(p)["reachability"]}},
 		{name: bench.SystemReachNeo4j, how: "over HTTP, consistency=fully_consistent", roles: []string{"reach", "neo4j"},
 			ops: map[string]do{"reachability": consistent.ops(p)["reachability"]}},
 		{name: bench.SystemReachFresh, how: "over HTTP, consistency=at_least_as_fresh with the latest send's token",
