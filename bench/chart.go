@@ -25,7 +25,10 @@ const (
 	SystemReachNeo4j = "reach-fully-consistent"
 	// SystemReachFresh is reach over HTTP asking consistency=at_least_as_fresh with the token of
 	// the latest message the benchmark sent through it: read-your-writes under a stream of writes.
-	SystemReachFresh   = "reach-at-least-as-fresh"
+	SystemReachFresh = "reach-at-least-as-fresh"
+	// SystemFloor is GET /healthz on reach, sent as reachability is: what the load generator,
+	// loopback HTTP and waking an idle server cost any system here, before any answer is worked out.
+	SystemFloor        = "http-floor"
 	SystemBaseline     = "baseline"      // the Cypher a team would write without reach, through the Neo4j driver
 	SystemPostgres     = "postgres"      // the PostgreSQL peer, one SQL statement through pgx
 	SystemPostgresHTTP = "postgres-http" // the same peer behind reach's HTTP stack
@@ -41,6 +44,7 @@ var Systems = []struct {
 	{SystemReachAlone, "reach, reachability alone (HTTP)", [3]color.RGBA{{198, 219, 239, 255}, {107, 174, 214, 255}, {33, 113, 181, 255}}},
 	{SystemReachNeo4j, "reach fully_consistent (HTTP)", [3]color.RGBA{{199, 233, 192, 255}, {116, 196, 118, 255}, {35, 139, 69, 255}}},
 	{SystemReachFresh, "reach at_least_as_fresh (HTTP)", [3]color.RGBA{{254, 224, 210, 255}, {252, 146, 114, 255}, {203, 24, 29, 255}}},
+	{SystemFloor, "HTTP floor: GET /healthz", [3]color.RGBA{{217, 217, 217, 255}, {150, 150, 150, 255}, {82, 82, 82, 255}}},
 	{SystemBaseline, "Cypher baseline (driver)", [3]color.RGBA{{253, 208, 162, 255}, {253, 141, 60, 255}, {166, 54, 3, 255}}},
 	{SystemPostgres, "PostgreSQL (pgx)", [3]color.RGBA{{161, 217, 155, 255}, {65, 171, 93, 255}, {0, 90, 50, 255}}},
 	{SystemPostgresHTTP, "PostgreSQL (HTTP)", [3]color.RGBA{{218, 218, 235, 255}, {128, 125, 186, 255}, {74, 20, 134, 255}}},

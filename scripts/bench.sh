@@ -22,7 +22,8 @@
 # BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), BENCH_POSTGRES (1; 0 leaves the
 # peer out), BENCH_NEO4J_PORT (7689), BENCH_POSTGRES_PORT (5439), BENCH_SWEEP_STEP (10s),
 # BENCH_SWEEP_WARMUP (3s), BENCH_SWEEP_RATES (reachbench's list), BENCH_SYSTEMS (all; a
-# comma-separated subset of reach, reach-fully-consistent, reach-at-least-as-fresh, baseline,
+# comma-separated subset of reach, reach-reachability-alone, reach-fully-consistent,
+# reach-at-least-as-fresh, http-floor, baseline,
 # postgres, postgres-http), BENCH_COLD (30s: the cold run right after reach starts; 0 for none),
 # REACH_CACHED_CONNECTIONS (room for the whole graph), the launcher's
 # REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE and the peer's REACH_POSTGRES_SHARED_BUFFERS (sized

@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.postgres, "postgres", "", "URL of the PostgreSQL peer's database: measure the peer through pgx")
 	fs.StringVar(&o.peerURL, "peer-url", "", "base URL of the PostgreSQL peer's HTTP server (reachpeer serve): measure it over HTTP")
 	fs.IntVar(&o.pgPool, "postgres-pool", pgpeer.DefaultPoolSize, "connections of the peer's pool, through pgx")
-	fs.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, baseline, postgres, postgres-http)")
+	fs.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, reach-reachability-alone, reach-fully-consistent, reach-at-least-as-fresh, http-floor, baseline, postgres, postgres-http)")
 	processes := fs.String("processes", "", "the servers' process ids, as reach=PID,neo4j=PID,postgres=PID,peer=PID: report the processor time each answer took")
 	o.sweep.flags(fs)
 	if err := fs.Parse(args); err != nil {
