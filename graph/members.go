@@ -54,6 +54,9 @@ func (s *Store) PutMember(ctx context.Context, p Profile) (created bool, err err
 			}
 		}
 		n, err := upsertMembers(ctx, tx, now, []any{row})
+		if err == nil && p.Positions != nil {
+			err = setPositions(ctx, tx, p.ID, *p.Positions)
+		}
 		return n == 1, err
 	})
 }
