@@ -85,6 +85,10 @@ var (
 	ImportMessages          = load("ImportMessages.cypher")
 	ImportDeclines          = load("ImportDeclines.cypher")
 	ImportReports           = load("ImportReports.cypher")
+	ImportOrganisations     = load("ImportOrganisations.cypher")
+	ImportGroups            = load("ImportGroups.cypher")
+	ImportPositions         = load("ImportPositions.cypher")
+	ImportMemberships       = load("ImportMemberships.cypher")
 )
 
 // Statements only the benchmark runs: the baseline (how a team without reach would answer the
