@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -94,17 +95,21 @@ type positionRequest struct {
 	To    *int   `json:"to"`
 }
 
-// toPositions checks the positions of a member update, naming the field at fault
+// toPositions decodes and checks the positions of a member update, naming the field at fault
 // (positions[2].to); nil stays nil: the member's positions are left as they are.
-func toPositions(req *[]positionRequest) (*[]graph.Position, error) {
-	if req == nil {
+func toPositions(raw *[]json.RawMessage) (*[]graph.Position, error) {
+	if raw == nil {
 		return nil, nil
 	}
-	if len(*req) > maxPositions {
-		return nil, invalid("positions", "positions lists %d positions; at most %d are allowed", len(*req), maxPositions)
+	if len(*raw) > maxPositions {
+		return nil, invalid("positions", "positions lists %d positions; at most %d are allowed", len(*raw), maxPositions)
 	}
-	out := make([]graph.Position, len(*req))
-	for i, p := range *req {
+	out := make([]graph.Position, len(*raw))
+	for i, r := range *raw {
+		var p positionRequest
+		if err := decodeElement("positions", i, r, &p); err != nil {
+			return nil, err
+		}
 		at := fmt.Sprintf("positions[%d]", i)
 		year := func(name string, y *int) error {
 			if y != nil && (*y < graph.FirstYear || *y > graph.LastYear) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -23,7 +24,7 @@ type putMemberRequest struct {
 	Company       string             `json:"company"`
 	InMailCredits *int               `json:"inmailCredits"`
 	Plan          *graph.Plan        `json:"plan"`
-	Positions     *[]positionRequest `json:"positions"`
+	Positions     *[]json.RawMessage `json:"positions"`
 }
 
 // putMember creates or updates a member: 201 when created, 200 when updated.
