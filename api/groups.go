@@ -24,7 +24,7 @@ type putOrganisationRequest struct {
 
 // putOrganisation creates or updates a company or a school: 201 when created, 200 when updated.
 func (h *handlers) putOrganisation(c echo.Context) error {
-	id, err := idParam(c, "id", "organisation")
+	id, err := idParam(c, "id", "an organisation")
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ type putGroupRequest struct {
 
 // putGroup creates or renames a group: 201 when created, 200 when renamed.
 func (h *handlers) putGroup(c echo.Context) error {
-	id, err := idParam(c, "id", "group")
+	id, err := idParam(c, "id", "a group")
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func toPositions(raw *[]json.RawMessage) (*[]graph.Position, error) {
 
 // joinGroup puts the caller in a group; joining again changes nothing.
 func (h *handlers) joinGroup(c echo.Context) error {
-	id, err := idParam(c, "id", "group")
+	id, err := idParam(c, "id", "a group")
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (h *handlers) joinGroup(c echo.Context) error {
 
 // leaveGroup takes the caller out of a group; leaving one they are not in changes nothing.
 func (h *handlers) leaveGroup(c echo.Context) error {
-	id, err := idParam(c, "id", "group")
+	id, err := idParam(c, "id", "a group")
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (h *handlers) myGroups(c echo.Context) error {
 
 // groupMembers lists a group's members, by name, for its members only.
 func (h *handlers) groupMembers(c echo.Context) error {
-	id, err := idParam(c, "id", "group")
+	id, err := idParam(c, "id", "a group")
 	if err != nil {
 		return err
 	}
