@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/reach-network/reach/graph"
 )
 
 // affiliate is an organisation or group as the API names one.
@@ -317,6 +320,8 @@ func TestSharedInEveryMode(t *testing.T) {
 			t.Errorf("batch %s: Cat shares %+v, want nothing", query, out.Items[1].Shared)
 		}
 	}
+	// A store whose projection is not loaded answers from Neo4j, with the same rule.
+	fromNeo4j(t, id("ann"), id("bob"), want)
 	// A leave shows at once with its token, and within the bound by default.
 	res := leave(t, id("bob"), id("g2"))
 	if got := sharedOf(t, id("ann"), id("bob"), tokenQuery(res)); got.Groups.Total != 1 {
@@ -390,5 +395,44 @@ func TestSharedAcrossReplicas(t *testing.T) {
 	}
 	if metric(t, reader, "reach_reads_from_memory_total") == 0 {
 		t.Error("the reader answered nothing from memory: the test did not exercise the fast path")
+	}
+}
+
+// fromNeo4j checks what a store without a projection, which answers from Neo4j, says two members
+// share: through Reachability, Reachabilities and Profile alike.
+func fromNeo4j(t *testing.T, caller, member string, want shared) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	view := func(g graph.Shared) shared {
+		list := func(l graph.SharedList) sharedList {
+			out := sharedList{Total: l.Total, Items: []affiliate{}}
+			for _, a := range l.Items {
+				out.Items = append(out.Items, affiliate(a))
+			}
+			return out
+		}
+		return shared{Companies: list(g.Companies), Schools: list(g.Schools), Groups: list(g.Groups)}
+	}
+	r, err := s.Reachability(ctx, caller, member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.Reachabilities(ctx, caller, []string{member})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Profile(ctx, caller, member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]graph.Shared{"Reachability": r.Shared, "Reachabilities": rs[member].Shared, "Profile": p.Shared} {
+		if !reflect.DeepEqual(normalised(view(got)), normalised(want)) {
+			t.Errorf("%s from Neo4j: %+v, want %+v", name, view(got), want)
+		}
 	}
 }
