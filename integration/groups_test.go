@@ -345,6 +345,11 @@ func TestSharedAcrossReplicas(t *testing.T) {
 	writer, reader := startReach(t, env.neo4jURI, extra), startReach(t, env.neo4jURI, extra)
 	waitReady(t, writer, 20*time.Second)
 	waitReady(t, reader, 20*time.Second)
+	for start := time.Now(); metric(t, reader, "reach_projection_members") == 0; time.Sleep(100 * time.Millisecond) {
+		if time.Since(start) > 2*time.Minute {
+			t.Fatal("the reader's projection did not load in two minutes")
+		}
+	}
 	id := ids(t)
 	mustDo := func(p *reachProcess, tok, method, path string, body any, want int) call {
 		t.Helper()
