@@ -46,8 +46,9 @@ func TestBenchmarkSmoke(t *testing.T) {
 	if err := json.Unmarshal(data, &report); err != nil {
 		t.Fatal(err)
 	}
-	// reach's four operations, reach fully_consistent's reachability, the baseline's two.
-	if len(report.Results) != 7 || report.Machine.Cores < 1 || report.Machine.Members < 5 {
+	// reach's four operations, reach fully_consistent's reachability, reach at_least_as_fresh's
+	// reachability and send, the baseline's two.
+	if len(report.Results) != 9 || report.Machine.Cores < 1 || report.Machine.Members < 5 {
 		t.Errorf("results.json: %+v", report)
 	}
 	for _, m := range report.Results {
