@@ -566,8 +566,10 @@ func TestUnknownMemberRefusedOnEveryMemberRoute(t *testing.T) {
 	jane := sign(t, jwt.SigningMethodHS256, testSecret, "", valid(nil))
 	ghostAdmin := sign(t, jwt.SigningMethodHS256, testSecret, "", valid(jwt.MapClaims{"sub": "admin", "role": "admin"}))
 	adminBodies := map[string]string{
-		"/v1/admin/members/:id": `{"name": "X"}`,
-		"/v1/admin/connections": `{"a": "a1", "b": "b1"}`,
+		"/v1/admin/members/:id":       `{"name": "X"}`,
+		"/v1/admin/connections":       `{"a": "a1", "b": "b1"}`,
+		"/v1/admin/organisations/:id": `{"name": "Acme", "kind": "company"}`,
+		"/v1/admin/groups/:id":        `{"name": "Go Developers"}`,
 	}
 	memberRoutes, adminRoutes := 0, 0
 	for _, r := range e.Routes() {
@@ -606,7 +608,7 @@ func TestUnknownMemberRefusedOnEveryMemberRoute(t *testing.T) {
 			}
 		})
 	}
-	if memberRoutes < 20 || adminRoutes != 3 {
+	if memberRoutes < 20 || adminRoutes != 5 {
 		t.Errorf("walked %d member and %d admin routes; the route table was not found", memberRoutes, adminRoutes)
 	}
 }

@@ -202,12 +202,12 @@ func memberParam(c echo.Context, name string) (string, error) {
 	return id, nil
 }
 
-// idParam reads the id of an invitation, message or thread from the path. Ids reach makes have
-// the same form as member ids.
+// idParam reads the id of an invitation, message, thread, organisation or group from the path.
+// Ids have the same form as member ids.
 func idParam(c echo.Context, name, what string) (string, error) {
 	id := c.Param(name)
 	if !graph.ValidMemberID(id) {
-		return "", invalid(name, "%q is not a %s id", id, what)
+		return "", invalid(name, "%q is not %s id: use 1 to 64 letters, digits, '_' or '-'", id, what)
 	}
 	return id, nil
 }

@@ -113,6 +113,9 @@ func toProblem(err error) (problem, bool) {
 			if errors.Is(domErr, row.err) {
 				p := newProblem(row.kind, domErr.Detail)
 				p.Field, p.Reason, p.retryAfter = row.field, string(domErr.Reason), domErr.RetryAfter
+				if domErr.Field != "" {
+					p.Field = domErr.Field
+				}
 				return p, true
 			}
 		}

@@ -96,4 +96,4 @@ func (h *handlers) withdraw(c echo.Context) error {
 }
 
 // invitationParam reads an invitation id from the path.
-func invitationParam(c echo.Context) (string, error) { return idParam(c, "id", "invitation") }
+func invitationParam(c echo.Context) (string, error) { return idParam(c, "id", "an invitation") }

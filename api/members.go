@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -18,11 +19,12 @@ const (
 )
 
 type putMemberRequest struct {
-	Name          *string     `json:"name"`
-	Headline      string      `json:"headline"`
-	Company       string      `json:"company"`
-	InMailCredits *int        `json:"inmailCredits"`
-	Plan          *graph.Plan `json:"plan"`
+	Name          *string            `json:"name"`
+	Headline      string             `json:"headline"`
+	Company       string             `json:"company"`
+	InMailCredits *int               `json:"inmailCredits"`
+	Plan          *graph.Plan        `json:"plan"`
+	Positions     *[]json.RawMessage `json:"positions"`
 }
 
 // putMember creates or updates a member: 201 when created, 200 when updated.
@@ -52,10 +54,14 @@ func (h *handlers) putMember(c echo.Context) error {
 	if req.Plan != nil && !req.Plan.Valid() {
 		return invalid("plan", "plan must be free, career, business, sales_navigator or recruiter_lite")
 	}
+	positions, err := toPositions(req.Positions)
+	if err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	created, err := h.store.PutMember(ctx, graph.Profile{
 		ID: id, Name: strings.TrimSpace(*req.Name), Headline: req.Headline, Company: req.Company,
-		InMailCredits: req.InMailCredits, Plan: req.Plan,
+		InMailCredits: req.InMailCredits, Plan: req.Plan, Positions: positions,
 	})
 	if err != nil {
 		return err
@@ -148,7 +154,7 @@ func (h *handlers) member(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.store.Relation(c.Request().Context(), callerOf(c).id, id)
+	r, err := h.store.Profile(c.Request().Context(), callerOf(c).id, id)
 	if err != nil {
 		return err
 	}

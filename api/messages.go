@@ -159,7 +159,7 @@ func (h *handlers) mailbox(incoming bool) echo.HandlerFunc {
 }
 
 func (h *handlers) message(c echo.Context) error {
-	id, err := idParam(c, "id", "message")
+	id, err := idParam(c, "id", "a message")
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (h *handlers) message(c echo.Context) error {
 }
 
 func (h *handlers) thread(c echo.Context) error {
-	id, err := idParam(c, "threadId", "thread")
+	id, err := idParam(c, "threadId", "a thread")
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ type declineRequest struct {
 }
 
 func (h *handlers) declineInMail(c echo.Context) error {
-	id, err := idParam(c, "id", "message")
+	id, err := idParam(c, "id", "a message")
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (h *handlers) declineInMail(c echo.Context) error {
 }
 
 func (h *handlers) deleteMessage(c echo.Context) error {
-	id, err := idParam(c, "id", "message")
+	id, err := idParam(c, "id", "a message")
 	if err != nil {
 		return err
 	}

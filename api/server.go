@@ -46,6 +46,13 @@ type Store interface {
 	Blocks(ctx context.Context, caller string, page graph.PageRequest) (graph.Page[graph.BlockedMember], error)
 	Report(ctx context.Context, caller string, r graph.Report) error
 	LiftRestriction(ctx context.Context, id string) error
+	Profile(ctx context.Context, caller, member string) (graph.Relation, error)
+	PutOrganisation(ctx context.Context, o graph.Organisation) (created bool, err error)
+	PutGroup(ctx context.Context, g graph.Group) (created bool, err error)
+	JoinGroup(ctx context.Context, caller, group string) error
+	LeaveGroup(ctx context.Context, caller, group string) error
+	MemberGroups(ctx context.Context, member string, page graph.PageRequest) (graph.Page[graph.Group], error)
+	GroupMembers(ctx context.Context, caller, group string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
 	CheckToken(ctx context.Context, t graph.Token) error
@@ -125,11 +132,17 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.PUT("/v1/blocks/:memberId", h.block, member)
 	e.DELETE("/v1/blocks/:memberId", h.unblock, member)
 	e.POST("/v1/reports", h.report, member)
+	e.GET("/v1/me/groups", h.myGroups, member)
+	e.PUT("/v1/groups/:id/members/me", h.joinGroup, member)
+	e.DELETE("/v1/groups/:id/members/me", h.leaveGroup, member)
+	e.GET("/v1/groups/:id/members", h.groupMembers, member)
 	e.GET(eventsRoute, h.streamEvents, chain(tokenFromQuery, member))
 
 	e.PUT("/v1/admin/members/:id", h.putMember, admin)
 	e.POST("/v1/admin/connections", h.connect, admin)
 	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, admin)
+	e.PUT("/v1/admin/organisations/:id", h.putOrganisation, admin)
+	e.PUT("/v1/admin/groups/:id", h.putGroup, admin)
 	return e
 }
 

@@ -153,3 +153,31 @@ func (s *stubStore) LiftRestriction(_ context.Context, id string) error { s.saw(
 func (s *stubStore) CacheStats() graph.CacheStats                       { return graph.CacheStats{} }
 func (s *stubStore) ProjectionStats() graph.ProjectionStats             { return graph.ProjectionStats{} }
 func (s *stubStore) CheckToken(context.Context, graph.Token) error      { return nil }
+func (s *stubStore) Profile(_ context.Context, caller, member string) (graph.Relation, error) {
+	s.saw(caller, member)
+	return graph.Relation{}, nil
+}
+func (s *stubStore) PutOrganisation(_ context.Context, o graph.Organisation) (bool, error) {
+	s.saw(o.ID)
+	return true, nil
+}
+func (s *stubStore) PutGroup(_ context.Context, g graph.Group) (bool, error) {
+	s.saw(g.ID)
+	return true, nil
+}
+func (s *stubStore) JoinGroup(_ context.Context, caller, group string) error {
+	s.saw(caller, group)
+	return nil
+}
+func (s *stubStore) LeaveGroup(_ context.Context, caller, group string) error {
+	s.saw(caller, group)
+	return nil
+}
+func (s *stubStore) MemberGroups(_ context.Context, member string, _ graph.PageRequest) (graph.Page[graph.Group], error) {
+	s.saw(member)
+	return graph.Page[graph.Group]{}, nil
+}
+func (s *stubStore) GroupMembers(_ context.Context, caller, group string, _ graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
+	s.saw(caller, group)
+	return graph.Page[graph.MemberSummary]{}, nil
+}

@@ -39,6 +39,42 @@ type reachView struct {
 	degreeView
 	MutualCount int            `json:"mutualCount"`
 	Messaging   *messagingView `json:"messaging,omitempty"`
+	Shared      *sharedView    `json:"shared,omitempty"`
+}
+
+type organisationView struct {
+	ID   string        `json:"id"`
+	Name string        `json:"name"`
+	Kind graph.OrgKind `json:"kind"`
+}
+
+type groupView struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// sharedView is what the caller and a member share: companies, schools and groups, each with its
+// total and up to graph.SharedItems of them, by name then id.
+type sharedView struct {
+	Companies sharedListView `json:"companies"`
+	Schools   sharedListView `json:"schools"`
+	Groups    sharedListView `json:"groups"`
+}
+
+type sharedListView struct {
+	Total int         `json:"total"`
+	Items []groupView `json:"items"`
+}
+
+func toSharedView(s graph.Shared) *sharedView {
+	list := func(l graph.SharedList) sharedListView {
+		v := sharedListView{Total: l.Total, Items: make([]groupView, 0, len(l.Items))}
+		for _, a := range l.Items {
+			v.Items = append(v.Items, groupView(a))
+		}
+		return v
+	}
+	return &sharedView{Companies: list(s.Companies), Schools: list(s.Schools), Groups: list(s.Groups)}
 }
 
 // messagingView is whether and how the caller may message a member. Channel is null when not.
@@ -58,7 +94,8 @@ type memberView struct {
 	Company          *string `json:"company,omitempty"`
 	ConnectionsCount *int    `json:"connectionsCount,omitempty"`
 	degreeView
-	MutualCount *int `json:"mutualCount,omitempty"`
+	MutualCount *int        `json:"mutualCount,omitempty"`
+	Shared      *sharedView `json:"shared,omitempty"`
 }
 
 type summaryView struct {
@@ -120,7 +157,7 @@ func toReachView(r graph.Relation) reachView {
 	if d.Channel != graph.ChannelNone {
 		m.Channel = &d.Channel
 	}
-	return reachView{degreeView: toDegreeView(r.Degree), MutualCount: r.MutualCount, Messaging: m}
+	return reachView{degreeView: toDegreeView(r.Degree), MutualCount: r.MutualCount, Messaging: m, Shared: toSharedView(r.Shared)}
 }
 
 // reachItemView is one member's item in a batch reachability answer: the id asked about, whether
@@ -146,6 +183,7 @@ func toMemberView(r graph.Relation) memberView {
 	v := memberView{ID: m.ID, Name: m.Name, Headline: m.Headline, degreeView: toDegreeView(r.Degree)}
 	if r.ProfileVisible() {
 		v.Company, v.ConnectionsCount, v.MutualCount = &m.Company, &r.Connections, &r.MutualCount
+		v.Shared = toSharedView(r.Shared)
 	}
 	return v
 }

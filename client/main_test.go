@@ -94,8 +94,27 @@ func serve(uri string) (stop func(), err error) {
 // prefixed is the network n with prefix before every member id.
 func prefixed(n seed.Network, prefix string) seed.Network {
 	out := seed.Network{Settings: map[string]graph.SettingsChange{}}
+	for _, o := range n.Organisations {
+		o.ID = prefix + o.ID
+		out.Organisations = append(out.Organisations, o)
+	}
+	for _, g := range n.Groups {
+		g.ID = prefix + g.ID
+		out.Groups = append(out.Groups, g)
+	}
+	for _, m := range n.Memberships {
+		out.Memberships = append(out.Memberships, [2]string{prefix + m[0], prefix + m[1]})
+	}
 	for _, p := range n.Members {
 		p.ID = prefix + p.ID
+		if p.Positions != nil {
+			held := make([]graph.Position, len(*p.Positions))
+			for i, pos := range *p.Positions {
+				pos.Org = prefix + pos.Org
+				held[i] = pos
+			}
+			p.Positions = &held
+		}
 		out.Members = append(out.Members, p)
 	}
 	for _, c := range n.Connections {

@@ -7,9 +7,14 @@
 // For each member in $members: whether they exist and the facts the messaging decision needs of
 // them. For each pair in $pairs ([a, b]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
 // 8 a wrote to b, 16 b wrote to a, 32 a's InMail to b awaits an answer, 64 b's to a does,
-// 128 b declined a's InMail, 256 a declined b's. $reload says that too much changed to list
+// 128 b declined a's InMail, 256 a declined b's. For each member, too, their affiliations, as
+// rows of flat lists (a Change's properties cannot nest lists): heldBy[i] (the member's position
+// in $members) held a position at heldOrg[i], current (to absent) when heldCurrent[i]; and
+// memberOfBy[i] is in group memberOf[i]. For each organisation in $organisations and group in
+// $groups: whether it exists, its name and kind. $reload says that too much changed to list
 // (a bulk import): replicas read everything again.
-// Cost: an index seek per member, two per pair and their relationships between them.
+// Cost: an index seek per member, with their positions and group memberships (a handful each), two
+// per pair and their relationships between them, one per organisation and group.
 CALL () {
   UNWIND $members AS id
   OPTIONAL MATCH (m:Member {id: id})
@@ -38,10 +43,39 @@ CALL () {
              CASE WHEN EXISTS { (a)-[:DECLINED]->(b) } THEN 256 ELSE 0 END
            END) AS bits
 }
+CALL () {
+  UNWIND range(0, size($members) - 1) AS i
+  MATCH (:Member {id: $members[i]})-[p:HELD]->(o:Organisation)
+  WITH i, o.id AS org, max(CASE WHEN p.to IS NULL THEN 1 ELSE 0 END) AS current
+  ORDER BY i, org
+  RETURN collect(i) AS heldBy, collect(org) AS heldOrg, collect(current = 1) AS heldCurrent
+}
+CALL () {
+  UNWIND range(0, size($members) - 1) AS i
+  MATCH (:Member {id: $members[i]})-[:MEMBER_OF]->(g:Group)
+  WITH i, g.id AS group
+  ORDER BY i, group
+  RETURN collect(i) AS memberOfBy, collect(group) AS memberOf
+}
+CALL () {
+  UNWIND $organisations AS id
+  OPTIONAL MATCH (o:Organisation {id: id})
+  RETURN collect(id) AS orgs, collect(o IS NOT NULL) AS orgPresent,
+         collect(coalesce(o.name, '')) AS orgNames, collect(coalesce(o.kind, '')) AS orgKinds
+}
+CALL () {
+  UNWIND $groups AS id
+  OPTIONAL MATCH (g:Group {id: id})
+  RETURN collect(id) AS groups, collect(g IS NOT NULL) AS groupPresent,
+         collect(coalesce(g.name, '')) AS groupNames
+}
 CREATE (:Change {
   seq: $seq, at: $now, reload: $reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
-  pairA: pairA, pairB: pairB, pairBits: bits
+  pairA: pairA, pairB: pairB, pairBits: bits,
+  heldBy: heldBy, heldOrg: heldOrg, heldCurrent: heldCurrent, memberOfBy: memberOfBy, memberOf: memberOf,
+  orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,
+  groups: groups, groupPresent: groupPresent, groupNames: groupNames
 })
 RETURN $seq AS seq

@@ -5,11 +5,17 @@
 // once), and members and connections are named by internal node ids, which cost no property
 // read and travel as integers; the loader maps them to member ids once every member is read,
 // and lists each connection on both sides. The internal ids are only used within one load.
-// Cost: a scan of the members in the range and of the connections they point to.
+// With them come the member's affiliations: the organisations they have held a position at (by
+// internal node id, with whether any position there is current: to absent) and the groups they
+// are in, named by ProjectionNames.
+// Cost: a scan of the members in the range, of the connections they point to, and of their
+// positions and group memberships (a handful each).
 MATCH (m:Member)
 WHERE id(m) >= $from AND id(m) < $to
 RETURN id(m) AS node, m.id AS id, coalesce(m.inmail, 'anyone') AS inmail,
        coalesce(m.openProfile, false) AS openProfile, coalesce(m.restricted, false) AS restricted,
        coalesce(m.plan, 'free') AS plan, coalesce(m.inmailCredits, 0) AS credits,
        coalesce(m.planGrantedAt.epochMillis, 0) AS grantedAt,
-       [(m)-[:CONNECTED_TO]->(x:Member) | id(x)] AS connections
+       [(m)-[:CONNECTED_TO]->(x:Member) | id(x)] AS connections,
+       [(m)-[p:HELD]->(o:Organisation) | [id(o), p.to IS NULL]] AS held,
+       [(m)-[:MEMBER_OF]->(g:Group) | id(g)] AS groups

@@ -26,15 +26,20 @@ func (tx changeTx) Run(ctx context.Context, query string, params map[string]any)
 }
 
 // changes is what one write transaction changed of what replicas keep in memory: members whose
-// facts changed (existence, settings, restriction, plan, credits) and pairs whose relation did
+// facts changed (existence, settings, restriction, plan, credits, positions, groups),
+// organisations and groups created or renamed, and pairs whose relation did
 // (connected, blocked, written to, an InMail pending or declined).
 type changes struct {
-	members []string
-	pairs   [][2]string
-	reload  bool // too much to list: replicas read everything again
+	members       []string
+	pairs         [][2]string
+	organisations []string // organisations created or renamed
+	groups        []string // groups created or renamed
+	reload        bool     // too much to list: replicas read everything again
 }
 
-func (c *changes) empty() bool { return len(c.members) == 0 && len(c.pairs) == 0 && !c.reload }
+func (c *changes) empty() bool {
+	return len(c.members) == 0 && len(c.pairs) == 0 && len(c.organisations) == 0 && len(c.groups) == 0 && !c.reload
+}
 
 // changesOf returns the changes a transaction collects; tx must be one that write gave out.
 func changesOf(tx neo4j.ManagedTransaction) *changes {
@@ -49,6 +54,20 @@ func changesOf(tx neo4j.ManagedTransaction) *changes {
 func touch(tx neo4j.ManagedTransaction, members ...string) {
 	c := changesOf(tx)
 	c.members = append(c.members, members...)
+}
+
+// touchOrganisation says that the transaction created or changed an organisation (its name or
+// kind). A member's positions are the member's facts: touch them.
+func touchOrganisation(tx neo4j.ManagedTransaction, id string) {
+	c := changesOf(tx)
+	c.organisations = append(c.organisations, id)
+}
+
+// touchGroup says that the transaction created or renamed a group. Joining and leaving change the
+// member's facts: touch them.
+func touchGroup(tx neo4j.ManagedTransaction, id string) {
+	c := changesOf(tx)
+	c.groups = append(c.groups, id)
 }
 
 // touchPair says that the transaction changed how a and b stand to each other.
@@ -66,7 +85,7 @@ func (s *Store) appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c
 	if c.empty() {
 		return Token{}, nil
 	}
-	members := slices.Compact(slices.Sorted(slices.Values(c.members)))
+	members := sortedIDs(c.members)
 	pairs := make([]any, 0, len(c.pairs))
 	for _, p := range c.pairs {
 		pairs = append(pairs, []any{p[0], p[1]})
@@ -82,8 +101,14 @@ func (s *Store) appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c
 	}
 	if _, err := collect(ctx, tx, cypher.AppendChange, map[string]any{
 		"seq": seq, "members": members, "pairs": pairs, "reload": c.reload, "now": s.now(),
+		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
 	}); err != nil {
 		return Token{}, err
 	}
 	return Token{Epoch: epoch, Seq: seq}, nil
+}
+
+// sortedIDs returns ids sorted, each once, and never nil: AppendChange counts them.
+func sortedIDs(ids []string) []string {
+	return append([]string{}, slices.Compact(slices.Sorted(slices.Values(ids)))...)
 }

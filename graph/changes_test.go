@@ -12,10 +12,13 @@ import (
 )
 
 // projectionWrites matches what a statement may write of the state the projection holds: the
-// relationships it keeps (connections, blocks, messages, declines), the member properties the
-// messaging decision reads, or members themselves.
+// relationships it keeps (connections, blocks, messages, declines, positions, group
+// memberships), the member properties the messaging decision reads, members, organisations and
+// groups themselves, or an organisation's or group's name or kind.
 var projectionWrites = []*regexp.Regexp{
-	regexp.MustCompile(`(?s)\b(MERGE|CREATE)\b[^;]*?:(CONNECTED_TO|BLOCKED|MESSAGED|DECLINED)\b`),
+	regexp.MustCompile(`(?s)\b(MERGE|CREATE)\b[^;]*?:(CONNECTED_TO|BLOCKED|MESSAGED|DECLINED|HELD|MEMBER_OF)\b`),
+	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:(Organisation|Group)\b`),
+	regexp.MustCompile(`\bSET\b[^\n]*\.(name|kind)\s*=`),
 	regexp.MustCompile(`(?s)\bDELETE\b`),
 	regexp.MustCompile(`\bSET\b[^\n]*\.(inmail|openProfile|restricted|plan|inmailCredits|planGrantedAt|status)\s*=`),
 	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:Member\b`),
@@ -32,7 +35,7 @@ var notProjected = map[string]string{
 
 // TestEveryProjectedWriteIsLogged scans cypher/ for the statements that write what replicas keep
 // in memory, and graph's code for the functions that run them: each such function must record
-// its changes (touch, touchPair, touchPairs, touchAll), itself or through a function it calls,
+// its changes (touch, touchPair, touchPairs, touchAll, touchOrganisation, touchGroup), itself or through a function it calls,
 // so that no write escapes the change log and leaves replicas' projections behind.
 func TestEveryProjectedWriteIsLogged(t *testing.T) {
 	writers := projectedStatements(t)
@@ -40,7 +43,8 @@ func TestEveryProjectedWriteIsLogged(t *testing.T) {
 		t.Fatalf("found only %d statements writing projected state: %v", len(writers), writers)
 	}
 	calls, refs := graphFunctions(t)
-	logs := map[string]bool{"touch": true, "touchPair": true, "touchPairs": true, "touchAll": true}
+	logs := map[string]bool{"touch": true, "touchPair": true, "touchPairs": true, "touchAll": true,
+		"touchOrganisation": true, "touchGroup": true}
 	for changed := true; changed; { // functions that record changes, through any call chain
 		changed = false
 		for fn, callees := range calls {

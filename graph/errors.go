@@ -48,6 +48,8 @@ type Error struct {
 	Detail     string
 	Reason     Reason
 	RetryAfter time.Duration
+	// Field names the part of the input at fault, where one is (positions[2].org).
+	Field string
 	// Cause is the failure underneath, for the log: the driver's error behind ErrUnavailable.
 	Cause error
 }

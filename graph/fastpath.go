@@ -20,7 +20,13 @@ func (s *Store) Reachability(ctx context.Context, caller, member string) (_ Rela
 		defer s.projection.mu.RUnlock()
 		return s.fromMemory(st, caller, member)
 	}
-	return s.Relation(ctx, caller, member)
+	r, err := s.Relation(ctx, caller, member)
+	if err != nil {
+		return Relation{}, err
+	}
+	shared, err := s.sharedFromNeo4j(ctx, caller, []string{member})
+	r.Shared = shared[member]
+	return r, err
 }
 
 // Reachabilities is Reachability for many members at once; members not found or in a block
@@ -29,7 +35,7 @@ func (s *Store) Reachabilities(ctx context.Context, caller string, members []str
 	defer wrap(&err, "Reachabilities(%q, %d members)", caller, len(members))
 	st, ok := s.answering(ctx)
 	if !ok {
-		return s.Relations(ctx, caller, members)
+		return s.relationsWithShared(ctx, caller, members)
 	}
 	defer s.projection.mu.RUnlock()
 	out := make(map[string]Relation, len(members))
@@ -42,6 +48,28 @@ func (s *Store) Reachabilities(ctx context.Context, caller string, members []str
 		}
 	}
 	return out, nil
+}
+
+// relationsWithShared is Reachabilities from Neo4j: Relations, and what the caller shares with
+// each member found.
+func (s *Store) relationsWithShared(ctx context.Context, caller string, members []string) (map[string]Relation, error) {
+	rels, err := s.Relations(ctx, caller, members)
+	if err != nil || len(rels) == 0 {
+		return rels, err
+	}
+	found := make([]string, 0, len(rels))
+	for id := range rels {
+		found = append(found, id)
+	}
+	shared, err := s.sharedFromNeo4j(ctx, caller, found)
+	if err != nil {
+		return nil, err
+	}
+	for id, r := range rels {
+		r.Shared = shared[id]
+		rels[id] = r
+	}
+	return rels, nil
 }
 
 // answering returns the projection's state, read-locked, when it may answer ctx's read. A fully
@@ -144,7 +172,9 @@ func (s *Store) fromMemory(st *projState, caller, member string) (Relation, erro
 	listOf := func(k int32) []int32 { return st.adj[k] }
 	row.settle(listOf)
 	row.settleThird(listOf)
-	return s.decided(row.Relation), nil
+	r := s.decided(row.Relation)
+	r.Shared = st.shared(kc, km)
+	return r, nil
 }
 
 // pair numbers the caller and a member, failing with ErrNotFound as the Neo4j path does when

@@ -112,6 +112,8 @@ type Profile struct {
 	Company       string
 	InMailCredits *int
 	Plan          *Plan
+	// Positions, when not nil, replace the member's positions; nil leaves them as they are.
+	Positions *[]Position
 }
 
 // Degree is how far a member stands from the caller in connections.
@@ -153,6 +155,7 @@ type Relation struct {
 	MutualCount int
 	Facts       Facts    // what the messaging rules were given
 	Messaging   Decision // whether and how the caller may message the member
+	Shared      Shared   // the companies, schools and groups the caller and the member share
 
 	caller Member // the caller as stored, for a send to write its credits from
 }

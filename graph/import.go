@@ -38,6 +38,18 @@ type ImportMember struct {
 	CreatedAt     time.Time
 }
 
+// ImportPosition is a member's position at an organisation.
+type ImportPosition struct {
+	Member string
+	Position
+}
+
+// ImportMembership says that Member is in Group, since Since.
+type ImportMembership struct {
+	Member, Group string
+	Since         time.Time
+}
+
 // ImportConnection is a connection between members A and B, made at Since.
 type ImportConnection struct {
 	A, B  string
@@ -188,6 +200,53 @@ func (s *Store) ImportReports(ctx context.Context, reports []ImportReport) (retr
 		rows[i] = map[string]any{"by": r.By, "member": r.Member, "reason": string(r.Reason), "at": asNeo4jTime(r.At)}
 	}
 	return s.importRows(ctx, cypher.ImportReports, "reports", rows)
+}
+
+// ImportOrganisations creates organisations. Returns ErrConflict, and creates none, if one of
+// them exists.
+func (s *Store) ImportOrganisations(ctx context.Context, orgs []Organisation) (retries int, err error) {
+	defer wrap(&err, "ImportOrganisations(%d)", len(orgs))
+	rows := make([]any, len(orgs))
+	for i, o := range orgs {
+		rows[i] = map[string]any{"id": o.ID, "name": o.Name, "kind": string(o.Kind)}
+	}
+	return s.importRows(ctx, cypher.ImportOrganisations, "organisations", rows)
+}
+
+// ImportGroups creates groups. Returns ErrConflict, and creates none, if one of them exists.
+func (s *Store) ImportGroups(ctx context.Context, groups []Group) (retries int, err error) {
+	defer wrap(&err, "ImportGroups(%d)", len(groups))
+	rows := make([]any, len(groups))
+	for i, g := range groups {
+		rows[i] = map[string]any{"id": g.ID, "name": g.Name}
+	}
+	return s.importRows(ctx, cypher.ImportGroups, "groups", rows)
+}
+
+// ImportPositions records positions. Returns ErrNotFound, and records none, if a row names a
+// member or organisation that does not exist.
+func (s *Store) ImportPositions(ctx context.Context, positions []ImportPosition) (retries int, err error) {
+	defer wrap(&err, "ImportPositions(%d)", len(positions))
+	rows := make([]any, len(positions))
+	for i, p := range positions {
+		row := map[string]any{"member": p.Member, "org": p.Org, "title": orNull(p.Title), "from": int64(p.From), "to": nil}
+		if p.To != nil {
+			row["to"] = int64(*p.To)
+		}
+		rows[i] = row
+	}
+	return s.importRows(ctx, cypher.ImportPositions, "positions", rows)
+}
+
+// ImportMemberships puts members in groups. Returns ErrNotFound, and records none, if a row
+// names a member or group that does not exist.
+func (s *Store) ImportMemberships(ctx context.Context, memberships []ImportMembership) (retries int, err error) {
+	defer wrap(&err, "ImportMemberships(%d)", len(memberships))
+	rows := make([]any, len(memberships))
+	for i, m := range memberships {
+		rows[i] = map[string]any{"member": m.Member, "group": m.Group, "since": asNeo4jTime(m.Since)}
+	}
+	return s.importRows(ctx, cypher.ImportMemberships, "memberships", rows)
 }
 
 // importRows runs one bulk statement over rows, passed as the parameter param, in one write

@@ -54,13 +54,16 @@ func (s *Store) PutMember(ctx context.Context, p Profile) (created bool, err err
 			}
 		}
 		n, err := upsertMembers(ctx, tx, now, []any{row})
+		if err == nil && p.Positions != nil {
+			err = setPositions(ctx, tx, p.ID, *p.Positions)
+		}
 		return n == 1, err
 	})
 }
 
 // PutMembers creates or updates many members in one transaction and returns how many were
 // created. It is the bulk path for imports and seeding: credits and plans are stored as given,
-// with the plan's first grant dated now.
+// with the plan's first grant dated now; positions given replace the member's, as PutMember's.
 func (s *Store) PutMembers(ctx context.Context, profiles []Profile) (created int, err error) {
 	defer wrap(&err, "PutMembers(%d)", len(profiles))
 	now := s.now()
@@ -73,7 +76,13 @@ func (s *Store) PutMembers(ctx context.Context, profiles []Profile) (created int
 		rows[i] = row
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-		return upsertMembers(ctx, tx, now, rows)
+		n, err := upsertMembers(ctx, tx, now, rows)
+		for _, p := range profiles {
+			if err == nil && p.Positions != nil {
+				err = setPositions(ctx, tx, p.ID, *p.Positions)
+			}
+		}
+		return n, err
 	})
 }
 

@@ -45,6 +45,13 @@ type projState struct {
 	links   int              // the lengths of adj added up: each connection counted on both sides
 	hidden  map[int32][]int32
 	pairs   map[uint64]pairBits // by pairKey
+	// Affiliations: organisations and groups by number, and by member the organisations they
+	// have held a position at (heldKey: with whether one is current) and the groups they are in,
+	// each sorted. What two members share is the intersection of two short sorted lists.
+	orgs   catalogue
+	groups catalogue
+	held   [][]int32
+	joined [][]int32
 }
 
 // memberFacts are what the messaging decision needs of a member.
@@ -121,6 +128,8 @@ func (st *projState) number(id string, add bool) (int32, bool) {
 	st.ids = append(st.ids, id)
 	st.facts = append(st.facts, memberFacts{})
 	st.adj = append(st.adj, nil)
+	st.held = append(st.held, nil)
+	st.joined = append(st.joined, nil)
 	return k, true
 }
 

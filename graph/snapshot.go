@@ -21,10 +21,13 @@ import (
 //
 // The format: snapshotMagic, then uvarints and length-prefixed strings: the epoch and the change
 // applied; each member's id and facts; each member's connections, as gaps between sorted numbers;
-// the block relations; the pairs' messaging facts; and a CRC-32 of all that came before.
+// the block relations; the pairs' messaging facts; the organisations (id, name, kind, whether it
+// exists) and the groups (the same, without kind); each member's organisations (heldKeys) and
+// groups, as gaps between sorted numbers; and a CRC-32 of all that came before.
 
-// snapshotMagic opens every snapshot; its last digit is the format's version.
-const snapshotMagic = "reach-projection-1\n"
+// snapshotMagic opens every snapshot; its last digit is the format's version. Version 2 added
+// affiliations: a snapshot of version 1 is refused, and the projection loaded from Neo4j.
+const snapshotMagic = "reach-projection-2\n"
 
 // SaveProjection writes the projection to path, through a file beside it renamed into place, so
 // that a snapshot is whole or absent. It holds the projection's read lock meanwhile: reads go on,
@@ -95,6 +98,12 @@ func (st *projState) encode(w *snapshotWriter) {
 		w.uint(key)
 		w.uint(uint64(bits))
 	}
+	w.catalogue(&st.orgs)
+	w.catalogue(&st.groups)
+	for k := range st.ids {
+		w.list(st.held[k])
+		w.list(st.joined[k])
+	}
 }
 
 func decodeProjState(r *snapshotReader) (*projState, error) {
@@ -119,6 +128,12 @@ func decodeProjState(r *snapshotReader) (*projState, error) {
 	for range r.count() {
 		key := r.uint()
 		st.pairs[key] = pairBits(r.uint())
+	}
+	r.catalogue(&st.orgs)
+	r.catalogue(&st.groups)
+	for k := range st.ids {
+		st.held[k] = r.list(2 * len(st.orgs.entries))
+		st.joined[k] = r.list(len(st.groups.entries))
 	}
 	return st, r.err
 }
@@ -175,6 +190,17 @@ func (w *snapshotWriter) facts(f memberFacts) {
 		granted = f.grantedAt.UnixMilli()
 	}
 	w.uint(uint64(granted))
+}
+
+// catalogue writes the organisations or groups, in number order.
+func (w *snapshotWriter) catalogue(c *catalogue) {
+	w.uint(uint64(len(c.entries)))
+	for _, e := range c.entries {
+		w.string(e.id)
+		w.string(e.name)
+		w.string(string(e.kind))
+		w.bool(e.present)
+	}
 }
 
 // finish flushes, then writes the checksum of everything written.
@@ -278,6 +304,17 @@ func (r *snapshotReader) facts() memberFacts {
 		restricted: r.bool(), plan: Plan(r.string()), credits: int(r.uint())}
 	f.grantedAt = millis(int64(r.uint()))
 	return f
+}
+
+func (r *snapshotReader) catalogue(c *catalogue) {
+	n := r.count()
+	for range n {
+		k, _ := c.number(r.string(), true)
+		c.entries[k] = affiliate{id: c.entries[k].id, name: r.string(), kind: OrgKind(r.string()), present: r.bool()}
+	}
+	if len(c.entries) != n {
+		r.fail("%d organisations or groups, %d of them distinct", n, len(c.entries))
+	}
 }
 
 func (r *snapshotReader) fail(format string, args ...any) {

@@ -28,6 +28,23 @@ func randomProjection(n int, rng *rand.Rand) *projState {
 			st.setPair(a, b, pairBits(rng.IntN(512)))
 		}
 	}
+	for i := range n / 10 {
+		o, _ := st.orgs.number(fmt.Sprintf("o%04d", i), true)
+		st.orgs.entries[o] = affiliate{id: st.orgs.entries[o].id, name: fmt.Sprintf("Org %d", i), kind: []OrgKind{Company, School}[i%2], present: true}
+		g, _ := st.groups.number(fmt.Sprintf("g%04d", i), true)
+		st.groups.entries[g] = affiliate{id: st.groups.entries[g].id, name: fmt.Sprintf("Group %d", i), present: i%7 > 0}
+	}
+	for k := range st.ids {
+		var held, joined []int32
+		for range rng.IntN(4) {
+			held = append(held, heldKey(int32(rng.IntN(n/10)), rng.IntN(2) == 0))
+			joined = append(joined, int32(rng.IntN(n/10)))
+		}
+		st.held[k] = mergedHeld(held)
+		if len(joined) > 0 {
+			st.joined[k] = slices.Compact(slices.Sorted(slices.Values(joined)))
+		}
+	}
 	return st
 }
 

@@ -171,7 +171,11 @@ func (s *Store) loadProjection(ctx context.Context) (err error) {
 		return err
 	}
 	st := newProjState(epoch, applied)
-	if err := s.loadMembers(ctx, st); err != nil {
+	nodes, err := s.loadNames(ctx, st)
+	if err != nil {
+		return err
+	}
+	if err := s.loadMembers(ctx, st, nodes); err != nil {
 		return err
 	}
 	if err := s.loadPairs(ctx, st); err != nil {
@@ -217,11 +221,41 @@ type memberRow struct {
 	id          string
 	facts       memberFacts
 	connections []int64 // internal node ids this member's connections point to
+	held        []int64 // internal node ids of the organisations they held a position at
+	current     []bool  // by held: whether the position is current
+	groups      []int64 // internal node ids of their groups
 }
 
-// loadMembers reads every member's facts and connections, in loadParts ranges at once, then
-// numbers the members and lists each connection on both sides, sorted.
-func (s *Store) loadMembers(ctx context.Context, st *projState) error {
+// affiliateNodes maps the internal node ids of organisations and groups to their numbers, for
+// one load.
+type affiliateNodes struct{ orgs, groups map[int64]int32 }
+
+// loadNames reads every organisation and group, with its name and kind.
+func (s *Store) loadNames(ctx context.Context, st *projState) (affiliateNodes, error) {
+	nodes := affiliateNodes{orgs: map[int64]int32{}, groups: map[int64]int32{}}
+	err := s.stream(ctx, cypher.ProjectionNames, nil, func(rec *neo4j.Record) error {
+		node, e1 := value[int64](rec, "node")
+		id, e2 := value[string](rec, "id")
+		name, e3 := value[string](rec, "name")
+		kind, e4 := value[string](rec, "kind")
+		if err := errors.Join(e1, e2, e3, e4); err != nil {
+			return err
+		}
+		c, into := &st.orgs, nodes.orgs
+		if kind == "group" {
+			c, into, kind = &st.groups, nodes.groups, ""
+		}
+		k, _ := c.number(id, true)
+		c.entries[k] = affiliate{id: id, name: name, kind: OrgKind(kind), present: true}
+		into[node] = k
+		return nil
+	})
+	return nodes, err
+}
+
+// loadMembers reads every member's facts, connections and affiliations, in loadParts ranges at
+// once, then numbers the members and lists each connection on both sides, sorted.
+func (s *Store) loadMembers(ctx context.Context, st *projState, nodes affiliateNodes) error {
 	recs, err := s.read(ctx, cypher.ProjectionRange, nil)
 	if err != nil {
 		return err
@@ -244,7 +278,7 @@ func (s *Store) loadMembers(ctx context.Context, st *projState) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	st.addMembers(parts)
+	st.addMembers(parts, nodes)
 	return nil
 }
 
@@ -256,12 +290,26 @@ func (s *Store) memberRows(ctx context.Context, from, to int64) ([]memberRow, er
 		node, e2 := value[int64](rec, "node")
 		connections, e3 := value[[]any](rec, "connections")
 		facts, e4 := factsOf(rec)
-		if err := errors.Join(e1, e2, e3, e4); err != nil {
+		held, e5 := value[[]any](rec, "held")
+		groups, e6 := value[[]any](rec, "groups")
+		if err := errors.Join(e1, e2, e3, e4, e5, e6); err != nil {
 			return err
 		}
 		row := memberRow{node: node, id: id, facts: facts, connections: make([]int64, len(connections))}
 		for i, c := range connections {
 			row.connections[i], _ = c.(int64)
+		}
+		for _, h := range held {
+			pair, _ := h.([]any)
+			if len(pair) == 2 {
+				org, _ := pair[0].(int64)
+				current, _ := pair[1].(bool)
+				row.held, row.current = append(row.held, org), append(row.current, current)
+			}
+		}
+		for _, g := range groups {
+			n, _ := g.(int64)
+			row.groups = append(row.groups, n)
 		}
 		rows = append(rows, row)
 		return nil
@@ -269,13 +317,15 @@ func (s *Store) memberRows(ctx context.Context, from, to int64) ([]memberRow, er
 	return rows, err
 }
 
-// addMembers numbers the members read and lists each connection on both of its sides.
-func (st *projState) addMembers(parts [][]memberRow) {
+// addMembers numbers the members read, lists each connection on both of its sides and keeps
+// each member's affiliations.
+func (st *projState) addMembers(parts [][]memberRow, nodes affiliateNodes) {
 	numbers := map[int64]int32{}
 	for _, rows := range parts {
 		for _, r := range rows {
 			k, _ := st.number(r.id, true)
 			numbers[r.node], st.facts[k] = k, r.facts
+			st.held[k], st.joined[k] = heldList(r, nodes.orgs), joinedList(r.groups, nodes.groups)
 		}
 	}
 	for _, rows := range parts {
@@ -293,6 +343,50 @@ func (st *projState) addMembers(parts [][]memberRow) {
 		st.adj[k] = slices.Compact(list)
 	}
 	st.countLinks()
+}
+
+// heldList is a member row's organisations as heldKeys, sorted, one per organisation: current
+// when any position there is. An organisation created while the scan ran is left out: the log
+// brings it, with the member's positions.
+func heldList(r memberRow, orgs map[int64]int32) []int32 {
+	var list []int32
+	for i, node := range r.held {
+		if o, ok := orgs[node]; ok {
+			list = append(list, heldKey(o, r.current[i]))
+		}
+	}
+	return mergedHeld(list)
+}
+
+// mergedHeld sorts heldKeys and keeps one per organisation, current if any is.
+func mergedHeld(list []int32) []int32 {
+	if len(list) == 0 {
+		return nil
+	}
+	slices.Sort(list)
+	out := list[:0]
+	for _, k := range list {
+		if n := len(out); n > 0 && out[n-1]>>1 == k>>1 {
+			out[n-1] |= k & 1
+			continue
+		}
+		out = append(out, k)
+	}
+	return slices.Clip(out)
+}
+
+// joinedList is a member row's groups by number, sorted.
+func joinedList(nodes []int64, groups map[int64]int32) []int32 {
+	var list []int32
+	for _, node := range nodes {
+		if g, ok := groups[node]; ok {
+			list = append(list, g)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return slices.Clip(slices.Compact(slices.Sorted(slices.Values(list))))
 }
 
 // factsOf reads a member's facts from a record of ProjectionMembers.
@@ -441,9 +535,12 @@ func (st *projState) apply(v any) error {
 	if reload, _ := c["reload"].(bool); reload {
 		return errReload
 	}
+	st.applyAffiliates(c, "orgs", "orgPresent", "orgNames", "orgKinds", &st.orgs)
+	st.applyAffiliates(c, "groups", "groupPresent", "groupNames", "", &st.groups)
 	if err := st.applyMembers(c); err != nil {
 		return fmt.Errorf("change %d: %w", seq, err)
 	}
+	st.applyAffiliations(c)
 	if err := st.applyPairs(c); err != nil {
 		return fmt.Errorf("change %d: %w", seq, err)
 	}
@@ -478,6 +575,76 @@ func (st *projState) applyMembers(c map[string]any) error {
 			restricted: restricted, plan: Plan(plan), credits: int(credits), grantedAt: millis(granted)}
 	}
 	return nil
+}
+
+// column reads the i-th value of one of a change's lists, nil past its end or when it is absent
+// (a change logged before the list was recorded).
+func column(c map[string]any, name string, i int) any {
+	list, _ := c[name].([]any)
+	if i < len(list) {
+		return list[i]
+	}
+	return nil
+}
+
+// applyAffiliates sets the names, kinds and existence a change records of organisations or
+// groups (kinds is "" for groups, which have none).
+func (st *projState) applyAffiliates(c map[string]any, ids, present, names, kinds string, into *catalogue) {
+	list, _ := c[ids].([]any)
+	for i, v := range list {
+		id, _ := v.(string)
+		k, _ := into.number(id, true)
+		e := affiliate{id: id}
+		e.present, _ = column(c, present, i).(bool)
+		e.name, _ = column(c, names, i).(string)
+		kind, _ := column(c, kinds, i).(string)
+		e.kind = OrgKind(kind)
+		into.entries[k] = e
+	}
+}
+
+// applyAffiliations sets the organisations and groups of each member a change records: all of
+// them, so a member with none listed has none.
+func (st *projState) applyAffiliations(c map[string]any) {
+	ids, _ := c["members"].([]any)
+	numbers := make([]int32, len(ids))
+	for i, v := range ids {
+		id, _ := v.(string)
+		numbers[i], _ = st.number(id, true)
+		st.held[numbers[i]], st.joined[numbers[i]] = nil, nil
+	}
+	owner := func(name string, i int) (int32, bool) {
+		n, ok := column(c, name, i).(int64)
+		if !ok || n < 0 || int(n) >= len(numbers) {
+			return 0, false
+		}
+		return numbers[n], true
+	}
+	by, _ := c["heldBy"].([]any)
+	for i := range by {
+		k, ok := owner("heldBy", i)
+		org, _ := column(c, "heldOrg", i).(string)
+		current, _ := column(c, "heldCurrent", i).(bool)
+		if ok {
+			o, _ := st.orgs.number(org, true)
+			st.held[k] = append(st.held[k], heldKey(o, current))
+		}
+	}
+	by, _ = c["memberOfBy"].([]any)
+	for i := range by {
+		k, ok := owner("memberOfBy", i)
+		group, _ := column(c, "memberOf", i).(string)
+		if ok {
+			g, _ := st.groups.number(group, true)
+			st.joined[k] = append(st.joined[k], g)
+		}
+	}
+	for _, k := range numbers {
+		st.held[k] = mergedHeld(st.held[k])
+		if list := st.joined[k]; len(list) > 0 {
+			st.joined[k] = slices.Clip(slices.Compact(slices.Sorted(slices.Values(list))))
+		}
+	}
 }
 
 // applyPairs sets the relation a change records of each of its pairs.

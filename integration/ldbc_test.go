@@ -75,6 +75,10 @@ func TestLDBCOutsideCheck(t *testing.T) {
 		}
 		tokens[i] = tok
 	}
+	affiliations := readLDBCAffiliations(t, dir, net)
+	orgID := func(ldbcID string) string { return id("org" + ldbcID) }
+	groupID := func(ldbcID string) string { return id("forum" + ldbcID) }
+	c.loadAffiliations(t, net, affiliations, id, orgID, groupID)
 	rng := rand.New(rand.NewPCG(13, 2010))
 	sources, unknown := net.sources(t, filepath.Join(dir, "interactive_13_param.txt"))
 	for _, s := range sources {
@@ -112,6 +116,12 @@ func TestLDBCOutsideCheck(t *testing.T) {
 			}
 		}
 		t.Logf("reachability pairs checked per distance: %s", ldbcCounts(checked))
+	})
+
+	t.Run("Shared", func(t *testing.T) {
+		// Default reads may lag up to the staleness bound behind the load just made.
+		time.Sleep(1500 * time.Millisecond)
+		c.checkShared(t, net, affiliations, tokens, id, orgID, groupID)
 	})
 
 	t.Run("UnknownQueryParamsNotFound", func(t *testing.T) {

@@ -118,6 +118,12 @@ var routesNamingNoMember = map[string]string{
 	"PUT /v1/admin/members/:id":                "an administrator acts for the platform, which knows every block",
 	"POST /v1/admin/connections":               "an administrator acts for the platform, which knows every block",
 	"DELETE /v1/admin/members/:id/restriction": "an administrator acts for the platform, which knows every block",
+	"PUT /v1/admin/organisations/:id":          "an administrator acts for the platform, which knows every block",
+	"PUT /v1/admin/groups/:id":                 "an administrator acts for the platform, which knows every block",
+	"GET /v1/me/groups":                        "the caller's own groups",
+	"PUT /v1/groups/:id/members/me":            "a group id; the caller joins it themselves",
+	"DELETE /v1/groups/:id/members/me":         "a group id; the caller leaves it themselves",
+	"GET /v1/groups/:id/members":               "a group id; its list and total leave such members out (TestGroupMembersPagedHidingBlocks)",
 }
 
 // TestSecrecyCoversEveryRoute checks that every route the API serves is either asked about in

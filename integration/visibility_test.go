@@ -20,10 +20,12 @@ func TestProfileVisibility(t *testing.T) {
 		"name": "Pat Private", "headline": "Head of Secrets", "company": "Initech",
 	}).expect(http.StatusOK)
 
+	none := func() map[string]any { return map[string]any{"total": float64(0), "items": []any{}} }
 	full := func(degree any, label string, mutual float64) map[string]any {
 		return map[string]any{
 			"id": id("p"), "name": "Pat Private", "headline": "Head of Secrets", "company": "Initech",
 			"connectionsCount": float64(1), "degree": degree, "label": label, "mutualCount": mutual,
+			"shared": map[string]any{"companies": none(), "schools": none(), "groups": none()},
 		}
 	}
 	limited := func(degree any, label string) map[string]any {

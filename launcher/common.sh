@@ -54,8 +54,8 @@ neo4j_jvm_flags() {
 #                 REACH_NEO4J_IMPORT_THREADS (twice the processors, at least 4: the importer's
 #                 stages wait on I/O, and on a 2-core machine 4 threads import 50 million
 #                 relationships about 25% faster than 2, README.md).
-# Members and connections are required; blocks, invitations, messages, declines and reports are imported
-# when present.
+# Members and connections are required; organisations, groups, blocks, invitations, messages,
+# declines, reports, positions and group memberships are imported when present.
 import_plan() {
   local csv_dir="$1" prefix="$2" name cpus
   heap="${REACH_NEO4J_IMPORT_HEAP:-2g}"
@@ -68,7 +68,14 @@ import_plan() {
   [[ -f "$csv_dir/members.csv" ]] || die "$csv_dir/members.csv is missing"
   [[ -f "$csv_dir/connections.csv" ]] || die "$csv_dir/connections.csv is missing"
   import_files=(--nodes="$prefix/members.csv" --relationships="$prefix/connections.csv")
-  for name in blocks invitations messages declines reports; do
+  for name in organisations groups; do
+    if [[ -f "$csv_dir/$name.csv" ]]; then
+      import_files+=(--nodes="$prefix/$name.csv")
+    else
+      say "no $name.csv in $csv_dir; skipping it"
+    fi
+  done
+  for name in blocks invitations messages declines reports positions memberships; do
     if [[ -f "$csv_dir/$name.csv" ]]; then
       import_files+=(--relationships="$prefix/$name.csv")
     else

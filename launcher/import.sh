@@ -7,8 +7,9 @@
 #
 #   launcher/import.sh DIR [IMPORT OPTION ...]
 #
-# DIR must hold members.csv and connections.csv; blocks.csv, invitations.csv, messages.csv,
-# declines.csv and reports.csv are imported when present. IMPORT OPTIONs are passed on to the import command
+# DIR must hold members.csv and connections.csv; organisations.csv, groups.csv, blocks.csv,
+# invitations.csv, messages.csv, declines.csv, reports.csv, positions.csv and memberships.csv are
+# imported when present. IMPORT OPTIONs are passed on to the import command
 # (for example --skip-bad-relationships or --high-parallel-io=on).
 #
 # Environment:

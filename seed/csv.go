@@ -28,6 +28,10 @@ var csvFiles = [...]struct{ name, header string }{
 	{"messages.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long"},
 	{"declines.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId"},
 	{"reports.csv", ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime"},
+	{"organisations.csv", "id:ID(Organisation),:LABEL,name,kind"},
+	{"groups.csv", "id:ID(Group),:LABEL,name"},
+	{"positions.csv", ":START_ID(Member),:END_ID(Organisation),:TYPE,title,from:long,to:long"},
+	{"memberships.csv", ":START_ID(Member),:END_ID(Group),:TYPE,since:datetime"},
 }
 
 // File is one CSV file written: its name, data rows and size in bytes.
@@ -50,8 +54,10 @@ func (g *Generated) WriteCSV(dir string, progress Progress) ([]File, error) {
 	}
 	f := csvFormat{g: g, days: g.dayTable(), versions: g.versionBase()}
 	counts := g.Counts()
-	rows := [len(csvFiles)]int{counts.Members, counts.Connections, counts.Blocks, counts.Invitations, counts.Messages, counts.Declines, counts.Reports}
-	formats := [len(csvFiles)]func([]byte, int) []byte{f.member, f.connection, f.block, f.invitation, f.message, f.decline, f.report}
+	rows := [len(csvFiles)]int{counts.Members, counts.Connections, counts.Blocks, counts.Invitations, counts.Messages, counts.Declines, counts.Reports,
+		counts.Organisations, counts.Groups, counts.Positions, counts.Memberships}
+	formats := [len(csvFiles)]func([]byte, int) []byte{f.member, f.connection, f.block, f.invitation, f.message, f.decline, f.report,
+		f.organisation, f.group, f.position, f.membership}
 	var out []File
 	for i, file := range csvFiles {
 		progress.Start("write "+file.name, int64(rows[i]))
@@ -245,6 +251,38 @@ func (f *csvFormat) connection(b []byte, k int) []byte {
 func (g *Generated) appendID(b []byte, i uint32) []byte {
 	b = append(b, g.spec.IDPrefix...)
 	return strconv.AppendUint(append(b, 'm'), uint64(i), 10)
+}
+
+func (f *csvFormat) organisation(b []byte, k int) []byte {
+	o := f.g.Organisation(k)
+	b = append(append(b, o.ID...), ",Organisation,"...)
+	b = append(field(b, o.Name), ',')
+	return append(append(b, o.Kind...), '\n')
+}
+
+func (f *csvFormat) group(b []byte, k int) []byte {
+	g := f.g.Group(k)
+	b = append(append(b, g.ID...), ",Group,"...)
+	return append(field(b, g.Name), '\n')
+}
+
+func (f *csvFormat) position(b []byte, k int) []byte {
+	p := f.g.Position(k)
+	b = append(append(b, p.Member...), ',')
+	b = append(append(b, p.Org...), ",HELD,"...)
+	b = append(field(b, p.Title), ',')
+	b = append(strconv.AppendInt(b, int64(p.From), 10), ',')
+	if p.To != nil {
+		b = strconv.AppendInt(b, int64(*p.To), 10)
+	}
+	return append(b, '\n')
+}
+
+func (f *csvFormat) membership(b []byte, k int) []byte {
+	m := f.g.Membership(k)
+	b = append(append(b, m.Member...), ',')
+	b = append(append(b, m.Group...), ",MEMBER_OF,"...)
+	return append(f.time(b, m.Since), '\n')
 }
 
 func (f *csvFormat) block(b []byte, k int) []byte {

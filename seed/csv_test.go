@@ -15,13 +15,17 @@ import (
 
 // The layout agreed with the importer, copied from the agreement word for word.
 var wantHeaders = map[string]string{
-	"members.csv":     "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime,connectionsVersion:long",
-	"connections.csv": ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime",
-	"blocks.csv":      ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime",
-	"invitations.csv": ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime",
-	"messages.csv":    ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long",
-	"declines.csv":    ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId",
-	"reports.csv":     ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime",
+	"members.csv":       "id:ID(Member),:LABEL,name,nameLower,headline,company,inmailCredits:long,plan,planGrantedAt:datetime,restricted:boolean,inmail,openProfile:boolean,profileVisibility,connectionsVisibility,searchable:boolean,createdAt:datetime,connectionsVersion:long",
+	"connections.csv":   ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime",
+	"blocks.csv":        ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime",
+	"invitations.csv":   ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime",
+	"messages.csv":      ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long",
+	"declines.csv":      ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId",
+	"reports.csv":       ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime",
+	"organisations.csv": "id:ID(Organisation),:LABEL,name,kind",
+	"groups.csv":        "id:ID(Group),:LABEL,name",
+	"positions.csv":     ":START_ID(Member),:END_ID(Organisation),:TYPE,title,from:long,to:long",
+	"memberships.csv":   ":START_ID(Member),:END_ID(Group),:TYPE,since:datetime",
 }
 
 // TestCSVLayout writes a network and reads every file back as RFC 4180: the agreed headers,
@@ -90,6 +94,20 @@ func TestCSVLayout(t *testing.T) {
 		}
 		if rec[5] != string(m.Channel.Kind()) || (rec[5] == "inmail") != (rec[14] != "") {
 			t.Errorf("message %s: kind %q, status %q", m.ID, rec[5], rec[14])
+		}
+	}
+	ends := map[string]map[string]bool{"Organisation": {}, "Group": {}}
+	for _, name := range []string{"organisations.csv", "groups.csv"} {
+		for _, rec := range records[name][1:] {
+			ends[rec[1]][rec[0]] = true
+		}
+	}
+	for name, end := range map[string]string{"positions.csv": "Organisation", "memberships.csv": "Group"} {
+		typ := map[string]string{"Organisation": "HELD", "Group": "MEMBER_OF"}[end]
+		for _, rec := range records[name][1:] {
+			if !ids[rec[0]] || !ends[end][rec[1]] || rec[2] != typ {
+				t.Fatalf("%s row %v: unknown member or %s, or type other than %s", name, rec, end, typ)
+			}
 		}
 	}
 	for k, rec := range records["connections.csv"][1:] {

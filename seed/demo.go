@@ -11,13 +11,17 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// Network is a set of members, the connections between them, the settings that differ from the
-// defaults, and messages already sent.
+// Network is a set of members (with their positions), the connections between them, the
+// settings that differ from the defaults, messages already sent, and the organisations and
+// groups the members hold positions at and are in.
 type Network struct {
-	Members     []graph.Profile
-	Connections [][2]string
-	Settings    map[string]graph.SettingsChange
-	Messages    []Message
+	Organisations []graph.Organisation
+	Groups        []graph.Group
+	Members       []graph.Profile
+	Connections   [][2]string
+	Settings      map[string]graph.SettingsChange
+	Messages      []Message
+	Memberships   [][2]string // [member, group]
 }
 
 // Message is a message one member sent another.
@@ -30,12 +34,29 @@ type Message struct {
 // degree; Maria (two mutual connections), David and Sofia 2nd; Lena and Omar 3rd; Noah four hops
 // away; Zoe and Yuki know only each other. Jane is on the career plan; Maria, a recruiter, has
 // sent her an InMail. Sofia has an open profile, Omar takes no InMail and Noah only from his
-// network.
+// network. Jane and Alex both work at Acme; Jane worked at Globex before, where Maria works now;
+// Jane and Noah both studied at KTH; Jane, Maria and Priya are in the Engineering Leadership
+// group, and Jane, Alex, Tom and David in Go Developers.
 func Demo() Network {
 	credits := func(n int) *int { return &n }
 	plan := func(p graph.Plan) *graph.Plan { return &p }
+	positions := func(ps ...graph.Position) *[]graph.Position { return &ps }
+	until := func(year int) *int { return &year }
 	on, off, network := true, graph.InMailOff, graph.InMailNetwork
-	return Network{
+	n := Network{
+		Organisations: []graph.Organisation{
+			{ID: "acme", Name: "Acme", Kind: graph.Company}, {ID: "globex", Name: "Globex", Kind: graph.Company},
+			{ID: "initech", Name: "Initech", Kind: graph.Company}, {ID: "kth", Name: "KTH Royal Institute of Technology", Kind: graph.School},
+		},
+		Groups: []graph.Group{
+			{ID: "eng-leaders", Name: "Engineering Leadership"}, {ID: "go-devs", Name: "Go Developers"},
+			{ID: "photography", Name: "Photography"},
+		},
+		Memberships: [][2]string{
+			{"jane", "eng-leaders"}, {"maria", "eng-leaders"}, {"priya", "eng-leaders"},
+			{"jane", "go-devs"}, {"alex", "go-devs"}, {"tom", "go-devs"}, {"david", "go-devs"},
+			{"zoe", "photography"}, {"yuki", "photography"}, {"emma", "photography"},
+		},
 		Members: []graph.Profile{
 			{ID: "jane", Name: "Jane Smith", Headline: "Engineering Manager at Acme", Company: "Acme", Plan: plan(graph.PlanCareer), InMailCredits: credits(5)},
 			{ID: "alex", Name: "Alex Chen", Headline: "Backend Engineer at Acme", Company: "Acme"},
@@ -69,10 +90,28 @@ func Demo() Network {
 				Body: "Hi Jane, I lead engineering hiring at Globex and your work at Acme stood out. Would you be open to a short call next week about a Director of Engineering role?"}},
 		},
 	}
+	held := map[string]*[]graph.Position{
+		"jane": positions(graph.Position{Org: "kth", Title: "MSc Computer Science", From: 2008, To: until(2012)},
+			graph.Position{Org: "globex", Title: "Software Engineer", From: 2012, To: until(2019)},
+			graph.Position{Org: "acme", Title: "Engineering Manager", From: 2019}),
+		"alex":  positions(graph.Position{Org: "acme", Title: "Backend Engineer", From: 2021}),
+		"maria": positions(graph.Position{Org: "globex", Title: "Recruiter", From: 2017}),
+		"priya": positions(graph.Position{Org: "globex", Title: "Product Manager", From: 2020}),
+		"tom":   positions(graph.Position{Org: "initech", Title: "Data Scientist", From: 2018}),
+		"david": positions(graph.Position{Org: "initech", Title: "SRE", From: 2016}),
+		"noah":  positions(graph.Position{Org: "kth", Title: "BSc Engineering Physics", From: 2023}),
+	}
+	for i, p := range n.Members {
+		n.Members[i].Positions = held[p.ID]
+	}
+	return n
 }
 
 // Store is what loading needs of the graph.
 type Store interface {
+	PutOrganisation(ctx context.Context, o graph.Organisation) (created bool, err error)
+	PutGroup(ctx context.Context, g graph.Group) (created bool, err error)
+	JoinGroup(ctx context.Context, member, group string) error
 	PutMembers(ctx context.Context, profiles []graph.Profile) (created int, err error)
 	ConnectAll(ctx context.Context, pairs [][2]string) error
 	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
@@ -82,10 +121,21 @@ type Store interface {
 // batchSize is how many members or connections one load transaction writes.
 const batchSize = 5000
 
-// Load writes the network into the store in batches, members first, then settings, then messages
-// (sent through the messaging rules, each under an idempotency key so that loading the same
-// network twice changes nothing).
+// Load writes the network into the store: organisations and groups, then members (with their
+// positions) and connections in batches, then settings, messages (sent through the messaging
+// rules, each under an idempotency key so that loading the same network twice changes nothing)
+// and group memberships.
 func Load(ctx context.Context, store Store, n Network) error {
+	for _, o := range n.Organisations {
+		if _, err := store.PutOrganisation(ctx, o); err != nil {
+			return fmt.Errorf("seed organisation %s: %w", o.ID, err)
+		}
+	}
+	for _, g := range n.Groups {
+		if _, err := store.PutGroup(ctx, g); err != nil {
+			return fmt.Errorf("seed group %s: %w", g.ID, err)
+		}
+	}
 	for batch := range slices.Chunk(n.Members, batchSize) {
 		if _, err := store.PutMembers(ctx, batch); err != nil {
 			return fmt.Errorf("seed members: %w", err)
@@ -104,6 +154,11 @@ func Load(ctx context.Context, store Store, n Network) error {
 	for i, m := range n.Messages {
 		if _, err := store.Send(ctx, m.From, m.Draft, fmt.Sprintf("seed-%d", i)); err != nil {
 			return fmt.Errorf("seed message from %s to %s: %w", m.From, m.To, err)
+		}
+	}
+	for _, m := range n.Memberships {
+		if err := store.JoinGroup(ctx, m[0], m[1]); err != nil {
+			return fmt.Errorf("seed %s in group %s: %w", m[0], m[1], err)
 		}
 	}
 	return nil

@@ -61,7 +61,11 @@ type Generated struct {
 	now         stamp     // the epoch
 	members     []member
 	companies   int
-	edges       []uint64 // low<<32 | high by member index, ascending, each pair once
+	schools     int
+	groups      int
+	positions   []position // by member
+	memberships []uint64   // member<<32 | group, ascending
+	edges       []uint64   // low<<32 | high by member index, ascending, each pair once
 	degree      []uint32
 	blocks      []block
 	invitations []invitation
@@ -107,6 +111,7 @@ var (
 // Counts are how many rows of each kind a generated network holds.
 type Counts struct {
 	Members, Connections, Blocks, Invitations, Messages, Declines, Reports int
+	Organisations, Groups, Positions, Memberships                          int
 }
 
 // Generate makes the network spec describes; progress, when not nil, hears how far it has got.
@@ -137,6 +142,7 @@ func Generate(spec Spec, progress Progress) (*Generated, error) {
 		return nil, err
 	}
 	g.makeActivity(draw, progress)
+	g.makeAffiliations(progress)
 	return g, nil
 }
 
@@ -148,7 +154,8 @@ func (g *Generated) Counts() Counts {
 	return Counts{
 		Members: len(g.members), Connections: len(g.edges), Blocks: len(g.blocks),
 		Invitations: len(g.invitations), Messages: len(g.messages), Declines: len(g.declines),
-		Reports: len(g.reports),
+		Reports: len(g.reports), Organisations: g.companies + g.schools, Groups: g.groups,
+		Positions: len(g.positions), Memberships: len(g.memberships),
 	}
 }
 

@@ -20,3 +20,22 @@ func (g *Generated) BlockEnds(k int) (by, member int) {
 	b := &g.blocks[k]
 	return int(b.by), int(b.member)
 }
+
+// Positions is how many positions the network's members hold, past and current.
+func (g *Generated) Positions() int { return len(g.positions) }
+
+// PositionEnds is the k-th position by index: member held it at organisation org (companies
+// first, then schools), current when it has no end.
+func (g *Generated) PositionEnds(k int) (member, org int, current bool) {
+	p := &g.positions[k]
+	return int(p.member), int(p.org), p.to == 0
+}
+
+// Memberships is how many group memberships the network holds.
+func (g *Generated) Memberships() int { return len(g.memberships) }
+
+// MembershipEnds is the k-th group membership by index: member is in group.
+func (g *Generated) MembershipEnds(k int) (member, group int) {
+	key := g.memberships[k]
+	return int(key >> 32), int(uint32(key))
+}

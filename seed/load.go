@@ -21,6 +21,10 @@ type Importer interface {
 	ImportMessages(ctx context.Context, messages []graph.ImportMessage) (retries int, err error)
 	ImportDeclines(ctx context.Context, declines []graph.ImportDecline) (retries int, err error)
 	ImportReports(ctx context.Context, reports []graph.ImportReport) (retries int, err error)
+	ImportOrganisations(ctx context.Context, orgs []graph.Organisation) (retries int, err error)
+	ImportGroups(ctx context.Context, groups []graph.Group) (retries int, err error)
+	ImportPositions(ctx context.Context, positions []graph.ImportPosition) (retries int, err error)
+	ImportMemberships(ctx context.Context, memberships []graph.ImportMembership) (retries int, err error)
 }
 
 // Defaults of ImportOptions, measured on 2 cores with Neo4j on the same machine: 2 workers load
@@ -39,7 +43,8 @@ type ImportOptions struct {
 }
 
 // Import loads the network into an empty graph through the store's bulk import: members, then
-// connections, blocks, invitations, messages, declines and reports, each in batches run by several
+// connections, blocks, invitations, messages, declines and reports, then organisations, groups,
+// positions and group memberships, each in batches run by several
 // workers at once. The schema must be in place (the store's Migrate), so that rows find their
 // members by index.
 //
@@ -91,6 +96,18 @@ func (g *Generated) Import(ctx context.Context, store Importer, opts ImportOptio
 		{"load reports", counts.Reports, func(ctx context.Context, run *phaseRun) error {
 			order := byLowerEnd(counts.Reports, func(k int) (uint32, uint32) { return g.reports[k].by, g.reports[k].member })
 			return load(ctx, opts, run, order, g.Report, store.ImportReports)
+		}},
+		{"load organisations", counts.Organisations, func(ctx context.Context, run *phaseRun) error {
+			return load(ctx, opts, run, identity(counts.Organisations), g.Organisation, store.ImportOrganisations)
+		}},
+		{"load groups", counts.Groups, func(ctx context.Context, run *phaseRun) error {
+			return load(ctx, opts, run, identity(counts.Groups), g.Group, store.ImportGroups)
+		}},
+		{"load positions", counts.Positions, func(ctx context.Context, run *phaseRun) error {
+			return load(ctx, opts, run, identity(counts.Positions), g.Position, store.ImportPositions) // by member already
+		}},
+		{"load group memberships", counts.Memberships, func(ctx context.Context, run *phaseRun) error {
+			return load(ctx, opts, run, identity(counts.Memberships), g.Membership, store.ImportMemberships)
 		}},
 	}
 	retries = make(map[string]int)

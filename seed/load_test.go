@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -102,6 +103,38 @@ func (s *fakeStore) ImportDeclines(_ context.Context, rows []graph.ImportDecline
 	return 0, s.batch("declines", keys)
 }
 
+func (s *fakeStore) ImportOrganisations(_ context.Context, rows []graph.Organisation) (int, error) {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.ID
+	}
+	return 0, s.batch("organisations", keys)
+}
+
+func (s *fakeStore) ImportGroups(_ context.Context, rows []graph.Group) (int, error) {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.ID
+	}
+	return 0, s.batch("groups", keys)
+}
+
+func (s *fakeStore) ImportPositions(_ context.Context, rows []graph.ImportPosition) (int, error) {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Member + " " + r.Org + " " + strconv.Itoa(r.From)
+	}
+	return 0, s.batch("positions", keys)
+}
+
+func (s *fakeStore) ImportMemberships(_ context.Context, rows []graph.ImportMembership) (int, error) {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Member + " " + r.Group
+	}
+	return 0, s.batch("memberships", keys)
+}
+
 func TestImportWritesEveryRowOnce(t *testing.T) {
 	g := generate(t, Spec{Members: 5000, AvgDegree: 30, Seed: 9})
 	store := newFakeStore()
@@ -112,7 +145,8 @@ func TestImportWritesEveryRowOnce(t *testing.T) {
 	}
 	c := g.Counts()
 	want := map[string]int{"members": c.Members, "connections": c.Connections, "blocks": c.Blocks,
-		"invitations": c.Invitations, "messages": c.Messages, "declines": c.Declines, "reports": c.Reports}
+		"invitations": c.Invitations, "messages": c.Messages, "declines": c.Declines, "reports": c.Reports,
+		"organisations": c.Organisations, "groups": c.Groups, "positions": c.Positions, "memberships": c.Memberships}
 	for kind, n := range want {
 		if store.rows[kind] != n {
 			t.Errorf("%s: %d rows written, want %d", kind, store.rows[kind], n)
@@ -121,8 +155,8 @@ func TestImportWritesEveryRowOnce(t *testing.T) {
 	if store.repeats > 0 || store.largest > 700 {
 		t.Errorf("%d rows written twice; largest batch %d rows, want at most 700", store.repeats, store.largest)
 	}
-	if len(retries) != 7 || len(meter.Phases()) != 7 {
-		t.Errorf("retries %v and phases %v, want one for each of the 7 phases", retries, meter.Phases())
+	if len(retries) != 11 || len(meter.Phases()) != 11 {
+		t.Errorf("retries %v and phases %v, want one for each of the 11 phases", retries, meter.Phases())
 	}
 	for _, p := range meter.Phases() {
 		if p.Name == "load connections" && p.Rows != int64(c.Connections) {

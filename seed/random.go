@@ -14,6 +14,7 @@ const (
 	streamEdges
 	streamTopUp
 	streamActivity
+	streamAffiliations
 )
 
 func newRNG(seed uint64, stream uint64, piece uint64) *rng {

@@ -144,3 +144,31 @@ func heapOf[T any](build func() T) uint64 {
 	}
 	return m.HeapAlloc - before
 }
+
+// affiliations are what the projection keeps to say what two members share, as reach keeps them
+// (graph/shared.go): by member, the organisations they held a position at (number<<1, the low bit
+// set when one is current) and the groups they are in, each a sorted []int32.
+type affiliations struct{ held, joined [][]int32 }
+
+// memberAffiliations lays out every member's affiliations as the projection does.
+func memberAffiliations(g *seed.Generated) affiliations {
+	n := g.Counts().Members
+	a := affiliations{held: make([][]int32, n), joined: make([][]int32, n)}
+	for k := range g.Positions() {
+		m, org, current := g.PositionEnds(k)
+		key := int32(org) << 1
+		if current {
+			key |= 1
+		}
+		a.held[m] = append(a.held[m], key)
+	}
+	for k := range g.Memberships() {
+		m, group := g.MembershipEnds(k)
+		a.joined[m] = append(a.joined[m], int32(group))
+	}
+	for i := range a.held {
+		slices.Sort(a.held[i])
+		a.held[i], a.joined[i] = slices.Clip(a.held[i]), slices.Clip(a.joined[i])
+	}
+	return a
+}

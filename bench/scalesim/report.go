@@ -17,6 +17,7 @@ func printMemory(w io.Writer, g *seed.Generated, adj *adjacency) {
 	blocks := heapOf(func() []uint64 { return blockPairs(g) })
 	ids := heapOf(func() *idTable { return newIDTable(g) })
 	slicesHeap := heapOf(func() [][]int32 { return perMemberLists(adj) })
+	affiliated := heapOf(func() affiliations { return memberAffiliations(g) })
 	company := make([]int32, g.Counts().Members)
 	for i := range company {
 		company[i] = int32(g.Company(i))
@@ -34,7 +35,9 @@ func printMemory(w io.Writer, g *seed.Generated, adj *adjacency) {
 	line("connection lists, compressed sparse rows (int32 ids, 32-bit offsets)", float64(csr))
 	line("member facts (settings, plan, restriction, credits)", float64(fs))
 	line(fmt.Sprintf("block relations (%d blocks, sorted pairs both ways)", g.Counts().Blocks), float64(blocks))
-	core := float64(csr + fs + blocks)
+	line(fmt.Sprintf("affiliations (%d positions, %d group memberships: two sorted int32 slices per member)",
+		g.Positions(), g.Memberships()), float64(affiliated))
+	core := float64(csr + fs + blocks + affiliated)
 	line("**fast path, members numbered densely**", core)
 	line("reach's string ids numbered as int32 (map and slice)", float64(ids))
 	line("**fast path with string ids**", core+float64(ids))
@@ -49,7 +52,7 @@ func printMemory(w io.Writer, g *seed.Generated, adj *adjacency) {
 	perConnection := float64(csr) / (float64(len(adj.list))*idSize + 4*(n+1)) * 2 * idSize
 	fmt.Fprintln(w, "## Extrapolated")
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "Per member %.1f bytes besides the lists (facts, blocks, a 64-bit offset), per connection %.2f bytes "+
+	fmt.Fprintf(w, "Per member %.1f bytes besides the lists (facts, blocks, affiliations, a 64-bit offset), per connection %.2f bytes "+
 		"(listed both ways, 4 bytes each); string ids as measured would add %.0f bytes per member.\n\n", perMember, perConnection, float64(ids)/n)
 	fmt.Fprintln(w, "| network | members | connections | fast path | 256 GB machines, 192 GB used each |")
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: |")

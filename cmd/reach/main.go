@@ -362,8 +362,9 @@ func loadGenerated(ctx context.Context, store *graph.Store, spec seed.Spec, opts
 	}
 	c := g.Counts()
 	fmt.Fprintf(out, "\nloaded %d members, %d connections, %d blocks, %d invitations, %d messages, %d declines, "+
-		"%d reports (batches of %d rows, %d workers)\n", c.Members, c.Connections, c.Blocks, c.Invitations, c.Messages,
-		c.Declines, c.Reports, opts.BatchSize, opts.Workers)
+		"%d reports, %d organisations, %d groups, %d positions, %d group memberships (batches of %d rows, %d workers)\n",
+		c.Members, c.Connections, c.Blocks, c.Invitations, c.Messages, c.Declines, c.Reports,
+		c.Organisations, c.Groups, c.Positions, c.Memberships, opts.BatchSize, opts.Workers)
 	for _, name := range slices.Sorted(maps.Keys(retries)) {
 		if retries[name] > 0 {
 			fmt.Fprintf(out, "%s: %d transactions retried after transient errors (deadlocks)\n", name, retries[name])

@@ -1,0 +1,6 @@
+// ImportGroups creates each group in $groups, {id, name}, for a bulk load into an empty graph.
+// Answers how many were created; an id already taken fails the group_id constraint.
+// Cost: one unique-index insert per row.
+UNWIND $groups AS g
+CREATE (:Group {id: g.id, name: g.name})
+RETURN count(*) AS created
