@@ -606,7 +606,7 @@ func TestUnknownMemberRefusedOnEveryMemberRoute(t *testing.T) {
 			}
 		})
 	}
-	if memberRoutes < 20 || adminRoutes != 3 {
+	if memberRoutes < 20 || adminRoutes != 4 {
 		t.Errorf("walked %d member and %d admin routes; the route table was not found", memberRoutes, adminRoutes)
 	}
 }

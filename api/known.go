@@ -42,6 +42,10 @@ func newKnownMembersWith(graph memberChecker, size int, ttl time.Duration, clock
 	})}
 }
 
+// forget drops id from memory, as its account closes: the next request with its token asks the
+// graph, and is refused.
+func (k *knownMembers) forget(id string) { k.ids.Invalidate(id) }
+
 // exist reports whether member id exists, from memory when it was seen lately. The graph's errors
 // are returned as they are.
 func (k *knownMembers) exist(ctx context.Context, id string) (bool, error) {

@@ -46,6 +46,8 @@ type Store interface {
 	Blocks(ctx context.Context, caller string, page graph.PageRequest) (graph.Page[graph.BlockedMember], error)
 	Report(ctx context.Context, caller string, r graph.Report) error
 	LiftRestriction(ctx context.Context, id string) error
+	CloseAccount(ctx context.Context, id string) (closed bool, err error)
+	ReadAccount(ctx context.Context, id string, read func(*graph.Account) error) error
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
 	CheckToken(ctx context.Context, t graph.Token) error
@@ -87,7 +89,8 @@ func New(store Store, cfg Config) *echo.Echo {
 	if events == nil {
 		events = NewEvents()
 	}
-	h := &handlers{store: store, metrics: m, events: events}
+	known := newKnownMembers(store)
+	h := &handlers{store: store, metrics: m, events: events, known: known}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", m.handler())
@@ -96,10 +99,12 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.GET("/docs", serveDocs)
 	registerConsole(e, store, cfg.DevTokens)
 
-	member := chain(requireSchema(store), authenticate(cfg.Tokens, newKnownMembers(store)), limitRate(cfg.RateLimit.orDefaults()),
+	member := chain(requireSchema(store), authenticate(cfg.Tokens, known), limitRate(cfg.RateLimit.orDefaults()),
 		checkToken(store))
 	admin := chain(requireSchema(store), authenticateAdmin(cfg.Tokens), checkToken(store))
 	e.GET("/v1/me", h.me, member)
+	e.DELETE("/v1/me", h.closeMe, member)
+	e.GET(exportRoute, h.export, member)
 	e.PATCH("/v1/me/settings", h.updateSettings, member)
 	e.POST("/v1/invitations", h.invite, member)
 	e.GET("/v1/invitations", h.invitations, member)
@@ -130,6 +135,7 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.PUT("/v1/admin/members/:id", h.putMember, admin)
 	e.POST("/v1/admin/connections", h.connect, admin)
 	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, admin)
+	e.DELETE("/v1/admin/members/:id", h.closeMember, admin)
 	return e
 }
 
@@ -138,6 +144,7 @@ type handlers struct {
 	store   Store
 	metrics *metrics
 	events  *Events
+	known   *knownMembers // the members authentication found lately; closing an account forgets one
 }
 
 func (h *handlers) healthz(c echo.Context) error {

@@ -153,3 +153,14 @@ func (s *stubStore) LiftRestriction(_ context.Context, id string) error { s.saw(
 func (s *stubStore) CacheStats() graph.CacheStats                       { return graph.CacheStats{} }
 func (s *stubStore) ProjectionStats() graph.ProjectionStats             { return graph.ProjectionStats{} }
 func (s *stubStore) CheckToken(context.Context, graph.Token) error      { return nil }
+func (s *stubStore) CloseAccount(_ context.Context, id string) (bool, error) {
+	s.saw(id)
+	return true, nil
+}
+
+// ReadAccount answers as for a member who closed their account meanwhile: an Account is the
+// graph's to make.
+func (s *stubStore) ReadAccount(_ context.Context, id string, _ func(*graph.Account) error) error {
+	s.saw(id)
+	return &graph.Error{Kind: graph.ErrNotFound, Detail: "member " + id + " not found"}
+}
