@@ -19,6 +19,7 @@ type Store interface {
 	Migrated() bool
 	Member(ctx context.Context, id string) (graph.Member, error)
 	MemberExists(ctx context.Context, id string) (bool, error)
+	Gone(id string) bool
 	PutMember(ctx context.Context, p graph.Profile) (created bool, err error)
 	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
 	Connect(ctx context.Context, a, b string) error

@@ -44,6 +44,7 @@ func (s *stubStore) Member(_ context.Context, id string) (graph.Member, error) {
 	return graph.Member{ID: id}, nil
 }
 func (s *stubStore) MemberExists(_ context.Context, id string) (bool, error) { return true, nil }
+func (s *stubStore) Gone(string) bool                                        { return false }
 func (s *stubStore) PutMember(_ context.Context, p graph.Profile) (bool, error) {
 	s.saw(p.ID)
 	return true, nil

@@ -2885,8 +2885,9 @@ type ClientInterface interface {
 	// exchanged stay with the other members, attributed to a former member (`id` null, `name`
 	// "Former member", `former` true, no profile to link to) in threads of their own. An account
 	// created later with the same id starts clean. The token's member is gone afterwards, so a
-	// second call with the same token is answered 401 (from another replica, which may still
-	// remember the member for up to a minute, 204: there is nothing left to close).
+	// second call with the same token is answered 401 (another replica refuses it once it has
+	// applied the closure from the change log, within the staleness bound; before that it
+	// answers 204, as there is nothing left to close).
 	//
 	// Corresponds with DELETE /v1/me (the `CloseMe` operationId).
 	CloseMe(ctx context.Context, params *CloseMeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3512,8 +3513,9 @@ func (c *Client) DeclineInvitation(ctx context.Context, id InvitationId, params 
 // exchanged stay with the other members, attributed to a former member (`id` null, `name`
 // "Former member", `former` true, no profile to link to) in threads of their own. An account
 // created later with the same id starts clean. The token's member is gone afterwards, so a
-// second call with the same token is answered 401 (from another replica, which may still
-// remember the member for up to a minute, 204: there is nothing left to close).
+// second call with the same token is answered 401 (another replica refuses it once it has
+// applied the closure from the change log, within the staleness bound; before that it
+// answers 204, as there is nothing left to close).
 //
 // Corresponds with DELETE /v1/me (the `CloseMe` operationId).
 func (c *Client) CloseMe(ctx context.Context, params *CloseMeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6957,8 +6959,9 @@ type ClientWithResponsesInterface interface {
 	// exchanged stay with the other members, attributed to a former member (`id` null, `name`
 	// "Former member", `former` true, no profile to link to) in threads of their own. An account
 	// created later with the same id starts clean. The token's member is gone afterwards, so a
-	// second call with the same token is answered 401 (from another replica, which may still
-	// remember the member for up to a minute, 204: there is nothing left to close).
+	// second call with the same token is answered 401 (another replica refuses it once it has
+	// applied the closure from the change log, within the staleness bound; before that it
+	// answers 204, as there is nothing left to close).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -12785,8 +12788,9 @@ func (c *ClientWithResponses) DeclineInvitationWithResponse(ctx context.Context,
 // exchanged stay with the other members, attributed to a former member (`id` null, `name`
 // "Former member", `former` true, no profile to link to) in threads of their own. An account
 // created later with the same id starts clean. The token's member is gone afterwards, so a
-// second call with the same token is answered 401 (from another replica, which may still
-// remember the member for up to a minute, 204: there is nothing left to close).
+// second call with the same token is answered 401 (another replica refuses it once it has
+// applied the closure from the change log, within the staleness bound; before that it
+// answers 204, as there is nothing left to close).
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -87,3 +87,18 @@ func stringsOf(list []any) []string {
 	}
 	return out
 }
+
+// Gone reports whether the replica's in-memory projection holds that member id does not exist
+// (closed, or recorded missing) as of the change it has applied: a hint for caches of who exists,
+// such as the API's known members, so that a closure made through another replica reaches them
+// within the staleness bound. False when the projection is not loaded or knows nothing of id.
+func (s *Store) Gone(id string) bool {
+	p := s.projection
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.state == nil {
+		return false
+	}
+	k, ok := p.state.index[id]
+	return ok && !p.state.facts[k].present
+}
