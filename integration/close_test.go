@@ -71,12 +71,29 @@ type closedAccount struct {
 func TestClosedAccountIsGoneEverywhere(t *testing.T) {
 	acc := openAccountToClose(t)
 	id := acc.id
+	stream := openEvents(t, id("gone"))
 	closing := as(t, id("gone")).do(http.MethodDelete, "/v1/me", nil).expect(http.StatusNoContent)
 	acc.consistencyTokenOfClosure = closing.Header.Get("Consistency-Token")
 	if acc.consistencyTokenOfClosure == "" {
 		t.Fatal("closing answered no Consistency-Token")
 	}
 
+	t.Run("EventStreamEnds", func(t *testing.T) {
+		select {
+		case <-stream.ended:
+		case <-time.After(5 * time.Second):
+			t.Error("the closed member's event stream is still open")
+		}
+		res, err := streamRequest(t, id("gone"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		contract.claim(t, res.Header.Get("X-Request-Id"))
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("reconnecting the stream: %d, want 401", res.StatusCode)
+		}
+	})
 	t.Run("TokenRefused", func(t *testing.T) {
 		as(t, id("gone")).get("/v1/me").expectProblem(http.StatusUnauthorized)
 		as(t, id("gone")).do(http.MethodDelete, "/v1/me", nil).expectProblem(http.StatusUnauthorized)
