@@ -15,7 +15,8 @@ CALL (me, former) {
   WITH former, other, m, properties(m) AS p
   DELETE m
   CREATE (former)-[c:MESSAGED]->(other)
-  SET c = p, c.threadId = $threads[p.threadId], c.idempotencyKey = null, c.requestHash = null
+  SET c = p, c.threadId = coalesce($threads[p.threadId], p.threadId),
+      c.idempotencyKey = null, c.requestHash = null
   RETURN count(c) AS sent
 }
 CALL (me, former) {
@@ -24,12 +25,12 @@ CALL (me, former) {
   WITH former, other, m, properties(m) AS p
   DELETE m
   CREATE (other)-[c:MESSAGED]->(former)
-  SET c = p, c.threadId = $threads[p.threadId]
+  SET c = p, c.threadId = coalesce($threads[p.threadId], p.threadId)
   RETURN count(c) AS received
 }
 CALL (former, sent, received) {
-  WITH former
-  WHERE sent + received = 0
+  WITH former, sent + received AS kept
+  WHERE kept = 0
   DELETE former
 }
 RETURN sent + received AS kept
