@@ -355,7 +355,7 @@ func TestClosingWhileInUse(t *testing.T) {
 					"reachability":  as(t, other).get("/v1/members/" + victim + "/reachability"),
 					"mutual":        as(t, other).get("/v1/members/" + victim + "/mutual-connections"),
 					"inbox":         as(t, victim).get("/v1/inbox"),
-					"block":         as(t, victim).do(http.MethodPut, "/v1/blocks/"+id(others[i%len(others)]), nil),
+					"block":         as(t, victim).do([]string{http.MethodPut, http.MethodDelete}[n%2], "/v1/blocks/"+id(others[i%len(others)]), nil),
 					"victim's list": as(t, other).get("/v1/members/" + victim + "/connections"),
 				} {
 					record(what, r.Status)
