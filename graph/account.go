@@ -126,6 +126,12 @@ func (a *Account) Messages(incoming bool, each func(AccountMessage) error) error
 		if err != nil {
 			return err
 		}
+		self := MemberSummary{ID: a.member.ID, Name: a.member.Name, Headline: a.member.Headline}
+		if incoming {
+			m.To = self
+		} else {
+			m.From = self
+		}
 		return each(m)
 	})
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
 )
 
@@ -189,7 +192,15 @@ func TestExportLargeAccountStreams(t *testing.T) {
 			t.Fatal("the projection did not load again after the import")
 		}
 	}
-	req, err := http.NewRequest(http.MethodGet, env.baseURL+"/v1/me/export", nil)
+	// A server of its own: the shared one holds each answer whole to check it against the
+	// contract, which TestExportHoldsEverything does for the export.
+	tokens, err := api.HS256(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(env.store, api.Config{Tokens: tokens, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/v1/me/export", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +214,6 @@ func TestExportLargeAccountStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	contract.claim(t, res.Header.Get("X-Request-Id"))
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("export: %d", res.StatusCode)
 	}
