@@ -118,6 +118,9 @@ var routesNamingNoMember = map[string]string{
 	"PUT /v1/admin/members/:id":                "an administrator acts for the platform, which knows every block",
 	"POST /v1/admin/connections":               "an administrator acts for the platform, which knows every block",
 	"DELETE /v1/admin/members/:id/restriction": "an administrator acts for the platform, which knows every block",
+	"DELETE /v1/admin/members/:id":             "an administrator acts for the platform, which knows every block",
+	"DELETE /v1/me":                            "the caller only",
+	"GET /v1/me/export":                        "the caller's own data: their blocks are their own knowledge, and no member who blocks them is named (TestExportHoldsEverything)",
 }
 
 // TestSecrecyCoversEveryRoute checks that every route the API serves is either asked about in
