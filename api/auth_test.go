@@ -71,8 +71,18 @@ func (g *fakeGraph) PutMember(context.Context, graph.Profile) (bool, error) { re
 func (g *fakeGraph) Member(_ context.Context, id string) (graph.Member, error) {
 	return graph.Member{ID: id, Name: "X"}, nil
 }
-func (g *fakeGraph) Connect(context.Context, string, string) error { return nil }
-func (g *fakeGraph) LiftRestriction(context.Context, string) error { return nil }
+func (g *fakeGraph) Connect(context.Context, string, string) error      { return nil }
+func (g *fakeGraph) LiftRestriction(context.Context, string) error      { return nil }
+func (g *fakeGraph) CloseAccount(context.Context, string) (bool, error) { return true, nil }
+
+// Gone says a member is gone when the fake holds them as not existing, as a replica's projection
+// does once it has applied their closure.
+func (g *fakeGraph) Gone(id string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	exists, known := g.members[id]
+	return known && !exists
+}
 
 // whoServer serves GET /who, which answers who the token's caller is, behind authenticate.
 func whoServer(tokens *TokenVerifier, known *knownMembers) *echo.Echo {
@@ -608,7 +618,7 @@ func TestUnknownMemberRefusedOnEveryMemberRoute(t *testing.T) {
 			}
 		})
 	}
-	if memberRoutes < 20 || adminRoutes != 5 {
+	if memberRoutes < 20 || adminRoutes != 6 {
 		t.Errorf("walked %d member and %d admin routes; the route table was not found", memberRoutes, adminRoutes)
 	}
 }
@@ -676,6 +686,21 @@ func TestKnownMembers(t *testing.T) {
 		g.set("newcomer", true, nil)
 		if rec := call(e, http.MethodGet, "/who", tok(t, "newcomer"), ""); rec.Code != http.StatusOK {
 			t.Fatalf("a member created after a refusal: status %d: %s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("ForgottenOnceGone", func(t *testing.T) {
+		// A closure made here forgets the member at once; one made through another replica
+		// reaches this one through the change log, which its projection (Gone) has applied.
+		for _, how := range []string{"closed here", "closed elsewhere"} {
+			g := newFakeGraph("jane")
+			known := newKnownMembers(g)
+			e := whoServer(mustHS256(t), known)
+			call(e, http.MethodGet, "/who", tok(t, "jane"), "")
+			g.set("jane", false, nil)
+			if how == "closed here" {
+				known.forget("jane")
+			}
+			expectRefused(t, call(e, http.MethodGet, "/who", tok(t, "jane"), ""))
 		}
 	})
 	t.Run("GraphErrorIsNotUnauthorized", func(t *testing.T) {

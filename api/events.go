@@ -109,6 +109,16 @@ func (h *Events) unsubscribe(member string, s *stream) {
 	}
 }
 
+// end ends every stream of member, as their account closes; the streams' clients are refused
+// when they reconnect.
+func (h *Events) end(member string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.streams[member] {
+		s.once.Do(func() { close(s.lagged) })
+	}
+}
+
 // listening reports whether member has a stream open, so that a handler reads what an event
 // needs (a name) only when someone will receive it.
 func (h *Events) listening(member string) bool {

@@ -10,6 +10,8 @@ import (
 // memberChecker is what knownMembers asks of the graph.
 type memberChecker interface {
 	MemberExists(ctx context.Context, id string) (bool, error)
+	// Gone reports whether the replica knows, from the change log, that id no longer exists.
+	Gone(id string) bool
 }
 
 // Bounds of the known-members cache: how many ids it holds at most, and for how long.
@@ -42,10 +44,15 @@ func newKnownMembersWith(graph memberChecker, size int, ttl time.Duration, clock
 	})}
 }
 
-// exist reports whether member id exists, from memory when it was seen lately. The graph's errors
-// are returned as they are.
+// forget drops id from memory, as its account closes: the next request with its token asks the
+// graph, and is refused.
+func (k *knownMembers) forget(id string) { k.ids.Invalidate(id) }
+
+// exist reports whether member id exists, from memory when it was seen lately and the change log
+// has not since said the member is gone (an account closed through another replica). The graph's
+// errors are returned as they are.
 func (k *knownMembers) exist(ctx context.Context, id string) (bool, error) {
-	if _, ok := k.ids.GetIfPresent(id); ok {
+	if _, ok := k.ids.GetIfPresent(id); ok && !k.graph.Gone(id) {
 		return true, nil
 	}
 	exists, err := k.graph.MemberExists(ctx, id)

@@ -129,7 +129,10 @@ func withDeadline(t Timeouts) echo.MiddlewareFunc {
 				c.Set(lastingKey, c.Request().Context())
 			}
 			limit := t.Write
-			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			switch m := c.Request().Method; {
+			case c.Path() == exportRoute:
+				limit = exportTimeout // it streams a whole account
+			case m == http.MethodGet || m == http.MethodHead:
 				limit = t.Read
 			}
 			ctx, cancel := context.WithTimeout(c.Request().Context(), limit)

@@ -19,6 +19,7 @@ type Store interface {
 	Migrated() bool
 	Member(ctx context.Context, id string) (graph.Member, error)
 	MemberExists(ctx context.Context, id string) (bool, error)
+	Gone(id string) bool
 	PutMember(ctx context.Context, p graph.Profile) (created bool, err error)
 	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
 	Connect(ctx context.Context, a, b string) error
@@ -53,6 +54,8 @@ type Store interface {
 	LeaveGroup(ctx context.Context, caller, group string) error
 	MemberGroups(ctx context.Context, member string, page graph.PageRequest) (graph.Page[graph.Group], error)
 	GroupMembers(ctx context.Context, caller, group string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
+	CloseAccount(ctx context.Context, id string) (closed bool, err error)
+	ReadAccount(ctx context.Context, id string, read func(*graph.Account) error) error
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
 	CheckToken(ctx context.Context, t graph.Token) error
@@ -94,7 +97,8 @@ func New(store Store, cfg Config) *echo.Echo {
 	if events == nil {
 		events = NewEvents()
 	}
-	h := &handlers{store: store, metrics: m, events: events}
+	known := newKnownMembers(store)
+	h := &handlers{store: store, metrics: m, events: events, known: known}
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", m.handler())
@@ -103,10 +107,12 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.GET("/docs", serveDocs)
 	registerConsole(e, store, cfg.DevTokens)
 
-	member := chain(requireSchema(store), authenticate(cfg.Tokens, newKnownMembers(store)), limitRate(cfg.RateLimit.orDefaults()),
+	member := chain(requireSchema(store), authenticate(cfg.Tokens, known), limitRate(cfg.RateLimit.orDefaults()),
 		checkToken(store))
 	admin := chain(requireSchema(store), authenticateAdmin(cfg.Tokens), checkToken(store))
 	e.GET("/v1/me", h.me, member)
+	e.DELETE("/v1/me", h.closeMe, member)
+	e.GET(exportRoute, h.export, member)
 	e.PATCH("/v1/me/settings", h.updateSettings, member)
 	e.POST("/v1/invitations", h.invite, member)
 	e.GET("/v1/invitations", h.invitations, member)
@@ -143,6 +149,7 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, admin)
 	e.PUT("/v1/admin/organisations/:id", h.putOrganisation, admin)
 	e.PUT("/v1/admin/groups/:id", h.putGroup, admin)
+	e.DELETE("/v1/admin/members/:id", h.closeMember, admin)
 	return e
 }
 
@@ -151,6 +158,7 @@ type handlers struct {
 	store   Store
 	metrics *metrics
 	events  *Events
+	known   *knownMembers // the members authentication found lately; closing an account forgets one
 }
 
 func (h *handlers) healthz(c echo.Context) error {

@@ -44,6 +44,7 @@ func (s *stubStore) Member(_ context.Context, id string) (graph.Member, error) {
 	return graph.Member{ID: id}, nil
 }
 func (s *stubStore) MemberExists(_ context.Context, id string) (bool, error) { return true, nil }
+func (s *stubStore) Gone(string) bool                                        { return false }
 func (s *stubStore) PutMember(_ context.Context, p graph.Profile) (bool, error) {
 	s.saw(p.ID)
 	return true, nil
@@ -180,4 +181,15 @@ func (s *stubStore) MemberGroups(_ context.Context, member string, _ graph.PageR
 func (s *stubStore) GroupMembers(_ context.Context, caller, group string, _ graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
 	s.saw(caller, group)
 	return graph.Page[graph.MemberSummary]{}, nil
+}
+func (s *stubStore) CloseAccount(_ context.Context, id string) (bool, error) {
+	s.saw(id)
+	return true, nil
+}
+
+// ReadAccount answers as for a member who closed their account meanwhile: an Account is the
+// graph's to make.
+func (s *stubStore) ReadAccount(_ context.Context, id string, _ func(*graph.Account) error) error {
+	s.saw(id)
+	return &graph.Error{Kind: graph.ErrNotFound, Detail: "member " + id + " not found"}
 }

@@ -212,11 +212,25 @@ func toSummaryView(s graph.MemberSummary) summaryView {
 // previewLength is how many characters of the body a mailbox preview shows.
 const previewLength = 80
 
+// partyView is one side of a message: a member, or a closed account, shown with a null id, the
+// name "Former member" and former set, with no profile to link to.
+type partyView struct {
+	ID       *string `json:"id"`
+	Name     string  `json:"name"`
+	Headline string  `json:"headline"`
+	Former   bool    `json:"former,omitempty"`
+}
+
+func toPartyView(s graph.MemberSummary) partyView {
+	if s.IsFormer() {
+		return partyView{Name: s.Name, Former: true}
+	}
+	return partyView{ID: &s.ID, Name: s.Name, Headline: s.Headline}
+}
+
 // counterpartView is the other member of a mailbox entry, with how the caller stands to them.
 type counterpartView struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Headline string `json:"headline"`
+	partyView
 	degreeView
 	Connected bool `json:"connected"`
 }
@@ -266,7 +280,7 @@ func preview(m graph.Message, incoming bool, name string) string {
 func toEnvelopeView(e graph.Envelope, incoming bool) envelopeView {
 	m := e.Message
 	other := &counterpartView{
-		ID: e.Other.ID, Name: e.Other.Name, Headline: e.Other.Headline,
+		partyView:  toPartyView(e.Other),
 		degreeView: toDegreeView(e.Degree), Connected: e.Degree == graph.First,
 	}
 	v := envelopeView{
@@ -305,8 +319,8 @@ type messageView struct {
 	Subject     string              `json:"subject"`
 	Body        string              `json:"body"`
 	Attachments []attachmentView    `json:"attachments"`
-	From        summaryView         `json:"from"`
-	To          summaryView         `json:"to"`
+	From        partyView           `json:"from"`
+	To          partyView           `json:"to"`
 	SentAt      time.Time           `json:"sentAt"`
 	Read        bool                `json:"read"`
 	Status      *graph.InMailStatus `json:"status"`
@@ -316,7 +330,7 @@ func toMessageView(m graph.Message) messageView {
 	v := messageView{
 		ID: m.ID, ThreadID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject, Body: m.Body,
 		Attachments: make([]attachmentView, 0, len(m.Attachments)),
-		From:        toSummaryView(m.From), To: toSummaryView(m.To), SentAt: m.SentAt, Read: m.Read,
+		From:        toPartyView(m.From), To: toPartyView(m.To), SentAt: m.SentAt, Read: m.Read,
 		Status: statusOf(m),
 	}
 	for _, a := range m.Attachments {

@@ -19,6 +19,24 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AccountExportPositionsOrgKind.
+const (
+	AccountExportPositionsOrgKindCompany AccountExportPositionsOrgKind = "company"
+	AccountExportPositionsOrgKindSchool  AccountExportPositionsOrgKind = "school"
+)
+
+// Valid indicates whether the value is a known member of the AccountExportPositionsOrgKind enum.
+func (e AccountExportPositionsOrgKind) Valid() bool {
+	switch e {
+	case AccountExportPositionsOrgKindCompany:
+		return true
+	case AccountExportPositionsOrgKindSchool:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BadRequestProblemStatus.
 const (
 	N400 BadRequestProblemStatus = 400
@@ -459,16 +477,16 @@ func (e NotFoundProblemType) Valid() bool {
 
 // Defines values for OrgKind.
 const (
-	Company OrgKind = "company"
-	School  OrgKind = "school"
+	OrgKindCompany OrgKind = "company"
+	OrgKindSchool  OrgKind = "school"
 )
 
 // Valid indicates whether the value is a known member of the OrgKind enum.
 func (e OrgKind) Valid() bool {
 	switch e {
-	case Company:
+	case OrgKindCompany:
 		return true
-	case School:
+	case OrgKindSchool:
 		return true
 	default:
 		return false
@@ -934,6 +952,100 @@ type AcceptanceEvent struct {
 	Id string `json:"id"`
 }
 
+// AccountExport Everything reach holds about the caller (GET /v1/me/export). More sections may be added.
+type AccountExport struct {
+	// Blocks The members the caller blocks, oldest block first.
+	Blocks []BlockedMember `json:"blocks"`
+
+	// Connections By id.
+	Connections []struct {
+		Headline string `json:"headline"`
+
+		// Id A member, invitation, message or thread id.
+		//
+		// Example: jane
+		Id    Id        `json:"id"`
+		Name  string    `json:"name"`
+		Since time.Time `json:"since"`
+	} `json:"connections"`
+	ExportedAt time.Time `json:"exportedAt"`
+
+	// Groups The groups the caller is in, by name.
+	Groups []struct {
+		// Id A member, invitation, message or thread id.
+		//
+		// Example: jane
+		Id     Id        `json:"id"`
+		Joined time.Time `json:"joined"`
+		Name   string    `json:"name"`
+	} `json:"groups"`
+
+	// InvitationsReceived Pending, oldest first.
+	InvitationsReceived []Invitation `json:"invitationsReceived"`
+
+	// InvitationsSent Pending, oldest first.
+	InvitationsSent []Invitation `json:"invitationsSent"`
+
+	// MessagesReceived Oldest first.
+	MessagesReceived []ExportedMessage `json:"messagesReceived"`
+
+	// MessagesSent Oldest first.
+	MessagesSent []ExportedMessage `json:"messagesSent"`
+	Plan         struct {
+		InmailCredits int `json:"inmailCredits"`
+
+		// Plan Grants InMail credits monthly: free 0, career 5, business 15, sales_navigator 50, recruiter_lite 30.
+		Plan Plan `json:"plan"`
+	} `json:"plan"`
+
+	// Positions The positions the caller holds or held, earliest first.
+	Positions []struct {
+		// From The year the position began.
+		From int `json:"from"`
+		Org  struct {
+			// Id A member, invitation, message or thread id.
+			//
+			// Example: jane
+			Id   Id                            `json:"id"`
+			Kind AccountExportPositionsOrgKind `json:"kind"`
+			Name string                        `json:"name"`
+		} `json:"org"`
+		Title string `json:"title"`
+
+		// To The year it ended; null while it is current.
+		To *int `json:"to"`
+	} `json:"positions"`
+	Profile struct {
+		Company  string `json:"company"`
+		Headline string `json:"headline"`
+
+		// Id A member, invitation, message or thread id.
+		//
+		// Example: jane
+		Id         Id     `json:"id"`
+		Name       string `json:"name"`
+		Restricted bool   `json:"restricted"`
+	} `json:"profile"`
+
+	// Reports The reports the caller filed, oldest first.
+	Reports []struct {
+		At time.Time `json:"at"`
+
+		// Member A member, invitation, message or thread id.
+		//
+		// Example: jane
+		Member Id `json:"member"`
+
+		// Message The message reported, if one was named.
+		Message *string      `json:"message"`
+		Reason  ReportReason `json:"reason"`
+	} `json:"reports"`
+	Settings Settings `json:"settings"`
+}
+
+// AccountExportPositionsOrgKind defines model for AccountExport.Positions.Org.Kind.
+type AccountExportPositionsOrgKind string
+
 // Attachment defines model for Attachment.
 type Attachment struct {
 	// ContentType Example: application/pdf
@@ -1067,18 +1179,21 @@ type ConsistencyMode string
 // Example: r1.eyJlIjoiNWIwYzFmOWUtM2QyYS00YzFlLTlhN2ItMmY2ZDhlNGMxYTkwIiwicyI6NDIsImIiOlsiRkI6a2N3UVc1UnUybkJ6VHJxTE9Qd0FGdk9yZ1pCZVl1TnciXX0
 type ConsistencyToken = string
 
-// Counterpart The other member of a mailbox entry, with how the caller stands to them.
+// Counterpart The other member of a mailbox entry, with how the caller stands to them; a former member
+// (one who has closed their account) has a null id, the name "Former member", `former` true
+// and is out of network.
 type Counterpart struct {
 	Connected bool `json:"connected"`
 
 	// Degree 0 is the caller; null is beyond 3 hops (out of network).
-	Degree   *Degree `json:"degree"`
-	Headline string  `json:"headline"`
+	Degree *Degree `json:"degree"`
 
-	// Id A member, invitation, message or thread id.
-	//
-	// Example: jane
-	Id    Id          `json:"id"`
+	// Former Set (true) for a former member only.
+	Former   *bool  `json:"former,omitempty"`
+	Headline string `json:"headline"`
+
+	// Id The member's id; null for a former member.
+	Id    *string     `json:"id"`
 	Label DegreeLabel `json:"label"`
 	Name  string      `json:"name"`
 }
@@ -1115,7 +1230,9 @@ type DegreeLabel string
 type Envelope struct {
 	AttachmentCount int `json:"attachmentCount"`
 
-	// From The other member of a mailbox entry, with how the caller stands to them.
+	// From The other member of a mailbox entry, with how the caller stands to them; a former member
+	// (one who has closed their account) has a null id, the name "Former member", `former` true
+	// and is out of network.
 	From *Counterpart `json:"from,omitempty"`
 
 	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
@@ -1143,7 +1260,9 @@ type Envelope struct {
 	// Example: jane
 	ThreadId Id `json:"threadId"`
 
-	// To The other member of a mailbox entry, with how the caller stands to them.
+	// To The other member of a mailbox entry, with how the caller stands to them; a former member
+	// (one who has closed their account) has a null id, the name "Former member", `former` true
+	// and is out of network.
 	To *Counterpart `json:"to,omitempty"`
 }
 
@@ -1154,6 +1273,57 @@ type EventPerson struct {
 	// Example: jane
 	Id   Id     `json:"id"`
 	Name string `json:"name"`
+}
+
+// ExportedMessage A message with all reach holds of it.
+type ExportedMessage struct {
+	// AnsweredAt When an InMail was replied to or declined.
+	AnsweredAt  *time.Time   `json:"answeredAt"`
+	Attachments []Attachment `json:"attachments"`
+	Body        string       `json:"body"`
+
+	// Channel How the message would go; null when it may not be sent.
+	Channel *Channel `json:"channel"`
+
+	// Cost InMail credits it cost.
+	Cost        int     `json:"cost"`
+	DeclineNote *string `json:"declineNote"`
+
+	// Deleted The caller deleted it from their mailbox; the other member keeps it.
+	Deleted bool `json:"deleted"`
+
+	// From One side of a message: a member, or a former member, one who has closed their account,
+	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
+	// profile to link to.
+	From Party `json:"from"`
+
+	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
+	Icon MessageKind `json:"icon"`
+
+	// Id A member, invitation, message or thread id.
+	//
+	// Example: jane
+	Id Id `json:"id"`
+
+	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	Kind   MessageKind `json:"kind"`
+	Read   bool        `json:"read"`
+	ReadAt *time.Time  `json:"readAt"`
+	SentAt time.Time   `json:"sentAt"`
+
+	// Status An InMail's answer so far; null for a message.
+	Status  *InMailStatus `json:"status"`
+	Subject string        `json:"subject"`
+
+	// ThreadId A member, invitation, message or thread id.
+	//
+	// Example: jane
+	ThreadId Id `json:"threadId"`
+
+	// To One side of a message: a member, or a former member, one who has closed their account,
+	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
+	// profile to link to.
+	To Party `json:"to"`
 }
 
 // ForbiddenProblem defines model for ForbiddenProblem.
@@ -1243,7 +1413,9 @@ type InMailStatus string
 type InboxEntry struct {
 	AttachmentCount int `json:"attachmentCount"`
 
-	// From The other member of a mailbox entry, with how the caller stands to them.
+	// From The other member of a mailbox entry, with how the caller stands to them; a former member
+	// (one who has closed their account) has a null id, the name "Former member", `former` true
+	// and is out of network.
 	From Counterpart `json:"from"`
 
 	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
@@ -1271,7 +1443,9 @@ type InboxEntry struct {
 	// Example: jane
 	ThreadId Id `json:"threadId"`
 
-	// To The other member of a mailbox entry, with how the caller stands to them.
+	// To The other member of a mailbox entry, with how the caller stands to them; a former member
+	// (one who has closed their account) has a null id, the name "Former member", `former` true
+	// and is out of network.
 	To *Counterpart `json:"to,omitempty"`
 }
 
@@ -1423,9 +1597,13 @@ type MemberSummaryList struct {
 
 // Message defines model for Message.
 type Message struct {
-	Attachments []Attachment  `json:"attachments"`
-	Body        string        `json:"body"`
-	From        MemberSummary `json:"from"`
+	Attachments []Attachment `json:"attachments"`
+	Body        string       `json:"body"`
+
+	// From One side of a message: a member, or a former member, one who has closed their account,
+	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
+	// profile to link to.
+	From Party `json:"from"`
 
 	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
 	Icon MessageKind `json:"icon"`
@@ -1447,8 +1625,12 @@ type Message struct {
 	// ThreadId A member, invitation, message or thread id.
 	//
 	// Example: jane
-	ThreadId Id            `json:"threadId"`
-	To       MemberSummary `json:"to"`
+	ThreadId Id `json:"threadId"`
+
+	// To One side of a message: a member, or a former member, one who has closed their account,
+	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
+	// profile to link to.
+	To Party `json:"to"`
 }
 
 // MessageEvent The data of a `message` event, sent to the recipient of a message or InMail.
@@ -1567,6 +1749,21 @@ type Organisation struct {
 	Id   Id      `json:"id"`
 	Kind OrgKind `json:"kind"`
 	Name string  `json:"name"`
+}
+
+// Party One side of a message: a member, or a former member, one who has closed their account,
+// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
+// profile to link to.
+type Party struct {
+	// Former Set (true) for a former member only.
+	Former   *bool  `json:"former,omitempty"`
+	Headline string `json:"headline"`
+
+	// Id The member's id; null for a former member.
+	Id *string `json:"id"`
+
+	// Name Example: Former member
+	Name string `json:"name"`
 }
 
 // Path defines model for Path.
@@ -1811,7 +2008,9 @@ type Sent struct {
 type SentEntry struct {
 	AttachmentCount int `json:"attachmentCount"`
 
-	// From The other member of a mailbox entry, with how the caller stands to them.
+	// From The other member of a mailbox entry, with how the caller stands to them; a former member
+	// (one who has closed their account) has a null id, the name "Former member", `former` true
+	// and is out of network.
 	From *Counterpart `json:"from,omitempty"`
 
 	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
@@ -1839,7 +2038,9 @@ type SentEntry struct {
 	// Example: jane
 	ThreadId Id `json:"threadId"`
 
-	// To The other member of a mailbox entry, with how the caller stands to them.
+	// To The other member of a mailbox entry, with how the caller stands to them; a former member
+	// (one who has closed their account) has a null id, the name "Former member", `former` true
+	// and is out of network.
 	To Counterpart `json:"to"`
 }
 
@@ -2113,6 +2314,13 @@ type PutGroupParams struct {
 	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
 }
 
+// CloseMemberParams defines parameters for CloseMember.
+type CloseMemberParams struct {
+	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
+	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
+	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+}
+
 // PutMemberParams defines parameters for PutMember.
 type PutMemberParams struct {
 	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
@@ -2320,6 +2528,13 @@ type DeclineInvitationParams struct {
 	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
 }
 
+// CloseMeParams defines parameters for CloseMe.
+type CloseMeParams struct {
+	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
+	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
+	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+}
+
 // GetMeParams defines parameters for GetMe.
 type GetMeParams struct {
 	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
@@ -2335,6 +2550,13 @@ type GetMeParams struct {
 	// ConsistencyToken The same as the `token` query parameter, which wins when both are sent.
 	ConsistencyToken *ConsistencyTokenHeader `json:"Consistency-Token,omitempty"`
 
+	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
+	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
+	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+}
+
+// ExportMeParams defines parameters for ExportMe.
+type ExportMeParams struct {
 	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
 	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
 	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
@@ -2814,6 +3036,14 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/admin/groups/{id} (the `PutGroup` operationId).
 	PutGroup(ctx context.Context, id GroupId, params *PutGroupParams, body PutGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CloseMember Close a member's account
+	//
+	// As `DELETE /v1/me` for the member. Closing a member who does not exist (closed already, or
+	// never created) changes nothing and is answered 204 as well.
+	//
+	// Corresponds with DELETE /v1/admin/members/{id} (the `CloseMember` operationId).
+	CloseMember(ctx context.Context, id MemberId, params *CloseMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PutMemberWithBody Create or update a member
 	//
 	// Takes any type of body and a specified content type.
@@ -2963,10 +3193,41 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/invitations/{id}/decline (the `DeclineInvitation` operationId).
 	DeclineInvitation(ctx context.Context, id InvitationId, params *DeclineInvitationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CloseMe Close the caller's own account
+	//
+	// Closes the account in one write: the member disappears from every answer (degrees,
+	// mutual connections, paths, search, connection and invitation lists, the event stream);
+	// their profile, settings, plan and credits, connections, blocks both ways, invitations sent
+	// and received, declines, reports filed and their own mailbox are deleted. The messages they
+	// exchanged stay with the other members, attributed to a former member (`id` null, `name`
+	// "Former member", `former` true, no profile to link to) in threads of their own. An account
+	// created later with the same id starts clean. The token's member is gone afterwards, so a
+	// second call with the same token is answered 401 (another replica refuses it once it has
+	// applied the closure from the change log, within the staleness bound; before that it
+	// answers 204, as there is nothing left to close).
+	//
+	// Corresponds with DELETE /v1/me (the `CloseMe` operationId).
+	CloseMe(ctx context.Context, params *CloseMeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMe The caller's own profile, settings, plan and credits
 	//
 	// Corresponds with GET /v1/me (the `GetMe` operationId).
 	GetMe(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportMe Everything reach holds about the caller, as one JSON document
+	//
+	// One object with a key per section: `profile`, `settings`, `plan` (with the InMail
+	// credits), `connections`, `positions`, `groups`, `invitationsSent`, `invitationsReceived` (pending), `messagesSent`,
+	// `messagesReceived` (oldest first, those the caller deleted from their mailbox too, marked
+	// `deleted`), `blocks` (members the caller blocks) and `reports` (reports the caller filed).
+	// More sections may be added. Every section is read in one read transaction, so the document
+	// is as of one moment. It is streamed as it is read, an item at a time, so an account of any
+	// size is exported in bounded memory; a failure after the answer began cuts it short,
+	// leaving the JSON unterminated, which a client treats as a failed export. It may take up to
+	// two minutes.
+	//
+	// Corresponds with GET /v1/me/export (the `ExportMe` operationId).
+	ExportMe(ctx context.Context, params *ExportMeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMyGroups The groups the caller is in, by name
 	//
@@ -3309,6 +3570,24 @@ func (c *Client) PutGroupWithBody(ctx context.Context, id GroupId, params *PutGr
 // Corresponds with PUT /v1/admin/groups/{id} (the `PutGroup` operationId).
 func (c *Client) PutGroup(ctx context.Context, id GroupId, params *PutGroupParams, body PutGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPutGroupRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CloseMember Close a member's account
+//
+// As `DELETE /v1/me` for the member. Closing a member who does not exist (closed already, or
+// never created) changes nothing and is answered 204 as well.
+//
+// Corresponds with DELETE /v1/admin/members/{id} (the `CloseMember` operationId).
+func (c *Client) CloseMember(ctx context.Context, id MemberId, params *CloseMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseMemberRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3668,11 +3947,62 @@ func (c *Client) DeclineInvitation(ctx context.Context, id InvitationId, params 
 	return c.Client.Do(req)
 }
 
+// CloseMe Close the caller's own account
+//
+// Closes the account in one write: the member disappears from every answer (degrees,
+// mutual connections, paths, search, connection and invitation lists, the event stream);
+// their profile, settings, plan and credits, connections, blocks both ways, invitations sent
+// and received, declines, reports filed and their own mailbox are deleted. The messages they
+// exchanged stay with the other members, attributed to a former member (`id` null, `name`
+// "Former member", `former` true, no profile to link to) in threads of their own. An account
+// created later with the same id starts clean. The token's member is gone afterwards, so a
+// second call with the same token is answered 401 (another replica refuses it once it has
+// applied the closure from the change log, within the staleness bound; before that it
+// answers 204, as there is nothing left to close).
+//
+// Corresponds with DELETE /v1/me (the `CloseMe` operationId).
+func (c *Client) CloseMe(ctx context.Context, params *CloseMeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseMeRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMe The caller's own profile, settings, plan and credits
 //
 // Corresponds with GET /v1/me (the `GetMe` operationId).
 func (c *Client) GetMe(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMeRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportMe Everything reach holds about the caller, as one JSON document
+//
+// One object with a key per section: `profile`, `settings`, `plan` (with the InMail
+// credits), `connections`, `positions`, `groups`, `invitationsSent`, `invitationsReceived` (pending), `messagesSent`,
+// `messagesReceived` (oldest first, those the caller deleted from their mailbox too, marked
+// `deleted`), `blocks` (members the caller blocks) and `reports` (reports the caller filed).
+// More sections may be added. Every section is read in one read transaction, so the document
+// is as of one moment. It is streamed as it is read, an item at a time, so an account of any
+// size is exported in bounded memory; a failure after the answer began cuts it short,
+// leaving the JSON unterminated, which a client treats as a failed export. It may take up to
+// two minutes.
+//
+// Corresponds with GET /v1/me/export (the `ExportMe` operationId).
+func (c *Client) ExportMe(ctx context.Context, params *ExportMeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportMeRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4337,6 +4667,55 @@ func NewPutGroupRequestWithBody(server string, id GroupId, params *PutGroupParam
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.XRequestId != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Request-Id", *params.XRequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Request-Id", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCloseMemberRequest constructs an http.Request for the CloseMember method
+func NewCloseMemberRequest(server string, id MemberId, params *CloseMemberParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/admin/members/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	if params != nil {
 
@@ -5525,6 +5904,48 @@ func NewDeclineInvitationRequest(server string, id InvitationId, params *Decline
 	return req, nil
 }
 
+// NewCloseMeRequest constructs an http.Request for the CloseMe method
+func NewCloseMeRequest(server string, params *CloseMeParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XRequestId != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Request-Id", *params.XRequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Request-Id", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetMeRequest constructs an http.Request for the GetMe method
 func NewGetMeRequest(server string, params *GetMeParams) (*http.Request, error) {
 	var err error
@@ -5610,6 +6031,48 @@ func NewGetMeRequest(server string, params *GetMeParams) (*http.Request, error) 
 			}
 
 			req.Header.Set("X-Request-Id", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewExportMeRequest constructs an http.Request for the ExportMe method
+func NewExportMeRequest(server string, params *ExportMeParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/export")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XRequestId != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Request-Id", *params.XRequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Request-Id", headerParam0)
 		}
 
 	}
@@ -7276,6 +7739,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v1/admin/groups/{id} (the `PutGroup` operationId).
 	PutGroupWithResponse(ctx context.Context, id GroupId, params *PutGroupParams, body PutGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*PutGroupResponse, error)
 
+	// CloseMemberWithResponse Close a member's account
+	//
+	// As `DELETE /v1/me` for the member. Closing a member who does not exist (closed already, or
+	// never created) changes nothing and is answered 204 as well.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/admin/members/{id} (the `CloseMember` operationId).
+	CloseMemberWithResponse(ctx context.Context, id MemberId, params *CloseMemberParams, reqEditors ...RequestEditorFn) (*CloseMemberResponse, error)
+
 	// PutMemberWithBodyWithResponse Create or update a member
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -7453,12 +7926,47 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/invitations/{id}/decline (the `DeclineInvitation` operationId).
 	DeclineInvitationWithResponse(ctx context.Context, id InvitationId, params *DeclineInvitationParams, reqEditors ...RequestEditorFn) (*DeclineInvitationResponse, error)
 
+	// CloseMeWithResponse Close the caller's own account
+	//
+	// Closes the account in one write: the member disappears from every answer (degrees,
+	// mutual connections, paths, search, connection and invitation lists, the event stream);
+	// their profile, settings, plan and credits, connections, blocks both ways, invitations sent
+	// and received, declines, reports filed and their own mailbox are deleted. The messages they
+	// exchanged stay with the other members, attributed to a former member (`id` null, `name`
+	// "Former member", `former` true, no profile to link to) in threads of their own. An account
+	// created later with the same id starts clean. The token's member is gone afterwards, so a
+	// second call with the same token is answered 401 (another replica refuses it once it has
+	// applied the closure from the change log, within the staleness bound; before that it
+	// answers 204, as there is nothing left to close).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/me (the `CloseMe` operationId).
+	CloseMeWithResponse(ctx context.Context, params *CloseMeParams, reqEditors ...RequestEditorFn) (*CloseMeResponse, error)
+
 	// GetMeWithResponse The caller's own profile, settings, plan and credits
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/me (the `GetMe` operationId).
 	GetMeWithResponse(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
+
+	// ExportMeWithResponse Everything reach holds about the caller, as one JSON document
+	//
+	// One object with a key per section: `profile`, `settings`, `plan` (with the InMail
+	// credits), `connections`, `positions`, `groups`, `invitationsSent`, `invitationsReceived` (pending), `messagesSent`,
+	// `messagesReceived` (oldest first, those the caller deleted from their mailbox too, marked
+	// `deleted`), `blocks` (members the caller blocks) and `reports` (reports the caller filed).
+	// More sections may be added. Every section is read in one read transaction, so the document
+	// is as of one moment. It is streamed as it is read, an item at a time, so an account of any
+	// size is exported in bounded memory; a failure after the answer began cuts it short,
+	// leaving the JSON unterminated, which a client treats as a failed export. It may take up to
+	// two minutes.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/me/export (the `ExportMe` operationId).
+	ExportMeWithResponse(ctx context.Context, params *ExportMeParams, reqEditors ...RequestEditorFn) (*ExportMeResponse, error)
 
 	// ListMyGroupsWithResponse The groups the caller is in, by name
 	//
@@ -8466,6 +8974,120 @@ func (r PutGroupResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PutGroupResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CloseMemberResponse204Headers the declared response headers of an HTTP 204 response for CloseMember
+type CloseMemberResponse204Headers struct {
+	ConsistencyToken *ConsistencyToken
+	XRequestId       string
+}
+
+// CloseMemberResponse400Headers the declared response headers of an HTTP 400 response for CloseMember
+type CloseMemberResponse400Headers struct {
+	XRequestId string
+}
+
+// CloseMemberResponse401Headers the declared response headers of an HTTP 401 response for CloseMember
+type CloseMemberResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestId      string
+}
+
+// CloseMemberResponse403Headers the declared response headers of an HTTP 403 response for CloseMember
+type CloseMemberResponse403Headers struct {
+	XRequestId string
+}
+
+// CloseMemberResponse500Headers the declared response headers of an HTTP 500 response for CloseMember
+type CloseMemberResponse500Headers struct {
+	XRequestId string
+}
+
+// CloseMemberResponse503Headers the declared response headers of an HTTP 503 response for CloseMember
+type CloseMemberResponse503Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+type CloseMemberResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *CloseMemberResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CloseMemberResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CloseMemberResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CloseMemberResponse403Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CloseMemberResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CloseMemberResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CloseMemberResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CloseMemberResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CloseMemberResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CloseMemberResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CloseMemberResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CloseMemberResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CloseMemberResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CloseMemberResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CloseMemberResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10932,6 +11554,121 @@ func (r DeclineInvitationResponse) ContentType() string {
 	return ""
 }
 
+// CloseMeResponse204Headers the declared response headers of an HTTP 204 response for CloseMe
+type CloseMeResponse204Headers struct {
+	ConsistencyToken *ConsistencyToken
+	XRequestId       string
+}
+
+// CloseMeResponse400Headers the declared response headers of an HTTP 400 response for CloseMe
+type CloseMeResponse400Headers struct {
+	XRequestId string
+}
+
+// CloseMeResponse401Headers the declared response headers of an HTTP 401 response for CloseMe
+type CloseMeResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestId      string
+}
+
+// CloseMeResponse429Headers the declared response headers of an HTTP 429 response for CloseMe
+type CloseMeResponse429Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+// CloseMeResponse500Headers the declared response headers of an HTTP 500 response for CloseMe
+type CloseMeResponse500Headers struct {
+	XRequestId string
+}
+
+// CloseMeResponse503Headers the declared response headers of an HTTP 503 response for CloseMe
+type CloseMeResponse503Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+type CloseMeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *RateLimited
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *CloseMeResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CloseMeResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CloseMeResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CloseMeResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CloseMeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CloseMeResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CloseMeResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CloseMeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CloseMeResponse) GetApplicationproblemJSON429() *RateLimited {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CloseMeResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CloseMeResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CloseMeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CloseMeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CloseMeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CloseMeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetMeResponse200Headers the declared response headers of an HTTP 200 response for GetMe
 type GetMeResponse200Headers struct {
 	XRequestId string
@@ -11061,6 +11798,141 @@ func (r GetMeResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportMeResponse200Headers the declared response headers of an HTTP 200 response for ExportMe
+type ExportMeResponse200Headers struct {
+	XRequestId string
+}
+
+// ExportMeResponse400Headers the declared response headers of an HTTP 400 response for ExportMe
+type ExportMeResponse400Headers struct {
+	XRequestId string
+}
+
+// ExportMeResponse401Headers the declared response headers of an HTTP 401 response for ExportMe
+type ExportMeResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestId      string
+}
+
+// ExportMeResponse404Headers the declared response headers of an HTTP 404 response for ExportMe
+type ExportMeResponse404Headers struct {
+	XRequestId string
+}
+
+// ExportMeResponse429Headers the declared response headers of an HTTP 429 response for ExportMe
+type ExportMeResponse429Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+// ExportMeResponse500Headers the declared response headers of an HTTP 500 response for ExportMe
+type ExportMeResponse500Headers struct {
+	XRequestId string
+}
+
+// ExportMeResponse503Headers the declared response headers of an HTTP 503 response for ExportMe
+type ExportMeResponse503Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+type ExportMeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountExport
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *RateLimited
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportMeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ExportMeResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportMeResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ExportMeResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportMeResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ExportMeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ExportMeResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportMeResponse) GetJSON200() *AccountExport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ExportMeResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ExportMeResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ExportMeResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ExportMeResponse) GetApplicationproblemJSON429() *RateLimited {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ExportMeResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ExportMeResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportMeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportMeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportMeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportMeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13546,6 +14418,22 @@ func (c *ClientWithResponses) PutGroupWithResponse(ctx context.Context, id Group
 	return ParsePutGroupResponse(rsp)
 }
 
+// CloseMemberWithResponse Close a member's account
+//
+// As `DELETE /v1/me` for the member. Closing a member who does not exist (closed already, or
+// never created) changes nothing and is answered 204 as well.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/admin/members/{id} (the `CloseMember` operationId).
+func (c *ClientWithResponses) CloseMemberWithResponse(ctx context.Context, id MemberId, params *CloseMemberParams, reqEditors ...RequestEditorFn) (*CloseMemberResponse, error) {
+	rsp, err := c.CloseMember(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCloseMemberResponse(rsp)
+}
+
 // PutMemberWithBodyWithResponse Create or update a member
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -13843,6 +14731,30 @@ func (c *ClientWithResponses) DeclineInvitationWithResponse(ctx context.Context,
 	return ParseDeclineInvitationResponse(rsp)
 }
 
+// CloseMeWithResponse Close the caller's own account
+//
+// Closes the account in one write: the member disappears from every answer (degrees,
+// mutual connections, paths, search, connection and invitation lists, the event stream);
+// their profile, settings, plan and credits, connections, blocks both ways, invitations sent
+// and received, declines, reports filed and their own mailbox are deleted. The messages they
+// exchanged stay with the other members, attributed to a former member (`id` null, `name`
+// "Former member", `former` true, no profile to link to) in threads of their own. An account
+// created later with the same id starts clean. The token's member is gone afterwards, so a
+// second call with the same token is answered 401 (another replica refuses it once it has
+// applied the closure from the change log, within the staleness bound; before that it
+// answers 204, as there is nothing left to close).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/me (the `CloseMe` operationId).
+func (c *ClientWithResponses) CloseMeWithResponse(ctx context.Context, params *CloseMeParams, reqEditors ...RequestEditorFn) (*CloseMeResponse, error) {
+	rsp, err := c.CloseMe(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCloseMeResponse(rsp)
+}
+
 // GetMeWithResponse The caller's own profile, settings, plan and credits
 //
 // Returns a wrapper object for the known response body format(s).
@@ -13854,6 +14766,29 @@ func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, params *Get
 		return nil, err
 	}
 	return ParseGetMeResponse(rsp)
+}
+
+// ExportMeWithResponse Everything reach holds about the caller, as one JSON document
+//
+// One object with a key per section: `profile`, `settings`, `plan` (with the InMail
+// credits), `connections`, `positions`, `groups`, `invitationsSent`, `invitationsReceived` (pending), `messagesSent`,
+// `messagesReceived` (oldest first, those the caller deleted from their mailbox too, marked
+// `deleted`), `blocks` (members the caller blocks) and `reports` (reports the caller filed).
+// More sections may be added. Every section is read in one read transaction, so the document
+// is as of one moment. It is streamed as it is read, an item at a time, so an account of any
+// size is exported in bounded memory; a failure after the answer began cuts it short,
+// leaving the JSON unterminated, which a client treats as a failed export. It may take up to
+// two minutes.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/me/export (the `ExportMe` operationId).
+func (c *ClientWithResponses) ExportMeWithResponse(ctx context.Context, params *ExportMeParams, reqEditors ...RequestEditorFn) (*ExportMeResponse, error) {
+	rsp, err := c.ExportMe(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportMeResponse(rsp)
 }
 
 // ListMyGroupsWithResponse The groups the caller is in, by name
@@ -15045,6 +15980,147 @@ func ParsePutGroupResponse(rsp *http.Response) (*PutGroupResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PutGroupResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCloseMemberResponse parses an HTTP response from a CloseMemberWithResponse call
+func ParseCloseMemberResponse(rsp *http.Response) (*CloseMemberResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CloseMemberResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers CloseMemberResponse204Headers
+		if values := rsp.Header.Values("Consistency-Token"); len(values) > 0 {
+			var value ConsistencyToken
+			if err := runtime.BindStyledParameterWithOptions("simple", "Consistency-Token", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers CloseMemberResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CloseMemberResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CloseMemberResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 500:
+		var headers CloseMemberResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers CloseMemberResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
@@ -18116,6 +19192,154 @@ func ParseDeclineInvitationResponse(rsp *http.Response) (*DeclineInvitationRespo
 	return response, nil
 }
 
+// ParseCloseMeResponse parses an HTTP response from a CloseMeWithResponse call
+func ParseCloseMeResponse(rsp *http.Response) (*CloseMeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CloseMeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers CloseMeResponse204Headers
+		if values := rsp.Header.Values("Consistency-Token"); len(values) > 0 {
+			var value ConsistencyToken
+			if err := runtime.BindStyledParameterWithOptions("simple", "Consistency-Token", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers CloseMeResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CloseMeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CloseMeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers CloseMeResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers CloseMeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetMeResponse parses an HTTP response from a GetMeWithResponse call
 func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -18258,6 +19482,168 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetMeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportMeResponse parses an HTTP response from a ExportMeWithResponse call
+func ParseExportMeResponse(rsp *http.Response) (*ExportMeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportMeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountExport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportMeResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ExportMeResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportMeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ExportMeResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportMeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ExportMeResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers ExportMeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {

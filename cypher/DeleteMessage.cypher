@@ -1,9 +1,10 @@
 // DeleteMessage removes a message from the caller's own mailbox; the other member keeps it.
-// Answers whether the caller was one of its two members.
+// Answers whether the caller was one of its two members. The other may be a FormerMember (a
+// closed account), whose id is null.
 // Cost: one relationship-index seek on MESSAGED(id).
-MATCH (from:Member)-[m:MESSAGED {id: $id}]->(to:Member)
+MATCH (from)-[m:MESSAGED {id: $id}]->(to)
 WHERE $caller IN [from.id, to.id]
   AND NOT EXISTS { (from)-[:BLOCKED]-(to) }
-SET m.deletedBySender = m.deletedBySender OR from.id = $caller,
-    m.deletedByRecipient = m.deletedByRecipient OR to.id = $caller
+SET m.deletedBySender = m.deletedBySender OR coalesce(from.id = $caller, false),
+    m.deletedByRecipient = m.deletedByRecipient OR coalesce(to.id = $caller, false)
 RETURN m.id AS id

@@ -1,8 +1,9 @@
 // Message answers one message by id with its sender and recipient, if the caller is one of the
 // two, has not deleted it, and neither has blocked the other. When the caller is the recipient and
-// $markRead is true, it is marked read now.
+// $markRead is true, it is marked read now. The other member may be a FormerMember (a closed
+// account), whose id is null.
 // Cost: one relationship-index seek on MESSAGED(id).
-MATCH (from:Member)-[m:MESSAGED {id: $id}]->(to:Member)
+MATCH (from)-[m:MESSAGED {id: $id}]->(to)
 WHERE (from.id = $caller AND NOT m.deletedBySender)
    OR (to.id = $caller AND NOT m.deletedByRecipient)
 WITH from, m, to

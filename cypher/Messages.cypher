@@ -1,11 +1,12 @@
 // Messages answers one page of the caller's mailbox, newest first (ties broken by id): messages
 // received ($incoming = true) or sent, leaving out those the caller deleted and any exchanged with
-// a member in a block relation with the caller. $kind ('inmail' or 'message') and $unread narrow
+// a member in a block relation with the caller. The other member may be a FormerMember (a closed
+// account, CloseMessages), whose id is null. $kind ('inmail' or 'message') and $unread narrow
 // it when set. The page starts after ($afterSentAt, $afterId) when given and holds up to
 // $limit + 1 rows, so the caller can tell whether another page follows.
 // Cost: the caller's messages in the one direction, filtered and sorted.
 MATCH (me:Member {id: $caller})
-MATCH (me)-[m:MESSAGED]-(other:Member)
+MATCH (me)-[m:MESSAGED]-(other)
 WHERE (startNode(m) = other) = $incoming
   AND NOT (CASE WHEN $incoming THEN m.deletedByRecipient ELSE m.deletedBySender END)
   AND ($kind IS NULL OR m.kind = $kind)

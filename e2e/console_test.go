@@ -209,3 +209,31 @@ func TestLiveInMail(t *testing.T) {
 	}
 	p.shot("live-inmail-phone")
 }
+
+// TestFormerMember has Zoe write to Yuki and then close her account: Yuki's inbox keeps the
+// message, from "Former member" with no degree, and opening it shows the conversation with no
+// link to a profile and nothing to do but read.
+func TestFormerMember(t *testing.T) {
+	zoe := as(t, "zoe")
+	s := zoe.send("yuki", "Leaving", "Hi Yuki, I am closing my account here; write to me by email.")
+	zoe.call(http.MethodDelete, "/v1/me", nil, http.StatusNoContent, nil)
+	p := newPage(t, desktop)
+	p.actAs("yuki")
+	p.open("#/inbox", row(s.ID))
+	want := "Message from Former member: Hi Yuki, I am closing my account here; write to me by email."
+	if got := p.text(row(s.ID) + " .preview"); got != want {
+		t.Errorf("preview %q, want %q", got, want)
+	}
+	if got := p.text(row(s.ID) + " [data-former]"); got != "Former member" {
+		t.Errorf("the sender's badge %q, want Former member", got)
+	}
+	p.do(chromedp.Click(chromedp.CSS(row(s.ID))))
+	p.waitFor("the thread", `document.querySelectorAll(".thread .msg").length >= 1`)
+	if got := p.text(".thread .msg .from"); !strings.Contains(got, "Former member") {
+		t.Errorf("the message's sender %q, want Former member", got)
+	}
+	if eval[bool](p, `!!document.querySelector('main a[href^="#/member/"]') || !!document.evaluate('//button[text()="Reply"]', document, null, 9, null).singleNodeValue`) {
+		t.Error("a message from a former member links to a profile or offers a reply")
+	}
+	p.shot("former-member")
+}

@@ -174,6 +174,9 @@ func toMessage(rec *neo4j.Record, fromKey, toKey string) (Message, error) {
 			errs = append(errs, err)
 			*side.sum = s
 		}
+		if side.sum.ID == "" {
+			*side.sum = formerMember // a closed account
+		}
 	}
 	for _, err := range errs {
 		if err != nil {

@@ -273,9 +273,11 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 	if len(out.Items) == 0 {
 		return out, nil
 	}
-	others := make([]string, len(out.Items))
-	for i, e := range out.Items {
-		others[i] = e.Other.ID
+	others := make([]string, 0, len(out.Items))
+	for _, e := range out.Items {
+		if !e.Other.IsFormer() {
+			others = append(others, e.Other.ID)
+		}
 	}
 	relations, err := s.Relations(ctx, caller, others)
 	if err != nil {
@@ -360,6 +362,8 @@ func (s *Store) DeclineInMail(ctx context.Context, caller, id, note string) (_ M
 			return Message{}, fail(ErrUnprocessable, "message %q is not an InMail; only InMails can be declined", id)
 		case msg.Status != StatusPending:
 			return Message{}, fail(ErrConflict, "InMail %q was already %s", id, msg.Status)
+		case msg.From.IsFormer():
+			return Message{}, fail(ErrConflict, "the sender of InMail %q has closed their account", id)
 		}
 		if _, err := lockMembers(ctx, tx, msg.From.ID, msg.To.ID); err != nil {
 			return Message{}, err

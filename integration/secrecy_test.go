@@ -124,6 +124,9 @@ var routesNamingNoMember = map[string]string{
 	"PUT /v1/groups/:id/members/me":            "a group id; the caller joins it themselves",
 	"DELETE /v1/groups/:id/members/me":         "a group id; the caller leaves it themselves",
 	"GET /v1/groups/:id/members":               "a group id; its list and total leave such members out (TestGroupMembersPagedHidingBlocks)",
+	"DELETE /v1/admin/members/:id":             "an administrator acts for the platform, which knows every block",
+	"DELETE /v1/me":                            "the caller only",
+	"GET /v1/me/export":                        "the caller's own data: their blocks are their own knowledge, and no member who blocks them is named (TestExportHoldsEverything)",
 }
 
 // TestSecrecyCoversEveryRoute checks that every route the API serves is either asked about in

@@ -51,6 +51,10 @@ func (s apiStore) MemberExists(ctx context.Context, id string) (bool, error) {
 	return s.peer.MemberExists(ctx, id)
 }
 
+// Gone is false: the peer keeps no change log to learn of closed accounts from, so a member is
+// known for as long as the known-members cache remembers them, as before closure existed.
+func (s apiStore) Gone(string) bool { return false }
+
 func (s apiStore) Relation(ctx context.Context, caller, member string) (graph.Relation, error) {
 	return s.peer.Reachability(ctx, caller, member)
 }

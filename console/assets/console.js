@@ -303,7 +303,8 @@ async function inboxView(quiet) {
   }
   try {
     const page = await api("GET", "/v1/inbox" + q({ ...params, limit: 50 }));
-    const reach = await reachOf(page.items.map((m) => m.from.id));
+    // A former member (a closed account) has no id and no degree to ask for.
+    const reach = await reachOf(page.items.map((m) => m.from.id).filter(Boolean));
     if (!page.items.length) list.append(el("li", { class: "hint" }, "Nothing here."));
     for (const m of page.items) list.append(inboxRow(m, reach[m.from.id]));
   } catch (err) {
@@ -322,7 +323,7 @@ function inboxRow(m, r) {
           m.read ? null : el("span", { class: "sr-only" }, "Unread. "),
           m.read ? null : el("span", { class: "badge", "data-unread": "" }, "Unread"),
           m.kind === "inmail" ? el("span", { class: "badge inmail" }, "InMail") : null,
-          badge(r || m.from),
+          m.from.former ? el("span", { class: "badge out", "data-former": "" }, "Former member") : badge(r || m.from),
           m.status && m.status !== "pending" ? el("span", {}, m.status) : null,
           el("span", {}, when(m.sentAt))))));
 }
@@ -334,7 +335,8 @@ async function messageView(id) {
     const thread = await api("GET", "/v1/threads/" + encodeURIComponent(m.threadId) + "?limit=100");
     const other = m.from.id === session.me.id ? m.to : m.from;
     show(m.subject || (m.kind === "inmail" ? "InMail from " + m.from.name : "Conversation with " + other.name),
-      el("p", {}, "With ", el("a", { href: "#/member/" + other.id }, other.name), " · ", other.headline),
+      el("p", {}, "With ", other.former ? el("span", { "data-former": "" }, other.name + " (the account is closed)")
+        : el("a", { href: "#/member/" + other.id }, other.name), other.headline ? " · " + other.headline : null),
       el("section", { class: "card thread", "aria-label": "Conversation" }, thread.items.map((t) =>
         el("article", { class: "msg" + (t.from.id === session.me.id ? " mine" : ""), "data-message": t.id },
           el("div", { class: "from" }, t.kind === "inmail" ? inmailIcon() : null, " ", t.from.name,
@@ -347,8 +349,9 @@ async function messageView(id) {
 }
 
 // messageActions are what the caller may do with a message: reply, and when they received it,
-// decline (a pending InMail), report and block.
+// decline (a pending InMail), report and block; nothing for a message with a former member.
 function messageActions(m, other) {
+  if (other.former) return null; // a closed account: nobody to reply to, decline, report or block
   const received = m.to.id === session.me.id;
   const panel = el("div", { id: "panel" });
   const open = (form) => { panel.replaceChildren(form); form.querySelector("textarea,select,input")?.focus(); };
