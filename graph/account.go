@@ -106,19 +106,11 @@ func (a *Account) Member() Member { return a.member }
 // Connections hands each of the member's connections to each, by id.
 func (a *Account) Connections(each func(Connection) error) error {
 	return a.each(cypher.ExportConnections, a.params(nil), func(rec *neo4j.Record) error {
-		m, err := value[map[string]any](rec, "member")
+		sum, since, err := memberAt(rec, "since")
 		if err != nil {
 			return err
 		}
-		sum, err := toSummary(m)
-		if err != nil {
-			return err
-		}
-		since, err := value[time.Time](rec, "since")
-		if err != nil {
-			return err
-		}
-		return each(Connection{Member: sum, Since: since.UTC()})
+		return each(Connection{Member: sum, Since: since})
 	})
 }
 
@@ -154,20 +146,26 @@ func (a *Account) Messages(incoming bool, each func(AccountMessage) error) error
 // Blocks hands each member the member blocks to each, oldest block first.
 func (a *Account) Blocks(each func(BlockedMember) error) error {
 	return a.each(cypher.ExportBlocks, a.params(nil), func(rec *neo4j.Record) error {
-		m, err := value[map[string]any](rec, "member")
+		sum, at, err := memberAt(rec, "at")
 		if err != nil {
 			return err
 		}
-		sum, err := toSummary(m)
-		if err != nil {
-			return err
-		}
-		at, err := value[time.Time](rec, "at")
-		if err != nil {
-			return err
-		}
-		return each(BlockedMember{Member: sum, BlockedAt: at.UTC()})
+		return each(BlockedMember{Member: sum, BlockedAt: at})
 	})
+}
+
+// memberAt reads a row's "member" and the time under key: who, and when something began with them.
+func memberAt(rec *neo4j.Record, key string) (MemberSummary, time.Time, error) {
+	m, err := value[map[string]any](rec, "member")
+	if err != nil {
+		return MemberSummary{}, time.Time{}, err
+	}
+	sum, err := toSummary(m)
+	if err != nil {
+		return MemberSummary{}, time.Time{}, err
+	}
+	at, err := value[time.Time](rec, key)
+	return sum, at.UTC(), err
 }
 
 // Reports hands each report the member filed to each, oldest first.
@@ -243,12 +241,7 @@ func (a *Account) each(query string, params map[string]any, row func(*neo4j.Reco
 	if err != nil {
 		return err
 	}
-	for res.Next(ctx) {
-		if err := row(res.Record()); err != nil {
-			return err
-		}
-	}
-	return res.Err()
+	return eachRecord(ctx, res, row)
 }
 
 // toAccountMessage converts a row of ExportMessages.

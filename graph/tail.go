@@ -204,6 +204,12 @@ func (s *Store) stream(ctx context.Context, query string, params map[string]any,
 	if err != nil {
 		return err
 	}
+	return eachRecord(ctx, res, row)
+}
+
+// eachRecord hands each record of res to row as the driver fetches it, so that a long answer is
+// never held whole.
+func eachRecord(ctx context.Context, res neo4j.ResultWithContext, row func(*neo4j.Record) error) error {
 	for res.Next(ctx) {
 		if err := row(res.Record()); err != nil {
 			return err

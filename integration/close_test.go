@@ -432,10 +432,7 @@ func TestClosingWhileInUse(t *testing.T) {
 // token, and within the staleness bound in the default mode, in which it answers from memory.
 func TestClosedAccountLeavesEveryReplica(t *testing.T) {
 	const bound = 500 * time.Millisecond
-	extra := map[string]string{"REACH_STALENESS_BOUND": bound.String()}
-	writer, reader := startReach(t, env.neo4jURI, extra), startReach(t, env.neo4jURI, extra)
-	waitReady(t, writer, 20*time.Second)
-	waitReady(t, reader, 20*time.Second)
+	writer, reader := startReplicas(t, bound)
 	id := ids(t)
 	for _, m := range []string{"asker", "gone", "asker2"} {
 		if c := writer.do(t, adminToken(t), http.MethodPut, "/v1/admin/members/"+id(m), map[string]any{"name": m}, nil); c.Status != http.StatusCreated {

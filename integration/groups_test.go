@@ -33,6 +33,15 @@ type shared struct {
 	Groups    sharedList `json:"groups"`
 }
 
+// sharedBatch is a batch reachability answer, with what the caller shares with each member.
+type sharedBatch struct {
+	Items []struct {
+		ID     string  `json:"id"`
+		Found  bool    `json:"found"`
+		Shared *shared `json:"shared"`
+	} `json:"items"`
+}
+
 func putOrganisation(t testing.TB, id, name, kind string) {
 	t.Helper()
 	admin(t).do(http.MethodPut, "/v1/admin/organisations/"+id, map[string]any{"name": name, "kind": kind}).expect(http.StatusCreated)
@@ -304,13 +313,7 @@ func TestSharedInEveryMode(t *testing.T) {
 		t.Errorf("profile: shared %+v, want %+v", profile.Shared, want)
 	}
 	for _, query := range []string{"", "?consistency=fully_consistent"} {
-		var out struct {
-			Items []struct {
-				ID     string  `json:"id"`
-				Found  bool    `json:"found"`
-				Shared *shared `json:"shared"`
-			} `json:"items"`
-		}
+		var out sharedBatch
 		as(t, id("ann")).do(http.MethodPost, "/v1/members/reachability"+query, map[string]any{"members": []string{id("bob"), id("cat")}}).
 			expect(http.StatusOK).into(&out)
 		if len(out.Items) != 2 || out.Items[0].Shared == nil || !reflect.DeepEqual(*out.Items[0].Shared, want) {
@@ -341,15 +344,7 @@ func TestSharedInEveryMode(t *testing.T) {
 // once, and by default within the staleness bound.
 func TestSharedAcrossReplicas(t *testing.T) {
 	const bound = 500 * time.Millisecond
-	extra := map[string]string{"REACH_STALENESS_BOUND": bound.String(), "REACH_RATE_LIMIT": "100000", "REACH_RATE_BURST": "100000"}
-	writer, reader := startReach(t, env.neo4jURI, extra), startReach(t, env.neo4jURI, extra)
-	waitReady(t, writer, 20*time.Second)
-	waitReady(t, reader, 20*time.Second)
-	for start := time.Now(); metric(t, reader, "reach_projection_members") == 0; time.Sleep(100 * time.Millisecond) {
-		if time.Since(start) > 2*time.Minute {
-			t.Fatal("the reader's projection did not load in two minutes")
-		}
-	}
+	writer, reader := startReplicas(t, bound)
 	id := ids(t)
 	mustDo := func(p *reachProcess, tok, method, path string, body any, want int) call {
 		t.Helper()

@@ -223,13 +223,7 @@ func (c *ldbcClient) checkShared(t *testing.T, n *ldbcNetwork, a *ldbcAffiliatio
 				report.errorf("batch of %s: %v", n.ids[b.caller], err)
 				continue
 			}
-			var out struct {
-				Items []struct {
-					ID     string  `json:"id"`
-					Found  bool    `json:"found"`
-					Shared *shared `json:"shared"`
-				} `json:"items"`
-			}
+			var out sharedBatch
 			if err := json.Unmarshal(ans.body, &out); err != nil || len(out.Items) != len(b.members) {
 				report.errorf("batch of %s: %d items for %d members (%v)", n.ids[b.caller], len(out.Items), len(b.members), err)
 				continue

@@ -13,6 +13,22 @@ import (
 	"time"
 )
 
+// startReplicas starts two reach processes on the test Neo4j, with the staleness bound and no
+// per-member request limit, and returns once both are ready and the reader answers from memory.
+func startReplicas(t *testing.T, bound time.Duration) (writer, reader *reachProcess) {
+	t.Helper()
+	extra := map[string]string{"REACH_STALENESS_BOUND": bound.String(), "REACH_RATE_LIMIT": "100000", "REACH_RATE_BURST": "100000"}
+	writer, reader = startReach(t, env.neo4jURI, extra), startReach(t, env.neo4jURI, extra)
+	waitReady(t, writer, 20*time.Second)
+	waitReady(t, reader, 20*time.Second)
+	for start := time.Now(); metric(t, reader, "reach_projection_members") == 0; time.Sleep(100 * time.Millisecond) {
+		if time.Since(start) > 2*time.Minute {
+			t.Fatal("the reader's projection did not load in two minutes")
+		}
+	}
+	return writer, reader
+}
+
 // TestTwoReplicas runs two reach processes on one Neo4j, as replicas behind a load balancer are
 // run: one writer changes connections, blocks and InMail settings through the first, while
 // readers ask the second for reachability in each consistency mode. Every answer is checked
@@ -25,15 +41,7 @@ import (
 // Not one answer may fall outside its mode's guarantee.
 func TestTwoReplicas(t *testing.T) {
 	const bound = 500 * time.Millisecond
-	extra := map[string]string{"REACH_STALENESS_BOUND": bound.String(), "REACH_RATE_LIMIT": "100000", "REACH_RATE_BURST": "100000"}
-	writer, reader := startReach(t, env.neo4jURI, extra), startReach(t, env.neo4jURI, extra)
-	waitReady(t, writer, 20*time.Second)
-	waitReady(t, reader, 20*time.Second)
-	for start := time.Now(); metric(t, reader, "reach_projection_members") == 0; time.Sleep(100 * time.Millisecond) {
-		if time.Since(start) > 2*time.Minute {
-			t.Fatal("the reader's projection did not load in two minutes")
-		}
-	}
+	writer, reader := startReplicas(t, bound)
 	id := ids(t)
 	net := newReplicaModel(id)
 	for _, m := range net.members {
