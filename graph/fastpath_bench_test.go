@@ -24,6 +24,49 @@ func BenchmarkFromMemory(b *testing.B) {
 	}
 }
 
+// BenchmarkFromMemoryWithAffiliations is BenchmarkFromMemory on the same network with what
+// members share worked out too: each member holds a current position, two past ones and a school
+// among 4,000 organisations, and is in three of 30,000 groups, the small ones drawn more often.
+func BenchmarkFromMemoryWithAffiliations(b *testing.B) {
+	st := syntheticProjection(100_000, 100, 1)
+	addAffiliations(st, rand.New(rand.NewPCG(4, 5)))
+	s := &Store{clock: time.Now, limits: DefaultLimits}
+	rng := rand.New(rand.NewPCG(2, 3))
+	b.ResetTimer()
+	for b.Loop() {
+		a, c := st.ids[rng.IntN(len(st.ids))], st.ids[rng.IntN(len(st.ids))]
+		if _, err := s.fromMemory(st, a, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// addAffiliations gives every member of st positions and groups, as the generator's shape has
+// them: organisations and groups drawn with a skew towards the first ones.
+func addAffiliations(st *projState, rng *rand.Rand) {
+	const companies, schools, groups = 3_300, 700, 30_000
+	skewed := func(n int) int32 { return int32(float64(n) * rng.Float64() * rng.Float64()) }
+	for i := range companies + schools {
+		k, _ := st.orgs.number(fmt.Sprintf("o%d", i), true)
+		kind := Company
+		if i >= companies {
+			kind = School
+		}
+		st.orgs.entries[k] = affiliate{id: fmt.Sprintf("o%d", i), name: fmt.Sprintf("Organisation %d", i), kind: kind, present: true}
+	}
+	for i := range groups {
+		k, _ := st.groups.number(fmt.Sprintf("g%d", i), true)
+		st.groups.entries[k] = affiliate{id: fmt.Sprintf("g%d", i), name: fmt.Sprintf("Group %d", i), present: true}
+	}
+	for k := range st.ids {
+		held := []int32{heldKey(skewed(companies), true), heldKey(skewed(companies), false),
+			heldKey(skewed(companies), false), heldKey(companies+skewed(schools), false)}
+		st.held[k] = mergedHeld(held)
+		joined := []int32{skewed(groups), skewed(groups), skewed(groups)}
+		st.joined[k] = slices.Compact(slices.Sorted(slices.Values(joined)))
+	}
+}
+
 // syntheticProjection makes a projection of n members with about degree connections each, drawn
 // so that a tenth of the connections go to the first percent of members (hubs).
 func syntheticProjection(n, degree int, seed uint64) *projState {
