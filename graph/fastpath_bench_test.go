@@ -13,15 +13,7 @@ import (
 // for random pairs: the work left to reach once Neo4j is out of the read path.
 func BenchmarkFromMemory(b *testing.B) {
 	st := syntheticProjection(100_000, 100, 1)
-	s := &Store{clock: time.Now, limits: DefaultLimits}
-	rng := rand.New(rand.NewPCG(2, 3))
-	b.ResetTimer()
-	for b.Loop() {
-		a, c := st.ids[rng.IntN(len(st.ids))], st.ids[rng.IntN(len(st.ids))]
-		if _, err := s.fromMemory(st, a, c); err != nil {
-			b.Fatal(err)
-		}
-	}
+	answerRandomPairs(b, st)
 }
 
 // BenchmarkFromMemoryWithAffiliations is BenchmarkFromMemory on the same network with what
@@ -30,6 +22,11 @@ func BenchmarkFromMemory(b *testing.B) {
 func BenchmarkFromMemoryWithAffiliations(b *testing.B) {
 	st := syntheticProjection(100_000, 100, 1)
 	addAffiliations(st, rand.New(rand.NewPCG(4, 5)))
+	answerRandomPairs(b, st)
+}
+
+// answerRandomPairs works out reachability answers from st for random pairs of its members.
+func answerRandomPairs(b *testing.B, st *projState) {
 	s := &Store{clock: time.Now, limits: DefaultLimits}
 	rng := rand.New(rand.NewPCG(2, 3))
 	b.ResetTimer()
