@@ -154,7 +154,7 @@ func exportMessages(incoming bool) func(*exportWriter, *graph.Account) error {
 func exportPositions(w *exportWriter, a *graph.Account) error {
 	return w.list(func(item func(any)) error {
 		return a.Positions(func(p graph.HeldPosition) error {
-			item(exportPositionView{Org: exportOrgView{ID: p.Org.ID, Name: p.Org.Name, Kind: p.Org.Kind},
+			item(exportPositionView{Org: organisationView{ID: p.Org.ID, Name: p.Org.Name, Kind: p.Org.Kind},
 				Title: p.Title, From: p.From, To: p.To})
 			return w.err
 		})
@@ -257,17 +257,11 @@ type exportConnectionView struct {
 	Since    time.Time `json:"since"`
 }
 
-type exportOrgView struct {
-	ID   string        `json:"id"`
-	Name string        `json:"name"`
-	Kind graph.OrgKind `json:"kind"`
-}
-
 type exportPositionView struct {
-	Org   exportOrgView `json:"org"`
-	Title string        `json:"title"`
-	From  int           `json:"from"`
-	To    *int          `json:"to"`
+	Org   organisationView `json:"org"`
+	Title string           `json:"title"`
+	From  int              `json:"from"`
+	To    *int             `json:"to"`
 }
 
 type exportGroupView struct {
