@@ -12,6 +12,9 @@ const (
 	ChannelReply       Channel = "reply"        // the recipient wrote to the sender before: free
 	ChannelOpenProfile Channel = "open_profile" // the recipient accepts InMail from anyone for free
 	ChannelInMail      Channel = "inmail"       // a paid InMail: one credit
+	// ChannelRequest is a message request, free, to a fellow member of a group or a current
+	// coworker; it counts towards the sender's monthly cap and waits for the recipient to accept.
+	ChannelRequest Channel = "request"
 )
 
 // Reason says which rule decided.
@@ -25,6 +28,8 @@ const (
 	ReasonSenderRestricted     Reason = "sender_restricted"
 	ReasonDeclined             Reason = "declined"
 	ReasonAwaitingReply        Reason = "awaiting_reply"
+	ReasonSharedGroup          Reason = "shared_group"
+	ReasonCoworker             Reason = "coworker"
 	ReasonRecipientInMailOff   Reason = "recipient_inmail_off"
 	ReasonRecipientNetworkOnly Reason = "recipient_network_only"
 	ReasonOpenProfile          Reason = "open_profile"
@@ -41,13 +46,19 @@ type Decision struct {
 	Channel Channel
 	Cost    int
 	Reason  Reason
+	// Via is what allows a message request: the group both are in (ReasonSharedGroup) or the
+	// company where both hold a current position (ReasonCoworker). Zero on other channels.
+	Via Affiliate
 }
 
-// Kind is the kind of message a channel sends: an InMail for inmail and open_profile, a plain
-// message otherwise.
+// Kind is the kind of message a channel sends: an InMail for inmail and open_profile, a request
+// for request, a plain message otherwise.
 func (c Channel) Kind() MessageKind {
-	if c == ChannelInMail || c == ChannelOpenProfile {
+	switch c {
+	case ChannelInMail, ChannelOpenProfile:
 		return KindInMail
+	case ChannelRequest:
+		return KindRequest
 	}
 	return KindMessage
 }
@@ -58,12 +69,19 @@ type Facts struct {
 	Self           bool
 	Degree         Degree
 	TheyWroteFirst bool // the member has sent the caller a message before
+	Accepted       bool // the member accepted a message request from the caller
 	Restricted     bool // the caller is restricted by reports
-	Declined       bool // the member declined an InMail from the caller
-	AwaitingReply  bool // the caller has an InMail to the member neither replied to nor declined
-	InMail         InMailPolicy
-	OpenProfile    bool
-	Credits        int // the caller's InMail credits
+	Declined       bool // the member declined an InMail or a message request from the caller
+	AwaitingReply  bool // the caller has an InMail or a request to the member not yet answered
+	// SharedGroup is a group both are in, and Coworker a company where both hold a current
+	// position: of each, the one with the lowest id; zero when there is none.
+	SharedGroup  Affiliate
+	Coworker     Affiliate
+	RequestsOff  bool // the member turned message requests off
+	RequestsLeft int  // the message requests the caller may still send this month
+	InMail       InMailPolicy
+	OpenProfile  bool
+	Credits      int // the caller's InMail credits
 }
 
 // Decide applies the messaging rules in order; the first that applies wins.
@@ -77,7 +95,7 @@ func Decide(f Facts) Decision {
 		return refuse(ReasonSelf)
 	case f.Degree == First:
 		return allow(ChannelMessage, 0, ReasonConnected)
-	case f.TheyWroteFirst:
+	case f.TheyWroteFirst || f.Accepted:
 		return allow(ChannelReply, 0, ReasonThreadReply)
 	case f.Restricted:
 		return refuse(ReasonSenderRestricted)
@@ -85,6 +103,10 @@ func Decide(f Facts) Decision {
 		return refuse(ReasonDeclined)
 	case f.AwaitingReply:
 		return refuse(ReasonAwaitingReply)
+	case f.mayRequest() && f.SharedGroup.ID != "":
+		return Decision{Allowed: true, Channel: ChannelRequest, Reason: ReasonSharedGroup, Via: f.SharedGroup}
+	case f.mayRequest() && f.Coworker.ID != "":
+		return Decision{Allowed: true, Channel: ChannelRequest, Reason: ReasonCoworker, Via: f.Coworker}
 	case f.InMail == InMailOff:
 		return refuse(ReasonRecipientInMailOff)
 	case f.InMail == InMailNetwork && !f.Degree.InNetwork():
@@ -97,6 +119,30 @@ func Decide(f Facts) Decision {
 		return allow(ChannelInMail, 1, ReasonInMail)
 	}
 }
+
+// mayRequest reports whether a message request is open to the caller, given a group or company
+// the two share: the member has not turned requests off and the caller is within the monthly cap.
+// Past the cap, the InMail rules decide.
+func (f Facts) mayRequest() bool { return !f.RequestsOff && f.RequestsLeft > 0 }
+
+// RequestsLeft is how many message requests a member who sent sent of them in month (as
+// RequestMonth numbers it) may still send in the month of now, under a cap of monthly.
+func RequestsLeft(monthly, month, sent int, now time.Time) int {
+	if month != RequestMonth(now) {
+		sent = 0
+	}
+	return max(monthly-sent, 0)
+}
+
+// RequestMonth numbers the calendar month (UTC) of t as year*100 + month: the period the monthly
+// cap on message requests counts over.
+func RequestMonth(t time.Time) int {
+	t = t.UTC()
+	return t.Year()*100 + int(t.Month())
+}
+
+// DefaultRequestsMonthly is how many message requests a member may send a month, LinkedIn's figure.
+const DefaultRequestsMonthly = 15
 
 // Plan is a member's subscription; it decides the InMail credits granted each month.
 type Plan string

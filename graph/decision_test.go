@@ -8,8 +8,16 @@ import (
 func TestDecide(t *testing.T) {
 	// base is a stranger who would be sent a paid InMail; each case changes what it names.
 	base := Facts{Degree: OutOfNetwork, InMail: InMailAnyone, Credits: 2}
-	allow := func(c Channel, cost int, r Reason) Decision { return Decision{true, c, cost, r} }
+	allow := func(c Channel, cost int, r Reason) Decision {
+		return Decision{Allowed: true, Channel: c, Cost: cost, Reason: r}
+	}
 	refuse := func(r Reason) Decision { return Decision{Reason: r} }
+	group, acme := Affiliate{ID: "g1", Name: "Go users"}, Affiliate{ID: "acme", Name: "Acme"}
+	request := func(r Reason, via Affiliate) Decision {
+		return Decision{Allowed: true, Channel: ChannelRequest, Reason: r, Via: via}
+	}
+	// fellow makes the pair fellow members of a group, with requests left to send.
+	fellow := func(f *Facts) { f.SharedGroup, f.RequestsLeft = group, 3 }
 	cases := []struct {
 		name string
 		edit func(*Facts)
@@ -29,6 +37,24 @@ func TestDecide(t *testing.T) {
 		{"DeclinedBeatsAwaiting", func(f *Facts) { f.Declined, f.AwaitingReply = true, true }, refuse(ReasonDeclined)},
 		{"Awaiting", func(f *Facts) { f.AwaitingReply = true }, refuse(ReasonAwaitingReply)},
 		{"AwaitingBeatsInMailOff", func(f *Facts) { f.AwaitingReply, f.InMail = true, InMailOff }, refuse(ReasonAwaitingReply)},
+		{"Accepted", func(f *Facts) { f.Accepted = true }, allow(ChannelReply, 0, ReasonThreadReply)},
+		{"AcceptedBeatsRestricted", func(f *Facts) { f.Accepted, f.Restricted = true, true }, allow(ChannelReply, 0, ReasonThreadReply)},
+		{"SharedGroup", fellow, request(ReasonSharedGroup, group)},
+		{"Coworker", func(f *Facts) { f.Coworker, f.RequestsLeft = acme, 1 }, request(ReasonCoworker, acme)},
+		{"SharedGroupBeatsCoworker", func(f *Facts) { fellow(f); f.Coworker = acme }, request(ReasonSharedGroup, group)},
+		{"ConnectedBeatsRequest", func(f *Facts) { fellow(f); f.Degree = First }, allow(ChannelMessage, 0, ReasonConnected)},
+		{"ReplyBeatsRequest", func(f *Facts) { fellow(f); f.TheyWroteFirst = true }, allow(ChannelReply, 0, ReasonThreadReply)},
+		{"RestrictedBeatsRequest", func(f *Facts) { fellow(f); f.Restricted = true }, refuse(ReasonSenderRestricted)},
+		{"DeclinedBeatsRequest", func(f *Facts) { fellow(f); f.Declined = true }, refuse(ReasonDeclined)},
+		{"AwaitingBeatsRequest", func(f *Facts) { fellow(f); f.AwaitingReply = true }, refuse(ReasonAwaitingReply)},
+		{"RequestBeatsInMailOff", func(f *Facts) { fellow(f); f.InMail = InMailOff }, request(ReasonSharedGroup, group)},
+		{"RequestBeatsNetworkOnly", func(f *Facts) { fellow(f); f.InMail = InMailNetwork }, request(ReasonSharedGroup, group)},
+		{"RequestBeatsOpenProfile", func(f *Facts) { fellow(f); f.OpenProfile = true }, request(ReasonSharedGroup, group)},
+		{"RequestsOffThenInMail", func(f *Facts) { fellow(f); f.RequestsOff = true }, allow(ChannelInMail, 1, ReasonInMail)},
+		{"RequestsOffThenInMailOff", func(f *Facts) { fellow(f); f.RequestsOff, f.InMail = true, InMailOff }, refuse(ReasonRecipientInMailOff)},
+		{"PastTheCapThenInMail", func(f *Facts) { fellow(f); f.RequestsLeft = 0 }, allow(ChannelInMail, 1, ReasonInMail)},
+		{"PastTheCapThenNoCredits", func(f *Facts) { fellow(f); f.RequestsLeft, f.Credits = 0, 0 }, refuse(ReasonNoCredits)},
+		{"NoBasisThenInMail", func(f *Facts) { f.RequestsLeft = 15 }, allow(ChannelInMail, 1, ReasonInMail)},
 		{"InMailOff", func(f *Facts) { f.InMail = InMailOff }, refuse(ReasonRecipientInMailOff)},
 		{"InMailOffBeatsOpenProfile", func(f *Facts) { f.InMail, f.OpenProfile = InMailOff, true }, refuse(ReasonRecipientInMailOff)},
 		{"NetworkOnly", func(f *Facts) { f.InMail = InMailNetwork }, refuse(ReasonRecipientNetworkOnly)},
@@ -47,6 +73,32 @@ func TestDecide(t *testing.T) {
 				t.Errorf("Decide(%+v) = %+v, want %+v", f, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestRequestsLeft(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC)
+	cases := []struct {
+		name        string
+		month, sent int
+		want        int
+	}{
+		{"NoneSent", 0, 0, 15},
+		{"SomeThisMonth", 202612, 4, 11},
+		{"AllThisMonth", 202612, 15, 0},
+		{"AboveTheCap", 202612, 20, 0}, // the cap was lowered
+		{"LastMonthsDoNotCount", 202611, 15, 15},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := RequestsLeft(15, tc.month, tc.sent, now); got != tc.want {
+				t.Errorf("RequestsLeft(15, %d, %d) = %d, want %d", tc.month, tc.sent, got, tc.want)
+			}
+		})
+	}
+	// The month is UTC's: just past midnight on the first in UTC is still November further west.
+	if got := RequestMonth(now.In(time.FixedZone("PST", -8*3600))); got != 202612 {
+		t.Errorf("RequestMonth = %d, want 202612", got)
 	}
 }
 

@@ -25,6 +25,7 @@ type MessageKind string
 const (
 	KindInMail  MessageKind = "inmail"
 	KindMessage MessageKind = "message"
+	KindRequest MessageKind = "request" // a message request, waiting for the recipient to accept it
 )
 
 // InMailStatus is where an InMail stands; plain messages have none.
@@ -36,6 +37,7 @@ const (
 	StatusPending  InMailStatus = "pending"
 	StatusReplied  InMailStatus = "replied"
 	StatusDeclined InMailStatus = "declined"
+	StatusAccepted InMailStatus = "accepted" // a message request the recipient accepted
 )
 
 // Message limits.
