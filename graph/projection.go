@@ -63,6 +63,9 @@ type memberFacts struct {
 	plan        Plan
 	credits     int
 	grantedAt   time.Time
+	requestsOff bool // the member turned message requests off
+	// The message requests the member sent in requestsMonth (RequestMonth).
+	requestsMonth, requestsSent int
 }
 
 // pairBits are AppendChange's bits for a pair, read from the lower-numbered member to the higher.
@@ -76,8 +79,10 @@ const (
 	bitWroteBA
 	bitPendingAB
 	bitPendingBA
-	bitDeclinedByB // b declined a's InMail
-	bitDeclinedByA // a declined b's InMail
+	bitDeclinedByB // b declined a's InMail or request
+	bitDeclinedByA // a declined b's InMail or request
+	bitAcceptedByB // b accepted a's request
+	bitAcceptedByA // a accepted b's request
 )
 
 // swapped reads bits from the other side.
@@ -95,7 +100,8 @@ func (b pairBits) swapped() pairBits {
 	b = swap(bitBlocksAB, bitBlocksBA)
 	b = swap(bitWroteAB, bitWroteBA)
 	b = swap(bitPendingAB, bitPendingBA)
-	return swap(bitDeclinedByB, bitDeclinedByA)
+	b = swap(bitDeclinedByB, bitDeclinedByA)
+	return swap(bitAcceptedByB, bitAcceptedByA)
 }
 
 // pairKey orders a pair by number; flip says bits given from a to b must be swapped to be read
