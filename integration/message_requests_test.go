@@ -2,8 +2,10 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"testing"
@@ -393,5 +395,67 @@ func TestMessageRequestCap(t *testing.T) {
 	}
 	if d := decideEveryWay(t, noProjection, sender, past); d.Reason != "shared_group" {
 		t.Fatalf("in a new month: %s, want shared_group", d)
+	}
+}
+
+// TestMessageRequestsAcrossReplicas checks that another replica learns, from the change log,
+// everything a request decision reads: a shared group, a pending request, an accepted one, and
+// the messageRequests setting, answered with each write's token.
+func TestMessageRequestsAcrossReplicas(t *testing.T) {
+	writer, reader := startReplicas(t, 500*time.Millisecond)
+	id := ids(t)
+	write := func(tok, method, path string, body any, want int) call {
+		t.Helper()
+		c := writer.do(t, tok, method, path, body, nil)
+		if c.Status != want {
+			t.Fatalf("%s %s: %d %s, want %d", method, path, c.Status, c.Body, want)
+		}
+		return c
+	}
+	write(adminToken(t), http.MethodPut, "/v1/admin/groups/"+id("g"), map[string]any{"name": "Gophers"}, http.StatusCreated)
+	for _, m := range []string{"ann", "bob", "cat"} {
+		write(adminToken(t), http.MethodPut, "/v1/admin/members/"+id(m), map[string]any{"name": m}, http.StatusCreated)
+		write(token(t, id(m)), http.MethodPut, "/v1/groups/"+id("g")+"/members/me", nil, http.StatusNoContent)
+	}
+	// readAfter asks the reader how from may message to, with the token of the write c.
+	readAfter := func(c call, from, to string) string {
+		t.Helper()
+		path := "/v1/members/" + id(to) + "/reachability?consistency=at_least_as_fresh&token=" +
+			url.QueryEscape(c.Header.Get("Consistency-Token"))
+		got := reader.do(t, token(t, id(from)), http.MethodGet, path, nil, nil)
+		var r struct{ Messaging decision }
+		if got.Status != http.StatusOK || json.Unmarshal(got.Body, &r) != nil {
+			t.Fatalf("GET %s: %d %s", path, got.Status, got.Body)
+		}
+		return r.Messaging.Reason
+	}
+	steps := []struct {
+		name     string
+		write    func() call
+		from, to string
+		want     string
+	}{
+		{"FellowMembers", func() call {
+			return write(token(t, id("cat")), http.MethodPut, "/v1/groups/"+id("g")+"/members/me", nil, http.StatusNoContent)
+		}, "ann", "bob", "shared_group"},
+		{"PendingRequest", func() call {
+			return write(token(t, id("ann")), http.MethodPost, "/v1/messages", map[string]any{"to": id("bob"), "body": "Hi"}, http.StatusCreated)
+		}, "ann", "bob", "awaiting_reply"},
+		{"Accepted", func() call {
+			var list struct{ Items []requestEntry }
+			c := writer.do(t, token(t, id("bob")), http.MethodGet, "/v1/inbox?box=requests", nil, nil)
+			if err := json.Unmarshal(c.Body, &list); err != nil || len(list.Items) != 1 {
+				t.Fatalf("bob's requests: %s", c.Body)
+			}
+			return write(token(t, id("bob")), http.MethodPost, "/v1/messages/"+list.Items[0].ID+"/accept", nil, http.StatusOK)
+		}, "ann", "bob", "thread_reply"},
+		{"RequestsOff", func() call {
+			return write(token(t, id("cat")), http.MethodPatch, "/v1/me/settings", map[string]any{"messageRequests": false}, http.StatusOK)
+		}, "ann", "cat", "no_credits"},
+	}
+	for _, s := range steps {
+		if got := readAfter(s.write(), s.from, s.to); got != s.want {
+			t.Errorf("%s: the reader answers %s → %s with %s, want %s", s.name, s.from, s.to, got, s.want)
+		}
 	}
 }
