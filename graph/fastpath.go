@@ -222,7 +222,7 @@ func (st *projState) member(k int32) Member {
 	f := st.facts[k]
 	return Member{ID: st.ids[k], Settings: Settings{InMail: f.inmail, OpenProfile: f.openProfile,
 		MessageRequests: !f.requestsOff}, Plan: f.plan, InMailCredits: f.credits, Restricted: f.restricted,
-		planGrantedAt: f.grantedAt, requestsMonth: f.requestsMonth, requestsSent: f.requestsSent}
+		planGrantedAt: f.grantedAt, requestsMonth: int(f.requestsMonth), requestsSent: int(f.requestsSent)}
 }
 
 // pairFacts are the messaging facts of the caller's pair with a member.

@@ -54,18 +54,19 @@ type projState struct {
 	joined [][]int32
 }
 
-// memberFacts are what the messaging decision needs of a member.
+// memberFacts are what the messaging decision needs of a member. The fields are ordered so that
+// they pack into 80 bytes, a projected member's largest part.
 type memberFacts struct {
-	present     bool
-	inmail      InMailPolicy
-	openProfile bool
-	restricted  bool
-	plan        Plan
-	credits     int
-	grantedAt   time.Time
-	requestsOff bool // the member turned message requests off
+	inmail    InMailPolicy
+	plan      Plan
+	grantedAt time.Time
+	credits   int
 	// The message requests the member sent in requestsMonth (RequestMonth).
-	requestsMonth, requestsSent int
+	requestsMonth, requestsSent int32
+	present                     bool
+	openProfile                 bool
+	restricted                  bool
+	requestsOff                 bool // the member turned message requests off
 }
 
 // pairBits are AppendChange's bits for a pair, read from the lower-numbered member to the higher.

@@ -308,7 +308,7 @@ func (r *snapshotReader) facts() memberFacts {
 		restricted: r.bool(), plan: Plan(r.string()), credits: int(r.uint())}
 	f.grantedAt = millis(int64(r.uint()))
 	f.requestsOff = r.bool()
-	f.requestsMonth, f.requestsSent = int(r.uint()), int(r.uint())
+	f.requestsMonth, f.requestsSent = int32(r.uint()), int32(r.uint())
 	return f
 }
 

@@ -408,7 +408,7 @@ func factsOf(rec *neo4j.Record) (memberFacts, error) {
 	sent, e9 := value[int64](rec, "requestsSent")
 	return memberFacts{present: true, inmail: InMailPolicy(inmail), openProfile: open, restricted: restricted,
 			plan: Plan(plan), credits: int(credits), grantedAt: millis(granted),
-			requestsOff: !requests, requestsMonth: int(month), requestsSent: int(sent)},
+			requestsOff: !requests, requestsMonth: int32(month), requestsSent: int32(sent)},
 		errors.Join(e1, e2, e3, e4, e5, e6, e7, e8, e9)
 }
 
@@ -587,7 +587,7 @@ func (st *projState) applyMembers(c map[string]any) error {
 		sent, _ := col("requestsSent", i).(int64)
 		st.facts[k] = memberFacts{present: present, inmail: InMailPolicy(inmail), openProfile: open,
 			restricted: restricted, plan: Plan(plan), credits: int(credits), grantedAt: millis(granted),
-			requestsOff: recorded && !requests, requestsMonth: int(month), requestsSent: int(sent)}
+			requestsOff: recorded && !requests, requestsMonth: int32(month), requestsSent: int32(sent)}
 	}
 	return nil
 }
