@@ -300,7 +300,7 @@ func (h *handlers) publishAccepted(c echo.Context, inv graph.Invitation) {
 	}
 }
 
-// publishDeclined tells the sender of an InMail the caller declined.
+// publishDeclined tells the sender of an InMail or a message request the caller declined.
 func (h *handlers) publishDeclined(c echo.Context, m graph.Message, note string) {
 	if by, ok := h.person(c, m.From.ID); ok {
 		h.events.publish(m.From.ID, event{eventDecline, declineEvent{ID: m.ID, ThreadID: m.ThreadID, By: by, Note: note}})

@@ -3267,9 +3267,9 @@ type ClientInterface interface {
 
 	// Events A stream of the caller's events (Server-Sent Events)
 	//
-	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message or
-	// InMail received (`message`), an invitation received (`invitation`), their invitation
-	// accepted (`acceptance`) and their InMail declined (`decline`). Each event is one
+	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
+	// InMail or message request received (`message`), an invitation received (`invitation`),
+	// their invitation accepted (`acceptance`) and their InMail or request declined (`decline`). Each event is one
 	// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
 	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
 	// (`: heartbeat`) comes every 15 seconds.
@@ -3926,9 +3926,9 @@ func (c *Client) Disconnect(ctx context.Context, memberId MemberIdOfBlockOrConne
 
 // Events A stream of the caller's events (Server-Sent Events)
 //
-// A `text/event-stream` that stays open and tells the caller, as it happens, of a message or
-// InMail received (`message`), an invitation received (`invitation`), their invitation
-// accepted (`acceptance`) and their InMail declined (`decline`). Each event is one
+// A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
+// InMail or message request received (`message`), an invitation received (`invitation`),
+// their invitation accepted (`acceptance`) and their InMail or request declined (`decline`). Each event is one
 // `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
 // `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
 // (`: heartbeat`) comes every 15 seconds.
@@ -8083,9 +8083,9 @@ type ClientWithResponsesInterface interface {
 
 	// EventsWithResponse A stream of the caller's events (Server-Sent Events)
 	//
-	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message or
-	// InMail received (`message`), an invitation received (`invitation`), their invitation
-	// accepted (`acceptance`) and their InMail declined (`decline`). Each event is one
+	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
+	// InMail or message request received (`message`), an invitation received (`invitation`),
+	// their invitation accepted (`acceptance`) and their InMail or request declined (`decline`). Each event is one
 	// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
 	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
 	// (`: heartbeat`) comes every 15 seconds.
@@ -15017,9 +15017,9 @@ func (c *ClientWithResponses) DisconnectWithResponse(ctx context.Context, member
 
 // EventsWithResponse A stream of the caller's events (Server-Sent Events)
 //
-// A `text/event-stream` that stays open and tells the caller, as it happens, of a message or
-// InMail received (`message`), an invitation received (`invitation`), their invitation
-// accepted (`acceptance`) and their InMail declined (`decline`). Each event is one
+// A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
+// InMail or message request received (`message`), an invitation received (`invitation`),
+// their invitation accepted (`acceptance`) and their InMail or request declined (`decline`). Each event is one
 // `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
 // `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
 // (`: heartbeat`) comes every 15 seconds.
