@@ -166,43 +166,59 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 			return Sent{}, refusal(ErrRefused, decision.Reason, refusalDetail(decision.Reason, rel.Member.Name))
 		}
 		now := s.now()
-		kind := decision.Channel.Kind()
 		bodyHash := BodyHash(d.Body)
-		if kind == KindInMail {
+		if decision.Channel.Kind() == KindInMail {
 			if err := s.checkAbuse(ctx, tx, caller, d.To, bodyHash, now); err != nil {
 				return Sent{}, err
 			}
 		}
-		caller := rel.caller
-		credits, grantedAt := renew(caller.Plan, caller.InMailCredits, caller.planGrantedAt, now)
-		sent := Sent{ID: rand.Text(), ThreadID: ThreadID(caller.ID, d.To), Kind: kind, Cost: decision.Cost,
-			InMailCredits: credits - decision.Cost}
-		var status string
-		if kind != KindMessage {
-			status = string(StatusPending) // an InMail or a request, until answered
-		}
-		month, sentThisMonth := caller.requestsMonth, caller.requestsSent
-		if kind == KindRequest {
-			if month != RequestMonth(now) {
-				month, sentThisMonth = RequestMonth(now), 0
-			}
-			sentThisMonth++
-		}
-		via := decision.RequestVia()
-		touch(tx, caller.ID, d.To) // credits or requests spent, or refunded to the InMail's sender a reply answers
-		touchPair(tx, caller.ID, d.To)
-		_, err = collect(ctx, tx, cypher.SendMessage, map[string]any{
-			"caller": caller.ID, "to": d.To, "id": sent.ID, "threadId": sent.ThreadID,
-			"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
-			"subject": d.Subject, "body": d.Body, "bodyHash": bodyHash, "attachments": string(attachments),
-			"status": status, "key": key, "requestHash": requestHash, "credits": int64(sent.InMailCredits),
-			"granted": !grantedAt.IsZero(), "planGrantedAt": asNeo4jTime(grantedAt),
-			"viaKind": via.Kind, "viaId": via.ID, "viaName": via.Name,
-			"requestsMonth": int64(month), "requestsSent": int64(sentThisMonth),
-			"now": now, "refundSince": now.Add(-refundWindow),
-		})
-		return sent, err
+		return s.writeMessage(ctx, tx, outgoing{draft: d, attachments: string(attachments), bodyHash: bodyHash,
+			key: key, requestHash: requestHash, decision: decision, sender: rel.caller}, now)
 	})
+}
+
+// outgoing is a message the rules allowed, on its way to being written.
+type outgoing struct {
+	draft                 Draft
+	attachments, bodyHash string // the draft's attachments as JSON, and BodyHash of its body
+	key, requestHash      string // the idempotency key ("" for none) and what it was sent with
+	decision              Decision
+	sender                Member // as stored before this send
+}
+
+// writeMessage writes o with what it changes of its sender: credits spent (after any monthly grant
+// due) and the month's requests counted.
+func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o outgoing, now time.Time) (Sent, error) {
+	from, to, decision := o.sender, o.draft.To, o.decision
+	kind := decision.Channel.Kind()
+	credits, grantedAt := renew(from.Plan, from.InMailCredits, from.planGrantedAt, now)
+	sent := Sent{ID: rand.Text(), ThreadID: ThreadID(from.ID, to), Kind: kind, Cost: decision.Cost,
+		InMailCredits: credits - decision.Cost}
+	var status string
+	if kind != KindMessage {
+		status = string(StatusPending) // an InMail or a request, until answered
+	}
+	month, requests := from.requestsMonth, from.requestsSent
+	if kind == KindRequest {
+		if month != RequestMonth(now) {
+			month, requests = RequestMonth(now), 0
+		}
+		requests++
+	}
+	via := decision.RequestVia()
+	touch(tx, from.ID, to) // credits or requests spent, or refunded to the InMail's sender a reply answers
+	touchPair(tx, from.ID, to)
+	_, err := collect(ctx, tx, cypher.SendMessage, map[string]any{
+		"caller": from.ID, "to": to, "id": sent.ID, "threadId": sent.ThreadID,
+		"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
+		"subject": o.draft.Subject, "body": o.draft.Body, "bodyHash": o.bodyHash, "attachments": o.attachments,
+		"status": status, "key": o.key, "requestHash": o.requestHash, "credits": int64(sent.InMailCredits),
+		"granted": !grantedAt.IsZero(), "planGrantedAt": asNeo4jTime(grantedAt),
+		"viaKind": via.Kind, "viaId": via.ID, "viaName": via.Name,
+		"requestsMonth": int64(month), "requestsSent": int64(requests),
+		"now": now, "refundSince": now.Add(-refundWindow),
+	})
+	return sent, err
 }
 
 // checkAbuse applies the abuse limits to an InMail about to be sent.
@@ -495,9 +511,9 @@ func refusalDetail(r Reason, name string) string {
 	case ReasonSenderRestricted:
 		return "your messaging is restricted after reports from other members"
 	case ReasonDeclined:
-		return name + " declined your InMail before"
+		return name + " declined your InMail or message request before"
 	case ReasonAwaitingReply:
-		return "your InMail to " + name + " has not been answered yet"
+		return "your InMail or message request to " + name + " has not been answered yet"
 	case ReasonRecipientInMailOff:
 		return name + " does not accept InMail"
 	case ReasonRecipientNetworkOnly:
