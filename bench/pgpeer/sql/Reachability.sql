@@ -1,21 +1,28 @@
 -- Reachability answers how the caller ($1) stands to a member ($2), in one row: the degree (0 for
 -- the caller themselves, 1, 2 or 3, null beyond 3 hops), the number of mutual connections, and
 -- every fact the messaging rules need: has the member written to the caller, declined the
--- caller's InMail, or an InMail from the caller awaiting an answer; the caller's restriction,
--- credits and plan; the member's InMail policy and open profile. Members in a block relation
--- with the caller, either way, are never a step of a chain nor counted as mutual, as in reach;
--- when the member is one of them, or either id names no member, there is no row.
+-- caller's InMail or message request, accepted the caller's request, or an InMail or request
+-- from the caller awaiting an answer; a group both are in and a company where both hold a current
+-- position (of each, the lowest id, with its name; none between the caller and themselves);
+-- whether the member turned message requests off; the caller's restriction, credits, plan and
+-- requests sent (in which month, and how many); the member's InMail policy and open profile.
+-- Members in a block relation with the caller, either way, are never a step of a chain nor
+-- counted as mutual, as in reach; when the member is one of them, or either id names no member,
+-- there is no row.
 -- Cost: two unique-index seeks; the caller's blocks, two index range scans; the connections of
 -- whichever of the two has fewer, one range of knows' primary key, read from the index alone;
 -- one primary-key probe per connection on that list for the mutual count, and one more for the
 -- direct test. Only when these find nothing, the connections of each member on the shorter list,
--- each looked up in a hash of the longer side's list, stopping at the first chain of 3. Then three
--- index probes for the messaging facts.
+-- each looked up in a hash of the longer side's list, stopping at the first chain of 3. Then four
+-- index probes for the messaging facts; the caller's groups (a handful, one range of memberships'
+-- primary key), each probed for the member and the shared ones' ids read from groups; and the
+-- caller's current positions (one or two, a range of the partial index), each probed for the
+-- member at the same organisation and that organisation's kind and id read.
 WITH me AS (
-  SELECT key, connections, inmail_credits, plan, plan_granted_at, restricted
+  SELECT key, connections, inmail_credits, plan, plan_granted_at, restricted, requests_month, requests_sent
   FROM members WHERE id = $1
 ), them AS (
-  SELECT key, connections, inmail, open_profile
+  SELECT key, connections, inmail, open_profile, message_requests
   FROM members WHERE id = $2
 ), hidden AS (
   SELECT blocked AS key FROM blocks WHERE blocker = (SELECT key FROM me)
@@ -56,6 +63,30 @@ SELECT CASE
          AS they_wrote_first,
        EXISTS (SELECT 1 FROM declines d WHERE d.decliner = c.them AND d.sender = c.me) AS declined,
        EXISTS (SELECT 1 FROM messages m WHERE m.sender = c.me AND m.recipient = c.them
-                                          AND m.kind = 'inmail' AND m.status = 'pending') AS awaiting_reply,
+                                          AND m.status = 'pending') AS awaiting_reply,
+       EXISTS (SELECT 1 FROM messages m WHERE m.sender = c.me AND m.recipient = c.them
+                                          AND m.kind = 'request' AND m.status = 'accepted') AS accepted,
+       coalesce(sg.id, '') AS shared_group_id, coalesce(sg.name, '') AS shared_group_name,
+       coalesce(cw.id, '') AS coworker_id, coalesce(cw.name, '') AS coworker_name,
+       NOT them.message_requests AS requests_off, me.requests_month, me.requests_sent,
        me.restricted, me.inmail_credits, me.plan, me.plan_granted_at, them.inmail, them.open_profile
-FROM counted c, me, them
+FROM counted c
+CROSS JOIN me
+CROSS JOIN them
+LEFT JOIN LATERAL (
+  -- the group of lowest id both are in
+  SELECT g.id, g.name FROM memberships mine
+  JOIN memberships theirs ON theirs.member = c.them AND theirs.grp = mine.grp
+  JOIN groups g ON g.key = mine.grp
+  WHERE mine.member = c.me AND c.me <> c.them
+  ORDER BY g.id LIMIT 1
+) sg ON true
+LEFT JOIN LATERAL (
+  -- the company of lowest id where both hold a current position
+  SELECT o.id, o.name FROM positions mine
+  JOIN organisations o ON o.key = mine.org AND o.kind = 'company'
+  WHERE mine.member = c.me AND mine.to_year IS NULL AND c.me <> c.them
+    AND EXISTS (SELECT 1 FROM positions theirs
+                WHERE theirs.member = c.them AND theirs.org = mine.org AND theirs.to_year IS NULL)
+  ORDER BY o.id LIMIT 1
+) cw ON true
