@@ -14,10 +14,10 @@
 -- one primary-key probe per connection on that list for the mutual count, and one more for the
 -- direct test. Only when these find nothing, the connections of each member on the shorter list,
 -- each looked up in a hash of the longer side's list, stopping at the first chain of 3. Then four
--- index probes for the messaging facts; the caller's groups (a handful, one range of memberships'
--- primary key), each probed for the member and the shared ones' ids read from groups; and the
--- caller's current positions (one or two, a range of the partial index), each probed for the
--- member at the same organisation and that organisation's kind and id read.
+-- index probes for the messaging facts; the groups of each (a handful: one range of memberships'
+-- primary key each, merged), the shared ones' ids read from groups; and the caller's current
+-- positions (one or two: a range of the partial index), each probed there for the member at the
+-- same organisation, that organisation's kind and id read.
 WITH me AS (
   SELECT key, connections, inmail_credits, plan, plan_granted_at, restricted, requests_month, requests_sent
   FROM members WHERE id = $1
