@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/reach-network/reach/api"
@@ -80,11 +81,17 @@ func openPeer(t *testing.T, url string) *pgpeer.Peer {
 }
 
 // sameRelation compares what reach's store and the peer answer for one pair: both not found, or
-// the same degree, mutual count, facts and decision.
+// the same degree, mutual count, facts, decision and what the two share. Reach answers as of the
+// moment asked.
 func sameRelation(t *testing.T, peer *pgpeer.Peer, caller, member string) (graph.Relation, error) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := graph.WithConsistency(context.Background(), graph.Consistency{Mode: graph.FullyConsistent})
 	want, wantErr := env.store.Relation(ctx, caller, member)
+	if wantErr == nil {
+		var r graph.Relation
+		r, wantErr = env.store.Reachability(ctx, caller, member)
+		want.Shared = r.Shared
+	}
 	got, gotErr := peer.Reachability(ctx, caller, member)
 	switch {
 	case wantErr != nil || gotErr != nil:
@@ -97,10 +104,11 @@ func sameRelation(t *testing.T, peer *pgpeer.Peer, caller, member string) (graph
 			Mutual    int
 			Facts     graph.Facts
 			Messaging graph.Decision
+			Shared    graph.Shared
 		}
-		w := answer{want.Degree, want.MutualCount, want.Facts, want.Messaging}
-		g := answer{got.Degree, got.MutualCount, got.Facts, got.Messaging}
-		if diff := cmp.Diff(w, g); diff != "" {
+		w := answer{want.Degree, want.MutualCount, want.Facts, want.Messaging, want.Shared}
+		g := answer{got.Degree, got.MutualCount, got.Facts, got.Messaging, got.Shared}
+		if diff := cmp.Diff(w, g, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s → %s: reach and the peer differ (-reach +peer):\n%s", caller, member, diff)
 		}
 	}

@@ -117,8 +117,8 @@ func (p *Peer) MemberExists(ctx context.Context, id string) (_ bool, err error) 
 	return exists, err
 }
 
-// Reachability returns how the caller stands to a member, as graph.Store.Relation does: degree,
-// mutual count, the facts the messaging rules read and their decision. Returns graph.ErrNotFound
+// Reachability returns how the caller stands to a member, as graph.Store.Reachability does: degree,
+// mutual count, the facts the messaging rules read, their decision, and what the two share. Returns graph.ErrNotFound
 // when either id names no member or the two are in a block relation, either way. The member's
 // profile is left out but for its id and InMail settings.
 func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
@@ -128,7 +128,9 @@ func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph
 		&row.degree, &row.mutual, &row.facts.TheyWroteFirst, &row.facts.Declined, &row.facts.AwaitingReply,
 		&row.facts.Accepted, &row.facts.SharedGroup.ID, &row.facts.SharedGroup.Name, &row.facts.Coworker.ID,
 		&row.facts.Coworker.Name, &row.facts.RequestsOff, &row.requestsMonth, &row.requestsSent,
-		&row.facts.Restricted, &row.credits, &row.plan, &row.grantedAt, &row.inmail, &row.facts.OpenProfile)
+		&row.facts.Restricted, &row.credits, &row.plan, &row.grantedAt, &row.inmail, &row.facts.OpenProfile,
+		&row.companies.total, &row.companies.ids, &row.companies.names, &row.schools.total, &row.schools.ids,
+		&row.schools.names, &row.groups.total, &row.groups.ids, &row.groups.names)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return graph.Relation{}, &graph.Error{Kind: graph.ErrNotFound, Detail: fmt.Sprintf("member %q not found", member)}
 	}
@@ -148,6 +150,22 @@ type reachabilityRow struct {
 	grantedAt                   *time.Time
 	inmail                      string
 	requestsMonth, requestsSent int32
+	companies, schools, groups  sharedColumns
+}
+
+// sharedColumns are what the two share of one kind: how many, and the first graph.SharedItems.
+type sharedColumns struct {
+	total      int64
+	ids, names []string
+}
+
+// list is the shared list the columns hold.
+func (c sharedColumns) list() graph.SharedList {
+	l := graph.SharedList{Total: int(c.total)}
+	for i, id := range c.ids {
+		l.Items = append(l.Items, graph.Affiliate{ID: id, Name: c.names[i]})
+	}
+	return l
 }
 
 // relation completes the facts of row, for the caller and member, as the store does at the
@@ -173,6 +191,7 @@ func (p *Peer) relation(member string, row reachabilityRow) graph.Relation {
 		MutualCount: int(row.mutual),
 		Facts:       f,
 		Messaging:   graph.Decide(f),
+		Shared:      graph.Shared{Companies: row.companies.list(), Schools: row.schools.list(), Groups: row.groups.list()},
 	}
 }
 

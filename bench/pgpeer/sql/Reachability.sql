@@ -5,7 +5,10 @@
 -- from the caller awaiting an answer; a group both are in and a company where both hold a current
 -- position (of each, the lowest id, with its name; none between the caller and themselves);
 -- whether the member turned message requests off; the caller's restriction, credits, plan and
--- requests sent (in which month, and how many); the member's InMail policy and open profile.
+-- requests sent (in which month, and how many); the member's InMail policy and open profile. And
+-- what the two share, as reach's answer shows it: the companies and schools where both have held
+-- a position (at any time) and the groups both are in, of each how many and the first five
+-- (graph.SharedItems) by name, then id; asked about themselves, a member shares all their own.
 -- Members in a block relation with the caller, either way, are never a step of a chain nor
 -- counted as mutual, as in reach; when the member is one of them, or either id names no member,
 -- there is no row.
@@ -17,7 +20,8 @@
 -- index probes for the messaging facts; the groups of each (a handful: one range of memberships'
 -- primary key each, merged), the shared ones' ids read from groups; and the caller's current
 -- positions (one or two: a range of the partial index), each probed there for the member at the
--- same organisation, that organisation's kind and id read.
+-- same organisation, that organisation's kind and id read. Last, the positions of each (a
+-- handful: a range of positions_member each) and their groups again, the shared ones' names read.
 WITH me AS (
   SELECT key, connections, inmail_credits, plan, plan_granted_at, restricted, requests_month, requests_sent
   FROM members WHERE id = $1
@@ -69,7 +73,9 @@ SELECT CASE
        coalesce(sg.id, '') AS shared_group_id, coalesce(sg.name, '') AS shared_group_name,
        coalesce(cw.id, '') AS coworker_id, coalesce(cw.name, '') AS coworker_name,
        NOT them.message_requests AS requests_off, me.requests_month, me.requests_sent,
-       me.restricted, me.inmail_credits, me.plan, me.plan_granted_at, them.inmail, them.open_profile
+       me.restricted, me.inmail_credits, me.plan, me.plan_granted_at, them.inmail, them.open_profile,
+       sh.companies, sh.company_ids, sh.company_names, sh.schools, sh.school_ids, sh.school_names,
+       sh.groups, sh.group_ids, sh.group_names
 FROM counted c
 CROSS JOIN me
 CROSS JOIN them
@@ -90,3 +96,28 @@ LEFT JOIN LATERAL (
                 WHERE theirs.member = c.them AND theirs.org = mine.org AND theirs.to_year IS NULL)
   ORDER BY o.id LIMIT 1
 ) cw ON true
+CROSS JOIN LATERAL (
+  -- what both share, by kind: how many, and the ids and names of the first five by name, then id
+  SELECT count(*) FILTER (WHERE kind = 'company') AS companies,
+         coalesce((array_agg(id ORDER BY name, id) FILTER (WHERE kind = 'company'))[1:5], '{}') AS company_ids,
+         coalesce((array_agg(name ORDER BY name, id) FILTER (WHERE kind = 'company'))[1:5], '{}') AS company_names,
+         count(*) FILTER (WHERE kind = 'school') AS schools,
+         coalesce((array_agg(id ORDER BY name, id) FILTER (WHERE kind = 'school'))[1:5], '{}') AS school_ids,
+         coalesce((array_agg(name ORDER BY name, id) FILTER (WHERE kind = 'school'))[1:5], '{}') AS school_names,
+         count(*) FILTER (WHERE kind = 'group') AS groups,
+         coalesce((array_agg(id ORDER BY name, id) FILTER (WHERE kind = 'group'))[1:5], '{}') AS group_ids,
+         coalesce((array_agg(name ORDER BY name, id) FILTER (WHERE kind = 'group'))[1:5], '{}') AS group_names
+  FROM (
+    SELECT DISTINCT CASE o.kind WHEN 'school' THEN 'school' ELSE 'company' END AS kind,
+                    o.id, o.name COLLATE "C" AS name
+    FROM positions mine
+    JOIN positions theirs ON theirs.member = c.them AND theirs.org = mine.org
+    JOIN organisations o ON o.key = mine.org
+    WHERE mine.member = c.me
+    UNION ALL
+    SELECT 'group', g.id, g.name COLLATE "C" FROM memberships mine
+    JOIN memberships theirs ON theirs.member = c.them AND theirs.grp = mine.grp
+    JOIN groups g ON g.key = mine.grp
+    WHERE mine.member = c.me
+  ) both_in
+) sh
