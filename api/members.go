@@ -113,6 +113,7 @@ type settingsRequest struct {
 	ProfileVisibility     *graph.ProfileVisibility     `json:"profileVisibility"`
 	ConnectionsVisibility *graph.ConnectionsVisibility `json:"connectionsVisibility"`
 	Searchable            *bool                        `json:"searchable"`
+	MessageRequests       *bool                        `json:"messageRequests"`
 }
 
 func (h *handlers) updateSettings(c echo.Context) error {
@@ -131,6 +132,7 @@ func (h *handlers) updateSettings(c echo.Context) error {
 	m, err := h.store.UpdateSettings(c.Request().Context(), callerOf(c).id, graph.SettingsChange{
 		InMail: req.InMail, OpenProfile: req.OpenProfile, ProfileVisibility: req.ProfileVisibility,
 		ConnectionsVisibility: req.ConnectionsVisibility, Searchable: req.Searchable,
+		MessageRequests: req.MessageRequests,
 	})
 	if err != nil {
 		return err

@@ -136,10 +136,19 @@ func (h *handlers) mailbox(incoming bool) echo.HandlerFunc {
 		}
 		var filter graph.MailboxFilter
 		switch kind := graph.MessageKind(c.QueryParam("kind")); kind {
-		case "", graph.KindInMail, graph.KindMessage:
+		case "", graph.KindInMail, graph.KindMessage, graph.KindRequest:
 			filter.Kind = kind
 		default:
-			return invalid("kind", "kind must be inmail or message, not %q", kind)
+			return invalid("kind", "kind must be inmail, message or request, not %q", kind)
+		}
+		if incoming {
+			switch box := c.QueryParam("box"); box {
+			case "", "inbox":
+			case "requests":
+				filter.Requests = true
+			default:
+				return invalid("box", "box must be inbox or requests, not %q", box)
+			}
 		}
 		switch u := c.QueryParam("unread"); u {
 		case "", "false":
@@ -202,11 +211,24 @@ func (h *handlers) declineInMail(c echo.Context) error {
 	if err := checkLength("note", req.Note, graph.MaxNoteLength); err != nil {
 		return err
 	}
-	m, err := h.store.DeclineInMail(c.Request().Context(), callerOf(c).id, id, req.Note)
+	m, err := h.store.Decline(c.Request().Context(), callerOf(c).id, id, req.Note)
 	if err != nil {
 		return err
 	}
 	h.publishDeclined(c, m, req.Note)
+	return c.JSON(http.StatusOK, toMessageView(m))
+}
+
+// acceptRequest lets the recipient of a message request accept it.
+func (h *handlers) acceptRequest(c echo.Context) error {
+	id, err := idParam(c, "id", "a message")
+	if err != nil {
+		return err
+	}
+	m, err := h.store.Accept(c.Request().Context(), callerOf(c).id, id)
+	if err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, toMessageView(m))
 }
 

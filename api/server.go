@@ -40,7 +40,8 @@ type Store interface {
 	Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error)
 	Message(ctx context.Context, caller, id string) (graph.Message, error)
 	Thread(ctx context.Context, caller, threadID string, page graph.PageRequest) (graph.Page[graph.Message], error)
-	DeclineInMail(ctx context.Context, caller, id, note string) (graph.Message, error)
+	Decline(ctx context.Context, caller, id, note string) (graph.Message, error)
+	Accept(ctx context.Context, caller, id string) (graph.Message, error)
 	DeleteMessage(ctx context.Context, caller, id string) error
 	Block(ctx context.Context, caller, member string) error
 	Unblock(ctx context.Context, caller, member string) error
@@ -130,6 +131,7 @@ func New(store Store, cfg Config) *echo.Echo {
 	e.POST("/v1/messages", h.send, member)
 	e.GET("/v1/messages/:id", h.message, member)
 	e.POST("/v1/messages/:id/decline", h.declineInMail, member)
+	e.POST("/v1/messages/:id/accept", h.acceptRequest, member)
 	e.DELETE("/v1/messages/:id", h.deleteMessage, member)
 	e.GET("/v1/inbox", h.mailbox(true), member)
 	e.GET("/v1/sent", h.mailbox(false), member)

@@ -122,7 +122,11 @@ func (s *stubStore) Thread(_ context.Context, caller, threadID string, p graph.P
 	s.paged(p, caller, threadID)
 	return graph.Page[graph.Message]{}, nil
 }
-func (s *stubStore) DeclineInMail(_ context.Context, caller, id, _ string) (graph.Message, error) {
+func (s *stubStore) Decline(_ context.Context, caller, id, _ string) (graph.Message, error) {
+	s.saw(caller, id)
+	return graph.Message{}, nil
+}
+func (s *stubStore) Accept(_ context.Context, caller, id string) (graph.Message, error) {
 	s.saw(caller, id)
 	return graph.Message{}, nil
 }

@@ -15,6 +15,7 @@ type settingsView struct {
 	ProfileVisibility     graph.ProfileVisibility     `json:"profileVisibility"`
 	ConnectionsVisibility graph.ConnectionsVisibility `json:"connectionsVisibility"`
 	Searchable            bool                        `json:"searchable"`
+	MessageRequests       bool                        `json:"messageRequests"`
 }
 
 type meView struct {
@@ -26,6 +27,7 @@ type meView struct {
 	Plan          graph.Plan   `json:"plan"`
 	InMailCredits int          `json:"inmailCredits"`
 	Restricted    bool         `json:"restricted"`
+	RequestsLeft  int          `json:"messageRequestsLeft"` // this calendar month's, under the cap
 }
 
 // degreeView is a degree as the API shows it: null beyond 3 hops, with its label.
@@ -83,6 +85,22 @@ type messagingView struct {
 	Channel *graph.Channel `json:"channel"`
 	Cost    int            `json:"cost"`
 	Reason  graph.Reason   `json:"reason"`
+	Via     *viaView       `json:"via,omitempty"` // what allows a message request
+}
+
+// viaView is what allows, or allowed, a message request: a group both members are in, or a
+// company where both hold a current position.
+type viaView struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func toViaView(v graph.Via) *viaView {
+	if v.ID == "" {
+		return nil
+	}
+	return &viaView{Kind: v.Kind, ID: v.ID, Name: v.Name}
 }
 
 // memberView is a member's profile as the caller may see it; a limited view (the member's
@@ -132,6 +150,7 @@ func toSettingsView(s graph.Settings) settingsView {
 		ProfileVisibility:     s.ProfileVisibility,
 		ConnectionsVisibility: s.ConnectionsVisibility,
 		Searchable:            s.Searchable,
+		MessageRequests:       s.MessageRequests,
 	}
 }
 
@@ -139,6 +158,7 @@ func toMeView(m graph.Member) meView {
 	return meView{
 		ID: m.ID, Name: m.Name, Headline: m.Headline, Company: m.Company,
 		Settings: toSettingsView(m.Settings), Plan: m.Plan, InMailCredits: m.InMailCredits, Restricted: m.Restricted,
+		RequestsLeft: m.RequestsLeft,
 	}
 }
 
@@ -157,6 +177,7 @@ func toReachView(r graph.Relation) reachView {
 	if d.Channel != graph.ChannelNone {
 		m.Channel = &d.Channel
 	}
+	m.Via = toViaView(d.RequestVia())
 	return reachView{degreeView: toDegreeView(r.Degree), MutualCount: r.MutualCount, Messaging: m, Shared: toSharedView(r.Shared)}
 }
 
@@ -249,15 +270,19 @@ type envelopeView struct {
 	Read            bool                `json:"read"`
 	Status          *graph.InMailStatus `json:"status"`
 	AttachmentCount int                 `json:"attachmentCount"`
+	Via             *viaView            `json:"via,omitempty"` // what allowed a message request
 }
 
-// preview is how a mailbox introduces a message: "InMail from Jane Smith: " or "Message from Jane
-// Smith: " (to, in the sent box), then the first 80 characters of the body, and "…" when cut.
+// preview is how a mailbox introduces a message: "InMail from Jane Smith: ", "Message request
+// from Jane Smith: " or "Message from Jane Smith: " (to, in the sent box), then the first 80 characters of the body, and "…" when cut.
 func preview(m graph.Message, incoming bool, name string) string {
 	var b strings.Builder
-	if m.Kind == graph.KindInMail {
+	switch m.Kind {
+	case graph.KindInMail:
 		b.WriteString("InMail")
-	} else {
+	case graph.KindRequest:
+		b.WriteString("Message request")
+	default:
 		b.WriteString("Message")
 	}
 	if incoming {
@@ -286,7 +311,7 @@ func toEnvelopeView(e graph.Envelope, incoming bool) envelopeView {
 	v := envelopeView{
 		ID: m.ID, ThreadID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject,
 		Preview: preview(m, incoming, e.Other.Name), SentAt: m.SentAt, Read: m.Read,
-		Status: statusOf(m), AttachmentCount: len(m.Attachments),
+		Status: statusOf(m), AttachmentCount: len(m.Attachments), Via: toViaView(m.Via),
 	}
 	if incoming {
 		v.From = other
@@ -324,6 +349,7 @@ type messageView struct {
 	SentAt      time.Time           `json:"sentAt"`
 	Read        bool                `json:"read"`
 	Status      *graph.InMailStatus `json:"status"`
+	Via         *viaView            `json:"via,omitempty"` // what allowed a message request
 }
 
 func toMessageView(m graph.Message) messageView {
@@ -331,7 +357,7 @@ func toMessageView(m graph.Message) messageView {
 		ID: m.ID, ThreadID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject, Body: m.Body,
 		Attachments: make([]attachmentView, 0, len(m.Attachments)),
 		From:        toPartyView(m.From), To: toPartyView(m.To), SentAt: m.SentAt, Read: m.Read,
-		Status: statusOf(m),
+		Status: statusOf(m), Via: toViaView(m.Via),
 	}
 	for _, a := range m.Attachments {
 		v.Attachments = append(v.Attachments, attachmentView(a))

@@ -73,6 +73,7 @@ const (
 	ChannelMessage     Channel = "message"
 	ChannelOpenProfile Channel = "open_profile"
 	ChannelReply       Channel = "reply"
+	ChannelRequest     Channel = "request"
 )
 
 // Valid indicates whether the value is a known member of the Channel enum.
@@ -85,6 +86,8 @@ func (e Channel) Valid() bool {
 	case ChannelOpenProfile:
 		return true
 	case ChannelReply:
+		return true
+	case ChannelRequest:
 		return true
 	default:
 		return false
@@ -164,6 +167,7 @@ func (e ConsistencyMode) Valid() bool {
 const (
 	DecisionReasonAwaitingReply        DecisionReason = "awaiting_reply"
 	DecisionReasonConnected            DecisionReason = "connected"
+	DecisionReasonCoworker             DecisionReason = "coworker"
 	DecisionReasonDeclined             DecisionReason = "declined"
 	DecisionReasonInmail               DecisionReason = "inmail"
 	DecisionReasonNoCredits            DecisionReason = "no_credits"
@@ -172,6 +176,7 @@ const (
 	DecisionReasonRecipientNetworkOnly DecisionReason = "recipient_network_only"
 	DecisionReasonSelf                 DecisionReason = "self"
 	DecisionReasonSenderRestricted     DecisionReason = "sender_restricted"
+	DecisionReasonSharedGroup          DecisionReason = "shared_group"
 	DecisionReasonThreadReply          DecisionReason = "thread_reply"
 )
 
@@ -181,6 +186,8 @@ func (e DecisionReason) Valid() bool {
 	case DecisionReasonAwaitingReply:
 		return true
 	case DecisionReasonConnected:
+		return true
+	case DecisionReasonCoworker:
 		return true
 	case DecisionReasonDeclined:
 		return true
@@ -197,6 +204,8 @@ func (e DecisionReason) Valid() bool {
 	case DecisionReasonSelf:
 		return true
 	case DecisionReasonSenderRestricted:
+		return true
+	case DecisionReasonSharedGroup:
 		return true
 	case DecisionReasonThreadReply:
 		return true
@@ -324,6 +333,7 @@ func (e InMailPolicy) Valid() bool {
 
 // Defines values for InMailStatus.
 const (
+	InMailStatusAccepted InMailStatus = "accepted"
 	InMailStatusDeclined InMailStatus = "declined"
 	InMailStatusPending  InMailStatus = "pending"
 	InMailStatusReplied  InMailStatus = "replied"
@@ -332,6 +342,8 @@ const (
 // Valid indicates whether the value is a known member of the InMailStatus enum.
 func (e InMailStatus) Valid() bool {
 	switch e {
+	case InMailStatusAccepted:
+		return true
 	case InMailStatusDeclined:
 		return true
 	case InMailStatusPending:
@@ -401,6 +413,7 @@ func (e InvitationStatus) Valid() bool {
 const (
 	MessageKindInmail  MessageKind = "inmail"
 	MessageKindMessage MessageKind = "message"
+	MessageKindRequest MessageKind = "request"
 )
 
 // Valid indicates whether the value is a known member of the MessageKind enum.
@@ -409,6 +422,8 @@ func (e MessageKind) Valid() bool {
 	case MessageKindInmail:
 		return true
 	case MessageKindMessage:
+		return true
+	case MessageKindRequest:
 		return true
 	default:
 		return false
@@ -925,6 +940,60 @@ func (e UnsupportedMediaTypeProblemType) Valid() bool {
 	}
 }
 
+// Defines values for ViaKind.
+const (
+	ViaKindCompany ViaKind = "company"
+	ViaKindGroup   ViaKind = "group"
+)
+
+// Valid indicates whether the value is a known member of the ViaKind enum.
+func (e ViaKind) Valid() bool {
+	switch e {
+	case ViaKindCompany:
+		return true
+	case ViaKindGroup:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Box.
+const (
+	BoxInbox    Box = "inbox"
+	BoxRequests Box = "requests"
+)
+
+// Valid indicates whether the value is a known member of the Box enum.
+func (e Box) Valid() bool {
+	switch e {
+	case BoxInbox:
+		return true
+	case BoxRequests:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InboxParamsBox.
+const (
+	InboxParamsBoxInbox    InboxParamsBox = "inbox"
+	InboxParamsBoxRequests InboxParamsBox = "requests"
+)
+
+// Valid indicates whether the value is a known member of the InboxParamsBox enum.
+func (e InboxParamsBox) Valid() bool {
+	switch e {
+	case InboxParamsBoxInbox:
+		return true
+	case InboxParamsBoxRequests:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListInvitationsParamsBox.
 const (
 	ListInvitationsParamsBoxReceived ListInvitationsParamsBox = "received"
@@ -1131,7 +1200,8 @@ type BlockedMember struct {
 	Name string `json:"name"`
 }
 
-// Channel How the message would go; null when it may not be sent.
+// Channel How the message would go; null when it may not be sent. `request` is a free message
+// request, which waits in the recipient's requests box until accepted or declined.
 type Channel string
 
 // ConflictProblem defines model for ConflictProblem.
@@ -1199,7 +1269,11 @@ type Counterpart struct {
 }
 
 // DecisionReason The rule that decided, in the order the rules apply: `self`, `connected`,
-// `thread_reply`, `sender_restricted`, `declined`, `awaiting_reply`,
+// `thread_reply` (the member wrote to the caller, or accepted the caller's request),
+// `sender_restricted`, `declined` (an InMail or request), `awaiting_reply` (one InMail or
+// request at a time), `shared_group` and `coworker` (a free message request to a fellow
+// member of a group, or to a member holding a current position at the same company,
+// unless the member turned requests off or the caller sent this month's cap of them),
 // `recipient_inmail_off`, `recipient_network_only`, `open_profile`, `no_credits`,
 // `inmail`. New rules may add values within /v1.
 type DecisionReason string
@@ -1235,7 +1309,8 @@ type Envelope struct {
 	// and is out of network.
 	From *Counterpart `json:"from,omitempty"`
 
-	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Icon An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Icon MessageKind `json:"icon"`
 
 	// Id A member, invitation, message or thread id.
@@ -1243,15 +1318,17 @@ type Envelope struct {
 	// Example: jane
 	Id Id `json:"id"`
 
-	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Kind MessageKind `json:"kind"`
 
-	// Preview "InMail from Jane Smith: " (or "Message", "to") and the first 80 characters of the body, with "…" when cut.
+	// Preview "InMail from Jane Smith: " (or "Message request", "Message"; "to") and the first 80 characters of the body, with "…" when cut.
 	Preview string    `json:"preview"`
 	Read    bool      `json:"read"`
 	SentAt  time.Time `json:"sentAt"`
 
-	// Status An InMail's answer so far; null for a message.
+	// Status An InMail's or a message request's answer so far (`replied` for InMails, `accepted` for
+	// requests); null for a message.
 	Status  *InMailStatus `json:"status"`
 	Subject string        `json:"subject"`
 
@@ -1264,6 +1341,10 @@ type Envelope struct {
 	// (one who has closed their account) has a null id, the name "Former member", `former` true
 	// and is out of network.
 	To *Counterpart `json:"to,omitempty"`
+
+	// Via What allows (or allowed) a message request: a group both members are in, or a company
+	// where both hold a current position. Present on requests only.
+	Via *Via `json:"via,omitempty"`
 }
 
 // EventPerson The member who acted.
@@ -1282,7 +1363,8 @@ type ExportedMessage struct {
 	Attachments []Attachment `json:"attachments"`
 	Body        string       `json:"body"`
 
-	// Channel How the message would go; null when it may not be sent.
+	// Channel How the message would go; null when it may not be sent. `request` is a free message
+	// request, which waits in the recipient's requests box until accepted or declined.
 	Channel *Channel `json:"channel"`
 
 	// Cost InMail credits it cost.
@@ -1297,7 +1379,8 @@ type ExportedMessage struct {
 	// profile to link to.
 	From Party `json:"from"`
 
-	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Icon An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Icon MessageKind `json:"icon"`
 
 	// Id A member, invitation, message or thread id.
@@ -1305,13 +1388,15 @@ type ExportedMessage struct {
 	// Example: jane
 	Id Id `json:"id"`
 
-	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Kind   MessageKind `json:"kind"`
 	Read   bool        `json:"read"`
 	ReadAt *time.Time  `json:"readAt"`
 	SentAt time.Time   `json:"sentAt"`
 
-	// Status An InMail's answer so far; null for a message.
+	// Status An InMail's or a message request's answer so far (`replied` for InMails, `accepted` for
+	// requests); null for a message.
 	Status  *InMailStatus `json:"status"`
 	Subject string        `json:"subject"`
 
@@ -1324,6 +1409,10 @@ type ExportedMessage struct {
 	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
 	// profile to link to.
 	To Party `json:"to"`
+
+	// Via What allows (or allowed) a message request: a group both members are in, or a company
+	// where both hold a current position. Present on requests only.
+	Via *Via `json:"via,omitempty"`
 }
 
 // ForbiddenProblem defines model for ForbiddenProblem.
@@ -1406,7 +1495,8 @@ type Id = string
 // InMailPolicy Who may send InMail; `network` is members within 3 degrees.
 type InMailPolicy string
 
-// InMailStatus An InMail's answer so far; null for a message.
+// InMailStatus An InMail's or a message request's answer so far (`replied` for InMails, `accepted` for
+// requests); null for a message.
 type InMailStatus string
 
 // InboxEntry An inbox entry names its sender in `from`.
@@ -1418,7 +1508,8 @@ type InboxEntry struct {
 	// and is out of network.
 	From Counterpart `json:"from"`
 
-	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Icon An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Icon MessageKind `json:"icon"`
 
 	// Id A member, invitation, message or thread id.
@@ -1426,15 +1517,17 @@ type InboxEntry struct {
 	// Example: jane
 	Id Id `json:"id"`
 
-	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Kind MessageKind `json:"kind"`
 
-	// Preview "InMail from Jane Smith: " (or "Message", "to") and the first 80 characters of the body, with "…" when cut.
+	// Preview "InMail from Jane Smith: " (or "Message request", "Message"; "to") and the first 80 characters of the body, with "…" when cut.
 	Preview string    `json:"preview"`
 	Read    bool      `json:"read"`
 	SentAt  time.Time `json:"sentAt"`
 
-	// Status An InMail's answer so far; null for a message.
+	// Status An InMail's or a message request's answer so far (`replied` for InMails, `accepted` for
+	// requests); null for a message.
 	Status  *InMailStatus `json:"status"`
 	Subject string        `json:"subject"`
 
@@ -1447,6 +1540,10 @@ type InboxEntry struct {
 	// (one who has closed their account) has a null id, the name "Former member", `former` true
 	// and is out of network.
 	To *Counterpart `json:"to,omitempty"`
+
+	// Via What allows (or allowed) a message request: a group both members are in, or a company
+	// where both hold a current position. Present on requests only.
+	Via *Via `json:"via,omitempty"`
 }
 
 // InboxList defines model for InboxList.
@@ -1536,9 +1633,12 @@ type Me struct {
 	// Id A member, invitation, message or thread id.
 	//
 	// Example: jane
-	Id            Id     `json:"id"`
-	InmailCredits int    `json:"inmailCredits"`
-	Name          string `json:"name"`
+	Id            Id  `json:"id"`
+	InmailCredits int `json:"inmailCredits"`
+
+	// MessageRequestsLeft Message requests the member may still send this calendar month (UTC), under the monthly cap.
+	MessageRequestsLeft int    `json:"messageRequestsLeft"`
+	Name                string `json:"name"`
 
 	// Plan Grants InMail credits monthly: free 0, career 5, business 15, sales_navigator 50, recruiter_lite 30.
 	Plan Plan `json:"plan"`
@@ -1605,7 +1705,8 @@ type Message struct {
 	// profile to link to.
 	From Party `json:"from"`
 
-	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Icon An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Icon MessageKind `json:"icon"`
 
 	// Id A member, invitation, message or thread id.
@@ -1613,12 +1714,14 @@ type Message struct {
 	// Example: jane
 	Id Id `json:"id"`
 
-	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Kind   MessageKind `json:"kind"`
 	Read   bool        `json:"read"`
 	SentAt time.Time   `json:"sentAt"`
 
-	// Status An InMail's answer so far; null for a message.
+	// Status An InMail's or a message request's answer so far (`replied` for InMails, `accepted` for
+	// requests); null for a message.
 	Status  *InMailStatus `json:"status"`
 	Subject string        `json:"subject"`
 
@@ -1631,6 +1734,10 @@ type Message struct {
 	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
 	// profile to link to.
 	To Party `json:"to"`
+
+	// Via What allows (or allowed) a message request: a group both members are in, or a company
+	// where both hold a current position. Present on requests only.
+	Via *Via `json:"via,omitempty"`
 }
 
 // MessageEvent The data of a `message` event, sent to the recipient of a message or InMail.
@@ -1639,7 +1746,8 @@ type MessageEvent struct {
 	From EventPerson `json:"from"`
 	Id   string      `json:"id"`
 
-	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Kind MessageKind `json:"kind"`
 
 	// Preview As the inbox shows it: `InMail from Maria Garcia: …`
@@ -1648,7 +1756,8 @@ type MessageEvent struct {
 	ThreadId string `json:"threadId"`
 }
 
-// MessageKind An InMail (to a member beyond 1st degree who has not written first) or a message.
+// MessageKind An InMail (to a member beyond 1st degree who has not written first), a message request
+// (free, to a fellow group member or current coworker) or a message.
 type MessageKind string
 
 // MessageList defines model for MessageList.
@@ -1663,17 +1772,26 @@ type MessageList struct {
 type Messaging struct {
 	Allowed bool `json:"allowed"`
 
-	// Channel How the message would go; null when it may not be sent.
+	// Channel How the message would go; null when it may not be sent. `request` is a free message
+	// request, which waits in the recipient's requests box until accepted or declined.
 	Channel *Channel `json:"channel"`
 
 	// Cost InMail credits a send would take.
 	Cost int `json:"cost"`
 
 	// Reason The rule that decided, in the order the rules apply: `self`, `connected`,
-	// `thread_reply`, `sender_restricted`, `declined`, `awaiting_reply`,
+	// `thread_reply` (the member wrote to the caller, or accepted the caller's request),
+	// `sender_restricted`, `declined` (an InMail or request), `awaiting_reply` (one InMail or
+	// request at a time), `shared_group` and `coworker` (a free message request to a fellow
+	// member of a group, or to a member holding a current position at the same company,
+	// unless the member turned requests off or the caller sent this month's cap of them),
 	// `recipient_inmail_off`, `recipient_network_only`, `open_profile`, `no_credits`,
 	// `inmail`. New rules may add values within /v1.
 	Reason DecisionReason `json:"reason"`
+
+	// Via What allows (or allowed) a message request: a group both members are in, or a company
+	// where both hold a current position. Present on requests only.
+	Via *Via `json:"via,omitempty"`
 }
 
 // MethodNotAllowedProblem 405, for a route that exists but does not take the method; it belongs to no operation.
@@ -1995,7 +2113,8 @@ type Sent struct {
 	// InmailCredits The sender's credits left.
 	InmailCredits int `json:"inmailCredits"`
 
-	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Kind MessageKind `json:"kind"`
 
 	// ThreadId A member, invitation, message or thread id.
@@ -2013,7 +2132,8 @@ type SentEntry struct {
 	// and is out of network.
 	From *Counterpart `json:"from,omitempty"`
 
-	// Icon An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Icon An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Icon MessageKind `json:"icon"`
 
 	// Id A member, invitation, message or thread id.
@@ -2021,15 +2141,17 @@ type SentEntry struct {
 	// Example: jane
 	Id Id `json:"id"`
 
-	// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+	// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
 	Kind MessageKind `json:"kind"`
 
-	// Preview "InMail from Jane Smith: " (or "Message", "to") and the first 80 characters of the body, with "…" when cut.
+	// Preview "InMail from Jane Smith: " (or "Message request", "Message"; "to") and the first 80 characters of the body, with "…" when cut.
 	Preview string    `json:"preview"`
 	Read    bool      `json:"read"`
 	SentAt  time.Time `json:"sentAt"`
 
-	// Status An InMail's answer so far; null for a message.
+	// Status An InMail's or a message request's answer so far (`replied` for InMails, `accepted` for
+	// requests); null for a message.
 	Status  *InMailStatus `json:"status"`
 	Subject string        `json:"subject"`
 
@@ -2042,6 +2164,10 @@ type SentEntry struct {
 	// (one who has closed their account) has a null id, the name "Former member", `former` true
 	// and is out of network.
 	To Counterpart `json:"to"`
+
+	// Via What allows (or allowed) a message request: a group both members are in, or a company
+	// where both hold a current position. Present on requests only.
+	Via *Via `json:"via,omitempty"`
 }
 
 // SentList defines model for SentList.
@@ -2059,6 +2185,10 @@ type Settings struct {
 	// Inmail Who may send InMail; `network` is members within 3 degrees.
 	Inmail InMailPolicy `json:"inmail"`
 
+	// MessageRequests Fellow members of a group and current coworkers may send a free message request
+	// (on by default). InMail settings do not govern requests.
+	MessageRequests bool `json:"messageRequests"`
+
 	// OpenProfile Anyone may message for free.
 	OpenProfile bool `json:"openProfile"`
 
@@ -2074,8 +2204,9 @@ type SettingsChange struct {
 	ConnectionsVisibility *ConnectionsVisibility `json:"connectionsVisibility,omitempty"`
 
 	// Inmail Who may send InMail; `network` is members within 3 degrees.
-	Inmail      *InMailPolicy `json:"inmail,omitempty"`
-	OpenProfile *bool         `json:"openProfile,omitempty"`
+	Inmail          *InMailPolicy `json:"inmail,omitempty"`
+	MessageRequests *bool         `json:"messageRequests,omitempty"`
+	OpenProfile     *bool         `json:"openProfile,omitempty"`
 
 	// ProfileVisibility Who sees the whole profile; `network` is degrees 1 to 3, `connections` 1st degree only.
 	ProfileVisibility *ProfileVisibility `json:"profileVisibility,omitempty"`
@@ -2209,6 +2340,23 @@ type UnsupportedMediaTypeProblemStatus int
 // UnsupportedMediaTypeProblemType defines model for UnsupportedMediaTypeProblem.Type.
 type UnsupportedMediaTypeProblemType string
 
+// Via What allows (or allowed) a message request: a group both members are in, or a company
+// where both hold a current position. Present on requests only.
+type Via struct {
+	// Id A member, invitation, message or thread id.
+	//
+	// Example: jane
+	Id   Id      `json:"id"`
+	Kind ViaKind `json:"kind"`
+	Name string  `json:"name"`
+}
+
+// ViaKind defines model for Via.Kind.
+type ViaKind string
+
+// Box defines model for Box.
+type Box string
+
 // Consistency defines model for Consistency.
 type Consistency = ConsistencyMode
 
@@ -2230,7 +2378,8 @@ type GroupId = Id
 // Example: jane
 type InvitationId = Id
 
-// Kind An InMail (to a member beyond 1st degree who has not written first) or a message.
+// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+// (free, to a fellow group member or current coworker) or a message.
 type Kind = MessageKind
 
 // Limit defines model for Limit.
@@ -2438,7 +2587,11 @@ type JoinGroupParams struct {
 
 // InboxParams defines parameters for Inbox.
 type InboxParams struct {
-	// Kind Only InMails, or only messages.
+	// Box `inbox` (the default): messages received, with message requests only once accepted;
+	// `requests`: the message requests waiting for an answer.
+	Box *InboxParamsBox `form:"box,omitempty" json:"box,omitempty"`
+
+	// Kind Only InMails, only message requests, or only messages.
 	Kind *Kind `form:"kind,omitempty" json:"kind,omitempty"`
 
 	// Unread true for unread messages only.
@@ -2467,6 +2620,9 @@ type InboxParams struct {
 	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
 	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
 }
+
+// InboxParamsBox defines parameters for Inbox.
+type InboxParamsBox string
 
 // ListInvitationsParams defines parameters for ListInvitations.
 type ListInvitationsParams struct {
@@ -2794,6 +2950,13 @@ type GetMessageParams struct {
 	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
 }
 
+// AcceptRequestParams defines parameters for AcceptRequest.
+type AcceptRequestParams struct {
+	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
+	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
+	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+}
+
 // DeclineInMailParams defines parameters for DeclineInMail.
 type DeclineInMailParams struct {
 	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
@@ -2810,7 +2973,7 @@ type ReportParams struct {
 
 // SentBoxParams defines parameters for SentBox.
 type SentBoxParams struct {
-	// Kind Only InMails, or only messages.
+	// Kind Only InMails, only message requests, or only messages.
 	Kind *Kind `form:"kind,omitempty" json:"kind,omitempty"`
 
 	// Unread true for unread messages only.
@@ -3150,6 +3313,9 @@ type ClientInterface interface {
 
 	// Inbox Messages received, newest first
 	//
+	// Message requests not yet accepted wait apart, under `box=requests`, each with the group
+	// or company that allowed it (`via`).
+	//
 	// Corresponds with GET /v1/inbox (the `Inbox` operationId).
 	Inbox(ctx context.Context, params *InboxParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -3365,18 +3531,30 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/messages/{id} (the `GetMessage` operationId).
 	GetMessage(ctx context.Context, id MessageId, params *GetMessageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeclineInMailWithBody The recipient declines an InMail
+	// AcceptRequest The recipient accepts a message request
 	//
-	// The sender gets the credit back (once, within 90 days). The body may be left out.
+	// The conversation is open from then on: both may write to each other freely
+	// (`thread_reply`), and the request moves from the requests box to the inbox. Replying to
+	// a request accepts it too. Only a pending request can be accepted (409 otherwise; 422 for
+	// a message that is not a request; 403 for its sender).
+	//
+	// Corresponds with POST /v1/messages/{id}/accept (the `AcceptRequest` operationId).
+	AcceptRequest(ctx context.Context, id MessageId, params *AcceptRequestParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeclineInMailWithBody The recipient declines an InMail or a message request
+	//
+	// The sender gets an InMail's credit back (once, within 90 days), and may send the caller no
+	// more InMails nor requests (`declined`). The body may be left out.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/messages/{id}/decline (the `DeclineInMail` operationId).
 	DeclineInMailWithBody(ctx context.Context, id MessageId, params *DeclineInMailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeclineInMail The recipient declines an InMail
+	// DeclineInMail The recipient declines an InMail or a message request
 	//
-	// The sender gets the credit back (once, within 90 days). The body may be left out.
+	// The sender gets an InMail's credit back (once, within 90 days), and may send the caller no
+	// more InMails nor requests (`declined`). The body may be left out.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3833,6 +4011,9 @@ func (c *Client) JoinGroup(ctx context.Context, id GroupId, params *JoinGroupPar
 }
 
 // Inbox Messages received, newest first
+//
+// Message requests not yet accepted wait apart, under `box=requests`, each with the group
+// or company that allowed it (`via`).
 //
 // Corresponds with GET /v1/inbox (the `Inbox` operationId).
 func (c *Client) Inbox(ctx context.Context, params *InboxParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4299,9 +4480,30 @@ func (c *Client) GetMessage(ctx context.Context, id MessageId, params *GetMessag
 	return c.Client.Do(req)
 }
 
-// DeclineInMailWithBody The recipient declines an InMail
+// AcceptRequest The recipient accepts a message request
 //
-// The sender gets the credit back (once, within 90 days). The body may be left out.
+// The conversation is open from then on: both may write to each other freely
+// (`thread_reply`), and the request moves from the requests box to the inbox. Replying to
+// a request accepts it too. Only a pending request can be accepted (409 otherwise; 422 for
+// a message that is not a request; 403 for its sender).
+//
+// Corresponds with POST /v1/messages/{id}/accept (the `AcceptRequest` operationId).
+func (c *Client) AcceptRequest(ctx context.Context, id MessageId, params *AcceptRequestParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptRequestRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeclineInMailWithBody The recipient declines an InMail or a message request
+//
+// The sender gets an InMail's credit back (once, within 90 days), and may send the caller no
+// more InMails nor requests (`declined`). The body may be left out.
 //
 // Takes any type of body and a specified content type.
 //
@@ -4318,9 +4520,10 @@ func (c *Client) DeclineInMailWithBody(ctx context.Context, id MessageId, params
 	return c.Client.Do(req)
 }
 
-// DeclineInMail The recipient declines an InMail
+// DeclineInMail The recipient declines an InMail or a message request
 //
-// The sender gets the credit back (once, within 90 days). The body may be left out.
+// The sender gets an InMail's credit back (once, within 90 days), and may send the caller no
+// more InMails nor requests (`declined`). The body may be left out.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5461,6 +5664,18 @@ func NewInboxRequest(server string, params *InboxParams) (*http.Request, error) 
 		// styled parameters, preserving literal commas as delimiters
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
+
+		if params.Box != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "box", *params.Box, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
 
 		if params.Kind != nil {
 
@@ -7237,6 +7452,55 @@ func NewGetMessageRequest(server string, id MessageId, params *GetMessageParams)
 	return req, nil
 }
 
+// NewAcceptRequestRequest constructs an http.Request for the AcceptRequest method
+func NewAcceptRequestRequest(server string, id MessageId, params *AcceptRequestParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/messages/%s/accept", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.XRequestId != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Request-Id", *params.XRequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Request-Id", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewDeclineInMailRequest calls the generic DeclineInMail builder with application/json body
 func NewDeclineInMailRequest(server string, id MessageId, params *DeclineInMailParams, body DeclineInMailJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -7873,6 +8137,9 @@ type ClientWithResponsesInterface interface {
 
 	// InboxWithResponse Messages received, newest first
 	//
+	// Message requests not yet accepted wait apart, under `box=requests`, each with the group
+	// or company that allowed it (`via`).
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/inbox (the `Inbox` operationId).
@@ -8122,18 +8389,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/messages/{id} (the `GetMessage` operationId).
 	GetMessageWithResponse(ctx context.Context, id MessageId, params *GetMessageParams, reqEditors ...RequestEditorFn) (*GetMessageResponse, error)
 
-	// DeclineInMailWithBodyWithResponse The recipient declines an InMail
+	// AcceptRequestWithResponse The recipient accepts a message request
 	//
-	// The sender gets the credit back (once, within 90 days). The body may be left out.
+	// The conversation is open from then on: both may write to each other freely
+	// (`thread_reply`), and the request moves from the requests box to the inbox. Replying to
+	// a request accepts it too. Only a pending request can be accepted (409 otherwise; 422 for
+	// a message that is not a request; 403 for its sender).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/messages/{id}/accept (the `AcceptRequest` operationId).
+	AcceptRequestWithResponse(ctx context.Context, id MessageId, params *AcceptRequestParams, reqEditors ...RequestEditorFn) (*AcceptRequestResponse, error)
+
+	// DeclineInMailWithBodyWithResponse The recipient declines an InMail or a message request
+	//
+	// The sender gets an InMail's credit back (once, within 90 days), and may send the caller no
+	// more InMails nor requests (`declined`). The body may be left out.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/messages/{id}/decline (the `DeclineInMail` operationId).
 	DeclineInMailWithBodyWithResponse(ctx context.Context, id MessageId, params *DeclineInMailParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeclineInMailResponse, error)
 
-	// DeclineInMailWithResponse The recipient declines an InMail
+	// DeclineInMailWithResponse The recipient declines an InMail or a message request
 	//
-	// The sender gets the credit back (once, within 90 days). The body may be left out.
+	// The sender gets an InMail's credit back (once, within 90 days), and may send the caller no
+	// more InMails nor requests (`declined`). The body may be left out.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -13640,6 +13921,184 @@ func (r GetMessageResponse) ContentType() string {
 	return ""
 }
 
+// AcceptRequestResponse200Headers the declared response headers of an HTTP 200 response for AcceptRequest
+type AcceptRequestResponse200Headers struct {
+	ConsistencyToken *ConsistencyToken
+	XRequestId       string
+}
+
+// AcceptRequestResponse400Headers the declared response headers of an HTTP 400 response for AcceptRequest
+type AcceptRequestResponse400Headers struct {
+	XRequestId string
+}
+
+// AcceptRequestResponse401Headers the declared response headers of an HTTP 401 response for AcceptRequest
+type AcceptRequestResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestId      string
+}
+
+// AcceptRequestResponse403Headers the declared response headers of an HTTP 403 response for AcceptRequest
+type AcceptRequestResponse403Headers struct {
+	XRequestId string
+}
+
+// AcceptRequestResponse404Headers the declared response headers of an HTTP 404 response for AcceptRequest
+type AcceptRequestResponse404Headers struct {
+	XRequestId string
+}
+
+// AcceptRequestResponse409Headers the declared response headers of an HTTP 409 response for AcceptRequest
+type AcceptRequestResponse409Headers struct {
+	XRequestId string
+}
+
+// AcceptRequestResponse422Headers the declared response headers of an HTTP 422 response for AcceptRequest
+type AcceptRequestResponse422Headers struct {
+	XRequestId string
+}
+
+// AcceptRequestResponse429Headers the declared response headers of an HTTP 429 response for AcceptRequest
+type AcceptRequestResponse429Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+// AcceptRequestResponse500Headers the declared response headers of an HTTP 500 response for AcceptRequest
+type AcceptRequestResponse500Headers struct {
+	XRequestId string
+}
+
+// AcceptRequestResponse503Headers the declared response headers of an HTTP 503 response for AcceptRequest
+type AcceptRequestResponse503Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+type AcceptRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Message
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *RateLimited
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AcceptRequestResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AcceptRequestResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AcceptRequestResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *AcceptRequestResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *AcceptRequestResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *AcceptRequestResponse409Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *AcceptRequestResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AcceptRequestResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AcceptRequestResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AcceptRequestResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AcceptRequestResponse) GetJSON200() *Message {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON429() *RateLimited {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AcceptRequestResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r AcceptRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AcceptRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AcceptRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AcceptRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // DeclineInMailResponse200Headers the declared response headers of an HTTP 200 response for DeclineInMail
 type DeclineInMailResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
@@ -14636,6 +15095,9 @@ func (c *ClientWithResponses) JoinGroupWithResponse(ctx context.Context, id Grou
 
 // InboxWithResponse Messages received, newest first
 //
+// Message requests not yet accepted wait apart, under `box=requests`, each with the group
+// or company that allowed it (`via`).
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/inbox (the `Inbox` operationId).
@@ -15035,9 +15497,28 @@ func (c *ClientWithResponses) GetMessageWithResponse(ctx context.Context, id Mes
 	return ParseGetMessageResponse(rsp)
 }
 
-// DeclineInMailWithBodyWithResponse The recipient declines an InMail
+// AcceptRequestWithResponse The recipient accepts a message request
 //
-// The sender gets the credit back (once, within 90 days). The body may be left out.
+// The conversation is open from then on: both may write to each other freely
+// (`thread_reply`), and the request moves from the requests box to the inbox. Replying to
+// a request accepts it too. Only a pending request can be accepted (409 otherwise; 422 for
+// a message that is not a request; 403 for its sender).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/messages/{id}/accept (the `AcceptRequest` operationId).
+func (c *ClientWithResponses) AcceptRequestWithResponse(ctx context.Context, id MessageId, params *AcceptRequestParams, reqEditors ...RequestEditorFn) (*AcceptRequestResponse, error) {
+	rsp, err := c.AcceptRequest(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAcceptRequestResponse(rsp)
+}
+
+// DeclineInMailWithBodyWithResponse The recipient declines an InMail or a message request
+//
+// The sender gets an InMail's credit back (once, within 90 days), and may send the caller no
+// more InMails nor requests (`declined`). The body may be left out.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -15050,9 +15531,10 @@ func (c *ClientWithResponses) DeclineInMailWithBodyWithResponse(ctx context.Cont
 	return ParseDeclineInMailResponse(rsp)
 }
 
-// DeclineInMailWithResponse The recipient declines an InMail
+// DeclineInMailWithResponse The recipient declines an InMail or a message request
 //
-// The sender gets the credit back (once, within 90 days). The body may be left out.
+// The sender gets an InMail's credit back (once, within 90 days), and may send the caller no
+// more InMails nor requests (`declined`). The body may be left out.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -21714,6 +22196,226 @@ func ParseGetMessageResponse(rsp *http.Response) (*GetMessageResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetMessageResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAcceptRequestResponse parses an HTTP response from a AcceptRequestWithResponse call
+func ParseAcceptRequestResponse(rsp *http.Response) (*AcceptRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AcceptRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Message
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AcceptRequestResponse200Headers
+		if values := rsp.Header.Values("Consistency-Token"); len(values) > 0 {
+			var value ConsistencyToken
+			if err := runtime.BindStyledParameterWithOptions("simple", "Consistency-Token", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AcceptRequestResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers AcceptRequestResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers AcceptRequestResponse403Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers AcceptRequestResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers AcceptRequestResponse409Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 422:
+		var headers AcceptRequestResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers AcceptRequestResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers AcceptRequestResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers AcceptRequestResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {

@@ -127,6 +127,10 @@ func prefixed(n seed.Network, prefix string) seed.Network {
 		m.From, m.To = prefix+m.From, prefix+m.To
 		out.Messages = append(out.Messages, m)
 	}
+	for _, m := range n.Requests {
+		m.From, m.To = prefix+m.From, prefix+m.To
+		out.Requests = append(out.Requests, m)
+	}
 	return out
 }
 

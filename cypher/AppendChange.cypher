@@ -6,8 +6,9 @@
 // changes in number order and so always hold the state as of some commit.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
 // them. For each pair in $pairs ([a, b]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
-// 8 a wrote to b, 16 b wrote to a, 32 a's InMail to b awaits an answer, 64 b's to a does,
-// 128 b declined a's InMail, 256 a declined b's. For each member, too, their affiliations, as
+// 8 a wrote to b, 16 b wrote to a, 32 a's InMail or request to b awaits an answer, 64 b's to a
+// does, 128 b declined a's InMail or request, 256 a declined b's, 512 b accepted a's request,
+// 1024 a accepted b's. For each member, too, their affiliations, as
 // rows of flat lists (a Change's properties cannot nest lists): heldBy[i] (the member's position
 // in $members) held a position at heldOrg[i], current (to absent) when heldCurrent[i]; and
 // memberOfBy[i] is in group memberOf[i]. For each organisation in $organisations and group in
@@ -24,7 +25,10 @@ CALL () {
          collect(coalesce(m.restricted, false)) AS restricted,
          collect(coalesce(m.plan, 'free')) AS plan,
          collect(coalesce(m.inmailCredits, 0)) AS credits,
-         collect(coalesce(m.planGrantedAt.epochMillis, 0)) AS grantedAt
+         collect(coalesce(m.planGrantedAt.epochMillis, 0)) AS grantedAt,
+         collect(coalesce(m.messageRequests, true)) AS messageRequests,
+         collect(coalesce(m.requestsMonth, 0)) AS requestsMonth,
+         collect(coalesce(m.requestsSent, 0)) AS requestsSent
 }
 CALL () {
   UNWIND $pairs AS pair
@@ -37,10 +41,12 @@ CALL () {
              CASE WHEN EXISTS { (b)-[:BLOCKED]->(a) } THEN 4 ELSE 0 END +
              CASE WHEN EXISTS { (a)-[:MESSAGED]->(b) } THEN 8 ELSE 0 END +
              CASE WHEN EXISTS { (b)-[:MESSAGED]->(a) } THEN 16 ELSE 0 END +
-             CASE WHEN EXISTS { (a)-[:MESSAGED {kind: 'inmail', status: 'pending'}]->(b) } THEN 32 ELSE 0 END +
-             CASE WHEN EXISTS { (b)-[:MESSAGED {kind: 'inmail', status: 'pending'}]->(a) } THEN 64 ELSE 0 END +
+             CASE WHEN EXISTS { (a)-[:MESSAGED {status: 'pending'}]->(b) } THEN 32 ELSE 0 END +
+             CASE WHEN EXISTS { (b)-[:MESSAGED {status: 'pending'}]->(a) } THEN 64 ELSE 0 END +
              CASE WHEN EXISTS { (b)-[:DECLINED]->(a) } THEN 128 ELSE 0 END +
-             CASE WHEN EXISTS { (a)-[:DECLINED]->(b) } THEN 256 ELSE 0 END
+             CASE WHEN EXISTS { (a)-[:DECLINED]->(b) } THEN 256 ELSE 0 END +
+             CASE WHEN EXISTS { (a)-[:MESSAGED {kind: 'request', status: 'accepted'}]->(b) } THEN 512 ELSE 0 END +
+             CASE WHEN EXISTS { (b)-[:MESSAGED {kind: 'request', status: 'accepted'}]->(a) } THEN 1024 ELSE 0 END
            END) AS bits
 }
 CALL () {
@@ -73,6 +79,7 @@ CREATE (:Change {
   seq: $seq, at: $now, reload: $reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
+  messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,
   pairA: pairA, pairB: pairB, pairBits: bits,
   heldBy: heldBy, heldOrg: heldOrg, heldCurrent: heldCurrent, memberOfBy: memberOfBy, memberOf: memberOf,
   orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,

@@ -1,9 +1,10 @@
-// DeclineMessage turns down a pending InMail for its recipient, the caller: it records the
-// decline as a DECLINED relationship from the recipient to the sender (which refuses the sender's
-// InMails from then on) and gives the sender's credit back if the InMail was sent on or after
-// $refundSince, once.
+// DeclineMessage turns down a pending InMail or message request for its recipient, the caller:
+// it records the decline as a DECLINED relationship from the recipient to the sender (which
+// refuses the sender's InMails and requests from then on) and gives an InMail's credit back if it
+// was sent on or after $refundSince, once.
 // Cost: one relationship-index seek on MESSAGED(id).
-MATCH (sender:Member)-[m:MESSAGED {id: $id, kind: 'inmail', status: 'pending'}]->(me:Member {id: $caller})
+MATCH (sender:Member)-[m:MESSAGED {id: $id, status: 'pending'}]->(me:Member {id: $caller})
+WHERE m.kind IN ['inmail', 'request']
 SET m.status = 'declined', m.answeredAt = $now, m.declineNote = $note
 MERGE (me)-[d:DECLINED]->(sender)
   ON CREATE SET d.at = $now

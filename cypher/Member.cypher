@@ -3,5 +3,6 @@
 MATCH (m:Member {id: $id})
 RETURN m {
   .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
-  .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
+  .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable,
+  .messageRequests, .requestsMonth, .requestsSent
 } AS member

@@ -16,6 +16,8 @@ RETURN id(m) AS node, m.id AS id, coalesce(m.inmail, 'anyone') AS inmail,
        coalesce(m.openProfile, false) AS openProfile, coalesce(m.restricted, false) AS restricted,
        coalesce(m.plan, 'free') AS plan, coalesce(m.inmailCredits, 0) AS credits,
        coalesce(m.planGrantedAt.epochMillis, 0) AS grantedAt,
+       coalesce(m.messageRequests, true) AS messageRequests, coalesce(m.requestsMonth, 0) AS requestsMonth,
+       coalesce(m.requestsSent, 0) AS requestsSent,
        [(m)-[:CONNECTED_TO]->(x:Member) | id(x)] AS connections,
        [(m)-[p:HELD]->(o:Organisation) | [id(o), p.to IS NULL]] AS held,
        [(m)-[:MEMBER_OF]->(g:Group) | id(g)] AS groups

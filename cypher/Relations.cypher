@@ -1,17 +1,20 @@
 // Relations gathers, in one round trip, what reach needs to say how the caller stands to each
 // member in $members: the member's profile and connection count (less the members in a block
 // relation with the caller, whom the member's connection list leaves out too); what the messaging
-// rules need (has the member written to the caller, declined the caller's InMail, or an InMail
-// from the caller awaiting an answer); the caller's profile, once per row, for credits and
-// restriction; and the makings of the degree and mutual count, which the store works out in
-// memory from its cache of connection lists (graph/neighbours.go):
+// rules need (has the member written to the caller, declined the caller's InMail or request,
+// accepted the caller's request, or an InMail or request from the caller awaiting an answer; a
+// group both are in and a company where both hold a current position, the lowest id of each, for
+// a message request); the caller's profile, once per row, for credits, restriction and the
+// requests sent this month; and the makings of the degree and mutual count, which the store
+// works out in memory from its cache of connection lists (graph/neighbours.go):
 // - hidden: the members in a block relation with the caller, either way;
 // - near: the connections of whichever of the two has fewer, each as [id, connections version];
 // - the connections versions of both, to tell whether cached lists are current (and as of which
 //   version to cache lists read later: never near, read beside them in this statement).
 // A member in a block relation with the caller is left out, as if not in the graph.
-// Cost: two index seeks, the stored connection counts, the smaller side's connections, and a seek
-// per member in a block relation with the caller.
+// Cost: two index seeks, the stored connection counts, the smaller side's connections, a seek
+// per member in a block relation with the caller, and the caller's groups and positions (a
+// handful), each tested against the member's.
 MATCH (me:Member {id: $caller})
 WITH me,
      COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b.id } AS hidden,
@@ -27,7 +30,8 @@ WITH me, hidden, them, theirConnections, callerIsSmall,
      coalesce(them.connectionsVersion, 0) AS memberVersion
 RETURN them {
          .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
-         .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
+         .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable,
+         .messageRequests, .requestsMonth, .requestsSent
        } AS member,
        theirConnections - size([id IN hidden WHERE EXISTS { (them)-[:CONNECTED_TO]-(:Member {id: id}) }]) AS connections,
        hidden,
@@ -37,8 +41,21 @@ RETURN them {
        [(small)-[:CONNECTED_TO]-(x:Member) | [x.id, coalesce(x.connectionsVersion, 0)]] AS near,
        me <> them AND EXISTS { (them)-[:MESSAGED]->(me) } AS theyWroteFirst,
        EXISTS { (them)-[:DECLINED]->(me) } AS declined,
-       EXISTS { (me)-[:MESSAGED {kind: 'inmail', status: 'pending'}]->(them) } AS awaitingReply,
+       EXISTS { (me)-[:MESSAGED {status: 'pending'}]->(them) } AS awaitingReply,
+       EXISTS { (me)-[:MESSAGED {kind: 'request', status: 'accepted'}]->(them) } AS accepted,
+       COLLECT {
+         MATCH (me)-[:MEMBER_OF]->(g:Group)
+         WHERE me <> them AND EXISTS { (them)-[:MEMBER_OF]->(g) }
+         RETURN g {.id, .name} AS g ORDER BY g.id LIMIT 1
+       } AS sharedGroup,
+       COLLECT {
+         MATCH (me)-[p:HELD]->(o:Organisation {kind: 'company'})
+         WHERE me <> them AND p.to IS NULL AND EXISTS { (them)-[q:HELD]->(o) WHERE q.to IS NULL }
+         WITH DISTINCT o ORDER BY o.id LIMIT 1
+         RETURN o {.id, .name} AS o
+       } AS coworker,
        me {
          .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
-         .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable
+         .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable,
+         .messageRequests, .requestsMonth, .requestsSent
        } AS caller

@@ -1,10 +1,13 @@
 // SendMessage writes one message as a MESSAGED relationship from the caller to the recipient,
-// sets the caller's credits (after any monthly grant and this message's cost), and, since a
-// message to someone answers every InMail they sent you, marks the recipient's pending InMails to
-// the caller replied, giving back the credit of each sent on or after $refundSince, once.
+// sets the caller's credits (after any monthly grant and this message's cost) and message
+// requests sent this month ($requestsMonth, $requestsSent), and, since a message to someone
+// answers every InMail and request they sent you, marks the recipient's pending InMails to the
+// caller replied, giving back the credit of each sent on or after $refundSince, once, and their
+// pending requests to the caller accepted.
 // Every parameter has one type in every call, since Neo4j plans a statement once per set of
-// parameter types: $status and $key are '' for none, and $planGrantedAt is written only if
-// $granted.
+// parameter types: $status, $key, $viaKind, $viaId and $viaName are '' for none
+// (the group or company that allowed a request, its name kept as it was when the request went), and $planGrantedAt is
+// written only if $granted.
 // Cost: two index seeks and the recipient's messages to the caller.
 MATCH (me:Member {id: $caller})
 MATCH (them:Member {id: $to})
@@ -13,11 +16,17 @@ CREATE (me)-[m:MESSAGED {
   subject: $subject, body: $body, bodyHash: $bodyHash, attachments: $attachments,
   sentAt: $now, status: nullIf($status, ''), refunded: false,
   deletedBySender: false, deletedByRecipient: false,
-  idempotencyKey: nullIf($key, ''), requestHash: $requestHash, creditsAfter: $credits
+  idempotencyKey: nullIf($key, ''), requestHash: $requestHash, creditsAfter: $credits,
+  viaKind: nullIf($viaKind, ''), viaId: nullIf($viaId, ''), viaName: nullIf($viaName, '')
 }]->(them)
 SET me.inmailCredits = $credits,
-    me.planGrantedAt = CASE WHEN $granted THEN $planGrantedAt END
+    me.planGrantedAt = CASE WHEN $granted THEN $planGrantedAt END,
+    me.requestsMonth = $requestsMonth, me.requestsSent = $requestsSent
 WITH me, them
+CALL (me, them) {
+  MATCH (them)-[r:MESSAGED {kind: 'request', status: 'pending'}]->(me)
+  SET r.status = 'accepted', r.answeredAt = $now
+}
 CALL (me, them) {
   MATCH (them)-[i:MESSAGED {kind: 'inmail', status: 'pending'}]->(me)
   SET i.status = 'replied', i.answeredAt = $now

@@ -52,6 +52,7 @@ var (
 	Messages                = load("Messages.cypher")
 	Thread                  = load("Thread.cypher")
 	DeclineMessage          = load("DeclineMessage.cypher")
+	AcceptRequest           = load("AcceptRequest.cypher")
 	DeleteMessage           = load("DeleteMessage.cypher")
 	Block                   = load("Block.cypher")
 	Unblock                 = load("Unblock.cypher")

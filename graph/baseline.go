@@ -61,6 +61,7 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ R
 	}
 	inmail, _ := value[string](rec, "inmail")
 	open, _ := value[bool](rec, "openProfile")
+	requests, _ := value[bool](rec, "messageRequests")
 	if rec, err = one(cypher.BaselineSender); err != nil {
 		return Relation{}, err
 	}
@@ -68,17 +69,27 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ R
 	plan, _ := value[string](rec, "plan")
 	grantedAt, _ := value[time.Time](rec, "planGrantedAt")
 	restricted, _ := value[bool](rec, "restricted")
+	month, _ := value[int64](rec, "requestsMonth")
+	sent, _ := value[int64](rec, "requestsSent")
 	if rec, err = one(cypher.BaselineHistory); err != nil {
 		return Relation{}, err
 	}
 	wrote, _ := value[bool](rec, "theyWroteFirst")
 	declined, _ := value[bool](rec, "declined")
 	awaiting, _ := value[bool](rec, "awaitingReply")
-	current, _ := renew(Plan(plan), int(credits), grantedAt, b.s.clock())
+	accepted, _ := value[bool](rec, "accepted")
+	groups, _ := value[[]any](rec, "sharedGroup")
+	companies, _ := value[[]any](rec, "coworker")
+	group, _ := firstAffiliate(groups)
+	company, _ := firstAffiliate(companies)
+	now := b.s.clock()
+	current, _ := renew(Plan(plan), int(credits), grantedAt, now)
 	r.Facts = Facts{
-		Self: r.Degree == Self, Degree: r.Degree, TheyWroteFirst: wrote, Restricted: restricted,
-		Declined: declined, AwaitingReply: awaiting, InMail: InMailPolicy(inmail), OpenProfile: open,
-		Credits: current,
+		Self: r.Degree == Self, Degree: r.Degree, TheyWroteFirst: wrote, Accepted: accepted,
+		Restricted: restricted, Declined: declined, AwaitingReply: awaiting,
+		SharedGroup: group, Coworker: company, RequestsOff: !requests,
+		RequestsLeft: RequestsLeft(b.s.limits.RequestsMonthly, int(month), int(sent), now),
+		InMail:       InMailPolicy(inmail), OpenProfile: open, Credits: current,
 	}
 	r.Messaging = Decide(r.Facts)
 	return r, nil

@@ -47,6 +47,15 @@ func toMember(m map[string]any) (Member, error) {
 		errs = append(errs, err)
 		return v
 	}
+	number := func(key string) int {
+		v, err := field[int64](m, key)
+		errs = append(errs, err)
+		return int(v)
+	}
+	requests := true // on unless turned off
+	if m["messageRequests"] != nil {
+		requests = boolean("messageRequests")
+	}
 	credits, err := field[int64](m, "inmailCredits")
 	errs = append(errs, err)
 	grantedAt, err := field[time.Time](m, "planGrantedAt")
@@ -70,7 +79,10 @@ func toMember(m map[string]any) (Member, error) {
 			ProfileVisibility:     ProfileVisibility(str("profileVisibility")),
 			ConnectionsVisibility: ConnectionsVisibility(str("connectionsVisibility")),
 			Searchable:            boolean("searchable"),
+			MessageRequests:       requests,
 		},
+		requestsMonth: number("requestsMonth"),
+		requestsSent:  number("requestsSent"),
 	}
 	for _, err := range errs {
 		if err != nil {
@@ -152,6 +164,7 @@ func toMessage(rec *neo4j.Record, fromKey, toKey string) (Message, error) {
 		ID: str("id"), ThreadID: str("threadId"), Kind: MessageKind(str("kind")),
 		Subject: str("subject"), Body: str("body"), Status: InMailStatus(str("status")),
 		From: MemberSummary{ID: fromID}, To: MemberSummary{ID: toID},
+		Via: Via{Kind: str("viaKind"), Affiliate: Affiliate{ID: str("viaId"), Name: str("viaName")}},
 	}
 	if raw := str("attachments"); raw != "" {
 		errs = append(errs, json.Unmarshal([]byte(raw), &msg.Attachments))

@@ -51,6 +51,18 @@ type Decision struct {
 	Via Affiliate
 }
 
+// RequestVia is what allows the message request d decides on, as a message records it; zero when
+// d is not a request.
+func (d Decision) RequestVia() Via {
+	switch d.Reason {
+	case ReasonSharedGroup:
+		return Via{Kind: "group", Affiliate: d.Via}
+	case ReasonCoworker:
+		return Via{Kind: "company", Affiliate: d.Via}
+	}
+	return Via{}
+}
+
 // Kind is the kind of message a channel sends: an InMail for inmail and open_profile, a request
 // for request, a plain message otherwise.
 func (c Channel) Kind() MessageKind {

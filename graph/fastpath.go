@@ -220,8 +220,9 @@ func (s *Store) mutualsFromMemory(ctx context.Context, caller, member string) (i
 // member is what the projection knows of a member, as a Member.
 func (st *projState) member(k int32) Member {
 	f := st.facts[k]
-	return Member{ID: st.ids[k], Settings: Settings{InMail: f.inmail, OpenProfile: f.openProfile},
-		Plan: f.plan, InMailCredits: f.credits, Restricted: f.restricted, planGrantedAt: f.grantedAt}
+	return Member{ID: st.ids[k], Settings: Settings{InMail: f.inmail, OpenProfile: f.openProfile,
+		MessageRequests: !f.requestsOff}, Plan: f.plan, InMailCredits: f.credits, Restricted: f.restricted,
+		planGrantedAt: f.grantedAt, requestsMonth: int(f.requestsMonth), requestsSent: int(f.requestsSent)}
 }
 
 // pairFacts are the messaging facts of the caller's pair with a member.
@@ -231,11 +232,36 @@ func (st *projState) pairFacts(caller, member int32) Facts {
 	if flip {
 		bits = bits.swapped() // now read from the caller to the member
 	}
-	return Facts{
+	f := Facts{
 		TheyWroteFirst: caller != member && bits&bitWroteBA != 0,
 		Declined:       bits&bitDeclinedByB != 0,
 		AwaitingReply:  bits&bitPendingAB != 0,
+		Accepted:       bits&bitAcceptedByB != 0,
 	}
+	if caller != member {
+		f.SharedGroup, f.Coworker = st.requestBasis(caller, member)
+	}
+	return f
+}
+
+// requestBasis finds what allows a message request between members a and b, as Relations does: a
+// group both are in, and a company where both hold a current position, each the one with the
+// lowest id (zero when there is none). st must be read-locked.
+func (st *projState) requestBasis(a, b int32) (group, company Affiliate) {
+	lowest := func(into *Affiliate, e affiliate) {
+		if e.present && (into.ID == "" || e.id < into.ID) {
+			*into = Affiliate{ID: e.id, Name: e.name}
+		}
+	}
+	for o, current := range commonOrganisations(st.held[a], st.held[b]) {
+		if e := st.orgs.entries[o]; current && e.kind != School {
+			lowest(&company, e)
+		}
+	}
+	for g := range common(st.joined[a], st.joined[b]) {
+		lowest(&group, st.groups.entries[g])
+	}
+	return group, company
 }
 
 // ProjectionStats reports on the projection.

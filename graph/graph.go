@@ -30,7 +30,11 @@ type Member struct {
 	Plan          Plan
 	InMailCredits int       // as of the latest monthly grant the store has applied
 	Restricted    bool      // restricted by reports until an administrator lifts it
+	RequestsLeft  int       // message requests the member may still send this month
 	planGrantedAt time.Time // when the plan last granted its allotment
+	// The message requests the member sent in the month requestsMonth (RequestMonth): what the
+	// monthly cap counts.
+	requestsMonth, requestsSent int
 }
 
 // InMailPolicy says who may send a member InMail.
@@ -82,6 +86,7 @@ type Settings struct {
 	ProfileVisibility     ProfileVisibility
 	ConnectionsVisibility ConnectionsVisibility
 	Searchable            bool
+	MessageRequests       bool // fellow group members and coworkers may send a message request
 }
 
 // DefaultSettings are the settings a new member starts with.
@@ -91,6 +96,7 @@ var DefaultSettings = Settings{
 	ProfileVisibility:     ProfileEveryone,
 	ConnectionsVisibility: ConnectionsVisible,
 	Searchable:            true,
+	MessageRequests:       true,
 }
 
 // SettingsChange names the settings to change; nil fields keep their current value.
@@ -100,6 +106,7 @@ type SettingsChange struct {
 	ProfileVisibility     *ProfileVisibility
 	ConnectionsVisibility *ConnectionsVisibility
 	Searchable            *bool
+	MessageRequests       *bool
 }
 
 // Profile is what an administrator sets on a member. A nil InMailCredits keeps the balance and a

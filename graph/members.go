@@ -123,6 +123,7 @@ func (s *Store) UpdateSettings(ctx context.Context, id string, change SettingsCh
 		"profileVisibility":     optional(change.ProfileVisibility),
 		"connectionsVisibility": optional(change.ConnectionsVisibility),
 		"searchable":            optional(change.Searchable),
+		"messageRequests":       optional(change.MessageRequests),
 	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Member, error) {
 		touch(tx, id)

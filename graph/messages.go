@@ -95,6 +95,14 @@ type Message struct {
 	Read        bool
 	Status      InMailStatus
 	Cost        int
+	Via         Via // what allowed a message request; zero for other messages
+}
+
+// Via is what allowed a message request: a group both members were in (Kind "group"), or a
+// company where both held a current position ("company"), named as it was when the request went.
+type Via struct {
+	Kind string
+	Affiliate
 }
 
 // Envelope is one mailbox entry: the message, and how the caller stands to the other member.
@@ -108,6 +116,9 @@ type Envelope struct {
 type MailboxFilter struct {
 	Kind       MessageKind // empty for every kind
 	UnreadOnly bool
+	// Requests lists the received message requests still pending (the requests box) instead of
+	// the inbox, which lists received requests only once accepted.
+	Requests bool
 }
 
 // Limits are the abuse and moderation thresholds.
@@ -115,10 +126,11 @@ type Limits struct {
 	InMailsPerDay     int // InMails one member may send in 24 hours
 	BlastLimit        int // members one InMail body may go to in 24 hours
 	ReportsToRestrict int // different reporters within 30 days that restrict a member
+	RequestsMonthly   int // message requests one member may send in a calendar month
 }
 
 // DefaultLimits are the limits reach starts with.
-var DefaultLimits = Limits{InMailsPerDay: 50, BlastLimit: 10, ReportsToRestrict: 3}
+var DefaultLimits = Limits{InMailsPerDay: 50, BlastLimit: 10, ReportsToRestrict: 3, RequestsMonthly: DefaultRequestsMonthly}
 
 // Send sends a message from the caller, deciding by the messaging rules inside the transaction
 // that writes it, so that the decision and the write cannot drift apart: two sends racing for the
@@ -166,10 +178,18 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 		sent := Sent{ID: rand.Text(), ThreadID: ThreadID(caller.ID, d.To), Kind: kind, Cost: decision.Cost,
 			InMailCredits: credits - decision.Cost}
 		var status string
-		if kind == KindInMail {
-			status = string(StatusPending)
+		if kind != KindMessage {
+			status = string(StatusPending) // an InMail or a request, until answered
 		}
-		touch(tx, caller.ID, d.To) // credits spent, or refunded to the InMail's sender a reply answers
+		month, sentThisMonth := caller.requestsMonth, caller.requestsSent
+		if kind == KindRequest {
+			if month != RequestMonth(now) {
+				month, sentThisMonth = RequestMonth(now), 0
+			}
+			sentThisMonth++
+		}
+		via := decision.RequestVia()
+		touch(tx, caller.ID, d.To) // credits or requests spent, or refunded to the InMail's sender a reply answers
 		touchPair(tx, caller.ID, d.To)
 		_, err = collect(ctx, tx, cypher.SendMessage, map[string]any{
 			"caller": caller.ID, "to": d.To, "id": sent.ID, "threadId": sent.ThreadID,
@@ -177,6 +197,8 @@ func (s *Store) Send(ctx context.Context, caller string, d Draft, key string) (_
 			"subject": d.Subject, "body": d.Body, "bodyHash": bodyHash, "attachments": string(attachments),
 			"status": status, "key": key, "requestHash": requestHash, "credits": int64(sent.InMailCredits),
 			"granted": !grantedAt.IsZero(), "planGrantedAt": asNeo4jTime(grantedAt),
+			"viaKind": via.Kind, "viaId": via.ID, "viaName": via.Name,
+			"requestsMonth": int64(month), "requestsSent": int64(sentThisMonth),
 			"now": now, "refundSince": now.Add(-refundWindow),
 		})
 		return sent, err
@@ -247,7 +269,8 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 	}
 	params := map[string]any{
 		"caller": caller, "incoming": incoming, "kind": nil, "unread": filter.UnreadOnly,
-		"limit": int64(page.Limit), "afterSentAt": nil, "afterId": nil,
+		"requests": incoming && filter.Requests,
+		"limit":    int64(page.Limit), "afterSentAt": nil, "afterId": nil,
 	}
 	if filter.Kind != "" {
 		params["kind"] = string(filter.Kind)
@@ -348,43 +371,77 @@ func (s *Store) Thread(ctx context.Context, caller, threadID string, page PageRe
 	return pageOf(items, page.Limit, func(m Message) any { return timeKey{At: m.SentAt, ID: m.ID} }), nil
 }
 
-// DeclineInMail lets the recipient of a pending InMail turn it down: the sender gets the credit back
-// (within 90 days) and may send the caller no more InMail.
-func (s *Store) DeclineInMail(ctx context.Context, caller, id, note string) (_ Message, err error) {
-	defer wrap(&err, "DeclineInMail(%q, %q)", caller, id)
+// Decline lets the recipient of a pending InMail or message request turn it down: the sender
+// gets an InMail's credit back (within 90 days) and may send the caller no more InMail nor
+// requests.
+func (s *Store) Decline(ctx context.Context, caller, id, note string) (_ Message, err error) {
+	defer wrap(&err, "Decline(%q, %q)", caller, id)
+	return s.answerMessage(ctx, caller, id, StatusDeclined, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
+		return collect(ctx, tx, cypher.DeclineMessage, map[string]any{
+			"caller": caller, "id": id, "note": note, "now": now, "refundSince": now.Add(-refundWindow),
+		})
+	})
+}
+
+// Accept lets the recipient of a pending message request accept it: the conversation is open
+// from then on, both ways (thread_reply), and the request moves from the requests box to the
+// inbox.
+func (s *Store) Accept(ctx context.Context, caller, id string) (_ Message, err error) {
+	defer wrap(&err, "Accept(%q, %q)", caller, id)
+	return s.answerMessage(ctx, caller, id, StatusAccepted, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
+		return collect(ctx, tx, cypher.AcceptRequest, map[string]any{"caller": caller, "id": id, "now": now})
+	})
+}
+
+// answerMessage is Decline and Accept: it checks that the caller received message id, pending and of a
+// kind that can be answered so, locks both members, runs the answering statement and reports the
+// message with its new status.
+func (s *Store) answerMessage(ctx context.Context, caller, id string, to InMailStatus,
+	run func(neo4j.ManagedTransaction, time.Time) ([]*neo4j.Record, error)) (Message, error) {
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (Message, error) {
 		msg, err := messageInTx(ctx, tx, caller, id)
 		if err != nil {
 			return Message{}, err
 		}
-		switch {
-		case msg.To.ID != caller:
-			return Message{}, fail(ErrForbidden, "only the recipient may decline message %q", id)
-		case msg.Kind != KindInMail:
-			return Message{}, fail(ErrUnprocessable, "message %q is not an InMail; only InMails can be declined", id)
-		case msg.Status != StatusPending:
-			return Message{}, fail(ErrConflict, "InMail %q was already %s", id, msg.Status)
-		case msg.From.IsFormer():
-			return Message{}, fail(ErrConflict, "the sender of InMail %q has closed their account", id)
+		if err := answerable(msg, caller, to); err != nil {
+			return Message{}, err
 		}
 		if _, err := lockMembers(ctx, tx, msg.From.ID, msg.To.ID); err != nil {
 			return Message{}, err
 		}
-		now := s.now()
 		touch(tx, msg.From.ID) // refunded
 		touchPair(tx, msg.From.ID, msg.To.ID)
-		recs, err := collect(ctx, tx, cypher.DeclineMessage, map[string]any{
-			"caller": caller, "id": id, "note": note, "now": now, "refundSince": now.Add(-refundWindow),
-		})
+		recs, err := run(tx, s.now())
 		if err != nil {
 			return Message{}, err
 		}
 		if len(recs) == 0 {
-			return Message{}, fail(ErrConflict, "InMail %q was answered meanwhile", id)
+			return Message{}, fail(ErrConflict, "message %q was answered meanwhile", id)
 		}
-		msg.Status = StatusDeclined
+		msg.Status = to
 		return msg, nil
 	})
+}
+
+// answerable says why the caller may not give msg the status to (declined or accepted), or nil.
+func answerable(msg Message, caller string, to InMailStatus) error {
+	what := "an InMail or a message request"
+	canAnswer := msg.Kind == KindInMail || msg.Kind == KindRequest
+	if to == StatusAccepted {
+		what, canAnswer = "a message request", msg.Kind == KindRequest
+	}
+	verb := map[InMailStatus]string{StatusDeclined: "decline", StatusAccepted: "accept"}[to]
+	switch {
+	case msg.To.ID != caller:
+		return fail(ErrForbidden, "only the recipient may %s message %q", verb, msg.ID)
+	case !canAnswer:
+		return fail(ErrUnprocessable, "message %q is not %s; only those can be %s", msg.ID, what, to)
+	case msg.Status != StatusPending:
+		return fail(ErrConflict, "message %q was already %s", msg.ID, msg.Status)
+	case msg.From.IsFormer():
+		return fail(ErrConflict, "the sender of message %q has closed their account", msg.ID)
+	}
+	return nil
 }
 
 // DeleteMessage removes a message from the caller's own mailbox; the other member keeps it.

@@ -54,15 +54,19 @@ type projState struct {
 	joined [][]int32
 }
 
-// memberFacts are what the messaging decision needs of a member.
+// memberFacts are what the messaging decision needs of a member. The fields are ordered so that
+// they pack into 80 bytes, a projected member's largest part.
 type memberFacts struct {
-	present     bool
-	inmail      InMailPolicy
-	openProfile bool
-	restricted  bool
-	plan        Plan
-	credits     int
-	grantedAt   time.Time
+	inmail    InMailPolicy
+	plan      Plan
+	grantedAt time.Time
+	credits   int
+	// The message requests the member sent in requestsMonth (RequestMonth).
+	requestsMonth, requestsSent int32
+	present                     bool
+	openProfile                 bool
+	restricted                  bool
+	requestsOff                 bool // the member turned message requests off
 }
 
 // pairBits are AppendChange's bits for a pair, read from the lower-numbered member to the higher.
@@ -76,8 +80,10 @@ const (
 	bitWroteBA
 	bitPendingAB
 	bitPendingBA
-	bitDeclinedByB // b declined a's InMail
-	bitDeclinedByA // a declined b's InMail
+	bitDeclinedByB // b declined a's InMail or request
+	bitDeclinedByA // a declined b's InMail or request
+	bitAcceptedByB // b accepted a's request
+	bitAcceptedByA // a accepted b's request
 )
 
 // swapped reads bits from the other side.
@@ -95,7 +101,8 @@ func (b pairBits) swapped() pairBits {
 	b = swap(bitBlocksAB, bitBlocksBA)
 	b = swap(bitWroteAB, bitWroteBA)
 	b = swap(bitPendingAB, bitPendingBA)
-	return swap(bitDeclinedByB, bitDeclinedByA)
+	b = swap(bitDeclinedByB, bitDeclinedByA)
+	return swap(bitAcceptedByB, bitAcceptedByA)
 }
 
 // pairKey orders a pair by number; flip says bits given from a to b must be swapped to be read

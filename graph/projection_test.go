@@ -24,6 +24,17 @@ func TestPairBitsReadFromEitherSide(t *testing.T) {
 	if bits := (bitBlocksAB | bitWroteBA | bitDeclinedByA).swapped(); bits != bitBlocksBA|bitWroteAB|bitDeclinedByB {
 		t.Errorf("swapped: %b", bits)
 	}
+	// Recorded from a to b: b accepted a's message request. Only a may now write freely for it.
+	st.setPair(a, b, bitWroteAB|bitAcceptedByB)
+	if got := st.pairFacts(a, b); !got.Accepted {
+		t.Errorf("a about b: %+v, want accepted", got)
+	}
+	if got := st.pairFacts(b, a); got.Accepted || !got.TheyWroteFirst {
+		t.Errorf("b about a: %+v, want they wrote first, not accepted", got)
+	}
+	if bits := (bitAcceptedByA | bitPendingAB).swapped(); bits != bitAcceptedByB|bitPendingBA {
+		t.Errorf("swapped: %b", bits)
+	}
 }
 
 // TestSetPairKeepsListsInStep checks that a pair's connection and block bits keep both members'

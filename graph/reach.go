@@ -194,7 +194,12 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 		TheyWroteFirst: flag("theyWroteFirst"),
 		Declined:       flag("declined"),
 		AwaitingReply:  flag("awaitingReply"),
+		Accepted:       flag("accepted"),
 	}
+	row.Facts.SharedGroup, err = firstAffiliate(list("sharedGroup"))
+	errs = append(errs, err)
+	row.Facts.Coworker, err = firstAffiliate(list("coworker"))
+	errs = append(errs, err)
 	for _, h := range list("hidden") {
 		id, ok := h.(string)
 		if !ok {
@@ -233,6 +238,21 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 		return relationRow{}, fmt.Errorf("relation: %w", err)
 	}
 	return row, nil
+}
+
+// firstAffiliate reads a list of at most one {id, name} map, as Relations returns a shared group
+// or company: the zero Affiliate when it is empty.
+func firstAffiliate(list []any) (Affiliate, error) {
+	if len(list) == 0 {
+		return Affiliate{}, nil
+	}
+	m, ok := list[0].(map[string]any)
+	if !ok {
+		return Affiliate{}, fmt.Errorf("affiliate: got %T, want a map", list[0])
+	}
+	id, err1 := field[string](m, "id")
+	name, err2 := field[string](m, "name")
+	return Affiliate{ID: id, Name: name}, errors.Join(err1, err2)
 }
 
 // settle works out the direct test and the mutual count, given the larger side's connections.
@@ -282,14 +302,19 @@ func (s *Store) decided(r Relation) Relation {
 	r.Facts.InMail = r.Member.Settings.InMail
 	r.Facts.OpenProfile = r.Member.Settings.OpenProfile
 	r.Facts.Credits = credits
+	r.Facts.RequestsOff = !r.Member.Settings.MessageRequests
+	r.Facts.RequestsLeft = RequestsLeft(s.limits.RequestsMonthly, r.caller.requestsMonth, r.caller.requestsSent, s.clock())
 	r.Messaging = Decide(r.Facts)
 	r.Member = s.withCurrentCredits(r.Member)
 	return r
 }
 
-// withCurrentCredits applies the monthly grants that fell due since the last one the store wrote.
+// withCurrentCredits applies the monthly grants that fell due since the last one the store wrote,
+// and says how many message requests the member may still send this month.
 func (s *Store) withCurrentCredits(m Member) Member {
-	m.InMailCredits, m.planGrantedAt = renew(m.Plan, m.InMailCredits, m.planGrantedAt, s.clock())
+	now := s.clock()
+	m.InMailCredits, m.planGrantedAt = renew(m.Plan, m.InMailCredits, m.planGrantedAt, now)
+	m.RequestsLeft = RequestsLeft(s.limits.RequestsMonthly, m.requestsMonth, m.requestsSent, now)
 	return m
 }
 

@@ -26,8 +26,9 @@ import (
 // groups, as gaps between sorted numbers; and a CRC-32 of all that came before.
 
 // snapshotMagic opens every snapshot; its last digit is the format's version. Version 2 added
-// affiliations: a snapshot of version 1 is refused, and the projection loaded from Neo4j.
-const snapshotMagic = "reach-projection-2\n"
+// affiliations, version 3 the members' message requests: a snapshot of an earlier version is
+// refused, and the projection loaded from Neo4j.
+const snapshotMagic = "reach-projection-3\n"
 
 // SaveProjection writes the projection to path, through a file beside it renamed into place, so
 // that a snapshot is whole or absent. It holds the projection's read lock meanwhile: reads go on,
@@ -190,6 +191,9 @@ func (w *snapshotWriter) facts(f memberFacts) {
 		granted = f.grantedAt.UnixMilli()
 	}
 	w.uint(uint64(granted))
+	w.bool(f.requestsOff)
+	w.uint(uint64(f.requestsMonth))
+	w.uint(uint64(f.requestsSent))
 }
 
 // catalogue writes the organisations or groups, in number order.
@@ -303,6 +307,8 @@ func (r *snapshotReader) facts() memberFacts {
 	f := memberFacts{present: r.bool(), inmail: InMailPolicy(r.string()), openProfile: r.bool(),
 		restricted: r.bool(), plan: Plan(r.string()), credits: int(r.uint())}
 	f.grantedAt = millis(int64(r.uint()))
+	f.requestsOff = r.bool()
+	f.requestsMonth, f.requestsSent = int32(r.uint()), int32(r.uint())
 	return f
 }
 

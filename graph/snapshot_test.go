@@ -17,7 +17,8 @@ func randomProjection(n int, rng *rand.Rand) *projState {
 	for i := range n {
 		k, _ := st.number(fmt.Sprintf("m%05d", i), true)
 		st.facts[k] = memberFacts{present: rng.IntN(10) > 0, inmail: InMailAnyone, openProfile: rng.IntN(2) == 0,
-			restricted: rng.IntN(20) == 0, plan: PlanBusiness, credits: rng.IntN(100)}
+			restricted: rng.IntN(20) == 0, plan: PlanBusiness, credits: rng.IntN(100),
+			requestsOff: rng.IntN(5) == 0, requestsMonth: int32(202600 + rng.IntN(12) + 1), requestsSent: int32(rng.IntN(16))}
 		if rng.IntN(3) == 0 {
 			st.facts[k].grantedAt = millis(time.Date(2026, 11, 1+rng.IntN(28), 0, 0, 0, 0, time.UTC).UnixMilli())
 		}
@@ -25,7 +26,7 @@ func randomProjection(n int, rng *rand.Rand) *projState {
 	for range n * 5 {
 		a, b := int32(rng.IntN(n)), int32(rng.IntN(n))
 		if a != b {
-			st.setPair(a, b, pairBits(rng.IntN(512)))
+			st.setPair(a, b, pairBits(rng.IntN(2048)))
 		}
 	}
 	for i := range n / 10 {

@@ -125,6 +125,9 @@ func New(cfg Config) (_ *Store, err error) {
 	if limits.ReportsToRestrict <= 0 {
 		limits.ReportsToRestrict = DefaultLimits.ReportsToRestrict
 	}
+	if limits.RequestsMonthly <= 0 {
+		limits.RequestsMonthly = DefaultLimits.RequestsMonthly
+	}
 	cached := cfg.CachedConnections
 	if cached <= 0 {
 		cached = DefaultCachedConnections

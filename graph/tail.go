@@ -403,8 +403,13 @@ func factsOf(rec *neo4j.Record) (memberFacts, error) {
 	plan, e4 := value[string](rec, "plan")
 	credits, e5 := value[int64](rec, "credits")
 	granted, e6 := value[int64](rec, "grantedAt")
+	requests, e7 := value[bool](rec, "messageRequests")
+	month, e8 := value[int64](rec, "requestsMonth")
+	sent, e9 := value[int64](rec, "requestsSent")
 	return memberFacts{present: true, inmail: InMailPolicy(inmail), openProfile: open, restricted: restricted,
-		plan: Plan(plan), credits: int(credits), grantedAt: millis(granted)}, errors.Join(e1, e2, e3, e4, e5, e6)
+			plan: Plan(plan), credits: int(credits), grantedAt: millis(granted),
+			requestsOff: !requests, requestsMonth: int32(month), requestsSent: int32(sent)},
+		errors.Join(e1, e2, e3, e4, e5, e6, e7, e8, e9)
 }
 
 // millis is a time stored as epoch milliseconds, zero for none.
@@ -577,8 +582,12 @@ func (st *projState) applyMembers(c map[string]any) error {
 		plan, _ := col("plan", i).(string)
 		credits, _ := col("credits", i).(int64)
 		granted, _ := col("grantedAt", i).(int64)
+		requests, recorded := col("messageRequests", i).(bool) // absent from older changes: on
+		month, _ := col("requestsMonth", i).(int64)
+		sent, _ := col("requestsSent", i).(int64)
 		st.facts[k] = memberFacts{present: present, inmail: InMailPolicy(inmail), openProfile: open,
-			restricted: restricted, plan: Plan(plan), credits: int(credits), grantedAt: millis(granted)}
+			restricted: restricted, plan: Plan(plan), credits: int(credits), grantedAt: millis(granted),
+			requestsOff: recorded && !requests, requestsMonth: int32(month), requestsSent: int32(sent)}
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func TestDemoNetwork(t *testing.T) {
 	for member, w := range map[string]want{
 		"alex":  {"1st", 1, "connected", "message", true},
 		"maria": {"2nd", 2, "thread_reply", "reply", true},
-		"david": {"2nd", 1, "inmail", "inmail", true},
+		"david": {"2nd", 1, "thread_reply", "reply", true}, // his message request waits for her
 		"sofia": {"2nd", 1, "open_profile", "open_profile", true},
 		"lena":  {"3rd", 0, "inmail", "inmail", true},
 		"omar":  {"3rd", 0, "recipient_inmail_off", "", true},
@@ -59,6 +59,11 @@ func TestDemoNetwork(t *testing.T) {
 	as(t, "jane").get("/v1/inbox").expect(http.StatusOK).into(&inbox)
 	if len(inbox.Items) != 1 || inbox.Items[0].From.ID != "maria" || inbox.Items[0].Kind != "inmail" {
 		t.Errorf("jane's inbox: %+v, want the one InMail from Maria", inbox.Items)
+	}
+	var requests struct{ Items []requestEntry }
+	as(t, "jane").get("/v1/inbox?box=requests").expect(http.StatusOK).into(&requests)
+	if r := requests.Items; len(r) != 1 || r[0].Kind != "request" || r[0].Via == nil || r[0].Via.ID != "go-devs" {
+		t.Errorf("jane's requests box: %+v, want David's request via Go Developers", r)
 	}
 	var me me
 	as(t, "jane").get("/v1/me").expect(http.StatusOK).into(&me)

@@ -22,6 +22,9 @@ type Network struct {
 	Settings      map[string]graph.SettingsChange
 	Messages      []Message
 	Memberships   [][2]string // [member, group]
+	// Requests are messages sent once the memberships are in place, so that the messaging
+	// rules send those between fellow group members as message requests.
+	Requests []Message
 }
 
 // Message is a message one member sent another.
@@ -36,7 +39,8 @@ type Message struct {
 // sent her an InMail. Sofia has an open profile, Omar takes no InMail and Noah only from his
 // network. Jane and Alex both work at Acme; Jane worked at Globex before, where Maria works now;
 // Jane and Noah both studied at KTH; Jane, Maria and Priya are in the Engineering Leadership
-// group, and Jane, Alex, Tom and David in Go Developers.
+// group, and Jane, Alex, Tom and David in Go Developers, where David has sent Jane a message
+// request that waits for her answer.
 func Demo() Network {
 	credits := func(n int) *int { return &n }
 	plan := func(p graph.Plan) *graph.Plan { return &p }
@@ -89,6 +93,10 @@ func Demo() Network {
 			{From: "maria", Draft: graph.Draft{To: "jane", Subject: "Engineering leadership role at Globex",
 				Body: "Hi Jane, I lead engineering hiring at Globex and your work at Acme stood out. Would you be open to a short call next week about a Director of Engineering role?"}},
 		},
+		Requests: []Message{
+			{From: "david", Draft: graph.Draft{To: "jane", Subject: "Go Developers meetup",
+				Body: "Hi Jane, I run the Go Developers meetups and would love to have you speak about how your team at Acme tests its services. Interested?"}},
+		},
 	}
 	held := map[string]*[]graph.Position{
 		"jane": positions(graph.Position{Org: "kth", Title: "MSc Computer Science", From: 2008, To: until(2012)},
@@ -123,8 +131,8 @@ const batchSize = 5000
 
 // Load writes the network into the store: organisations and groups, then members (with their
 // positions) and connections in batches, then settings, messages (sent through the messaging
-// rules, each under an idempotency key so that loading the same network twice changes nothing)
-// and group memberships.
+// rules, each under an idempotency key so that loading the same network twice changes nothing),
+// group memberships, and then the requests.
 func Load(ctx context.Context, store Store, n Network) error {
 	for _, o := range n.Organisations {
 		if _, err := store.PutOrganisation(ctx, o); err != nil {
@@ -159,6 +167,11 @@ func Load(ctx context.Context, store Store, n Network) error {
 	for _, m := range n.Memberships {
 		if err := store.JoinGroup(ctx, m[0], m[1]); err != nil {
 			return fmt.Errorf("seed %s in group %s: %w", m[0], m[1], err)
+		}
+	}
+	for i, m := range n.Requests {
+		if _, err := store.Send(ctx, m.From, m.Draft, fmt.Sprintf("seed-request-%d", i)); err != nil {
+			return fmt.Errorf("seed message request from %s to %s: %w", m.From, m.To, err)
 		}
 	}
 	return nil

@@ -129,6 +129,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 				InMailsPerDay:     number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
 				BlastLimit:        number("REACH_BLAST_LIMIT", graph.DefaultLimits.BlastLimit),
 				ReportsToRestrict: number("REACH_REPORTS_TO_RESTRICT", graph.DefaultLimits.ReportsToRestrict),
+				RequestsMonthly:   number("REACH_REQUESTS_MONTHLY", graph.DefaultLimits.RequestsMonthly),
 			},
 		},
 	}
@@ -146,9 +147,9 @@ func (c config) String() string {
 	l, p := c.Neo4j.Limits, c.Neo4j.Pool
 	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s "+
 		"%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
-		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d cached_connections=%d projection_snapshot=%q dev_tokens=%t",
+		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d requests_monthly=%d cached_connections=%d projection_snapshot=%q dev_tokens=%t",
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
 		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
-		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, c.Neo4j.CachedConnections, c.Neo4j.ProjectionSnapshot, c.DevTokens)
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Neo4j.ProjectionSnapshot, c.DevTokens)
 }

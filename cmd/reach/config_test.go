@@ -20,6 +20,7 @@ func TestLoadConfig(t *testing.T) {
 		"NEO4J_PASSWORD":            "s3cret",
 		"REACH_INMAIL_DAILY_LIMIT":  "20",
 		"REACH_REPORTS_TO_RESTRICT": "5",
+		"REACH_REQUESTS_MONTHLY":    "4",
 		"REACH_CACHED_CONNECTIONS":  "1000",
 		"REACH_WRITE_TIMEOUT":       "3s",
 		"NEO4J_POOL_SIZE":           "20",
@@ -32,7 +33,7 @@ func TestLoadConfig(t *testing.T) {
 	}
 	want := config{Addr: ":8080", TokenAuth: tokenConfig{Secret: "0123456789abcdef"}, Neo4j: graph.Config{
 		URI: "neo4j://cluster.internal:7687", User: "reach", Password: "s3cret",
-		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5},
+		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5, RequestsMonthly: 4},
 		CachedConnections: 1000,
 		Pool:              graph.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second},
 		Freshness:         graph.DefaultFreshness,
