@@ -18,7 +18,8 @@ RETURN m {
        [(m)-[b:BLOCKED]->(x:Member) WHERE x.id IN $ids | {to: x.id, at: b.at}] AS blocks,
        [(m)-[s:MESSAGED]->(x:Member) WHERE x.id IN $ids |
          s {.id, .channel, .cost, .subject, .body, .sentAt, .readAt, .status, .refunded,
-            .deletedBySender, .deletedByRecipient, .creditsAfter, .viaKind, .viaId, to: x.id}] AS messages,
+            .deletedBySender, .deletedByRecipient, .creditsAfter, .viaKind, .viaId, .viaName,
+            to: x.id}] AS messages,
        [(m)-[d:DECLINED]->(x:Member) WHERE x.id IN $ids | {to: x.id, at: d.at, messageId: d.messageId}] AS declines,
        // a position's own end year is `until`: `to` names the organisation, as in the other lists
        [(m)-[p:HELD]->(o:Organisation) |

@@ -77,12 +77,11 @@ func (n *ExportedNetwork) add(rec *neo4j.Record) error {
 	if err := errors.Join(err1, err2); err != nil {
 		return err
 	}
-	on, set := props["messageRequests"].(bool) // absent means on
 	n.Members = append(n.Members, ImportMember{
 		ID: m.ID, Name: m.Name, Headline: m.Headline, Company: m.Company, Settings: m.Settings,
 		Plan: m.Plan, InMailCredits: m.InMailCredits, PlanGrantedAt: m.planGrantedAt,
 		Restricted: m.Restricted, CreatedAt: created,
-		RequestsOff: set && !on, RequestsMonth: int(month), RequestsSent: int(sent),
+		RequestsMonth: int(month), RequestsSent: int(sent),
 	})
 	var errs []error
 	rows := func(key string, each func(row map[string]any, to string, at time.Time) error) {
@@ -165,7 +164,7 @@ func toExportedMessage(row map[string]any) (ImportMessage, error) {
 		Body: str("body"), SentAt: at("sentAt"), ReadAt: at("readAt"), Status: InMailStatus(str("status")),
 		Refunded: flag("refunded"), DeletedBySender: flag("deletedBySender"),
 		DeletedByRecipient: flag("deletedByRecipient"), CreditsAfter: number("creditsAfter"),
-		Via: ImportVia{Kind: str("viaKind"), ID: str("viaId")},
+		Via: Via{Kind: str("viaKind"), Affiliate: Affiliate{ID: str("viaId"), Name: str("viaName")}},
 	}
 	return msg, errors.Join(errs...)
 }

@@ -36,8 +36,6 @@ type ImportMember struct {
 	PlanGrantedAt time.Time // the plan's latest monthly grant; zero on the free plan
 	Restricted    bool
 	CreatedAt     time.Time
-	// RequestsOff says the member turned message requests off; the zero value leaves them on.
-	RequestsOff bool
 	// RequestsSent is how many message requests the member sent in RequestsMonth, the month of
 	// their latest (as RequestMonth numbers it; 0 when they never sent one).
 	RequestsMonth int
@@ -84,15 +82,8 @@ type ImportMessage struct {
 	Refunded           bool         // the InMail's credit went back to the sender
 	DeletedBySender    bool
 	DeletedByRecipient bool
-	CreditsAfter       int       // the sender's credits right after sending
-	Via                ImportVia // message requests only
-}
-
-// ImportVia is what a message request was sent through: a group both members were in, or a
-// company where both held a current position.
-type ImportVia struct {
-	Kind string // "group" or "company", as stored
-	ID   string // the group's or the organisation's
+	CreditsAfter       int // the sender's credits right after sending
+	Via                Via // message requests only
 }
 
 // ImportDecline says that member By declined the InMail or message request MessageID from
@@ -125,7 +116,7 @@ func (s *Store) ImportMembers(ctx context.Context, members []ImportMember) (retr
 			"openProfile": m.Settings.OpenProfile, "profileVisibility": string(m.Settings.ProfileVisibility),
 			"connectionsVisibility": string(m.Settings.ConnectionsVisibility),
 			"searchable":            m.Settings.Searchable, "createdAt": asNeo4jTime(m.CreatedAt),
-			"messageRequests": requestsOff(m.RequestsOff), "requestsMonth": orNullInt(m.RequestsMonth),
+			"messageRequests": requestsOff(m.Settings.MessageRequests), "requestsMonth": orNullInt(m.RequestsMonth),
 			"requestsSent": orNullInt(m.RequestsSent),
 		}
 	}
@@ -192,7 +183,7 @@ func (s *Store) ImportMessages(ctx context.Context, messages []ImportMessage) (r
 			"attachments": string(attachments), "sentAt": asNeo4jTime(m.SentAt), "readAt": readAt,
 			"status": status, "refunded": m.Refunded, "deletedBySender": m.DeletedBySender,
 			"deletedByRecipient": m.DeletedByRecipient, "creditsAfter": int64(m.CreditsAfter),
-			"viaKind": orNull(m.Via.Kind), "viaId": orNull(m.Via.ID),
+			"viaKind": orNull(m.Via.Kind), "viaId": orNull(m.Via.ID), "viaName": orNull(m.Via.Name),
 		}
 	}
 	return s.importRows(ctx, cypher.ImportMessages, "messages", rows)
@@ -310,10 +301,10 @@ func orNullInt(n int) any {
 	return int64(n)
 }
 
-// requestsOff is the messageRequests property of a member who turned message requests off, or
-// null, which leaves it out: absent means on.
-func requestsOff(off bool) any {
-	if off {
+// requestsOff is the messageRequests property of a member with the setting on: false when they
+// turned message requests off, or null, which leaves it out: absent means on.
+func requestsOff(on bool) any {
+	if !on {
 		return false
 	}
 	return nil

@@ -107,7 +107,7 @@ func stagedRows(n graph.ExportedNetwork) []staged {
 		members.rows = append(members.rows, []any{m.ID, m.Name, text(m.Headline), text(m.Company), int64(m.InMailCredits),
 			text(string(m.Plan)), at(m.PlanGrantedAt), m.Restricted, text(string(s.InMail)), s.OpenProfile,
 			text(string(s.ProfileVisibility)), text(string(s.ConnectionsVisibility)), s.Searchable, at(m.CreatedAt),
-			!m.RequestsOff, int64(m.RequestsMonth), int64(m.RequestsSent)})
+			s.MessageRequests, int64(m.RequestsMonth), int64(m.RequestsSent)})
 	}
 	connections := staged{table: "stage_connections", columns: []string{"a", "b", "since"}}
 	for _, c := range n.Connections {
@@ -119,12 +119,12 @@ func stagedRows(n graph.ExportedNetwork) []staged {
 	}
 	messages := staged{table: "stage_messages", columns: []string{"sender", "recipient", "id", "thread_id", "kind", "channel",
 		"cost", "subject", "body", "sent_at", "read_at", "status", "refunded", "deleted_by_sender", "deleted_by_recipient",
-		"via_kind", "via_id"}}
+		"via_kind", "via_id", "via_name"}}
 	for _, m := range n.Messages {
 		messages.rows = append(messages.rows, []any{m.From, m.To, m.ID, graph.ThreadID(m.From, m.To),
 			string(m.Channel.Kind()), string(m.Channel), int64(m.Cost), text(m.Subject), m.Body, at(m.SentAt),
 			at(m.ReadAt), text(string(m.Status)), m.Refunded, m.DeletedBySender, m.DeletedByRecipient,
-			text(m.Via.Kind), text(m.Via.ID)})
+			text(m.Via.Kind), text(m.Via.ID), text(m.Via.Name)})
 	}
 	declines := staged{table: "stage_declines", columns: []string{"decliner", "sender", "at", "message_id"}}
 	for _, d := range n.Declines {

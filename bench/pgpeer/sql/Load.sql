@@ -82,13 +82,16 @@ CREATE TABLE messages (
   kind text NOT NULL, channel text NOT NULL, cost integer NOT NULL, subject text, body text NOT NULL,
   sent_at timestamptz NOT NULL, read_at timestamptz, status text, refunded boolean NOT NULL,
   deleted_by_sender boolean NOT NULL, deleted_by_recipient boolean NOT NULL,
-  via_kind text, via_id text -- a request's: 'group' or 'company', and that group's or company's id
+  -- a request's: 'group' or 'company', and that group's or company's id and name when it went
+  via_kind text, via_id text, via_name text
 );
 INSERT INTO messages (id, thread_id, sender, recipient, kind, channel, cost, subject, body, sent_at,
-                      read_at, status, refunded, deleted_by_sender, deleted_by_recipient, via_kind, via_id)
+                      read_at, status, refunded, deleted_by_sender, deleted_by_recipient, via_kind, via_id,
+                      via_name)
 SELECT s.id, coalesce(s.thread_id, ''), mx.key, my.key, s.kind, s.channel, coalesce(s.cost, 0),
        s.subject, coalesce(s.body, ''), s.sent_at, s.read_at, s.status, coalesce(s.refunded, false),
-       coalesce(s.deleted_by_sender, false), coalesce(s.deleted_by_recipient, false), s.via_kind, s.via_id
+       coalesce(s.deleted_by_sender, false), coalesce(s.deleted_by_recipient, false), s.via_kind, s.via_id,
+       s.via_name
 FROM stage_messages s
 JOIN members mx ON mx.id = s.sender JOIN members my ON my.id = s.recipient;
 ALTER TABLE messages ADD PRIMARY KEY (id),
