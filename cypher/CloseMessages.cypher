@@ -3,8 +3,10 @@
 // copies each message onto it (Cypher cannot re-point a relationship), with the same id and
 // contents, in a new thread ($threads maps each old thread id to its new one), so that a member
 // created later with the same id shares no thread with it. Messages the other member deleted are
-// not copied, nor are idempotency keys the closing member sent with. The FormerMember node is
-// removed again when nothing was copied. Answers how many messages were kept.
+// not copied, nor are idempotency keys the closing member sent with. An InMail sent to the member
+// that is still pending, which nobody can now answer, gives its sender the credit back if it was
+// sent on or after $refundSince, once, as a decline would. The FormerMember node is removed again
+// when nothing was copied. Answers how many messages were kept.
 // Cost: one index seek and the member's messages.
 MATCH (me:Member {id: $id})
 CREATE (former:FormerMember {closedAt: $now})
@@ -21,6 +23,12 @@ CALL (me, former) {
 }
 CALL (me, former) {
   MATCH (other:Member)-[m:MESSAGED]->(me)
+  CALL (other, m) {
+    WITH other, m
+    WHERE m.kind = 'inmail' AND m.status = 'pending' AND m.cost > 0 AND NOT m.refunded AND m.sentAt >= $refundSince
+    SET m.refunded = true, other.inmailCredits = other.inmailCredits + m.cost
+  }
+  WITH former, other, m
   WHERE NOT m.deletedBySender
   WITH former, other, m, properties(m) AS p
   DELETE m

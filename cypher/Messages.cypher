@@ -3,8 +3,9 @@
 // a member in a block relation with the caller. The other member may be a FormerMember (a closed
 // account, CloseMessages), whose id is null. Message requests not accepted are kept apart from
 // the received messages: with $requests set, only the pending requests are listed (the requests
-// box); without it, received requests are listed once accepted. $kind ('inmail', 'message' or
-// 'request') and $unread narrow it when set. The page starts after ($afterSentAt, $afterId) when given and holds up to
+// box; not those from a former member, which can no longer be answered); without it, received
+// requests are listed once accepted. $kind ('inmail', 'message' or 'request') and $unread narrow
+// it when set. The page starts after ($afterSentAt, $afterId) when given and holds up to
 // $limit + 1 rows, so the caller can tell whether another page follows.
 // Cost: the caller's messages in the one direction, filtered and sorted.
 MATCH (me:Member {id: $caller})
@@ -13,7 +14,7 @@ WHERE (startNode(m) = other) = $incoming
   AND NOT (CASE WHEN $incoming THEN m.deletedByRecipient ELSE m.deletedBySender END)
   AND ($kind IS NULL OR m.kind = $kind)
   AND CASE
-        WHEN $requests THEN m.kind = 'request' AND m.status = 'pending'
+        WHEN $requests THEN m.kind = 'request' AND m.status = 'pending' AND other:Member
         WHEN $incoming AND m.kind = 'request' THEN m.status = 'accepted'
         ELSE true
       END

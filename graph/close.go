@@ -25,7 +25,8 @@ func (s MemberSummary) IsFormer() bool { return s.ID == "" }
 // CloseAccount closes a member's account, in one write transaction: the messages they exchanged
 // stay with the other members, from or to a former member in threads of their own; everything
 // else (profile, settings, credits, connections, blocks both ways, invitations, declines, reports
-// filed, their own mailbox) is deleted, and every replica's projection drops them and every pair
+// filed, their own mailbox) is deleted, the InMails still awaiting their answer give their senders
+// the credits back (within 90 days), and every replica's projection drops them and every pair
 // they stood in. A member created later with the same id starts clean. It reports whether there
 // was an account to close: closing a missing or closed member changes nothing and is not an error.
 func (s *Store) CloseAccount(ctx context.Context, id string) (closed bool, err error) {
@@ -36,10 +37,12 @@ func (s *Store) CloseAccount(ctx context.Context, id string) (closed bool, err e
 			return false, err
 		}
 		touch(tx, id)
+		touch(tx, others...) // the senders of pending InMails get their credits back
 		for _, other := range others {
 			touchPair(tx, id, other)
 		}
-		params := map[string]any{"id": id, "now": s.now(), "threads": newThreads(threads)}
+		now := s.now()
+		params := map[string]any{"id": id, "now": now, "threads": newThreads(threads), "refundSince": now.Add(-refundWindow)}
 		if _, err := collect(ctx, tx, cypher.CloseMessages, params); err != nil {
 			return false, err
 		}

@@ -477,3 +477,36 @@ func TestClosedAccountLeavesEveryReplica(t *testing.T) {
 		t.Errorf("the two who met through the closed member: %d %s, want out of network", c.Status, c.Body)
 	}
 }
+
+// TestClosingAnswersWhatWaitsForTheMember checks what closing does to messages that wait for the
+// member's answer: a pending InMail gives its sender the credit back (one already answered does
+// not, again), and the member's pending message request leaves the recipient's requests box.
+func TestClosingAnswersWhatWaitsForTheMember(t *testing.T) {
+	id := ids(t)
+	putGroup(t, id("club"), "Club")
+	for _, m := range []string{"gone", "pending", "answered", "fellow"} {
+		member(t, id(m), "Member "+m)
+	}
+	join(t, id("gone"), id("club"))
+	join(t, id("fellow"), id("club"))
+	credits(t, id("pending"), 3)
+	credits(t, id("answered"), 3)
+	deliver(t, id("pending"), id("gone"), "an offer")
+	deliver(t, id("answered"), id("gone"), "another offer")
+	deliver(t, id("gone"), id("answered"), "thanks, no") // the reply gives the credit back
+	if r := deliver(t, id("gone"), id("fellow"), "hello, fellow member"); r.Kind != "request" {
+		t.Fatalf("gone → fellow went as %s, want a request", r.Kind)
+	}
+	if got := creditsOf(t, id("pending")); got != 2 {
+		t.Fatalf("pending has %d credits before the closure, want 2", got)
+	}
+	as(t, id("gone")).do(http.MethodDelete, "/v1/me", nil).expect(http.StatusNoContent)
+	for who, want := range map[string]int{"pending": 3, "answered": 3} {
+		if got := creditsOf(t, id(who)); got != want {
+			t.Errorf("%s has %d credits after the closure, want %d", who, got, want)
+		}
+	}
+	if box := requestsBox(t, id("fellow"), "requests"); len(box) != 0 {
+		t.Errorf("fellow's requests box still lists %+v", box)
+	}
+}
