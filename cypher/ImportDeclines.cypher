@@ -1,7 +1,7 @@
-// ImportDeclines records, for each row in $declines, that member `by` declined the InMail
-// `messageId` from `sender` at `at`, as the DECLINED relationship DeclineMessage writes (which
-// refuses the sender's InMails from then on). The InMail itself is imported with status
-// 'declined'. Answers how many declines were created.
+// ImportDeclines records, for each row in $declines, that member `by` declined the InMail or
+// message request `messageId` from `sender` at `at`, as the DECLINED relationship DeclineMessage
+// writes (which refuses the sender's InMails and requests from then on). The message itself is
+// imported with status 'declined'. Answers how many declines were created.
 // Cost: two unique-index seeks per row.
 UNWIND $declines AS d
 MATCH (by:Member {id: d.by})

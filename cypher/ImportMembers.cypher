@@ -1,8 +1,9 @@
 // ImportMembers creates each member in $members with every stored property given: profile,
-// settings, plan, credits and when they joined; nameLower is computed as UpsertMembers does. It
-// is the bulk path into an empty graph: it does not look for an existing member (the member_id
-// constraint refuses a repeated id). A null company or planGrantedAt leaves that property out.
-// Answers how many members were created.
+// settings, plan, credits, when they joined, and their message requests (turned off, and how many
+// were sent in which month); nameLower is computed as UpsertMembers does. It is the bulk path
+// into an empty graph: it does not look for an existing member (the member_id constraint refuses
+// a repeated id). A null company, planGrantedAt, messageRequests (requests on), requestsMonth or
+// requestsSent leaves that property out. Answers how many members were created.
 // Cost: one unique-index insert per member.
 UNWIND $members AS p
 CREATE (m:Member {
@@ -10,6 +11,7 @@ CREATE (m:Member {
   inmailCredits: p.inmailCredits, plan: p.plan, planGrantedAt: p.planGrantedAt,
   restricted: p.restricted, inmail: p.inmail, openProfile: p.openProfile,
   profileVisibility: p.profileVisibility, connectionsVisibility: p.connectionsVisibility,
-  searchable: p.searchable, createdAt: p.createdAt
+  searchable: p.searchable, createdAt: p.createdAt, messageRequests: p.messageRequests,
+  requestsMonth: p.requestsMonth, requestsSent: p.requestsSent
 })
 RETURN count(m) AS created

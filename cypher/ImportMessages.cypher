@@ -1,8 +1,10 @@
 // ImportMessages records each message in $messages as the MESSAGED relationship SendMessage
-// writes, with its history already applied: readAt when read, the InMail status after any reply
-// or decline, whether its credit came back, and the sender's credits right after it was sent.
-// A null property (subject, readAt, status) is left out. It sets no member's credits: members
-// are imported with their final balance. Answers how many messages were created.
+// writes, with its history already applied: readAt when read, the status of an InMail or message
+// request after any reply, acceptance or decline, whether its credit came back, the sender's
+// credits right after it was sent, and what a request went through (viaKind, viaId, viaName).
+// A null property (subject, readAt, status, or one of via) is left out. It sets no member's
+// credits or requests sent: members are imported with their final counts. Answers how many
+// messages were created.
 // Cost: two unique-index seeks and one unique-index insert (message id) per row.
 UNWIND $messages AS msg
 MATCH (from:Member {id: msg.from})
@@ -12,6 +14,6 @@ CREATE (from)-[m:MESSAGED {
   subject: msg.subject, body: msg.body, bodyHash: msg.bodyHash, attachments: msg.attachments,
   sentAt: msg.sentAt, readAt: msg.readAt, status: msg.status, refunded: msg.refunded,
   deletedBySender: msg.deletedBySender, deletedByRecipient: msg.deletedByRecipient,
-  creditsAfter: msg.creditsAfter
+  creditsAfter: msg.creditsAfter, viaKind: msg.viaKind, viaId: msg.viaId, viaName: msg.viaName
 }]->(to)
 RETURN count(m) AS created

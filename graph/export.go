@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -12,20 +14,26 @@ import (
 )
 
 // ExportedNetwork is a part of the graph read back as the rows the bulk import takes: members
-// with every property reachability and the messaging rules read, and the connections, blocks,
-// messages and declines among them.
+// with every property reachability and the messaging rules read, the connections, blocks,
+// messages and declines among them, and their positions and groups with the organisations and
+// groups these name (each once, by id).
 type ExportedNetwork struct {
-	Members     []ImportMember
-	Connections []ImportConnection
-	Blocks      []ImportBlock
-	Messages    []ImportMessage
-	Declines    []ImportDecline
+	Members       []ImportMember
+	Connections   []ImportConnection
+	Blocks        []ImportBlock
+	Messages      []ImportMessage
+	Declines      []ImportDecline
+	Organisations []Organisation
+	Positions     []ImportPosition
+	Groups        []Group
+	Memberships   []ImportMembership
 }
 
-// ExportNetwork reads back the members named by ids, as they are stored now, and what lies
-// between them; relationships to members outside ids are left out, and ids that name no member
-// are skipped. It copies a small network elsewhere (the benchmark's PostgreSQL peer is tested on
-// networks built through the API and copied this way); the service never calls it.
+// ExportNetwork reads back the members named by ids, as they are stored now, what lies between
+// them, and their positions and groups; relationships to members outside ids are left out, and
+// ids that name no member are skipped. It copies a small network elsewhere (the benchmark's
+// PostgreSQL peer is tested on networks built through the API and copied this way); the service
+// never calls it.
 func (s *Store) ExportNetwork(ctx context.Context, ids []string) (_ ExportedNetwork, err error) {
 	defer wrap(&err, "ExportNetwork(%d members)", len(ids))
 	recs, err := s.read(ctx, cypher.ExportNetwork, map[string]any{"ids": ids})
@@ -38,7 +46,16 @@ func (s *Store) ExportNetwork(ctx context.Context, ids []string) (_ ExportedNetw
 			return ExportedNetwork{}, err
 		}
 	}
+	out.Organisations = byID(out.Organisations, func(o Organisation) string { return o.ID })
+	out.Groups = byID(out.Groups, func(g Group) string { return g.ID })
 	return out, nil
+}
+
+// byID sorts list by id and keeps one of each: members share organisations and groups, and each
+// member's row names those they are in.
+func byID[T any](list []T, id func(T) string) []T {
+	slices.SortFunc(list, func(a, b T) int { return strings.Compare(id(a), id(b)) })
+	return slices.CompactFunc(list, func(a, b T) bool { return id(a) == id(b) })
 }
 
 // add converts one row of ExportNetwork: a member and what starts at them.
@@ -55,10 +72,16 @@ func (n *ExportedNetwork) add(rec *neo4j.Record) error {
 	if err != nil {
 		return err
 	}
+	month, err1 := field[int64](props, "requestsMonth")
+	sent, err2 := field[int64](props, "requestsSent")
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
 	n.Members = append(n.Members, ImportMember{
 		ID: m.ID, Name: m.Name, Headline: m.Headline, Company: m.Company, Settings: m.Settings,
 		Plan: m.Plan, InMailCredits: m.InMailCredits, PlanGrantedAt: m.planGrantedAt,
 		Restricted: m.Restricted, CreatedAt: created,
+		RequestsMonth: int(month), RequestsSent: int(sent),
 	})
 	var errs []error
 	rows := func(key string, each func(row map[string]any, to string, at time.Time) error) {
@@ -94,6 +117,19 @@ func (n *ExportedNetwork) add(rec *neo4j.Record) error {
 		n.Messages = append(n.Messages, msg)
 		return err
 	})
+	rows("positions", func(row map[string]any, _ string, _ time.Time) error {
+		p, org, err := toExportedPosition(row)
+		p.Member = m.ID
+		n.Positions, n.Organisations = append(n.Positions, p), append(n.Organisations, org)
+		return err
+	})
+	rows("memberships", func(row map[string]any, to string, at time.Time) error {
+		g, err := field[map[string]any](row, "group")
+		name, err2 := field[string](g, "name")
+		n.Memberships = append(n.Memberships, ImportMembership{Member: m.ID, Group: to, Since: at})
+		n.Groups = append(n.Groups, Group{ID: to, Name: name})
+		return errors.Join(err, err2)
+	})
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("export of member %q: %w", m.ID, err)
 	}
@@ -128,6 +164,24 @@ func toExportedMessage(row map[string]any) (ImportMessage, error) {
 		Body: str("body"), SentAt: at("sentAt"), ReadAt: at("readAt"), Status: InMailStatus(str("status")),
 		Refunded: flag("refunded"), DeletedBySender: flag("deletedBySender"),
 		DeletedByRecipient: flag("deletedByRecipient"), CreditsAfter: number("creditsAfter"),
+		Via: Via{Kind: str("viaKind"), Affiliate: Affiliate{ID: str("viaId"), Name: str("viaName")}},
 	}
 	return msg, errors.Join(errs...)
+}
+
+// toExportedPosition converts a position and its organisation, as ExportNetwork returns them.
+func toExportedPosition(row map[string]any) (ImportPosition, Organisation, error) {
+	org, err1 := field[map[string]any](row, "org")
+	id, err2 := field[string](org, "id")
+	name, err3 := field[string](org, "name")
+	kind, err4 := field[string](org, "kind")
+	title, err5 := field[string](row, "title")
+	from, err6 := field[int64](row, "from")
+	until, err7 := field[int64](row, "until")
+	p := ImportPosition{Position: Position{Org: id, Title: title, From: int(from)}}
+	if _, ended := row["until"].(int64); ended {
+		to := int(until)
+		p.To = &to
+	}
+	return p, Organisation{ID: id, Name: name, Kind: OrgKind(kind)}, errors.Join(err1, err2, err3, err4, err5, err6, err7)
 }

@@ -36,6 +36,10 @@ type ImportMember struct {
 	PlanGrantedAt time.Time // the plan's latest monthly grant; zero on the free plan
 	Restricted    bool
 	CreatedAt     time.Time
+	// RequestsSent is how many message requests the member sent in RequestsMonth, the month of
+	// their latest (as RequestMonth numbers it; 0 when they never sent one).
+	RequestsMonth int
+	RequestsSent  int
 }
 
 // ImportPosition is a member's position at an organisation.
@@ -74,14 +78,16 @@ type ImportMessage struct {
 	Attachments        []Attachment
 	SentAt             time.Time
 	ReadAt             time.Time    // zero while unread
-	Status             InMailStatus // InMails only
+	Status             InMailStatus // InMails and message requests only
 	Refunded           bool         // the InMail's credit went back to the sender
 	DeletedBySender    bool
 	DeletedByRecipient bool
 	CreditsAfter       int // the sender's credits right after sending
+	Via                Via // message requests only
 }
 
-// ImportDecline says that member By declined the InMail MessageID from Sender, at At.
+// ImportDecline says that member By declined the InMail or message request MessageID from
+// Sender, at At.
 type ImportDecline struct {
 	By, Sender, MessageID string
 	At                    time.Time
@@ -110,6 +116,8 @@ func (s *Store) ImportMembers(ctx context.Context, members []ImportMember) (retr
 			"openProfile": m.Settings.OpenProfile, "profileVisibility": string(m.Settings.ProfileVisibility),
 			"connectionsVisibility": string(m.Settings.ConnectionsVisibility),
 			"searchable":            m.Settings.Searchable, "createdAt": asNeo4jTime(m.CreatedAt),
+			"messageRequests": requestsOff(m.Settings.MessageRequests), "requestsMonth": orNullInt(m.RequestsMonth),
+			"requestsSent": orNullInt(m.RequestsSent),
 		}
 	}
 	return s.importRows(ctx, cypher.ImportMembers, "members", rows)
@@ -175,13 +183,14 @@ func (s *Store) ImportMessages(ctx context.Context, messages []ImportMessage) (r
 			"attachments": string(attachments), "sentAt": asNeo4jTime(m.SentAt), "readAt": readAt,
 			"status": status, "refunded": m.Refunded, "deletedBySender": m.DeletedBySender,
 			"deletedByRecipient": m.DeletedByRecipient, "creditsAfter": int64(m.CreditsAfter),
+			"viaKind": orNull(m.Via.Kind), "viaId": orNull(m.Via.ID), "viaName": orNull(m.Via.Name),
 		}
 	}
 	return s.importRows(ctx, cypher.ImportMessages, "messages", rows)
 }
 
-// ImportDeclines records declined InMails. Returns ErrNotFound, and records none, if a row names
-// a member that does not exist.
+// ImportDeclines records declined InMails and message requests. Returns ErrNotFound, and records
+// none, if a row names a member that does not exist.
 func (s *Store) ImportDeclines(ctx context.Context, declines []ImportDecline) (retries int, err error) {
 	defer wrap(&err, "ImportDeclines(%d)", len(declines))
 	rows := make([]any, len(declines))
@@ -282,4 +291,21 @@ func orNull(s string) any {
 		return nil
 	}
 	return s
+}
+
+// orNullInt turns 0 into a Cypher null, so that the property is left out.
+func orNullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return int64(n)
+}
+
+// requestsOff is the messageRequests property of a member with the setting on: false when they
+// turned message requests off, or null, which leaves it out: absent means on.
+func requestsOff(on bool) any {
+	if !on {
+		return false
+	}
+	return nil
 }

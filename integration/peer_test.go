@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/reach-network/reach/api"
@@ -79,11 +81,17 @@ func openPeer(t *testing.T, url string) *pgpeer.Peer {
 }
 
 // sameRelation compares what reach's store and the peer answer for one pair: both not found, or
-// the same degree, mutual count, facts and decision.
+// the same degree, mutual count, facts, decision and what the two share. Reach answers as of the
+// moment asked.
 func sameRelation(t *testing.T, peer *pgpeer.Peer, caller, member string) (graph.Relation, error) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := graph.WithConsistency(context.Background(), graph.Consistency{Mode: graph.FullyConsistent})
 	want, wantErr := env.store.Relation(ctx, caller, member)
+	if wantErr == nil {
+		var r graph.Relation
+		r, wantErr = env.store.Reachability(ctx, caller, member)
+		want.Shared = r.Shared
+	}
 	got, gotErr := peer.Reachability(ctx, caller, member)
 	switch {
 	case wantErr != nil || gotErr != nil:
@@ -96,10 +104,11 @@ func sameRelation(t *testing.T, peer *pgpeer.Peer, caller, member string) (graph
 			Mutual    int
 			Facts     graph.Facts
 			Messaging graph.Decision
+			Shared    graph.Shared
 		}
-		w := answer{want.Degree, want.MutualCount, want.Facts, want.Messaging}
-		g := answer{got.Degree, got.MutualCount, got.Facts, got.Messaging}
-		if diff := cmp.Diff(w, g); diff != "" {
+		w := answer{want.Degree, want.MutualCount, want.Facts, want.Messaging, want.Shared}
+		g := answer{got.Degree, got.MutualCount, got.Facts, got.Messaging, got.Shared}
+		if diff := cmp.Diff(w, g, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s → %s: reach and the peer differ (-reach +peer):\n%s", caller, member, diff)
 		}
 	}
@@ -151,13 +160,81 @@ func servePeer(t *testing.T, peer *pgpeer.Peer) string {
 	return srv.URL
 }
 
+// requestNetwork adds to a test's network the members whose pairs show each reason of message
+// requests, and returns their names:
+//   - gia and hugo are in the groups g1 ("Rust") and g2 ("Go"), hugo joining g2 first: the group
+//     named is g1, the lowest id, whatever the names or the order joined;
+//   - kai and lea hold current positions at the companies c1 ("Zeta") and c2 ("Acme"), and are in
+//     no group together: coworkers at c1;
+//   - max's position at c3 ended, ned's is current: not coworkers; both study at the school s1 now,
+//     which makes no one a coworker either;
+//   - oz, in g2, turned requests off;
+//   - pia's request to hugo awaits an answer; gia accepted quin's and declined rae's;
+//   - sam sent the month's cap of requests, to fan1..fan15 in the group crowd, so to fan16 he is
+//     past it. Of the fans, only fan1 and fan16 are named: the requests to the others count in
+//     sam's monthly total, which the copy carries, and need not be copied themselves.
+func requestNetwork(t *testing.T, id func(string) string) []string {
+	t.Helper()
+	names := []string{"gia", "hugo", "kai", "lea", "max", "ned", "oz", "pia", "quin", "rae", "sam"}
+	for _, name := range names {
+		member(t, id(name), strings.ToUpper(name[:1])+name[1:])
+	}
+	putGroup(t, id("g1"), "Rust")
+	putGroup(t, id("g2"), "Go")
+	for _, m := range []string{"hugo", "gia", "oz", "pia", "quin", "rae"} {
+		join(t, id(m), id("g2"))
+	}
+	join(t, id("hugo"), id("g1"))
+	join(t, id("gia"), id("g1"))
+	putOrganisation(t, id("c1"), "Zeta", "company")
+	putOrganisation(t, id("c2"), "Acme", "company")
+	putOrganisation(t, id("c3"), "Globex", "company")
+	putOrganisation(t, id("s1"), "Uni", "school")
+	for _, name := range []string{"kai", "lea"} {
+		putPositions(t, id(name), name, map[string]any{"org": id("c2"), "from": 2020}, map[string]any{"org": id("c1"), "from": 2022})
+	}
+	putPositions(t, id("max"), "Max", map[string]any{"org": id("c3"), "from": 2015, "to": 2018}, map[string]any{"org": id("s1"), "from": 2024})
+	putPositions(t, id("ned"), "Ned", map[string]any{"org": id("c3"), "from": 2016}, map[string]any{"org": id("s1"), "from": 2024})
+	set(t, id("oz"), map[string]any{"messageRequests": false})
+	request := func(from, to string) sentMessage {
+		t.Helper()
+		var m sentMessage
+		send(t, id(from), id(to), "Hello from "+from+" to "+to).expect(http.StatusCreated).into(&m)
+		if m.Kind != string(graph.KindRequest) {
+			t.Fatalf("%s → %s went as %q, not as a message request", from, to, m.Kind)
+		}
+		return m
+	}
+	request("pia", "hugo")
+	as(t, id("gia")).do(http.MethodPost, "/v1/messages/"+request("quin", "gia").ID+"/accept", nil).expect(http.StatusOK)
+	as(t, id("gia")).do(http.MethodPost, "/v1/messages/"+request("rae", "gia").ID+"/decline", nil).expect(http.StatusOK)
+	putGroup(t, id("crowd"), "Crowd")
+	join(t, id("sam"), id("crowd"))
+	for i := range graph.DefaultRequestsMonthly + 1 {
+		fan := fmt.Sprintf("fan%d", i+1)
+		member(t, id(fan), "Fan")
+		join(t, id(fan), id("crowd"))
+		if i < graph.DefaultRequestsMonthly {
+			request("sam", fan)
+		}
+	}
+	return append(names, "fan1", fmt.Sprintf("fan%d", graph.DefaultRequestsMonthly+1))
+}
+
 // TestPeerAgreesWithReach builds a network through reach's API with every kind of pair (1st, 2nd,
 // 3rd, out of network, blocked either way, chains that only a blocked member would complete)
-// and every messaging reason, copies it to PostgreSQL, and checks that the peer answers every
-// ordered pair of its members as reach does, through pgx and over HTTP.
+// and every messaging reason, message requests' among them, copies it to PostgreSQL, and checks
+// that the peer answers every ordered pair of its members as reach does, through pgx and over
+// HTTP.
 func TestPeerAgreesWithReach(t *testing.T) {
 	url := peerDatabase(t)
 	id := ids(t)
+	// ola's career plan grants 5 credits a month: a month on, she has them, by either count. The
+	// month passes first, so that every message and request below is sent in the month compared.
+	member(t, id("ola"), "Ola")
+	admin(t).do(http.MethodPut, "/v1/admin/members/"+id("ola"), map[string]any{"name": "Ola", "plan": "career", "inmailCredits": 0}).
+		expect(http.StatusOK)
+	env.clock.advance(32 * 24 * time.Hour)
 	// ann's network: bob and ivy are 1st; cat 2nd through both; dan 3rd; eve 4 hops away.
 	// hal blocked ann: pat's and rex's only chains to ann go through hal, so they are out of her
 	// network, whichever side the chain is walked from (pat has fewer connections than ann, rex
@@ -166,7 +243,7 @@ func TestPeerAgreesWithReach(t *testing.T) {
 		[2]string{"cat", "dan"}, [2]string{"dan", "eve"}, [2]string{"bob", "hal"}, [2]string{"hal", "pat"},
 		[2]string{"hal", "rex"}, [2]string{"rex", "r1"}, [2]string{"rex", "r2"}, [2]string{"rex", "r3"},
 		[2]string{"ann", "gus"})
-	for _, name := range []string{"finn", "sue", "rob", "tia", "uma", "vic", "wes", "xia", "nia", "ola"} {
+	for _, name := range []string{"finn", "sue", "rob", "tia", "uma", "vic", "wes", "xia", "nia"} {
 		member(t, id(name), strings.ToUpper(name[:1])+name[1:])
 	}
 	ann := id("ann")
@@ -183,13 +260,9 @@ func TestPeerAgreesWithReach(t *testing.T) {
 	set(t, id("vic"), map[string]any{"inmail": "off"})
 	set(t, id("wes"), map[string]any{"inmail": "network"})
 	set(t, id("xia"), map[string]any{"openProfile": true})
-	// ola's career plan grants 5 credits a month: a month on, she has them, by either count.
-	admin(t).do(http.MethodPut, "/v1/admin/members/"+id("ola"), map[string]any{"name": "Ola", "plan": "career", "inmailCredits": 0}).
-		expect(http.StatusOK)
-	env.clock.advance(32 * 24 * time.Hour)
 
-	names := []string{"ann", "bob", "ivy", "cat", "dan", "eve", "gus", "hal", "pat", "rex", "r1", "r2", "r3",
-		"finn", "sue", "rob", "tia", "uma", "vic", "wes", "xia", "nia", "ola"}
+	names := append([]string{"ann", "bob", "ivy", "cat", "dan", "eve", "gus", "hal", "pat", "rex", "r1", "r2", "r3",
+		"finn", "sue", "rob", "tia", "uma", "vic", "wes", "xia", "nia", "ola"}, requestNetwork(t, id)...)
 	members := make([]string, len(names))
 	for i, n := range names {
 		members[i] = id(n)
@@ -230,7 +303,22 @@ func TestPeerAgreesWithReach(t *testing.T) {
 		{"ann", "xia", "out_of_network", graph.ReasonOpenProfile},
 		{"nia", "finn", "out_of_network", graph.ReasonNoCredits},
 		{"ola", "finn", "out_of_network", graph.ReasonInMail},
+		{"gia", "hugo", "out_of_network", graph.ReasonSharedGroup},
+		{"kai", "lea", "out_of_network", graph.ReasonCoworker},
+		{"max", "ned", "out_of_network", graph.ReasonNoCredits},
+		{"ned", "max", "out_of_network", graph.ReasonNoCredits},
+		{"gia", "oz", "out_of_network", graph.ReasonNoCredits},
+		{"oz", "gia", "out_of_network", graph.ReasonSharedGroup},
+		{"pia", "hugo", "out_of_network", graph.ReasonAwaitingReply},
+		{"hugo", "pia", "out_of_network", graph.ReasonThreadReply},
+		{"quin", "gia", "out_of_network", graph.ReasonThreadReply},
+		{"rae", "gia", "out_of_network", graph.ReasonDeclined},
+		{"sam", "fan1", "out_of_network", graph.ReasonAwaitingReply},
+		{"sam", "fan16", "out_of_network", graph.ReasonNoCredits},
+		{"fan16", "sam", "out_of_network", graph.ReasonSharedGroup},
 	}
+	// the group or company each request named above goes through
+	vias := map[[2]string]string{{"gia", "hugo"}: "g1", {"kai", "lea"}: "c1", {"oz", "gia"}: "g2", {"fan16", "sam"}: "crowd"}
 	for _, k := range kinds {
 		r, err := sameRelation(t, peer, id(k.from), id(k.to))
 		got := "404"
@@ -239,6 +327,9 @@ func TestPeerAgreesWithReach(t *testing.T) {
 		}
 		if got != k.label || r.Messaging.Reason != k.reason {
 			t.Errorf("%s → %s: reach answers %s %q, the test meant %s %q", k.from, k.to, got, r.Messaging.Reason, k.label, k.reason)
+		}
+		if via, ok := vias[[2]string{k.from, k.to}]; ok && r.Messaging.Via.ID != id(via) {
+			t.Errorf("%s → %s: reach's request goes through %q, the test meant %q", k.from, k.to, r.Messaging.Via.ID, id(via))
 		}
 		if k.from == "ann" && k.to == "cat" && r.MutualCount != 2 {
 			t.Errorf("ann → cat: %d mutual connections, want 2", r.MutualCount)
@@ -273,8 +364,10 @@ func TestPeerAgreesWithReach(t *testing.T) {
 // TestPeerAgreesOnGeneratedNetwork loads a generated network into Neo4j through the bulk import
 // and into PostgreSQL from its CSV files, as the benchmark does, and checks that the peer answers
 // as reach does: random pairs and connected pairs, every block both ways, every declined and
-// every pending InMail, and the restricted members. Plans' monthly grants have fallen due for
-// many members since the network's moment, so credits are renewed on both sides.
+// every pending InMail, and the restricted members. Random pairs in a group together, or at the
+// same company now, may send message requests (the files hold no request history: every member
+// has their whole monthly allowance). Plans' monthly grants have fallen due for many members
+// since the network's moment, so credits are renewed on both sides.
 func TestPeerAgreesOnGeneratedNetwork(t *testing.T) {
 	url := peerDatabase(t)
 	ctx := context.Background()
@@ -334,7 +427,7 @@ func TestPeerAgreesOnGeneratedNetwork(t *testing.T) {
 	}
 	t.Logf("%d pairs: %v", len(pairs), seen)
 	for _, k := range []string{"not found", "you", "1st", "2nd", "3rd", "out_of_network", "declined",
-		"awaiting_reply", "thread_reply", "sender_restricted", "inmail", "no_credits"} {
+		"awaiting_reply", "thread_reply", "sender_restricted", "inmail", "no_credits", "shared_group", "coworker"} {
 		if seen[k] == 0 {
 			t.Errorf("no pair of the generated network answered %s: the comparison does not cover it", k)
 		}

@@ -242,6 +242,7 @@ func (g *Generated) Member(i int) graph.ImportMember {
 			ProfileVisibility:     profileVisibilities[m.visibility],
 			ConnectionsVisibility: graph.ConnectionsVisible,
 			Searchable:            m.flags&flagUnsearchable == 0,
+			MessageRequests:       true, // as the CSV files leave the setting out, which means on
 		},
 		Plan: plans[m.plan], InMailCredits: int(m.credits), Restricted: m.flags&flagRestricted != 0,
 		CreatedAt: g.time(m.joined),

@@ -44,8 +44,12 @@ func load(name string) string {
 type Options struct {
 	// PoolSize is the most connections open to PostgreSQL (DefaultPoolSize).
 	PoolSize int
-	// Clock tells the time credits are renewed against; nil means time.Now.
+	// Clock tells the time credits are renewed and message requests counted against; nil means
+	// time.Now.
 	Clock func() time.Time
+	// RequestsMonthly is how many message requests a member may send a month, as reach's setting
+	// (graph.DefaultRequestsMonthly when 0).
+	RequestsMonthly int
 }
 
 // DefaultPoolSize is four connections per core of a 2-core machine: on the benchmark's machine it
@@ -54,8 +58,9 @@ const DefaultPoolSize = 8
 
 // Peer answers reachability from PostgreSQL. It is safe for concurrent use.
 type Peer struct {
-	pool  *pgxpool.Pool
-	clock func() time.Time
+	pool            *pgxpool.Pool
+	clock           func() time.Time
+	requestsMonthly int
 }
 
 // Open connects to the PostgreSQL that url names (a postgres:// URL; a search_path parameter
@@ -73,9 +78,12 @@ func Open(ctx context.Context, url string, opts Options) (*Peer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgpeer: %w", err)
 	}
-	p := &Peer{pool: pool, clock: opts.Clock}
+	p := &Peer{pool: pool, clock: opts.Clock, requestsMonthly: opts.RequestsMonthly}
 	if p.clock == nil {
 		p.clock = time.Now
+	}
+	if p.requestsMonthly <= 0 {
+		p.requestsMonthly = graph.DefaultRequestsMonthly
 	}
 	if err := p.Ping(ctx); err != nil {
 		pool.Close()
@@ -109,47 +117,82 @@ func (p *Peer) MemberExists(ctx context.Context, id string) (_ bool, err error) 
 	return exists, err
 }
 
-// Reachability returns how the caller stands to a member, as graph.Store.Relation does: degree,
-// mutual count, the facts the messaging rules read and their decision. Returns graph.ErrNotFound
+// Reachability returns how the caller stands to a member, as graph.Store.Reachability does: degree,
+// mutual count, the facts the messaging rules read, their decision, and what the two share. Returns graph.ErrNotFound
 // when either id names no member or the two are in a block relation, either way. The member's
 // profile is left out but for its id and InMail settings.
 func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
 	defer wrap(&err, "Reachability(%q, %q)", caller, member)
-	var (
-		degree      *int32
-		mutual      int64
-		credits     int32
-		plan        string
-		grantedAt   *time.Time
-		inmail      string
-		f           graph.Facts
-		openProfile bool
-	)
+	var row reachabilityRow
 	err = p.pool.QueryRow(ctx, sqlReachability, caller, member).Scan(
-		&degree, &mutual, &f.TheyWroteFirst, &f.Declined, &f.AwaitingReply,
-		&f.Restricted, &credits, &plan, &grantedAt, &inmail, &openProfile)
+		&row.degree, &row.mutual, &row.facts.TheyWroteFirst, &row.facts.Declined, &row.facts.AwaitingReply,
+		&row.facts.Accepted, &row.facts.SharedGroup.ID, &row.facts.SharedGroup.Name, &row.facts.Coworker.ID,
+		&row.facts.Coworker.Name, &row.facts.RequestsOff, &row.requestsMonth, &row.requestsSent,
+		&row.facts.Restricted, &row.credits, &row.plan, &row.grantedAt, &row.inmail, &row.facts.OpenProfile,
+		&row.companies.total, &row.companies.ids, &row.companies.names, &row.schools.total, &row.schools.ids,
+		&row.schools.names, &row.groups.total, &row.groups.ids, &row.groups.names)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return graph.Relation{}, &graph.Error{Kind: graph.ErrNotFound, Detail: fmt.Sprintf("member %q not found", member)}
 	}
 	if err != nil {
 		return graph.Relation{}, err
 	}
-	r := graph.Relation{
-		Member: graph.Member{ID: member, Settings: graph.Settings{InMail: graph.InMailPolicy(inmail), OpenProfile: openProfile}},
-		Degree: graph.OutOfNetwork, MutualCount: int(mutual),
+	return p.relation(member, row), nil
+}
+
+// reachabilityRow is the row Reachability.sql answers.
+type reachabilityRow struct {
+	degree                      *int32
+	mutual                      int64
+	facts                       graph.Facts // those read as they are
+	credits                     int32
+	plan                        string
+	grantedAt                   *time.Time
+	inmail                      string
+	requestsMonth, requestsSent int32
+	companies, schools, groups  sharedColumns
+}
+
+// sharedColumns are what the two share of one kind: how many, and the first graph.SharedItems.
+type sharedColumns struct {
+	total      int64
+	ids, names []string
+}
+
+// list is the shared list the columns hold.
+func (c sharedColumns) list() graph.SharedList {
+	l := graph.SharedList{Total: int(c.total)}
+	for i, id := range c.ids {
+		l.Items = append(l.Items, graph.Affiliate{ID: id, Name: c.names[i]})
 	}
-	if degree != nil {
-		r.Degree = graph.Degree(*degree)
+	return l
+}
+
+// relation completes the facts of row, for the caller and member, as the store does at the
+// peer's now: the degree, the credits renewed since the plan's latest grant and the requests left
+// this month; and decides.
+func (p *Peer) relation(member string, row reachabilityRow) graph.Relation {
+	f, now := row.facts, p.clock()
+	f.Degree = graph.OutOfNetwork
+	if row.degree != nil {
+		f.Degree = graph.Degree(*row.degree)
 	}
 	var since time.Time
-	if grantedAt != nil {
-		since = *grantedAt
+	if row.grantedAt != nil {
+		since = *row.grantedAt
 	}
-	f.Self, f.Degree = r.Degree == graph.Self, r.Degree
-	f.InMail, f.OpenProfile = r.Member.Settings.InMail, openProfile
-	f.Credits = graph.Plan(plan).CurrentCredits(int(credits), since, p.clock())
-	r.Facts, r.Messaging = f, graph.Decide(f)
-	return r, nil
+	f.Self = f.Degree == graph.Self
+	f.InMail = graph.InMailPolicy(row.inmail)
+	f.Credits = graph.Plan(row.plan).CurrentCredits(int(row.credits), since, now)
+	f.RequestsLeft = graph.RequestsLeft(p.requestsMonthly, int(row.requestsMonth), int(row.requestsSent), now)
+	return graph.Relation{
+		Member:      graph.Member{ID: member, Settings: graph.Settings{InMail: f.InMail, OpenProfile: f.OpenProfile}},
+		Degree:      f.Degree,
+		MutualCount: int(row.mutual),
+		Facts:       f,
+		Messaging:   graph.Decide(f),
+		Shared:      graph.Shared{Companies: row.companies.list(), Schools: row.schools.list(), Groups: row.groups.list()},
+	}
 }
 
 // wrap adds the operation to a non-nil error; PostgreSQL not answering, or not in time, becomes

@@ -6,7 +6,7 @@
 //
 // Environment: REACH_POSTGRES_URL (postgres://..., required), REACH_PEER_ADDR (127.0.0.1:8090),
 // REACH_POSTGRES_POOL (pgpeer.DefaultPoolSize), and as for reach serve: REACH_JWT_SECRET,
-// REACH_RATE_LIMIT, REACH_RATE_BURST, REACH_READ_TIMEOUT, REACH_LOG_LEVEL.
+// REACH_RATE_LIMIT, REACH_RATE_BURST, REACH_READ_TIMEOUT, REACH_LOG_LEVEL, REACH_REQUESTS_MONTHLY.
 package main
 
 import (
@@ -63,6 +63,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 type config struct {
 	addr     string
 	pool     int
+	requests int // message requests a member may send a month
 	secret   []byte
 	rate     api.RateLimit
 	timeouts api.Timeouts
@@ -87,6 +88,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return n
 	}
 	c.pool = int(number("REACH_POSTGRES_POOL"))
+	c.requests = int(number("REACH_REQUESTS_MONTHLY"))
 	c.rate = api.RateLimit{PerSecond: number("REACH_RATE_LIMIT"), Burst: int(number("REACH_RATE_BURST"))}
 	if v := getenv("REACH_READ_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -106,7 +108,7 @@ func serve(ctx context.Context, url string, cfg config) error {
 		return fmt.Errorf("REACH_JWT_SECRET: %w", err)
 	}
 	log := slog.New(api.LogHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
-	peer, err := pgpeer.Open(ctx, url, pgpeer.Options{PoolSize: cfg.pool})
+	peer, err := pgpeer.Open(ctx, url, pgpeer.Options{PoolSize: cfg.pool, RequestsMonthly: cfg.requests})
 	if err != nil {
 		return err
 	}

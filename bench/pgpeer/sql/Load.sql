@@ -1,14 +1,23 @@
 -- Load builds the peer's tables from the staging tables Stage.sql made, the way a team would lay
 -- out the same network in PostgreSQL (docs/performance.md explains the choices):
--- - members: one row each, with settings, plan, credits and restriction, numbered by an integer
---   key that the other tables use, and their connection count, kept beside the list as a
---   service keeps a counter (it picks the side of a pair with fewer connections to walk);
+-- - members: one row each, with settings, plan, credits, restriction and message requests (on or
+--   off, and how many were sent in the month of the latest), numbered by an integer key that the
+--   other tables use, and their connection count, kept beside the list as a service keeps a
+--   counter (it picks the side of a pair with fewer connections to walk);
 -- - knows: each connection stored in both directions, primary key (a, b): a member's connections
 --   are one range of the index, read without touching the table;
 -- - blocks: primary key (blocker, blocked) and an index on (blocked, blocker), so the members in a
 --   block relation with someone, either way, are two range scans;
 -- - messages, with an index on (sender, recipient) carrying kind and status, and declines, with an
---   index on (decliner, sender): every messaging fact about a pair is one index probe.
+--   index on (decliner, sender): every messaging fact about a pair is one index probe;
+-- - organisations and groups, keyed by integers as members are, their text ids compared byte by
+--   byte (COLLATE "C") as Neo4j compares strings, so "the lowest id" is the same in both;
+-- - positions (member, organisation, years), with an index on member for a profile and a partial
+--   one on (member, org) of the current positions only (no end year): a member's current
+--   employers are one short range, and whether another member works at one of them one probe;
+-- - memberships, primary key (member, grp) and an index on (grp, member): a member's groups are
+--   one range, whether another member is in one of them one probe, and a group's members one
+--   range of the other index.
 -- Rows are inserted before the keys and indexes are built, which is faster than keeping them
 -- up to date row by row.
 CREATE TABLE members (
@@ -27,15 +36,19 @@ CREATE TABLE members (
   connections_visibility text NOT NULL,
   searchable             boolean NOT NULL,
   created_at             timestamptz,
+  message_requests       boolean NOT NULL,
+  requests_month         integer NOT NULL, -- yyyymm (UTC) of the latest request sent; 0 for none
+  requests_sent          integer NOT NULL, -- requests sent in requests_month
   connections            integer NOT NULL
 );
 INSERT INTO members (id, name, headline, company, inmail_credits, plan, plan_granted_at, restricted,
                      inmail, open_profile, profile_visibility, connections_visibility, searchable,
-                     created_at, connections)
+                     created_at, message_requests, requests_month, requests_sent, connections)
 SELECT s.id, s.name, coalesce(s.headline, ''), s.company, s.inmail_credits, coalesce(s.plan, 'free'),
        s.plan_granted_at, coalesce(s.restricted, false), coalesce(s.inmail, 'anyone'),
        coalesce(s.open_profile, false), coalesce(s.profile_visibility, 'everyone'),
        coalesce(s.connections_visibility, 'connections'), coalesce(s.searchable, true), s.created_at,
+       coalesce(s.message_requests, true), coalesce(s.requests_month, 0), coalesce(s.requests_sent, 0),
        coalesce(c.n, 0)
 FROM stage_members s
 LEFT JOIN (SELECT id, count(*) AS n
@@ -68,13 +81,17 @@ CREATE TABLE messages (
   id text NOT NULL, thread_id text NOT NULL, sender integer NOT NULL, recipient integer NOT NULL,
   kind text NOT NULL, channel text NOT NULL, cost integer NOT NULL, subject text, body text NOT NULL,
   sent_at timestamptz NOT NULL, read_at timestamptz, status text, refunded boolean NOT NULL,
-  deleted_by_sender boolean NOT NULL, deleted_by_recipient boolean NOT NULL
+  deleted_by_sender boolean NOT NULL, deleted_by_recipient boolean NOT NULL,
+  -- a request's: 'group' or 'company', and that group's or company's id and name when it went
+  via_kind text, via_id text, via_name text
 );
 INSERT INTO messages (id, thread_id, sender, recipient, kind, channel, cost, subject, body, sent_at,
-                      read_at, status, refunded, deleted_by_sender, deleted_by_recipient)
+                      read_at, status, refunded, deleted_by_sender, deleted_by_recipient, via_kind, via_id,
+                      via_name)
 SELECT s.id, coalesce(s.thread_id, ''), mx.key, my.key, s.kind, s.channel, coalesce(s.cost, 0),
        s.subject, coalesce(s.body, ''), s.sent_at, s.read_at, s.status, coalesce(s.refunded, false),
-       coalesce(s.deleted_by_sender, false), coalesce(s.deleted_by_recipient, false)
+       coalesce(s.deleted_by_sender, false), coalesce(s.deleted_by_recipient, false), s.via_kind, s.via_id,
+       s.via_name
 FROM stage_messages s
 JOIN members mx ON mx.id = s.sender JOIN members my ON my.id = s.recipient;
 ALTER TABLE messages ADD PRIMARY KEY (id),
@@ -89,4 +106,37 @@ ALTER TABLE declines ADD PRIMARY KEY (message_id),
   ADD FOREIGN KEY (decliner) REFERENCES members (key), ADD FOREIGN KEY (sender) REFERENCES members (key);
 CREATE INDEX declines_pair ON declines (decliner, sender);
 
-DROP TABLE stage_members, stage_connections, stage_blocks, stage_messages, stage_declines;
+CREATE TABLE organisations (
+  key integer GENERATED BY DEFAULT AS IDENTITY, id text COLLATE "C" NOT NULL, name text NOT NULL, kind text NOT NULL
+);
+INSERT INTO organisations (id, name, kind) SELECT id, coalesce(name, ''), kind FROM stage_organisations;
+ALTER TABLE organisations ADD PRIMARY KEY (key), ADD UNIQUE (id);
+
+CREATE TABLE positions (
+  member integer NOT NULL, org integer NOT NULL, title text,
+  from_year integer NOT NULL, to_year integer -- null while the position is current
+);
+INSERT INTO positions (member, org, title, from_year, to_year)
+SELECT m.key, o.key, s.title, s.from_year, s.to_year FROM stage_positions s
+JOIN members m ON m.id = s.member JOIN organisations o ON o.id = s.org
+ORDER BY m.key;
+ALTER TABLE positions
+  ADD FOREIGN KEY (member) REFERENCES members (key), ADD FOREIGN KEY (org) REFERENCES organisations (key);
+CREATE INDEX positions_member ON positions (member);
+CREATE INDEX positions_current ON positions (member, org) WHERE to_year IS NULL;
+
+CREATE TABLE groups (key integer GENERATED BY DEFAULT AS IDENTITY, id text COLLATE "C" NOT NULL, name text NOT NULL);
+INSERT INTO groups (id, name) SELECT id, coalesce(name, '') FROM stage_groups;
+ALTER TABLE groups ADD PRIMARY KEY (key), ADD UNIQUE (id);
+
+CREATE TABLE memberships (member integer NOT NULL, grp integer NOT NULL, since timestamptz);
+INSERT INTO memberships (member, grp, since)
+SELECT m.key, g.key, s.since FROM stage_memberships s
+JOIN members m ON m.id = s.member JOIN groups g ON g.id = s.grp
+ORDER BY m.key, g.key;
+ALTER TABLE memberships ADD PRIMARY KEY (member, grp),
+  ADD FOREIGN KEY (member) REFERENCES members (key), ADD FOREIGN KEY (grp) REFERENCES groups (key);
+CREATE INDEX memberships_group ON memberships (grp, member);
+
+DROP TABLE stage_members, stage_connections, stage_blocks, stage_messages, stage_declines,
+  stage_organisations, stage_groups, stage_positions, stage_memberships;
