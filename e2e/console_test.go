@@ -237,3 +237,92 @@ func TestFormerMember(t *testing.T) {
 	}
 	p.shot("former-member")
 }
+
+// requestEntry is what GET /v1/inbox?box=requests answers for one message request.
+type requestEntry struct {
+	inboxEntry
+	Kind string `json:"kind"`
+	Via  *struct {
+		Kind, ID, Name string
+	} `json:"via"`
+}
+
+// requestsOf reads member's requests box through the API.
+func requestsOf(t *testing.T, member string) []requestEntry {
+	t.Helper()
+	var page struct{ Items []requestEntry }
+	as(t, member).call(http.MethodGet, "/v1/inbox?box=requests", nil, http.StatusOK, &page)
+	return page.Items
+}
+
+// statusOf reads a message's status through the API, as member.
+func statusOf(t *testing.T, member, id string) string {
+	t.Helper()
+	var m struct{ Status string }
+	as(t, member).call(http.MethodGet, "/v1/messages/"+id, nil, http.StatusOK, &m)
+	return m.Status
+}
+
+// hasButton is a JavaScript expression: whether the page has a button labelled text.
+func hasButton(text string) string {
+	return `!!document.evaluate('//button[text()=` + js(text) + `]', document, null, 9, null).singleNodeValue`
+}
+
+// TestMessageRequestAccepted has Jane find David's message request under Requests, not in her
+// inbox, with what allowed it (Go Developers); she accepts it and it moves to her inbox.
+func TestMessageRequestAccepted(t *testing.T) {
+	reqs := requestsOf(t, "jane")
+	if len(reqs) != 1 || reqs[0].From.ID != "david" || reqs[0].Via == nil || reqs[0].Via.Name != "Go Developers" {
+		t.Fatalf("the demo network's request from David is not in Jane's requests box: %+v", reqs)
+	}
+	req := reqs[0]
+	p := newPage(t, desktop)
+	p.actAs("jane")
+	p.open("#/inbox", `button[data-filter="requests"][data-count]`)
+	p.waitFor("the inbox", `document.querySelectorAll("#inbox-list li").length > 0`)
+	if got := p.text(`button[data-filter="requests"]`); got != "Requests (1)" {
+		t.Errorf("the requests button says %q, want Requests (1)", got)
+	}
+	if eval[bool](p, `!!document.querySelector(`+js(row(req.ID))+`)`) {
+		t.Error("the pending request is in the inbox")
+	}
+
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="requests"]`)), chromedp.WaitVisible(chromedp.CSS(row(req.ID))))
+	if got := p.text(row(req.ID) + " .preview"); got != req.Preview || !strings.HasPrefix(got, "Message request from David Kim: ") {
+		t.Errorf("preview %q, want the API's %q", got, req.Preview)
+	}
+	if got := p.text(row(req.ID) + " [data-via]"); got != "via Go Developers" {
+		t.Errorf("the request says %q, want via Go Developers", got)
+	}
+	if got := p.text(row(req.ID) + " [data-degree]"); got != "2nd" {
+		t.Errorf("David's badge %q, want 2nd", got)
+	}
+	if !eval[bool](p, `!!document.querySelector(`+js(row(req.ID)+` svg[data-icon="request"]`)+`)`) {
+		t.Error("the row has no message request icon")
+	}
+	p.shot("requests")
+
+	p.do(chromedp.Click(chromedp.CSS(row(req.ID))), chromedp.WaitVisible(chromedp.CSS(`#request-status[data-status="pending"]`)))
+	if got := p.text("#request-status"); !strings.Contains(got, "via Go Developers") {
+		t.Errorf("the request's line %q does not say via Go Developers", got)
+	}
+	if !eval[bool](p, hasButton("Accept")+` && `+hasButton("Decline")+` && `+hasButton("Report")+` && `+hasButton("Block")) {
+		t.Error("a pending request does not offer Accept, Decline, Report and Block")
+	}
+	if eval[bool](p, hasButton("Reply")) {
+		t.Error("a pending request offers Reply before it is accepted")
+	}
+	p.do(chromedp.Click(chromedp.Search(`//button[text()="Accept"]`)))
+	p.waitFor("the request accepted", `!!document.querySelector('#request-status[data-status="accepted"]') && `+hasButton("Reply")+` && !`+hasButton("Accept"))
+	if got := statusOf(t, "jane", req.ID); got != "accepted" {
+		t.Errorf("the API says the request is %q, want accepted", got)
+	}
+	p.shot("request-accepted")
+
+	p.open("#/inbox", `button[data-filter="all"]`)
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="all"]`)), chromedp.WaitVisible(chromedp.CSS(row(req.ID))))
+	p.waitFor("no requests waiting", `document.querySelector('button[data-filter="requests"]').dataset.count === "0"`)
+	if n := len(requestsOf(t, "jane")); n != 0 {
+		t.Errorf("Jane's requests box holds %d requests after she accepted David's", n)
+	}
+}
