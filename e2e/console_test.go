@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -325,4 +326,117 @@ func TestMessageRequestAccepted(t *testing.T) {
 	if n := len(requestsOf(t, "jane")); n != 0 {
 		t.Errorf("Jane's requests box holds %d requests after she accepted David's", n)
 	}
+}
+
+// TestMessageRequestDeclined has Tom read on Alex's page that he may send a free message request
+// as both are in Go Developers, and send one with the Message request button; Alex, at phone
+// width, declines it from the requests box, and Tom's page of Alex says so.
+func TestMessageRequestDeclined(t *testing.T) {
+	var me struct{ MessageRequestsLeft int }
+	as(t, "tom").call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me)
+	p := newPage(t, desktop)
+	p.actAs("tom")
+	p.open("#/member/alex", "#can-message")
+	want := fmt.Sprintf("Yes, free: a message request, since you are both in Go Developers (%d left this month).", me.MessageRequestsLeft)
+	if got := p.text("#can-message"); got != want {
+		t.Errorf("Tom's answer about Alex %q, want %q", got, want)
+	}
+	if got := eval[string](p, `document.getElementById("can-message").dataset.reason`); got != "shared_group" {
+		t.Fatalf("reason %q, want shared_group", got)
+	}
+	p.do(chromedp.Click(chromedp.Search(`//button[text()="Message request"]`)),
+		chromedp.SendKeys(chromedp.CSS("#send-body"), "Hi Alex, would you help with the Go Developers meetup in June?"),
+		chromedp.Click(chromedp.Search(`//button[text()="Send request"]`)))
+	p.waitFor("the request sent", `document.getElementById("live").textContent.includes("Message request sent to Alex Chen")`)
+	p.waitFor("the answer once sent", `document.getElementById("can-message")?.dataset.reason === "awaiting_reply"`)
+	if got := p.text("#can-message"); got != "No: your earlier InMail or message request is still waiting for their answer." {
+		t.Errorf("Tom's answer while his request waits: %q", got)
+	}
+	var req requestEntry
+	for _, r := range requestsOf(t, "alex") {
+		if r.From.ID == "tom" {
+			req = r
+		}
+	}
+	if req.ID == "" || req.Kind != "request" {
+		t.Fatalf("Tom's request is not in Alex's requests box: %+v", req)
+	}
+
+	a := newPage(t, phone)
+	a.actAs("alex")
+	a.open("#/inbox", `button[data-filter="requests"]`)
+	a.do(chromedp.Click(chromedp.CSS(`button[data-filter="requests"]`)), chromedp.WaitVisible(chromedp.CSS(row(req.ID))))
+	if got := a.text(row(req.ID) + " [data-via]"); got != "via Go Developers" {
+		t.Errorf("the request says %q, want via Go Developers", got)
+	}
+	a.shot("requests-phone")
+	a.do(chromedp.Click(chromedp.CSS(row(req.ID))),
+		chromedp.Click(chromedp.Search(`//button[text()="Decline"]`)),
+		chromedp.Click(chromedp.Search(`//button[text()="Decline request"]`)))
+	a.waitFor("the requests box without it", `location.hash === "#/inbox" && document.getElementById("inbox-list")?.dataset.box === "requests" && !!document.querySelector("#inbox-list li") && !document.querySelector(`+js(row(req.ID))+`)`)
+	if got := statusOf(t, "alex", req.ID); got != "declined" {
+		t.Errorf("the API says the request is %q, want declined", got)
+	}
+
+	p.do(chromedp.Reload())
+	p.waitFor("Tom's answer once declined", `document.getElementById("can-message")?.dataset.reason === "declined"`)
+	if got := p.text("#can-message"); got != "No: they declined your InMail or message request." {
+		t.Errorf("Tom's answer once declined: %q", got)
+	}
+}
+
+// sharedList is one of the lists of what two members share, as the API gives it.
+type sharedList struct {
+	Total int
+	Items []struct{ ID, Name string }
+}
+
+// TestSharedOnMemberPage shows Jane what she shares with Alex (Acme, Go Developers), Noah (KTH)
+// and Maria (Globex, Engineering Leadership), exactly as the profile's shared says.
+func TestSharedOnMemberPage(t *testing.T) {
+	p := newPage(t, desktop)
+	p.actAs("jane")
+	for member, want := range map[string]string{
+		"alex":  "companies: Acme; groups: Go Developers",
+		"noah":  "schools: KTH Royal Institute of Technology",
+		"maria": "companies: Globex; groups: Engineering Leadership",
+	} {
+		var profile struct {
+			Name   string
+			Shared map[string]sharedList
+		}
+		as(t, "jane").call(http.MethodGet, "/v1/members/"+member, nil, http.StatusOK, &profile)
+		var api []string
+		for _, kind := range []string{"companies", "schools", "groups"} {
+			l := profile.Shared[kind]
+			if l.Total == 0 {
+				continue
+			}
+			var names []string
+			for _, o := range l.Items {
+				names = append(names, o.Name)
+			}
+			api = append(api, kind+": "+strings.Join(names, ", ")+more(l.Total-len(l.Items)))
+		}
+		if got := strings.Join(api, "; "); got != want {
+			t.Fatalf("the API says Jane shares with %s %q, want %q", member, got, want)
+		}
+		p.open("#/member/"+member, "#shared h2")
+		p.waitFor("the profile of "+member, `document.querySelector("h1").textContent === `+js(profile.Name)+` && !!document.querySelector("#shared dl")`)
+		shown := eval[[]string](p, `[...document.querySelectorAll("#shared dd")].map(dd =>
+			dd.dataset.kind + ": " + [...dd.querySelectorAll("li")].map(li => li.textContent).join(", ") +
+			(dd.querySelector("[data-more]")?.textContent ?? ""))`)
+		if got := strings.Join(shown, "; "); got != want {
+			t.Errorf("Jane's page of %s shows %q, want the API's %q", member, got, want)
+		}
+	}
+	p.shot("member-shared")
+}
+
+// more is how the console words the rest of a shared list beyond its names.
+func more(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" and %d more", n)
 }

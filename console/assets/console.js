@@ -128,8 +128,12 @@ function viaWords(v) {
   return v.kind === "company" ? `via ${v.name} (coworker)` : `via ${v.name}`;
 }
 
-// canMessage says, in plain words, what reachability's messaging decision means.
-function canMessage(m, credits) {
+// canMessage says, in plain words, what reachability's messaging decision means to me, the
+// member acted as (their InMail credits and message requests left).
+function canMessage(m, me) {
+  const credits = me ? me.inmailCredits : undefined;
+  const left = me && me.messageRequestsLeft !== undefined ? ` (${me.messageRequestsLeft} left this month).` : ".";
+  const via = m.via ? m.via.name : "a group you share";
   const words = {
     self: "This is you.",
     connected: "Yes, for free: you are connected.",
@@ -138,8 +142,10 @@ function canMessage(m, credits) {
     inmail: `Yes, with an InMail: it costs ${m.cost} credit${m.cost === 1 ? "" : "s"}` +
       (credits === undefined ? "." : ` (you have ${credits}).`),
     sender_restricted: "No: your account is restricted after reports by other members.",
-    declined: "No: they declined your InMail.",
-    awaiting_reply: "No: your earlier InMail is still waiting for their answer.",
+    declined: "No: they declined your InMail or message request.",
+    awaiting_reply: "No: your earlier InMail or message request is still waiting for their answer.",
+    shared_group: `Yes, free: a message request, since you are both in ${via}` + left,
+    coworker: `Yes, free: a message request, since you both work at ${m.via ? m.via.name : "the same company"}` + left,
     recipient_inmail_off: "No: they have turned InMail off.",
     recipient_network_only: "No: they take InMail only from members of their network (up to 3rd degree).",
     no_credits: "No: an InMail costs a credit and you have none left.",
@@ -548,8 +554,9 @@ async function memberView(id) {
       el("section", { class: "card", "aria-labelledby": "msg-h" },
         el("h2", { id: "msg-h" }, "Can I message them?"),
         el("p", { class: "answer " + (r.messaging.allowed ? "yes" : "no"), id: "can-message", "data-reason": r.messaging.reason },
-          canMessage(r.messaging, session.me.inmailCredits)),
+          canMessage(r.messaging, session.me)),
         memberActions(p, r)),
+      sharedCard(p.shared),
       el("section", { class: "card path", "aria-labelledby": "path-h", id: "path" }, el("h2", { id: "path-h" }, "How you're connected")),
       el("section", { class: "card", "aria-labelledby": "mutual-h", id: "mutual" }, el("h2", { id: "mutual-h" }, "Shared connections")));
     drawPath(id);
@@ -559,12 +566,41 @@ async function memberView(id) {
   }
 }
 
-// memberActions are what the messaging answer allows: Connect when not connected, and Message or
-// InMail when a send would be taken.
+// sharedKinds are what two members may share, as the profile's shared lists them.
+const sharedKinds = [["companies", "Companies"], ["schools", "Schools"], ["groups", "Groups"]];
+
+// sharedCard shows what the caller and the member share: companies and schools where both have
+// held a position, and groups both are in, with "and N more" beyond the names the API gives.
+// The profile leaves it out when the member shows their full profile only to some members.
+function sharedCard(shared) {
+  const box = el("section", { class: "card", "aria-labelledby": "shared-h", id: "shared" }, el("h2", { id: "shared-h" }, "What you share"));
+  if (!shared) {
+    box.append(el("p", { class: "hint" }, "They show what you share only to some members."));
+    return box;
+  }
+  const kinds = sharedKinds.filter(([k]) => shared[k].total > 0);
+  if (!kinds.length) {
+    box.append(el("p", { class: "hint", id: "shared-none" }, "No company, school or group in common."));
+    return box;
+  }
+  box.append(el("dl", { class: "shared" }, kinds.flatMap(([k, label]) => {
+    const l = shared[k];
+    const more = l.total - l.items.length;
+    return [el("dt", {}, label),
+      el("dd", { "data-kind": k, "data-total": l.total },
+        el("ul", { class: "inline-list" }, l.items.map((o) => el("li", { "data-id": o.id }, o.name))),
+        more > 0 ? el("span", { "data-more": more }, ` and ${more} more`) : null)];
+  })));
+  return box;
+}
+
+// memberActions are what the messaging answer allows: Connect when not connected, and Message,
+// Message request or InMail when a send would be taken.
 function memberActions(p, r) {
   const panel = el("div", { id: "panel" });
   const m = r.messaging;
-  const sendLabel = m.channel === "inmail" ? `InMail (${m.cost} credit${m.cost === 1 ? "" : "s"})` : "Message";
+  const sendLabel = m.channel === "inmail" ? `InMail (${m.cost} credit${m.cost === 1 ? "" : "s"})`
+    : m.channel === "request" ? "Message request" : "Message";
   return el("div", {},
     el("div", { class: "actions" },
       r.degree !== 0 && r.degree !== 1
@@ -586,17 +622,24 @@ function connectForm(p) {
 }
 
 function sendForm(p, m, label) {
+  const request = m.channel === "request";
   const subject = el("input", { type: "text", id: "send-subject" });
-  const body = el("textarea", { id: "send-body", required: true });
+  const body = el("textarea", { id: "send-body", required: true, "aria-describedby": request ? "send-hint" : null });
   return el("form", { onsubmit: submit(async () => {
     const sent = await api("POST", "/v1/messages", { to: p.id, subject: subject.value, body: body.value });
     session.me.inmailCredits = sent.inmailCredits;
-    announce(sent.kind === "inmail" ? `InMail sent to ${p.name} (${sent.cost} credit; ${sent.inmailCredits} left).` : `Message sent to ${p.name}.`);
+    if (sent.kind === "request") {
+      session.me = await api("GET", "/v1/me"); // the requests left this month
+      announce(`Message request sent to ${p.name}; it waits for their answer (${session.me.messageRequestsLeft} left this month).`);
+    } else {
+      announce(sent.kind === "inmail" ? `InMail sent to ${p.name} (${sent.cost} credit; ${sent.inmailCredits} left).` : `Message sent to ${p.name}.`);
+    }
     memberView(p.id);
   }) },
   el("label", { for: "send-subject" }, "Subject (optional)"), subject,
-  el("label", { for: "send-body" }, "Message to " + p.name), body,
-  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send " + label)));
+  el("label", { for: "send-body" }, (request ? "Message request to " : "Message to ") + p.name), body,
+  request ? el("p", { class: "hint", id: "send-hint" }, `Free. It waits in ${p.name}'s requests until they accept it, which opens the conversation, or decline it.`) : null,
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send " + (request ? "request" : label))));
 }
 
 // drawPath draws one shortest chain from the caller to the member as a row of people in SVG.
