@@ -440,3 +440,35 @@ func more(n int) string {
 	}
 	return fmt.Sprintf(" and %d more", n)
 }
+
+// TestRequestSettingShowsInMessaging has Alex turn message requests off in her settings: David,
+// a fellow member of Go Developers, may no longer send her one.
+func TestRequestSettingShowsInMessaging(t *testing.T) {
+	p := newPage(t, desktop)
+	p.actAs("david")
+	p.open("#/member/alex", "#can-message")
+	if got := eval[string](p, `document.getElementById("can-message").dataset.reason`); got != "shared_group" {
+		t.Fatalf("before: reason %q, want shared_group", got)
+	}
+
+	p.actAs("alex")
+	p.open("#/settings", "#settings")
+	if !eval[bool](p, `document.getElementById("messageRequests").checked`) {
+		t.Fatal("message requests are off before Alex turns them off")
+	}
+	p.do(chromedp.Click(chromedp.CSS("#messageRequests")), chromedp.Click(chromedp.Search(`//button[text()="Save settings"]`)))
+	p.waitFor("the settings saved", `document.getElementById("settings-status").textContent === "Saved."`)
+	var me struct {
+		Settings struct{ MessageRequests bool }
+	}
+	as(t, "alex").call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me)
+	if me.Settings.MessageRequests {
+		t.Error("the API says Alex still takes message requests")
+	}
+
+	p.actAs("david")
+	p.open("#/member/alex", "#can-message")
+	if got := eval[string](p, `document.getElementById("can-message").dataset.reason`); got == "shared_group" || got == "coworker" {
+		t.Errorf("after Alex turned requests off, David's answer is still a request: %q", p.text("#can-message"))
+	}
+}

@@ -738,6 +738,8 @@ const settingsFields = [
     hint: "Shared connections are still shown to the members you share them with." },
   { key: "searchable", label: "Found by name search", kind: "check",
     hint: "When off, members find you only through a link or a shared connection." },
+  { key: "messageRequests", label: "Message requests", kind: "check",
+    hint: "Fellow members of your groups and your current coworkers may send you a free message request, which waits under Requests until you accept or decline it. InMail settings do not change this." },
 ];
 
 async function settingsView() {
@@ -762,7 +764,7 @@ async function settingsView() {
   const status = el("p", { role: "status", id: "settings-status" });
   form.append(el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Save settings")), status);
   show("Settings",
-    el("p", { class: "hint" }, `${me.name} · ${me.plan} plan · ${me.inmailCredits} InMail credits`), form);
+    el("p", { class: "hint" }, `${me.name} · ${me.plan} plan · ${me.inmailCredits} InMail credits · ${me.messageRequestsLeft} message requests left this month`), form);
 }
 
 function settingField(f, value) {
