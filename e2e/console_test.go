@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -236,4 +237,238 @@ func TestFormerMember(t *testing.T) {
 		t.Error("a message from a former member links to a profile or offers a reply")
 	}
 	p.shot("former-member")
+}
+
+// requestEntry is what GET /v1/inbox?box=requests answers for one message request.
+type requestEntry struct {
+	inboxEntry
+	Kind string `json:"kind"`
+	Via  *struct {
+		Kind, ID, Name string
+	} `json:"via"`
+}
+
+// requestsOf reads member's requests box through the API.
+func requestsOf(t *testing.T, member string) []requestEntry {
+	t.Helper()
+	var page struct{ Items []requestEntry }
+	as(t, member).call(http.MethodGet, "/v1/inbox?box=requests", nil, http.StatusOK, &page)
+	return page.Items
+}
+
+// statusOf reads a message's status through the API, as member.
+func statusOf(t *testing.T, member, id string) string {
+	t.Helper()
+	var m struct{ Status string }
+	as(t, member).call(http.MethodGet, "/v1/messages/"+id, nil, http.StatusOK, &m)
+	return m.Status
+}
+
+// hasButton is a JavaScript expression: whether the page has a button labelled text.
+func hasButton(text string) string {
+	return `!!document.evaluate('//button[text()=` + js(text) + `]', document, null, 9, null).singleNodeValue`
+}
+
+// TestMessageRequestAccepted has Jane find David's message request under Requests, not in her
+// inbox, with what allowed it (Go Developers); she accepts it and it moves to her inbox.
+func TestMessageRequestAccepted(t *testing.T) {
+	reqs := requestsOf(t, "jane")
+	if len(reqs) != 1 || reqs[0].From.ID != "david" || reqs[0].Via == nil || reqs[0].Via.Name != "Go Developers" {
+		t.Fatalf("the demo network's request from David is not in Jane's requests box: %+v", reqs)
+	}
+	req := reqs[0]
+	p := newPage(t, desktop)
+	p.actAs("jane")
+	p.open("#/inbox", `button[data-filter="requests"][data-count]`)
+	p.waitFor("the inbox", `document.querySelectorAll("#inbox-list li").length > 0`)
+	if got := p.text(`button[data-filter="requests"]`); got != "Requests (1)" {
+		t.Errorf("the requests button says %q, want Requests (1)", got)
+	}
+	if eval[bool](p, `!!document.querySelector(`+js(row(req.ID))+`)`) {
+		t.Error("the pending request is in the inbox")
+	}
+
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="requests"]`)), chromedp.WaitVisible(chromedp.CSS(row(req.ID))))
+	if got := p.text(row(req.ID) + " .preview"); got != req.Preview || !strings.HasPrefix(got, "Message request from David Kim: ") {
+		t.Errorf("preview %q, want the API's %q", got, req.Preview)
+	}
+	if got := p.text(row(req.ID) + " [data-via]"); got != "via Go Developers" {
+		t.Errorf("the request says %q, want via Go Developers", got)
+	}
+	if got := p.text(row(req.ID) + " [data-degree]"); got != "2nd" {
+		t.Errorf("David's badge %q, want 2nd", got)
+	}
+	if !eval[bool](p, `!!document.querySelector(`+js(row(req.ID)+` svg[data-icon="request"]`)+`)`) {
+		t.Error("the row has no message request icon")
+	}
+	p.shot("requests")
+
+	p.do(chromedp.Click(chromedp.CSS(row(req.ID))), chromedp.WaitVisible(chromedp.CSS(`#request-status[data-status="pending"]`)))
+	if got := p.text("#request-status"); !strings.Contains(got, "via Go Developers") {
+		t.Errorf("the request's line %q does not say via Go Developers", got)
+	}
+	if !eval[bool](p, hasButton("Accept")+` && `+hasButton("Decline")+` && `+hasButton("Report")+` && `+hasButton("Block")) {
+		t.Error("a pending request does not offer Accept, Decline, Report and Block")
+	}
+	if eval[bool](p, hasButton("Reply")) {
+		t.Error("a pending request offers Reply before it is accepted")
+	}
+	p.do(chromedp.Click(chromedp.Search(`//button[text()="Accept"]`)))
+	p.waitFor("the request accepted", `!!document.querySelector('#request-status[data-status="accepted"]') && `+hasButton("Reply")+` && !`+hasButton("Accept"))
+	if got := statusOf(t, "jane", req.ID); got != "accepted" {
+		t.Errorf("the API says the request is %q, want accepted", got)
+	}
+	p.shot("request-accepted")
+
+	p.open("#/inbox", `button[data-filter="all"]`)
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="all"]`)), chromedp.WaitVisible(chromedp.CSS(row(req.ID))))
+	p.waitFor("no requests waiting", `document.querySelector('button[data-filter="requests"]').dataset.count === "0"`)
+	if n := len(requestsOf(t, "jane")); n != 0 {
+		t.Errorf("Jane's requests box holds %d requests after she accepted David's", n)
+	}
+}
+
+// TestMessageRequestDeclined has Tom read on Alex's page that he may send a free message request
+// as both are in Go Developers, and send one with the Message request button; Alex, at phone
+// width, declines it from the requests box, and Tom's page of Alex says so.
+func TestMessageRequestDeclined(t *testing.T) {
+	var me struct{ MessageRequestsLeft int }
+	as(t, "tom").call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me)
+	p := newPage(t, desktop)
+	p.actAs("tom")
+	p.open("#/member/alex", "#can-message")
+	want := fmt.Sprintf("Yes, free: a message request, since you are both in Go Developers (%d left this month).", me.MessageRequestsLeft)
+	if got := p.text("#can-message"); got != want {
+		t.Errorf("Tom's answer about Alex %q, want %q", got, want)
+	}
+	if got := eval[string](p, `document.getElementById("can-message").dataset.reason`); got != "shared_group" {
+		t.Fatalf("reason %q, want shared_group", got)
+	}
+	p.do(chromedp.Click(chromedp.Search(`//button[text()="Message request"]`)),
+		chromedp.SendKeys(chromedp.CSS("#send-body"), "Hi Alex, would you help with the Go Developers meetup in June?"),
+		chromedp.Click(chromedp.Search(`//button[text()="Send request"]`)))
+	p.waitFor("the request sent", `document.getElementById("live").textContent.includes("Message request sent to Alex Chen")`)
+	p.waitFor("the answer once sent", `document.getElementById("can-message")?.dataset.reason === "awaiting_reply"`)
+	if got := p.text("#can-message"); got != "No: your earlier InMail or message request is still waiting for their answer." {
+		t.Errorf("Tom's answer while his request waits: %q", got)
+	}
+	var req requestEntry
+	for _, r := range requestsOf(t, "alex") {
+		if r.From.ID == "tom" {
+			req = r
+		}
+	}
+	if req.ID == "" || req.Kind != "request" {
+		t.Fatalf("Tom's request is not in Alex's requests box: %+v", req)
+	}
+
+	a := newPage(t, phone)
+	a.actAs("alex")
+	a.open("#/inbox", `button[data-filter="requests"]`)
+	a.do(chromedp.Click(chromedp.CSS(`button[data-filter="requests"]`)), chromedp.WaitVisible(chromedp.CSS(row(req.ID))))
+	if got := a.text(row(req.ID) + " [data-via]"); got != "via Go Developers" {
+		t.Errorf("the request says %q, want via Go Developers", got)
+	}
+	a.shot("requests-phone")
+	a.do(chromedp.Click(chromedp.CSS(row(req.ID))),
+		chromedp.Click(chromedp.Search(`//button[text()="Decline"]`)),
+		chromedp.Click(chromedp.Search(`//button[text()="Decline request"]`)))
+	a.waitFor("the requests box without it", `location.hash === "#/inbox" && document.getElementById("inbox-list")?.dataset.box === "requests" && !!document.querySelector("#inbox-list li") && !document.querySelector(`+js(row(req.ID))+`)`)
+	if got := statusOf(t, "alex", req.ID); got != "declined" {
+		t.Errorf("the API says the request is %q, want declined", got)
+	}
+
+	p.do(chromedp.Reload())
+	p.waitFor("Tom's answer once declined", `document.getElementById("can-message")?.dataset.reason === "declined"`)
+	if got := p.text("#can-message"); got != "No: they declined your InMail or message request." {
+		t.Errorf("Tom's answer once declined: %q", got)
+	}
+}
+
+// sharedList is one of the lists of what two members share, as the API gives it.
+type sharedList struct {
+	Total int
+	Items []struct{ ID, Name string }
+}
+
+// TestSharedOnMemberPage shows Jane what she shares with Alex (Acme, Go Developers), Noah (KTH)
+// and Maria (Globex, Engineering Leadership), exactly as the profile's shared says.
+func TestSharedOnMemberPage(t *testing.T) {
+	p := newPage(t, desktop)
+	p.actAs("jane")
+	for member, want := range map[string]string{
+		"alex":  "companies: Acme; groups: Go Developers",
+		"noah":  "schools: KTH Royal Institute of Technology",
+		"maria": "companies: Globex; groups: Engineering Leadership",
+	} {
+		var profile struct {
+			Name   string
+			Shared map[string]sharedList
+		}
+		as(t, "jane").call(http.MethodGet, "/v1/members/"+member, nil, http.StatusOK, &profile)
+		var api []string
+		for _, kind := range []string{"companies", "schools", "groups"} {
+			l := profile.Shared[kind]
+			if l.Total == 0 {
+				continue
+			}
+			var names []string
+			for _, o := range l.Items {
+				names = append(names, o.Name)
+			}
+			api = append(api, kind+": "+strings.Join(names, ", ")+more(l.Total-len(l.Items)))
+		}
+		if got := strings.Join(api, "; "); got != want {
+			t.Fatalf("the API says Jane shares with %s %q, want %q", member, got, want)
+		}
+		p.open("#/member/"+member, "#shared h2")
+		p.waitFor("the profile of "+member, `document.querySelector("h1").textContent === `+js(profile.Name)+` && !!document.querySelector("#shared dl")`)
+		shown := eval[[]string](p, `[...document.querySelectorAll("#shared dd")].map(dd =>
+			dd.dataset.kind + ": " + [...dd.querySelectorAll("li")].map(li => li.textContent).join(", ") +
+			(dd.querySelector("[data-more]")?.textContent ?? ""))`)
+		if got := strings.Join(shown, "; "); got != want {
+			t.Errorf("Jane's page of %s shows %q, want the API's %q", member, got, want)
+		}
+	}
+	p.shot("member-shared")
+}
+
+// more is how the console words the rest of a shared list beyond its names.
+func more(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" and %d more", n)
+}
+
+// TestRequestSettingShowsInMessaging has Alex turn message requests off in her settings: David,
+// a fellow member of Go Developers, may no longer send her one.
+func TestRequestSettingShowsInMessaging(t *testing.T) {
+	p := newPage(t, desktop)
+	p.actAs("david")
+	p.open("#/member/alex", "#can-message")
+	if got := eval[string](p, `document.getElementById("can-message").dataset.reason`); got != "shared_group" {
+		t.Fatalf("before: reason %q, want shared_group", got)
+	}
+
+	p.actAs("alex")
+	p.open("#/settings", "#settings")
+	if !eval[bool](p, `document.getElementById("messageRequests").checked`) {
+		t.Fatal("message requests are off before Alex turns them off")
+	}
+	p.do(chromedp.Click(chromedp.CSS("#messageRequests")), chromedp.Click(chromedp.Search(`//button[text()="Save settings"]`)))
+	p.waitFor("the settings saved", `document.getElementById("settings-status").textContent === "Saved."`)
+	var me struct {
+		Settings struct{ MessageRequests bool }
+	}
+	as(t, "alex").call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me)
+	if me.Settings.MessageRequests {
+		t.Error("the API says Alex still takes message requests")
+	}
+
+	p.actAs("david")
+	p.open("#/member/alex", "#can-message")
+	if got := eval[string](p, `document.getElementById("can-message").dataset.reason`); got == "shared_group" || got == "coworker" {
+		t.Errorf("after Alex turned requests off, David's answer is still a request: %q", p.text("#can-message"))
+	}
 }

@@ -122,8 +122,18 @@ function degreeWords(r) {
   }
 }
 
-// canMessage says, in plain words, what reachability's messaging decision means.
-function canMessage(m, credits) {
+// viaWords says what allows a message request: "via Go Developers" (a group both are in) or
+// "via Acme (coworker)" (a company where both hold a current position).
+function viaWords(v) {
+  return v.kind === "company" ? `via ${v.name} (coworker)` : `via ${v.name}`;
+}
+
+// canMessage says, in plain words, what reachability's messaging decision means to me, the
+// member acted as (their InMail credits and message requests left).
+function canMessage(m, me) {
+  const credits = me ? me.inmailCredits : undefined;
+  const left = me && me.messageRequestsLeft !== undefined ? ` (${me.messageRequestsLeft} left this month).` : ".";
+  const via = m.via ? m.via.name : "a group you share";
   const words = {
     self: "This is you.",
     connected: "Yes, for free: you are connected.",
@@ -132,8 +142,10 @@ function canMessage(m, credits) {
     inmail: `Yes, with an InMail: it costs ${m.cost} credit${m.cost === 1 ? "" : "s"}` +
       (credits === undefined ? "." : ` (you have ${credits}).`),
     sender_restricted: "No: your account is restricted after reports by other members.",
-    declined: "No: they declined your InMail.",
-    awaiting_reply: "No: your earlier InMail is still waiting for their answer.",
+    declined: "No: they declined your InMail or message request.",
+    awaiting_reply: "No: your earlier InMail or message request is still waiting for their answer.",
+    shared_group: `Yes, free: a message request, since you are both in ${via}` + left,
+    coworker: `Yes, free: a message request, since you both work at ${m.via ? m.via.name : "the same company"}` + left,
     recipient_inmail_off: "No: they have turned InMail off.",
     recipient_network_only: "No: they take InMail only from members of their network (up to 3rd degree).",
     no_credits: "No: an InMail costs a credit and you have none left.",
@@ -156,6 +168,16 @@ const messageIcon = () => {
   s.dataset.icon = "message";
   return s;
 };
+
+const requestIcon = () => {
+  const s = svg("svg", { class: "icon", viewBox: "0 0 32 32", role: "img", "aria-label": "Message request" },
+    svg("title", {}, "Message request"),
+    svg("path", { d: "M4 6h24v16H12l-6 5v-5H4z", fill: "#057642" }),
+    svg("path", { d: "M16 9v10M11 14h10", stroke: "#fff", "stroke-width": 2.5 }));
+  s.dataset.icon = "request";
+  return s;
+};
+const iconOf = (kind) => (kind === "inmail" ? inmailIcon() : kind === "request" ? requestIcon() : messageIcon());
 
 const when = (iso) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 
@@ -252,9 +274,12 @@ function listen() {
     const d = JSON.parse(e.data);
     announce(`${d.by.name} accepted your invitation.`);
   });
-  es.addEventListener("decline", (e) => {
+  es.addEventListener("decline", async (e) => {
     const d = JSON.parse(e.data);
-    announce(`${d.by.name} declined your InMail${d.note ? ": " + d.note : "."}`);
+    // The event does not say what was declined; the message does.
+    const what = await api("GET", "/v1/messages/" + encodeURIComponent(d.id))
+      .then((m) => (m.kind === "request" ? "message request" : "InMail"), () => "InMail");
+    announce(`${d.by.name} declined your ${what}${d.note ? ": " + d.note : "."}`);
   });
   es.addEventListener("open", () => { document.body.dataset.live = "on"; });
   es.addEventListener("error", () => {
@@ -280,50 +305,73 @@ function onMessage(d) {
 const currentSection = () => (location.hash.split("/")[1] || "inbox").split("?")[0];
 
 let inboxFilter = "all";
+// The inbox's filters, and the requests box: message requests waiting for an answer, which the
+// inbox leaves out until they are accepted.
 const filters = [
   ["all", "All", {}],
   ["inmail", "InMail", { kind: "inmail" }],
   ["message", "Messages", { kind: "message" }],
   ["unread", "Unread", { unread: "true" }],
+  ["requests", "Requests", { box: "requests" }],
 ];
 
-// inboxView lists the inbox with the filter chosen; quiet keeps the focus where it is (a live
-// refresh).
+// requestsPageSize is how many waiting requests one look at the requests box counts and lists.
+const requestsPageSize = 50;
+
+// inboxView lists the inbox with the filter chosen, or the requests box, with the number of
+// requests waiting on its button; quiet keeps the focus where it is (a live refresh).
 async function inboxView(quiet) {
   const [, , params] = filters.find(([k]) => k === inboxFilter);
+  const requests = inboxFilter === "requests";
   const bar = el("div", { class: "filters", role: "group", "aria-label": "Show" }, filters.map(([key, label]) =>
     el("button", { type: "button", "aria-pressed": String(key === inboxFilter), "data-filter": key,
       onclick: () => { inboxFilter = key; inboxView(); } }, label)));
-  const list = el("ul", { class: "list", id: "inbox-list", "aria-label": "Inbox" });
-  const body = [bar, el("div", { class: "card" }, list)];
-  if (quiet && currentSection() === "inbox" && document.getElementById("inbox-list")) {
+  const list = el("ul", { class: "list", id: "inbox-list", "aria-label": requests ? "Message requests" : "Inbox", "data-box": requests ? "requests" : "inbox" });
+  const body = [bar,
+    requests ? el("p", { class: "hint", id: "requests-hint" }, "Fellow members of your groups and your coworkers may send you a free message request. It waits here until you accept it (the conversation then moves to your inbox) or decline it.") : null,
+    el("div", { class: "card" }, list)];
+  if (quiet && currentSection() === "inbox" && document.getElementById("inbox-list")?.dataset.box === list.dataset.box) {
     document.getElementById("inbox-list").replaceWith(list);
   } else {
-    show("Inbox", ...body);
+    show(requests ? "Message requests" : "Inbox", ...body);
   }
+  // The count is for the button only: without it, the button just says "Requests".
+  const waiting = requests ? null : api("GET", "/v1/inbox" + q({ box: "requests", limit: requestsPageSize })).catch(() => null);
   try {
-    const page = await api("GET", "/v1/inbox" + q({ ...params, limit: 50 }));
+    const page = await api("GET", "/v1/inbox" + q({ ...params, limit: requests ? requestsPageSize : 50 }));
     // A former member (a closed account) has no id and no degree to ask for.
     const reach = await reachOf(page.items.map((m) => m.from.id).filter(Boolean));
-    if (!page.items.length) list.append(el("li", { class: "hint" }, "Nothing here."));
+    if (!page.items.length) list.append(el("li", { class: "hint" }, requests ? "No message requests are waiting." : "Nothing here."));
     for (const m of page.items) list.append(inboxRow(m, reach[m.from.id]));
+    showRequestCount(requests ? page : await waiting);
   } catch (err) {
     list.append(el("li", {}, errorBox(err)));
   }
+}
+
+// showRequestCount puts the number of requests waiting on the Requests button.
+function showRequestCount(page) {
+  const button = document.querySelector('button[data-filter="requests"]');
+  if (!button || !page) return;
+  const n = page.items.length + (page.nextCursor ? "+" : "");
+  button.dataset.count = n;
+  button.textContent = `Requests (${n})`;
 }
 
 function inboxRow(m, r) {
   return el("li", {},
     el("a", { class: "entry" + (m.read ? "" : " unread"), href: "#/message/" + m.id, "data-message": m.id, "data-from": m.from.id },
       el("span", { class: "dot" + (m.read ? " read" : ""), "aria-hidden": "true" }),
-      m.icon === "inmail" ? inmailIcon() : messageIcon(),
+      iconOf(m.icon),
       el("span", { class: "body" },
         el("span", { class: "preview" }, m.preview),
         el("span", { class: "meta" },
           m.read ? null : el("span", { class: "sr-only" }, "Unread. "),
           m.read ? null : el("span", { class: "badge", "data-unread": "" }, "Unread"),
           m.kind === "inmail" ? el("span", { class: "badge inmail" }, "InMail") : null,
+          m.kind === "request" ? el("span", { class: "badge request" }, "Request") : null,
           m.from.former ? el("span", { class: "badge out", "data-former": "" }, "Former member") : badge(r || m.from),
+          m.via ? el("span", { class: "via", "data-via": m.via.id }, viaWords(m.via)) : null,
           m.status && m.status !== "pending" ? el("span", {}, m.status) : null,
           el("span", {}, when(m.sentAt))))));
 }
@@ -334,13 +382,15 @@ async function messageView(id) {
     const m = await api("GET", "/v1/messages/" + encodeURIComponent(id));
     const thread = await api("GET", "/v1/threads/" + encodeURIComponent(m.threadId) + "?limit=100");
     const other = m.from.id === session.me.id ? m.to : m.from;
-    show(m.subject || (m.kind === "inmail" ? "InMail from " + m.from.name : "Conversation with " + other.name),
+    const titles = { inmail: "InMail from ", request: "Message request from " };
+    show(m.subject || (titles[m.kind] ? titles[m.kind] + m.from.name : "Conversation with " + other.name),
       el("p", {}, "With ", other.former ? el("span", { "data-former": "" }, other.name + " (the account is closed)")
         : el("a", { href: "#/member/" + other.id }, other.name), other.headline ? " · " + other.headline : null),
+      m.kind === "request" ? requestLine(m) : null,
       el("section", { class: "card thread", "aria-label": "Conversation" }, thread.items.map((t) =>
         el("article", { class: "msg" + (t.from.id === session.me.id ? " mine" : ""), "data-message": t.id },
-          el("div", { class: "from" }, t.kind === "inmail" ? inmailIcon() : null, " ", t.from.name,
-            el("span", { class: "hint" }, " · " + when(t.sentAt) + (t.status ? " · " + t.status : ""))),
+          el("div", { class: "from" }, t.kind === "message" ? null : iconOf(t.kind), " ", t.from.name,
+            el("span", { class: "hint" }, " · " + when(t.sentAt) + (t.via ? " · " + viaWords(t.via) : "") + (t.status ? " · " + t.status : ""))),
           el("div", { class: "text" }, t.body)))),
       messageActions(m, other));
   } catch (err) {
@@ -348,17 +398,38 @@ async function messageView(id) {
   }
 }
 
+// requestLine says what allowed a message request and where it stands: "Message request via Go
+// Developers, a group you are both in: waiting for your answer; accept it to reply."
+function requestLine(m) {
+  const received = m.to.id === session.me.id;
+  const status = {
+    pending: received ? "waiting for your answer; accept it to reply" : `waiting for ${m.to.name} to accept it`,
+    accepted: "accepted; you may write to each other",
+    declined: "declined",
+  }[m.status] || m.status;
+  const via = !m.via ? "" : " " + viaWords(m.via) + (m.via.kind === "group" ? ", a group you are both in" : "");
+  return el("p", { id: "request-status", "data-status": m.status, "data-via": m.via ? m.via.id : null },
+    requestIcon(), ` Message request${via}: ${status}.`);
+}
+
 // messageActions are what the caller may do with a message: reply, and when they received it,
-// decline (a pending InMail), report and block; nothing for a message with a former member.
+// accept (a pending message request, before any reply), decline (a pending InMail or request),
+// report and block; nothing for a message with a former member.
 function messageActions(m, other) {
   if (other.former) return null; // a closed account: nobody to reply to, decline, report or block
   const received = m.to.id === session.me.id;
+  const pending = m.status === "pending";
+  const request = m.kind === "request";
   const panel = el("div", { id: "panel" });
   const open = (form) => { panel.replaceChildren(form); form.querySelector("textarea,select,input")?.focus(); };
   return el("section", { class: "card", "aria-label": "Actions" },
     el("div", { class: "actions" },
-      el("button", { type: "button", class: "primary", onclick: () => open(replyForm(m, other)) }, "Reply"),
-      received && m.kind === "inmail" && m.status === "pending"
+      // A pending request is answered first: accepting it opens the conversation; its sender
+      // waits for that answer.
+      request && pending
+        ? (received ? el("button", { type: "button", class: "primary", onclick: submitOnce(() => acceptRequest(m)) }, "Accept") : null)
+        : el("button", { type: "button", class: "primary", onclick: () => open(replyForm(m, other)) }, "Reply"),
+      received && pending && (m.kind === "inmail" || request)
         ? el("button", { type: "button", onclick: () => open(declineForm(m)) }, "Decline") : null,
       received ? el("button", { type: "button", onclick: () => open(reportForm(m, other)) }, "Report") : null,
       received ? el("button", { type: "button", class: "danger", onclick: () => open(blockForm(other)) }, "Block") : null),
@@ -377,16 +448,33 @@ function replyForm(m, other) {
   el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send reply")));
 }
 
+// acceptRequest accepts a message request: the conversation opens both ways and moves to the
+// inbox.
+async function acceptRequest(m) {
+  await api("POST", "/v1/messages/" + encodeURIComponent(m.id) + "/accept");
+  announce(`Message request accepted: you and ${m.from.name} may now write to each other.`);
+  messageView(m.id);
+}
+
+// declineForm declines a pending InMail (its sender gets the credit back) or a message request
+// (it leaves the requests box, and the view goes back to it).
 function declineForm(m) {
+  const request = m.kind === "request";
   const note = el("textarea", { id: "decline-note" });
   return el("form", { onsubmit: submit(async () => {
     await api("POST", "/v1/messages/" + encodeURIComponent(m.id) + "/decline", note.value ? { note: note.value } : {});
+    if (request) {
+      announce(`Message request from ${m.from.name} declined.`);
+      inboxFilter = "requests";
+      location.hash = "#/inbox";
+      return;
+    }
     announce("InMail declined; " + m.from.name + " gets the credit back.");
     messageView(m.id);
   }) },
   el("label", { for: "decline-note" }, "Note to " + m.from.name + " (optional)"), note,
-  el("p", { class: "hint" }, "They will not be able to send you another InMail."),
-  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Decline InMail")));
+  el("p", { class: "hint" }, "They will not be able to send you another InMail" + (request ? " or message request." : ".")),
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, request ? "Decline request" : "Decline InMail")));
 }
 
 const reportReasons = [
@@ -415,6 +503,22 @@ function blockForm(other) {
   }) },
   el("p", {}, `Block ${other.name}? You will no longer see each other: not in search, not in your inbox, and neither of you can message the other.`),
   el("div", { class: "actions" }, el("button", { type: "submit", class: "danger" }, "Block " + other.name)));
+}
+
+// submitOnce wraps a button's action: the button waits, and a refusal is shown after it.
+function submitOnce(action) {
+  return async (e) => {
+    const button = e.currentTarget;
+    button.parentElement.parentElement.querySelector(":scope > .error")?.remove();
+    button.disabled = true;
+    try {
+      await action();
+    } catch (err) {
+      button.parentElement.after(errorBox(err));
+    } finally {
+      button.disabled = false;
+    }
+  };
 }
 
 // submit wraps a form's action: the button waits, and a refusal is shown in the form.
@@ -450,8 +554,9 @@ async function memberView(id) {
       el("section", { class: "card", "aria-labelledby": "msg-h" },
         el("h2", { id: "msg-h" }, "Can I message them?"),
         el("p", { class: "answer " + (r.messaging.allowed ? "yes" : "no"), id: "can-message", "data-reason": r.messaging.reason },
-          canMessage(r.messaging, session.me.inmailCredits)),
+          canMessage(r.messaging, session.me)),
         memberActions(p, r)),
+      sharedCard(p.shared),
       el("section", { class: "card path", "aria-labelledby": "path-h", id: "path" }, el("h2", { id: "path-h" }, "How you're connected")),
       el("section", { class: "card", "aria-labelledby": "mutual-h", id: "mutual" }, el("h2", { id: "mutual-h" }, "Shared connections")));
     drawPath(id);
@@ -461,12 +566,41 @@ async function memberView(id) {
   }
 }
 
-// memberActions are what the messaging answer allows: Connect when not connected, and Message or
-// InMail when a send would be taken.
+// sharedKinds are what two members may share, as the profile's shared lists them.
+const sharedKinds = [["companies", "Companies"], ["schools", "Schools"], ["groups", "Groups"]];
+
+// sharedCard shows what the caller and the member share: companies and schools where both have
+// held a position, and groups both are in, with "and N more" beyond the names the API gives.
+// The profile leaves it out when the member shows their full profile only to some members.
+function sharedCard(shared) {
+  const box = el("section", { class: "card", "aria-labelledby": "shared-h", id: "shared" }, el("h2", { id: "shared-h" }, "What you share"));
+  if (!shared) {
+    box.append(el("p", { class: "hint" }, "They show what you share only to some members."));
+    return box;
+  }
+  const kinds = sharedKinds.filter(([k]) => shared[k].total > 0);
+  if (!kinds.length) {
+    box.append(el("p", { class: "hint", id: "shared-none" }, "No company, school or group in common."));
+    return box;
+  }
+  box.append(el("dl", { class: "shared" }, kinds.flatMap(([k, label]) => {
+    const l = shared[k];
+    const more = l.total - l.items.length;
+    return [el("dt", {}, label),
+      el("dd", { "data-kind": k, "data-total": l.total },
+        el("ul", { class: "inline-list" }, l.items.map((o) => el("li", { "data-id": o.id }, o.name))),
+        more > 0 ? el("span", { "data-more": more }, ` and ${more} more`) : null)];
+  })));
+  return box;
+}
+
+// memberActions are what the messaging answer allows: Connect when not connected, and Message,
+// Message request or InMail when a send would be taken.
 function memberActions(p, r) {
   const panel = el("div", { id: "panel" });
   const m = r.messaging;
-  const sendLabel = m.channel === "inmail" ? `InMail (${m.cost} credit${m.cost === 1 ? "" : "s"})` : "Message";
+  const sendLabel = m.channel === "inmail" ? `InMail (${m.cost} credit${m.cost === 1 ? "" : "s"})`
+    : m.channel === "request" ? "Message request" : "Message";
   return el("div", {},
     el("div", { class: "actions" },
       r.degree !== 0 && r.degree !== 1
@@ -488,17 +622,24 @@ function connectForm(p) {
 }
 
 function sendForm(p, m, label) {
+  const request = m.channel === "request";
   const subject = el("input", { type: "text", id: "send-subject" });
-  const body = el("textarea", { id: "send-body", required: true });
+  const body = el("textarea", { id: "send-body", required: true, "aria-describedby": request ? "send-hint" : null });
   return el("form", { onsubmit: submit(async () => {
     const sent = await api("POST", "/v1/messages", { to: p.id, subject: subject.value, body: body.value });
     session.me.inmailCredits = sent.inmailCredits;
-    announce(sent.kind === "inmail" ? `InMail sent to ${p.name} (${sent.cost} credit; ${sent.inmailCredits} left).` : `Message sent to ${p.name}.`);
+    if (sent.kind === "request") {
+      session.me = await api("GET", "/v1/me"); // the requests left this month
+      announce(`Message request sent to ${p.name}; it waits for their answer (${session.me.messageRequestsLeft} left this month).`);
+    } else {
+      announce(sent.kind === "inmail" ? `InMail sent to ${p.name} (${sent.cost} credit; ${sent.inmailCredits} left).` : `Message sent to ${p.name}.`);
+    }
     memberView(p.id);
   }) },
   el("label", { for: "send-subject" }, "Subject (optional)"), subject,
-  el("label", { for: "send-body" }, "Message to " + p.name), body,
-  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send " + label)));
+  el("label", { for: "send-body" }, (request ? "Message request to " : "Message to ") + p.name), body,
+  request ? el("p", { class: "hint", id: "send-hint" }, `Free. It waits in ${p.name}'s requests until they accept it, which opens the conversation, or decline it.`) : null,
+  el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Send " + (request ? "request" : label))));
 }
 
 // drawPath draws one shortest chain from the caller to the member as a row of people in SVG.
@@ -597,6 +738,8 @@ const settingsFields = [
     hint: "Shared connections are still shown to the members you share them with." },
   { key: "searchable", label: "Found by name search", kind: "check",
     hint: "When off, members find you only through a link or a shared connection." },
+  { key: "messageRequests", label: "Message requests", kind: "check",
+    hint: "Fellow members of your groups and your current coworkers may send you a free message request, which waits under Requests until you accept or decline it. InMail settings do not change this." },
 ];
 
 async function settingsView() {
@@ -621,7 +764,7 @@ async function settingsView() {
   const status = el("p", { role: "status", id: "settings-status" });
   form.append(el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Save settings")), status);
   show("Settings",
-    el("p", { class: "hint" }, `${me.name} · ${me.plan} plan · ${me.inmailCredits} InMail credits`), form);
+    el("p", { class: "hint" }, `${me.name} · ${me.plan} plan · ${me.inmailCredits} InMail credits · ${me.messageRequestsLeft} message requests left this month`), form);
 }
 
 function settingField(f, value) {
