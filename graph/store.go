@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -190,13 +191,35 @@ func (s *Store) Ping(ctx context.Context) (err error) {
 func (s *Store) Migrate(ctx context.Context) (err error) {
 	defer wrap(&err, "migrate")
 	for _, stmt := range append(cypher.Schema(), "CALL db.awaitIndexes(300)") {
-		if _, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting()); err != nil {
+		if err := s.migrateOne(ctx, stmt); err != nil {
 			return fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
 	s.migrated.Store(true)
 	return nil
+}
+
+// migrateAttempts bounds how often Migrate runs a schema statement that failed. Two processes
+// creating the same constraint at once can fail one of them though the constraint then exists;
+// every statement is idempotent (IF NOT EXISTS), so running it again is safe and settles it.
+const migrateAttempts = 5
+
+// migrateOne runs one schema statement, again after Neo4j refused it, pausing a little longer
+// each time. When Neo4j does not answer, it fails at once: a caller waiting for Neo4j retries.
+func (s *Store) migrateOne(ctx context.Context, stmt string) (err error) {
+	for attempt := 1; ; attempt++ {
+		_, err = neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.db), neo4j.ExecuteQueryWithWritersRouting())
+		var refused *neo4j.Neo4jError
+		if err == nil || !errors.As(err, &refused) || attempt == migrateAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
 }
 
 // Migrated tells whether Migrate has applied the schema since the store was made.
