@@ -87,6 +87,7 @@ var secretRoutes = []secretRoute{
 		}},
 	{name: "ReadMessage", route: "GET /v1/messages/:id", ask: messagePath("/v1/messages/{id}")},
 	{name: "DeclineMessage", route: "POST /v1/messages/:id/decline", ask: messagePath("/v1/messages/{id}/decline")},
+	{name: "AcceptRequest", route: "POST /v1/messages/:id/accept", ask: messagePath("/v1/messages/{id}/accept")},
 	{name: "DeleteMessage", route: "DELETE /v1/messages/:id", ask: messagePath("/v1/messages/{id}")},
 	{name: "Thread", route: "GET /v1/threads/:threadId", ask: func(f secrecyFixture, target string) (string, any, http.Header) {
 		return "/v1/threads/" + graph.ThreadID(f.caller, target), nil, nil
