@@ -114,11 +114,14 @@ if [[ "$with_postgres" == 1 ]]; then
   fi
   REACH_POSTGRES_URL="$(scripts/postgres.sh up)"
   export REACH_POSTGRES_URL
-  if [[ ! -f "$REACH_POSTGRES_DIR/loaded" ]]; then
+  # The loaded network is kept as long as the peer's tables are laid out the same: the marker
+  # holds a hash of the statements that make them, so a changed layout loads the network again.
+  layout="$(cat bench/pgpeer/sql/Stage.sql bench/pgpeer/sql/Load.sql | sha256sum | cut -c1-16)"
+  if [[ "$(cat "$REACH_POSTGRES_DIR/loaded" 2>/dev/null)" != "$layout" ]]; then
     need_csv
     say "loading the network into PostgreSQL"
     bin/reachpeer load "$csv"
-    touch "$REACH_POSTGRES_DIR/loaded"
+    echo "$layout" >"$REACH_POSTGRES_DIR/loaded"
   fi
   REACH_PEER_ADDR=127.0.0.1:8090 bin/reachpeer serve 2>"${TMPDIR:-/tmp}/reach-bench-peer.log" &
   peer_pid=$!
