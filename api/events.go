@@ -20,10 +20,11 @@ import (
 
 // The event types a stream carries.
 const (
-	eventMessage    = "message"    // a message or InMail was sent to the member
-	eventInvitation = "invitation" // the member was invited to connect
-	eventAcceptance = "acceptance" // the member's invitation was accepted
-	eventDecline    = "decline"    // the member's InMail was declined
+	eventMessage         = "message"          // a message, InMail or message request was sent to the member
+	eventInvitation      = "invitation"       // the member was invited to connect
+	eventAcceptance      = "acceptance"       // the member's invitation was accepted
+	eventDecline         = "decline"          // the member's InMail or message request was declined
+	eventRequestAccepted = "request_accepted" // the member's message request was accepted
 )
 
 // Limits of the event streams.
@@ -241,6 +242,13 @@ type acceptanceEvent struct {
 }
 
 // declineEvent tells a sender their InMail was declined (and the credit came back).
+// requestAcceptedEvent tells the sender of a message request that its recipient accepted it.
+type requestAcceptedEvent struct {
+	ID       string      `json:"id"`
+	ThreadID string      `json:"threadId"`
+	By       eventPerson `json:"by"`
+}
+
 type declineEvent struct {
 	ID       string      `json:"id"`
 	ThreadID string      `json:"threadId"`
@@ -304,5 +312,12 @@ func (h *handlers) publishAccepted(c echo.Context, inv graph.Invitation) {
 func (h *handlers) publishDeclined(c echo.Context, m graph.Message, note string) {
 	if by, ok := h.person(c, m.From.ID); ok {
 		h.events.publish(m.From.ID, event{eventDecline, declineEvent{ID: m.ID, ThreadID: m.ThreadID, By: by, Note: note}})
+	}
+}
+
+// publishRequestAccepted tells the sender of a message request the caller accepted.
+func (h *handlers) publishRequestAccepted(c echo.Context, m graph.Message) {
+	if by, ok := h.person(c, m.From.ID); ok {
+		h.events.publish(m.From.ID, event{eventRequestAccepted, requestAcceptedEvent{ID: m.ID, ThreadID: m.ThreadID, By: by}})
 	}
 }

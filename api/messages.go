@@ -229,6 +229,7 @@ func (h *handlers) acceptRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.publishRequestAccepted(c, m)
 	return c.JSON(http.StatusOK, toMessageView(m))
 }
 

@@ -1278,7 +1278,7 @@ type Counterpart struct {
 // `inmail`. New rules may add values within /v1.
 type DecisionReason string
 
-// DeclineEvent The data of a `decline` event, sent to the sender of the InMail declined.
+// DeclineEvent The data of a `decline` event, sent to the sender of the InMail or message request declined.
 type DeclineEvent struct {
 	// By The member who acted.
 	By EventPerson `json:"by"`
@@ -2084,6 +2084,16 @@ type ReportRequest struct {
 	// Message The id of a message the member sent the caller; empty or left out for none.
 	Message *string      `json:"message,omitempty"`
 	Reason  ReportReason `json:"reason"`
+}
+
+// RequestAcceptedEvent The data of a `request_accepted` event, sent to the sender of the message request accepted.
+type RequestAcceptedEvent struct {
+	// By The member who acted.
+	By EventPerson `json:"by"`
+
+	// Id The request.
+	Id       string `json:"id"`
+	ThreadId string `json:"threadId"`
 }
 
 // SendRequest defines model for SendRequest.
@@ -3269,9 +3279,10 @@ type ClientInterface interface {
 	//
 	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
 	// InMail or message request received (`message`), an invitation received (`invitation`),
-	// their invitation accepted (`acceptance`) and their InMail or request declined (`decline`). Each event is one
-	// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
-	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
+	// their invitation accepted (`acceptance`), their InMail or request declined (`decline`) and
+	// their message request accepted (`request_accepted`). Each event is one `event:` line
+	// naming its type and one `data:` line of JSON (`MessageEvent`, `InvitationEvent`,
+	// `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent` below). A comment line
 	// (`: heartbeat`) comes every 15 seconds.
 	//
 	// The token may come as `?access_token=` instead of the header, since a browser's
@@ -3928,9 +3939,10 @@ func (c *Client) Disconnect(ctx context.Context, memberId MemberIdOfBlockOrConne
 //
 // A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
 // InMail or message request received (`message`), an invitation received (`invitation`),
-// their invitation accepted (`acceptance`) and their InMail or request declined (`decline`). Each event is one
-// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
-// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
+// their invitation accepted (`acceptance`), their InMail or request declined (`decline`) and
+// their message request accepted (`request_accepted`). Each event is one `event:` line
+// naming its type and one `data:` line of JSON (`MessageEvent`, `InvitationEvent`,
+// `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent` below). A comment line
 // (`: heartbeat`) comes every 15 seconds.
 //
 // The token may come as `?access_token=` instead of the header, since a browser's
@@ -8085,9 +8097,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
 	// InMail or message request received (`message`), an invitation received (`invitation`),
-	// their invitation accepted (`acceptance`) and their InMail or request declined (`decline`). Each event is one
-	// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
-	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
+	// their invitation accepted (`acceptance`), their InMail or request declined (`decline`) and
+	// their message request accepted (`request_accepted`). Each event is one `event:` line
+	// naming its type and one `data:` line of JSON (`MessageEvent`, `InvitationEvent`,
+	// `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent` below). A comment line
 	// (`: heartbeat`) comes every 15 seconds.
 	//
 	// The token may come as `?access_token=` instead of the header, since a browser's
@@ -15019,9 +15032,10 @@ func (c *ClientWithResponses) DisconnectWithResponse(ctx context.Context, member
 //
 // A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
 // InMail or message request received (`message`), an invitation received (`invitation`),
-// their invitation accepted (`acceptance`) and their InMail or request declined (`decline`). Each event is one
-// `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
-// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent` below). A comment line
+// their invitation accepted (`acceptance`), their InMail or request declined (`decline`) and
+// their message request accepted (`request_accepted`). Each event is one `event:` line
+// naming its type and one `data:` line of JSON (`MessageEvent`, `InvitationEvent`,
+// `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent` below). A comment line
 // (`: heartbeat`) comes every 15 seconds.
 //
 // The token may come as `?access_token=` instead of the header, since a browser's

@@ -199,3 +199,32 @@ func TestEventsRefuse(t *testing.T) {
 		}
 	})
 }
+
+// TestEventsTellOfRequests checks a message request's events: the recipient hears of it with the
+// requests box's preview, and the sender hears that it was accepted.
+func TestEventsTellOfRequests(t *testing.T) {
+	id := ids(t)
+	putGroup(t, id("club"), "Club")
+	member(t, id("ann"), "Ann Example")
+	member(t, id("bob"), "Bob Example")
+	join(t, id("ann"), id("club"))
+	join(t, id("bob"), id("club"))
+	ann, bob := openEvents(t, id("ann")), openEvents(t, id("bob"))
+	request := sendMail(t, id("ann"), map[string]any{"to": id("bob"), "body": "Hello from the club."})
+	if request.Kind != "request" {
+		t.Fatalf("ann → bob went as %s, want a request", request.Kind)
+	}
+	if e := bob.next(); e.Type != "message" || e.Data["id"] != request.ID || e.Data["kind"] != "request" ||
+		e.Data["preview"] != "Message request from Ann Example: Hello from the club." {
+		t.Errorf("message event %s %v", e.Type, e.Data)
+	}
+	as(t, id("bob")).do(http.MethodPost, "/v1/messages/"+request.ID+"/accept", nil).expect(http.StatusOK)
+	e := ann.next()
+	by, _ := e.Data["by"].(map[string]any)
+	if e.Type != "request_accepted" || e.Data["id"] != request.ID || e.Data["threadId"] != request.ThreadID ||
+		by["id"] != id("bob") || by["name"] != "Bob Example" {
+		t.Errorf("request_accepted event %s %v", e.Type, e.Data)
+	}
+	ann.quiet()
+	bob.quiet()
+}

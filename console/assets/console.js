@@ -281,6 +281,10 @@ function listen() {
       .then((m) => (m.kind === "request" ? "message request" : "InMail"), () => "InMail");
     announce(`${d.by.name} declined your ${what}${d.note ? ": " + d.note : "."}`);
   });
+  es.addEventListener("request_accepted", (e) => {
+    const d = JSON.parse(e.data);
+    announce(`${d.by.name} accepted your message request: you may now write to each other freely.`);
+  });
   es.addEventListener("open", () => { document.body.dataset.live = "on"; });
   es.addEventListener("error", () => {
     document.body.dataset.live = "off";
