@@ -565,26 +565,19 @@ func (st *projState) applyMembers(c map[string]any) error {
 	if err != nil {
 		return err
 	}
-	col := func(name string, i int) any {
-		list, _ := c[name].([]any)
-		if i < len(list) {
-			return list[i]
-		}
-		return nil
-	}
 	for i, v := range ids {
 		id, _ := v.(string)
 		k, _ := st.number(id, true)
-		present, _ := col("present", i).(bool)
-		inmail, _ := col("inmail", i).(string)
-		open, _ := col("openProfile", i).(bool)
-		restricted, _ := col("restricted", i).(bool)
-		plan, _ := col("plan", i).(string)
-		credits, _ := col("credits", i).(int64)
-		granted, _ := col("grantedAt", i).(int64)
-		requests, recorded := col("messageRequests", i).(bool) // absent from older changes: on
-		month, _ := col("requestsMonth", i).(int64)
-		sent, _ := col("requestsSent", i).(int64)
+		present, _ := column(c, "present", i).(bool)
+		inmail, _ := column(c, "inmail", i).(string)
+		open, _ := column(c, "openProfile", i).(bool)
+		restricted, _ := column(c, "restricted", i).(bool)
+		plan, _ := column(c, "plan", i).(string)
+		credits, _ := column(c, "credits", i).(int64)
+		granted, _ := column(c, "grantedAt", i).(int64)
+		requests, recorded := column(c, "messageRequests", i).(bool) // absent from older changes: on
+		month, _ := column(c, "requestsMonth", i).(int64)
+		sent, _ := column(c, "requestsSent", i).(int64)
 		st.facts[k] = memberFacts{present: present, inmail: InMailPolicy(inmail), openProfile: open,
 			restricted: restricted, plan: Plan(plan), credits: int(credits), grantedAt: millis(granted),
 			requestsOff: recorded && !requests, requestsMonth: int32(month), requestsSent: int32(sent)}

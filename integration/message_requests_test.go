@@ -101,7 +101,6 @@ func TestMessageRequestRules(t *testing.T) {
 	putGroup(t, id("alpha"), "Alpha group") // a lower id than golang's when both are shared
 	putOrganisation(t, id("acme"), "Acme", "company")
 	putOrganisation(t, id("uni"), "State University", "school")
-	type setup func(t *testing.T, me, them string)
 	fellows := func(t *testing.T, me, them string) { join(t, me, id("golang")); join(t, them, id("golang")) }
 	bothGroups := func(t *testing.T, me, them string) {
 		fellows(t, me, them)
@@ -118,23 +117,10 @@ func TestMessageRequestRules(t *testing.T) {
 			putPositions(t, them, "Them", position)
 		}
 	}
-	connected := func(t *testing.T, me, them string) { connect(t, me, them) }
-	theyWrote := func(t *testing.T, me, them string) {
-		credits(t, them, 1)
-		send(t, them, me, "Hi, we should talk").expect(http.StatusCreated)
-	}
-	restricted := func(t *testing.T, me, _ string) { restrict(t, id, me) }
-	declinedRequest := func(t *testing.T, me, them string) {
-		var s sentMessage
-		send(t, me, them, "Coffee sometime?").expect(http.StatusCreated).into(&s)
-		as(t, them).do(http.MethodPost, "/v1/messages/"+s.ID+"/decline", nil).expect(http.StatusOK)
-	}
+	restricted := restrictedSetup(id)
+	declinedRequest := answeredSetup("Coffee sometime?", "decline")
 	pendingRequest := func(t *testing.T, me, them string) { send(t, me, them, "Coffee sometime?").expect(http.StatusCreated) }
-	acceptedRequest := func(t *testing.T, me, them string) {
-		var s sentMessage
-		send(t, me, them, "Coffee sometime?").expect(http.StatusCreated).into(&s)
-		as(t, them).do(http.MethodPost, "/v1/messages/"+s.ID+"/accept", nil).expect(http.StatusOK)
-	}
+	acceptedRequest := answeredSetup("Coffee sometime?", "accept")
 	settings := func(change map[string]any) setup {
 		return func(t *testing.T, _, them string) { set(t, them, change) }
 	}

@@ -72,23 +72,39 @@ func restrict(t *testing.T, prefix func(string) string, id string) {
 	}
 }
 
+// setup prepares a pair of members, me and them, for a case of the messaging rules.
+type setup func(t *testing.T, me, them string)
+
+// connected connects the two.
+func connected(t *testing.T, me, them string) { connect(t, me, them) }
+
+// theyWrote has them write to me first.
+func theyWrote(t *testing.T, me, them string) {
+	credits(t, them, 1)
+	send(t, them, me, "Hi, we should talk").expect(http.StatusCreated)
+}
+
+// restrictedSetup has me restricted by reports from members named with prefix.
+func restrictedSetup(prefix func(string) string) setup {
+	return func(t *testing.T, me, _ string) { restrict(t, prefix, me) }
+}
+
+// answeredSetup has me send them body, which they then answer with action (decline or accept).
+func answeredSetup(body, action string) setup {
+	return func(t *testing.T, me, them string) {
+		var s sentMessage
+		send(t, me, them, body).expect(http.StatusCreated).into(&s)
+		as(t, them).do(http.MethodPost, "/v1/messages/"+s.ID+"/"+action, nil).expect(http.StatusOK)
+	}
+}
+
 // TestMessagingRules checks every rule of "may I message X", and what wins when two apply, both
 // as reachability decides it and as sending enforces it: a send is allowed exactly when the
 // decision allows it, at the decision's cost, and refused with the decision's reason.
 func TestMessagingRules(t *testing.T) {
 	id := ids(t)
-	type setup func(t *testing.T, me, them string)
-	connected := func(t *testing.T, me, them string) { connect(t, me, them) }
-	theyWrote := func(t *testing.T, me, them string) {
-		credits(t, them, 1)
-		send(t, them, me, "Hi, we should talk").expect(http.StatusCreated)
-	}
-	restricted := func(t *testing.T, me, _ string) { restrict(t, id, me) }
-	declined := func(t *testing.T, me, them string) {
-		var s sentMessage
-		send(t, me, them, "Would you consider a new role?").expect(http.StatusCreated).into(&s)
-		as(t, them).do(http.MethodPost, "/v1/messages/"+s.ID+"/decline", nil).expect(http.StatusOK)
-	}
+	restricted := restrictedSetup(id)
+	declined := answeredSetup("Would you consider a new role?", "decline")
 	awaiting := func(t *testing.T, me, them string) {
 		send(t, me, them, "Would you consider a new role?").expect(http.StatusCreated)
 	}
