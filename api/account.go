@@ -54,7 +54,7 @@ func (h *handlers) closeAccount(c echo.Context, id string) error {
 // answer short, which leaves the JSON unterminated, so a client can tell.
 func (h *handlers) export(c echo.Context) error {
 	_ = http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(exportTimeout + 10*time.Second))
-	return h.store.ReadAccount(c.Request().Context(), callerOf(c).id, func(a *graph.Account) error {
+	return h.store.ReadAccount(c.Request().Context(), callerOf(c).id, func(a graph.Account) error {
 		res := c.Response()
 		res.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 		res.Header().Set(echo.HeaderCacheControl, "no-store")
@@ -66,7 +66,7 @@ func (h *handlers) export(c echo.Context) error {
 // exportSection writes one key of the export document.
 type exportSection struct {
 	key   string
-	write func(w *exportWriter, a *graph.Account) error
+	write func(w *exportWriter, a graph.Account) error
 }
 
 // exportSections are the export's keys, in order. A new kind of data the member owns is one more
@@ -87,7 +87,7 @@ var exportSections = []exportSection{
 }
 
 // writeExport writes the whole document: {"exportedAt": ..., then one key per section}.
-func writeExport(out io.Writer, a *graph.Account) error {
+func writeExport(out io.Writer, a graph.Account) error {
 	w := newExportWriter(out)
 	w.raw("{")
 	w.key("exportedAt")
@@ -103,24 +103,24 @@ func writeExport(out io.Writer, a *graph.Account) error {
 	return w.err
 }
 
-func exportProfile(w *exportWriter, a *graph.Account) error {
+func exportProfile(w *exportWriter, a graph.Account) error {
 	m := a.Member()
 	w.value(exportProfileView{ID: m.ID, Name: m.Name, Headline: m.Headline, Company: m.Company, Restricted: m.Restricted})
 	return w.err
 }
 
-func exportSettings(w *exportWriter, a *graph.Account) error {
+func exportSettings(w *exportWriter, a graph.Account) error {
 	w.value(toMeView(a.Member()).Settings)
 	return w.err
 }
 
-func exportPlan(w *exportWriter, a *graph.Account) error {
+func exportPlan(w *exportWriter, a graph.Account) error {
 	m := a.Member()
 	w.value(exportPlanView{Plan: m.Plan, InMailCredits: m.InMailCredits})
 	return w.err
 }
 
-func exportConnections(w *exportWriter, a *graph.Account) error {
+func exportConnections(w *exportWriter, a graph.Account) error {
 	return w.list(func(item func(any)) error {
 		return a.Connections(func(c graph.Connection) error {
 			item(exportConnectionView{ID: c.Member.ID, Name: c.Member.Name, Headline: c.Member.Headline, Since: c.Since})
@@ -129,8 +129,8 @@ func exportConnections(w *exportWriter, a *graph.Account) error {
 	})
 }
 
-func exportInvitations(box graph.Box) func(*exportWriter, *graph.Account) error {
-	return func(w *exportWriter, a *graph.Account) error {
+func exportInvitations(box graph.Box) func(*exportWriter, graph.Account) error {
+	return func(w *exportWriter, a graph.Account) error {
 		return w.list(func(item func(any)) error {
 			return a.Invitations(box, func(i graph.Invitation) error {
 				item(toInvitationView(i))
@@ -140,8 +140,8 @@ func exportInvitations(box graph.Box) func(*exportWriter, *graph.Account) error 
 	}
 }
 
-func exportMessages(incoming bool) func(*exportWriter, *graph.Account) error {
-	return func(w *exportWriter, a *graph.Account) error {
+func exportMessages(incoming bool) func(*exportWriter, graph.Account) error {
+	return func(w *exportWriter, a graph.Account) error {
 		return w.list(func(item func(any)) error {
 			return a.Messages(incoming, func(m graph.AccountMessage) error {
 				item(toExportMessageView(m))
@@ -151,7 +151,7 @@ func exportMessages(incoming bool) func(*exportWriter, *graph.Account) error {
 	}
 }
 
-func exportPositions(w *exportWriter, a *graph.Account) error {
+func exportPositions(w *exportWriter, a graph.Account) error {
 	return w.list(func(item func(any)) error {
 		return a.Positions(func(p graph.HeldPosition) error {
 			item(exportPositionView{Org: organisationView{ID: p.Org.ID, Name: p.Org.Name, Kind: p.Org.Kind},
@@ -161,7 +161,7 @@ func exportPositions(w *exportWriter, a *graph.Account) error {
 	})
 }
 
-func exportGroups(w *exportWriter, a *graph.Account) error {
+func exportGroups(w *exportWriter, a graph.Account) error {
 	return w.list(func(item func(any)) error {
 		return a.Groups(func(m graph.Membership) error {
 			item(exportGroupView{ID: m.Group.ID, Name: m.Group.Name, Joined: m.Joined})
@@ -170,7 +170,7 @@ func exportGroups(w *exportWriter, a *graph.Account) error {
 	})
 }
 
-func exportBlocks(w *exportWriter, a *graph.Account) error {
+func exportBlocks(w *exportWriter, a graph.Account) error {
 	return w.list(func(item func(any)) error {
 		return a.Blocks(func(b graph.BlockedMember) error {
 			item(blockedView{ID: b.Member.ID, Name: b.Member.Name, Headline: b.Member.Headline, BlockedAt: b.BlockedAt})
@@ -179,7 +179,7 @@ func exportBlocks(w *exportWriter, a *graph.Account) error {
 	})
 }
 
-func exportReports(w *exportWriter, a *graph.Account) error {
+func exportReports(w *exportWriter, a graph.Account) error {
 	return w.list(func(item func(any)) error {
 		return a.Reports(func(r graph.FiledReport) error {
 			item(exportReportView{Member: r.Member, Reason: r.Reason, Message: optionalString(r.MessageID), At: r.At})

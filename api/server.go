@@ -56,7 +56,7 @@ type Store interface {
 	MemberGroups(ctx context.Context, member string, page graph.PageRequest) (graph.Page[graph.Group], error)
 	GroupMembers(ctx context.Context, caller, group string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
 	CloseAccount(ctx context.Context, id string) (closed bool, err error)
-	ReadAccount(ctx context.Context, id string, read func(*graph.Account) error) error
+	ReadAccount(ctx context.Context, id string, read func(graph.Account) error) error
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
 	CheckToken(ctx context.Context, t graph.Token) error

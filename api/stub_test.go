@@ -193,7 +193,7 @@ func (s *stubStore) CloseAccount(_ context.Context, id string) (bool, error) {
 
 // ReadAccount answers as for a member who closed their account meanwhile: an Account is the
 // graph's to make.
-func (s *stubStore) ReadAccount(_ context.Context, id string, _ func(*graph.Account) error) error {
+func (s *stubStore) ReadAccount(_ context.Context, id string, _ func(graph.Account) error) error {
 	s.saw(id)
 	return &graph.Error{Kind: graph.ErrNotFound, Detail: "member " + id + " not found"}
 }

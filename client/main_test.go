@@ -16,6 +16,9 @@ import (
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/client"
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/changelog"
+	"github.com/reach-network/reach/graph/neo4jstore"
 	"github.com/reach-network/reach/seed"
 )
 
@@ -56,7 +59,7 @@ func TestMain(m *testing.M) {
 func serve(uri string) (stop func(), err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	store, err := graph.Open(ctx, graph.Config{URI: uri, User: os.Getenv("NEO4J_USER"),
+	store, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri, User: os.Getenv("NEO4J_USER"),
 		Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")})
 	if err != nil {
 		return nil, err
@@ -75,12 +78,13 @@ func serve(uri string) (stop func(), err error) {
 	// Deadlines as patient as the integration tests': a machine busy with other packages' tests
 	// is not an outage.
 	patient := api.Timeouts{Read: 30 * time.Second, Write: 30 * time.Second}
-	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Timeouts: patient,
+	svc := answer.New(store, answer.Options{})
+	srv := httptest.NewServer(api.New(svc, api.Config{Tokens: tokens, Timeouts: patient,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	keep, stopKeeping := context.WithCancel(context.Background())
-	go store.KeepProjection(keep, graph.ProjectionEvents{})
+	go svc.KeepProjection(keep, changelog.ProjectionEvents{})
 	stop = func() { stopKeeping(); srv.Close(); _ = store.Close(context.Background()) }
-	for !store.ProjectionStats().Loaded {
+	for !svc.ProjectionStats().Loaded {
 		if ctx.Err() != nil {
 			stop()
 			return nil, fmt.Errorf("the projection did not load: %w", ctx.Err())

@@ -1,107 +1,11 @@
 package graph
 
-import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
-	"fmt"
-
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
-	"github.com/reach-network/reach/cypher"
-)
-
 // FormerMemberName is the name messages from and to a closed account are shown with: a member
 // with no profile behind the name, whose id is empty.
 const FormerMemberName = "Former member"
 
 // formerMember is the other side of a message exchanged with a closed account.
-var formerMember = MemberSummary{Name: FormerMemberName}
+var FormerMember = MemberSummary{Name: FormerMemberName}
 
 // IsFormer reports whether s stands for a closed account rather than a member.
 func (s MemberSummary) IsFormer() bool { return s.ID == "" }
-
-// CloseAccount closes a member's account, in one write transaction: the messages they exchanged
-// stay with the other members, from or to a former member in threads of their own; everything
-// else (profile, settings, credits, connections, blocks both ways, invitations, declines, reports
-// filed, their own mailbox) is deleted, the InMails still awaiting their answer give their senders
-// the credits back (within 90 days), and every replica's projection drops them and every pair
-// they stood in. A member created later with the same id starts clean. It reports whether there
-// was an account to close: closing a missing or closed member changes nothing and is not an error.
-func (s *Store) CloseAccount(ctx context.Context, id string) (closed bool, err error) {
-	defer wrap(&err, "CloseAccount(%q)", id)
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
-		others, threads, found, err := closingMember(ctx, tx, id)
-		if err != nil || !found {
-			return false, err
-		}
-		touch(tx, id)
-		touch(tx, others...) // the senders of pending InMails get their credits back
-		for _, other := range others {
-			touchPair(tx, id, other)
-		}
-		now := s.now()
-		params := map[string]any{"id": id, "now": now, "threads": newThreads(threads), "refundSince": now.Add(-refundWindow)}
-		if _, err := collect(ctx, tx, cypher.CloseMessages, params); err != nil {
-			return false, err
-		}
-		_, err = collect(ctx, tx, cypher.CloseMember, map[string]any{"id": id})
-		return err == nil, err
-	})
-}
-
-// closingMember locks the member and returns everyone they stand in a relation with and the
-// threads of their messages; found is false when the member does not exist.
-func closingMember(ctx context.Context, tx neo4j.ManagedTransaction, id string) (others, threads []string, found bool, err error) {
-	recs, err := collect(ctx, tx, cypher.ClosingMember, map[string]any{"id": id})
-	if err != nil || len(recs) == 0 {
-		return nil, nil, false, err
-	}
-	o, err1 := value[[]any](recs[0], "others")
-	t, err2 := value[[]any](recs[0], "threads")
-	if err1 != nil || err2 != nil {
-		return nil, nil, false, fmt.Errorf("closing member: %w", errors.Join(err1, err2))
-	}
-	return stringsOf(o), stringsOf(t), true, nil
-}
-
-// newThreads names a new thread for each of a closing member's threads: a thread id of the same
-// form, drawn from the old one and a random key, so no later conversation between the same two
-// ids (the id created again) lands in it.
-func newThreads(threads []string) map[string]any {
-	key := make([]byte, 16)
-	_, _ = rand.Read(key)
-	former := "former:" + hex.EncodeToString(key)
-	out := make(map[string]any, len(threads))
-	for _, t := range threads {
-		out[t] = ThreadID(t, former)
-	}
-	return out
-}
-
-// stringsOf converts a list of Cypher strings, skipping nulls.
-func stringsOf(list []any) []string {
-	out := make([]string, 0, len(list))
-	for _, v := range list {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// Gone reports whether the replica's in-memory projection holds that member id does not exist
-// (closed, or recorded missing) as of the change it has applied: a hint for caches of who exists,
-// such as the API's known members, so that a closure made through another replica reaches them
-// within the staleness bound. False when the projection is not loaded or knows nothing of id.
-func (s *Store) Gone(id string) bool {
-	p := s.projection
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.state == nil {
-		return false
-	}
-	k, ok := p.state.index[id]
-	return ok && !p.state.facts[k].present
-}

@@ -65,7 +65,7 @@ func ParseToken(s string) (Token, error) {
 	var t Token
 	if !ok || err != nil || len(data) > 8<<10 || json.Unmarshal(data, &t) != nil || t.Seq < 0 || len(t.Bookmarks) > 16 ||
 		(t.Epoch == "" && t.Seq == 0 && len(t.Bookmarks) == 0) {
-		return Token{}, fail(ErrInvalidToken, "the consistency token is not one reach gave")
+		return Token{}, Fail(ErrInvalidToken, "the consistency token is not one reach gave")
 	}
 	return t, nil
 }
@@ -89,7 +89,7 @@ func WithConsistency(ctx context.Context, c Consistency) context.Context {
 }
 
 // consistencyOf is what ctx's reads ask for; MinimizeLatency when nothing was asked.
-func consistencyOf(ctx context.Context) Consistency {
+func ConsistencyOf(ctx context.Context) Consistency {
 	c, ok := ctx.Value(consistencyKey{}).(Consistency)
 	if !ok || c.Mode == "" {
 		c.Mode = MinimizeLatency
@@ -127,7 +127,7 @@ func (r *Receipt) record(t Token) {
 }
 
 // recordWrite puts a write's token in ctx's receipt, if it has one.
-func recordWrite(ctx context.Context, t Token) {
+func RecordWrite(ctx context.Context, t Token) {
 	if r, ok := ctx.Value(receiptKey{}).(*Receipt); ok {
 		r.record(t)
 	}

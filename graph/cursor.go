@@ -8,13 +8,13 @@ import (
 )
 
 // nameKey is the sort key of lists ordered by name then id.
-type nameKey struct {
+type NameKey struct {
 	Name string `json:"n"`
 	ID   string `json:"i"`
 }
 
 // timeKey is the sort key of lists ordered newest first, ties broken by id.
-type timeKey struct {
+type TimeKey struct {
 	At time.Time `json:"t"`
 	ID string    `json:"i"`
 }
@@ -30,25 +30,25 @@ func encodeCursor(key any) string {
 
 // decodeCursor reads a cursor made by encodeCursor into key. It reports false for an empty cursor
 // and fails with ErrInvalidCursor for anything it did not make.
-func decodeCursor(cursor string, key interface{ valid() bool }) (bool, error) {
+func DecodeCursor(cursor string, key interface{ Valid() bool }) (bool, error) {
 	if cursor == "" {
 		return false, nil
 	}
 	// The decoder skips line breaks; a cursor this list gave out has none, nor anything else
 	// outside the base64url alphabet.
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || strings.ContainsAny(cursor, "\r\n") || json.Unmarshal(b, key) != nil || !key.valid() {
-		return false, fail(ErrInvalidCursor, "cursor %q is not one this list gave out", cursor)
+	if err != nil || strings.ContainsAny(cursor, "\r\n") || json.Unmarshal(b, key) != nil || !key.Valid() {
+		return false, Fail(ErrInvalidCursor, "cursor %q is not one this list gave out", cursor)
 	}
 	return true, nil
 }
 
-func (k *nameKey) valid() bool { return k.ID != "" }
-func (k *timeKey) valid() bool { return k.ID != "" && !k.At.IsZero() }
+func (k *NameKey) Valid() bool { return k.ID != "" }
+func (k *TimeKey) Valid() bool { return k.ID != "" && !k.At.IsZero() }
 
 // pageOf makes a page of items fetched with one row more than the limit: the extra row only says
 // that another page follows, whose cursor is the sort key of the page's last item.
-func pageOf[T any](items []T, limit int, key func(T) any) Page[T] {
+func PageOf[T any](items []T, limit int, key func(T) any) Page[T] {
 	if len(items) <= limit {
 		return Page[T]{Items: items}
 	}

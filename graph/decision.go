@@ -1,6 +1,8 @@
 package graph
 
-import "time"
+import (
+	"time"
+)
 
 // Channel is how a message may reach its recipient.
 type Channel string
@@ -185,7 +187,7 @@ const bankedMonths = 3
 // renew grants the allotments that fell due between grantedAt and now: one per whole month,
 // banking up to three allotments. A balance already above that (set by an administrator) is
 // kept. It returns the new balance and the time of the latest grant.
-func renew(p Plan, credits int, grantedAt, now time.Time) (int, time.Time) {
+func Renew(p Plan, credits int, grantedAt, now time.Time) (int, time.Time) {
 	allot := p.Allotment()
 	if allot == 0 || grantedAt.IsZero() {
 		return credits, grantedAt
@@ -209,15 +211,42 @@ func renew(p Plan, credits int, grantedAt, now time.Time) (int, time.Time) {
 // to three allotments, as the store does whenever it reads a member. It is for a copy of the
 // network kept elsewhere (the benchmark's PostgreSQL peer), which must count credits the same way.
 func (p Plan) CurrentCredits(credits int, grantedAt, now time.Time) int {
-	credits, _ = renew(p, credits, grantedAt, now)
+	credits, _ = Renew(p, credits, grantedAt, now)
 	return credits
 }
 
 // grant is the plan's first allotment, given when a member is put on it.
-func grant(p Plan, credits int) int {
+func Grant(p Plan, credits int) int {
 	ceiling := bankedMonths * p.Allotment()
 	if credits >= ceiling {
 		return credits
 	}
 	return min(credits+p.Allotment(), ceiling)
+}
+
+// Complete finishes a relation whose degree, mutual count and pair facts an answering path has
+// read: it adds what the rules need of the caller and the member (self, restriction, InMail
+// policy, open profile, credits, requests left), decides, and brings the member's credits up to
+// now. Every path calls it, so the rules read the same facts whichever path answers.
+func Complete(r Relation, caller Member, now time.Time, requestsMonthly int) Relation {
+	caller = caller.Current(now, requestsMonthly)
+	r.Facts.Self = r.Degree == Self
+	r.Facts.Degree = r.Degree
+	r.Facts.Restricted = caller.Restricted
+	r.Facts.InMail = r.Member.Settings.InMail
+	r.Facts.OpenProfile = r.Member.Settings.OpenProfile
+	r.Facts.Credits = caller.InMailCredits
+	r.Facts.RequestsOff = !r.Member.Settings.MessageRequests
+	r.Facts.RequestsLeft = caller.RequestsLeft
+	r.Messaging = Decide(r.Facts)
+	r.Member = r.Member.Current(now, requestsMonthly)
+	return r
+}
+
+// Current is m as of now: the monthly grants of credits that fell due since the last one written
+// applied, and the message requests m may still send this month under a cap of requestsMonthly.
+func (m Member) Current(now time.Time, requestsMonthly int) Member {
+	m.InMailCredits, m.Quota.GrantedAt = Renew(m.Plan, m.InMailCredits, m.Quota.GrantedAt, now)
+	m.RequestsLeft = RequestsLeft(requestsMonthly, m.Quota.RequestsMonth, m.Quota.RequestsSent, now)
+	return m
 }

@@ -122,16 +122,16 @@ func TestRenew(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, g := renew(tc.plan, tc.credits, start, tc.now)
+			c, g := Renew(tc.plan, tc.credits, start, tc.now)
 			if c != tc.wantCredits || !g.Equal(tc.wantGranted) {
 				t.Errorf("renew = %d, %v; want %d, %v", c, g, tc.wantCredits, tc.wantGranted)
 			}
 		})
 	}
-	if got := grant(PlanBusiness, 40); got != 45 {
+	if got := Grant(PlanBusiness, 40); got != 45 {
 		t.Errorf("grant(business, 40) = %d, want 45 (capped at three allotments)", got)
 	}
-	if got := grant(PlanBusiness, 50); got != 50 {
+	if got := Grant(PlanBusiness, 50); got != 50 {
 		t.Errorf("grant(business, 50) = %d, want 50 (kept)", got)
 	}
 }

@@ -52,29 +52,29 @@ func FuzzCursorRoundTrip(f *testing.F) {
 		}
 		zone := time.FixedZone("", int(offsetMinutes%(18*60))*60)
 		at := time.Unix(0, nanos).In(zone)
-		roundTrip(t, &nameKey{Name: name, ID: id}, &nameKey{})
-		roundTrip(t, &timeKey{At: at, ID: id}, &timeKey{})
-		roundTrip(t, &rankKey{Rank: rank, Mutual: mutual, Name: name, ID: id}, &rankKey{})
-		var back timeKey
-		if _, err := decodeCursor(encodeCursor(timeKey{At: at, ID: id}), &back); err != nil || !back.At.Equal(at) {
+		roundTrip(t, &NameKey{Name: name, ID: id}, &NameKey{})
+		roundTrip(t, &TimeKey{At: at, ID: id}, &TimeKey{})
+		roundTrip(t, &RankKey{Rank: rank, Mutual: mutual, Name: name, ID: id}, &RankKey{})
+		var back TimeKey
+		if _, err := DecodeCursor(encodeCursor(TimeKey{At: at, ID: id}), &back); err != nil || !back.At.Equal(at) {
 			t.Fatalf("time %v came back as %v (%v)", at, back.At, err)
 		}
 	})
 }
 
 // roundTrip encodes in, decodes the cursor into out and compares; times are compared as instants.
-func roundTrip[K interface{ valid() bool }](t *testing.T, in, out K) {
+func roundTrip[K interface{ Valid() bool }](t *testing.T, in, out K) {
 	t.Helper()
 	cursor := encodeCursor(in)
 	if strings.Trim(cursor, base64URLAlphabet) != "" {
 		t.Fatalf("cursor %q of %+v needs escaping", cursor, in)
 	}
-	ok, err := decodeCursor(cursor, out)
+	ok, err := DecodeCursor(cursor, out)
 	if !ok || err != nil {
 		t.Fatalf("cursor of %+v: ok %v, err %v", in, ok, err)
 	}
-	if tk, isTime := any(in).(*timeKey); isTime {
-		got := any(out).(*timeKey)
+	if tk, isTime := any(in).(*TimeKey); isTime {
+		got := any(out).(*TimeKey)
 		if !got.At.Equal(tk.At) || got.ID != tk.ID {
 			t.Fatalf("%+v came back as %+v", tk, got)
 		}
@@ -92,21 +92,21 @@ const base64URLAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 // cursor of a valid key, one that encodes back to a cursor decoding to the same key.
 func FuzzDecodeCursor(f *testing.F) {
 	for _, s := range []string{"", "%%%", "bm90IGpzb24", "e30", "eyJpIjoiIn0", "bnVsbA",
-		encodeCursor(nameKey{Name: "x", ID: "y"}), encodeCursor(timeKey{At: time.Unix(1, 0), ID: "y"}),
-		encodeCursor(rankKey{Rank: 4, Mutual: 2, Name: "n", ID: "i"}), encodeCursor(map[string]any{"t": "not a time", "i": "y"}),
+		encodeCursor(NameKey{Name: "x", ID: "y"}), encodeCursor(TimeKey{At: time.Unix(1, 0), ID: "y"}),
+		encodeCursor(RankKey{Rank: 4, Mutual: 2, Name: "n", ID: "i"}), encodeCursor(map[string]any{"t": "not a time", "i": "y"}),
 		encodeCursor(map[string]any{"I": "y", "T": "2026-01-02T03:04:05.999999999+14:00"})} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, cursor string) {
-		checkDecode(t, cursor, &nameKey{}, func() *nameKey { return &nameKey{} })
-		checkDecode(t, cursor, &timeKey{}, func() *timeKey { return &timeKey{} })
-		checkDecode(t, cursor, &rankKey{}, func() *rankKey { return &rankKey{} })
+		checkDecode(t, cursor, &NameKey{}, func() *NameKey { return &NameKey{} })
+		checkDecode(t, cursor, &TimeKey{}, func() *TimeKey { return &TimeKey{} })
+		checkDecode(t, cursor, &RankKey{}, func() *RankKey { return &RankKey{} })
 	})
 }
 
-func checkDecode[K interface{ valid() bool }](t *testing.T, cursor string, key K, fresh func() K) {
+func checkDecode[K interface{ Valid() bool }](t *testing.T, cursor string, key K, fresh func() K) {
 	t.Helper()
-	ok, err := decodeCursor(cursor, key)
+	ok, err := DecodeCursor(cursor, key)
 	switch {
 	case cursor == "":
 		if ok || err != nil {
@@ -128,11 +128,11 @@ func checkDecode[K interface{ valid() bool }](t *testing.T, cursor string, key K
 	if raw, err := base64.RawURLEncoding.DecodeString(cursor); err != nil || !json.Valid(raw) || !strings.HasPrefix(strings.TrimSpace(string(raw)), "{") {
 		t.Fatalf("cursor %q that is no JSON object was accepted", cursor)
 	}
-	if !key.valid() {
+	if !key.Valid() {
 		t.Fatalf("cursor %q was accepted as an invalid key %+v", cursor, key)
 	}
 	again := fresh()
-	if ok, err := decodeCursor(encodeCursor(key), again); !ok || err != nil {
+	if ok, err := DecodeCursor(encodeCursor(key), again); !ok || err != nil {
 		t.Fatalf("key %+v of cursor %q does not encode back: %v", key, cursor, err)
 	}
 }

@@ -1,6 +1,3 @@
-// Package graph owns reach's domain — members, their settings, connections, invitations and how two
-// members stand to each other — and the Neo4j store that keeps it. It is the only package that
-// talks to the database.
 package graph
 
 import (
@@ -28,13 +25,19 @@ type Member struct {
 	Company       string
 	Settings      Settings
 	Plan          Plan
-	InMailCredits int       // as of the latest monthly grant the store has applied
-	Restricted    bool      // restricted by reports until an administrator lifts it
-	RequestsLeft  int       // message requests the member may still send this month
-	planGrantedAt time.Time // when the plan last granted its allotment
-	// The message requests the member sent in the month requestsMonth (RequestMonth): what the
-	// monthly cap counts.
-	requestsMonth, requestsSent int
+	InMailCredits int  // as of the latest monthly grant the store has applied
+	Restricted    bool // restricted by reports until an administrator lifts it
+	RequestsLeft  int  // message requests the member may still send this month
+	Quota         Quota
+}
+
+// Quota is what a member's plan and the monthly cap on message requests stand at as last written:
+// Member.Current turns it into the credits and requests left at a given moment.
+type Quota struct {
+	GrantedAt time.Time // when the plan last granted its allotment
+	// RequestsSent counts the message requests the member sent in the month RequestsMonth
+	// (RequestMonth): what the monthly cap counts.
+	RequestsMonth, RequestsSent int
 }
 
 // InMailPolicy says who may send a member InMail.
@@ -163,8 +166,6 @@ type Relation struct {
 	Facts       Facts    // what the messaging rules were given
 	Messaging   Decision // whether and how the caller may message the member
 	Shared      Shared   // the companies, schools and groups the caller and the member share
-
-	caller Member // the caller as stored, for a send to write its credits from
 }
 
 // ProfileVisible reports whether the member's profileVisibility lets the caller see the whole

@@ -4,23 +4,21 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestCursorRoundTrip(t *testing.T) {
-	in := timeKey{At: time.Date(2026, 11, 25, 17, 0, 0, 123456789, time.UTC), ID: "X1"}
-	var out timeKey
-	ok, err := decodeCursor(encodeCursor(in), &out)
+	in := TimeKey{At: time.Date(2026, 11, 25, 17, 0, 0, 123456789, time.UTC), ID: "X1"}
+	var out TimeKey
+	ok, err := DecodeCursor(encodeCursor(in), &out)
 	if err != nil || !ok || !out.At.Equal(in.At) || out.ID != in.ID {
 		t.Fatalf("round trip: %v %v %+v", ok, err, out)
 	}
-	if ok, err := decodeCursor("", &out); ok || err != nil {
+	if ok, err := DecodeCursor("", &out); ok || err != nil {
 		t.Fatalf("empty cursor: %v %v", ok, err)
 	}
-	for _, bad := range []string{"%%%", "bm90IGpzb24", encodeCursor(nameKey{Name: "x"}), encodeCursor(map[string]int{"i": 1})} {
-		var key nameKey
-		if _, err := decodeCursor(bad, &key); !errors.Is(err, ErrInvalidCursor) {
+	for _, bad := range []string{"%%%", "bm90IGpzb24", encodeCursor(NameKey{Name: "x"}), encodeCursor(map[string]int{"i": 1})} {
+		var key NameKey
+		if _, err := DecodeCursor(bad, &key); !errors.Is(err, ErrInvalidCursor) {
 			t.Errorf("cursor %q: err %v, want ErrInvalidCursor", bad, err)
 		}
 	}
@@ -31,14 +29,6 @@ func TestDegreeLabel(t *testing.T) {
 		if got := d.Label(); got != want {
 			t.Errorf("%d.Label() = %q, want %q", d, got, want)
 		}
-	}
-}
-
-func TestConnectRows(t *testing.T) {
-	rows, n := connectRows([][2]string{{"b", "a"}, {"a", "b"}, {"c", "c"}, {"a", "c"}})
-	want := []any{[]any{"a", "b"}, []any{"a", "c"}}
-	if diff := cmp.Diff(want, rows); diff != "" || n != 2 {
-		t.Errorf("rows (-want +got):\n%s (n=%d)", diff, n)
 	}
 }
 

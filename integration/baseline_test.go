@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/reach-network/reach/bench/baseline"
 )
 
 // TestBaselineAgrees checks that the benchmark's baseline (shortestPath and separate queries)
@@ -22,7 +23,7 @@ func TestBaselineAgrees(t *testing.T) {
 	set(t, id("d"), map[string]any{"inmail": "off"})
 	set(t, id("e"), map[string]any{"openProfile": true})
 	ctx := context.Background()
-	base := env.store.Baseline()
+	base := baseline.NewBaseline(env.store.Store)
 	names := []string{"a", "b", "c", "d", "e", "f", "x"}
 	for _, from := range names {
 		for _, to := range names {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // TestConnectionChangesElsewhereAreSeen checks reach's cache of connection lists against an
@@ -39,7 +41,7 @@ func TestConnectionChangesElsewhereAreSeen(t *testing.T) {
 	m.block(all[3], all[1])
 	m.check(t, "before the changes", env.store, all)
 
-	other, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI})
+	other, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestConnectionChangesElsewhereAreSeen(t *testing.T) {
 
 	// A cache with room for a few dozen ids starts afresh within most requests: numbers from a
 	// generation a request no longer holds must never be used.
-	small, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI, CachedConnections: 7000})
+	small, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI, CachedConnections: 7000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +101,7 @@ func TestReachabilityCachesBothLists(t *testing.T) {
 	ctx := context.Background()
 	id := ids(t)
 	network(t, id, [2]string{"ann", "xia"}, [2]string{"xia", "bob"})
-	s, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI})
+	s, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +194,7 @@ func (m *model) degrees(caller string) map[string]int {
 
 // check compares the store's degree, mutual count and mutual-connections page of every pair with
 // the model's.
-func (m *model) check(t *testing.T, when string, s *graph.Store, all []string) {
+func (m *model) check(t *testing.T, when string, s *answer.Service, all []string) {
 	n := len(all)
 	t.Helper()
 	for _, caller := range all {

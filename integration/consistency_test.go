@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // TestWritesAnswerWithToken checks that writes answer with a Consistency-Token, one that numbers a
@@ -127,7 +128,7 @@ func TestFullyConsistentSeesOtherReplicasAtOnce(t *testing.T) {
 	id := ids(t)
 	network(t, id, [2]string{"ann", "ben"})
 	member(t, id("cat"), "Cat")
-	other, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI})
+	other, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI})
 	if err != nil {
 		t.Fatal(err)
 	}

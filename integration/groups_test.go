@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // affiliate is an organisation or group as the API names one.
@@ -403,7 +404,7 @@ func TestSharedAcrossReplicas(t *testing.T) {
 func fromNeo4j(t *testing.T, caller, member string, want shared) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI})
+	s, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // TestFailedBatchLeavesNothingBehind checks that a bulk batch naming a member that does not exist
@@ -28,7 +29,7 @@ func TestFailedBatchLeavesNothingBehind(t *testing.T) {
 			ctx := context.Background()
 			id := ids(t)
 			network(t, id, [2]string{"ann", "xia"}, [2]string{"bob", "yan"})
-			s, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI})
+			s, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/api"
-	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/changelog"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // testSecret signs the tokens of every test request.
@@ -24,7 +26,7 @@ var testSecret = []byte("integration-test-secret-0123456789")
 
 // env is what every test shares: the store, the API served over it, and the store's clock.
 var env struct {
-	store    *graph.Store
+	store    *answer.Service
 	baseURL  string
 	neo4jURI string
 	clock    testClock
@@ -47,7 +49,7 @@ func TestMain(m *testing.M) {
 func runTests(m *testing.M) int {
 	flag.Parse()
 	ctx := context.Background()
-	cfg := graph.Config{
+	cfg := neo4jstore.Config{
 		URI:      os.Getenv("NEO4J_URI"),
 		User:     os.Getenv("NEO4J_USER"),
 		Password: os.Getenv("NEO4J_PASSWORD"),
@@ -55,7 +57,7 @@ func runTests(m *testing.M) int {
 		Clock:    env.clock.now,
 		// Bulk loads of generated networks retry deadlocks between their parallel batches for
 		// longer than a request may (TestOutage checks requests' bounds in a process of its own).
-		Pool: graph.Pool{RetryTime: 30 * time.Second},
+		Pool: neo4jstore.Pool{RetryTime: 30 * time.Second},
 	}
 	if cfg.URI == "" {
 		uri, stop, err := startContainer(ctx)
@@ -69,7 +71,7 @@ func runTests(m *testing.M) int {
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	store, err := graph.Open(openCtx, cfg)
+	store, err := neo4jstore.Open(openCtx, cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "integration:", err)
 		return 1
@@ -97,15 +99,16 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "integration: api/openapi.yaml:", err)
 		return 1
 	}
-	srv := httptest.NewServer(contract.wrap(api.New(store, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient})))
+	svc := answer.New(store, answer.Options{})
+	srv := httptest.NewServer(contract.wrap(api.New(svc, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient})))
 	defer srv.Close()
-	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
+	env.store, env.baseURL, env.neo4jURI = svc, srv.URL, cfg.URI
 	// The store keeps its in-memory projection, as `reach serve` does, so that reachability
 	// reads in the default mode are answered from memory.
 	keepCtx, stopKeeping := context.WithCancel(ctx)
 	defer stopKeeping()
-	go store.KeepProjection(keepCtx, graph.ProjectionEvents{Failed: func(err error) { log.Warn("projection not current", "err", err) }})
-	for deadline := time.Now().Add(time.Minute); !store.ProjectionStats().Loaded; time.Sleep(20 * time.Millisecond) {
+	go svc.KeepProjection(keepCtx, changelog.ProjectionEvents{Failed: func(err error) { log.Warn("projection not current", "err", err) }})
+	for deadline := time.Now().Add(time.Minute); !svc.ProjectionStats().Loaded; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			fmt.Fprintln(os.Stderr, "integration: the projection did not load in a minute")
 			return 1
@@ -120,4 +123,15 @@ func runTests(m *testing.M) int {
 		code = 1
 	}
 	return code
+}
+
+// openService opens a store of its own on the test Neo4j, with the answering service over it, as
+// another replica would; its projection stays unloaded (every read asks Neo4j) until the test
+// keeps it.
+func openService(ctx context.Context, cfg neo4jstore.Config, opts ...answer.Options) (*answer.Service, error) {
+	s, err := neo4jstore.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return answer.New(s, append(opts, answer.Options{})[0]), nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // TestAskingAboutMissingMembersAddsNothing asks about 100,000 member ids that do not exist, as a
@@ -18,7 +19,7 @@ func TestAskingAboutMissingMembersAddsNothing(t *testing.T) {
 	ctx := context.Background()
 	id := ids(t)
 	network(t, id, [2]string{"ann", "xia"}, [2]string{"xia", "bob"})
-	s, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI, CachedConnections: 1 << 16})
+	s, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI, CachedConnections: 1 << 16})
 	if err != nil {
 		t.Fatal(err)
 	}

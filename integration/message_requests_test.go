@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // requestDecision is the messaging part of a reachability answer with what allows a request.
@@ -38,7 +40,7 @@ type requestEntry struct {
 // decideEveryWay asks how from may message to: by reachability in the default and the fully
 // consistent modes (answered from the projection), and from a store without a projection (from
 // Neo4j), and fails unless all three agree. It returns the answer.
-func decideEveryWay(t *testing.T, noProjection *graph.Store, from, to string) requestDecision {
+func decideEveryWay(t *testing.T, noProjection *answer.Service, from, to string) requestDecision {
 	t.Helper()
 	var answers []requestDecision
 	for _, query := range []string{"", "?consistency=fully_consistent"} {
@@ -72,10 +74,10 @@ func (d requestDecision) String() string {
 }
 
 // storeWithoutProjection opens a store that answers every read from Neo4j.
-func storeWithoutProjection(t *testing.T) *graph.Store {
+func storeWithoutProjection(t *testing.T) *answer.Service {
 	t.Helper()
 	ctx := context.Background()
-	s, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI, Clock: env.clock.now})
+	s, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI, Clock: env.clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/reach-network/reach/api"
+	"github.com/reach-network/reach/bench/baseline"
 	"github.com/reach-network/reach/bench/pgpeer"
 	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/seed"
@@ -267,7 +268,7 @@ func TestPeerAgreesWithReach(t *testing.T) {
 	for i, n := range names {
 		members[i] = id(n)
 	}
-	exported, err := env.store.ExportNetwork(context.Background(), members)
+	exported, err := baseline.NewBaseline(env.store.Store).ExportNetwork(context.Background(), members)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,28 +8,31 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/changelog"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // replica is a store keeping its projection with a snapshot path, as `reach serve` does with
 // REACH_PROJECTION_SNAPSHOT set.
 type replica struct {
-	*graph.Store
-	loads chan graph.ProjectionLoad
+	*answer.Service
+	loads chan changelog.ProjectionLoad
 	stop  context.CancelFunc
 	done  chan struct{}
 }
 
 func startReplica(t *testing.T, snapshot string) *replica {
 	t.Helper()
-	s, err := graph.Open(context.Background(), graph.Config{URI: env.neo4jURI, ProjectionSnapshot: snapshot})
+	s, err := openService(context.Background(), neo4jstore.Config{URI: env.neo4jURI}, answer.Options{Snapshot: snapshot})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	r := &replica{Store: s, loads: make(chan graph.ProjectionLoad, 4), stop: stop, done: make(chan struct{})}
+	r := &replica{Service: s, loads: make(chan changelog.ProjectionLoad, 4), stop: stop, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		s.KeepProjection(ctx, graph.ProjectionEvents{Loaded: func(l graph.ProjectionLoad) { r.loads <- l }})
+		s.KeepProjection(ctx, changelog.ProjectionEvents{Loaded: func(l changelog.ProjectionLoad) { r.loads <- l }})
 	}()
 	t.Cleanup(func() { r.close(t) })
 	return r

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/reach-network/reach/bench/baseline"
 	"github.com/reach-network/reach/graph"
 )
 
@@ -78,7 +79,7 @@ func copyCSV(ctx context.Context, tx pgx.Tx, path, header, table string) (int64,
 // LoadNetwork replaces the peer's tables, in the database and schema url names, with the network
 // n, as LoadCSV does with files: the rows go into the same staging tables, and from there the
 // same way into the peer's tables.
-func LoadNetwork(ctx context.Context, url string, n graph.ExportedNetwork) error {
+func LoadNetwork(ctx context.Context, url string, n baseline.ExportedNetwork) error {
 	return replace(ctx, url, nil, func(ctx context.Context, tx pgx.Tx) error {
 		for _, t := range stagedRows(n) {
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{t.table}, t.columns, pgx.CopyFromRows(t.rows)); err != nil {
@@ -98,7 +99,7 @@ type staged struct {
 
 // stagedRows lays out n as the rows of the staging tables: the columns of the CSV files, with
 // the values seed/csv.go would write for the same rows (null for an empty text or a zero time).
-func stagedRows(n graph.ExportedNetwork) []staged {
+func stagedRows(n baseline.ExportedNetwork) []staged {
 	members := staged{table: "stage_members", columns: []string{"id", "name", "headline", "company", "inmail_credits", "plan",
 		"plan_granted_at", "restricted", "inmail", "open_profile", "profile_visibility", "connections_visibility",
 		"searchable", "created_at", "message_requests", "requests_month", "requests_sent"}}
@@ -135,7 +136,7 @@ func stagedRows(n graph.ExportedNetwork) []staged {
 
 // affiliations lays out the organisations, groups, positions and memberships of n as the rows of
 // their staging tables.
-func affiliations(n graph.ExportedNetwork) []staged {
+func affiliations(n baseline.ExportedNetwork) []staged {
 	orgs := staged{table: "stage_organisations", columns: []string{"id", "name", "kind"}}
 	for _, o := range n.Organisations {
 		orgs.rows = append(orgs.rows, []any{o.ID, o.Name, string(o.Kind)})

@@ -10,18 +10,22 @@ import (
 
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/neo4jstore"
+	"github.com/reach-network/reach/graph/projection"
 )
 
 // config is everything reach reads from its environment.
 type config struct {
 	Addr      string // REACH_ADDR
 	TokenAuth tokenConfig
-	Neo4j     graph.Config
-	Timeouts  api.Timeouts  // REACH_READ_TIMEOUT, REACH_WRITE_TIMEOUT
-	RateLimit api.RateLimit // REACH_RATE_LIMIT, REACH_RATE_BURST
-	LogLevel  slog.Level    // REACH_LOG_LEVEL
-	Retention time.Duration // REACH_CHANGELOG_RETENTION
-	DebugAddr string        // REACH_DEBUG_ADDR: where Go's profiler listens; empty for nowhere
+	Neo4j     neo4jstore.Config
+	Answer    answer.Options // REACH_PROJECTION_SNAPSHOT, REACH_CHANGELOG_INTERVAL, ...
+	Timeouts  api.Timeouts   // REACH_READ_TIMEOUT, REACH_WRITE_TIMEOUT
+	RateLimit api.RateLimit  // REACH_RATE_LIMIT, REACH_RATE_BURST
+	LogLevel  slog.Level     // REACH_LOG_LEVEL
+	Retention time.Duration  // REACH_CHANGELOG_RETENTION
+	DebugAddr string         // REACH_DEBUG_ADDR: where Go's profiler listens; empty for nowhere
 	// DevTokens (REACH_DEV_TOKENS=1) lets the console mint tokens for any member: make run only.
 	DevTokens bool
 }
@@ -108,22 +112,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DebugAddr: getenv("REACH_DEBUG_ADDR"),
 		DevTokens: devTokens,
 		TokenAuth: loadTokenConfig(getenv),
-		Neo4j: graph.Config{
-			URI:                or("NEO4J_URI", localNeo4j),
-			User:               getenv("NEO4J_USER"),
-			Password:           getenv("NEO4J_PASSWORD"),
-			Database:           getenv("NEO4J_DATABASE"),
-			CachedConnections:  number("REACH_CACHED_CONNECTIONS", graph.DefaultCachedConnections),
-			ProjectionSnapshot: getenv("REACH_PROJECTION_SNAPSHOT"),
-			Pool: graph.Pool{
-				Size:           number("NEO4J_POOL_SIZE", graph.DefaultPool.Size),
-				AcquireTimeout: duration("NEO4J_ACQUIRE_TIMEOUT", graph.DefaultPool.AcquireTimeout),
-				RetryTime:      timeouts.Write,
+		Answer: answer.Options{
+			Snapshot: getenv("REACH_PROJECTION_SNAPSHOT"),
+			Freshness: projection.Freshness{
+				Interval: duration("REACH_CHANGELOG_INTERVAL", projection.DefaultFreshness.Interval),
+				Bound:    duration("REACH_STALENESS_BOUND", projection.DefaultFreshness.Bound),
+				Wait:     duration("REACH_FRESHNESS_WAIT", projection.DefaultFreshness.Wait),
 			},
-			Freshness: graph.Freshness{
-				Interval: duration("REACH_CHANGELOG_INTERVAL", graph.DefaultFreshness.Interval),
-				Bound:    duration("REACH_STALENESS_BOUND", graph.DefaultFreshness.Bound),
-				Wait:     duration("REACH_FRESHNESS_WAIT", graph.DefaultFreshness.Wait),
+		},
+		Neo4j: neo4jstore.Config{
+			URI:               or("NEO4J_URI", localNeo4j),
+			User:              getenv("NEO4J_USER"),
+			Password:          getenv("NEO4J_PASSWORD"),
+			Database:          getenv("NEO4J_DATABASE"),
+			CachedConnections: number("REACH_CACHED_CONNECTIONS", neo4jstore.DefaultCachedConnections),
+			Pool: neo4jstore.Pool{
+				Size:           number("NEO4J_POOL_SIZE", neo4jstore.DefaultPool.Size),
+				AcquireTimeout: duration("NEO4J_ACQUIRE_TIMEOUT", neo4jstore.DefaultPool.AcquireTimeout),
+				RetryTime:      timeouts.Write,
 			},
 			Limits: graph.Limits{
 				InMailsPerDay:     number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
@@ -151,5 +157,5 @@ func (c config) String() string {
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
 		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
-		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Neo4j.ProjectionSnapshot, c.DevTokens)
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Answer.Snapshot, c.DevTokens)
 }

@@ -10,6 +10,9 @@ import (
 
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/neo4jstore"
+	"github.com/reach-network/reach/graph/projection"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -31,13 +34,13 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{Addr: ":8080", TokenAuth: tokenConfig{Secret: "0123456789abcdef"}, Neo4j: graph.Config{
+	want := config{Addr: ":8080", TokenAuth: tokenConfig{Secret: "0123456789abcdef"}, Neo4j: neo4jstore.Config{
 		URI: "neo4j://cluster.internal:7687", User: "reach", Password: "s3cret",
 		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5, RequestsMonthly: 4},
 		CachedConnections: 1000,
-		Pool:              graph.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second},
-		Freshness:         graph.DefaultFreshness,
+		Pool:              neo4jstore.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second},
 	},
+		Answer:    answer.Options{Freshness: projection.DefaultFreshness},
 		Timeouts:  api.Timeouts{Read: 2 * time.Second, Write: 3 * time.Second},
 		RateLimit: api.RateLimit{PerSecond: 50, Burst: 10},
 		LogLevel:  slog.LevelDebug,

@@ -30,7 +30,9 @@ import (
 	"golang.org/x/term"
 
 	"github.com/reach-network/reach/api"
-	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/changelog"
+	"github.com/reach-network/reach/graph/neo4jstore"
 	"github.com/reach-network/reach/seed"
 )
 
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 	case "serve":
 		return serve(ctx, cfg, log)
 	case "migrate":
-		return withStore(ctx, cfg, log, func(s *graph.Store) error { return s.Migrate(ctx) })
+		return withStore(ctx, cfg, log, func(s *neo4jstore.Store) error { return s.Migrate(ctx) })
 	case "seed":
 		return seedCommand(ctx, cfg, log, args[1:], out)
 	case "token":
@@ -85,23 +87,24 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	log.Info("config", "settings", cfg.String())
-	store, err := graph.New(cfg.Neo4j)
+	store, err := neo4jstore.New(cfg.Neo4j)
 	if err != nil {
 		return err
 	}
 	defer store.Close(context.WithoutCancel(ctx))
+	svc := answer.New(store, cfg.Answer)
 	stopTracing, err := startTracing(ctx)
 	if err != nil {
 		return err
 	}
 	defer stopTracing()
 	go keepReady(ctx, store, log)
-	go pruneChanges(ctx, store, cfg.Retention, log)
+	go pruneChanges(ctx, svc, cfg.Retention, log)
 	kept := make(chan struct{})
 	keepCtx, stopKeeping := context.WithCancel(ctx)
 	go func() {
 		defer close(kept)
-		store.KeepProjection(keepCtx, projectionEvents(log))
+		svc.KeepProjection(keepCtx, projectionEvents(log))
 	}()
 	// On the way out, the projection is saved (when there is a snapshot path) before the driver closes.
 	defer func() {
@@ -119,7 +122,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	events := api.NewEvents()
 	srv := &http.Server{
 		Addr: cfg.Addr,
-		Handler: api.New(store, api.Config{Tokens: tokens, Logger: log,
+		Handler: api.New(svc, api.Config{Tokens: tokens, Logger: log,
 			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,
@@ -166,9 +169,9 @@ func devTokens(cfg config, log *slog.Logger) (api.DevTokens, error) {
 }
 
 // projectionEvents logs the projection's loads, failures and snapshots.
-func projectionEvents(log *slog.Logger) graph.ProjectionEvents {
-	return graph.ProjectionEvents{
-		Loaded: func(l graph.ProjectionLoad) {
+func projectionEvents(log *slog.Logger) changelog.ProjectionEvents {
+	return changelog.ProjectionEvents{
+		Loaded: func(l changelog.ProjectionLoad) {
 			log.Info("projection loaded; reachability answers from memory", "from", l.From,
 				"members", l.Members, "connections", l.Connections, "took", l.Took)
 		},
@@ -201,7 +204,7 @@ func serveDebug(addr string, log *slog.Logger) {
 // cancelled. When Neo4j answers again after not answering, as after a restart, it has Neo4j plan
 // reach's statements again before requests need them (graph.Store.Warm), so the first requests
 // after an outage do not each give up on a cold Neo4j.
-func keepReady(ctx context.Context, store *graph.Store, log *slog.Logger) {
+func keepReady(ctx context.Context, store *neo4jstore.Store, log *slog.Logger) {
 	up, told := false, false // whether Neo4j answered at the last look; whether the log said it did not
 	for {
 		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -235,7 +238,7 @@ func keepReady(ctx context.Context, store *graph.Store, log *slog.Logger) {
 }
 
 // pruneChanges deletes, every minute, the changes of the log older than retention.
-func pruneChanges(ctx context.Context, store *graph.Store, retention time.Duration, log *slog.Logger) {
+func pruneChanges(ctx context.Context, store *answer.Service, retention time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -253,9 +256,9 @@ func pruneChanges(ctx context.Context, store *graph.Store, retention time.Durati
 }
 
 // withStore opens the store, waiting up to a minute for Neo4j to come up, runs fn and closes it.
-func withStore(ctx context.Context, cfg config, log *slog.Logger, fn func(*graph.Store) error) error {
+func withStore(ctx context.Context, cfg config, log *slog.Logger, fn func(*neo4jstore.Store) error) error {
 	log.Info("config", "settings", cfg.String())
-	store, err := graph.New(cfg.Neo4j)
+	store, err := neo4jstore.New(cfg.Neo4j)
 	if err != nil {
 		return err
 	}
@@ -300,7 +303,7 @@ func seedCommand(ctx context.Context, cfg config, log *slog.Logger, args []strin
 		if len(set) > 0 {
 			return fmt.Errorf("%s only apply with --members", strings.Join(set, ", "))
 		}
-		return withStore(ctx, cfg, log, func(s *graph.Store) error { return seedDemo(ctx, s, out) })
+		return withStore(ctx, cfg, log, func(s *neo4jstore.Store) error { return seedDemo(ctx, s, out) })
 	}
 	meter := seed.NewMeter(out, isTerminal(out), 5*time.Second)
 	spec := seed.Spec{Members: *members, AvgDegree: *degree, Seed: *seedValue, IDPrefix: *prefix}
@@ -310,7 +313,7 @@ func seedCommand(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	// A bulk load's parallel batches deadlock now and then and are retried: give them longer than
 	// a request's write timeout.
 	cfg.Neo4j.Pool.RetryTime = max(cfg.Neo4j.Pool.RetryTime, bulkRetryTime)
-	return withStore(ctx, cfg, log, func(s *graph.Store) error {
+	return withStore(ctx, cfg, log, func(s *neo4jstore.Store) error {
 		return loadGenerated(ctx, s, spec, seed.ImportOptions{BatchSize: *batch, Workers: *workers, Progress: meter}, meter, out)
 	})
 }
@@ -341,7 +344,7 @@ func writeGenerated(spec seed.Spec, dir string, meter *seed.Meter, out io.Writer
 
 // loadGenerated generates a network and loads it through the store's bulk import, into an empty
 // graph or, when the network's ids carry a prefix, beside the members already there.
-func loadGenerated(ctx context.Context, store *graph.Store, spec seed.Spec, opts seed.ImportOptions, meter *seed.Meter, out io.Writer) error {
+func loadGenerated(ctx context.Context, store *neo4jstore.Store, spec seed.Spec, opts seed.ImportOptions, meter *seed.Meter, out io.Writer) error {
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
@@ -382,7 +385,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 // seedDemo loads the demo network when the graph has no members.
-func seedDemo(ctx context.Context, store *graph.Store, out io.Writer) error {
+func seedDemo(ctx context.Context, store *neo4jstore.Store, out io.Writer) error {
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}

@@ -28,8 +28,9 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/bench"
+	"github.com/reach-network/reach/bench/baseline"
 	"github.com/reach-network/reach/bench/pgpeer"
-	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 func main() {
@@ -95,7 +96,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if secret == "" {
 		return errors.New("REACH_JWT_SECRET is not set")
 	}
-	store, err := graph.Open(ctx, graph.Config{
+	store, err := neo4jstore.Open(ctx, neo4jstore.Config{
 		URI: os.Getenv("NEO4J_URI"), User: os.Getenv("NEO4J_USER"),
 		Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE"),
 	})
@@ -115,7 +116,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "drawing %d pairs of each kind...\n", o.perKind)
-	pairs, err := bench.DrawPairs(ctx, store, o.perKind, rand.New(rand.NewPCG(o.seed, 7)))
+	pairs, err := bench.DrawPairs(ctx, sampler{store, baseline.NewBaseline(store)}, o.perKind, rand.New(rand.NewPCG(o.seed, 7)))
 	if err != nil {
 		return err
 	}
@@ -239,9 +240,9 @@ func label(ms []bench.Measured, system string) []bench.Measured {
 
 // machine describes where the run happens: cores, Neo4j's and PostgreSQL's memory and the size
 // of the graph.
-func machine(ctx context.Context, store *graph.Store, peer *pgpeer.Peer, o options) (bench.Machine, error) {
+func machine(ctx context.Context, store *neo4jstore.Store, peer *pgpeer.Peer, o options) (bench.Machine, error) {
 	m := bench.Machine{Cores: runtime.NumCPU(), LoadAverage: bench.LoadAverage(), Neo4jHeap: o.heap, Neo4jPageCache: o.cache}
-	settings, err := store.Neo4jMemory(ctx)
+	settings, err := baseline.NewBaseline(store).Neo4jMemory(ctx)
 	if err != nil {
 		return m, err
 	}
@@ -256,7 +257,13 @@ func machine(ctx context.Context, store *graph.Store, peer *pgpeer.Peer, o optio
 			return m, err
 		}
 	}
-	size, err := store.Size(ctx)
+	size, err := baseline.NewBaseline(store).Size(ctx)
 	m.Members, m.Connections = size.Members, size.Connections
 	return m, err
+}
+
+// sampler draws pairs with the baseline's sampling statements and the store's relations.
+type sampler struct {
+	*neo4jstore.Store
+	*baseline.Baseline
 }

@@ -15,8 +15,9 @@ import (
 
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/bench"
+	"github.com/reach-network/reach/bench/baseline"
 	"github.com/reach-network/reach/bench/pgpeer"
-	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // The mix of operations sent to reach; the other systems answer the part of it they implement.
@@ -38,7 +39,7 @@ type system struct {
 }
 
 // newSystems returns the systems to measure: reach, then those o asks for.
-func newSystems(o options, secret []byte, store *graph.Store, peer *pgpeer.Peer, p bench.Pairs) []system {
+func newSystems(o options, secret []byte, store *neo4jstore.Store, peer *pgpeer.Peer, p bench.Pairs) []system {
 	transport := &http.Transport{MaxIdleConns: o.concurrency, MaxIdleConnsPerHost: o.concurrency}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: transport}
 	tokens := &tokens{secret: secret}
@@ -61,7 +62,7 @@ func newSystems(o options, secret []byte, store *graph.Store, peer *pgpeer.Peer,
 		}}})
 	if o.baseline {
 		systems = append(systems, system{name: bench.SystemBaseline, how: "through the Neo4j driver",
-			ops: baselineOps(store.Baseline(), p), roles: []string{"neo4j"}})
+			ops: baselineOps(baseline.NewBaseline(store), p), roles: []string{"neo4j"}})
 	}
 	if peer != nil {
 		systems = append(systems, system{name: bench.SystemPostgres, how: "through pgx", roles: []string{"postgres"}, ops: map[string]do{
@@ -243,7 +244,7 @@ func (c *caller) ops(p bench.Pairs) map[string]do {
 }
 
 // baselineOps are the Cypher baseline's answers to the first two operations of the mix.
-func baselineOps(b *graph.Baseline, p bench.Pairs) map[string]do {
+func baselineOps(b *baseline.Baseline, p bench.Pairs) map[string]do {
 	all := bench.Kinds
 	return map[string]do{
 		"reachability": func(ctx context.Context, rng *rand.Rand) error {

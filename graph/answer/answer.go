@@ -1,0 +1,136 @@
+// Package answer chooses, for each read, the path that may answer it under the read's
+// consistency: this replica's in-memory projection when it is fresh enough, Neo4j otherwise. It
+// is a chain of answerers, each answering what it can and handing the rest to the next, in the
+// manner of OpenFGA's CheckResolver delegates. It also runs the projection's life: loading,
+// tailing the change log, snapshots.
+//
+// It sits above the store packages (neo4jstore, projection, changelog) and below the API; no
+// package under graph imports it.
+package answer
+
+import (
+	"context"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/changelog"
+	"github.com/reach-network/reach/graph/neo4jstore"
+	"github.com/reach-network/reach/graph/projection"
+)
+
+// Answerer answers how a caller stands to members. Every path that answers implements it: the
+// Neo4j store and the projection's link; a link that cannot answer a read hands it on.
+type Answerer interface {
+	// Reachability returns how the caller stands to a member, with what they share. Returns
+	// ErrNotFound if either does not exist, or the member is in a block relation with the caller.
+	Reachability(ctx context.Context, caller, member string) (graph.Relation, error)
+	// Reachabilities is Reachability for many members at once; members not found or in a block
+	// relation with the caller are left out. Returns ErrNotFound if the caller does not exist.
+	Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Relation, error)
+	// MutualConnections returns one page of the connections both share, ordered by name, with
+	// their total. Errors are Reachability's.
+	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
+	// Shared returns what the caller and a member share. Errors are Reachability's.
+	Shared(ctx context.Context, caller, member string) (graph.Shared, error)
+}
+
+// Options are how the projection is kept and when it may answer.
+type Options struct {
+	// Freshness says how current the projection is kept and must be to answer; zero fields take
+	// projection.DefaultFreshness'.
+	Freshness projection.Freshness
+	// Snapshot, when set, is the file the projection is saved to after each load from Neo4j and
+	// when KeepProjection ends, and restored from when it starts.
+	Snapshot string
+}
+
+// Service is what the API serves from: the Neo4j store, whose writes and Neo4j-only reads it
+// passes on as they are, with the questions of how members stand answered through the chain:
+// memory, then Neo4j. It is safe for concurrent use.
+type Service struct {
+	*neo4jstore.Store
+	store      *neo4jstore.Store
+	projection *projection.Projection
+	log        *changelog.Log
+	chain      Answerer
+}
+
+// New returns the service over store, with a projection of its own that hears of the store's
+// writes. Until KeepProjection has loaded the projection, every read goes to Neo4j.
+func New(store *neo4jstore.Store, opts Options) *Service {
+	p := projection.NewProjection()
+	store.OnWrite(p.Wrote)
+	log := changelog.New(store.DB(), p, opts.Freshness, opts.Snapshot)
+	mem := &memory{projection: p, log: log, freshness: opts.Freshness.OrDefaults(), store: store, next: store}
+	return &Service{Store: store, store: store, projection: p, log: log, chain: mem}
+}
+
+// Reachability is Answerer's, from memory when the read's consistency allows.
+func (s *Service) Reachability(ctx context.Context, caller, member string) (graph.Relation, error) {
+	return s.chain.Reachability(ctx, caller, member)
+}
+
+// Reachabilities is Answerer's, from memory when the read's consistency allows.
+func (s *Service) Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Relation, error) {
+	return s.chain.Reachabilities(ctx, caller, members)
+}
+
+// MutualConnections is Answerer's: who they are from memory when the read's consistency allows,
+// their names from Neo4j.
+func (s *Service) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
+	return s.chain.MutualConnections(ctx, caller, member, page)
+}
+
+// Profile returns how the caller stands to a member with the member's whole profile, read from
+// Neo4j, and what they share, from memory when the read's consistency allows. Returns ErrNotFound
+// as Reachability does.
+func (s *Service) Profile(ctx context.Context, caller, member string) (graph.Relation, error) {
+	r, err := s.store.Relation(ctx, caller, member)
+	if err != nil {
+		return graph.Relation{}, err
+	}
+	r.Shared, err = s.chain.Shared(ctx, caller, member)
+	return r, err
+}
+
+// CheckToken refuses, with ErrInvalidToken, a token naming a change this database's log never
+// made: one of another epoch (a token made up, or from a database since replaced) or past the
+// log's head. A token whose change the projection has applied passes at once; otherwise the
+// log's head is read. A token without an epoch (a write that changed nothing projected) always
+// passes, and so does any token when Neo4j cannot be asked: the read then says what is wrong.
+func (s *Service) CheckToken(ctx context.Context, t graph.Token) error {
+	if t.Epoch == "" || s.projection.Holds(t) {
+		return nil
+	}
+	head, err := s.log.Head(ctx)
+	if err != nil {
+		return nil
+	}
+	if head.Epoch != t.Epoch || t.Seq > head.Seq {
+		return graph.Fail(graph.ErrInvalidToken, "the consistency token names a change this database never made")
+	}
+	return nil
+}
+
+// ProjectionStats reports on the projection, for metrics.
+func (s *Service) ProjectionStats() graph.ProjectionStats { return s.projection.Stats() }
+
+// Gone reports whether the projection holds that member id does not exist (closed, or recorded
+// missing) as of the change it has applied: a hint for caches of who exists, such as the API's
+// known members, so that a closure made through another replica reaches them within the
+// staleness bound. False when the projection is not loaded or knows nothing of id.
+func (s *Service) Gone(id string) bool { return s.projection.Gone(id) }
+
+// KeepProjection loads the projection and keeps it current until ctx is cancelled
+// (changelog.Log.KeepProjection).
+func (s *Service) KeepProjection(ctx context.Context, events changelog.ProjectionEvents) {
+	s.log.KeepProjection(ctx, events)
+}
+
+// SaveProjection writes the projection to a snapshot at path.
+func (s *Service) SaveProjection(path string) error { return s.log.SaveProjection(path) }
+
+// PruneChanges deletes the changes of the log made before before, and returns how many.
+func (s *Service) PruneChanges(ctx context.Context, before time.Time) (int, error) {
+	return s.log.PruneChanges(ctx, before)
+}

@@ -1,0 +1,90 @@
+package answer
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/changelog"
+	"github.com/reach-network/reach/graph/neo4jstore"
+	"github.com/reach-network/reach/graph/projection"
+)
+
+// memory is the chain's link that answers from the projection when the read's consistency allows
+// (graph.Mode), and hands the read to next otherwise.
+type memory struct {
+	projection *projection.Projection
+	log        *changelog.Log
+	heads      heads // looks at the change log's head, shared by fully consistent reads
+	freshness  projection.Freshness
+	store      *neo4jstore.Store // for the clock, the limits and the names of mutual pages
+	next       Answerer
+}
+
+// read runs fn on the projection's state when it may answer ctx's read, and tells whether it did.
+// A fully consistent read first asks Neo4j for the change log's head, and is answered from memory
+// only once the projection has applied it: the projection then holds every write committed
+// before the read began.
+func (m *memory) read(ctx context.Context, fn func(*projection.State)) bool {
+	c := graph.ConsistencyOf(ctx)
+	if c.Mode == graph.FullyConsistent {
+		head, err := m.heads.at(ctx, time.Now(), m.log.Head)
+		if err != nil {
+			m.projection.Fallback()
+			return false // the Neo4j path then reports what is wrong
+		}
+		c = graph.Consistency{Mode: graph.AtLeastAsFresh, Token: head}
+	}
+	return m.projection.Read(c, m.freshness, fn)
+}
+
+func (m *memory) Reachability(ctx context.Context, caller, member string) (r graph.Relation, err error) {
+	if m.read(ctx, func(st *projection.State) {
+		r, err = st.Relation(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
+	}) {
+		return r, wrapped(err, "Reachability(%q, %q)", caller, member)
+	}
+	return m.next.Reachability(ctx, caller, member)
+}
+
+func (m *memory) Reachabilities(ctx context.Context, caller string, members []string) (out map[string]graph.Relation, err error) {
+	if !m.read(ctx, func(st *projection.State) { out, err = m.all(st, caller, members) }) {
+		return m.next.Reachabilities(ctx, caller, members)
+	}
+	return out, wrapped(err, "Reachabilities(%q, %d members)", caller, len(members))
+}
+
+// all is Reachabilities from st.
+func (m *memory) all(st *projection.State, caller string, members []string) (map[string]graph.Relation, error) {
+	now, monthly := m.store.Clock(), m.store.Limits().RequestsMonthly
+	if _, err := st.Relation(caller, caller, now, monthly); err != nil {
+		return nil, err // the caller does not exist
+	}
+	out := make(map[string]graph.Relation, len(members))
+	for _, id := range slices.Compact(slices.Sorted(slices.Values(members))) {
+		if r, err := st.Relation(caller, id, now, monthly); err == nil {
+			out[id] = r
+		}
+	}
+	return out, nil
+}
+
+func (m *memory) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
+	var ids []string
+	var err error
+	if !m.read(ctx, func(st *projection.State) { ids, err = st.Mutuals(caller, member) }) {
+		return m.next.MutualConnections(ctx, caller, member, page)
+	}
+	if err != nil {
+		return graph.Page[graph.MemberSummary]{}, wrapped(err, "MutualConnections(%q, %q)", caller, member)
+	}
+	return m.store.MutualPage(ctx, ids, page)
+}
+
+func (m *memory) Shared(ctx context.Context, caller, member string) (shared graph.Shared, err error) {
+	if m.read(ctx, func(st *projection.State) { shared, _ = st.Shared(caller, member) }) {
+		return shared, nil // a member the projection does not hold yet shares nothing yet
+	}
+	return m.next.Shared(ctx, caller, member)
+}

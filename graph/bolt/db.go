@@ -1,0 +1,103 @@
+package bolt
+
+import (
+	"context"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/reach-network/reach/graph"
+)
+
+// asNeo4jTime prepares any time to be passed to Neo4j and compared with stored times.
+func AsNeo4jTime(t time.Time) time.Time { return t.In(graph.UtcOffset) }
+
+// read runs one read-only statement on a reader of a cluster, as an auto-commit transaction:
+// one exchange with the server instead of the begin, run and commit of a managed transaction,
+// which makes a cheap query about a third cheaper for Neo4j to answer (docs/performance.md).
+// Being a read, it is simply run again on transient failures, up to readAttempts times. It shares
+// the bookmarks of write, so a read that follows a write sees it, on a cluster too.
+func (db *DB) Read(ctx context.Context, query string, params map[string]any) (recs []*neo4j.Record, err error) {
+	for attempt := 1; ; attempt++ {
+		recs, err = db.readOnce(ctx, query, params)
+		if err == nil || !neo4j.IsRetryable(err) || attempt == readAttempts {
+			return recs, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(time.Duration(attempt) * readRetryPause):
+		}
+	}
+}
+
+// readAttempts and readRetryPause bound how read retries a statement after transient failures
+// (a leader change, a replica catching up): a few tries, pausing a little longer each time.
+const (
+	readAttempts   = 4
+	readRetryPause = 50 * time.Millisecond
+)
+
+func (db *DB) readOnce(ctx context.Context, query string, params map[string]any) (_ []*neo4j.Record, err error) {
+	ctx, end := Traced(ctx, query)
+	defer func() { end(err) }()
+	db.Samples.Remember(query, params, false)
+	// A read that must see writes made through other replicas goes where writes go: a cluster's
+	// followers may lag behind. The token's bookmarks are not used: a client could make them up
+	// and have Neo4j wait for a transaction that never comes (CheckToken vets the rest of it).
+	mode := neo4j.AccessModeRead
+	if c := graph.ConsistencyOf(ctx); c.Mode == graph.FullyConsistent || c.Mode == graph.AtLeastAsFresh {
+		mode = neo4j.AccessModeWrite
+	}
+	session := db.Session(ctx, mode)
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, query, params, WithDeadline(ctx)...)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// withDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
+// Neo4j itself ends a transaction whose request has given up, releasing its locks, rather than
+// finishing work nobody waits for.
+func WithDeadline(ctx context.Context) []func(*neo4j.TransactionConfig) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return nil
+	}
+	return []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(max(time.Until(deadline), time.Millisecond))}
+}
+
+// collect runs one statement inside a transaction and returns all its records.
+func Collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) (_ []*neo4j.Record, err error) {
+	ctx, end := Traced(ctx, query)
+	defer func() { end(err) }()
+	res, err := tx.Run(ctx, query, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// boltDB runs statements on one Neo4j database: sessions, retries, deadlines and tracing, and the
+// statements run so far, for Warm.
+type DB struct {
+	Driver  neo4j.DriverWithContext
+	Name    string
+	Samples Samples
+}
+
+// session opens a session on the database in mode, sharing the driver's bookmarks so that a read
+// begun after a write sees it, on a cluster too.
+func (db *DB) Session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
+	return db.Driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.Name, AccessMode: mode,
+		BookmarkManager: db.Driver.ExecuteQueryBookmarkManager()})
+}
+
+// writeTx runs work in one write transaction, retried by the driver on transient failures, with
+// nothing recorded in the change log.
+func WriteTx[T any](ctx context.Context, db *DB, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	session := db.Session(ctx, neo4j.AccessModeWrite)
+	defer session.Close(ctx)
+	return neo4j.ExecuteWrite(ctx, session, work, WithDeadline(ctx)...)
+}

@@ -1,0 +1,29 @@
+package bolt
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// stream runs a read statement and hands each record to row, without holding them all.
+func (db *DB) Stream(ctx context.Context, query string, params map[string]any, row func(*neo4j.Record) error) error {
+	session := db.Session(ctx, neo4j.AccessModeRead)
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, query, params)
+	if err != nil {
+		return err
+	}
+	return EachRecord(ctx, res, row)
+}
+
+// eachRecord hands each record of res to row as the driver fetches it, so that a long answer is
+// never held whole.
+func EachRecord(ctx context.Context, res neo4j.ResultWithContext, row func(*neo4j.Record) error) error {
+	for res.Next(ctx) {
+		if err := row(res.Record()); err != nil {
+			return err
+		}
+	}
+	return res.Err()
+}

@@ -1,0 +1,142 @@
+package changelog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/bolt"
+)
+
+// changeTx is the transaction a write's work is given (see write): it remembers the statements run
+// in it, for Warm, and what they changed of the state replicas keep in memory, which write then
+// records in the change log (cypher/AppendChange.cypher) in the same transaction.
+type changeTx struct {
+	neo4j.ManagedTransaction
+	samples *bolt.Samples
+	changes *changes
+}
+
+func (tx changeTx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
+	tx.samples.Remember(query, params, true)
+	return tx.ManagedTransaction.Run(ctx, query, params)
+}
+
+// changes is what one write transaction changed of what replicas keep in memory: members whose
+// facts changed (existence, settings, restriction, plan, credits, positions, groups),
+// organisations and groups created or renamed, and pairs whose relation did
+// (connected, blocked, written to, an InMail pending or declined).
+type changes struct {
+	members       []string
+	pairs         [][2]string
+	organisations []string // organisations created or renamed
+	groups        []string // groups created or renamed
+	reload        bool     // too much to list: replicas read everything again
+}
+
+func (c *changes) empty() bool {
+	return len(c.members) == 0 && len(c.pairs) == 0 && len(c.organisations) == 0 && len(c.groups) == 0 && !c.reload
+}
+
+// changesOf returns the changes a transaction collects; tx must be one that write gave out.
+func changesOf(tx neo4j.ManagedTransaction) *changes {
+	ctx, ok := tx.(changeTx)
+	if !ok {
+		panic(fmt.Sprintf("graph: a write ran outside write(): %T", tx))
+	}
+	return ctx.changes
+}
+
+// touch says that the transaction changed the facts of members.
+func Touch(tx neo4j.ManagedTransaction, members ...string) {
+	c := changesOf(tx)
+	c.members = append(c.members, members...)
+}
+
+// touchOrganisation says that the transaction created or changed an organisation (its name or
+// kind). A member's positions are the member's facts: touch them.
+func TouchOrganisation(tx neo4j.ManagedTransaction, id string) {
+	c := changesOf(tx)
+	c.organisations = append(c.organisations, id)
+}
+
+// touchGroup says that the transaction created or renamed a group. Joining and leaving change the
+// member's facts: touch them.
+func TouchGroup(tx neo4j.ManagedTransaction, id string) {
+	c := changesOf(tx)
+	c.groups = append(c.groups, id)
+}
+
+// touchPair says that the transaction changed how a and b stand to each other.
+func TouchPair(tx neo4j.ManagedTransaction, a, b string) {
+	c := changesOf(tx)
+	c.pairs = append(c.pairs, [2]string{a, b})
+}
+
+// touchAll says that the transaction changed more than is worth listing, as a bulk import does.
+func TouchAll(tx neo4j.ManagedTransaction) { changesOf(tx).reload = true }
+
+// appendChange records the transaction's changes in the change log, as its last statement, and
+// returns the change's token (without bookmarks, which only the commit gives).
+func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time) (graph.Token, error) {
+	if c.empty() {
+		return graph.Token{}, nil
+	}
+	members := sortedIDs(c.members)
+	pairs := make([]any, 0, len(c.pairs))
+	for _, p := range c.pairs {
+		pairs = append(pairs, []any{p[0], p[1]})
+	}
+	recs, err := bolt.Collect(ctx, tx, cypher.LockChangeLog, nil)
+	if err != nil {
+		return graph.Token{}, err
+	}
+	seq, err1 := bolt.Value[int64](recs[0], "seq")
+	epoch, err2 := bolt.Value[string](recs[0], "epoch")
+	if err := errors.Join(err1, err2); err != nil {
+		return graph.Token{}, fmt.Errorf("lock change log: %w", err)
+	}
+	if _, err := bolt.Collect(ctx, tx, cypher.AppendChange, map[string]any{
+		"seq": seq, "members": members, "pairs": pairs, "reload": c.reload, "now": bolt.AsNeo4jTime(now),
+		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
+	}); err != nil {
+		return graph.Token{}, err
+	}
+	return graph.Token{Epoch: epoch, Seq: seq}, nil
+}
+
+// sortedIDs returns ids sorted, each once, and never nil: AppendChange counts them.
+func sortedIDs(ids []string) []string {
+	return append([]string{}, slices.Compact(slices.Sorted(slices.Values(ids)))...)
+}
+
+// Write runs work in one write transaction: everything it writes commits together or not at all.
+// The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
+// must only talk to the transaction it is given. What work says it changed (Touch, TouchPair,
+// TouchAll) is recorded in the change log in the same transaction, as its last statement, with
+// the time clock tells. It returns the change's token, with the commit's bookmarks; a token
+// without a change when work touched nothing.
+func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, work func(tx neo4j.ManagedTransaction) (T, error)) (T, graph.Token, error) {
+	session := db.Session(ctx, neo4j.AccessModeWrite)
+	defer session.Close(ctx)
+	var token graph.Token
+	out, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
+		c := &changes{}
+		out, err := work(changeTx{tx, &db.Samples, c})
+		if err != nil {
+			return out, err
+		}
+		token, err = appendChange(ctx, tx, c, clock())
+		return out, err
+	}, bolt.WithDeadline(ctx)...)
+	if err != nil {
+		return out, graph.Token{}, err
+	}
+	token.Bookmarks = session.LastBookmarks()
+	return out, token, nil
+}

@@ -1,0 +1,401 @@
+package changelog
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/bolt"
+	"github.com/reach-network/reach/graph/projection"
+	"golang.org/x/sync/errgroup"
+)
+
+// changesPerRead is the most changes one read of the log takes.
+const changesPerRead = 1000
+
+// gapPatience is how long a gap in the log may last before the projection is loaded again.
+const gapPatience = time.Second
+
+// ProjectionEvents are what KeepProjection reports: each load, each failure to load or to read
+// the log, and each snapshot written. Any may be nil.
+type ProjectionEvents struct {
+	Loaded func(ProjectionLoad)
+	Failed func(error)
+	Saved  func(path string, took time.Duration, err error)
+}
+
+// ProjectionLoad describes one load of the projection.
+type ProjectionLoad struct {
+	From        string // "neo4j", or "snapshot" when a snapshot was read and caught up from the log
+	Members     int
+	Connections int // counted once per member who has it
+	Took        time.Duration
+}
+
+// Log is the change log as a replica reads it: it loads the projection, keeps it current from
+// the log, saves and restores its snapshot, reads the log's head and prunes old changes.
+type Log struct {
+	db         *bolt.DB
+	projection *projection.Projection
+	freshness  projection.Freshness
+	snapshot   string // the projection's snapshot file; empty for none
+}
+
+// New returns the log of db as it keeps p current, reading it every freshness.Interval, with the
+// projection's snapshot at the path snapshot (empty for none).
+func New(db *bolt.DB, p *projection.Projection, freshness projection.Freshness, snapshot string) *Log {
+	return &Log{db: db, projection: p, freshness: freshness.OrDefaults(), snapshot: snapshot}
+}
+
+// KeepProjection loads the projection and keeps it current until ctx is cancelled. It loads again
+// when the log asks for it (a new database, a gap, a bulk import) and, after a failure, once Neo4j
+// answers again. Reads answer from Neo4j until the first load is done. With a snapshot path
+// (New), the first load reads the snapshot, if there is one that the log
+// can bring up to date, and every load from Neo4j, and the end, write one (snapshot.go).
+func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
+	tick := time.NewTicker(l.freshness.Interval)
+	defer tick.Stop()
+	loaded, restore := false, l.snapshot != ""
+	for {
+		var err error
+		if !loaded {
+			err = l.load(ctx, restore, events)
+			loaded = err == nil
+			restore = restore && !loaded // until a load succeeds: Neo4j may be away
+		} else if err = l.readChanges(ctx); errors.Is(err, projection.ErrReload) {
+			loaded = false
+			continue
+		}
+		if err != nil && ctx.Err() == nil && events.Failed != nil {
+			events.Failed(err)
+		}
+		pause := tick.C
+		if err != nil {
+			pause = time.After(time.Second) // Neo4j is away, or the log unreadable: not 20 times a second
+		}
+		select {
+		case <-ctx.Done():
+			l.save(events)
+			return
+		case <-pause:
+		case <-l.projection.Nudged():
+		}
+	}
+}
+
+// load loads the projection, from the snapshot when restore is set and it can be brought up to
+// date, from Neo4j otherwise; a load from Neo4j is then saved as the snapshot.
+func (l *Log) load(ctx context.Context, restore bool, events ProjectionEvents) error {
+	start := time.Now()
+	from := "snapshot"
+	err := projection.ErrReload
+	if restore {
+		err = l.restoreProjection(ctx)
+	}
+	if err != nil {
+		from = "neo4j"
+		if err = l.loadProjection(ctx); err == nil {
+			defer l.save(events)
+		}
+	}
+	if err == nil && events.Loaded != nil {
+		st := l.projection.Stats()
+		events.Loaded(ProjectionLoad{From: from, Members: st.Members, Connections: st.Connections, Took: time.Since(start)})
+	}
+	return err
+}
+
+// restoreProjection reads the snapshot and applies the changes logged since it was written. It
+// fails, changing nothing, if there is no snapshot, it is damaged, or the log cannot bring it up
+// to date (another database, or changes pruned since).
+func (l *Log) restoreProjection(ctx context.Context) error {
+	st, err := projection.LoadSnapshot(l.snapshot)
+	if err != nil {
+		return err
+	}
+	return l.catchUpAndPublish(ctx, st)
+}
+
+// catchUpAndPublish applies to st, just loaded, the changes logged since, then puts it in place.
+func (l *Log) catchUpAndPublish(ctx context.Context, st *projection.State) error {
+	start := time.Now()
+	if err := l.catchUp(ctx, st, st.ApplyAll); err != nil {
+		return err
+	}
+	l.publish(st, start)
+	return nil
+}
+
+// save writes the snapshot, when there is a path for it.
+func (l *Log) save(events ProjectionEvents) {
+	if l.snapshot == "" {
+		return
+	}
+	start := time.Now()
+	err := l.SaveProjection(l.snapshot)
+	if events.Saved != nil {
+		events.Saved(l.snapshot, time.Since(start), err)
+	}
+}
+
+// loadProjection reads everything the projection holds and puts it in place once it has caught
+// up with the log. Changes committed while it reads are applied again afterwards; they record
+// exact facts, so applying one twice does no harm.
+func (l *Log) loadProjection(ctx context.Context) (err error) {
+	defer bolt.Wrap(&err, "load projection")
+	head, err := bolt.WriteTx(ctx, l.db, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
+		return bolt.Collect(ctx, tx, cypher.EnsureChangeLog, nil)
+	})
+	if err != nil {
+		return err
+	}
+	epoch, err1 := bolt.Value[string](head[0], "epoch")
+	applied, err2 := bolt.Value[int64](head[0], "head")
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	st := projection.NewState(epoch, applied)
+	nodes, err := l.loadNames(ctx, st)
+	if err != nil {
+		return err
+	}
+	if err := l.loadMembers(ctx, st, nodes); err != nil {
+		return err
+	}
+	if err := l.loadPairs(ctx, st); err != nil {
+		return err
+	}
+	return l.catchUpAndPublish(ctx, st)
+}
+
+// publish puts st, caught up with the log as it was at start, in place of the projection's state.
+func (l *Log) publish(st *projection.State, start time.Time) { l.projection.Publish(st, start) }
+
+// loadParts is how many ranges of members a load reads at once.
+const loadParts = 2
+
+// loadNames reads every organisation and group, with its name and kind.
+func (l *Log) loadNames(ctx context.Context, st *projection.State) (projection.AffiliateNodes, error) {
+	nodes := projection.AffiliateNodes{Orgs: map[int64]int32{}, Groups: map[int64]int32{}}
+	err := l.db.Stream(ctx, cypher.ProjectionNames, nil, func(rec *neo4j.Record) error {
+		node, e1 := bolt.Value[int64](rec, "node")
+		id, e2 := bolt.Value[string](rec, "id")
+		name, e3 := bolt.Value[string](rec, "name")
+		kind, e4 := bolt.Value[string](rec, "kind")
+		if err := errors.Join(e1, e2, e3, e4); err != nil {
+			return err
+		}
+		c, into := &st.Orgs, nodes.Orgs
+		if kind == "group" {
+			c, into, kind = &st.Groups, nodes.Groups, ""
+		}
+		k, _ := c.Number(id, true)
+		c.Entries[k] = projection.Affiliate{Id: id, Name: name, Kind: graph.OrgKind(kind), Present: true}
+		into[node] = k
+		return nil
+	})
+	return nodes, err
+}
+
+// loadMembers reads every member's facts, connections and affiliations, in loadParts ranges at
+// once, then numbers the members and lists each connection on both sides, sorted.
+func (l *Log) loadMembers(ctx context.Context, st *projection.State, nodes projection.AffiliateNodes) error {
+	recs, err := l.db.Read(ctx, cypher.ProjectionRange, nil)
+	if err != nil {
+		return err
+	}
+	low, e1 := bolt.Value[int64](recs[0], "low")
+	high, e2 := bolt.Value[int64](recs[0], "high")
+	if err := errors.Join(e1, e2); err != nil {
+		return err
+	}
+	parts := make([][]projection.MemberRow, loadParts)
+	step := (high-low)/loadParts + 1
+	var g errgroup.Group
+	for i := range parts {
+		g.Go(func() error {
+			var err error
+			parts[i], err = l.memberRows(ctx, low+int64(i)*step, low+int64(i+1)*step)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	st.AddMembers(parts, nodes)
+	return nil
+}
+
+// memberRows reads the members whose internal node ids lie in [from, to).
+func (l *Log) memberRows(ctx context.Context, from, to int64) ([]projection.MemberRow, error) {
+	var rows []projection.MemberRow
+	err := l.db.Stream(ctx, cypher.ProjectionMembers, map[string]any{"from": from, "to": to}, func(rec *neo4j.Record) error {
+		id, e1 := bolt.Value[string](rec, "id")
+		node, e2 := bolt.Value[int64](rec, "node")
+		connections, e3 := bolt.Value[[]any](rec, "connections")
+		facts, e4 := factsOf(rec)
+		held, e5 := bolt.Value[[]any](rec, "held")
+		groups, e6 := bolt.Value[[]any](rec, "groups")
+		if err := errors.Join(e1, e2, e3, e4, e5, e6); err != nil {
+			return err
+		}
+		row := projection.MemberRow{Node: node, Id: id, Facts: facts, Connections: make([]int64, len(connections))}
+		for i, c := range connections {
+			row.Connections[i], _ = c.(int64)
+		}
+		for _, h := range held {
+			pair, _ := h.([]any)
+			if len(pair) == 2 {
+				org, _ := pair[0].(int64)
+				current, _ := pair[1].(bool)
+				row.Held, row.Current = append(row.Held, org), append(row.Current, current)
+			}
+		}
+		for _, g := range groups {
+			n, _ := g.(int64)
+			row.Groups = append(row.Groups, n)
+		}
+		rows = append(rows, row)
+		return nil
+	})
+	return rows, err
+}
+
+// factsOf reads a member's facts from a record of ProjectionMembers.
+func factsOf(rec *neo4j.Record) (projection.MemberFacts, error) {
+	inmail, e1 := bolt.Value[string](rec, "inmail")
+	open, e2 := bolt.Value[bool](rec, "openProfile")
+	restricted, e3 := bolt.Value[bool](rec, "restricted")
+	plan, e4 := bolt.Value[string](rec, "plan")
+	credits, e5 := bolt.Value[int64](rec, "credits")
+	granted, e6 := bolt.Value[int64](rec, "grantedAt")
+	requests, e7 := bolt.Value[bool](rec, "messageRequests")
+	month, e8 := bolt.Value[int64](rec, "requestsMonth")
+	sent, e9 := bolt.Value[int64](rec, "requestsSent")
+	return projection.MemberFacts{Present: true, Inmail: graph.InMailPolicy(inmail), OpenProfile: open, Restricted: restricted,
+			Plan: graph.Plan(plan), Credits: int(credits), GrantedAt: projection.Millis(granted),
+			RequestsOff: !requests, RequestsMonth: int32(month), RequestsSent: int32(sent)},
+		errors.Join(e1, e2, e3, e4, e5, e6, e7, e8, e9)
+}
+
+// loadPairs reads the block relations and the pairs' messaging facts. Block relations are
+// gathered as they come and sorted once at the end.
+func (l *Log) loadPairs(ctx context.Context, st *projection.State) error {
+	err := l.db.Stream(ctx, cypher.ProjectionPairs, nil, func(rec *neo4j.Record) error {
+		a, e1 := bolt.Value[string](rec, "a")
+		b, e2 := bolt.Value[string](rec, "b")
+		bits, e3 := bolt.Value[int64](rec, "bits")
+		if err := errors.Join(e1, e2, e3); err != nil {
+			return err
+		}
+		ka, ok1 := st.Number(a, false)
+		kb, ok2 := st.Number(b, false)
+		if !ok1 || !ok2 {
+			return nil // a member created after the members were read: the log brings it
+		}
+		switch projection.PairBits(bits) {
+		case projection.BitBlocksAB:
+			st.Hidden[ka], st.Hidden[kb] = append(st.Hidden[ka], kb), append(st.Hidden[kb], ka)
+		default:
+			key, flip := projection.PairKey(ka, kb)
+			if flip {
+				bits = int64(projection.PairBits(bits).Swapped())
+			}
+			st.Pairs[key] |= projection.PairBits(bits)
+		}
+		return nil
+	})
+	for k, list := range st.Hidden {
+		st.Hidden[k] = slices.Compact(slices.Sorted(slices.Values(list)))
+	}
+	return err
+}
+
+// readChanges applies the changes logged since the projection's, and notes when it reached the
+// log's head. The log is read without the projection's lock; only applying takes it.
+func (l *Log) readChanges(ctx context.Context) error {
+	st := l.projection.Current()
+	start := time.Now()
+	err := l.catchUp(ctx, st, func(changes []any) error { return l.projection.Apply(st, changes) })
+	l.projection.CaughtUp(start, err == nil)
+	return err
+}
+
+// catchUp reads changes until st holds the log's head as it was when the last read began, handing
+// each batch to apply. A gap in the log is read again until it has lasted gapPatience.
+func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(changes []any) error) error {
+	var gapSince time.Time
+	for {
+		err := l.catchUpOnce(ctx, st, apply)
+		if !errors.Is(err, projection.ErrGap) {
+			return err
+		}
+		if gapSince.IsZero() {
+			gapSince = time.Now()
+		} else if time.Since(gapSince) > gapPatience {
+			return projection.ErrReload
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// catchUpOnce is catchUp without patience for gaps.
+func (l *Log) catchUpOnce(ctx context.Context, st *projection.State, apply func(changes []any) error) error {
+	for {
+		recs, err := l.db.Read(ctx, cypher.ChangesSince, map[string]any{"after": st.Applied, "limit": int64(changesPerRead)})
+		if err != nil {
+			return err
+		}
+		epoch, e1 := bolt.Value[string](recs[0], "epoch")
+		head, e2 := bolt.Value[int64](recs[0], "head")
+		changes, e3 := bolt.Value[[]any](recs[0], "changes")
+		if err := errors.Join(e1, e2, e3); err != nil {
+			return err
+		}
+		if epoch != st.Epoch || head < st.Applied {
+			return projection.ErrReload // a new database
+		}
+		if len(changes) == 0 && head > st.Applied {
+			return projection.ErrGap
+		}
+		if err := apply(changes); err != nil {
+			return err
+		}
+		if st.Applied >= head {
+			return nil
+		}
+	}
+}
+
+// prunedPerTransaction bounds the changes one transaction of PruneChanges deletes.
+const prunedPerTransaction = 10_000
+
+// PruneChanges deletes the changes of the log made before before, and returns how many. Changes
+// are kept long enough for every running replica to read them; a replica that comes back after
+// they are gone loads its projection afresh.
+func (l *Log) PruneChanges(ctx context.Context, before time.Time) (pruned int, err error) {
+	defer bolt.Wrap(&err, "PruneChanges(%s)", before.Format(time.RFC3339))
+	for {
+		n, err := bolt.WriteTx(ctx, l.db, func(tx neo4j.ManagedTransaction) (int64, error) {
+			recs, err := bolt.Collect(ctx, tx, cypher.PruneChanges, map[string]any{
+				"before": bolt.AsNeo4jTime(before), "limit": int64(prunedPerTransaction),
+			})
+			if err != nil {
+				return 0, err
+			}
+			return bolt.Value[int64](recs[0], "pruned")
+		})
+		pruned += int(n)
+		if err != nil || n < prunedPerTransaction {
+			return pruned, err
+		}
+	}
+}

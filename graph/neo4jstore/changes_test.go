@@ -1,0 +1,156 @@
+package neo4jstore
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// projectionWrites matches what a statement may write of the state the projection holds: the
+// relationships it keeps (connections, blocks, messages, declines, positions, group
+// memberships), the member properties the messaging decision reads, members, organisations and
+// groups themselves, or an organisation's or group's name or kind.
+var projectionWrites = []*regexp.Regexp{
+	regexp.MustCompile(`(?s)\b(MERGE|CREATE)\b[^;]*?:(CONNECTED_TO|BLOCKED|MESSAGED|DECLINED|HELD|MEMBER_OF)\b`),
+	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:(Organisation|Group)\b`),
+	regexp.MustCompile(`\bSET\b[^\n]*\.(name|kind)\s*=`),
+	regexp.MustCompile(`(?s)\bDELETE\b`),
+	regexp.MustCompile(`\bSET\b[^\n]*\.(inmail|openProfile|restricted|plan|inmailCredits|planGrantedAt|status)\s*=`),
+	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:Member\b`),
+}
+
+// notProjected are statements that match projectionWrites but change nothing the projection
+// holds, each with the reason.
+var notProjected = map[string]string{
+	"DeleteInvitation":  "deletes an invitation; invitations are not projected",
+	"AppendChange":      "is the change log itself",
+	"PruneChanges":      "prunes the change log itself",
+	"ImportInvitations": "creates invitations only",
+}
+
+// TestEveryProjectedWriteIsLogged scans cypher/ for the statements that write what replicas keep
+// in memory, and graph's code for the functions that run them: each such function must record
+// its changes (touch, touchPair, touchPairs, touchAll, touchOrganisation, touchGroup), itself or through a function it calls,
+// so that no write escapes the change log and leaves replicas' projections behind.
+func TestEveryProjectedWriteIsLogged(t *testing.T) {
+	writers := projectedStatements(t)
+	if len(writers) < 10 {
+		t.Fatalf("found only %d statements writing projected state: %v", len(writers), writers)
+	}
+	calls, refs := graphFunctions(t)
+	logs := map[string]bool{"Touch": true, "TouchPair": true, "touchPairs": true, "TouchAll": true,
+		"TouchOrganisation": true, "TouchGroup": true}
+	for changed := true; changed; { // functions that record changes, through any call chain
+		changed = false
+		for fn, callees := range calls {
+			for _, c := range callees {
+				if logs[c] && !logs[fn] {
+					logs[fn], changed = true, true
+				}
+			}
+		}
+	}
+	for _, stmt := range writers {
+		runners := refs[stmt]
+		if len(runners) == 0 {
+			t.Errorf("cypher/%s.cypher writes projected state but no function of graph runs it", stmt)
+		}
+		for _, fn := range runners {
+			if !logs[fn] {
+				t.Errorf("%s runs cypher/%s.cypher, which writes projected state, without recording the change (touch...)", fn, stmt)
+			}
+		}
+	}
+}
+
+// cypherStatements returns the text of every statement in cypher/, by name, without comments.
+func cypherStatements(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "cypher", "*.cypher"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	comment := regexp.MustCompile(`(?m)//.*$`)
+	out := make(map[string]string, len(files))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimSuffix(filepath.Base(f), ".cypher")] = comment.ReplaceAllString(string(data), "")
+	}
+	return out
+}
+
+// projectedStatements names the statements of cypher/ that match projectionWrites, leaving out
+// notProjected and those that only take locks.
+func projectedStatements(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for name, text := range cypherStatements(t) {
+		if _, skip := notProjected[name]; skip || strings.HasPrefix(name, "Lock") {
+			continue
+		}
+		for _, re := range projectionWrites {
+			if re.MatchString(text) {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// graphFunctions parses graph's code: for each function, the functions it calls, and for each
+// statement (cypher.X), the functions that name it.
+func graphFunctions(t *testing.T) (calls map[string][]string, refs map[string][]string) {
+	t.Helper()
+	calls, refs = map[string][]string{}, map[string][]string{}
+	fset := token.NewFileSet()
+	names, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range file.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Body == nil {
+				continue
+			}
+			name := fn.Name.Name
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				switch x := n.(type) {
+				case *ast.CallExpr:
+					switch f := x.Fun.(type) {
+					case *ast.Ident:
+						calls[name] = append(calls[name], f.Name)
+					case *ast.SelectorExpr:
+						calls[name] = append(calls[name], f.Sel.Name)
+					case *ast.IndexExpr: // generic calls, write[T](...)
+						if id, ok := f.X.(*ast.Ident); ok {
+							calls[name] = append(calls[name], id.Name)
+						}
+					}
+				case *ast.SelectorExpr:
+					if pkg, ok := x.X.(*ast.Ident); ok && pkg.Name == "cypher" {
+						refs[x.Sel.Name] = append(refs[x.Sel.Name], name)
+					}
+				}
+				return true
+			})
+		}
+	}
+	return calls, refs
+}

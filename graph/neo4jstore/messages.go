@@ -1,0 +1,396 @@
+package neo4jstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/bolt"
+	"github.com/reach-network/reach/graph/changelog"
+)
+
+// refundWindow is how long after an InMail was sent a reply or decline still gives its credit back.
+const refundWindow = 90 * 24 * time.Hour
+
+// abuseWindow is the span the abuse limits count over.
+const abuseWindow = 24 * time.Hour
+
+// Send sends a message from the caller, deciding by the messaging rules inside the transaction
+// that writes it, so that the decision and the write cannot drift apart: two sends racing for the
+// last credit are serialised on the caller's lock, and only one of them gets it. With a non-empty
+// idempotency key, a send the caller already made with that key is not made again: its first
+// answer comes back. A refusal is an *Error whose Reason names the rule.
+func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key string) (_ graph.Sent, err error) {
+	defer bolt.Wrap(&err, "Send(%q, %q)", caller, d.To)
+	if caller == d.To {
+		return graph.Sent{}, graph.Refusal(graph.ErrSelf, graph.ReasonSelf, "you cannot message yourself")
+	}
+	attachments, err := json.Marshal(d.Attachments)
+	if err != nil {
+		return graph.Sent{}, err
+	}
+	requestHash := graph.HashOf(d.To, d.Subject, d.Body, string(attachments))
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (graph.Sent, error) {
+		rel, err := s.lockedRelation(ctx, tx, caller, d.To)
+		if err != nil && !(key != "" && errors.Is(err, graph.ErrNotFound)) {
+			return graph.Sent{}, err
+		}
+		if key != "" {
+			// A retry finds its first answer even if the recipient has since blocked the caller.
+			if sent, found, keyErr := sentWithKey(ctx, tx, caller, key, requestHash); keyErr != nil || found {
+				return sent, keyErr
+			}
+			if err != nil {
+				return graph.Sent{}, err
+			}
+		}
+		decision := rel.Messaging
+		if !decision.Allowed {
+			return graph.Sent{}, graph.Refusal(graph.ErrRefused, decision.Reason, refusalDetail(decision.Reason, rel.Member.Name))
+		}
+		now := s.now()
+		bodyHash := graph.BodyHash(d.Body)
+		if decision.Channel.Kind() == graph.KindInMail {
+			if err := s.checkAbuse(ctx, tx, caller, d.To, bodyHash, now); err != nil {
+				return graph.Sent{}, err
+			}
+		}
+		return s.writeMessage(ctx, tx, outgoing{draft: d, attachments: string(attachments), bodyHash: bodyHash,
+			key: key, requestHash: requestHash, decision: decision, sender: rel.caller}, now)
+	})
+}
+
+// outgoing is a message the rules allowed, on its way to being written.
+type outgoing struct {
+	draft                 graph.Draft
+	attachments, bodyHash string // the draft's attachments as JSON, and BodyHash of its body
+	key, requestHash      string // the idempotency key ("" for none) and what it was sent with
+	decision              graph.Decision
+	sender                graph.Member // as stored before this send
+}
+
+// writeMessage writes o with what it changes of its sender: credits spent (after any monthly grant
+// due) and the month's requests counted.
+func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o outgoing, now time.Time) (graph.Sent, error) {
+	from, to, decision := o.sender, o.draft.To, o.decision
+	kind := decision.Channel.Kind()
+	credits, grantedAt := graph.Renew(from.Plan, from.InMailCredits, from.Quota.GrantedAt, now)
+	sent := graph.Sent{ID: rand.Text(), ThreadID: graph.ThreadID(from.ID, to), Kind: kind, Cost: decision.Cost,
+		InMailCredits: credits - decision.Cost}
+	var status string
+	if kind != graph.KindMessage {
+		status = string(graph.StatusPending) // an InMail or a request, until answered
+	}
+	month, requests := from.Quota.RequestsMonth, from.Quota.RequestsSent
+	if kind == graph.KindRequest {
+		if month != graph.RequestMonth(now) {
+			month, requests = graph.RequestMonth(now), 0
+		}
+		requests++
+	}
+	via := decision.RequestVia()
+	changelog.Touch(tx, from.ID, to) // credits or requests spent, or refunded to the InMail's sender a reply answers
+	changelog.TouchPair(tx, from.ID, to)
+	_, err := bolt.Collect(ctx, tx, cypher.SendMessage, map[string]any{
+		"caller": from.ID, "to": to, "id": sent.ID, "threadId": sent.ThreadID,
+		"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
+		"subject": o.draft.Subject, "body": o.draft.Body, "bodyHash": o.bodyHash, "attachments": o.attachments,
+		"status": status, "key": o.key, "requestHash": o.requestHash, "credits": int64(sent.InMailCredits),
+		"granted": !grantedAt.IsZero(), "planGrantedAt": bolt.AsNeo4jTime(grantedAt),
+		"viaKind": via.Kind, "viaId": via.ID, "viaName": via.Name,
+		"requestsMonth": int64(month), "requestsSent": int64(requests),
+		"now": now, "refundSince": now.Add(-refundWindow),
+	})
+	return sent, err
+}
+
+// checkAbuse applies the abuse limits to an InMail about to be sent.
+func (s *Store) checkAbuse(ctx context.Context, tx neo4j.ManagedTransaction, caller, to, bodyHash string, now time.Time) error {
+	recs, err := bolt.Collect(ctx, tx, cypher.RecentInMails, map[string]any{
+		"caller": caller, "to": to, "bodyHash": bodyHash, "since": now.Add(-abuseWindow),
+	})
+	if err != nil {
+		return err
+	}
+	sent, err1 := bolt.Value[int64](recs[0], "sent")
+	oldest, err2 := bolt.Value[time.Time](recs[0], "oldest")
+	sameBody, err3 := bolt.Value[int64](recs[0], "sameBody")
+	for _, err := range []error{err1, err2, err3} {
+		if err != nil {
+			return fmt.Errorf("recent inmails: %w", err)
+		}
+	}
+	if int(sent) >= s.limits.InMailsPerDay {
+		e := graph.Refusal(graph.ErrRateLimited, graph.ReasonRateLimited,
+			fmt.Sprintf("you have sent %d InMails in the last 24 hours, the most allowed", sent))
+		wait := oldest.Add(abuseWindow).Sub(now)
+		e.RetryAfter = time.Duration(math.Ceil(max(wait.Seconds(), 1))) * time.Second
+		return e
+	}
+	if int(sameBody) >= s.limits.BlastLimit {
+		return graph.Refusal(graph.ErrRefused, graph.ReasonMassBlast,
+			fmt.Sprintf("this InMail went to %d members in the last 24 hours; write to each member in your own words", sameBody))
+	}
+	return nil
+}
+
+// sentWithKey finds the message the caller already sent with an idempotency key.
+func sentWithKey(ctx context.Context, tx neo4j.ManagedTransaction, caller, key, requestHash string) (graph.Sent, bool, error) {
+	recs, err := bolt.Collect(ctx, tx, cypher.MessageByKey, map[string]any{"caller": caller, "key": key})
+	if err != nil || len(recs) == 0 {
+		return graph.Sent{}, false, err
+	}
+	m, err := bolt.Value[map[string]any](recs[0], "message")
+	if err != nil {
+		return graph.Sent{}, false, err
+	}
+	if hash, _ := bolt.Field[string](m, "requestHash"); hash != requestHash {
+		return graph.Sent{}, false, graph.Fail(graph.ErrIdempotencyConflict,
+			"idempotency key %q was already used for a different message", key)
+	}
+	id, _ := bolt.Field[string](m, "id")
+	thread, _ := bolt.Field[string](m, "threadId")
+	kind, _ := bolt.Field[string](m, "kind")
+	cost, _ := bolt.Field[int64](m, "cost")
+	credits, _ := bolt.Field[int64](m, "creditsAfter")
+	return graph.Sent{ID: id, ThreadID: thread, Kind: graph.MessageKind(kind), Cost: int(cost), InMailCredits: int(credits), Replayed: true}, true, nil
+}
+
+// Mailbox returns one page of the caller's received (incoming) or sent messages, newest first,
+// each with how the caller stands to the other member. Messages exchanged with a member in a
+// block relation with the caller are never listed.
+func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (_ graph.Page[graph.Envelope], err error) {
+	defer bolt.Wrap(&err, "Mailbox(%q, incoming=%v)", caller, incoming)
+	var key graph.TimeKey
+	ok, err := graph.DecodeCursor(page.After, &key)
+	if err != nil {
+		return graph.Page[graph.Envelope]{}, err
+	}
+	params := map[string]any{
+		"caller": caller, "incoming": incoming, "kind": nil, "unread": filter.UnreadOnly,
+		"requests": incoming && filter.Requests,
+		"limit":    int64(page.Limit), "afterSentAt": nil, "afterId": nil,
+	}
+	if filter.Kind != "" {
+		params["kind"] = string(filter.Kind)
+	}
+	if ok {
+		params["afterSentAt"], params["afterId"] = bolt.AsNeo4jTime(key.At), key.ID
+	}
+	recs, err := s.db.Read(ctx, cypher.Messages, params)
+	if err != nil {
+		return graph.Page[graph.Envelope]{}, err
+	}
+	var items []graph.Envelope
+	for _, rec := range recs {
+		msg, err := toMessage(rec, "other", "other")
+		if err != nil {
+			return graph.Page[graph.Envelope]{}, err
+		}
+		other := msg.From
+		if !incoming {
+			other = msg.To
+		}
+		items = append(items, graph.Envelope{Message: msg, Other: other})
+	}
+	out := graph.PageOf(items, page.Limit, func(e graph.Envelope) any { return graph.TimeKey{At: e.Message.SentAt, ID: e.Message.ID} })
+	if len(out.Items) == 0 {
+		return out, nil
+	}
+	others := make([]string, 0, len(out.Items))
+	for _, e := range out.Items {
+		if !e.Other.IsFormer() {
+			others = append(others, e.Other.ID)
+		}
+	}
+	relations, err := s.Relations(ctx, caller, others)
+	if err != nil {
+		return graph.Page[graph.Envelope]{}, err
+	}
+	for i := range out.Items {
+		out.Items[i].Degree = graph.OutOfNetwork
+		if r, ok := relations[out.Items[i].Other.ID]; ok {
+			out.Items[i].Degree = r.Degree
+		}
+	}
+	return out, nil
+}
+
+// Message returns one message to one of its two members, and marks it read when the recipient
+// reads it. Anyone else, or a member in a block relation with the other, finds nothing.
+func (s *Store) Message(ctx context.Context, caller, id string) (_ graph.Message, err error) {
+	defer bolt.Wrap(&err, "Message(%q, %q)", caller, id)
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (graph.Message, error) {
+		recs, err := bolt.Collect(ctx, tx, cypher.Message, map[string]any{
+			"caller": caller, "id": id, "markRead": true, "now": s.now(),
+		})
+		if err != nil {
+			return graph.Message{}, err
+		}
+		if len(recs) == 0 {
+			return graph.Message{}, graph.Fail(graph.ErrNotFound, "message %q not found", id)
+		}
+		return toMessage(recs[0], "sender", "recipient")
+	})
+}
+
+// Thread returns one page of a conversation, oldest first, to one of its two members.
+func (s *Store) Thread(ctx context.Context, caller, threadID string, page graph.PageRequest) (_ graph.Page[graph.Message], err error) {
+	defer bolt.Wrap(&err, "Thread(%q, %q)", caller, threadID)
+	var key graph.TimeKey
+	ok, err := graph.DecodeCursor(page.After, &key)
+	if err != nil {
+		return graph.Page[graph.Message]{}, err
+	}
+	params := map[string]any{"caller": caller, "threadId": threadID, "limit": int64(page.Limit), "afterSentAt": nil, "afterId": nil}
+	if ok {
+		params["afterSentAt"], params["afterId"] = bolt.AsNeo4jTime(key.At), key.ID
+	}
+	recs, err := s.db.Read(ctx, cypher.Thread, params)
+	if err != nil {
+		return graph.Page[graph.Message]{}, err
+	}
+	if participant, err := bolt.Value[bool](recs[0], "participant"); err != nil || !participant {
+		if err == nil {
+			err = graph.Fail(graph.ErrNotFound, "thread %q not found", threadID)
+		}
+		return graph.Page[graph.Message]{}, err
+	}
+	var items []graph.Message
+	for _, rec := range recs {
+		if m, _ := rec.Get("message"); m == nil {
+			continue // an empty page
+		}
+		msg, err := toMessage(rec, "sender", "recipient")
+		if err != nil {
+			return graph.Page[graph.Message]{}, err
+		}
+		items = append(items, msg)
+	}
+	return graph.PageOf(items, page.Limit, func(m graph.Message) any { return graph.TimeKey{At: m.SentAt, ID: m.ID} }), nil
+}
+
+// Decline lets the recipient of a pending InMail or message request turn it down: the sender
+// gets an InMail's credit back (within 90 days) and may send the caller no more InMail nor
+// requests.
+func (s *Store) Decline(ctx context.Context, caller, id, note string) (_ graph.Message, err error) {
+	defer bolt.Wrap(&err, "Decline(%q, %q)", caller, id)
+	return s.answerMessage(ctx, caller, id, graph.StatusDeclined, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
+		return bolt.Collect(ctx, tx, cypher.DeclineMessage, map[string]any{
+			"caller": caller, "id": id, "note": note, "now": now, "refundSince": now.Add(-refundWindow),
+		})
+	})
+}
+
+// Accept lets the recipient of a pending message request accept it: the conversation is open
+// from then on, both ways (thread_reply), and the request moves from the requests box to the
+// inbox.
+func (s *Store) Accept(ctx context.Context, caller, id string) (_ graph.Message, err error) {
+	defer bolt.Wrap(&err, "Accept(%q, %q)", caller, id)
+	return s.answerMessage(ctx, caller, id, graph.StatusAccepted, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
+		return bolt.Collect(ctx, tx, cypher.AcceptRequest, map[string]any{"caller": caller, "id": id, "now": now})
+	})
+}
+
+// answerMessage is Decline and Accept: it checks that the caller received message id, pending and of a
+// kind that can be answered so, locks both members, runs the answering statement and reports the
+// message with its new status.
+func (s *Store) answerMessage(ctx context.Context, caller, id string, to graph.InMailStatus,
+	run func(neo4j.ManagedTransaction, time.Time) ([]*neo4j.Record, error)) (graph.Message, error) {
+	return write(ctx, s, func(tx neo4j.ManagedTransaction) (graph.Message, error) {
+		msg, err := messageInTx(ctx, tx, caller, id)
+		if err != nil {
+			return graph.Message{}, err
+		}
+		if err := answerable(msg, caller, to); err != nil {
+			return graph.Message{}, err
+		}
+		if _, err := lockMembers(ctx, tx, msg.From.ID, msg.To.ID); err != nil {
+			return graph.Message{}, err
+		}
+		changelog.Touch(tx, msg.From.ID) // refunded
+		changelog.TouchPair(tx, msg.From.ID, msg.To.ID)
+		recs, err := run(tx, s.now())
+		if err != nil {
+			return graph.Message{}, err
+		}
+		if len(recs) == 0 {
+			return graph.Message{}, graph.Fail(graph.ErrConflict, "message %q was answered meanwhile", id)
+		}
+		msg.Status = to
+		return msg, nil
+	})
+}
+
+// answerable says why the caller may not give msg the status to (declined or accepted), or nil.
+func answerable(msg graph.Message, caller string, to graph.InMailStatus) error {
+	what := "an InMail or a message request"
+	canAnswer := msg.Kind == graph.KindInMail || msg.Kind == graph.KindRequest
+	if to == graph.StatusAccepted {
+		what, canAnswer = "a message request", msg.Kind == graph.KindRequest
+	}
+	verb := map[graph.InMailStatus]string{graph.StatusDeclined: "decline", graph.StatusAccepted: "accept"}[to]
+	switch {
+	case msg.To.ID != caller:
+		return graph.Fail(graph.ErrForbidden, "only the recipient may %s message %q", verb, msg.ID)
+	case !canAnswer:
+		return graph.Fail(graph.ErrUnprocessable, "message %q is not %s; only those can be %s", msg.ID, what, to)
+	case msg.Status != graph.StatusPending:
+		return graph.Fail(graph.ErrConflict, "message %q was already %s", msg.ID, msg.Status)
+	case msg.From.IsFormer():
+		return graph.Fail(graph.ErrConflict, "the sender of message %q has closed their account", msg.ID)
+	}
+	return nil
+}
+
+// DeleteMessage removes a message from the caller's own mailbox; the other member keeps it.
+func (s *Store) DeleteMessage(ctx context.Context, caller, id string) (err error) {
+	defer bolt.Wrap(&err, "DeleteMessage(%q, %q)", caller, id)
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		recs, err := bolt.Collect(ctx, tx, cypher.DeleteMessage, map[string]any{"caller": caller, "id": id})
+		if err == nil && len(recs) == 0 {
+			err = graph.Fail(graph.ErrNotFound, "message %q not found", id)
+		}
+		return struct{}{}, err
+	})
+	return err
+}
+
+// messageInTx reads a message visible to the caller without marking it read.
+func messageInTx(ctx context.Context, tx neo4j.ManagedTransaction, caller, id string) (graph.Message, error) {
+	recs, err := bolt.Collect(ctx, tx, cypher.Message, map[string]any{"caller": caller, "id": id, "markRead": false, "now": nil})
+	if err != nil {
+		return graph.Message{}, err
+	}
+	if len(recs) == 0 {
+		return graph.Message{}, graph.Fail(graph.ErrNotFound, "message %q not found", id)
+	}
+	return toMessage(recs[0], "sender", "recipient")
+}
+
+// refusalDetail says in words why a message may not be sent.
+func refusalDetail(r graph.Reason, name string) string {
+	switch r {
+	case graph.ReasonSenderRestricted:
+		return "your messaging is restricted after reports from other members"
+	case graph.ReasonDeclined:
+		return name + " declined your InMail or message request before"
+	case graph.ReasonAwaitingReply:
+		return "your InMail or message request to " + name + " has not been answered yet"
+	case graph.ReasonRecipientInMailOff:
+		return name + " does not accept InMail"
+	case graph.ReasonRecipientNetworkOnly:
+		return name + " accepts InMail only from members within 3 degrees"
+	case graph.ReasonNoCredits:
+		return "you have no InMail credits left"
+	default:
+		return "you may not message " + name
+	}
+}

@@ -1,0 +1,404 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/bolt"
+)
+
+// Relation returns how the caller stands to a member: the member's profile, degree, mutual
+// connection count and whether and how the caller may message them, computed from one query (and
+// a second when connection lists are not cached yet). A member in a block relation with the
+// caller, either way, is not found.
+func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
+	defer bolt.Wrap(&err, "Relation(%q, %q)", caller, member)
+	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, readOnly)
+	if err != nil {
+		return graph.Relation{}, err
+	}
+	if len(rels) == 0 {
+		return graph.Relation{}, s.missing(ctx, caller, member)
+	}
+	return rels[0].Relation, nil
+}
+
+// Relations returns how the caller stands to each of members, as Relation does, for all of them
+// at once. Members not found or in a block relation with the caller are left out.
+func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]graph.Relation, err error) {
+	defer bolt.Wrap(&err, "Relations(%q, %d members)", caller, len(members))
+	members = slices.Compact(slices.Sorted(slices.Values(members)))
+	rels, err := s.relations(ctx, s.db.Read, caller, members, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]graph.Relation, len(rels))
+	for _, r := range rels {
+		out[r.Member.ID] = r.Relation
+	}
+	return out, nil
+}
+
+// lockedRelation locks the caller and the member (in id order) inside a write transaction and
+// then computes their relation, in one round trip, so that the decision holds when the message
+// is written.
+func (s *Store) lockedRelation(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) (relationRow, error) {
+	rels, err := s.relations(ctx, inTx(tx), caller, []string{member}, lockFirst)
+	if err != nil {
+		return relationRow{}, err
+	}
+	if len(rels) == 0 {
+		// Say which one is missing: the caller, or the member (or the member is hidden by a block).
+		if _, err := lockMembers(ctx, tx, caller); err != nil {
+			return relationRow{}, err
+		}
+		return relationRow{}, graph.MemberNotFound(member)
+	}
+	return rels[0], nil
+}
+
+// querier runs one statement, on its own or inside a transaction.
+type querier func(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error)
+
+// inTx runs statements inside tx.
+func inTx(tx neo4j.ManagedTransaction) querier {
+	return func(ctx context.Context, query string, params map[string]any) ([]*neo4j.Record, error) {
+		return bolt.Collect(ctx, tx, query, params)
+	}
+}
+
+// locking says whether relations first locks the caller and the members, inside a write
+// transaction.
+type locking bool
+
+const (
+	readOnly  locking = false
+	lockFirst locking = true
+)
+
+// relations runs the Relations statement and completes each row's degree and mutual count from
+// connection lists: the smaller side's, which the statement returns, and the larger side's and
+// (for the 3-hop test) the smaller side's connections', taken from the cache when their versions
+// are current and read with q otherwise.
+func (s *Store) relations(ctx context.Context, q querier, caller string, members []string, lock locking) ([]relationRow, error) {
+	ids := make([]any, len(members))
+	for i, m := range members {
+		ids[i] = m
+	}
+	query, params := cypher.Relations, map[string]any{"caller": caller, "members": ids}
+	if lock {
+		query, params["ids"] = cypher.LockedRelations, slices.Sorted(slices.Values(append([]string{caller}, members...)))
+	}
+	recs, err := q(ctx, query, params)
+	if err != nil {
+		return nil, err
+	}
+	// The rows' numbers are all from one generation of the cache (neighbours.go).
+	g := s.neighbours.current()
+	rows := make([]relationRow, len(recs))
+	for i, rec := range recs {
+		if rows[i], err = toRelationRow(g, rec); err != nil {
+			return nil, err
+		}
+	}
+	lists := newConnectionLists(g, q)
+	// The larger side's lists first: they settle the direct test and the mutual count.
+	for i := range rows {
+		if !rows[i].Self {
+			lists.want(rows[i].Large, rows[i].largeVersion)
+		}
+	}
+	if err := lists.load(ctx); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].settle(lists.of)
+	}
+	// Then, for pairs neither connected nor sharing a connection, the lists of the smaller side's
+	// connections, to look for a 3-hop chain.
+	for i := range rows {
+		if rows[i].Degree == graph.OutOfNetwork {
+			for j, x := range rows[i].Near {
+				if !rows[i].Hidden[x] {
+					lists.want(x, rows[i].nearVersions[j])
+				}
+			}
+		}
+	}
+	if err := lists.load(ctx); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].settleThird(lists.of)
+		rows[i].Relation = s.decided(rows[i].Relation, rows[i].caller)
+	}
+	return rows, nil
+}
+
+// relationRow is one row of the Relations statement, on its way to a Relation.
+type relationRow struct {
+	graph.Relation
+	graph.Reckoning
+	caller       graph.Member // the caller as stored, for a send to write its credits from
+	gen          *generation  // numbers the members of the Reckoning
+	smallVersion int64        // the connections versions of Small and Large
+	largeVersion int64
+	nearVersions []int64 // by Near
+}
+
+// toRelationRow reads one row of the Relations statement, numbering its members in g.
+func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
+	var errs []error
+	mapOf := func(key string) map[string]any {
+		v, err := bolt.Value[map[string]any](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	flag := func(key string) bool {
+		v, err := bolt.Value[bool](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	number := func(key string) int64 {
+		v, err := bolt.Value[int64](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	list := func(key string) []any {
+		v, err := bolt.Value[[]any](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	member, err := ToMember(mapOf("member"))
+	errs = append(errs, err)
+	caller, err := ToMember(mapOf("caller"))
+	errs = append(errs, err)
+	row := relationRow{
+		Relation: graph.Relation{Member: member, Connections: int(number("connections")), Degree: graph.OutOfNetwork},
+		caller:   caller,
+		gen:      g,
+	}
+	row.Hidden = map[int32]bool{}
+	row.Facts = graph.Facts{
+		TheyWroteFirst: flag("theyWroteFirst"),
+		Declined:       flag("declined"),
+		AwaitingReply:  flag("awaitingReply"),
+		Accepted:       flag("accepted"),
+	}
+	row.Facts.SharedGroup, err = FirstAffiliate(list("sharedGroup"))
+	errs = append(errs, err)
+	row.Facts.Coworker, err = FirstAffiliate(list("coworker"))
+	errs = append(errs, err)
+	for _, h := range list("hidden") {
+		id, ok := h.(string)
+		if !ok {
+			errs = append(errs, fmt.Errorf("hidden: got %T, want a member id", h))
+			continue
+		}
+		row.Hidden[g.intern(id)] = true
+	}
+	me, them := g.intern(caller.ID), g.intern(member.ID)
+	callerVersion, memberVersion := number("callerVersion"), number("memberVersion")
+	row.Small, row.Large, row.smallVersion, row.largeVersion = them, me, memberVersion, callerVersion
+	if flag("callerIsSmall") {
+		row.Small, row.Large, row.smallVersion, row.largeVersion = me, them, callerVersion, memberVersion
+	}
+	row.Self = me == them
+	var nearIDs []string
+	for _, v := range list("near") {
+		pair, ok := v.([]any)
+		var id string
+		var version int64
+		if ok && len(pair) == 2 {
+			id, ok = pair[0].(string)
+			version, _ = pair[1].(int64)
+		}
+		if !ok {
+			errs = append(errs, fmt.Errorf("near: got %v, want [member id, version]", v))
+			continue
+		}
+		nearIDs = append(nearIDs, id)
+		row.nearVersions = append(row.nearVersions, version)
+	}
+	row.Near = g.internAll(nearIDs)
+	if err := errors.Join(errs...); err != nil {
+		return relationRow{}, fmt.Errorf("relation: %w", err)
+	}
+	return row, nil
+}
+
+// firstAffiliate reads a list of at most one {id, name} map, as Relations returns a shared group
+// or company: the zero Affiliate when it is empty.
+func FirstAffiliate(list []any) (graph.Affiliate, error) {
+	if len(list) == 0 {
+		return graph.Affiliate{}, nil
+	}
+	m, ok := list[0].(map[string]any)
+	if !ok {
+		return graph.Affiliate{}, fmt.Errorf("affiliate: got %T, want a map", list[0])
+	}
+	id, err1 := bolt.Field[string](m, "id")
+	name, err2 := bolt.Field[string](m, "name")
+	return graph.Affiliate{ID: id, Name: name}, errors.Join(err1, err2)
+}
+
+// settle works out the direct test and the mutual count, given the larger side's connections.
+func (r *relationRow) settle(listOf func(int32) []int32) {
+	r.Degree = r.Reckoning.Settle(listOf)
+	r.MutualCount = len(r.Mutuals)
+}
+
+// settleThird looks for a 3-hop chain for a pair neither connected nor sharing a connection.
+func (r *relationRow) settleThird(listOf func(int32) []int32) {
+	if r.Degree == graph.OutOfNetwork && r.Reckoning.Third(listOf) {
+		r.Degree = graph.Third
+	}
+}
+
+// decided completes a relation with the caller's current credits and the messaging decision.
+func (s *Store) decided(r graph.Relation, caller graph.Member) graph.Relation {
+	return graph.Complete(r, caller, s.clock(), s.limits.RequestsMonthly)
+}
+
+// withCurrentCredits is m as of now, as Member.Current says.
+func (s *Store) withCurrentCredits(m graph.Member) graph.Member {
+	return m.Current(s.clock(), s.limits.RequestsMonthly)
+}
+
+// MutualConnections returns one page of the connections the caller and a member share, ordered by
+// name, with their total, from Neo4j: connection lists say who they are, cached (one round trip)
+// or through Relations, and a last query reads the page.
+func (s *Store) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (_ graph.Page[graph.MemberSummary], err error) {
+	defer bolt.Wrap(&err, "MutualConnections(%q, %q)", caller, member)
+	params, err := nameParams(page)
+	if err != nil {
+		return graph.Page[graph.MemberSummary]{}, err
+	}
+	if page, ok, err := s.cachedMutualConnections(ctx, caller, member, params, page.Limit); err != nil || ok {
+		return page, err
+	}
+	mutuals, err := s.mutualsFromLists(ctx, caller, member)
+	if err != nil {
+		return graph.Page[graph.MemberSummary]{}, err
+	}
+	return s.mutualPage(ctx, mutuals, params, page.Limit)
+}
+
+// MutualPage reads one page, ordered by name, of the mutual connections whose ids another path
+// (the projection) worked out, with their total.
+func (s *Store) MutualPage(ctx context.Context, mutuals []string, page graph.PageRequest) (_ graph.Page[graph.MemberSummary], err error) {
+	defer bolt.Wrap(&err, "MutualPage(%d members)", len(mutuals))
+	params, err := nameParams(page)
+	if err != nil {
+		return graph.Page[graph.MemberSummary]{}, err
+	}
+	ids := make([]any, len(mutuals))
+	for i, id := range mutuals {
+		ids[i] = id
+	}
+	return s.mutualPage(ctx, ids, params, page.Limit)
+}
+
+// mutualPage reads the page of mutuals that params asks for.
+func (s *Store) mutualPage(ctx context.Context, mutuals []any, params map[string]any, limit int) (graph.Page[graph.MemberSummary], error) {
+	params["members"] = mutuals
+	recs, err := s.db.Read(ctx, cypher.MutualConnections, params)
+	if err != nil {
+		return graph.Page[graph.MemberSummary]{}, err
+	}
+	return summaryPage(recs[0], limit)
+}
+
+// mutualsFromLists finds the mutual connections through Relations, then keeps the smaller side's
+// list too (Relations keeps the larger side's), so that the next page is cachedMutualConnections'.
+func (s *Store) mutualsFromLists(ctx context.Context, caller, member string) ([]any, error) {
+	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	if len(rels) == 0 {
+		return nil, s.missing(ctx, caller, member)
+	}
+	r := rels[0]
+	if !r.Self {
+		lists := newConnectionLists(r.gen, s.db.Read)
+		lists.want(r.Small, r.smallVersion)
+		if err := lists.load(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return r.gen.idsOf(r.Mutuals), nil
+}
+
+// cachedMutualConnections answers a mutual-connections page in one round trip when the cache
+// holds both members' connection lists and Neo4j confirms they are current; ok is false when it
+// cannot, and MutualConnections then takes the longer way.
+func (s *Store) cachedMutualConnections(ctx context.Context, caller, member string, params map[string]any, limit int) (_ graph.Page[graph.MemberSummary], ok bool, _ error) {
+	if caller == member {
+		return graph.Page[graph.MemberSummary]{}, false, nil
+	}
+	// The ids came with the request: look them up, never intern them (neighbours.go).
+	g := s.neighbours.current()
+	me, ok1 := g.lookup(caller)
+	them, ok2 := g.lookup(member)
+	if !ok1 || !ok2 {
+		return graph.Page[graph.MemberSummary]{}, false, nil
+	}
+	mine, ok1 := g.latest(me)
+	theirs, ok2 := g.latest(them)
+	if !ok1 || !ok2 {
+		return graph.Page[graph.MemberSummary]{}, false, nil
+	}
+	mutuals := g.idsOf(slices.Collect(graph.Common(mine.members, theirs.members)))
+	params["caller"], params["member"] = caller, member
+	params["members"], params["callerVersion"], params["memberVersion"] = mutuals, mine.version, theirs.version
+	recs, err := s.db.Read(ctx, cypher.CachedMutualConnections, params)
+	if err != nil || len(recs) == 0 {
+		return graph.Page[graph.MemberSummary]{}, false, err
+	}
+	page, err := summaryPage(recs[0], limit)
+	return page, err == nil, err
+}
+
+// Path returns one shortest chain of connections from the caller to a member, both ends included.
+// It fails with ErrNotFound when the member is further than 3 hops away or not connected at all.
+func (s *Store) Path(ctx context.Context, caller, member string) (_ []graph.PathStep, err error) {
+	defer bolt.Wrap(&err, "Path(%q, %q)", caller, member)
+	recs, err := s.db.Read(ctx, cypher.Path, map[string]any{"caller": caller, "member": member})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, s.missing(ctx, caller, member)
+	}
+	list, err := bolt.Value[[]any](recs[0], "path")
+	if err != nil {
+		return nil, err
+	}
+	if list == nil {
+		return nil, graph.Fail(graph.ErrNotFound, "no chain of 3 connections or fewer leads to member %q", member)
+	}
+	steps := make([]graph.PathStep, 0, len(list))
+	for _, v := range list {
+		sum, err := toSummary(v)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, graph.PathStep{ID: sum.ID, Name: sum.Name})
+	}
+	return steps, nil
+}
+
+// missing names which of two members a statement that answered nothing could not find. A member
+// hidden by a block is reported exactly as one that does not exist.
+func (s *Store) missing(ctx context.Context, caller, member string) error {
+	if _, err := s.Member(ctx, caller); err != nil {
+		return err
+	}
+	return graph.MemberNotFound(member)
+}

@@ -1,0 +1,224 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/bolt"
+	"github.com/reach-network/reach/graph/changelog"
+)
+
+// Config says which Neo4j to use. An empty User means the server runs without authentication, as
+// the local launcher does on loopback.
+type Config struct {
+	URI      string // bolt://, neo4j:// (routing to a cluster), neo4j+s://, ...
+	User     string
+	Password string
+	Database string // empty for the server's default database
+	// Clock tells the time that writes record and that time windows are measured against;
+	// nil means time.Now. Tests set it to move time forward.
+	Clock func() time.Time
+	// Limits are the abuse and moderation thresholds; zero fields take DefaultLimits.
+	Limits graph.Limits
+	// CachedConnections bounds the memory of the cache of connection lists (graph/neighbours.go)
+	// to 4 bytes (one connection held) times this number: the member-id table and each list's
+	// bookkeeping count against it too. Zero means DefaultCachedConnections.
+	CachedConnections int
+	// Pool sizes the driver's connection pool and bounds its waits; zero fields take
+	// DefaultPool's.
+	Pool Pool
+}
+
+// Pool is how the store uses connections to Neo4j.
+type Pool struct {
+	// Size is the most connections open to one server at once.
+	Size int
+	// AcquireTimeout bounds the wait for a free connection, or a new one, from the pool; a
+	// request's own deadline bounds it too, whichever comes first.
+	AcquireTimeout time.Duration
+	// RetryTime bounds how long a write transaction is retried after transient failures (a
+	// deadlock, a lost connection). Keep it no longer than the deadline requests give writes.
+	RetryTime time.Duration
+}
+
+// DefaultPool is the driver's pool size with waits short enough that a client learns of an
+// outage in seconds, not the driver's default minute.
+var DefaultPool = Pool{Size: 100, AcquireTimeout: 2 * time.Second, RetryTime: 5 * time.Second}
+
+// DefaultCachedConnections gives the cache 80 MB: room for every list of a 100,000-member network
+// of 100 connections each (about 60 MB with the ids).
+const DefaultCachedConnections = 20_000_000
+
+// Store keeps the graph in Neo4j. It is safe for concurrent use.
+type Store struct {
+	db     *bolt.DB
+	clock  func() time.Time
+	limits graph.Limits
+	// neighbours caches connection lists; see neighbours.go.
+	neighbours *neighbours
+	// migrated is set once Migrate has applied the schema.
+	migrated atomic.Bool
+	// wrote hears of every write's token once committed (OnWrite).
+	wrote func(graph.Token)
+}
+
+// OnWrite has the store tell f of every write's token once it commits, such as the projection,
+// which answers a replica's reads only once it holds the replica's own writes. Call it before the
+// store is used.
+func (s *Store) OnWrite(f func(graph.Token)) { s.wrote = f }
+
+// Open makes a store for the Neo4j that cfg names and checks that it answers; it fails with
+// ErrUnavailable when it does not, and with another error when cfg is wrong.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Ping(ctx); err != nil {
+		s.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return s, nil
+}
+
+// New makes a store for the Neo4j that cfg names without waiting for it to answer: a server can
+// start while Neo4j is down, answer ErrUnavailable meanwhile, and recover once it answers, since
+// the driver connects on demand. It fails only when cfg is wrong, such as a malformed URI.
+func New(cfg Config) (_ *Store, err error) {
+	defer bolt.Wrap(&err, "neo4j at %s", cfg.URI)
+	auth := neo4j.NoAuth()
+	if cfg.User != "" {
+		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	pool := cfg.Pool.orDefaults()
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.MaxConnectionPoolSize = pool.Size
+		c.ConnectionAcquisitionTimeout = pool.AcquireTimeout
+		c.SocketConnectTimeout = pool.AcquireTimeout
+		c.MaxTransactionRetryTime = pool.RetryTime
+	})
+	if err != nil {
+		return nil, err
+	}
+	clock := cfg.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	limits := cfg.Limits
+	if limits.InMailsPerDay <= 0 {
+		limits.InMailsPerDay = graph.DefaultLimits.InMailsPerDay
+	}
+	if limits.BlastLimit <= 0 {
+		limits.BlastLimit = graph.DefaultLimits.BlastLimit
+	}
+	if limits.ReportsToRestrict <= 0 {
+		limits.ReportsToRestrict = graph.DefaultLimits.ReportsToRestrict
+	}
+	if limits.RequestsMonthly <= 0 {
+		limits.RequestsMonthly = graph.DefaultLimits.RequestsMonthly
+	}
+	cached := cfg.CachedConnections
+	if cached <= 0 {
+		cached = DefaultCachedConnections
+	}
+	return &Store{db: &bolt.DB{Driver: driver, Name: cfg.Database}, clock: clock, limits: limits,
+		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token) {}}, nil
+}
+
+// orDefaults fills the zero fields of p from DefaultPool.
+func (p Pool) orDefaults() Pool {
+	if p.Size <= 0 {
+		p.Size = DefaultPool.Size
+	}
+	if p.AcquireTimeout <= 0 {
+		p.AcquireTimeout = DefaultPool.AcquireTimeout
+	}
+	if p.RetryTime <= 0 {
+		p.RetryTime = DefaultPool.RetryTime
+	}
+	return p
+}
+
+// now is the current time, ready to pass to Neo4j.
+func (s *Store) now() time.Time { return bolt.AsNeo4jTime(s.clock()) }
+
+// Close releases the driver's connections.
+func (s *Store) Close(ctx context.Context) error { return s.db.Driver.Close(ctx) }
+
+// Ping checks that Neo4j answers; it fails with ErrUnavailable when it does not.
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer bolt.Wrap(&err, "ping")
+	return s.db.Driver.VerifyConnectivity(ctx)
+}
+
+// Migrate applies the schema: constraints and indexes, each idempotent, then waits for indexes
+// to come online so that the first queries already use them.
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	defer bolt.Wrap(&err, "migrate")
+	for _, stmt := range append(cypher.Schema(), "CALL db.awaitIndexes(300)") {
+		if err := s.migrateOne(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+	}
+	s.migrated.Store(true)
+	return nil
+}
+
+// migrateAttempts bounds how often Migrate runs a schema statement that failed. Two processes
+// creating the same constraint at once can fail one of them though the constraint then exists;
+// every statement is idempotent (IF NOT EXISTS), so running it again is safe and settles it.
+const migrateAttempts = 5
+
+// migrateOne runs one schema statement, again after Neo4j refused it, pausing a little longer
+// each time. When Neo4j does not answer, it fails at once: a caller waiting for Neo4j retries.
+func (s *Store) migrateOne(ctx context.Context, stmt string) (err error) {
+	for attempt := 1; ; attempt++ {
+		_, err = neo4j.ExecuteQuery(ctx, s.db.Driver, stmt, nil, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(s.db.Name), neo4j.ExecuteQueryWithWritersRouting())
+		var refused *neo4j.Neo4jError
+		if err == nil || !errors.As(err, &refused) || attempt == migrateAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
+}
+
+// Migrated tells whether Migrate has applied the schema since the store was made.
+func (s *Store) Migrated() bool { return s.migrated.Load() }
+
+// write runs work in one write transaction: everything it writes commits together or not at all.
+// The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
+// must only talk to the transaction it is given. What work says it changed (touch, touchPair,
+// touchAll) is recorded in the change log in the same transaction, and the write's token goes to
+// ctx's Receipt. It shares the bookmarks of read, so a read that follows a write sees it, on a
+// cluster too.
+func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	out, token, err := changelog.Write(ctx, s.db, s.clock, work)
+	if err != nil {
+		return out, err
+	}
+	s.wrote(token)
+	graph.RecordWrite(ctx, token)
+	return out, nil
+}
+
+// DB is the database the store runs its statements on, for tools that ask Neo4j questions of
+// their own, such as the benchmark's baseline.
+func (s *Store) DB() *bolt.DB { return s.db }
+
+// Clock is the time the store's writes record and its windows are measured against.
+func (s *Store) Clock() time.Time { return s.clock() }
+
+// Limits are the abuse and moderation thresholds the store enforces.
+func (s *Store) Limits() graph.Limits { return s.limits }

@@ -1,0 +1,127 @@
+package projection
+
+import (
+	"time"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// Relation works out how the caller stands to a member from the state, with the very rules
+// every path applies (Reckoning, Complete), as of now under a monthly cap of requestsMonthly.
+// Returns ErrNotFound as the Neo4j path does.
+func (st *State) Relation(caller, member string, now time.Time, requestsMonthly int) (graph.Relation, error) {
+	kc, km, err := st.pair(caller, member)
+	if err != nil {
+		return graph.Relation{}, err
+	}
+	r := graph.Relation{Member: st.member(km), Degree: graph.OutOfNetwork, Facts: st.pairFacts(kc, km),
+		Connections: len(st.adj[km]) - graph.CountCommon(st.adj[km], st.Hidden[kc], func(int32) bool { return false }, len(st.adj[km]))}
+	rk := graph.Reckoning{Self: kc == km, Hidden: make(map[int32]bool, len(st.Hidden[kc])), Small: km, Large: kc}
+	for _, h := range st.Hidden[kc] {
+		rk.Hidden[h] = true
+	}
+	if len(st.adj[kc]) <= len(st.adj[km]) {
+		rk.Small, rk.Large = kc, km
+	}
+	rk.Near = st.adj[rk.Small]
+	listOf := func(k int32) []int32 { return st.adj[k] }
+	r.Degree = rk.Settle(listOf)
+	r.MutualCount = len(rk.Mutuals)
+	if r.Degree == graph.OutOfNetwork && rk.Third(listOf) {
+		r.Degree = graph.Third
+	}
+	r = graph.Complete(r, st.member(kc), now, requestsMonthly)
+	r.Shared = st.shared(kc, km)
+	return r, nil
+}
+
+// pair numbers the caller and a member, failing with ErrNotFound as the Neo4j path does when
+// either does not exist or the member is in a block relation with the caller. st must be
+// read-locked.
+func (st *State) pair(caller, member string) (kc, km int32, err error) {
+	kc, ok := st.Number(caller, false)
+	if !ok || !st.facts[kc].Present {
+		return 0, 0, graph.MemberNotFound(caller)
+	}
+	km, ok = st.Number(member, false)
+	if !ok || !st.facts[km].Present || graph.Contains(st.Hidden[kc], km) {
+		return 0, 0, graph.MemberNotFound(member)
+	}
+	return kc, km, nil
+}
+
+// Mutuals returns the ids of the connections the caller and a member share, leaving out members
+// in a block relation with the caller. Returns ErrNotFound as relation does.
+func (st *State) Mutuals(caller, member string) ([]string, error) {
+	kc, km, err := st.pair(caller, member)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{}
+	if kc == km {
+		return ids, nil
+	}
+	for x := range graph.Common(st.adj[kc], st.adj[km]) {
+		if !graph.Contains(st.Hidden[kc], x) {
+			ids = append(ids, st.ids[x])
+		}
+	}
+	return ids, nil
+}
+
+// member is what the projection knows of a member, as a Member.
+func (st *State) member(k int32) graph.Member {
+	f := st.facts[k]
+	return graph.Member{ID: st.ids[k], Settings: graph.Settings{InMail: f.Inmail, OpenProfile: f.OpenProfile,
+		MessageRequests: !f.RequestsOff}, Plan: f.Plan, InMailCredits: f.Credits, Restricted: f.Restricted,
+		Quota: graph.Quota{GrantedAt: f.GrantedAt, RequestsMonth: int(f.RequestsMonth), RequestsSent: int(f.RequestsSent)}}
+}
+
+// pairFacts are the messaging facts of the caller's pair with a member.
+func (st *State) pairFacts(caller, member int32) graph.Facts {
+	key, flip := PairKey(caller, member)
+	bits := st.Pairs[key]
+	if flip {
+		bits = bits.Swapped() // now read from the caller to the member
+	}
+	f := graph.Facts{
+		TheyWroteFirst: caller != member && bits&bitWroteBA != 0,
+		Declined:       bits&bitDeclinedByB != 0,
+		AwaitingReply:  bits&bitPendingAB != 0,
+		Accepted:       bits&bitAcceptedByB != 0,
+	}
+	if caller != member {
+		f.SharedGroup, f.Coworker = st.requestBasis(caller, member)
+	}
+	return f
+}
+
+// requestBasis finds what allows a message request between members a and b, as Relations does: a
+// group both are in, and a company where both hold a current position, each the one with the
+// lowest id (zero when there is none). st must be read-locked.
+func (st *State) requestBasis(a, b int32) (group, company graph.Affiliate) {
+	lowest := func(into *graph.Affiliate, e Affiliate) {
+		if e.Present && (into.ID == "" || e.Id < into.ID) {
+			*into = graph.Affiliate{ID: e.Id, Name: e.Name}
+		}
+	}
+	for o, current := range commonOrganisations(st.held[a], st.held[b]) {
+		if e := st.Orgs.Entries[o]; current && e.Kind != graph.School {
+			lowest(&company, e)
+		}
+	}
+	for g := range graph.Common(st.joined[a], st.joined[b]) {
+		lowest(&group, st.Groups.Entries[g])
+	}
+	return group, company
+}
+
+// Shared is what the caller and a member share; ok is false when the state does not hold both,
+// or the member is in a block relation with the caller.
+func (st *State) Shared(caller, member string) (_ graph.Shared, ok bool) {
+	kc, km, err := st.pair(caller, member)
+	if err != nil {
+		return graph.Shared{}, false
+	}
+	return st.shared(kc, km), true
+}

@@ -1,0 +1,303 @@
+package projection
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// This file keeps the projection (projection.go) current: it loads it whole, then reads the change
+// log every Freshness.Interval, and whenever a read needs a change it has not applied yet.
+
+// Freshness says how current the projection is kept, and how current it must be to answer.
+type Freshness struct {
+	// Interval is how often the change log is read.
+	Interval time.Duration
+	// Bound is the most a default read's answer may lag behind Neo4j: past it, reads go to Neo4j.
+	Bound time.Duration
+	// Wait is how long an at_least_as_fresh read waits for the log to be read before it asks
+	// Neo4j instead.
+	Wait time.Duration
+}
+
+// DefaultFreshness reads the log 20 times a second and answers from memory up to a second behind.
+var DefaultFreshness = Freshness{Interval: 50 * time.Millisecond, Bound: time.Second, Wait: 100 * time.Millisecond}
+
+// errReload says the projection must be loaded again.
+var ErrReload = errors.New("the change log asks for a new load")
+
+// errGap says that the next change is not in the log, though later ones are: pruned before this
+// replica read it, or, for a moment, not visible yet. Neo4j reads committed data without
+// isolating one transaction's writes from another's readers, so a reader may see the log's head
+// moved by a commit a moment before it sees that commit's Change. A gap that lasts gapPatience is
+// taken as pruned, and the projection is loaded again.
+var ErrGap = errors.New("a change is missing from the log")
+
+// memberRow is one row of ProjectionMembers.
+type MemberRow struct {
+	Node        int64
+	Id          string
+	Facts       MemberFacts
+	Connections []int64 // internal node ids this member's connections point to
+	Held        []int64 // internal node ids of the organisations they held a position at
+	Current     []bool  // by held: whether the position is current
+	Groups      []int64 // internal node ids of their groups
+}
+
+// affiliateNodes maps the internal node ids of organisations and groups to their numbers, for
+// one load.
+type AffiliateNodes struct{ Orgs, Groups map[int64]int32 }
+
+// addMembers numbers the members read, lists each connection on both of its sides and keeps
+// each member's affiliations.
+func (st *State) AddMembers(parts [][]MemberRow, nodes AffiliateNodes) {
+	numbers := map[int64]int32{}
+	for _, rows := range parts {
+		for _, r := range rows {
+			k, _ := st.Number(r.Id, true)
+			numbers[r.Node], st.facts[k] = k, r.Facts
+			st.held[k], st.joined[k] = heldList(r, nodes.Orgs), joinedList(r.Groups, nodes.Groups)
+		}
+	}
+	for _, rows := range parts {
+		for _, r := range rows {
+			a := numbers[r.Node]
+			for _, n := range r.Connections {
+				if b, ok := numbers[n]; ok && a != b { // a member created while the scan ran: the log brings it
+					st.adj[a], st.adj[b] = append(st.adj[a], b), append(st.adj[b], a)
+				}
+			}
+		}
+	}
+	for k, list := range st.adj {
+		slices.Sort(list)
+		st.adj[k] = slices.Compact(list)
+	}
+	st.countLinks()
+}
+
+// heldList is a member row's organisations as heldKeys, sorted, one per organisation: current
+// when any position there is. An organisation created while the scan ran is left out: the log
+// brings it, with the member's positions.
+func heldList(r MemberRow, orgs map[int64]int32) []int32 {
+	var list []int32
+	for i, node := range r.Held {
+		if o, ok := orgs[node]; ok {
+			list = append(list, heldKey(o, r.Current[i]))
+		}
+	}
+	return mergedHeld(list)
+}
+
+// mergedHeld sorts heldKeys and keeps one per organisation, current if any is.
+func mergedHeld(list []int32) []int32 {
+	if len(list) == 0 {
+		return nil
+	}
+	slices.Sort(list)
+	out := list[:0]
+	for _, k := range list {
+		if n := len(out); n > 0 && out[n-1]>>1 == k>>1 {
+			out[n-1] |= k & 1
+			continue
+		}
+		out = append(out, k)
+	}
+	return slices.Clip(out)
+}
+
+// joinedList is a member row's groups by number, sorted.
+func joinedList(nodes []int64, groups map[int64]int32) []int32 {
+	var list []int32
+	for _, node := range nodes {
+		if g, ok := groups[node]; ok {
+			list = append(list, g)
+		}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	return slices.Clip(slices.Compact(slices.Sorted(slices.Values(list))))
+}
+
+// millis is a time stored as epoch milliseconds, zero for none.
+func Millis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).In(graph.UtcOffset)
+}
+
+// applyAll applies changes in order.
+func (st *State) ApplyAll(changes []any) error {
+	for _, c := range changes {
+		if err := st.apply(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply applies one change of the log, which must be the next one.
+func (st *State) apply(v any) error {
+	c, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("change: got %T", v)
+	}
+	seq, _ := c["seq"].(int64)
+	if seq != st.Applied+1 {
+		return ErrGap
+	}
+	if reload, _ := c["reload"].(bool); reload {
+		return ErrReload
+	}
+	st.applyAffiliates(c, "orgs", "orgPresent", "orgNames", "orgKinds", &st.Orgs)
+	st.applyAffiliates(c, "groups", "groupPresent", "groupNames", "", &st.Groups)
+	if err := st.applyMembers(c); err != nil {
+		return fmt.Errorf("change %d: %w", seq, err)
+	}
+	st.applyAffiliations(c)
+	if err := st.applyPairs(c); err != nil {
+		return fmt.Errorf("change %d: %w", seq, err)
+	}
+	st.Applied = seq
+	return nil
+}
+
+// applyMembers sets the facts a change records of its members.
+func (st *State) applyMembers(c map[string]any) error {
+	ids, err := field[[]any](c, "members")
+	if err != nil {
+		return err
+	}
+	for i, v := range ids {
+		id, _ := v.(string)
+		k, _ := st.Number(id, true)
+		present, _ := column(c, "present", i).(bool)
+		inmail, _ := column(c, "inmail", i).(string)
+		open, _ := column(c, "openProfile", i).(bool)
+		restricted, _ := column(c, "restricted", i).(bool)
+		plan, _ := column(c, "plan", i).(string)
+		credits, _ := column(c, "credits", i).(int64)
+		granted, _ := column(c, "grantedAt", i).(int64)
+		requests, recorded := column(c, "messageRequests", i).(bool) // absent from older changes: on
+		month, _ := column(c, "requestsMonth", i).(int64)
+		sent, _ := column(c, "requestsSent", i).(int64)
+		st.facts[k] = MemberFacts{Present: present, Inmail: graph.InMailPolicy(inmail), OpenProfile: open,
+			Restricted: restricted, Plan: graph.Plan(plan), Credits: int(credits), GrantedAt: Millis(granted),
+			RequestsOff: recorded && !requests, RequestsMonth: int32(month), RequestsSent: int32(sent)}
+	}
+	return nil
+}
+
+// column reads the i-th value of one of a change's lists, nil past its end or when it is absent
+// (a change logged before the list was recorded).
+func column(c map[string]any, name string, i int) any {
+	list, _ := c[name].([]any)
+	if i < len(list) {
+		return list[i]
+	}
+	return nil
+}
+
+// applyAffiliates sets the names, kinds and existence a change records of organisations or
+// groups (kinds is "" for groups, which have none).
+func (st *State) applyAffiliates(c map[string]any, ids, present, names, kinds string, into *catalogue) {
+	list, _ := c[ids].([]any)
+	for i, v := range list {
+		id, _ := v.(string)
+		k, _ := into.Number(id, true)
+		e := Affiliate{Id: id}
+		e.Present, _ = column(c, present, i).(bool)
+		e.Name, _ = column(c, names, i).(string)
+		kind, _ := column(c, kinds, i).(string)
+		e.Kind = graph.OrgKind(kind)
+		into.Entries[k] = e
+	}
+}
+
+// applyAffiliations sets the organisations and groups of each member a change records: all of
+// them, so a member with none listed has none.
+func (st *State) applyAffiliations(c map[string]any) {
+	ids, _ := c["members"].([]any)
+	numbers := make([]int32, len(ids))
+	for i, v := range ids {
+		id, _ := v.(string)
+		numbers[i], _ = st.Number(id, true)
+		st.held[numbers[i]], st.joined[numbers[i]] = nil, nil
+	}
+	owner := func(name string, i int) (int32, bool) {
+		n, ok := column(c, name, i).(int64)
+		if !ok || n < 0 || int(n) >= len(numbers) {
+			return 0, false
+		}
+		return numbers[n], true
+	}
+	by, _ := c["heldBy"].([]any)
+	for i := range by {
+		k, ok := owner("heldBy", i)
+		org, _ := column(c, "heldOrg", i).(string)
+		current, _ := column(c, "heldCurrent", i).(bool)
+		if ok {
+			o, _ := st.Orgs.Number(org, true)
+			st.held[k] = append(st.held[k], heldKey(o, current))
+		}
+	}
+	by, _ = c["memberOfBy"].([]any)
+	for i := range by {
+		k, ok := owner("memberOfBy", i)
+		group, _ := column(c, "memberOf", i).(string)
+		if ok {
+			g, _ := st.Groups.Number(group, true)
+			st.joined[k] = append(st.joined[k], g)
+		}
+	}
+	for _, k := range numbers {
+		st.held[k] = mergedHeld(st.held[k])
+		if list := st.joined[k]; len(list) > 0 {
+			st.joined[k] = slices.Clip(slices.Compact(slices.Sorted(slices.Values(list))))
+		}
+	}
+}
+
+// applyPairs sets the relation a change records of each of its pairs.
+func (st *State) applyPairs(c map[string]any) error {
+	as, e1 := field[[]any](c, "pairA")
+	bs, e2 := field[[]any](c, "pairB")
+	bits, e3 := field[[]any](c, "pairBits")
+	if err := errors.Join(e1, e2, e3); err != nil {
+		return err
+	}
+	if len(as) != len(bs) || len(as) != len(bits) {
+		return fmt.Errorf("pairs of %d, %d and %d", len(as), len(bs), len(bits))
+	}
+	for i := range as {
+		a, _ := as[i].(string)
+		b, _ := bs[i].(string)
+		n, _ := bits[i].(int64)
+		ka, _ := st.Number(a, true)
+		kb, _ := st.Number(b, true)
+		if ka != kb {
+			st.setPair(ka, kb, PairBits(n))
+		}
+	}
+	return nil
+}
+
+// field reads a value of a change: zero when it is absent or null, an error when it is of
+// another type.
+func field[T any](m map[string]any, key string) (T, error) {
+	var zero T
+	raw, ok := m[key]
+	if !ok || raw == nil {
+		return zero, nil
+	}
+	v, ok := raw.(T)
+	if !ok {
+		return zero, fmt.Errorf("field %s: got %T, want %T", key, raw, zero)
+	}
+	return v, nil
+}

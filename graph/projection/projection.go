@@ -1,0 +1,366 @@
+package projection
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// projection is this replica's copy, in memory, of everything a reachability answer needs: every
+// member's messaging facts, connections and block relations, and the messaging facts of the pairs
+// of members that have any. It lets the default read mode answer without asking Neo4j.
+//
+// It is loaded whole (load), then kept current by reading the change log (poll): every write
+// transaction that changes any of this records, as its last statement, the exact facts of the
+// members and pairs it touched (cypher/AppendChange.cypher), numbered in commit order. Applying
+// changes in that order, the projection always holds the state as of one commit, the one whose
+// number it has applied; it never mixes states. It answers only while it is current within the
+// staleness bound and holds every write this replica made, or, for a read with a token, once it
+// has applied the token's change (answerable). A change log of another epoch (a new database), a
+// gap in the numbers (changes pruned before they were read) or a bulk import makes it load again.
+type Projection struct {
+	mu    sync.RWMutex
+	state *State // nil until loaded
+
+	ownMu   sync.Mutex
+	own     graph.Token   // the latest change this replica's writes made
+	freshAt atomic.Int64  // unix nanos: when the last read of the log that reached its head began
+	nudge   chan struct{} // asks the tailer to read the log now
+	caught  *sync.Cond    // signalled, with mu held, when changes are applied
+
+	served, fallbacks atomic.Int64 // reads answered from memory, and from Neo4j instead
+	loads             atomic.Int64 // states put in place, from Neo4j or a snapshot
+}
+
+// projState is the projection's data, as of change applied of the log of epoch.
+type State struct {
+	Epoch   string
+	Applied int64
+	index   map[string]int32 // member id → number
+	ids     []string         // number → member id
+	facts   []MemberFacts    // by number
+	adj     [][]int32        // connections, sorted, by number
+	links   int              // the lengths of adj added up: each connection counted on both sides
+	Hidden  map[int32][]int32
+	Pairs   map[uint64]PairBits // by pairKey
+	// Affiliations: organisations and groups by number, and by member the organisations they
+	// have held a position at (heldKey: with whether one is current) and the groups they are in,
+	// each sorted. What two members share is the intersection of two short sorted lists.
+	Orgs   catalogue
+	Groups catalogue
+	held   [][]int32
+	joined [][]int32
+}
+
+// memberFacts are what the messaging decision needs of a member. The fields are ordered so that
+// they pack into 80 bytes, a projected member's largest part.
+type MemberFacts struct {
+	Inmail    graph.InMailPolicy
+	Plan      graph.Plan
+	GrantedAt time.Time
+	Credits   int
+	// The message requests the member sent in requestsMonth (RequestMonth).
+	RequestsMonth, RequestsSent int32
+	Present                     bool
+	OpenProfile                 bool
+	Restricted                  bool
+	RequestsOff                 bool // the member turned message requests off
+}
+
+// pairBits are AppendChange's bits for a pair, read from the lower-numbered member to the higher.
+type PairBits uint16
+
+const (
+	bitConnected PairBits = 1 << iota
+	BitBlocksAB
+	bitBlocksBA
+	bitWroteAB
+	bitWroteBA
+	bitPendingAB
+	bitPendingBA
+	bitDeclinedByB // b declined a's InMail or request
+	bitDeclinedByA // a declined b's InMail or request
+	bitAcceptedByB // b accepted a's request
+	bitAcceptedByA // a accepted b's request
+)
+
+// swapped reads bits from the other side.
+func (b PairBits) Swapped() PairBits {
+	swap := func(x, y PairBits) PairBits {
+		out := b &^ (x | y)
+		if b&x != 0 {
+			out |= y
+		}
+		if b&y != 0 {
+			out |= x
+		}
+		return out
+	}
+	b = swap(BitBlocksAB, bitBlocksBA)
+	b = swap(bitWroteAB, bitWroteBA)
+	b = swap(bitPendingAB, bitPendingBA)
+	b = swap(bitDeclinedByB, bitDeclinedByA)
+	return swap(bitAcceptedByB, bitAcceptedByA)
+}
+
+// pairKey orders a pair by number; flip says bits given from a to b must be swapped to be read
+// from the key's lower member.
+func PairKey(a, b int32) (key uint64, flip bool) {
+	if a > b {
+		return uint64(b)<<32 | uint64(uint32(a)), true
+	}
+	return uint64(a)<<32 | uint64(uint32(b)), false
+}
+
+func NewProjection() *Projection {
+	p := &Projection{nudge: make(chan struct{}, 1)}
+	p.caught = sync.NewCond(p.mu.RLocker())
+	return p
+}
+
+func NewState(epoch string, applied int64) *State {
+	return &State{Epoch: epoch, Applied: applied, index: map[string]int32{},
+		Hidden: map[int32][]int32{}, Pairs: map[uint64]PairBits{}}
+}
+
+// number returns a member's number, adding the member when add is set.
+func (st *State) Number(id string, add bool) (int32, bool) {
+	if k, ok := st.index[id]; ok || !add {
+		return k, ok
+	}
+	k := int32(len(st.ids))
+	st.index[id] = k
+	st.ids = append(st.ids, id)
+	st.facts = append(st.facts, MemberFacts{})
+	st.adj = append(st.adj, nil)
+	st.held = append(st.held, nil)
+	st.joined = append(st.joined, nil)
+	return k, true
+}
+
+// setPair records the bits of a pair read from a to b, keeping connections and block relations
+// in step with them.
+func (st *State) setPair(a, b int32, bits PairBits) {
+	key, flip := PairKey(a, b)
+	if flip {
+		bits = bits.Swapped()
+	}
+	lo, hi := min(a, b), max(a, b)
+	st.links -= len(st.adj[lo]) + len(st.adj[hi])
+	st.adj[lo], st.adj[hi] = withMember(st.adj[lo], hi, bits&bitConnected != 0), withMember(st.adj[hi], lo, bits&bitConnected != 0)
+	st.links += len(st.adj[lo]) + len(st.adj[hi])
+	blocked := bits&(BitBlocksAB|bitBlocksBA) != 0
+	st.Hidden[lo], st.Hidden[hi] = withMember(st.Hidden[lo], hi, blocked), withMember(st.Hidden[hi], lo, blocked)
+	for _, k := range []int32{lo, hi} {
+		if len(st.Hidden[k]) == 0 {
+			delete(st.Hidden, k)
+		}
+	}
+	if facts := bits &^ bitConnected &^ BitBlocksAB &^ bitBlocksBA; facts != 0 {
+		st.Pairs[key] = facts
+	} else {
+		delete(st.Pairs, key)
+	}
+}
+
+// withMember returns the sorted list with k in it, or without it.
+func withMember(list []int32, k int32, in bool) []int32 {
+	i, found := slices.BinarySearch(list, k)
+	switch {
+	case in && !found:
+		return slices.Insert(list, i, k)
+	case !in && found:
+		return slices.Delete(list, i, i+1)
+	}
+	return list
+}
+
+// answerable tells whether the projection may answer a read asking for c, now, with the
+// staleness bound given; it waits up to wait for the log to be read when the read needs a
+// change the projection has not applied yet.
+func (p *Projection) answerable(c graph.Consistency, bound, wait time.Duration) bool {
+	switch c.Mode {
+	case graph.FullyConsistent:
+		return false // Store.answering first turns it into the log's head
+	case graph.AtLeastAsFresh:
+		return p.awaitApplied(c.Token, wait)
+	}
+	p.mu.RLock()
+	st := p.state
+	ok := st != nil && p.holdsOwnWrites(st)
+	p.mu.RUnlock()
+	return ok && time.Since(time.Unix(0, p.freshAt.Load())) <= bound
+}
+
+// awaitApplied waits, up to wait, until the projection has applied the token's change.
+func (p *Projection) awaitApplied(t graph.Token, wait time.Duration) bool {
+	deadline := time.Now().Add(wait)
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	for {
+		st := p.state
+		if st != nil && (t.Epoch == "" || st.Epoch == t.Epoch && st.Applied >= t.Seq) {
+			return true // a token without an epoch is a write that changed nothing projected: in any state
+		}
+		if st != nil && st.Epoch != t.Epoch && t.Epoch != "" {
+			return false // a token of another database: only Neo4j can tell
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		p.poke()
+		waitFor(p.caught, time.Until(deadline))
+	}
+}
+
+// waitFor waits on c for a signal, or until d has passed, whichever is first.
+func waitFor(c *sync.Cond, d time.Duration) {
+	t := time.AfterFunc(d, c.Broadcast)
+	defer t.Stop()
+	c.Wait()
+}
+
+// poke asks the tailer to read the log now rather than at its next tick.
+func (p *Projection) poke() {
+	select {
+	case p.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// Wrote notes a write of this replica's, so that the projection answers only once it holds it.
+func (p *Projection) Wrote(t graph.Token) {
+	if t.Seq == 0 {
+		return
+	}
+	p.ownMu.Lock()
+	if t.Epoch != p.own.Epoch || t.Seq > p.own.Seq {
+		p.own = t
+	}
+	p.ownMu.Unlock()
+	p.poke()
+}
+
+// holdsOwnWrites tells whether st holds the latest write this replica made. A write in another
+// epoch than st's was made to a database since replaced, which st was loaded from afresh.
+func (p *Projection) holdsOwnWrites(st *State) bool {
+	p.ownMu.Lock()
+	defer p.ownMu.Unlock()
+	return p.own.Epoch != st.Epoch || st.Applied >= p.own.Seq
+}
+
+func (p *Projection) Stats() graph.ProjectionStats {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	out := graph.ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load(), Loads: p.loads.Load()}
+	if p.state != nil {
+		out.Loaded, out.Applied, out.Members, out.Connections = true, p.state.Applied, len(p.state.ids), p.state.links
+		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load()))
+	}
+	return out
+}
+
+// countLinks sets links from adj, after adj was filled in bulk.
+func (st *State) countLinks() {
+	st.links = 0
+	for _, list := range st.adj {
+		st.links += len(list)
+	}
+}
+
+func (st *State) String() string {
+	return fmt.Sprintf("projection %s#%d: %d members", st.Epoch, st.Applied, len(st.ids))
+}
+
+// Current is the state in place, nil before the first load. Only the tailer, which applies
+// changes to it through Apply, may read it without Read.
+func (p *Projection) Current() *State {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.state
+}
+
+// Publish puts st in place of the state, caught up with the log as it was at start.
+func (p *Projection) Publish(st *State, start time.Time) {
+	p.mu.Lock()
+	p.state = st
+	p.mu.Unlock()
+	p.freshAt.Store(start.UnixNano())
+	p.loads.Add(1)
+	p.caught.Broadcast()
+}
+
+// Apply applies changes of the log to st, the state in place, under the write lock.
+func (p *Projection) Apply(st *State, changes []any) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return st.ApplyAll(changes)
+}
+
+// CaughtUp wakes the reads waiting for changes to be applied and, when reached is set, notes that
+// the log was read to its head as it was at start.
+func (p *Projection) CaughtUp(start time.Time, reached bool) {
+	p.caught.Broadcast()
+	if reached {
+		p.freshAt.Store(start.UnixNano())
+	}
+}
+
+// Nudged is told when a read asks for the log to be read now rather than at the next tick.
+func (p *Projection) Nudged() <-chan struct{} { return p.nudge }
+
+// Save writes the state to a snapshot at path (State.Save), holding the read lock meanwhile:
+// reads go on, changes wait. It does nothing before the first load.
+func (p *Projection) Save(path string) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.state == nil {
+		return nil
+	}
+	return p.state.Save(path)
+}
+
+// Read runs fn on the state, read-locked, when the projection may answer a read asking for c
+// within f's bounds, and tells whether it did. A fully consistent read is first turned into
+// at_least_as_fresh the log's head by its caller.
+func (p *Projection) Read(c graph.Consistency, f Freshness, fn func(*State)) bool {
+	if !p.answerable(c, f.Bound, f.Wait) {
+		p.fallbacks.Add(1)
+		return false
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.state == nil {
+		p.fallbacks.Add(1)
+		return false
+	}
+	p.served.Add(1)
+	fn(p.state)
+	return true
+}
+
+// Fallback counts a read that went to Neo4j before asking the projection.
+func (p *Projection) Fallback() { p.fallbacks.Add(1) }
+
+// Holds tells whether the state in place has applied the token's change.
+func (p *Projection) Holds(t graph.Token) bool {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.state != nil && p.state.Epoch == t.Epoch && p.state.Applied >= t.Seq
+}
+
+// Gone tells whether the state in place holds that member id does not exist (closed, or recorded
+// missing); false before the first load or when it knows nothing of id.
+func (p *Projection) Gone(id string) bool {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.state == nil {
+		return false
+	}
+	k, ok := p.state.index[id]
+	return ok && !p.state.facts[k].Present
+}

@@ -1,0 +1,119 @@
+package projection
+
+import (
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// TestPairBitsReadFromEitherSide checks that a pair's facts, recorded from either member, read the
+// same from each: who wrote, whose InMail waits, who declined.
+func TestPairBitsReadFromEitherSide(t *testing.T) {
+	st := NewState("e", 0)
+	a, _ := st.Number("a", true)
+	b, _ := st.Number("b", true)
+	// Recorded from b to a: b wrote to a, b's InMail to a is pending, a declined an earlier one.
+	st.setPair(b, a, bitWroteAB|bitPendingAB|bitDeclinedByB)
+	got := st.pairFacts(a, b) // read as a, about b
+	if !got.TheyWroteFirst || got.AwaitingReply || got.Declined {
+		t.Errorf("a about b: %+v, want they wrote first only", got)
+	}
+	got = st.pairFacts(b, a) // read as b, about a
+	if got.TheyWroteFirst || !got.AwaitingReply || !got.Declined {
+		t.Errorf("b about a: %+v, want awaiting reply and declined", got)
+	}
+	if bits := (BitBlocksAB | bitWroteBA | bitDeclinedByA).Swapped(); bits != bitBlocksBA|bitWroteAB|bitDeclinedByB {
+		t.Errorf("swapped: %b", bits)
+	}
+	// Recorded from a to b: b accepted a's message request. Only a may now write freely for it.
+	st.setPair(a, b, bitWroteAB|bitAcceptedByB)
+	if got := st.pairFacts(a, b); !got.Accepted {
+		t.Errorf("a about b: %+v, want accepted", got)
+	}
+	if got := st.pairFacts(b, a); got.Accepted || !got.TheyWroteFirst {
+		t.Errorf("b about a: %+v, want they wrote first, not accepted", got)
+	}
+	if bits := (bitAcceptedByA | bitPendingAB).Swapped(); bits != bitAcceptedByB|bitPendingBA {
+		t.Errorf("swapped: %b", bits)
+	}
+}
+
+// TestSetPairKeepsListsInStep checks that a pair's connection and block bits keep both members'
+// sorted lists in step, and that clearing them leaves nothing behind.
+func TestSetPairKeepsListsInStep(t *testing.T) {
+	st := NewState("e", 0)
+	var k [4]int32
+	for i, id := range []string{"a", "b", "c", "d"} {
+		k[i], _ = st.Number(id, true)
+	}
+	st.setPair(k[2], k[0], bitConnected)
+	st.setPair(k[0], k[1], bitConnected)
+	st.setPair(k[3], k[0], BitBlocksAB)
+	if got := st.adj[k[0]]; len(got) != 2 || got[0] != k[1] || got[1] != k[2] {
+		t.Errorf("a's connections %v, want b and c in order", got)
+	}
+	if !graph.Contains(st.adj[k[2]], k[0]) || !graph.Contains(st.Hidden[k[0]], k[3]) || !graph.Contains(st.Hidden[k[3]], k[0]) {
+		t.Errorf("lists out of step: adj %v hidden %v", st.adj, st.Hidden)
+	}
+	st.setPair(k[0], k[2], 0)
+	st.setPair(k[0], k[3], 0)
+	if graph.Contains(st.adj[k[0]], k[2]) || graph.Contains(st.adj[k[2]], k[0]) || len(st.Hidden) != 0 || len(st.Pairs) != 0 {
+		t.Errorf("cleared pairs left adj %v hidden %v pairs %v", st.adj, st.Hidden, st.Pairs)
+	}
+}
+
+// TestProjectionAnswersOnlyWithinItsGuarantee checks when the projection may answer: never
+// fully_consistent reads; default reads only while fresh within the bound and holding this
+// replica's own writes; token reads only once the token's change is applied, in its epoch.
+func TestProjectionAnswersOnlyWithinItsGuarantee(t *testing.T) {
+	p := NewProjection()
+	latency := graph.Consistency{Mode: graph.MinimizeLatency}
+	if p.answerable(latency, time.Second, 0) {
+		t.Error("answered before loading")
+	}
+	p.state = NewState("e1", 10)
+	p.freshAt.Store(time.Now().UnixNano())
+	if !p.answerable(latency, time.Second, 0) {
+		t.Error("a fresh projection did not answer a default read")
+	}
+	if p.answerable(graph.Consistency{Mode: graph.FullyConsistent}, time.Second, 0) {
+		t.Error("answered a fully_consistent read")
+	}
+	p.freshAt.Store(time.Now().Add(-2 * time.Second).UnixNano())
+	if p.answerable(latency, time.Second, 0) {
+		t.Error("answered a default read from state older than the bound")
+	}
+	p.freshAt.Store(time.Now().UnixNano())
+	p.Wrote(graph.Token{Epoch: "e1", Seq: 11})
+	if p.answerable(latency, time.Second, 0) {
+		t.Error("answered a default read before holding this replica's own write")
+	}
+	for _, tc := range []struct {
+		token graph.Token
+		want  bool
+	}{
+		{graph.Token{Epoch: "e1", Seq: 10}, true},
+		{graph.Token{Epoch: "e1", Seq: 11}, false},
+		{graph.Token{Epoch: "e0", Seq: 3}, false}, // a token of a database since replaced
+	} {
+		if got := p.answerable(graph.Consistency{Mode: graph.AtLeastAsFresh, Token: tc.token}, time.Second, 10*time.Millisecond); got != tc.want {
+			t.Errorf("token %+v: answerable %v, want %v", tc.token, got, tc.want)
+		}
+	}
+}
+
+// TestGapAsksForALoad checks that a change that is not the next one, as after changes were pruned
+// before this replica read them, is refused as a gap (which catchUp reads again, then answers with
+// a new load if it lasts) rather than skipped.
+func TestGapAsksForALoad(t *testing.T) {
+	st := NewState("e", 5)
+	change := map[string]any{"seq": int64(7), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}}
+	if err := st.apply(change); err != ErrGap || st.Applied != 5 {
+		t.Fatalf("applying change 7 after 5: %v, applied %d; want a gap, nothing applied", err, st.Applied)
+	}
+	change["seq"] = int64(6)
+	if err := st.apply(change); err != nil || st.Applied != 6 {
+		t.Fatalf("applying change 6 after 5: %v, applied %d", err, st.Applied)
+	}
+}

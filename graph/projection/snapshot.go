@@ -1,0 +1,340 @@
+package projection
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// A snapshot is the projection written to a file, so that a restarted replica answers from memory
+// within seconds instead of loading every member and connection from Neo4j again: it reads the
+// file, then applies the changes logged since (catchUp), as after any load. A snapshot of another
+// database (epoch), or one older than the log's retention, fails catchUp's checks and the
+// projection is loaded from Neo4j as if there were none; so does a file that is damaged (its
+// checksum) or of another format.
+//
+// The format: snapshotMagic, then uvarints and length-prefixed strings: the epoch and the change
+// applied; each member's id and facts; each member's connections, as gaps between sorted numbers;
+// the block relations; the pairs' messaging facts; the organisations (id, name, kind, whether it
+// exists) and the groups (the same, without kind); each member's organisations (heldKeys) and
+// groups, as gaps between sorted numbers; and a CRC-32 of all that came before.
+
+// snapshotMagic opens every snapshot; its last digit is the format's version. Version 2 added
+// affiliations, version 3 the members' message requests: a snapshot of an earlier version is
+// refused, and the projection loaded from Neo4j.
+const snapshotMagic = "reach-projection-3\n"
+
+func (st *State) Save(path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after the rename, there is nothing left to remove
+	w := newSnapshotWriter(f)
+	st.encode(w)
+	if err := errors.Join(w.finish(), f.Sync(), f.Close()); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// loadSnapshot reads the projection saved at path; it fails if there is none or it is damaged.
+func LoadSnapshot(path string) (_ *State, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("snapshot %s: %w", path, err)
+		}
+	}()
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	r := newSnapshotReader(f, info.Size())
+	st, err := decodeProjState(r)
+	if err != nil {
+		return nil, err
+	}
+	return st, r.finish(f, info.Size())
+}
+
+func (st *State) encode(w *snapshotWriter) {
+	w.string(st.Epoch)
+	w.uint(uint64(st.Applied))
+	w.uint(uint64(len(st.ids)))
+	for k, id := range st.ids {
+		w.string(id)
+		w.facts(st.facts[k])
+	}
+	for _, list := range st.adj {
+		w.list(list)
+	}
+	w.uint(uint64(len(st.Hidden)))
+	for k, list := range st.Hidden {
+		w.uint(uint64(k))
+		w.list(list)
+	}
+	w.uint(uint64(len(st.Pairs)))
+	for key, bits := range st.Pairs {
+		w.uint(key)
+		w.uint(uint64(bits))
+	}
+	w.catalogue(&st.Orgs)
+	w.catalogue(&st.Groups)
+	for k := range st.ids {
+		w.list(st.held[k])
+		w.list(st.joined[k])
+	}
+}
+
+func decodeProjState(r *snapshotReader) (*State, error) {
+	st := NewState(r.string(), int64(r.uint()))
+	n := r.count()
+	st.ids, st.facts, st.adj = make([]string, 0, n), make([]MemberFacts, 0, n), make([][]int32, 0, n)
+	for range n {
+		k, _ := st.Number(r.string(), true)
+		st.facts[k] = r.facts()
+	}
+	if len(st.ids) != n {
+		r.fail("%d members, %d of them distinct", n, len(st.ids))
+	}
+	for k := range st.adj {
+		st.adj[k] = r.list(n)
+	}
+	st.countLinks()
+	for range r.count() {
+		k := r.member(n)
+		st.Hidden[k] = r.list(n)
+	}
+	for range r.count() {
+		key := r.uint()
+		st.Pairs[key] = PairBits(r.uint())
+	}
+	r.catalogue(&st.Orgs)
+	r.catalogue(&st.Groups)
+	for k := range st.ids {
+		st.held[k] = r.list(2 * len(st.Orgs.Entries))
+		st.joined[k] = r.list(len(st.Groups.Entries))
+	}
+	return st, r.err
+}
+
+// snapshotWriter writes a snapshot's fields and keeps its checksum.
+type snapshotWriter struct {
+	out io.Writer
+	w   *bufio.Writer
+	sum hash.Hash32
+	buf [binary.MaxVarintLen64]byte
+}
+
+func newSnapshotWriter(out io.Writer) *snapshotWriter {
+	sum := crc32.NewIEEE()
+	w := &snapshotWriter{out: out, w: bufio.NewWriterSize(io.MultiWriter(out, sum), 1<<20), sum: sum}
+	w.w.WriteString(snapshotMagic)
+	return w
+}
+
+func (w *snapshotWriter) uint(v uint64) { w.w.Write(binary.AppendUvarint(w.buf[:0], v)) }
+
+func (w *snapshotWriter) string(s string) {
+	w.uint(uint64(len(s)))
+	w.w.WriteString(s)
+}
+
+func (w *snapshotWriter) bool(b bool) {
+	if b {
+		w.uint(1)
+	} else {
+		w.uint(0)
+	}
+}
+
+// list writes a sorted list of member numbers as its length and the gaps between them.
+func (w *snapshotWriter) list(list []int32) {
+	w.uint(uint64(len(list)))
+	prev := int32(-1)
+	for _, k := range list {
+		w.uint(uint64(k - prev))
+		prev = k
+	}
+}
+
+func (w *snapshotWriter) facts(f MemberFacts) {
+	w.bool(f.Present)
+	w.string(string(f.Inmail))
+	w.bool(f.OpenProfile)
+	w.bool(f.Restricted)
+	w.string(string(f.Plan))
+	w.uint(uint64(f.Credits))
+	var granted int64
+	if !f.GrantedAt.IsZero() {
+		granted = f.GrantedAt.UnixMilli()
+	}
+	w.uint(uint64(granted))
+	w.bool(f.RequestsOff)
+	w.uint(uint64(f.RequestsMonth))
+	w.uint(uint64(f.RequestsSent))
+}
+
+// catalogue writes the organisations or groups, in number order.
+func (w *snapshotWriter) catalogue(c *catalogue) {
+	w.uint(uint64(len(c.Entries)))
+	for _, e := range c.Entries {
+		w.string(e.Id)
+		w.string(e.Name)
+		w.string(string(e.Kind))
+		w.bool(e.Present)
+	}
+}
+
+// finish flushes, then writes the checksum of everything written.
+func (w *snapshotWriter) finish() error {
+	if err := w.w.Flush(); err != nil {
+		return err
+	}
+	return binary.Write(w.out, binary.BigEndian, w.sum.Sum32())
+}
+
+// snapshotReader reads a snapshot's fields, keeping the first error and the checksum.
+type snapshotReader struct {
+	r   *bufio.Reader
+	sum hash.Hash32
+	err error
+}
+
+// newSnapshotReader reads the size bytes of f before its checksum, hashing them as they are read.
+func newSnapshotReader(f io.Reader, size int64) *snapshotReader {
+	sum := crc32.NewIEEE()
+	body := io.TeeReader(io.LimitReader(f, max(size-crc32.Size, 0)), sum)
+	r := &snapshotReader{r: bufio.NewReaderSize(body, 1<<20), sum: sum}
+	magic := make([]byte, len(snapshotMagic))
+	if _, err := io.ReadFull(r.r, magic); err != nil || string(magic) != snapshotMagic {
+		r.err = errors.New("not a snapshot of this format")
+	}
+	return r
+}
+
+func (r *snapshotReader) uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, err := binary.ReadUvarint(r.r)
+	if err != nil {
+		r.err = fmt.Errorf("truncated: %w", err)
+	}
+	return v
+}
+
+// count reads a number of things to follow, which a damaged file could make huge.
+func (r *snapshotReader) count() int {
+	n := r.uint()
+	if n > 1<<31 {
+		r.fail("a count of %d", n)
+		return 0
+	}
+	return int(n)
+}
+
+func (r *snapshotReader) string() string {
+	n := r.count()
+	if r.err != nil || n > 1<<20 {
+		r.fail("a string of %d bytes", n)
+		return ""
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r.r, b); err != nil {
+		r.fail("truncated: %v", err)
+	}
+	return string(b)
+}
+
+func (r *snapshotReader) bool() bool { return r.uint() != 0 }
+
+// member reads a member number, which must be below n.
+func (r *snapshotReader) member(n int) int32 {
+	k := r.uint()
+	if k >= uint64(n) {
+		r.fail("member %d of %d", k, n)
+		return 0
+	}
+	return int32(k)
+}
+
+// list reads a list list wrote, of numbers below n.
+func (r *snapshotReader) list(n int) []int32 {
+	size := r.count()
+	if r.err != nil || size > n {
+		r.fail("a list of %d of %d members", size, n)
+		return nil
+	}
+	if size == 0 {
+		return nil
+	}
+	list := make([]int32, size)
+	prev := int64(-1)
+	for i := range list {
+		prev += int64(r.uint())
+		if prev >= int64(n) || r.err != nil {
+			r.fail("member %d of %d", prev, n)
+			return nil
+		}
+		list[i] = int32(prev)
+	}
+	return list
+}
+
+func (r *snapshotReader) facts() MemberFacts {
+	f := MemberFacts{Present: r.bool(), Inmail: graph.InMailPolicy(r.string()), OpenProfile: r.bool(),
+		Restricted: r.bool(), Plan: graph.Plan(r.string()), Credits: int(r.uint())}
+	f.GrantedAt = Millis(int64(r.uint()))
+	f.RequestsOff = r.bool()
+	f.RequestsMonth, f.RequestsSent = int32(r.uint()), int32(r.uint())
+	return f
+}
+
+func (r *snapshotReader) catalogue(c *catalogue) {
+	n := r.count()
+	for range n {
+		k, _ := c.Number(r.string(), true)
+		c.Entries[k] = Affiliate{Id: c.Entries[k].Id, Name: r.string(), Kind: graph.OrgKind(r.string()), Present: r.bool()}
+	}
+	if len(c.Entries) != n {
+		r.fail("%d organisations or groups, %d of them distinct", n, len(c.Entries))
+	}
+}
+
+func (r *snapshotReader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("damaged: "+format, args...)
+	}
+}
+
+// finish checks that everything before the checksum was read, and the checksum that ends f.
+func (r *snapshotReader) finish(f io.ReaderAt, size int64) error {
+	if r.err != nil {
+		return r.err
+	}
+	if n, _ := io.Copy(io.Discard, r.r); n > 0 {
+		return fmt.Errorf("damaged: %d bytes more than its contents", n)
+	}
+	var got [crc32.Size]byte
+	if _, err := f.ReadAt(got[:], size-crc32.Size); err != nil {
+		return fmt.Errorf("no checksum: %w", err)
+	}
+	if binary.BigEndian.Uint32(got[:]) != r.sum.Sum32() {
+		return errors.New("damaged: its checksum does not match")
+	}
+	return nil
+}

@@ -1,0 +1,27 @@
+package graph
+
+import "time"
+
+// ProjectionStats says how the projection is doing, for metrics.
+type ProjectionStats struct {
+	Loaded    bool
+	Applied   int64         // the latest change applied
+	Staleness time.Duration // since the log was last read to its head
+	Members   int
+	// Connections held, each counted once per member who has it.
+	Connections int
+	Served      int64 // reads answered from memory
+	Fallbacks   int64 // reads that asked Neo4j because the projection could not answer them
+	Loads       int64 // loads completed, from Neo4j or a snapshot
+}
+
+// CacheStats says how the cache of connection lists is doing.
+type CacheStats struct {
+	Hits, Misses int64 // lists found current, and lists read from Neo4j, since the store opened
+	Connections  int   // connections held
+	Lists        int   // members whose lists are held
+	IDs          int   // member ids numbered in the id table
+	Bytes        int64 // the footprint counted against Budget: the id table and the lists
+	Budget       int64 // bytes the cache may take (Config.CachedConnections × 4)
+	Renewals     int64 // times the id table filled up and the cache started afresh
+}
