@@ -1,3 +1,7 @@
+// Package graph is reach's domain: members, their settings, plans and credits, connections,
+// invitations, messages, blocks, organisations and groups, how two members stand to each other,
+// and the messaging rules. It does no I/O and imports no other reach package; the stores under
+// graph/ keep the domain, and docs/architecture.md maps them.
 package graph
 
 import (

@@ -1,3 +1,6 @@
+// Package baseline is the benchmark's Cypher baseline, the way a team without reach would ask
+// Neo4j, with the sampling and export statements only the benchmark runs. The service never
+// imports it.
 package baseline
 
 import (

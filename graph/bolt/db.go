@@ -1,3 +1,6 @@
+// Package bolt runs statements on Neo4j for the graph's stores: sessions, retries, deadlines,
+// tracing, converting values, and translating the driver's errors into graph's. It imports no
+// store above it.
 package bolt
 
 import (

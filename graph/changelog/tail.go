@@ -1,3 +1,6 @@
+// Package changelog is the change log kept in Neo4j: it records in each write's transaction what
+// the write changed, and reads the log to load the projection and keep it current. It must not
+// import neo4jstore or answer.
 package changelog
 
 import (

@@ -1,3 +1,6 @@
+// Package neo4jstore keeps the graph in Neo4j: every domain read and write, with the messaging
+// rules enforced in the write's own transaction, and the Neo4j path of the answering chain. It
+// must not import answer.
 package neo4jstore
 
 import (

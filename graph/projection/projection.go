@@ -1,3 +1,6 @@
+// Package projection is a replica's in-memory copy of what a reachability answer needs: its
+// state, applying a change of the log to it, answering from it, its snapshot file, and when it
+// may answer. It imports only graph: no driver, no store.
 package projection
 
 import (
