@@ -36,9 +36,22 @@ import (
 // Without the variable the test is skipped: run by hand, PostgreSQL may be absent.
 func peerDatabase(t *testing.T) string {
 	t.Helper()
-	url := os.Getenv("REACH_TEST_POSTGRES_URL")
+	url, ok := peerSchema(t)
+	if !ok {
+		t.Skip(noPostgres)
+	}
+	return url
+}
+
+// noPostgres says why a test or path of the peer is skipped.
+const noPostgres = "REACH_TEST_POSTGRES_URL is not set; make test starts a PostgreSQL and sets it"
+
+// peerSchema is peerDatabase, but reports with ok false that REACH_TEST_POSTGRES_URL is not set.
+func peerSchema(t *testing.T) (url string, ok bool) {
+	t.Helper()
+	url = os.Getenv("REACH_TEST_POSTGRES_URL")
 	if url == "" {
-		t.Skip("REACH_TEST_POSTGRES_URL is not set; make test starts a PostgreSQL and sets it")
+		return "", false
 	}
 	schema := "peer_" + strings.ToLower(strings.TrimSuffix(ids(t)(""), "_"))
 	ctx := context.Background()
@@ -66,7 +79,7 @@ func peerDatabase(t *testing.T) string {
 	if strings.Contains(url, "?") {
 		sep = "&"
 	}
-	return url + sep + "search_path=" + schema
+	return url + sep + "search_path=" + schema, true
 }
 
 // openPeer opens the peer on the database url names, on the tests' clock.
