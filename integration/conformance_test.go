@@ -514,6 +514,18 @@ func neo4jReachabilityPath(t *testing.T) answeringPath {
 	return answeringPath{name: "Neo4jReachability", ask: storeWithoutProjection(t).Reachability, shared: true}
 }
 
+// storeWithoutProjection opens a store that answers every read from Neo4j.
+func storeWithoutProjection(t *testing.T) *graph.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := graph.Open(ctx, graph.Config{URI: env.neo4jURI, Clock: env.clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(ctx) })
+	return s
+}
+
 // projectionPath answers Reachability from the store's projection, read in mode (with token for
 // at_least_as_fresh). It first waits until the projection has applied the write token names,
 // so that minimize_latency reads are answered from memory too. A read the projection could not
