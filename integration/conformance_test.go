@@ -600,3 +600,10 @@ func peerCopyPath(t *testing.T, ids []string) answeringPath {
 		return pgpeer.LoadNetwork(ctx, url, exported)
 	})
 }
+
+// peerCSVPath is peerPath, loaded from the CSV files `reach seed --out` wrote into dir, as the
+// benchmark loads it.
+func peerCSVPath(t *testing.T, dir string) answeringPath {
+	t.Helper()
+	return peerPath(t, func(ctx context.Context, url string) error { return pgpeer.LoadCSV(ctx, url, dir, nil) })
+}
