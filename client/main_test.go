@@ -75,7 +75,7 @@ func serve(uri string) (stop func(), err error) {
 	// Deadlines as patient as the integration tests': a machine busy with other packages' tests
 	// is not an outage.
 	patient := api.Timeouts{Read: 30 * time.Second, Write: 30 * time.Second}
-	srv := httptest.NewServer(api.New(store, api.Config{Tokens: tokens, Timeouts: patient,
+	srv := httptest.NewServer(api.New(services(store), api.Config{Tokens: tokens, Timeouts: patient,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	keep, stopKeeping := context.WithCancel(context.Background())
 	go store.KeepProjection(keep, graph.ProjectionEvents{})
@@ -92,6 +92,12 @@ func serve(uri string) (stop func(), err error) {
 }
 
 // prefixed is the network n with prefix before every member id.
+// services serves every area of the API from the store, as reach serve does.
+func services(store *graph.Store) api.Services {
+	return api.Services{Health: store, Roster: store, Consistency: store, Members: store, Connections: store,
+		Reach: store, Network: store, Messages: store, Safety: store, Affiliations: store, Accounts: store}
+}
+
 func prefixed(n seed.Network, prefix string) seed.Network {
 	out := seed.Network{Settings: map[string]graph.SettingsChange{}}
 	for _, o := range n.Organisations {

@@ -40,6 +40,12 @@ func (c *testClock) now() time.Time { return time.Now().Add(time.Duration(c.offs
 // advance moves the store's clock forward by d.
 func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 
+// services serves every area of the API from the store, as reach serve does.
+func services(store *graph.Store) api.Services {
+	return api.Services{Health: store, Roster: store, Consistency: store, Members: store, Connections: store,
+		Reach: store, Network: store, Messages: store, Safety: store, Affiliations: store, Accounts: store}
+}
+
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
 }
@@ -97,7 +103,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "integration: api/openapi.yaml:", err)
 		return 1
 	}
-	srv := httptest.NewServer(contract.wrap(api.New(store, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient})))
+	srv := httptest.NewServer(contract.wrap(api.New(services(store), api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient})))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = store, srv.URL, cfg.URI
 	// The store keeps its in-memory projection, as `reach serve` does, so that reachability

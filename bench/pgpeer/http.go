@@ -15,7 +15,8 @@ import (
 // GET /v1/members/{id}/reachability, whose Relation comes from Reachability. Every other /v1
 // route answers 501, as a problem document: the peer answers only reachability.
 func (p *Peer) Handler(cfg api.Config) http.Handler {
-	e := api.New(apiStore{peer: p}, cfg)
+	s := apiStore{peer: p}
+	e := api.New(api.Services{Health: s, Roster: s, Consistency: s, Reach: s}, cfg)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/v1/") && !isReachability(r) {
 			w.Header().Set("Content-Type", "application/problem+json")
@@ -35,10 +36,8 @@ func isReachability(r *http.Request) bool {
 	return r.Method == http.MethodGet && ok && ok2 && id != "" && !strings.Contains(id, "/")
 }
 
-// apiStore is the part of api.Store the reachability route and the middleware use, answered by
-// the peer. The embedded api.Store is nil: Handler lets no request reach the other methods.
+// apiStore is what the reachability route and the middleware ask, answered by the peer.
 type apiStore struct {
-	api.Store
 	peer *Peer
 }
 
@@ -54,10 +53,6 @@ func (s apiStore) MemberExists(ctx context.Context, id string) (bool, error) {
 // Gone is false: the peer keeps no change log to learn of closed accounts from, so a member is
 // known for as long as the known-members cache remembers them, as before closure existed.
 func (s apiStore) Gone(string) bool { return false }
-
-func (s apiStore) Relation(ctx context.Context, caller, member string) (graph.Relation, error) {
-	return s.peer.Reachability(ctx, caller, member)
-}
 
 func (s apiStore) Reachability(ctx context.Context, caller, member string) (graph.Relation, error) {
 	return s.peer.Reachability(ctx, caller, member)

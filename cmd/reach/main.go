@@ -119,7 +119,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	events := api.NewEvents()
 	srv := &http.Server{
 		Addr: cfg.Addr,
-		Handler: api.New(store, api.Config{Tokens: tokens, Logger: log,
+		Handler: api.New(services(store), api.Config{Tokens: tokens, Logger: log,
 			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,
@@ -144,6 +144,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// services serves every area of the API from the Neo4j store.
+func services(store *graph.Store) api.Services {
+	return api.Services{Health: store, Roster: store, Consistency: store, Members: store, Connections: store,
+		Reach: store, Network: store, Messages: store, Safety: store, Affiliations: store, Accounts: store}
 }
 
 // devTokens is what the console may mint tokens with when REACH_DEV_TOKENS is on: the shared
