@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,12 @@ import (
 
 // This file serves account closure (DELETE /v1/me, DELETE /v1/admin/members/{id}) and the
 // account's export (GET /v1/me/export).
+
+// Accounts is what closing and exporting an account ask of the graph.
+type Accounts interface {
+	CloseAccount(ctx context.Context, id string) (closed bool, err error)
+	ReadAccount(ctx context.Context, id string, read func(graph.Account) error) error
+}
 
 const (
 	// exportRoute is the export's route: it streams, so it has a longer deadline than other reads.
@@ -40,7 +47,7 @@ func (h *handlers) closeMember(c echo.Context) error {
 
 // closeAccount closes id's account, forgets that the member exists and ends their event streams.
 func (h *handlers) closeAccount(c echo.Context, id string) error {
-	if _, err := h.store.CloseAccount(c.Request().Context(), id); err != nil {
+	if _, err := h.Accounts.CloseAccount(c.Request().Context(), id); err != nil {
 		return err
 	}
 	h.known.forget(id)
@@ -54,7 +61,7 @@ func (h *handlers) closeAccount(c echo.Context, id string) error {
 // answer short, which leaves the JSON unterminated, so a client can tell.
 func (h *handlers) export(c echo.Context) error {
 	_ = http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(exportTimeout + 10*time.Second))
-	return h.store.ReadAccount(c.Request().Context(), callerOf(c).id, func(a graph.Account) error {
+	return h.Accounts.ReadAccount(c.Request().Context(), callerOf(c).id, func(a graph.Account) error {
 		res := c.Response()
 		res.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 		res.Header().Set(echo.HeaderCacheControl, "no-store")

@@ -20,7 +20,7 @@ type batchReachRequest struct {
 	Members []json.RawMessage `json:"members"`
 }
 
-// reachabilities answers, in one request and one store call, how the caller stands to each of up
+// reachabilities answers, in one request and one call, how the caller stands to each of up
 // to 100 members: the degree badges of a page of search results or suggestions. Items follow the
 // request position by position, a repeated id answered again where it repeats, so items[i] is
 // always about members[i]. A member who does not exist and one in a block relation with the caller
@@ -34,7 +34,7 @@ func (h *handlers) reachabilities(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rels, err := h.store.Reachabilities(c.Request().Context(), callerOf(c).id, members)
+	rels, err := h.Network.Reachabilities(c.Request().Context(), callerOf(c).id, members)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -8,12 +9,22 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
+// Safety is what the block and report routes ask of the graph: a member's blocks, their reports
+// of others, and administrators lifting the restriction reports led to.
+type Safety interface {
+	Block(ctx context.Context, caller, member string) error
+	Unblock(ctx context.Context, caller, member string) error
+	Blocks(ctx context.Context, caller string, page graph.PageRequest) (graph.Page[graph.BlockedMember], error)
+	Report(ctx context.Context, caller string, r graph.Report) error
+	LiftRestriction(ctx context.Context, id string) error
+}
+
 func (h *handlers) block(c echo.Context) error {
 	id, err := memberParam(c, "memberId")
 	if err != nil {
 		return err
 	}
-	if err := h.store.Block(c.Request().Context(), callerOf(c).id, id); err != nil {
+	if err := h.Safety.Block(c.Request().Context(), callerOf(c).id, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -24,7 +35,7 @@ func (h *handlers) unblock(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.Unblock(c.Request().Context(), callerOf(c).id, id); err != nil {
+	if err := h.Safety.Unblock(c.Request().Context(), callerOf(c).id, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -35,7 +46,7 @@ func (h *handlers) blocks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.store.Blocks(c.Request().Context(), callerOf(c).id, page)
+	p, err := h.Safety.Blocks(c.Request().Context(), callerOf(c).id, page)
 	if err != nil {
 		return err
 	}
@@ -65,7 +76,7 @@ func (h *handlers) report(c echo.Context) error {
 	case !req.Reason.Valid():
 		return invalid("reason", "reason must be spam, harassment, inappropriate, fake or other")
 	}
-	err := h.store.Report(c.Request().Context(), callerOf(c).id, graph.Report{
+	err := h.Safety.Report(c.Request().Context(), callerOf(c).id, graph.Report{
 		Member: req.Member, MessageID: req.Message, Reason: req.Reason, Block: req.Block,
 	})
 	if err != nil {
@@ -79,7 +90,7 @@ func (h *handlers) liftRestriction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.LiftRestriction(c.Request().Context(), id); err != nil {
+	if err := h.Safety.LiftRestriction(c.Request().Context(), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -97,7 +108,7 @@ func (h *handlers) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.store.Search(c.Request().Context(), callerOf(c).id, q, page)
+	p, err := h.Members.Search(c.Request().Context(), callerOf(c).id, q, page)
 	if err != nil {
 		return err
 	}

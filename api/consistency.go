@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 
 	"github.com/labstack/echo/v4"
@@ -19,18 +20,16 @@ const headerToken = "Consistency-Token"
 //     means at_least_as_fresh; at_least_as_fresh without one is refused.
 //
 // The token of the request's own writes goes into the Consistency-Token header of its answer. A
-// token that names a change the database's log never made (store.CheckToken) is answered 400,
+// token that names a change the database's log never made (TokenChecker) is answered 400,
 // naming where it came from.
-func withConsistency(store Store) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			return consistent(c, store, next)
-		}
+func withConsistency(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return consistent(c, next)
 	}
 }
 
 // consistent serves one request with the consistency it asks for (see withConsistency).
-func consistent(c echo.Context, store Store, next echo.HandlerFunc) error {
+func consistent(c echo.Context, next echo.HandlerFunc) error {
 	want, field, err := consistencyParams(c)
 	if err != nil {
 		return err
@@ -59,14 +58,20 @@ type sentToken struct {
 	field string
 }
 
+// TokenChecker is what checkToken asks of the graph.
+type TokenChecker interface {
+	// CheckToken returns ErrInvalidToken if t names a change the database's log never made.
+	CheckToken(ctx context.Context, t graph.Token) error
+}
+
 // checkToken refuses, with 400 naming where it came from, a consistency token that names a change
-// the database's log never made (store.CheckToken). It runs after authentication, so a request
-// without a valid bearer token is answered 401 whatever else it sent.
-func checkToken(store Store) echo.MiddlewareFunc {
+// the database's log never made (asked of log; without one, every token passes). It runs after
+// authentication, so a request without a valid bearer token is answered 401 whatever else it sent.
+func checkToken(log TokenChecker) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			sent, _ := c.Get(tokenKey).(sentToken)
-			if sent.token.Epoch != "" && errors.Is(store.CheckToken(c.Request().Context(), sent.token), graph.ErrInvalidToken) {
+			if log != nil && sent.token.Epoch != "" && errors.Is(log.CheckToken(c.Request().Context(), sent.token), graph.ErrInvalidToken) {
 				return invalid(sent.field, "%s names a change reach never made: not a token reach gave, or the database was replaced since", sent.field)
 			}
 			return next(c)

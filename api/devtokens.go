@@ -34,22 +34,24 @@ const DevTokenTTL = 15 * time.Minute
 // devTokenRoute is where the console asks for development tokens.
 const devTokenRoute = console.Prefix + "/dev-token"
 
-// registerConsole serves the console's assets and, when dev is on, its development tokens.
-func registerConsole(e *echo.Echo, store Store, dev DevTokens) {
+// registerConsole serves the console's assets and, when dev is on, its development tokens, which
+// need s's Roster.
+func registerConsole(e *echo.Echo, s Services, dev DevTokens) {
 	page := echo.WrapHandler(console.Handler())
 	e.GET(console.Prefix, page)
 	e.GET(console.Prefix+"/*", page)
 	if dev.Mint == nil {
 		return
 	}
-	d := devTokenHandlers{store: store, dev: dev}
-	e.GET(devTokenRoute, d.members, requireSchema(store))
-	e.POST(devTokenRoute, d.mint, requireSchema(store))
+	d := devTokenHandlers{roster: s.Roster, dev: dev}
+	r := routes{e: e, served: true, mw: requireSchema(s.Health)}
+	r.add(s.Roster, http.MethodGet, devTokenRoute, d.members)
+	r.add(s.Roster, http.MethodPost, devTokenRoute, d.mint)
 }
 
 type devTokenHandlers struct {
-	store Store
-	dev   DevTokens
+	roster Roster
+	dev    DevTokens
 }
 
 type devMembersView struct {
@@ -85,7 +87,7 @@ func (d devTokenHandlers) mint(c echo.Context) error {
 	if !graph.ValidMemberID(req.Member) {
 		return invalid("member", "member must be a member id: 1 to 64 letters, digits, '_' or '-'")
 	}
-	exists, err := d.store.MemberExists(c.Request().Context(), req.Member)
+	exists, err := d.roster.MemberExists(c.Request().Context(), req.Member)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ var (
 	unsupportedType = kind{"unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported media type"}
 	unprocessable   = kind{"unprocessable", http.StatusUnprocessableEntity, "Unprocessable request"}
 	unavailable     = kind{"unavailable", http.StatusServiceUnavailable, "Service unavailable"}
+	notImplemented  = kind{"not-implemented", http.StatusNotImplemented, "Not implemented"}
 	internal        = kind{"internal", http.StatusInternalServerError, "Internal server error"}
 )
 
@@ -79,7 +80,8 @@ var domainKinds = []struct {
 	{graph.ErrUnavailable, unavailable, ""},
 }
 
-// requestError is a failure found in the request itself, before the graph is asked.
+// requestError is a failure the API finds itself, before the graph is asked: in the request, or
+// in what this server serves.
 type requestError struct {
 	kind       kind
 	field      string
@@ -92,6 +94,13 @@ func (e *requestError) Error() string { return e.detail }
 // invalid reports a request field that is malformed or out of range.
 func invalid(field, format string, args ...any) error {
 	return &requestError{kind: badRequest, field: field, detail: fmt.Sprintf(format, args...)}
+}
+
+// notServed answers a route of an area this server was not given (see Services): 501, naming
+// the route, so that a client learns it asked the wrong server rather than that reach failed.
+func notServed(c echo.Context) error {
+	return &requestError{kind: notImplemented,
+		detail: fmt.Sprintf("%s %s is not served by this server", c.Request().Method, c.Path())}
 }
 
 // toProblem decides how a failure is answered. Anything it does not know is a 500 whose detail
@@ -162,7 +171,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		switch {
 		case !known:
 			log.ErrorContext(ctx, "request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
-		case p.Status >= http.StatusInternalServerError:
+		case p.Status == http.StatusServiceUnavailable:
 			log.WarnContext(ctx, "request not answered", "method", c.Request().Method, "route", c.Path(), "err", err)
 		}
 		p.RequestID = RequestID(ctx)

@@ -257,13 +257,14 @@ type declineEvent struct {
 }
 
 // person returns the caller as an event names them. Its name is read only when to is listening;
-// a failure to read it costs the event, never the write that already committed.
+// a failure to read it, or a server without Members, costs the event, never the write that
+// already committed.
 func (h *handlers) person(c echo.Context, to string) (eventPerson, bool) {
-	if !h.events.listening(to) {
+	if h.Members == nil || !h.events.listening(to) {
 		return eventPerson{}, false
 	}
 	id := callerOf(c).id
-	m, err := h.store.Member(c.Request().Context(), id)
+	m, err := h.Members.Member(c.Request().Context(), id)
 	if err != nil {
 		return eventPerson{}, false
 	}

@@ -171,7 +171,7 @@ func FuzzRequest(f *testing.F) {
 	f.Add(uint8(8), "a/b", "cursor=%%garbage", []byte(nil))
 	f.Add(uint8(17), "", "kind=inmail;unread=true&token=r1.e30", []byte(nil))
 	store := &stubStore{}
-	e := New(store, Config{Tokens: mustHS256(f), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	e := New(fuzzedServices(store), Config{Tokens: mustHS256(f), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		RateLimit: RateLimit{PerSecond: 1e9, Burst: 1e9}})
 	member, admin := mustIssue(f, false), mustIssue(f, true)
 	f.Fuzz(func(t *testing.T, route uint8, id, query string, body []byte) {

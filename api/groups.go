@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +11,17 @@ import (
 
 	"github.com/reach-network/reach/graph"
 )
+
+// Affiliations is what the organisation and group routes ask of the graph: the organisations
+// positions name, and the groups members join.
+type Affiliations interface {
+	PutOrganisation(ctx context.Context, o graph.Organisation) (created bool, err error)
+	PutGroup(ctx context.Context, g graph.Group) (created bool, err error)
+	JoinGroup(ctx context.Context, caller, group string) error
+	LeaveGroup(ctx context.Context, caller, group string) error
+	MemberGroups(ctx context.Context, member string, page graph.PageRequest) (graph.Page[graph.Group], error)
+	GroupMembers(ctx context.Context, caller, group string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
+}
 
 // Field limits for organisations, groups and positions.
 const (
@@ -40,7 +52,7 @@ func (h *handlers) putOrganisation(c echo.Context) error {
 		return invalid("kind", "kind must be company or school")
 	}
 	o := graph.Organisation{ID: id, Name: name, Kind: *req.Kind}
-	created, err := h.store.PutOrganisation(c.Request().Context(), o)
+	created, err := h.Affiliations.PutOrganisation(c.Request().Context(), o)
 	if err != nil {
 		return err
 	}
@@ -65,7 +77,7 @@ func (h *handlers) putGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	created, err := h.store.PutGroup(c.Request().Context(), graph.Group{ID: id, Name: name})
+	created, err := h.Affiliations.PutGroup(c.Request().Context(), graph.Group{ID: id, Name: name})
 	if err != nil {
 		return err
 	}
@@ -146,7 +158,7 @@ func (h *handlers) joinGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.JoinGroup(c.Request().Context(), callerOf(c).id, id); err != nil {
+	if err := h.Affiliations.JoinGroup(c.Request().Context(), callerOf(c).id, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -158,7 +170,7 @@ func (h *handlers) leaveGroup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.LeaveGroup(c.Request().Context(), callerOf(c).id, id); err != nil {
+	if err := h.Affiliations.LeaveGroup(c.Request().Context(), callerOf(c).id, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -170,7 +182,7 @@ func (h *handlers) myGroups(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.store.MemberGroups(c.Request().Context(), callerOf(c).id, page)
+	p, err := h.Affiliations.MemberGroups(c.Request().Context(), callerOf(c).id, page)
 	if err != nil {
 		return err
 	}
@@ -187,7 +199,7 @@ func (h *handlers) groupMembers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.store.GroupMembers(c.Request().Context(), callerOf(c).id, id, page)
+	p, err := h.Affiliations.GroupMembers(c.Request().Context(), callerOf(c).id, id, page)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,18 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
+// Connections is what the connection and invitation routes ask of the graph.
+type Connections interface {
+	Connect(ctx context.Context, a, b string) error
+	Disconnect(ctx context.Context, caller, member string) error
+	Connections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
+	Invite(ctx context.Context, from, to, note string) (graph.Invitation, error)
+	AcceptInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
+	DeclineInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
+	WithdrawInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
+	Invitations(ctx context.Context, caller string, box graph.Box, page graph.PageRequest) (graph.Page[graph.Invitation], error)
+}
+
 type inviteRequest struct {
 	To   string `json:"to"`
 	Note string `json:"note"`
@@ -30,7 +42,7 @@ func (h *handlers) invite(c echo.Context) error {
 	if err := checkLength("note", req.Note, graph.MaxNoteLength); err != nil {
 		return err
 	}
-	inv, err := h.store.Invite(c.Request().Context(), callerOf(c).id, req.To, req.Note)
+	inv, err := h.Connections.Invite(c.Request().Context(), callerOf(c).id, req.To, req.Note)
 	if err != nil {
 		return err
 	}
@@ -51,7 +63,7 @@ func (h *handlers) invitations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.store.Invitations(c.Request().Context(), callerOf(c).id, box, page)
+	p, err := h.Connections.Invitations(c.Request().Context(), callerOf(c).id, box, page)
 	if err != nil {
 		return err
 	}
@@ -60,7 +72,7 @@ func (h *handlers) invitations(c echo.Context) error {
 
 func (h *handlers) accept(c echo.Context) error {
 	return h.answerInvitation(c, func(ctx context.Context, caller, id string) (graph.Invitation, error) {
-		inv, err := h.store.AcceptInvitation(ctx, caller, id)
+		inv, err := h.Connections.AcceptInvitation(ctx, caller, id)
 		if err == nil {
 			h.publishAccepted(c, inv)
 		}
@@ -69,7 +81,7 @@ func (h *handlers) accept(c echo.Context) error {
 }
 
 func (h *handlers) decline(c echo.Context) error {
-	return h.answerInvitation(c, h.store.DeclineInvitation)
+	return h.answerInvitation(c, h.Connections.DeclineInvitation)
 }
 
 func (h *handlers) answerInvitation(c echo.Context, act func(ctx context.Context, caller, id string) (graph.Invitation, error)) error {
@@ -89,7 +101,7 @@ func (h *handlers) withdraw(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.WithdrawInvitation(c.Request().Context(), callerOf(c).id, id); err != nil {
+	if _, err := h.Connections.WithdrawInvitation(c.Request().Context(), callerOf(c).id, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -7,8 +7,8 @@ import (
 	"github.com/maypok86/otter/v2"
 )
 
-// memberChecker is what knownMembers asks of the graph.
-type memberChecker interface {
+// Roster is what authentication asks of the graph, through knownMembers: whether a member exists.
+type Roster interface {
 	MemberExists(ctx context.Context, id string) (bool, error)
 	// Gone reports whether the replica knows, from the change log, that id no longer exists.
 	Gone(id string) bool
@@ -25,18 +25,18 @@ const (
 // a moment after a refusal is admitted at once; and it holds a bounded number of ids, evicting
 // the least useful, so a stream of different callers cannot grow it without limit.
 type knownMembers struct {
-	graph memberChecker
+	graph Roster
 	ids   *otter.Cache[string, struct{}]
 }
 
 // newKnownMembers remembers up to knownMembersMax ids for knownMembersTTL each.
-func newKnownMembers(graph memberChecker) *knownMembers {
+func newKnownMembers(graph Roster) *knownMembers {
 	return newKnownMembersWith(graph, knownMembersMax, knownMembersTTL, nil)
 }
 
 // newKnownMembersWith is newKnownMembers with its bounds, and the cache's clock (nil for the real
 // one), given.
-func newKnownMembersWith(graph memberChecker, size int, ttl time.Duration, clock otter.Clock) *knownMembers {
+func newKnownMembersWith(graph Roster, size int, ttl time.Duration, clock otter.Clock) *knownMembers {
 	return &knownMembers{graph: graph, ids: otter.Must(&otter.Options[string, struct{}]{
 		MaximumSize:      size,
 		ExpiryCalculator: otter.ExpiryWriting[string, struct{}](ttl),

@@ -11,6 +11,31 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
+// Members is what the member routes ask of the graph: a member's own profile and settings, and
+// search.
+type Members interface {
+	Member(ctx context.Context, id string) (graph.Member, error)
+	PutMember(ctx context.Context, p graph.Profile) (created bool, err error)
+	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
+	Search(ctx context.Context, caller, query string, page graph.PageRequest) (graph.Page[graph.Found], error)
+}
+
+// Reacher answers how the caller stands to one member: the question every answering path,
+// the benchmarks' PostgreSQL peer included, answers.
+type Reacher interface {
+	Reachability(ctx context.Context, caller, member string) (graph.Relation, error)
+}
+
+// Network answers the rest of what a caller may ask of the network: many members' reachability
+// at once, a member's profile as the caller sees it, the connections the two share and the path
+// between them.
+type Network interface {
+	Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Relation, error)
+	Profile(ctx context.Context, caller, member string) (graph.Relation, error)
+	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
+	Path(ctx context.Context, caller, member string) ([]graph.PathStep, error)
+}
+
 // Field limits, in characters.
 const (
 	maxNameLength     = 200
@@ -59,14 +84,14 @@ func (h *handlers) putMember(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	created, err := h.store.PutMember(ctx, graph.Profile{
+	created, err := h.Members.PutMember(ctx, graph.Profile{
 		ID: id, Name: strings.TrimSpace(*req.Name), Headline: req.Headline, Company: req.Company,
 		InMailCredits: req.InMailCredits, Plan: req.Plan, Positions: positions,
 	})
 	if err != nil {
 		return err
 	}
-	m, err := h.store.Member(ctx, id)
+	m, err := h.Members.Member(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -93,14 +118,14 @@ func (h *handlers) connect(c echo.Context) error {
 			return invalid(f.name, "%s must be a member id: 1 to 64 letters, digits, '_' or '-'", f.name)
 		}
 	}
-	if err := h.store.Connect(c.Request().Context(), req.A, req.B); err != nil {
+	if err := h.Connections.Connect(c.Request().Context(), req.A, req.B); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 func (h *handlers) me(c echo.Context) error {
-	m, err := h.store.Member(c.Request().Context(), callerOf(c).id)
+	m, err := h.Members.Member(c.Request().Context(), callerOf(c).id)
 	if err != nil {
 		return err
 	}
@@ -129,7 +154,7 @@ func (h *handlers) updateSettings(c echo.Context) error {
 	case req.ConnectionsVisibility != nil && !req.ConnectionsVisibility.Valid():
 		return invalid("connectionsVisibility", "connectionsVisibility must be connections or only_me")
 	}
-	m, err := h.store.UpdateSettings(c.Request().Context(), callerOf(c).id, graph.SettingsChange{
+	m, err := h.Members.UpdateSettings(c.Request().Context(), callerOf(c).id, graph.SettingsChange{
 		InMail: req.InMail, OpenProfile: req.OpenProfile, ProfileVisibility: req.ProfileVisibility,
 		ConnectionsVisibility: req.ConnectionsVisibility, Searchable: req.Searchable,
 		MessageRequests: req.MessageRequests,
@@ -145,7 +170,7 @@ func (h *handlers) disconnect(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.Disconnect(c.Request().Context(), callerOf(c).id, id); err != nil {
+	if err := h.Connections.Disconnect(c.Request().Context(), callerOf(c).id, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -156,7 +181,7 @@ func (h *handlers) member(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.store.Profile(c.Request().Context(), callerOf(c).id, id)
+	r, err := h.Network.Profile(c.Request().Context(), callerOf(c).id, id)
 	if err != nil {
 		return err
 	}
@@ -168,7 +193,7 @@ func (h *handlers) reachability(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.store.Reachability(c.Request().Context(), callerOf(c).id, id)
+	r, err := h.Reach.Reachability(c.Request().Context(), callerOf(c).id, id)
 	if err != nil {
 		return err
 	}
@@ -176,24 +201,30 @@ func (h *handlers) reachability(c echo.Context) error {
 	return c.JSON(http.StatusOK, toReachView(r))
 }
 
-// memberList serves a paged list of members related to the member in the path (their
+func (h *handlers) connections(c echo.Context) error {
+	return memberList(c, h.Connections.Connections)
+}
+
+func (h *handlers) mutualConnections(c echo.Context) error {
+	return memberList(c, h.Network.MutualConnections)
+}
+
+// memberList answers a paged list of members related to the member in the path (their
 // connections, or the connections they share with the caller), with its total.
-func memberList(list func(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := memberParam(c, "id")
-		if err != nil {
-			return err
-		}
-		page, err := pageParams(c)
-		if err != nil {
-			return err
-		}
-		p, err := list(c.Request().Context(), callerOf(c).id, id, page)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, toList(p, true, toSummaryView))
+func memberList(c echo.Context, list func(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)) error {
+	id, err := memberParam(c, "id")
+	if err != nil {
+		return err
 	}
+	page, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	p, err := list(c.Request().Context(), callerOf(c).id, id, page)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toList(p, true, toSummaryView))
 }
 
 func (h *handlers) path(c echo.Context) error {
@@ -201,7 +232,7 @@ func (h *handlers) path(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	steps, err := h.store.Path(c.Request().Context(), callerOf(c).id, id)
+	steps, err := h.Network.Path(c.Request().Context(), callerOf(c).id, id)
 	if err != nil {
 		return err
 	}

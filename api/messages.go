@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,6 +13,18 @@ import (
 
 	"github.com/reach-network/reach/graph"
 )
+
+// Messages is what the message routes ask of the graph: sending, the mailboxes and threads, and
+// answering InMails and message requests.
+type Messages interface {
+	Send(ctx context.Context, caller string, d graph.Draft, key string) (graph.Sent, error)
+	Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error)
+	Message(ctx context.Context, caller, id string) (graph.Message, error)
+	Thread(ctx context.Context, caller, threadID string, page graph.PageRequest) (graph.Page[graph.Message], error)
+	Decline(ctx context.Context, caller, id, note string) (graph.Message, error)
+	Accept(ctx context.Context, caller, id string) (graph.Message, error)
+	DeleteMessage(ctx context.Context, caller, id string) error
+}
 
 // Attachment limits.
 const (
@@ -47,7 +60,7 @@ func (h *handlers) send(c echo.Context) error {
 		return err
 	}
 	draft := graph.Draft{To: req.To, Subject: req.Subject, Body: *req.Body, Attachments: attachments}
-	sent, err := h.store.Send(c.Request().Context(), callerOf(c).id, draft, key)
+	sent, err := h.Messages.Send(c.Request().Context(), callerOf(c).id, draft, key)
 	var domErr *graph.Error
 	if errors.As(err, &domErr) && domErr.Reason != "" {
 		h.metrics.refusedMessage(domErr.Reason)
@@ -157,7 +170,7 @@ func (h *handlers) mailbox(incoming bool) echo.HandlerFunc {
 		default:
 			return invalid("unread", "unread must be true or false, not %q", u)
 		}
-		p, err := h.store.Mailbox(c.Request().Context(), callerOf(c).id, incoming, filter, page)
+		p, err := h.Messages.Mailbox(c.Request().Context(), callerOf(c).id, incoming, filter, page)
 		if err != nil {
 			return err
 		}
@@ -172,7 +185,7 @@ func (h *handlers) message(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := h.store.Message(c.Request().Context(), callerOf(c).id, id)
+	m, err := h.Messages.Message(c.Request().Context(), callerOf(c).id, id)
 	if err != nil {
 		return err
 	}
@@ -188,7 +201,7 @@ func (h *handlers) thread(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.store.Thread(c.Request().Context(), callerOf(c).id, id, page)
+	p, err := h.Messages.Thread(c.Request().Context(), callerOf(c).id, id, page)
 	if err != nil {
 		return err
 	}
@@ -211,7 +224,7 @@ func (h *handlers) declineInMail(c echo.Context) error {
 	if err := checkLength("note", req.Note, graph.MaxNoteLength); err != nil {
 		return err
 	}
-	m, err := h.store.Decline(c.Request().Context(), callerOf(c).id, id, req.Note)
+	m, err := h.Messages.Decline(c.Request().Context(), callerOf(c).id, id, req.Note)
 	if err != nil {
 		return err
 	}
@@ -225,7 +238,7 @@ func (h *handlers) acceptRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := h.store.Accept(c.Request().Context(), callerOf(c).id, id)
+	m, err := h.Messages.Accept(c.Request().Context(), callerOf(c).id, id)
 	if err != nil {
 		return err
 	}
@@ -238,7 +251,7 @@ func (h *handlers) deleteMessage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.DeleteMessage(c.Request().Context(), callerOf(c).id, id); err != nil {
+	if err := h.Messages.DeleteMessage(c.Request().Context(), callerOf(c).id, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -23,8 +23,9 @@ type metrics struct {
 	refused   *prometheus.CounterVec
 }
 
-// newMetrics makes reach's metrics, reading the store's cache counters when scraped.
-func newMetrics(store Store) *metrics {
+// newMetrics makes reach's metrics, reading health's cache and projection counters when scraped
+// (none without health).
+func newMetrics(health Health) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -49,10 +50,21 @@ func newMetrics(store Store) *metrics {
 			Help: "Sends refused by a messaging rule or abuse limit, by reason.",
 		}, []string{"reason"}),
 	}
-	cache := func(read func(graph.CacheStats) float64) func() float64 {
-		return func() float64 { return read(store.CacheStats()) }
+	if health != nil {
+		m.registry.MustRegister(cacheGauges(health)...)
+		m.registry.MustRegister(projectionGauges(health)...)
 	}
-	m.registry.MustRegister(
+	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// cacheGauges read the counters of the cache of connection lists from health.
+func cacheGauges(health Health) []prometheus.Collector {
+	cache := func(read func(graph.CacheStats) float64) func() float64 {
+		return func() float64 { return read(health.CacheStats()) }
+	}
+	return []prometheus.Collector{
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "reach_connection_lists_cached_total",
 			Help: "Connection lists found current in reach's cache (graph/neighbours.go).",
@@ -81,11 +93,15 @@ func newMetrics(store Store) *metrics {
 			Name: "reach_connection_lists_renewals_total",
 			Help: "Times the id table of reach's cache of connection lists filled up and the cache started afresh.",
 		}, cache(func(s graph.CacheStats) float64 { return float64(s.Renewals) })),
-	)
-	projection := func(read func(graph.ProjectionStats) float64) func() float64 {
-		return func() float64 { return read(store.ProjectionStats()) }
 	}
-	m.registry.MustRegister(
+}
+
+// projectionGauges read the in-memory projection's counters from health.
+func projectionGauges(health Health) []prometheus.Collector {
+	projection := func(read func(graph.ProjectionStats) float64) func() float64 {
+		return func() float64 { return read(health.ProjectionStats()) }
+	}
+	return []prometheus.Collector{
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "reach_projection_applied_change",
 			Help: "The latest change of the change log this replica's in-memory projection has applied (0 until loaded).",
@@ -110,10 +126,7 @@ func newMetrics(store Store) *metrics {
 			Name: "reach_reads_from_neo4j_total",
 			Help: "Reachability reads answered from Neo4j: the projection was not current enough for the consistency asked.",
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Fallbacks) })),
-	)
-	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return m
+	}
 }
 
 // observe counts every request and its latency under its route pattern, never its raw path, so

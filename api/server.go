@@ -13,56 +13,39 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// Store is what the API needs of the graph.
-type Store interface {
-	Ping(ctx context.Context) error
-	Migrated() bool
-	Member(ctx context.Context, id string) (graph.Member, error)
-	MemberExists(ctx context.Context, id string) (bool, error)
-	Gone(id string) bool
-	PutMember(ctx context.Context, p graph.Profile) (created bool, err error)
-	UpdateSettings(ctx context.Context, id string, change graph.SettingsChange) (graph.Member, error)
-	Connect(ctx context.Context, a, b string) error
-	Disconnect(ctx context.Context, caller, member string) error
-	Connections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
-	Invite(ctx context.Context, from, to, note string) (graph.Invitation, error)
-	AcceptInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
-	DeclineInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
-	WithdrawInvitation(ctx context.Context, caller, id string) (graph.Invitation, error)
-	Invitations(ctx context.Context, caller string, box graph.Box, page graph.PageRequest) (graph.Page[graph.Invitation], error)
-	Relation(ctx context.Context, caller, member string) (graph.Relation, error)
-	Reachability(ctx context.Context, caller, member string) (graph.Relation, error)
-	Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Relation, error)
-	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
-	Path(ctx context.Context, caller, member string) ([]graph.PathStep, error)
-	Search(ctx context.Context, caller, query string, page graph.PageRequest) (graph.Page[graph.Found], error)
-	Send(ctx context.Context, caller string, d graph.Draft, key string) (graph.Sent, error)
-	Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error)
-	Message(ctx context.Context, caller, id string) (graph.Message, error)
-	Thread(ctx context.Context, caller, threadID string, page graph.PageRequest) (graph.Page[graph.Message], error)
-	Decline(ctx context.Context, caller, id, note string) (graph.Message, error)
-	Accept(ctx context.Context, caller, id string) (graph.Message, error)
-	DeleteMessage(ctx context.Context, caller, id string) error
-	Block(ctx context.Context, caller, member string) error
-	Unblock(ctx context.Context, caller, member string) error
-	Blocks(ctx context.Context, caller string, page graph.PageRequest) (graph.Page[graph.BlockedMember], error)
-	Report(ctx context.Context, caller string, r graph.Report) error
-	LiftRestriction(ctx context.Context, id string) error
-	Profile(ctx context.Context, caller, member string) (graph.Relation, error)
-	PutOrganisation(ctx context.Context, o graph.Organisation) (created bool, err error)
-	PutGroup(ctx context.Context, g graph.Group) (created bool, err error)
-	JoinGroup(ctx context.Context, caller, group string) error
-	LeaveGroup(ctx context.Context, caller, group string) error
-	MemberGroups(ctx context.Context, member string, page graph.PageRequest) (graph.Page[graph.Group], error)
-	GroupMembers(ctx context.Context, caller, group string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
-	CloseAccount(ctx context.Context, id string) (closed bool, err error)
-	ReadAccount(ctx context.Context, id string, read func(graph.Account) error) error
-	CacheStats() graph.CacheStats
-	ProjectionStats() graph.ProjectionStats
-	CheckToken(ctx context.Context, t graph.Token) error
+// Services are the areas of the API, one field each, every one a small interface declared
+// beside the handlers that use it. An area left nil is not served: its routes answer 501 as a
+// problem document. Health, Roster and Consistency also serve every /v1 route; their fields say
+// what nil means there.
+type Services struct {
+	// Health answers /readyz, holds /v1 back until the schema is applied and feeds the cache
+	// gauges of /metrics; nil: no schema to wait for, no gauges.
+	Health Health
+	// Roster tells authentication whether a token's member exists; nil: every member route
+	// answers 501.
+	Roster Roster
+	// Consistency checks the consistency tokens requests send; nil: any token that parses passes.
+	Consistency TokenChecker
+
+	Members      Members      // a member's own profile and settings, and search
+	Connections  Connections  // connections and invitations
+	Reach        Reacher      // how the caller stands to one member
+	Network      Network      // the rest of the network questions: batches, profiles, mutuals, paths
+	Messages     Messages     // sending, mailboxes, threads and answering InMails and requests
+	Safety       Safety       // blocks, reports and restrictions
+	Affiliations Affiliations // organisations and groups
+	Accounts     Accounts     // closing an account and exporting it
 }
 
-// Config is what the API needs besides the store.
+// Health is what readiness, the schema gate and the metrics ask of the graph.
+type Health interface {
+	Ping(ctx context.Context) error
+	Migrated() bool
+	CacheStats() graph.CacheStats
+	ProjectionStats() graph.ProjectionStats
+}
+
+// Config is what the API needs besides its services.
 type Config struct {
 	Tokens *TokenVerifier // checks every /v1 request's bearer token
 	Logger *slog.Logger
@@ -77,8 +60,9 @@ type Config struct {
 	DevTokens DevTokens
 }
 
-// New returns the HTTP handler serving the whole API.
-func New(store Store, cfg Config) *echo.Echo {
+// New returns the HTTP handler serving the API: every route, each answered by its area of s or,
+// where that is nil, with 501.
+func New(s Services, cfg Config) *echo.Echo {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
@@ -90,74 +74,106 @@ func New(store Store, cfg Config) *echo.Echo {
 		log.ErrorContext(c.Request().Context(), "panic", "path", c.Path(), "err", err, "stack", string(stack))
 		return err
 	}}))
-	m := newMetrics(store)
+	m := newMetrics(s.Health)
 	e.Use(identify, m.observe, logRequests(log), traceRequests, withDeadline(cfg.Timeouts.orDefaults()), checkQuery,
-		withConsistency(store), limitBody)
+		withConsistency, limitBody)
 
 	events := cfg.Events
 	if events == nil {
 		events = NewEvents()
 	}
-	known := newKnownMembers(store)
-	h := &handlers{store: store, metrics: m, events: events, known: known}
+	h := &handlers{Services: s, metrics: m, events: events, known: newKnownMembers(s.Roster)}
+	public := routes{e: e, served: true}
 	e.GET("/healthz", h.healthz)
-	e.GET("/readyz", h.readyz)
+	public.add(s.Health, http.MethodGet, "/readyz", h.readyz)
 	e.GET("/metrics", m.handler())
 	e.GET("/openapi.yaml", serveSpecYAML)
 	e.GET("/openapi.json", serveSpecJSON)
 	e.GET("/docs", serveDocs)
-	registerConsole(e, store, cfg.DevTokens)
+	registerConsole(e, s, cfg.DevTokens)
 
-	member := chain(requireSchema(store), authenticate(cfg.Tokens, known), limitRate(cfg.RateLimit.orDefaults()),
-		checkToken(store))
-	admin := chain(requireSchema(store), authenticateAdmin(cfg.Tokens), checkToken(store))
-	e.GET("/v1/me", h.me, member)
-	e.DELETE("/v1/me", h.closeMe, member)
-	e.GET(exportRoute, h.export, member)
-	e.PATCH("/v1/me/settings", h.updateSettings, member)
-	e.POST("/v1/invitations", h.invite, member)
-	e.GET("/v1/invitations", h.invitations, member)
-	e.POST("/v1/invitations/:id/accept", h.accept, member)
-	e.POST("/v1/invitations/:id/decline", h.decline, member)
-	e.DELETE("/v1/invitations/:id", h.withdraw, member)
-	e.DELETE("/v1/connections/:memberId", h.disconnect, member)
-	e.GET("/v1/members/:id", h.member, member)
-	e.GET("/v1/members/:id/connections", memberList(store.Connections), member)
-	e.GET("/v1/members/:id/reachability", h.reachability, member)
-	e.POST("/v1/members/reachability", h.reachabilities, member)
-	e.GET("/v1/members/:id/mutual-connections", memberList(store.MutualConnections), member)
-	e.GET("/v1/members/:id/path", h.path, member)
-	e.GET("/v1/members", h.search, member)
-	e.POST("/v1/messages", h.send, member)
-	e.GET("/v1/messages/:id", h.message, member)
-	e.POST("/v1/messages/:id/decline", h.declineInMail, member)
-	e.POST("/v1/messages/:id/accept", h.acceptRequest, member)
-	e.DELETE("/v1/messages/:id", h.deleteMessage, member)
-	e.GET("/v1/inbox", h.mailbox(true), member)
-	e.GET("/v1/sent", h.mailbox(false), member)
-	e.GET("/v1/threads/:threadId", h.thread, member)
-	e.GET("/v1/blocks", h.blocks, member)
-	e.PUT("/v1/blocks/:memberId", h.block, member)
-	e.DELETE("/v1/blocks/:memberId", h.unblock, member)
-	e.POST("/v1/reports", h.report, member)
-	e.GET("/v1/me/groups", h.myGroups, member)
-	e.PUT("/v1/groups/:id/members/me", h.joinGroup, member)
-	e.DELETE("/v1/groups/:id/members/me", h.leaveGroup, member)
-	e.GET("/v1/groups/:id/members", h.groupMembers, member)
-	e.GET(eventsRoute, h.streamEvents, chain(tokenFromQuery, member))
-
-	e.PUT("/v1/admin/members/:id", h.putMember, admin)
-	e.POST("/v1/admin/connections", h.connect, admin)
-	e.DELETE("/v1/admin/members/:id/restriction", h.liftRestriction, admin)
-	e.PUT("/v1/admin/organisations/:id", h.putOrganisation, admin)
-	e.PUT("/v1/admin/groups/:id", h.putGroup, admin)
-	e.DELETE("/v1/admin/members/:id", h.closeMember, admin)
+	authenticated := chain(requireSchema(s.Health), authenticate(cfg.Tokens, h.known), limitRate(cfg.RateLimit.orDefaults()),
+		checkToken(s.Consistency))
+	member := routes{e: e, served: s.Roster != nil, mw: authenticated}
+	h.memberRoutes(member)
+	streams := routes{e: e, served: s.Roster != nil, mw: chain(tokenFromQuery, authenticated)}
+	streams.add(h.events, http.MethodGet, eventsRoute, h.streamEvents)
+	h.adminRoutes(routes{e: e, served: true, mw: chain(requireSchema(s.Health), authenticateAdmin(cfg.Tokens), checkToken(s.Consistency))})
 	return e
 }
 
-// handlers serve the routes; each reads the request, asks the store once, and writes the answer.
+// memberRoutes registers the routes a member calls, each under its area.
+func (h *handlers) memberRoutes(r routes) {
+	s := h.Services
+	r.add(s.Members, http.MethodGet, "/v1/me", h.me)
+	r.add(s.Accounts, http.MethodDelete, "/v1/me", h.closeMe)
+	r.add(s.Accounts, http.MethodGet, exportRoute, h.export)
+	r.add(s.Members, http.MethodPatch, "/v1/me/settings", h.updateSettings)
+	r.add(s.Connections, http.MethodPost, "/v1/invitations", h.invite)
+	r.add(s.Connections, http.MethodGet, "/v1/invitations", h.invitations)
+	r.add(s.Connections, http.MethodPost, "/v1/invitations/:id/accept", h.accept)
+	r.add(s.Connections, http.MethodPost, "/v1/invitations/:id/decline", h.decline)
+	r.add(s.Connections, http.MethodDelete, "/v1/invitations/:id", h.withdraw)
+	r.add(s.Connections, http.MethodDelete, "/v1/connections/:memberId", h.disconnect)
+	r.add(s.Network, http.MethodGet, "/v1/members/:id", h.member)
+	r.add(s.Connections, http.MethodGet, "/v1/members/:id/connections", h.connections)
+	r.add(s.Reach, http.MethodGet, "/v1/members/:id/reachability", h.reachability)
+	r.add(s.Network, http.MethodPost, "/v1/members/reachability", h.reachabilities)
+	r.add(s.Network, http.MethodGet, "/v1/members/:id/mutual-connections", h.mutualConnections)
+	r.add(s.Network, http.MethodGet, "/v1/members/:id/path", h.path)
+	r.add(s.Members, http.MethodGet, "/v1/members", h.search)
+	r.add(s.Messages, http.MethodPost, "/v1/messages", h.send)
+	r.add(s.Messages, http.MethodGet, "/v1/messages/:id", h.message)
+	r.add(s.Messages, http.MethodPost, "/v1/messages/:id/decline", h.declineInMail)
+	r.add(s.Messages, http.MethodPost, "/v1/messages/:id/accept", h.acceptRequest)
+	r.add(s.Messages, http.MethodDelete, "/v1/messages/:id", h.deleteMessage)
+	r.add(s.Messages, http.MethodGet, "/v1/inbox", h.mailbox(true))
+	r.add(s.Messages, http.MethodGet, "/v1/sent", h.mailbox(false))
+	r.add(s.Messages, http.MethodGet, "/v1/threads/:threadId", h.thread)
+	r.add(s.Safety, http.MethodGet, "/v1/blocks", h.blocks)
+	r.add(s.Safety, http.MethodPut, "/v1/blocks/:memberId", h.block)
+	r.add(s.Safety, http.MethodDelete, "/v1/blocks/:memberId", h.unblock)
+	r.add(s.Safety, http.MethodPost, "/v1/reports", h.report)
+	r.add(s.Affiliations, http.MethodGet, "/v1/me/groups", h.myGroups)
+	r.add(s.Affiliations, http.MethodPut, "/v1/groups/:id/members/me", h.joinGroup)
+	r.add(s.Affiliations, http.MethodDelete, "/v1/groups/:id/members/me", h.leaveGroup)
+	r.add(s.Affiliations, http.MethodGet, "/v1/groups/:id/members", h.groupMembers)
+}
+
+// adminRoutes registers the routes for administrators, each under its area.
+func (h *handlers) adminRoutes(r routes) {
+	s := h.Services
+	r.add(s.Members, http.MethodPut, "/v1/admin/members/:id", h.putMember)
+	r.add(s.Connections, http.MethodPost, "/v1/admin/connections", h.connect)
+	r.add(s.Safety, http.MethodDelete, "/v1/admin/members/:id/restriction", h.liftRestriction)
+	r.add(s.Affiliations, http.MethodPut, "/v1/admin/organisations/:id", h.putOrganisation)
+	r.add(s.Affiliations, http.MethodPut, "/v1/admin/groups/:id", h.putGroup)
+	r.add(s.Accounts, http.MethodDelete, "/v1/admin/members/:id", h.closeMember)
+}
+
+// routes registers routes behind mw (none when nil). A route whose area is nil, or every route
+// when served is false (what mw needs is missing), answers 501 without asking for a token.
+type routes struct {
+	e      *echo.Echo
+	served bool
+	mw     echo.MiddlewareFunc
+}
+
+// add registers method path, answered by h when area is not nil.
+func (r routes) add(area any, method, path string, h echo.HandlerFunc) {
+	var mw []echo.MiddlewareFunc
+	switch {
+	case area == nil || !r.served:
+		h = notServed
+	case r.mw != nil:
+		mw = append(mw, r.mw)
+	}
+	r.e.Add(method, path, h, mw...)
+}
+
+// handlers serve the routes; each reads the request, asks its area once, and writes the answer.
 type handlers struct {
-	store   Store
+	Services
 	metrics *metrics
 	events  *Events
 	known   *knownMembers // the members authentication found lately; closing an account forgets one
@@ -171,16 +187,16 @@ func (h *handlers) healthz(c echo.Context) error {
 // hold it answers 503 with Retry-After, naming what is missing.
 func (h *handlers) readyz(c echo.Context) error {
 	checks := map[string]string{"neo4j": "up", "schema": "applied"}
-	if err := h.store.Ping(c.Request().Context()); err != nil {
+	if err := h.Health.Ping(c.Request().Context()); err != nil {
 		checks["neo4j"] = "down"
 	}
-	if !h.store.Migrated() {
+	if !h.Health.Migrated() {
 		checks["schema"] = "pending"
 	}
 	// Informational: a replica answers from Neo4j until its projection is loaded, which a load
 	// balancer may wait for before sending it traffic.
 	checks["projection"] = "loading"
-	if h.store.ProjectionStats().Loaded {
+	if h.Health.ProjectionStats().Loaded {
 		checks["projection"] = "loaded"
 	}
 	if checks["neo4j"] == "up" && checks["schema"] == "applied" {
@@ -193,11 +209,11 @@ func (h *handlers) readyz(c echo.Context) error {
 }
 
 // requireSchema answers 503 until the schema is applied: a server that started while Neo4j was
-// down writes nothing before its constraints exist.
-func requireSchema(store Store) echo.MiddlewareFunc {
+// down writes nothing before its constraints exist. Without health there is no schema to wait for.
+func requireSchema(health Health) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if !store.Migrated() {
+			if health != nil && !health.Migrated() {
 				return graph.Unavailable("reach is starting: the graph database has not answered yet")
 			}
 			return next(c)
@@ -213,4 +229,22 @@ func chain(mw ...echo.MiddlewareFunc) echo.MiddlewareFunc {
 		}
 		return next
 	}
+}
+
+// Everything is the Services of one value that serves every area, as reach's own service does.
+func Everything(s interface {
+	Health
+	Roster
+	TokenChecker
+	Members
+	Connections
+	Reacher
+	Network
+	Messages
+	Safety
+	Affiliations
+	Accounts
+}) Services {
+	return Services{Health: s, Roster: s, Consistency: s, Members: s, Connections: s,
+		Reach: s, Network: s, Messages: s, Safety: s, Affiliations: s, Accounts: s}
 }

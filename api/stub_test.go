@@ -7,8 +7,46 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// stubStore answers every Store method with success and empty values, and records what the
-// handlers passed it, so that a fuzz test can check what gets past the decoders.
+// allAreas is every area of Services, as the Neo4j store serves them all.
+type allAreas interface {
+	Health
+	Roster
+	TokenChecker
+	Members
+	Connections
+	Reacher
+	Network
+	Messages
+	Safety
+	Affiliations
+	Accounts
+}
+
+// everyArea serves every area of the API from g.
+func everyArea(g allAreas) Services {
+	return Services{Health: g, Roster: g, Consistency: g, Members: g, Connections: g, Reach: g, Network: g,
+		Messages: g, Safety: g, Affiliations: g, Accounts: g}
+}
+
+// fuzzedAreas is what the request fuzzer's routes ask of the graph.
+type fuzzedAreas interface {
+	Roster
+	Members
+	Connections
+	Reacher
+	Network
+	Messages
+	Safety
+}
+
+// fuzzedServices serves the request fuzzer's routes from g, and no others.
+func fuzzedServices(g fuzzedAreas) Services {
+	return Services{Roster: g, Members: g, Connections: g, Reach: g, Network: g, Messages: g, Safety: g}
+}
+
+// stubStore answers every method of the areas the request fuzzer calls with success and empty
+// values, and records what the handlers passed it, so that a fuzz test can check what gets past
+// the decoders.
 type stubStore struct {
 	mu    sync.Mutex
 	ids   []string            // every member, invitation, message or thread id the handlers passed
@@ -37,8 +75,6 @@ func (s *stubStore) taken() ([]string, []graph.PageRequest) {
 	return ids, pages
 }
 
-func (s *stubStore) Ping(context.Context) error { return nil }
-func (s *stubStore) Migrated() bool             { return true }
 func (s *stubStore) Member(_ context.Context, id string) (graph.Member, error) {
 	s.saw(id)
 	return graph.Member{ID: id}, nil
@@ -81,10 +117,6 @@ func (s *stubStore) WithdrawInvitation(_ context.Context, caller, id string) (gr
 func (s *stubStore) Invitations(_ context.Context, caller string, _ graph.Box, p graph.PageRequest) (graph.Page[graph.Invitation], error) {
 	s.paged(p, caller)
 	return graph.Page[graph.Invitation]{}, nil
-}
-func (s *stubStore) Relation(_ context.Context, caller, member string) (graph.Relation, error) {
-	s.saw(caller, member)
-	return graph.Relation{}, nil
 }
 func (s *stubStore) Reachability(_ context.Context, caller, member string) (graph.Relation, error) {
 	s.saw(caller, member)
@@ -155,45 +187,7 @@ func (s *stubStore) Report(_ context.Context, caller string, r graph.Report) err
 	return nil
 }
 func (s *stubStore) LiftRestriction(_ context.Context, id string) error { s.saw(id); return nil }
-func (s *stubStore) CacheStats() graph.CacheStats                       { return graph.CacheStats{} }
-func (s *stubStore) ProjectionStats() graph.ProjectionStats             { return graph.ProjectionStats{} }
-func (s *stubStore) CheckToken(context.Context, graph.Token) error      { return nil }
 func (s *stubStore) Profile(_ context.Context, caller, member string) (graph.Relation, error) {
 	s.saw(caller, member)
 	return graph.Relation{}, nil
-}
-func (s *stubStore) PutOrganisation(_ context.Context, o graph.Organisation) (bool, error) {
-	s.saw(o.ID)
-	return true, nil
-}
-func (s *stubStore) PutGroup(_ context.Context, g graph.Group) (bool, error) {
-	s.saw(g.ID)
-	return true, nil
-}
-func (s *stubStore) JoinGroup(_ context.Context, caller, group string) error {
-	s.saw(caller, group)
-	return nil
-}
-func (s *stubStore) LeaveGroup(_ context.Context, caller, group string) error {
-	s.saw(caller, group)
-	return nil
-}
-func (s *stubStore) MemberGroups(_ context.Context, member string, _ graph.PageRequest) (graph.Page[graph.Group], error) {
-	s.saw(member)
-	return graph.Page[graph.Group]{}, nil
-}
-func (s *stubStore) GroupMembers(_ context.Context, caller, group string, _ graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
-	s.saw(caller, group)
-	return graph.Page[graph.MemberSummary]{}, nil
-}
-func (s *stubStore) CloseAccount(_ context.Context, id string) (bool, error) {
-	s.saw(id)
-	return true, nil
-}
-
-// ReadAccount answers as for a member who closed their account meanwhile: an Account is the
-// graph's to make.
-func (s *stubStore) ReadAccount(_ context.Context, id string, _ func(graph.Account) error) error {
-	s.saw(id)
-	return &graph.Error{Kind: graph.ErrNotFound, Detail: "member " + id + " not found"}
 }

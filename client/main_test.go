@@ -79,7 +79,7 @@ func serve(uri string) (stop func(), err error) {
 	// is not an outage.
 	patient := api.Timeouts{Read: 30 * time.Second, Write: 30 * time.Second}
 	svc := answer.New(store, answer.Options{})
-	srv := httptest.NewServer(api.New(svc, api.Config{Tokens: tokens, Timeouts: patient,
+	srv := httptest.NewServer(api.New(api.Everything(svc), api.Config{Tokens: tokens, Timeouts: patient,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	keep, stopKeeping := context.WithCancel(context.Background())
 	go svc.KeepProjection(keep, changelog.ProjectionEvents{})
@@ -95,7 +95,6 @@ func serve(uri string) (stop func(), err error) {
 	return stop, nil
 }
 
-// prefixed is the network n with prefix before every member id.
 func prefixed(n seed.Network, prefix string) seed.Network {
 	out := seed.Network{Settings: map[string]graph.SettingsChange{}}
 	for _, o := range n.Organisations {

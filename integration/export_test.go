@@ -237,7 +237,7 @@ func TestExportLargeAccountStreams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(env.store, api.Config{Tokens: tokens, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(api.New(api.Everything(env.store), api.Config{Tokens: tokens, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	req, err := http.NewRequest(http.MethodGet, srv.URL+"/v1/me/export", nil)
 	if err != nil {

@@ -100,7 +100,7 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	svc := answer.New(store, answer.Options{})
-	srv := httptest.NewServer(contract.wrap(api.New(svc, api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient})))
+	srv := httptest.NewServer(contract.wrap(api.New(api.Everything(svc), api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient})))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = svc, srv.URL, cfg.URI
 	// The store keeps its in-memory projection, as `reach serve` does, so that reachability

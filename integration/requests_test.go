@@ -27,7 +27,7 @@ func TestRateLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(contract.wrap(api.New(env.store, api.Config{Tokens: tokens, RateLimit: api.RateLimit{PerSecond: 0.2, Burst: 3}})))
+	srv := httptest.NewServer(contract.wrap(api.New(api.Everything(env.store), api.Config{Tokens: tokens, RateLimit: api.RateLimit{PerSecond: 0.2, Burst: 3}})))
 	defer srv.Close()
 	get := func(tok, path string) *http.Response {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)

@@ -122,7 +122,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	events := api.NewEvents()
 	srv := &http.Server{
 		Addr: cfg.Addr,
-		Handler: api.New(svc, api.Config{Tokens: tokens, Logger: log,
+		Handler: api.New(api.Everything(svc), api.Config{Tokens: tokens, Logger: log,
 			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,

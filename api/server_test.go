@@ -1,0 +1,66 @@
+package api
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// TestUnservedRoutesAnswer501 builds a server with no areas at all: every route that needs one,
+// development tokens included, answers 501 as a problem document naming the route, whatever
+// token it carries, and the routes that need none still answer.
+func TestUnservedRoutesAnswer501(t *testing.T) {
+	dev := DevTokens{Mint: func(string, time.Duration) (string, error) { return "", nil }}
+	e := New(Services{}, Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DevTokens: dev})
+	token := mustIssue(t, false)
+	walked := 0
+	for _, r := range e.Routes() {
+		if r.Method == echo.RouteNotFound || !needsArea(r.Path) {
+			continue
+		}
+		walked++
+		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
+			rec := call(e, r.Method, r.Path, token, "")
+			var p problem
+			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != http.StatusNotImplemented ||
+				rec.Header().Get(echo.HeaderContentType) != "application/problem+json" ||
+				p.Type != problemBase+"not-implemented" || !strings.Contains(p.Detail, r.Method+" "+r.Path) {
+				t.Errorf("answered %d %s: %s; want 501 problem+json of type not-implemented naming the route",
+					rec.Code, rec.Header().Get(echo.HeaderContentType), rec.Body)
+			}
+		})
+	}
+	if walked < 40 {
+		t.Errorf("walked %d routes; the route table was not found", walked)
+	}
+	for _, path := range []string{"/healthz", "/openapi.json", "/metrics"} {
+		if rec := call(e, http.MethodGet, path, "", ""); rec.Code != http.StatusOK {
+			t.Errorf("GET %s: %d, want 200", path, rec.Code)
+		}
+	}
+}
+
+// TestSomeAreasServed serves only authentication and reachability: the reachability route
+// answers, and a route of another area answers 501.
+func TestSomeAreasServed(t *testing.T) {
+	g := &stubStore{}
+	e := New(Services{Roster: g, Reach: g}, Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	token := mustIssue(t, false)
+	if rec := call(e, http.MethodGet, "/v1/members/ann/reachability", token, ""); rec.Code != http.StatusOK {
+		t.Errorf("reachability: %d %s, want 200", rec.Code, rec.Body)
+	}
+	if rec := call(e, http.MethodGet, "/v1/members/ann/path", token, ""); rec.Code != http.StatusNotImplemented {
+		t.Errorf("path: %d %s, want 501", rec.Code, rec.Body)
+	}
+}
+
+// needsArea reports whether a route is served by an area of Services, not by the API alone.
+func needsArea(path string) bool {
+	return strings.HasPrefix(path, "/v1/") || path == "/readyz" || path == devTokenRoute
+}
