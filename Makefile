@@ -1,8 +1,6 @@
 # The index of what you can do with reach. Each target is a thin wrapper around a script in
 # scripts/ or a Go command, so the same steps work by hand.
 
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-
 .PHONY: run test test-contract test-e2e up down build lint unit fuzz bench bench-sweep bench-large
 
 ## run: start Neo4j, load the demo network when empty, print tokens and serve the API on :8080
@@ -59,11 +57,9 @@ scalesim:
 build:
 	go build -o bin/reach ./cmd/reach
 
-## lint: gofmt, go vet and staticcheck
+## lint: golangci-lint (pinned in go.mod) with .golangci.yml: gofmt, go vet, staticcheck, errcheck and a few more
 lint:
-	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
-	go vet ./...
-	go run $(STATICCHECK) ./...
+	go tool golangci-lint run ./...
 
 ## help: list the targets
 help:

@@ -35,8 +35,11 @@ func benchmarkReachability(b *testing.B, mode string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		io.Copy(io.Discard, res.Body)
+		_, err = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
 		if res.StatusCode != http.StatusOK {
 			b.Fatalf("status %d", res.StatusCode)
 		}

@@ -61,7 +61,7 @@ func TestAskingAboutMissingMembersAddsNothing(t *testing.T) {
 					_, err = s.Relation(ctx, id("ann"), member)
 				}
 				if !errors.Is(err, graph.ErrNotFound) {
-					errs <- fmt.Errorf("asking about %s: %v, want ErrNotFound", member, err)
+					errs <- fmt.Errorf("asking about %s: %w, want ErrNotFound", member, err)
 				}
 			}
 		})

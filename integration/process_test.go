@@ -45,7 +45,7 @@ func buildReach(t testing.TB) string {
 		reachBinary.path = filepath.Join(dir, "reach")
 		out, err := exec.Command("go", "build", "-o", reachBinary.path, "github.com/reach-network/reach/cmd/reach").CombinedOutput()
 		if err != nil {
-			reachBinary.err = fmt.Errorf("go build: %v\n%s", err, out)
+			reachBinary.err = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
 	if reachBinary.err != nil {

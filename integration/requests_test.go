@@ -112,7 +112,7 @@ func TestTraces(t *testing.T) {
 	recorder := tracetest.NewSpanRecorder()
 	provider := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder))
 	otel.SetTracerProvider(provider) // reach's tracers follow the global provider
-	defer provider.Shutdown(context.Background())
+	defer func() { _ = provider.Shutdown(context.Background()) }()
 
 	id := ids(t)
 	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})

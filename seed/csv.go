@@ -84,7 +84,9 @@ func writeCSV(path, header string, rows int, format func([]byte, int) []byte, pr
 		}
 	}()
 	w := bufio.NewWriterSize(file, 1<<20)
-	w.WriteString(header + "\n")
+	if _, err := w.WriteString(header + "\n"); err != nil {
+		return 0, err
+	}
 
 	const piece = 1 << 14
 	pieces := (rows + piece - 1) / piece

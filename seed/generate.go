@@ -387,7 +387,6 @@ func (g *Generated) connect(weights []float64, progress Progress) (draws, error)
 	}
 	companies := newGroups(companyOf, g.companies, weights)
 	schools := newGroups(schoolOf, max(1, n/membersPerSchool), weights)
-	companyOf, schoolOf = nil, nil
 
 	// How many connections each member starts, by kind: within company, within school, global.
 	chunks := (n + chunkSize - 1) / chunkSize

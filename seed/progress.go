@@ -112,7 +112,7 @@ func (m *Meter) tick(stop chan struct{}, phase string, total int64, started time
 func (m *Meter) Add(rows int64) {
 	m.done.Add(rows)
 	if bar := m.currentBar(); bar != nil {
-		bar.Add64(rows)
+		_ = bar.Add64(rows) // a progress bar that cannot be drawn changes nothing
 	}
 }
 
@@ -130,7 +130,7 @@ func (m *Meter) Done() {
 		return
 	}
 	if m.bar != nil {
-		m.bar.Finish()
+		_ = m.bar.Finish()
 		m.bar = nil
 	}
 	if m.stop != nil {
