@@ -2,6 +2,7 @@ package baseline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/reach-network/reach/cypher"
@@ -46,7 +47,7 @@ func (s *Baseline) Neo4jMemory(ctx context.Context) (_ map[string]string, err er
 		name, err1 := bolt.Value[string](rec, "name")
 		v, err2 := bolt.Value[string](rec, "value")
 		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("memory setting: %v %v", err1, err2)
+			return nil, fmt.Errorf("memory setting: %w", errors.Join(err1, err2))
 		}
 		out[name] = v
 	}
@@ -66,7 +67,7 @@ func (s *Baseline) Size(ctx context.Context) (_ Size, err error) {
 	members, err1 := bolt.Value[int64](recs[0], "members")
 	connections, err2 := bolt.Value[int64](recs[0], "connections")
 	if err1 != nil || err2 != nil {
-		return Size{}, fmt.Errorf("graph size: %v %v", err1, err2)
+		return Size{}, fmt.Errorf("graph size: %w", errors.Join(err1, err2))
 	}
 	return Size{Members: int(members), Connections: int(connections)}, nil
 }

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -157,7 +158,7 @@ func (s *Store) MemberGroups(ctx context.Context, member string, page graph.Page
 		id, e1 := bolt.Field[string](m, "id")
 		name, e2 := bolt.Field[string](m, "name")
 		if e1 != nil || e2 != nil {
-			return graph.Page[graph.Group]{}, fmt.Errorf("group: %v %v", e1, e2)
+			return graph.Page[graph.Group]{}, fmt.Errorf("group: %w", errors.Join(e1, e2))
 		}
 		items = append(items, graph.Group{ID: id, Name: name})
 	}

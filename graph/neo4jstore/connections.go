@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -142,7 +143,7 @@ func lockMembers(ctx context.Context, tx neo4j.ManagedTransaction, ids ...string
 		id, err1 := bolt.Value[string](rec, "id")
 		n, err2 := bolt.Value[int64](rec, "connections")
 		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("lock members: %v %v", err1, err2)
+			return nil, fmt.Errorf("lock members: %w", errors.Join(err1, err2))
 		}
 		counts[id] = int(n)
 	}

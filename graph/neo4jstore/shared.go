@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/reach-network/reach/cypher"
@@ -22,7 +23,7 @@ func (s *Store) sharedFromNeo4j(ctx context.Context, caller string, members []st
 		orgs, e2 := bolt.Value[[]any](rec, "organisations")
 		groups, e3 := bolt.Value[[]any](rec, "groups")
 		if e1 != nil || e2 != nil || e3 != nil {
-			return nil, fmt.Errorf("shared: %v %v %v", e1, e2, e3)
+			return nil, fmt.Errorf("shared: %w", errors.Join(e1, e2, e3))
 		}
 		var byKind [3][]graph.Affiliate // companies, schools, groups
 		for _, v := range append(orgs, groups...) {

@@ -1,6 +1,7 @@
 package projection
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -109,7 +110,7 @@ func TestProjectionAnswersOnlyWithinItsGuarantee(t *testing.T) {
 func TestGapAsksForALoad(t *testing.T) {
 	st := NewState("e", 5)
 	change := map[string]any{"seq": int64(7), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}}
-	if err := st.apply(change); err != ErrGap || st.Applied != 5 {
+	if err := st.apply(change); !errors.Is(err, ErrGap) || st.Applied != 5 {
 		t.Fatalf("applying change 7 after 5: %v, applied %d; want a gap, nothing applied", err, st.Applied)
 	}
 	change["seq"] = int64(6)

@@ -131,7 +131,9 @@ func decodeProjState(r *snapshotReader) (*State, error) {
 	return st, r.err
 }
 
-// snapshotWriter writes a snapshot's fields and keeps its checksum.
+// snapshotWriter writes a snapshot's fields and keeps its checksum. Its writes go through a
+// bufio.Writer, whose first error sticks and is returned by finish's Flush, so single writes
+// leave their errors to it.
 type snapshotWriter struct {
 	out io.Writer
 	w   *bufio.Writer
@@ -142,15 +144,15 @@ type snapshotWriter struct {
 func newSnapshotWriter(out io.Writer) *snapshotWriter {
 	sum := crc32.NewIEEE()
 	w := &snapshotWriter{out: out, w: bufio.NewWriterSize(io.MultiWriter(out, sum), 1<<20), sum: sum}
-	w.w.WriteString(snapshotMagic)
+	_, _ = w.w.WriteString(snapshotMagic)
 	return w
 }
 
-func (w *snapshotWriter) uint(v uint64) { w.w.Write(binary.AppendUvarint(w.buf[:0], v)) }
+func (w *snapshotWriter) uint(v uint64) { _, _ = w.w.Write(binary.AppendUvarint(w.buf[:0], v)) }
 
 func (w *snapshotWriter) string(s string) {
 	w.uint(uint64(len(s)))
-	w.w.WriteString(s)
+	_, _ = w.w.WriteString(s)
 }
 
 func (w *snapshotWriter) bool(b bool) {
