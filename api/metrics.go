@@ -67,7 +67,7 @@ func cacheGauges(health Health) []prometheus.Collector {
 	return []prometheus.Collector{
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "reach_connection_lists_cached_total",
-			Help: "Connection lists found current in reach's cache (graph/neighbours.go).",
+			Help: "Connection lists found current in reach's cache (graph/neo4jstore/neighbours.go).",
 		}, cache(func(s graph.CacheStats) float64 { return float64(s.Hits) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "reach_connection_lists_read_total",

@@ -191,7 +191,7 @@ func decodableQuery(raw string) error {
 	return nil
 }
 
-// tracer makes a span for every request; cypher statements are spans inside it (graph/trace.go).
+// tracer makes a span for every request; cypher statements are spans inside it (graph/bolt/trace.go).
 var tracer = otel.Tracer("github.com/reach-network/reach/api")
 
 // traceRequests starts each request's span, named by method and route pattern, continuing the

@@ -1,5 +1,5 @@
 // AppendChange records, as the last statement of a write transaction, what it changed of the
-// state every reach replica keeps in memory (graph/projection.go): one Change, numbered $seq,
+// state every reach replica keeps in memory (graph/projection/projection.go): one Change, numbered $seq,
 // which LockChangeLog took in the statement before. The transaction holds the log head's lock
 // from then until it commits, so the facts below, read under that lock, are exact as of this
 // commit: any other write that changes them commits after it, with a later number. Readers apply

@@ -1,6 +1,6 @@
 // Block records that the caller blocks a member, and removes the connection and any pending
 // invitations between the two; removing the connection gives both members a new, random
-// connections version (graph/neighbours.go). Blocking again changes nothing.
+// connections version (graph/neo4jstore/neighbours.go). Blocking again changes nothing.
 // Cost: two index seeks and the relationships between the pair.
 MATCH (me:Member {id: $caller})
 MATCH (them:Member {id: $member})

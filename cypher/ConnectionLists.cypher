@@ -1,7 +1,7 @@
 // ConnectionLists reads the connections of each member in $members, as lists of member ids. The
 // store caches a list as of a connections version read before it and read again after it
 // (ConnectionVersions), never as of one read in this statement, whose order of reads is the
-// planner's (graph/neighbours.go). Members not found are left out.
+// planner's (graph/neo4jstore/neighbours.go). Members not found are left out.
 // Cost: an index seek and the connections of each member.
 UNWIND $members AS memberId
 MATCH (m:Member {id: memberId})

@@ -1,7 +1,7 @@
 // Disconnect removes the connection between two members, if there is one, and answers whether the
 // other member exists; a member in a block relation with the caller, either way, answers as one
 // who does not. Removing a connection gives both members a new, random connections
-// version (graph/neighbours.go).
+// version (graph/neo4jstore/neighbours.go).
 // Cost: two index seeks and the relationships between the pair.
 MATCH (me:Member {id: $caller})
 OPTIONAL MATCH (other:Member {id: $member})

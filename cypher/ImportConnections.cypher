@@ -3,7 +3,7 @@
 // load into an empty graph may: it neither looks for an existing connection nor checks blocks or
 // the connection limit. Answers how many connections were created; a row naming a missing member
 // creates none. Each connection gives both members a new, random connections version
-// (graph/neighbours.go), so a running reach never answers from lists read before the load.
+// (graph/neo4jstore/neighbours.go), so a running reach never answers from lists read before the load.
 // Cost: two unique-index seeks per row.
 UNWIND $pairs AS pair
 MATCH (low:Member {id: pair[0]})

@@ -1,6 +1,6 @@
 // ProjectionMembers reads the members whose internal node ids lie in [$from, $to), with the facts
 // the messaging decision needs (the same facts AppendChange records) and their connections,
-// for a replica loading its projection (graph/projection.go); a load reads several ranges at
+// for a replica loading its projection (graph/projection/projection.go); a load reads several ranges at
 // once. Each connection is read from one side only, the one it points from (Connect stores each
 // once), and members and connections are named by internal node ids, which cost no property
 // read and travel as integers; the loader maps them to member ids once every member is read,

@@ -1,5 +1,5 @@
 // ProjectionNames reads every organisation and group, with its name and kind ('company',
-// 'school', or 'group' for a group), for a replica loading its projection (graph/projection.go).
+// 'school', or 'group' for a group), for a replica loading its projection (graph/projection/projection.go).
 // Each is named by its internal node id too, which ProjectionMembers lists members' affiliations
 // by; the internal ids are only used within one load.
 // Cost: a scan of the organisations and the groups.

@@ -6,7 +6,7 @@
 // group both are in and a company where both hold a current position, the lowest id of each, for
 // a message request); the caller's profile, once per row, for credits, restriction and the
 // requests sent this month; and the makings of the degree and mutual count, which the store
-// works out in memory from its cache of connection lists (graph/neighbours.go):
+// works out in memory from its cache of connection lists (graph/neo4jstore/neighbours.go):
 // - hidden: the members in a block relation with the caller, either way;
 // - near: the connections of whichever of the two has fewer, each as [id, connections version];
 // - the connections versions of both, to tell whether cached lists are current (and as of which

@@ -1,7 +1,7 @@
 // SharedAffiliations answers, for each member in $members who exists, the organisations at which
 // both they and $caller have held a position (at any time) and the groups both are in, each
 // {id, name, kind}. It is the Neo4j path's answer; the projection answers the default path
-// (graph/shared.go) with the very same rule.
+// (graph/projection/shared.go) with the very same rule.
 // Cost: index seeks for the caller and each member, and for each pair the caller's positions and
 // groups (a handful), each tested against the member's from whichever side has fewer. Asked about
 // themselves, a member shares all their own.

@@ -17,7 +17,7 @@ type Mode string
 
 // The read modes.
 const (
-	// MinimizeLatency answers from this replica's memory (graph/projection.go) when it is at most
+	// MinimizeLatency answers from this replica's memory (graph/projection/projection.go) when it is at most
 	// the staleness bound behind Neo4j and holds every write this replica made; otherwise from
 	// Neo4j.
 	MinimizeLatency Mode = "minimize_latency"

@@ -139,8 +139,9 @@ func Decide(f Facts) Decision {
 // Past the cap, the InMail rules decide.
 func (f Facts) mayRequest() bool { return !f.RequestsOff && f.RequestsLeft > 0 }
 
-// RequestsLeft is how many message requests a member who sent sent of them in month (as
-// RequestMonth numbers it) may still send in the month of now, under a cap of monthly.
+// RequestsLeft is how many message requests a member may still send in the month of now, under a
+// cap of monthly, given that they sent sent requests in month (as RequestMonth numbers it): a
+// count from an earlier month no longer counts.
 func RequestsLeft(monthly, month, sent int, now time.Time) int {
 	if month != RequestMonth(now) {
 		sent = 0

@@ -158,7 +158,7 @@ type csvFormat struct {
 }
 
 // versionBase seeds the connections versions the files give members. A connections version
-// stamps cached connection lists (graph/neighbours.go) and must never name two lists of one
+// stamps cached connection lists (graph/neo4jstore/neighbours.go) and must never name two lists of one
 // member, even across databases: the same network always gets the same versions, any other
 // network (another seed or size) others, 53 bits apart at random, as the store draws them.
 func (g *Generated) versionBase() uint64 {

@@ -117,7 +117,7 @@ func (p *Peer) MemberExists(ctx context.Context, id string) (_ bool, err error) 
 	return exists, err
 }
 
-// Reachability returns how the caller stands to a member, as graph.Store.Reachability does: degree,
+// Reachability returns how the caller stands to a member, as answer.Service.Reachability does: degree,
 // mutual count, the facts the messaging rules read, their decision, and what the two share. Returns graph.ErrNotFound
 // when either id names no member or the two are in a block relation, either way. The member's
 // profile is left out but for its id and InMail settings.

@@ -63,7 +63,7 @@ func blockPairs(g *seed.Generated) []uint64 {
 	return slices.Compact(out)
 }
 
-// idTable numbers reach's member ids (strings) as int32, both ways, as graph/neighbours.go does.
+// idTable numbers reach's member ids (strings) as int32, both ways, as graph/neo4jstore/neighbours.go does.
 type idTable struct {
 	index map[string]int32
 	ids   []string
@@ -146,7 +146,7 @@ func heapOf[T any](build func() T) uint64 {
 }
 
 // affiliations are what the projection keeps to say what two members share, as reach keeps them
-// (graph/shared.go): by member, the organisations they held a position at (number<<1, the low bit
+// (graph/projection/shared.go): by member, the organisations they held a position at (number<<1, the low bit
 // set when one is current) and the groups they are in, each a sorted []int32.
 type affiliations struct{ held, joined [][]int32 }
 

@@ -202,7 +202,7 @@ func serveDebug(addr string, log *slog.Logger) {
 
 // keepReady applies the schema as soon as Neo4j answers, then watches Neo4j until ctx is
 // cancelled. When Neo4j answers again after not answering, as after a restart, it has Neo4j plan
-// reach's statements again before requests need them (graph.Store.Warm), so the first requests
+// reach's statements again before requests need them (neo4jstore.Store.Warm), so the first requests
 // after an outage do not each give up on a cold Neo4j.
 func keepReady(ctx context.Context, store *neo4jstore.Store, log *slog.Logger) {
 	up, told := false, false // whether Neo4j answered at the last look; whether the log said it did not

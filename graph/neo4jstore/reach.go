@@ -13,9 +13,10 @@ import (
 )
 
 // Relation returns how the caller stands to a member: the member's profile, degree, mutual
-// connection count and whether and how the caller may message them, computed from one query (and
-// a second when connection lists are not cached yet). A member in a block relation with the
-// caller, either way, is not found.
+// connection count and whether and how the caller may message them, from Neo4j: the Relations
+// statement, then whichever connection lists the cache lacks or holds at an older version (the
+// larger side's, then for a 3-hop test the smaller side's connections'). A member in a block
+// relation with the caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relation(%q, %q)", caller, member)
 	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, readOnly)

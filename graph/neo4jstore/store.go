@@ -30,7 +30,7 @@ type Config struct {
 	Clock func() time.Time
 	// Limits are the abuse and moderation thresholds; zero fields take DefaultLimits.
 	Limits graph.Limits
-	// CachedConnections bounds the memory of the cache of connection lists (graph/neighbours.go)
+	// CachedConnections bounds the memory of the cache of connection lists (graph/neo4jstore/neighbours.go)
 	// to 4 bytes (one connection held) times this number: the member-id table and each list's
 	// bookkeeping count against it too. Zero means DefaultCachedConnections.
 	CachedConnections int
