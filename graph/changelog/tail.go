@@ -6,7 +6,6 @@ package changelog
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -192,13 +191,11 @@ func (l *Log) loadNames(ctx context.Context, st *projection.State) (projection.A
 		if err := errors.Join(e1, e2, e3, e4); err != nil {
 			return err
 		}
-		c, into := &st.Orgs, nodes.Orgs
 		if kind == "group" {
-			c, into, kind = &st.Groups, nodes.Groups, ""
+			nodes.Groups[node] = st.AddGroup(id, name)
+		} else {
+			nodes.Orgs[node] = st.AddOrganisation(id, name, graph.OrgKind(kind))
 		}
-		k, _ := c.Number(id, true)
-		c.Entries[k] = projection.Affiliate{Id: id, Name: name, Kind: graph.OrgKind(kind), Present: true}
-		into[node] = k
 		return nil
 	})
 	return nodes, err
@@ -246,7 +243,7 @@ func (l *Log) memberRows(ctx context.Context, from, to int64) ([]projection.Memb
 		if err := errors.Join(e1, e2, e3, e4, e5, e6); err != nil {
 			return err
 		}
-		row := projection.MemberRow{Node: node, Id: id, Facts: facts, Connections: make([]int64, len(connections))}
+		row := projection.MemberRow{Node: node, ID: id, Facts: facts, Connections: make([]int64, len(connections))}
 		for i, c := range connections {
 			row.Connections[i], _ = c.(int64)
 		}
@@ -295,26 +292,10 @@ func (l *Log) loadPairs(ctx context.Context, st *projection.State) error {
 		if err := errors.Join(e1, e2, e3); err != nil {
 			return err
 		}
-		ka, ok1 := st.Number(a, false)
-		kb, ok2 := st.Number(b, false)
-		if !ok1 || !ok2 {
-			return nil // a member created after the members were read: the log brings it
-		}
-		switch projection.PairBits(bits) {
-		case projection.BitBlocksAB:
-			st.Hidden[ka], st.Hidden[kb] = append(st.Hidden[ka], kb), append(st.Hidden[kb], ka)
-		default:
-			key, flip := projection.PairKey(ka, kb)
-			if flip {
-				bits = int64(projection.PairBits(bits).Swapped())
-			}
-			st.Pairs[key] |= projection.PairBits(bits)
-		}
+		st.AddPair(a, b, bits)
 		return nil
 	})
-	for k, list := range st.Hidden {
-		st.Hidden[k] = slices.Compact(slices.Sorted(slices.Values(list)))
-	}
+	st.SortBlocks()
 	return err
 }
 

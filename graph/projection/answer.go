@@ -15,9 +15,9 @@ func (st *State) Relation(caller, member string, now time.Time, requestsMonthly 
 		return graph.Relation{}, err
 	}
 	r := graph.Relation{Member: st.member(km), Degree: graph.OutOfNetwork, Facts: st.pairFacts(kc, km),
-		Connections: len(st.adj[km]) - graph.CountCommon(st.adj[km], st.Hidden[kc], func(int32) bool { return false }, len(st.adj[km]))}
-	rk := graph.Reckoning{Self: kc == km, Hidden: make(map[int32]bool, len(st.Hidden[kc])), Small: km, Large: kc}
-	for _, h := range st.Hidden[kc] {
+		Connections: len(st.adj[km]) - graph.CountCommon(st.adj[km], st.hidden[kc], func(int32) bool { return false }, len(st.adj[km]))}
+	rk := graph.Reckoning{Self: kc == km, Hidden: make(map[int32]bool, len(st.hidden[kc])), Small: km, Large: kc}
+	for _, h := range st.hidden[kc] {
 		rk.Hidden[h] = true
 	}
 	if len(st.adj[kc]) <= len(st.adj[km]) {
@@ -44,7 +44,7 @@ func (st *State) pair(caller, member string) (kc, km int32, err error) {
 		return 0, 0, graph.MemberNotFound(caller)
 	}
 	km, ok = st.Number(member, false)
-	if !ok || !st.facts[km].Present || graph.Contains(st.Hidden[kc], km) {
+	if !ok || !st.facts[km].Present || graph.Contains(st.hidden[kc], km) {
 		return 0, 0, graph.MemberNotFound(member)
 	}
 	return kc, km, nil
@@ -62,7 +62,7 @@ func (st *State) Mutuals(caller, member string) ([]string, error) {
 		return ids, nil
 	}
 	for x := range graph.Common(st.adj[kc], st.adj[km]) {
-		if !graph.Contains(st.Hidden[kc], x) {
+		if !graph.Contains(st.hidden[kc], x) {
 			ids = append(ids, st.ids[x])
 		}
 	}
@@ -80,9 +80,9 @@ func (st *State) member(k int32) graph.Member {
 // pairFacts are the messaging facts of the caller's pair with a member.
 func (st *State) pairFacts(caller, member int32) graph.Facts {
 	key, flip := PairKey(caller, member)
-	bits := st.Pairs[key]
+	bits := st.pairs[key]
 	if flip {
-		bits = bits.Swapped() // now read from the caller to the member
+		bits = bits.swapped() // now read from the caller to the member
 	}
 	f := graph.Facts{
 		TheyWroteFirst: caller != member && bits&bitWroteBA != 0,
@@ -100,18 +100,18 @@ func (st *State) pairFacts(caller, member int32) graph.Facts {
 // group both are in, and a company where both hold a current position, each the one with the
 // lowest id (zero when there is none). st must be read-locked.
 func (st *State) requestBasis(a, b int32) (group, company graph.Affiliate) {
-	lowest := func(into *graph.Affiliate, e Affiliate) {
-		if e.Present && (into.ID == "" || e.Id < into.ID) {
-			*into = graph.Affiliate{ID: e.Id, Name: e.Name}
+	lowest := func(into *graph.Affiliate, e affiliate) {
+		if e.present && (into.ID == "" || e.id < into.ID) {
+			*into = graph.Affiliate{ID: e.id, Name: e.name}
 		}
 	}
 	for o, current := range commonOrganisations(st.held[a], st.held[b]) {
-		if e := st.Orgs.Entries[o]; current && e.Kind != graph.School {
+		if e := st.orgs.entries[o]; current && e.Kind != graph.School {
 			lowest(&company, e)
 		}
 	}
 	for g := range graph.Common(st.joined[a], st.joined[b]) {
-		lowest(&group, st.Groups.Entries[g])
+		lowest(&group, st.groups.entries[g])
 	}
 	return group, company
 }

@@ -45,16 +45,16 @@ func addAffiliations(st *State, rng *rand.Rand) {
 	const companies, schools, groups = 3_300, 700, 30_000
 	skewed := func(n int) int32 { return int32(float64(n) * rng.Float64() * rng.Float64()) }
 	for i := range companies + schools {
-		k, _ := st.Orgs.Number(fmt.Sprintf("o%d", i), true)
+		k, _ := st.orgs.Number(fmt.Sprintf("o%d", i), true)
 		kind := graph.Company
 		if i >= companies {
 			kind = graph.School
 		}
-		st.Orgs.Entries[k] = Affiliate{Id: fmt.Sprintf("o%d", i), Name: fmt.Sprintf("Organisation %d", i), Kind: kind, Present: true}
+		st.orgs.entries[k] = affiliate{id: fmt.Sprintf("o%d", i), name: fmt.Sprintf("Organisation %d", i), Kind: kind, present: true}
 	}
 	for i := range groups {
-		k, _ := st.Groups.Number(fmt.Sprintf("g%d", i), true)
-		st.Groups.Entries[k] = Affiliate{Id: fmt.Sprintf("g%d", i), Name: fmt.Sprintf("Group %d", i), Present: true}
+		k, _ := st.groups.Number(fmt.Sprintf("g%d", i), true)
+		st.groups.entries[k] = affiliate{id: fmt.Sprintf("g%d", i), name: fmt.Sprintf("Group %d", i), present: true}
 	}
 	for k := range st.ids {
 		held := []int32{heldKey(skewed(companies), true), heldKey(skewed(companies), false),

@@ -39,7 +39,7 @@ var ErrGap = errors.New("a change is missing from the log")
 // memberRow is one row of ProjectionMembers.
 type MemberRow struct {
 	Node        int64
-	Id          string
+	ID          string
 	Facts       MemberFacts
 	Connections []int64 // internal node ids this member's connections point to
 	Held        []int64 // internal node ids of the organisations they held a position at
@@ -57,7 +57,7 @@ func (st *State) AddMembers(parts [][]MemberRow, nodes AffiliateNodes) {
 	numbers := map[int64]int32{}
 	for _, rows := range parts {
 		for _, r := range rows {
-			k, _ := st.Number(r.Id, true)
+			k, _ := st.Number(r.ID, true)
 			numbers[r.Node], st.facts[k] = k, r.Facts
 			st.held[k], st.joined[k] = heldList(r, nodes.Orgs), joinedList(r.Groups, nodes.Groups)
 		}
@@ -154,8 +154,8 @@ func (st *State) apply(v any) error {
 	if reload, _ := c["reload"].(bool); reload {
 		return ErrReload
 	}
-	st.applyAffiliates(c, "orgs", "orgPresent", "orgNames", "orgKinds", &st.Orgs)
-	st.applyAffiliates(c, "groups", "groupPresent", "groupNames", "", &st.Groups)
+	st.applyAffiliates(c, "orgs", "orgPresent", "orgNames", "orgKinds", &st.orgs)
+	st.applyAffiliates(c, "groups", "groupPresent", "groupNames", "", &st.groups)
 	if err := st.applyMembers(c); err != nil {
 		return fmt.Errorf("change %d: %w", seq, err)
 	}
@@ -210,12 +210,12 @@ func (st *State) applyAffiliates(c map[string]any, ids, present, names, kinds st
 	for i, v := range list {
 		id, _ := v.(string)
 		k, _ := into.Number(id, true)
-		e := Affiliate{Id: id}
-		e.Present, _ = column(c, present, i).(bool)
-		e.Name, _ = column(c, names, i).(string)
+		e := affiliate{id: id}
+		e.present, _ = column(c, present, i).(bool)
+		e.name, _ = column(c, names, i).(string)
 		kind, _ := column(c, kinds, i).(string)
 		e.Kind = graph.OrgKind(kind)
-		into.Entries[k] = e
+		into.entries[k] = e
 	}
 }
 
@@ -242,7 +242,7 @@ func (st *State) applyAffiliations(c map[string]any) {
 		org, _ := column(c, "heldOrg", i).(string)
 		current, _ := column(c, "heldCurrent", i).(bool)
 		if ok {
-			o, _ := st.Orgs.Number(org, true)
+			o, _ := st.orgs.Number(org, true)
 			st.held[k] = append(st.held[k], heldKey(o, current))
 		}
 	}
@@ -251,7 +251,7 @@ func (st *State) applyAffiliations(c map[string]any) {
 		k, ok := owner("memberOfBy", i)
 		group, _ := column(c, "memberOf", i).(string)
 		if ok {
-			g, _ := st.Groups.Number(group, true)
+			g, _ := st.groups.Number(group, true)
 			st.joined[k] = append(st.joined[k], g)
 		}
 	}
@@ -300,4 +300,45 @@ func field[T any](m map[string]any, key string) (T, error) {
 		return zero, fmt.Errorf("field %s: got %T, want %T", key, raw, zero)
 	}
 	return v, nil
+}
+
+// AddOrganisation adds an organisation to a state being loaded and returns its number.
+func (st *State) AddOrganisation(id, name string, kind graph.OrgKind) int32 {
+	k, _ := st.orgs.Number(id, true)
+	st.orgs.entries[k] = affiliate{id: id, name: name, Kind: kind, present: true}
+	return k
+}
+
+// AddGroup adds a group to a state being loaded and returns its number.
+func (st *State) AddGroup(id, name string) int32 {
+	k, _ := st.groups.Number(id, true)
+	st.groups.entries[k] = affiliate{id: id, name: name, present: true}
+	return k
+}
+
+// AddPair adds to a state being loaded one row of ProjectionPairs: a block relation (bits of a
+// block alone) or the messaging facts of a pair, read from a to b. A pair of members the load has
+// not read (created meanwhile) is left to the log. SortBlocks must follow the last row.
+func (st *State) AddPair(a, b string, bits int64) {
+	ka, ok1 := st.Number(a, false)
+	kb, ok2 := st.Number(b, false)
+	if !ok1 || !ok2 {
+		return
+	}
+	if PairBits(bits) == BitBlocksAB {
+		st.hidden[ka], st.hidden[kb] = append(st.hidden[ka], kb), append(st.hidden[kb], ka)
+		return
+	}
+	key, flip := PairKey(ka, kb)
+	if flip {
+		bits = int64(PairBits(bits).swapped())
+	}
+	st.pairs[key] |= PairBits(bits)
+}
+
+// SortBlocks sorts the block relations AddPair gathered as they came.
+func (st *State) SortBlocks() {
+	for k, list := range st.hidden {
+		st.hidden[k] = slices.Compact(slices.Sorted(slices.Values(list)))
+	}
 }

@@ -48,13 +48,13 @@ type State struct {
 	facts   []MemberFacts    // by number
 	adj     [][]int32        // connections, sorted, by number
 	links   int              // the lengths of adj added up: each connection counted on both sides
-	Hidden  map[int32][]int32
-	Pairs   map[uint64]PairBits // by pairKey
+	hidden  map[int32][]int32
+	pairs   map[uint64]PairBits // by pairKey
 	// Affiliations: organisations and groups by number, and by member the organisations they
 	// have held a position at (heldKey: with whether one is current) and the groups they are in,
 	// each sorted. What two members share is the intersection of two short sorted lists.
-	Orgs   catalogue
-	Groups catalogue
+	orgs   catalogue
+	groups catalogue
 	held   [][]int32
 	joined [][]int32
 }
@@ -92,7 +92,7 @@ const (
 )
 
 // swapped reads bits from the other side.
-func (b PairBits) Swapped() PairBits {
+func (b PairBits) swapped() PairBits {
 	swap := func(x, y PairBits) PairBits {
 		out := b &^ (x | y)
 		if b&x != 0 {
@@ -127,7 +127,7 @@ func NewProjection() *Projection {
 
 func NewState(epoch string, applied int64) *State {
 	return &State{Epoch: epoch, Applied: applied, index: map[string]int32{},
-		Hidden: map[int32][]int32{}, Pairs: map[uint64]PairBits{}}
+		hidden: map[int32][]int32{}, pairs: map[uint64]PairBits{}}
 }
 
 // number returns a member's number, adding the member when add is set.
@@ -150,23 +150,23 @@ func (st *State) Number(id string, add bool) (int32, bool) {
 func (st *State) setPair(a, b int32, bits PairBits) {
 	key, flip := PairKey(a, b)
 	if flip {
-		bits = bits.Swapped()
+		bits = bits.swapped()
 	}
 	lo, hi := min(a, b), max(a, b)
 	st.links -= len(st.adj[lo]) + len(st.adj[hi])
 	st.adj[lo], st.adj[hi] = withMember(st.adj[lo], hi, bits&bitConnected != 0), withMember(st.adj[hi], lo, bits&bitConnected != 0)
 	st.links += len(st.adj[lo]) + len(st.adj[hi])
 	blocked := bits&(BitBlocksAB|bitBlocksBA) != 0
-	st.Hidden[lo], st.Hidden[hi] = withMember(st.Hidden[lo], hi, blocked), withMember(st.Hidden[hi], lo, blocked)
+	st.hidden[lo], st.hidden[hi] = withMember(st.hidden[lo], hi, blocked), withMember(st.hidden[hi], lo, blocked)
 	for _, k := range []int32{lo, hi} {
-		if len(st.Hidden[k]) == 0 {
-			delete(st.Hidden, k)
+		if len(st.hidden[k]) == 0 {
+			delete(st.hidden, k)
 		}
 	}
 	if facts := bits &^ bitConnected &^ BitBlocksAB &^ bitBlocksBA; facts != 0 {
-		st.Pairs[key] = facts
+		st.pairs[key] = facts
 	} else {
-		delete(st.Pairs, key)
+		delete(st.pairs, key)
 	}
 }
 

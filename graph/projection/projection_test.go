@@ -24,7 +24,7 @@ func TestPairBitsReadFromEitherSide(t *testing.T) {
 	if got.TheyWroteFirst || !got.AwaitingReply || !got.Declined {
 		t.Errorf("b about a: %+v, want awaiting reply and declined", got)
 	}
-	if bits := (BitBlocksAB | bitWroteBA | bitDeclinedByA).Swapped(); bits != bitBlocksBA|bitWroteAB|bitDeclinedByB {
+	if bits := (BitBlocksAB | bitWroteBA | bitDeclinedByA).swapped(); bits != bitBlocksBA|bitWroteAB|bitDeclinedByB {
 		t.Errorf("swapped: %b", bits)
 	}
 	// Recorded from a to b: b accepted a's message request. Only a may now write freely for it.
@@ -35,7 +35,7 @@ func TestPairBitsReadFromEitherSide(t *testing.T) {
 	if got := st.pairFacts(b, a); got.Accepted || !got.TheyWroteFirst {
 		t.Errorf("b about a: %+v, want they wrote first, not accepted", got)
 	}
-	if bits := (bitAcceptedByA | bitPendingAB).Swapped(); bits != bitAcceptedByB|bitPendingBA {
+	if bits := (bitAcceptedByA | bitPendingAB).swapped(); bits != bitAcceptedByB|bitPendingBA {
 		t.Errorf("swapped: %b", bits)
 	}
 }
@@ -54,13 +54,13 @@ func TestSetPairKeepsListsInStep(t *testing.T) {
 	if got := st.adj[k[0]]; len(got) != 2 || got[0] != k[1] || got[1] != k[2] {
 		t.Errorf("a's connections %v, want b and c in order", got)
 	}
-	if !graph.Contains(st.adj[k[2]], k[0]) || !graph.Contains(st.Hidden[k[0]], k[3]) || !graph.Contains(st.Hidden[k[3]], k[0]) {
-		t.Errorf("lists out of step: adj %v hidden %v", st.adj, st.Hidden)
+	if !graph.Contains(st.adj[k[2]], k[0]) || !graph.Contains(st.hidden[k[0]], k[3]) || !graph.Contains(st.hidden[k[3]], k[0]) {
+		t.Errorf("lists out of step: adj %v hidden %v", st.adj, st.hidden)
 	}
 	st.setPair(k[0], k[2], 0)
 	st.setPair(k[0], k[3], 0)
-	if graph.Contains(st.adj[k[0]], k[2]) || graph.Contains(st.adj[k[2]], k[0]) || len(st.Hidden) != 0 || len(st.Pairs) != 0 {
-		t.Errorf("cleared pairs left adj %v hidden %v pairs %v", st.adj, st.Hidden, st.Pairs)
+	if graph.Contains(st.adj[k[0]], k[2]) || graph.Contains(st.adj[k[2]], k[0]) || len(st.hidden) != 0 || len(st.pairs) != 0 {
+		t.Errorf("cleared pairs left adj %v hidden %v pairs %v", st.adj, st.hidden, st.pairs)
 	}
 }
 

@@ -9,14 +9,14 @@ import (
 // catalogue numbers organisations or groups, as projState numbers members, and keeps their names.
 type catalogue struct {
 	index   map[string]int32
-	Entries []Affiliate // by number
+	entries []affiliate // by number
 }
 
 // affiliate is what the projection knows of an organisation or a group.
-type Affiliate struct {
-	Id, Name string
+type affiliate struct {
+	id, name string
 	Kind     graph.OrgKind // empty for a group
-	Present  bool
+	present  bool
 }
 
 // number returns an entry's number, adding it when add is set.
@@ -27,9 +27,9 @@ func (c *catalogue) Number(id string, add bool) (int32, bool) {
 	if c.index == nil {
 		c.index = map[string]int32{}
 	}
-	k := int32(len(c.Entries))
+	k := int32(len(c.entries))
 	c.index[id] = k
-	c.Entries = append(c.Entries, Affiliate{Id: id})
+	c.entries = append(c.entries, affiliate{id: id})
 	return k, true
 }
 
@@ -66,18 +66,18 @@ func commonOrganisations(a, b []int32) iter.Seq2[int32, bool] {
 func (st *State) shared(a, b int32) graph.Shared {
 	var companies, schools, groups []graph.Affiliate
 	for o := range commonOrganisations(st.held[a], st.held[b]) {
-		e := st.Orgs.Entries[o]
+		e := st.orgs.entries[o]
 		switch {
-		case !e.Present:
+		case !e.present:
 		case e.Kind == graph.School:
-			schools = append(schools, graph.Affiliate{ID: e.Id, Name: e.Name})
+			schools = append(schools, graph.Affiliate{ID: e.id, Name: e.name})
 		default:
-			companies = append(companies, graph.Affiliate{ID: e.Id, Name: e.Name})
+			companies = append(companies, graph.Affiliate{ID: e.id, Name: e.name})
 		}
 	}
 	for g := range graph.Common(st.joined[a], st.joined[b]) {
-		if e := st.Groups.Entries[g]; e.Present {
-			groups = append(groups, graph.Affiliate{ID: e.Id, Name: e.Name})
+		if e := st.groups.entries[g]; e.present {
+			groups = append(groups, graph.Affiliate{ID: e.id, Name: e.name})
 		}
 	}
 	return graph.Shared{Companies: graph.NewSharedList(companies), Schools: graph.NewSharedList(schools), Groups: graph.NewSharedList(groups)}

@@ -55,8 +55,8 @@ func TestSharedFollowsTheLog(t *testing.T) {
 		t.Errorf("shared:\n got %+v\nwant %+v", got, want)
 	}
 	for o, bothCurrent := range commonOrganisations(st.held[jane], st.held[alex]) {
-		if st.Orgs.Entries[o].Id != "acme" || !bothCurrent {
-			t.Errorf("common organisation %s, both current %v; want acme, both current", st.Orgs.Entries[o].Id, bothCurrent)
+		if st.orgs.entries[o].id != "acme" || !bothCurrent {
+			t.Errorf("common organisation %s, both current %v; want acme, both current", st.orgs.entries[o].id, bothCurrent)
 		}
 	}
 	// Jane's next change lists no groups and no positions: she has none left.

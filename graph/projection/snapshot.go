@@ -81,18 +81,18 @@ func (st *State) encode(w *snapshotWriter) {
 	for _, list := range st.adj {
 		w.list(list)
 	}
-	w.uint(uint64(len(st.Hidden)))
-	for k, list := range st.Hidden {
+	w.uint(uint64(len(st.hidden)))
+	for k, list := range st.hidden {
 		w.uint(uint64(k))
 		w.list(list)
 	}
-	w.uint(uint64(len(st.Pairs)))
-	for key, bits := range st.Pairs {
+	w.uint(uint64(len(st.pairs)))
+	for key, bits := range st.pairs {
 		w.uint(key)
 		w.uint(uint64(bits))
 	}
-	w.catalogue(&st.Orgs)
-	w.catalogue(&st.Groups)
+	w.catalogue(&st.orgs)
+	w.catalogue(&st.groups)
 	for k := range st.ids {
 		w.list(st.held[k])
 		w.list(st.joined[k])
@@ -116,17 +116,17 @@ func decodeProjState(r *snapshotReader) (*State, error) {
 	st.countLinks()
 	for range r.count() {
 		k := r.member(n)
-		st.Hidden[k] = r.list(n)
+		st.hidden[k] = r.list(n)
 	}
 	for range r.count() {
 		key := r.uint()
-		st.Pairs[key] = PairBits(r.uint())
+		st.pairs[key] = PairBits(r.uint())
 	}
-	r.catalogue(&st.Orgs)
-	r.catalogue(&st.Groups)
+	r.catalogue(&st.orgs)
+	r.catalogue(&st.groups)
 	for k := range st.ids {
-		st.held[k] = r.list(2 * len(st.Orgs.Entries))
-		st.joined[k] = r.list(len(st.Groups.Entries))
+		st.held[k] = r.list(2 * len(st.orgs.entries))
+		st.joined[k] = r.list(len(st.groups.entries))
 	}
 	return st, r.err
 }
@@ -192,12 +192,12 @@ func (w *snapshotWriter) facts(f MemberFacts) {
 
 // catalogue writes the organisations or groups, in number order.
 func (w *snapshotWriter) catalogue(c *catalogue) {
-	w.uint(uint64(len(c.Entries)))
-	for _, e := range c.Entries {
-		w.string(e.Id)
-		w.string(e.Name)
+	w.uint(uint64(len(c.entries)))
+	for _, e := range c.entries {
+		w.string(e.id)
+		w.string(e.name)
 		w.string(string(e.Kind))
-		w.bool(e.Present)
+		w.bool(e.present)
 	}
 }
 
@@ -310,10 +310,10 @@ func (r *snapshotReader) catalogue(c *catalogue) {
 	n := r.count()
 	for range n {
 		k, _ := c.Number(r.string(), true)
-		c.Entries[k] = Affiliate{Id: c.Entries[k].Id, Name: r.string(), Kind: graph.OrgKind(r.string()), Present: r.bool()}
+		c.entries[k] = affiliate{id: c.entries[k].id, name: r.string(), Kind: graph.OrgKind(r.string()), present: r.bool()}
 	}
-	if len(c.Entries) != n {
-		r.fail("%d organisations or groups, %d of them distinct", n, len(c.Entries))
+	if len(c.entries) != n {
+		r.fail("%d organisations or groups, %d of them distinct", n, len(c.entries))
 	}
 }
 

@@ -32,10 +32,10 @@ func randomProjection(n int, rng *rand.Rand) *State {
 		}
 	}
 	for i := range n / 10 {
-		o, _ := st.Orgs.Number(fmt.Sprintf("o%04d", i), true)
-		st.Orgs.Entries[o] = Affiliate{Id: st.Orgs.Entries[o].Id, Name: fmt.Sprintf("Org %d", i), Kind: []graph.OrgKind{graph.Company, graph.School}[i%2], Present: true}
-		g, _ := st.Groups.Number(fmt.Sprintf("g%04d", i), true)
-		st.Groups.Entries[g] = Affiliate{Id: st.Groups.Entries[g].Id, Name: fmt.Sprintf("Group %d", i), Present: i%7 > 0}
+		o, _ := st.orgs.Number(fmt.Sprintf("o%04d", i), true)
+		st.orgs.entries[o] = affiliate{id: st.orgs.entries[o].id, name: fmt.Sprintf("Org %d", i), Kind: []graph.OrgKind{graph.Company, graph.School}[i%2], present: true}
+		g, _ := st.groups.Number(fmt.Sprintf("g%04d", i), true)
+		st.groups.entries[g] = affiliate{id: st.groups.entries[g].id, name: fmt.Sprintf("Group %d", i), present: i%7 > 0}
 	}
 	for k := range st.ids {
 		var held, joined []int32
