@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/reach-network/reach/graph"
 )
@@ -228,23 +229,23 @@ type sentInMail struct {
 // the limit on one body's recipients: it counts the others sent at most a day before or after
 // it, so that every 24-hour window, wherever it falls, stays within both.
 func withinAbuseLimits(others []sentInMail, next sentInMail) bool {
-	limits := graph.DefaultLimits
-	inDay, sameBody := 0, 0
+	const window = stamp(graph.AbuseWindow / time.Second)
+	inWindow, sameBody := 0, 0
 	for _, o := range others {
-		if o.at >= next.at-day && o.at <= next.at+day {
-			inDay++
+		if o.at >= next.at-window && o.at <= next.at+window {
+			inWindow++
 			if o.body == next.body {
 				sameBody++
 			}
 		}
 	}
-	return inDay+1 <= limits.InMailsPerDay && sameBody+1 <= limits.BlastLimit
+	return graph.DefaultLimits.InMailRefusal(inWindow, sameBody) == ""
 }
 
 // makeReports gives every restricted member the reports that restricted them: from
-// graph.DefaultLimits.ReportsToRestrict to two more different members, within the 30 days
-// before the epoch. Then it has members report target others, at most once each and never a
-// restricted member, so that no one else comes near a restriction.
+// graph.DefaultLimits.ReportsToRestrict to two more different members, within the
+// graph.ReportWindow before the epoch. Then it has members report target others, at most once
+// each and never a restricted member, so that no one else comes near a restriction.
 func (g *Generated) makeReports(r *rng, target int, progress Progress) {
 	n := len(g.members)
 	reported := make(map[uint32]bool)
@@ -258,7 +259,7 @@ func (g *Generated) makeReports(r *rng, target int, progress Progress) {
 			if k := uint32(r.intn(n)); k != uint32(i) && !by[k] {
 				by[k] = true
 				g.reports = append(g.reports, report{by: k, member: uint32(i), reason: uint8(r.intn(len(reportReasons))),
-					at: g.now - stamp(r.between(60, 29*day))})
+					at: g.now - stamp(r.between(60, int64(graph.ReportWindow/time.Second)-day))})
 			}
 		}
 	}
@@ -414,7 +415,7 @@ func (g *Generated) settleCredits() {
 	for k := range g.messages {
 		m := &g.messages[k]
 		events = append(events, event{at: m.sent, msg: uint32(k)})
-		if m.channel == channelInMail && m.status != statusPending && m.answered-m.sent <= 90*day {
+		if m.channel == channelInMail && m.status != statusPending && m.answered-m.sent <= stamp(graph.RefundWindow/time.Second) {
 			m.flags |= msgRefunded
 			events = append(events, event{at: m.answered, refund: true, msg: uint32(k)})
 		}

@@ -211,7 +211,7 @@ func TestGeneratedConsistency(t *testing.T) {
 		switch {
 		case r.By == r.Member || !r.Reason.Valid() || r.At.After(epoch):
 			t.Errorf("report %+v: self, unknown reason or after the epoch", r)
-		case r.At.After(epoch.Add(-30 * 24 * time.Hour)):
+		case r.At.After(epoch.Add(-graph.ReportWindow)):
 			if reporters[r.Member] == nil {
 				reporters[r.Member] = map[string]bool{}
 			}
@@ -363,20 +363,19 @@ func TestGeneratedConsistency(t *testing.T) {
 	}
 	// The abuse limits, as Send applies them: before each InMail, the sender's InMails of the
 	// last 24 hours, and those among them with the same body.
-	limits := graph.DefaultLimits
 	for sender, sent := range inmailsBy {
 		for i, m := range sent {
 			inDay, sameBody := 0, 0
 			for _, o := range sent[:i] {
-				if !o.SentAt.Before(m.SentAt.Add(-24 * time.Hour)) {
+				if !o.SentAt.Before(m.SentAt.Add(-graph.AbuseWindow)) {
 					inDay++
 					if o.Body == m.Body {
 						sameBody++
 					}
 				}
 			}
-			if inDay >= limits.InMailsPerDay || sameBody >= limits.BlastLimit {
-				t.Errorf("%s sent InMail %s after %d InMails in 24 hours, %d with the same body", sender, m.ID, inDay, sameBody)
+			if reason := graph.DefaultLimits.InMailRefusal(inDay, sameBody); reason != "" {
+				t.Errorf("%s sent InMail %s after %d InMails in 24 hours, %d with the same body: %s", sender, m.ID, inDay, sameBody, reason)
 			}
 		}
 	}
