@@ -103,6 +103,12 @@ func notServed(c echo.Context) error {
 		detail: fmt.Sprintf("%s %s is not served by this server", c.Request().Method, c.Path())}
 }
 
+// unknown reports a request field that is well formed but names something reach's rules do not
+// know, such as an organisation kind other than company or school: a 422.
+func unknown(field, format string, args ...any) error {
+	return &requestError{kind: unprocessable, field: field, detail: fmt.Sprintf(format, args...)}
+}
+
 // toProblem decides how a failure is answered. Anything it does not know is a 500 whose detail
 // says nothing of the cause; the cause goes to the log.
 func toProblem(err error) (problem, bool) {

@@ -35,6 +35,7 @@ type putOrganisationRequest struct {
 }
 
 // putOrganisation creates or updates a company or a school: 201 when created, 200 when updated.
+// A kind left out is a 400; any kind but company or school, the empty one too, is a 422.
 func (h *handlers) putOrganisation(c echo.Context) error {
 	id, err := idParam(c, "id", "an organisation")
 	if err != nil {
@@ -48,8 +49,11 @@ func (h *handlers) putOrganisation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if req.Kind == nil || !req.Kind.Valid() {
-		return invalid("kind", "kind must be company or school")
+	switch {
+	case req.Kind == nil:
+		return invalid("kind", "kind is required: company or school")
+	case !req.Kind.Valid():
+		return unknown("kind", "kind must be company or school, not %q", *req.Kind)
 	}
 	o := graph.Organisation{ID: id, Name: name, Kind: *req.Kind}
 	created, err := h.Affiliations.PutOrganisation(c.Request().Context(), o)

@@ -9732,6 +9732,11 @@ type PutOrganisationResponse415Headers struct {
 	XRequestId string
 }
 
+// PutOrganisationResponse422Headers the declared response headers of an HTTP 422 response for PutOrganisation
+type PutOrganisationResponse422Headers struct {
+	XRequestId string
+}
+
 // PutOrganisationResponse500Headers the declared response headers of an HTTP 500 response for PutOrganisation
 type PutOrganisationResponse500Headers struct {
 	XRequestId string
@@ -9760,6 +9765,8 @@ type PutOrganisationResponse struct {
 	ApplicationproblemJSON413 *TooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
 	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *Internal
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -9778,6 +9785,8 @@ type PutOrganisationResponse struct {
 	Headers413 *PutOrganisationResponse413Headers
 	// Headers415 the parsed response headers for an HTTP 415 response
 	Headers415 *PutOrganisationResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PutOrganisationResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *PutOrganisationResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -9817,6 +9826,11 @@ func (r PutOrganisationResponse) GetApplicationproblemJSON413() *TooLarge {
 // GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
 func (r PutOrganisationResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
 	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PutOrganisationResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -17078,6 +17092,13 @@ func ParsePutOrganisationResponse(rsp *http.Response) (*PutOrganisationResponse,
 		}
 		response.ApplicationproblemJSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest Internal
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -17186,6 +17207,16 @@ func ParsePutOrganisationResponse(rsp *http.Response) (*PutOrganisationResponse,
 			headers.XRequestId = value
 		}
 		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers PutOrganisationResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers PutOrganisationResponse500Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {

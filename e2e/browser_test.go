@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/reach-network/reach/internal/apitest"
 )
 
 // baseURL is the reach under test; the tests skip when it is not set.
@@ -150,60 +150,15 @@ func (p *page) shot(name string) {
 	}
 }
 
-// apiClient calls reach's API as one member, with a development token, as another device of
-// that member would while the page is open.
-type apiClient struct {
-	t     *testing.T
-	base  string
-	token string
-}
-
-// as returns an API client acting as member.
-func as(t *testing.T, member string) *apiClient {
+// as returns an API client acting as member, with a development token, as another device of that
+// member would while the page is open.
+func as(t *testing.T, member string) *apitest.Client {
 	t.Helper()
-	c := &apiClient{t: t, base: baseURL(t)}
+	c := &apitest.Client{T: t, Base: baseURL(t)}
 	var tok struct{ Token string }
-	c.call(http.MethodPost, "/console/dev-token", map[string]string{"member": member}, http.StatusOK, &tok)
-	c.token = tok.Token
+	c.Do(http.MethodPost, "/console/dev-token", map[string]string{"member": member}).Expect(http.StatusOK).Into(&tok)
+	c.Token = tok.Token
 	return c
-}
-
-// call sends one request and decodes the answer into out (when not nil), failing the test
-// unless the status is want.
-func (c *apiClient) call(method, path string, body any, want int, out any) {
-	c.t.Helper()
-	var r io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		r = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, c.base+path, r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		c.t.Fatalf("%s %s: %d, want %d: %s", method, path, res.StatusCode, want, data)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			c.t.Fatalf("%s %s: %v", method, path, err)
-		}
-	}
 }
 
 // sent is the answer to a send.
@@ -211,11 +166,12 @@ type sent struct {
 	ID, ThreadID, Kind string
 }
 
-// send sends a message to member and returns what reach answered.
-func (c *apiClient) send(to, subject, body string) sent {
-	c.t.Helper()
+// send sends a message from c's member to member to and returns what reach answered.
+func send(c *apitest.Client, to, subject, body string) sent {
+	c.T.Helper()
 	var s sent
-	c.call(http.MethodPost, "/v1/messages", map[string]string{"to": to, "subject": subject, "body": body}, http.StatusCreated, &s)
+	c.Do(http.MethodPost, "/v1/messages", map[string]string{"to": to, "subject": subject, "body": body}).
+		Expect(http.StatusCreated).Into(&s)
 	return s
 }
 

@@ -22,7 +22,7 @@ type inboxEntry struct {
 func inboxOf(t *testing.T, member string) []inboxEntry {
 	t.Helper()
 	var page struct{ Items []inboxEntry }
-	as(t, member).call(http.MethodGet, "/v1/inbox", nil, http.StatusOK, &page)
+	as(t, member).Get("/v1/inbox").Expect(http.StatusOK).Into(&page)
 	return page.Items
 }
 
@@ -74,7 +74,7 @@ func TestInMailInInbox(t *testing.T) {
 // TestDeclineInMail has Maria send David an InMail; David sees Maria outside his network, opens
 // the InMail and declines it with a note.
 func TestDeclineInMail(t *testing.T) {
-	s := as(t, "maria").send("david", "SRE lead at Globex", "Hi David, would you talk about an SRE lead role?")
+	s := send(as(t, "maria"), "david", "SRE lead at Globex", "Hi David, would you talk about an SRE lead role?")
 	if s.Kind != "inmail" {
 		t.Fatalf("Maria's message to David is a %s, want an InMail", s.Kind)
 	}
@@ -97,7 +97,7 @@ func TestDeclineInMail(t *testing.T) {
 
 // TestReport has Sofia report a message from Maria for spam.
 func TestReport(t *testing.T) {
-	s := as(t, "maria").send("sofia", "Quick question", "Hi Sofia, buy our recruiting package today!")
+	s := send(as(t, "maria"), "sofia", "Quick question", "Hi Sofia, buy our recruiting package today!")
 	p := newPage(t, desktop)
 	p.actAs("sofia")
 	p.open("#/message/"+s.ID, ".thread .msg")
@@ -111,7 +111,7 @@ func TestReport(t *testing.T) {
 // TestBlockHidesMember has Lena block Jane from Jane's InMail: Jane is gone from Lena's search
 // and from her inbox.
 func TestBlockHidesMember(t *testing.T) {
-	s := as(t, "jane").send("lena", "Hello", "Hi Lena, I would like to hear about hiring at Hooli.")
+	s := send(as(t, "jane"), "lena", "Hello", "Hi Lena, I would like to hear about hiring at Hooli.")
 	p := newPage(t, desktop)
 	p.actAs("lena")
 	p.open("#/search?q=Jane", `#results li[data-member="jane"]`)
@@ -150,8 +150,8 @@ func TestPathAndSharedConnections(t *testing.T) {
 
 	for _, who := range []string{"emma", "tom"} {
 		var inv struct{ ID string }
-		as(t, who).call(http.MethodPost, "/v1/invitations", map[string]string{"to": "maria"}, http.StatusCreated, &inv)
-		as(t, "maria").call(http.MethodPost, "/v1/invitations/"+inv.ID+"/accept", nil, http.StatusOK, nil)
+		as(t, who).Do(http.MethodPost, "/v1/invitations", map[string]string{"to": "maria"}).Expect(http.StatusCreated).Into(&inv)
+		as(t, "maria").Do(http.MethodPost, "/v1/invitations/"+inv.ID+"/accept", nil).Expect(http.StatusOK)
 	}
 	p.do(chromedp.Reload())
 	p.waitFor("a first page of shared connections", `document.querySelectorAll("#mutual li").length === 3 && !!document.querySelector("#mutual [data-more]")`)
@@ -196,7 +196,7 @@ func TestLiveInMail(t *testing.T) {
 	p.open("#/inbox", "#inbox-list li")
 	p.waitFor("the event stream", `document.body.dataset.live === "on"`)
 	p.do(chromedp.Evaluate[chromedp.Void](`window.__notReloaded = true`))
-	s := as(t, "maria").send("yuki", "Translation work", "Hi Yuki, we need a Japanese translator for a product launch.")
+	s := send(as(t, "maria"), "yuki", "Translation work", "Hi Yuki, we need a Japanese translator for a product launch.")
 	p.waitFor("the InMail in the inbox", `!!document.querySelector(`+js(row(s.ID))+`)`)
 	if !eval[bool](p, `window.__notReloaded === true`) {
 		t.Error("the page reloaded")
@@ -216,8 +216,8 @@ func TestLiveInMail(t *testing.T) {
 // link to a profile and nothing to do but read.
 func TestFormerMember(t *testing.T) {
 	zoe := as(t, "zoe")
-	s := zoe.send("yuki", "Leaving", "Hi Yuki, I am closing my account here; write to me by email.")
-	zoe.call(http.MethodDelete, "/v1/me", nil, http.StatusNoContent, nil)
+	s := send(zoe, "yuki", "Leaving", "Hi Yuki, I am closing my account here; write to me by email.")
+	zoe.Do(http.MethodDelete, "/v1/me", nil).Expect(http.StatusNoContent)
 	p := newPage(t, desktop)
 	p.actAs("yuki")
 	p.open("#/inbox", row(s.ID))
@@ -252,7 +252,7 @@ type requestEntry struct {
 func requestsOf(t *testing.T, member string) []requestEntry {
 	t.Helper()
 	var page struct{ Items []requestEntry }
-	as(t, member).call(http.MethodGet, "/v1/inbox?box=requests", nil, http.StatusOK, &page)
+	as(t, member).Get("/v1/inbox?box=requests").Expect(http.StatusOK).Into(&page)
 	return page.Items
 }
 
@@ -260,7 +260,7 @@ func requestsOf(t *testing.T, member string) []requestEntry {
 func statusOf(t *testing.T, member, id string) string {
 	t.Helper()
 	var m struct{ Status string }
-	as(t, member).call(http.MethodGet, "/v1/messages/"+id, nil, http.StatusOK, &m)
+	as(t, member).Get("/v1/messages/" + id).Expect(http.StatusOK).Into(&m)
 	return m.Status
 }
 
@@ -333,7 +333,7 @@ func TestMessageRequestAccepted(t *testing.T) {
 // width, declines it from the requests box, and Tom's page of Alex says so.
 func TestMessageRequestDeclined(t *testing.T) {
 	var me struct{ MessageRequestsLeft int }
-	as(t, "tom").call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me)
+	as(t, "tom").Get("/v1/me").Expect(http.StatusOK).Into(&me)
 	p := newPage(t, desktop)
 	p.actAs("tom")
 	p.open("#/member/alex", "#can-message")
@@ -405,7 +405,7 @@ func TestSharedOnMemberPage(t *testing.T) {
 			Name   string
 			Shared map[string]sharedList
 		}
-		as(t, "jane").call(http.MethodGet, "/v1/members/"+member, nil, http.StatusOK, &profile)
+		as(t, "jane").Get("/v1/members/" + member).Expect(http.StatusOK).Into(&profile)
 		var api []string
 		for _, kind := range []string{"companies", "schools", "groups"} {
 			l := profile.Shared[kind]
@@ -461,7 +461,7 @@ func TestRequestSettingShowsInMessaging(t *testing.T) {
 	var me struct {
 		Settings struct{ MessageRequests bool }
 	}
-	as(t, "alex").call(http.MethodGet, "/v1/me", nil, http.StatusOK, &me)
+	as(t, "alex").Get("/v1/me").Expect(http.StatusOK).Into(&me)
 	if me.Settings.MessageRequests {
 		t.Error("the API says Alex still takes message requests")
 	}

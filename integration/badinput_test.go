@@ -121,7 +121,7 @@ func TestNoServerErrors(t *testing.T) {
 			res = r.c.do(r.method, r.path, randomBody())
 		}
 		if res.Status >= 500 {
-			t.Errorf("%s: status %d: %s", res.req, res.Status, res.Body)
+			t.Errorf("%s: status %d: %s", res.Req, res.Status, res.Body)
 		}
 	}
 }

@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,9 +10,12 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/api"
+	"github.com/reach-network/reach/internal/apitest"
 )
 
-// client calls the API as one member (or as an administrator).
+// client calls the API as one member (or as an administrator), through the request helper the
+// browser tests share (internal/apitest), and claims what the contract checker found wrong with
+// each exchange.
 type client struct {
 	t     testing.TB
 	token string
@@ -41,15 +42,12 @@ func admin(t testing.TB) *client {
 }
 
 // response is what one request answered.
-type response struct {
-	t      testing.TB
-	req    string
-	Status int
-	Header http.Header
-	Body   []byte
-}
+type response struct{ *apitest.Response }
 
-// do sends one request; body is marshalled to JSON unless it is a string or nil.
+// problem is the error body every failure answers with.
+type problem = apitest.Problem
+
+// do sends one request; body is marshalled to JSON unless it is a string, a []byte or nil.
 func (c *client) do(method, path string, body any) *response {
 	c.t.Helper()
 	return c.send(method, path, body, nil)
@@ -58,90 +56,21 @@ func (c *client) do(method, path string, body any) *response {
 // send is do with extra request headers.
 func (c *client) send(method, path string, body any, header http.Header) *response {
 	c.t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	case []byte:
-		r = bytes.NewReader(b)
-	default:
-		buf, err := json.Marshal(b)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		r = bytes.NewReader(buf)
-	}
-	req, err := http.NewRequest(method, env.baseURL+path, r)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	contract.claim(c.t, res.Header.Get("X-Request-Id"))
-	return &response{t: c.t, req: method + " " + path, Status: res.StatusCode, Header: res.Header, Body: data}
+	h := apitest.Client{T: c.t, Base: env.baseURL, Token: c.token, Answered: contract.claim}
+	return &response{h.Send(method, path, body, header)}
 }
 
 func (c *client) get(path string) *response { c.t.Helper(); return c.do(http.MethodGet, path, nil) }
 
 // expect fails the test unless the response has the given status.
-func (r *response) expect(status int) *response {
-	r.t.Helper()
-	if r.Status != status {
-		r.t.Fatalf("%s: status %d, want %d; body: %s", r.req, r.Status, status, r.Body)
-	}
-	return r
-}
+func (r *response) expect(status int) *response { r.T.Helper(); r.Expect(status); return r }
 
 // into decodes the body into v.
-func (r *response) into(v any) {
-	r.t.Helper()
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		r.t.Fatalf("%s: decode %s: %v", r.req, r.Body, err)
-	}
-}
-
-// problem is the error body every failure answers with.
-type problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-}
+func (r *response) into(v any) { r.T.Helper(); r.Into(v) }
 
 // expectProblem checks that the response is a problem document with the given status, and
 // returns it.
-func (r *response) expectProblem(status int) problem {
-	r.t.Helper()
-	r.expect(status)
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		r.t.Fatalf("%s: Content-Type %q, want application/problem+json", r.req, ct)
-	}
-	var p problem
-	r.into(&p)
-	if p.Status != status || p.Type == "" || p.Title == "" || p.Detail == "" {
-		r.t.Fatalf("%s: incomplete problem %s", r.req, r.Body)
-	}
-	return p
-}
+func (r *response) expectProblem(status int) problem { r.T.Helper(); return r.ExpectProblem(status) }
 
 var prefixes atomic.Int64
 

@@ -55,7 +55,8 @@ neo4j_jvm_flags() {
 #                 stages wait on I/O, and on a 2-core machine 4 threads import 50 million
 #                 relationships about 25% faster than 2, README.md).
 # Members and connections are required; organisations, groups, blocks, invitations, messages,
-# declines, reports, positions and group memberships are imported when present.
+# declines, reports, positions and group memberships are imported when present. An organisation
+# whose kind is not company or school is refused (check_kinds).
 import_plan() {
   local csv_dir="$1" prefix="$2" name cpus
   heap="${REACH_NEO4J_IMPORT_HEAP:-2g}"
@@ -68,6 +69,9 @@ import_plan() {
   [[ -f "$csv_dir/members.csv" ]] || die "$csv_dir/members.csv is missing"
   [[ -f "$csv_dir/connections.csv" ]] || die "$csv_dir/connections.csv is missing"
   import_files=(--nodes="$prefix/members.csv" --relationships="$prefix/connections.csv")
+  if [[ -f "$csv_dir/organisations.csv" ]]; then
+    check_kinds "$csv_dir/organisations.csv"
+  fi
   for name in organisations groups; do
     if [[ -f "$csv_dir/$name.csv" ]]; then
       import_files+=(--nodes="$prefix/$name.csv")
@@ -82,6 +86,50 @@ import_plan() {
       say "no $name.csv in $csv_dir; skipping it"
     fi
   done
+}
+
+# check_kinds FILE: dies, naming the lines and the kinds, unless every organisation in FILE (CSV
+# in the bulk layout, its kind in the column headed kind) is a company or a school, as the API
+# requires: the messaging rules read the kind (coworkers share a company), and no rule knows
+# what an organisation of another kind, or of none, is.
+check_kinds() {
+  local file="$1" report
+  report="$(awk '
+    # fields splits one CSV record (RFC 4180, no line breaks inside fields) into f[1..n]; returns n.
+    function fields(line, f,    n, i, c, quoted, v) {
+      n = 0; v = ""; quoted = 0
+      for (i = 1; i <= length(line); i++) {
+        c = substr(line, i, 1)
+        if (quoted) {
+          if (c != "\"") v = v c
+          else if (substr(line, i + 1, 1) == "\"") { v = v c; i++ }
+          else quoted = 0
+        } else if (c == "\"") quoted = 1
+        else if (c == ",") { f[++n] = v; v = "" }
+        else v = v c
+      }
+      f[++n] = v
+      return n
+    }
+    { sub(/\r$/, "") }
+    NR == 1 {
+      n = fields($0, h)
+      for (i = 1; i <= n; i++) { name = h[i]; sub(/:.*/, "", name); if (name == "kind") col = i; if (name == "id") id = i }
+      if (!col) { msg = "no kind column in its header"; bad = 1; exit }
+      next
+    }
+    $0 == "" { next }
+    {
+      kind = fields($0, f) >= col ? f[col] : ""
+      if (kind != "company" && kind != "school" && ++bad <= 5) {
+        msg = msg (bad > 1 ? "; " : "") sprintf("line %d: organisation %s has kind \"%s\", not company or school", NR, f[id], kind)
+      }
+    }
+    END {
+      if (bad > 5) msg = msg sprintf("; and %d more", bad - 5)
+      if (bad) { print msg; exit 1 }
+    }
+  ' "$file")" || die "$file: $report"
 }
 
 # find_java: sets java_bin to a Java 17+ (JAVA_HOME, else java on PATH), or dies.

@@ -5,15 +5,18 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/reach-network/reach/graph"
 )
 
 // Activity: what members did besides connecting, drawn so that every row is one the service's
-// rules would have let happen. InMails go to strangers who accept them, paid ones only from
-// members with credits left; a reply or a decline answers each, a decline is recorded as such
-// and sometimes followed by a block; blocks and pending invitations never stand between
-// connected members; plain messages pass between connections.
+// rules would have let happen: every message goes by the channel and at the cost graph.Decide
+// answers for the facts the network holds, within the abuse limits. InMails go to strangers who
+// accept them, paid ones only from members with credits left, never where the rules offer a
+// message request; a reply or a decline answers each, a decline is recorded as such and
+// sometimes followed by a block; blocks and pending invitations never stand between connected
+// members; plain messages pass between connections.
 
 // How much activity a network of n members holds, per member.
 const (
@@ -42,6 +45,7 @@ type message struct {
 	read         stamp // 0 while unread
 	answered     stamp // when an InMail was replied to or declined
 	channel      uint8 // index in channels
+	cost         uint8 // in credits, as the rules priced it
 	status       uint8 // index in statuses
 	text         uint8 // template draw
 	flags        uint8
@@ -116,12 +120,12 @@ func (g *Generated) makeActivity(d draws, progress Progress) {
 	g.settleCredits()
 }
 
-// makeInMails sends InMails to members who accept them from anyone, or only from their network
-// when the sender is within 3 hops of them, from members with a paid plan and credits left or,
-// to open profiles, from anyone; at most one per pair, and within the abuse limits
-// (graph.DefaultLimits). Each is then replied to (the reply free, as a reply), declined
-// (sometimes followed by a block) or left pending. It returns the pairs an InMail passed
-// between.
+// makeInMails sends InMails to strangers, drawn by plan (or, to open profiles, from anyone),
+// wherever graph.Decide lets the sender InMail the recipient: at most one per pair, paid ones
+// within the sender's credits, and within the abuse limits (graph.DefaultLimits). A pair the rules
+// give a message request (a shared group, a current coworker) gets none: the generator sends no
+// requests. Each is then replied to (the reply as the rules send it), declined (sometimes followed
+// by a block) or left pending. It returns the pairs an InMail passed between.
 func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]bool, progress Progress) map[uint64]bool {
 	n := len(g.members)
 	weights := make([]float64, n)
@@ -141,13 +145,9 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
 		to := d.global.pick(r)
 		recipient := &g.members[to]
-		if inmailPolicies[recipient.inmail] == graph.InMailOff {
-			continue
-		}
-		open := recipient.flags&flagOpenProfile != 0
 		var from uint32
 		switch {
-		case open && r.chance(0.5):
+		case recipient.flags&flagOpenProfile != 0 && r.chance(0.5):
 			from = uint32(r.intn(n))
 		case anySender:
 			from = senders.pick(r)
@@ -155,26 +155,22 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 			continue
 		}
 		key := pairKey(from, to)
-		if from == to || g.members[from].flags&flagRestricted != 0 || pairs[key] || g.Connected(int(from), int(to)) {
+		if pairs[key] {
 			continue
 		}
-		if inmailPolicies[recipient.inmail] == graph.InMailNetwork && !adj.withinThree(from, to) {
+		degree := adj.degree(from, to)
+		f := g.facts(from, to, degree)
+		f.Credits = int(budget[from])
+		m := message{from: from, to: to, status: statusPending}
+		if !g.decide(&m, f) || m.channel != channelInMail && m.channel != channelOpenProfile {
 			continue
 		}
-		m := message{from: from, to: to, text: uint8(r.next()), status: statusPending,
-			sent: g.now - stamp(r.between(3600, 60*day))}
+		m.text, m.sent = uint8(r.next()), g.now-stamp(r.between(3600, 60*day))
 		body := sentInMail{at: m.sent, body: uint16(int(m.text)%len(inmailBodies))<<8 | uint16(recipient.first)}
 		if !withinAbuseLimits(sent[from], body) {
 			continue
 		}
-		m.channel = channelOpenProfile
-		if !open {
-			if budget[from] == 0 {
-				continue
-			}
-			budget[from]--
-			m.channel = channelInMail
-		}
+		budget[from] -= uint16(m.cost)
 		sent[from] = append(sent[from], body)
 		pairs[key] = true
 		made++
@@ -198,12 +194,22 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 		g.messages = append(g.messages, m)
 		switch m.status {
 		case statusReplied:
-			reply := message{from: to, to: from, sent: m.answered, channel: channelReply, text: uint8(r.next())}
+			// The reply, and the sender's answer to it, go as the rules send them once the
+			// other has written first.
+			reply := message{from: to, to: from, sent: m.answered, text: uint8(r.next())}
+			back := g.facts(to, from, degree)
+			back.TheyWroteFirst = true
+			if !g.decide(&reply, back) {
+				break
+			}
 			reply.read = g.readAt(r, reply.sent)
 			g.messages = append(g.messages, reply)
-			if next := reply.sent + stamp(r.between(3600, 3*day)); r.chance(0.5) && next < g.now-60 {
-				g.messages = append(g.messages, message{from: from, to: to, sent: next, channel: channelReply,
-					text: uint8(r.next()), read: g.readAt(r, next)})
+			next := message{from: from, to: to, sent: reply.sent + stamp(r.between(3600, 3*day))}
+			f.TheyWroteFirst = true
+			if r.chance(0.5) && next.sent < g.now-60 && g.decide(&next, f) {
+				next.text = uint8(r.next())
+				next.read = g.readAt(r, next.sent)
+				g.messages = append(g.messages, next)
 			}
 		case statusDeclined:
 			g.declines = append(g.declines, decline{by: to, sender: from, at: m.answered, message: uint32(len(g.messages) - 1)})
@@ -214,6 +220,70 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 		}
 	}
 	return pairs
+}
+
+// requestsOn is every generated member's message request setting: on, as the CSV files leave the
+// setting out, which means on.
+const requestsOn = true
+
+// facts are what graph.Decide reads about member from as the caller and member to, degree apart,
+// before any message passed between them: whether they are one, whether from is restricted,
+// what they share, the requests from has left and to's settings. Every member has the month's
+// requests left (the generator sends none). Credits are left at 0 for the caller to fill in.
+func (g *Generated) facts(from, to uint32, degree graph.Degree) graph.Facts {
+	caller, member := &g.members[from], &g.members[to]
+	f := graph.Facts{
+		Self: from == to, Degree: degree, Restricted: caller.flags&flagRestricted != 0,
+		SharedGroup:  g.sharedGroup(from, to),
+		RequestsOff:  !requestsOn,
+		RequestsLeft: graph.RequestsLeft(graph.DefaultLimits.RequestsMonthly, 0, 0, g.time(g.now)),
+		InMail:       inmailPolicies[member.inmail], OpenProfile: member.flags&flagOpenProfile != 0,
+	}
+	// Every member holds one current position, at their company.
+	if c := int(caller.company); caller.company == member.company && g.Organisation(c).Kind == graph.Company {
+		f.Coworker = graph.Affiliate{ID: g.OrganisationID(c), Name: companyName(c)}
+	}
+	return f
+}
+
+// sharedGroup is the group, of those members a and b are both in, with the lowest id; zero when
+// they share none.
+func (g *Generated) sharedGroup(a, b uint32) graph.Affiliate {
+	var shared graph.Affiliate
+	x, y := g.groupsOf(a), g.groupsOf(b)
+	for len(x) > 0 && len(y) > 0 {
+		switch gx, gy := uint32(x[0]), uint32(y[0]); {
+		case gx < gy:
+			x = x[1:]
+		case gx > gy:
+			y = y[1:]
+		default:
+			if id := g.GroupID(int(gx)); shared.ID == "" || id < shared.ID {
+				shared = graph.Affiliate{ID: id, Name: groupName(int(gx))}
+			}
+			x, y = x[1:], y[1:]
+		}
+	}
+	return shared
+}
+
+// groupsOf is member i's memberships, by group.
+func (g *Generated) groupsOf(i uint32) []uint64 {
+	lo, _ := slices.BinarySearch(g.memberships, uint64(i)<<32)
+	hi, _ := slices.BinarySearch(g.memberships, uint64(i+1)<<32)
+	return g.memberships[lo:hi]
+}
+
+// decide gives m the channel and cost graph.Decide answers for facts f, and reports whether the
+// rules allow it on a channel the generator makes (any but a message request).
+func (g *Generated) decide(m *message, f graph.Facts) bool {
+	d := graph.Decide(f)
+	channel := slices.Index(channels[:], d.Channel)
+	if !d.Allowed || channel < 0 {
+		return false
+	}
+	m.channel, m.cost = uint8(channel), uint8(d.Cost)
+	return true
 }
 
 // sentInMail is an InMail as the abuse limits see it: when it was sent and which body it
@@ -228,23 +298,23 @@ type sentInMail struct {
 // the limit on one body's recipients: it counts the others sent at most a day before or after
 // it, so that every 24-hour window, wherever it falls, stays within both.
 func withinAbuseLimits(others []sentInMail, next sentInMail) bool {
-	limits := graph.DefaultLimits
-	inDay, sameBody := 0, 0
+	const window = stamp(graph.AbuseWindow / time.Second)
+	inWindow, sameBody := 0, 0
 	for _, o := range others {
-		if o.at >= next.at-day && o.at <= next.at+day {
-			inDay++
+		if o.at >= next.at-window && o.at <= next.at+window {
+			inWindow++
 			if o.body == next.body {
 				sameBody++
 			}
 		}
 	}
-	return inDay+1 <= limits.InMailsPerDay && sameBody+1 <= limits.BlastLimit
+	return graph.DefaultLimits.InMailRefusal(inWindow, sameBody) == ""
 }
 
 // makeReports gives every restricted member the reports that restricted them: from
-// graph.DefaultLimits.ReportsToRestrict to two more different members, within the 30 days
-// before the epoch. Then it has members report target others, at most once each and never a
-// restricted member, so that no one else comes near a restriction.
+// graph.DefaultLimits.ReportsToRestrict to two more different members, within the
+// graph.ReportWindow before the epoch. Then it has members report target others, at most once
+// each and never a restricted member, so that no one else comes near a restriction.
 func (g *Generated) makeReports(r *rng, target int, progress Progress) {
 	n := len(g.members)
 	reported := make(map[uint32]bool)
@@ -258,7 +328,7 @@ func (g *Generated) makeReports(r *rng, target int, progress Progress) {
 			if k := uint32(r.intn(n)); k != uint32(i) && !by[k] {
 				by[k] = true
 				g.reports = append(g.reports, report{by: k, member: uint32(i), reason: uint8(r.intn(len(reportReasons))),
-					at: g.now - stamp(r.between(60, 29*day))})
+					at: g.now - stamp(r.between(60, int64(graph.ReportWindow/time.Second)-day))})
 			}
 		}
 	}
@@ -323,7 +393,7 @@ func (g *Generated) makeInvitations(r *rng, d draws, target int, blocked map[uin
 }
 
 // makeThreads makes conversations between connections: one to six messages each, in the last
-// four months and after the two connected.
+// four months and after the two connected, each as the rules send it between connections.
 func (g *Generated) makeThreads(r *rng, target int, progress Progress) {
 	talked := make(map[uint64]bool)
 	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
@@ -347,7 +417,10 @@ func (g *Generated) makeThreads(r *rng, target int, progress Progress) {
 			if t >= g.now-60 {
 				break
 			}
-			m := message{from: a, to: b, sent: t, channel: channelMessage, text: uint8(r.next())}
+			m := message{from: a, to: b, sent: t, text: uint8(r.next())}
+			if !g.decide(&m, g.facts(a, b, graph.First)) {
+				break
+			}
 			m.flags |= g.messageFlags(r)
 			if r.chance(0.85) {
 				m.read = g.readAt(r, t)
@@ -414,7 +487,7 @@ func (g *Generated) settleCredits() {
 	for k := range g.messages {
 		m := &g.messages[k]
 		events = append(events, event{at: m.sent, msg: uint32(k)})
-		if m.channel == channelInMail && m.status != statusPending && m.answered-m.sent <= 90*day {
+		if m.cost > 0 && m.status != statusPending && m.answered-m.sent <= stamp(graph.RefundWindow/time.Second) {
 			m.flags |= msgRefunded
 			events = append(events, event{at: m.answered, refund: true, msg: uint32(k)})
 		}
@@ -437,7 +510,7 @@ func (g *Generated) settleCredits() {
 	}
 	for _, e := range events {
 		m := &g.messages[e.msg]
-		cost := int32(messageCost(m.channel))
+		cost := int32(m.cost)
 		switch {
 		case e.refund:
 			balance[m.from] += cost
@@ -449,13 +522,6 @@ func (g *Generated) settleCredits() {
 	for i := range g.members {
 		g.members[i].credits = uint16(balance[i])
 	}
-}
-
-func messageCost(channel uint8) int {
-	if channel == channelInMail {
-		return 1
-	}
-	return 0
 }
 
 // Block is the k-th block.
@@ -485,7 +551,7 @@ func (g *Generated) Message(k int) graph.ImportMessage {
 	m := &g.messages[k]
 	out := graph.ImportMessage{
 		ID: g.messageID(k), From: g.ID(int(m.from)), To: g.ID(int(m.to)),
-		Channel: channels[m.channel], Cost: messageCost(m.channel),
+		Channel: channels[m.channel], Cost: int(m.cost),
 		SentAt: g.time(m.sent), Status: statuses[m.status], Refunded: m.flags&msgRefunded != 0,
 		DeletedBySender: m.flags&msgDeletedBySender != 0, DeletedByRecipient: m.flags&msgDeletedByRecipient != 0,
 		CreditsAfter: int(m.creditsAfter),

@@ -26,7 +26,7 @@ type position struct {
 }
 
 // makeAffiliations gives every member their positions and groups, from a stream of its own, so
-// that the rest of the network is the same as before they were generated.
+// that they depend on the members alone. The activity, drawn after them, reads what members share.
 func (g *Generated) makeAffiliations(progress Progress) {
 	n := len(g.members)
 	progress.Start("generate positions and groups", int64(n))

@@ -3,7 +3,9 @@ package seed
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -146,6 +148,50 @@ func checkTypes(t *testing.T, name string, records [][]string) {
 			if err != nil {
 				t.Fatalf("%s: %s = %q: %v", name, header[i], v, err)
 			}
+		}
+	}
+}
+
+// TestOfflineImportChecksKinds runs the offline import's check of a CSV directory
+// (launcher/common.sh, import_plan) on the files WriteCSV writes, which it takes, and on an
+// organisation of an unknown kind and one of none, which it refuses, naming their lines and kinds.
+func TestOfflineImportChecksKinds(t *testing.T) {
+	for _, tool := range []string{"bash", "awk"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("no %s: %v", tool, err)
+		}
+	}
+	dir := t.TempDir()
+	if _, err := generate(t, Spec{Members: 500, AvgDegree: 10, Seed: 5}).WriteCSV(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	plan := func() (string, error) {
+		script := `say() { echo "$*" >&2; }; die() { say "error: $*"; exit 1; }; . launcher/common.sh; import_plan "$1" /import`
+		cmd := exec.Command("bash", "-c", script, "bash", dir)
+		cmd.Dir = ".."
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := plan(); err != nil {
+		t.Fatalf("the generated files were refused: %v\n%s", err, out)
+	}
+	orgs := filepath.Join(dir, "organisations.csv")
+	raw, err := os.ReadFile(orgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Count(string(raw), "\n")
+	raw = append(raw, "x1,Organisation,\"Club, the\",club\nx2,Organisation,Nameless,\n"...)
+	if err := os.WriteFile(orgs, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := plan()
+	for _, want := range []string{
+		fmt.Sprintf(`line %d: organisation x1 has kind "club"`, lines+1),
+		fmt.Sprintf(`line %d: organisation x2 has kind ""`, lines+2),
+	} {
+		if err == nil || !strings.Contains(out, want) {
+			t.Errorf("unknown kinds: %v, output does not say %q:\n%s", err, want, out)
 		}
 	}
 }

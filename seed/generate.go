@@ -141,8 +141,8 @@ func Generate(spec Spec, progress Progress) (*Generated, error) {
 	if err != nil {
 		return nil, err
 	}
+	g.makeAffiliations(progress) // before the activity: the rules read what members share
 	g.makeActivity(draw, progress)
-	g.makeAffiliations(progress)
 	return g, nil
 }
 
@@ -201,11 +201,15 @@ func (g *Generated) adjacency() adjacency {
 // of is member i's connections.
 func (a adjacency) of(i uint32) []uint32 { return a.list[a.start[i]:a.start[i+1]] }
 
-// withinThree tells whether a chain of at most 3 connections joins members x and y: y is among
-// x's connections, or the connections of the one with fewer (or theirs in turn) meet the other's.
-func (a adjacency) withinThree(x, y uint32) bool {
+// degree is how far member y stands from member x in connections: graph.First when y is among
+// x's connections, graph.Second or graph.Third when the connections of the one with fewer (or
+// theirs in turn) meet the other's, graph.OutOfNetwork when they are further apart.
+func (a adjacency) degree(x, y uint32) graph.Degree {
+	if x == y {
+		return graph.Self
+	}
 	if _, ok := slices.BinarySearch(a.of(x), y); ok {
-		return true
+		return graph.First
 	}
 	near, far := a.of(x), a.of(y)
 	if len(near) > len(far) {
@@ -217,15 +221,17 @@ func (a adjacency) withinThree(x, y uint32) bool {
 	}
 	for _, k := range near {
 		if farSet[k] {
-			return true
+			return graph.Second
 		}
+	}
+	for _, k := range near {
 		for _, j := range a.of(k) {
 			if farSet[j] {
-				return true
+				return graph.Third
 			}
 		}
 	}
-	return false
+	return graph.OutOfNetwork
 }
 
 // time turns a stamp into a time.
@@ -242,7 +248,7 @@ func (g *Generated) Member(i int) graph.ImportMember {
 			ProfileVisibility:     profileVisibilities[m.visibility],
 			ConnectionsVisibility: graph.ConnectionsVisible,
 			Searchable:            m.flags&flagUnsearchable == 0,
-			MessageRequests:       true, // as the CSV files leave the setting out, which means on
+			MessageRequests:       requestsOn,
 		},
 		Plan: plans[m.plan], InMailCredits: int(m.credits), Restricted: m.flags&flagRestricted != 0,
 		CreatedAt: g.time(m.joined),

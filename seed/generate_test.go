@@ -211,7 +211,7 @@ func TestGeneratedConsistency(t *testing.T) {
 		switch {
 		case r.By == r.Member || !r.Reason.Valid() || r.At.After(epoch):
 			t.Errorf("report %+v: self, unknown reason or after the epoch", r)
-		case r.At.After(epoch.Add(-30 * 24 * time.Hour)):
+		case r.At.After(epoch.Add(-graph.ReportWindow)):
 			if reporters[r.Member] == nil {
 				reporters[r.Member] = map[string]bool{}
 			}
@@ -251,40 +251,55 @@ func TestGeneratedConsistency(t *testing.T) {
 	}
 
 	declines := map[string]graph.ImportDecline{}
+	declined := map[pair]time.Time{} // by, sender: when by first declined an InMail from sender
 	for k := range counts.Declines {
 		d := g.Decline(k)
 		declines[d.MessageID] = d
-	}
-	// hops is the length of the shortest chain of connections from a to b, by breadth-first
-	// search, or 4 when it is longer than 3.
-	neighbours := map[string][]string{}
-	for p := range connected {
-		neighbours[p[0]] = append(neighbours[p[0]], p[1])
-		neighbours[p[1]] = append(neighbours[p[1]], p[0])
-	}
-	hops := func(a, b string) int {
-		seen, frontier := map[string]bool{a: true}, []string{a}
-		for d := 1; d <= 3; d++ {
-			var next []string
-			for _, x := range frontier {
-				for _, y := range neighbours[x] {
-					if y == b {
-						return d
-					}
-					if !seen[y] {
-						seen[y] = true
-						next = append(next, y)
-					}
-				}
-			}
-			frontier = next
+		if at, ok := declined[pair{d.By, d.Sender}]; !ok || d.At.Before(at) {
+			declined[pair{d.By, d.Sender}] = d.At
 		}
-		return 4
 	}
+
+	// What members share, as the rules read it: groups, and companies where they hold a
+	// current position.
+	index := map[string]uint32{}
+	for i := range counts.Members {
+		index[g.ID(i)] = uint32(i)
+	}
+	kinds := map[string]graph.OrgKind{}
+	for o := range counts.Organisations {
+		org := g.Organisation(o)
+		kinds[org.ID] = org.Kind
+	}
+	companies, groups := map[string][]string{}, map[string][]string{}
+	for k := range counts.Positions {
+		p := g.Position(k)
+		if p.To == nil && kinds[p.Org] == graph.Company {
+			companies[p.Member] = append(companies[p.Member], p.Org)
+		}
+	}
+	for k := range counts.Memberships {
+		m := g.Membership(k)
+		groups[m.Member] = append(groups[m.Member], m.Group)
+	}
+	lowestShared := func(a, b []string) graph.Affiliate {
+		var shared graph.Affiliate
+		for _, id := range a {
+			if slices.Contains(b, id) && (shared.ID == "" || id < shared.ID) {
+				shared.ID = id
+			}
+		}
+		return shared
+	}
+	adj := g.adjacency() // its degrees are checked against a breadth-first search by TestDegree
+
+	// Every message, replayed in the order sent, is one graph.Decide allows, by the channel and at
+	// the cost it went with, given the facts the rows before it make.
 	inmailed := map[pair]bool{}
 	inmailsBy := map[string][]graph.ImportMessage{} // by sender, in the order sent
-	toNetworkOnly := 0
-	wrote := map[pair]time.Time{} // from, to: when from first wrote to to
+	toNetworkOnly, requestable := 0, 0
+	wrote := map[pair]bool{}    // from, to: from has written to to
+	awaiting := map[pair]bool{} // from, to: from's InMail to to is not replied to
 	var last time.Time
 	var byStatus [4]int
 	for k := range counts.Messages {
@@ -304,41 +319,48 @@ func TestGeneratedConsistency(t *testing.T) {
 		if len(m.Body) > graph.MaxBodyLength || strings.ContainsAny(m.Body+m.Subject, "\r\n") {
 			t.Errorf("message %s: body of %d bytes or a line break", m.ID, len(m.Body))
 		}
+		declinedAt, wasDeclined := declined[pair{m.To, m.From}]
+		wasDeclined = wasDeclined && declinedAt.Before(m.SentAt)
+		facts := graph.Facts{
+			Degree:         adj.degree(index[m.From], index[m.To]),
+			TheyWroteFirst: wrote[pair{m.To, m.From}],
+			Restricted:     from.Restricted,
+			Declined:       wasDeclined,
+			AwaitingReply:  awaiting[pair{m.From, m.To}] && !wasDeclined,
+			SharedGroup:    lowestShared(groups[m.From], groups[m.To]),
+			Coworker:       lowestShared(companies[m.From], companies[m.To]),
+			RequestsOff:    !to.Settings.MessageRequests,
+			RequestsLeft:   graph.DefaultLimits.RequestsMonthly, // no message requests are generated
+			InMail:         to.Settings.InMail,
+			OpenProfile:    to.Settings.OpenProfile,
+			Credits:        m.CreditsAfter + m.Cost,
+		}
+		if facts.SharedGroup.ID != "" || facts.Coworker.ID != "" {
+			requestable++
+		}
+		if d := graph.Decide(facts); !d.Allowed || d.Channel != m.Channel || d.Cost != m.Cost {
+			t.Errorf("message %s from %s to %s went as %s for %d credits; graph.Decide answers %+v to %+v",
+				m.ID, m.From, m.To, m.Channel, m.Cost, d, facts)
+		}
 		switch m.Channel {
-		case graph.ChannelMessage:
-			if !connected[p] || m.Cost != 0 || m.Status != graph.StatusNone || m.Subject != "" {
-				t.Errorf("plain message %s: connected %v, cost %d, status %q", m.ID, connected[p], m.Cost, m.Status)
-			}
-		case graph.ChannelReply:
-			first, ok := wrote[pair{m.To, m.From}]
-			if connected[p] || !ok || first.After(m.SentAt) || m.Cost != 0 || m.Status != graph.StatusNone {
-				t.Errorf("reply %s from %s to %s, who had not written first", m.ID, m.From, m.To)
+		case graph.ChannelMessage, graph.ChannelReply:
+			if m.Status != graph.StatusNone || m.Subject != "" {
+				t.Errorf("%s %s: status %q, subject %q", m.Channel, m.ID, m.Status, m.Subject)
 			}
 		case graph.ChannelInMail, graph.ChannelOpenProfile:
 			byStatus[slices.Index(statuses[:], m.Status)]++
-			wantCost := 1
-			if m.Channel == graph.ChannelOpenProfile {
-				wantCost = 0
-			}
 			switch {
-			case connected[p] || inmailed[p] || blocked[p] && m.Status != graph.StatusDeclined:
-				t.Errorf("InMail %s between %s and %s: connected %v, a second InMail %v, blocked %v",
-					m.ID, m.From, m.To, connected[p], inmailed[p], blocked[p])
-			case from.Restricted || to.Settings.InMail == graph.InMailOff:
-				t.Errorf("InMail %s from a restricted member, or to one who takes no InMail", m.ID)
-			case to.Settings.InMail == graph.InMailNetwork && hops(m.From, m.To) > 3:
-				t.Errorf("InMail %s to %s, who takes InMail from their network only, from %s, %d hops away",
-					m.ID, m.To, m.From, hops(m.From, m.To))
-			case m.Channel == graph.ChannelOpenProfile && !to.Settings.OpenProfile:
-				t.Errorf("open-profile InMail %s to a member without an open profile", m.ID)
-			case m.Cost != wantCost || m.Subject == "":
-				t.Errorf("InMail %s by %s costs %d, subject %q", m.ID, m.Channel, m.Cost, m.Subject)
+			case inmailed[p] || blocked[p] && m.Status != graph.StatusDeclined:
+				t.Errorf("InMail %s between %s and %s: a second InMail %v, blocked %v", m.ID, m.From, m.To, inmailed[p], blocked[p])
+			case m.Subject == "":
+				t.Errorf("InMail %s has no subject", m.ID)
 			case m.Refunded != (m.Cost > 0 && m.Status != graph.StatusPending):
 				t.Errorf("InMail %s (%s, cost %d) refunded %v", m.ID, m.Status, m.Cost, m.Refunded)
 			case m.Channel == graph.ChannelInMail && from.Plan == graph.PlanFree:
 				t.Errorf("paid InMail %s from a member on the free plan", m.ID)
 			}
 			inmailed[p] = true
+			awaiting[pair{m.From, m.To}] = true
 			if to.Settings.InMail == graph.InMailNetwork {
 				toNetworkOnly++
 			}
@@ -351,9 +373,8 @@ func TestGeneratedConsistency(t *testing.T) {
 		default:
 			t.Errorf("message %s: channel %q", m.ID, m.Channel)
 		}
-		if _, ok := wrote[pair{m.From, m.To}]; !ok {
-			wrote[pair{m.From, m.To}] = m.SentAt
-		}
+		wrote[pair{m.From, m.To}] = true
+		delete(awaiting, pair{m.To, m.From})
 	}
 	if len(declines) > 0 {
 		t.Errorf("%d declines name no declined InMail", len(declines))
@@ -361,22 +382,24 @@ func TestGeneratedConsistency(t *testing.T) {
 	if toNetworkOnly == 0 {
 		t.Error("no InMail went to a member who takes InMail from their network only")
 	}
+	if requestable == 0 {
+		t.Error("no message passed between members who share a group or a company")
+	}
 	// The abuse limits, as Send applies them: before each InMail, the sender's InMails of the
 	// last 24 hours, and those among them with the same body.
-	limits := graph.DefaultLimits
 	for sender, sent := range inmailsBy {
 		for i, m := range sent {
 			inDay, sameBody := 0, 0
 			for _, o := range sent[:i] {
-				if !o.SentAt.Before(m.SentAt.Add(-24 * time.Hour)) {
+				if !o.SentAt.Before(m.SentAt.Add(-graph.AbuseWindow)) {
 					inDay++
 					if o.Body == m.Body {
 						sameBody++
 					}
 				}
 			}
-			if inDay >= limits.InMailsPerDay || sameBody >= limits.BlastLimit {
-				t.Errorf("%s sent InMail %s after %d InMails in 24 hours, %d with the same body", sender, m.ID, inDay, sameBody)
+			if reason := graph.DefaultLimits.InMailRefusal(inDay, sameBody); reason != "" {
+				t.Errorf("%s sent InMail %s after %d InMails in 24 hours, %d with the same body: %s", sender, m.ID, inDay, sameBody, reason)
 			}
 		}
 	}
@@ -408,9 +431,9 @@ func TestIDPrefix(t *testing.T) {
 	}
 }
 
-// TestWithinThree checks the generator's 3-hop test against a breadth-first search, on a sparse
-// network where many pairs are further apart.
-func TestWithinThree(t *testing.T) {
+// TestDegree checks the generator's degrees against a breadth-first search, on a sparse network
+// where many pairs are further apart than 3 hops.
+func TestDegree(t *testing.T) {
 	g := generate(t, Spec{Members: 3000, AvgDegree: 2, Seed: 5})
 	adj := g.adjacency()
 	distance := func(a uint32) map[uint32]int {
@@ -429,26 +452,27 @@ func TestWithinThree(t *testing.T) {
 		}
 		return dist
 	}
-	near, far := 0, 0
+	seen := map[graph.Degree]int{}
 	for a := uint32(0); a < 3000; a += 97 {
 		dist := distance(a)
 		for b := uint32(0); b < 3000; b += 7 {
 			if a == b {
 				continue
 			}
-			_, want := dist[b]
-			if got := adj.withinThree(a, b); got != want {
-				t.Fatalf("withinThree(%d, %d) = %v, want %v", a, b, got, want)
+			want := graph.OutOfNetwork
+			if d, ok := dist[b]; ok {
+				want = graph.Degree(d)
 			}
-			if want {
-				near++
-			} else {
-				far++
+			if got := adj.degree(a, b); got != want {
+				t.Fatalf("degree(%d, %d) = %v, want %v", a, b, got, want)
 			}
+			seen[want]++
 		}
 	}
-	if near == 0 || far == 0 {
-		t.Fatalf("%d pairs within 3 hops and %d further: want some of both", near, far)
+	for _, d := range []graph.Degree{graph.First, graph.Second, graph.Third, graph.OutOfNetwork} {
+		if seen[d] == 0 {
+			t.Fatalf("no pair at degree %v: %v", d, seen)
+		}
 	}
 }
 

@@ -11,9 +11,6 @@ import (
 	"github.com/reach-network/reach/graph/changelog"
 )
 
-// reportWindow is how far back reports count towards a restriction.
-const reportWindow = 30 * 24 * time.Hour
-
 // Block blocks a member for the caller: their connection and pending invitations go, and from
 // then on each is absent to the other. Blocking a member again changes nothing. Returns
 // ErrNotFound if the member does not exist, or blocks the caller (and the caller does not block
@@ -141,7 +138,7 @@ func (s *Store) Report(ctx context.Context, caller string, r graph.Report) (err 
 		changelog.Touch(tx, r.Member) // a report may restrict them
 		if _, err := bolt.Collect(ctx, tx, cypher.Report, map[string]any{
 			"caller": caller, "member": r.Member, "reason": string(r.Reason), "messageId": messageID,
-			"now": now, "since": now.Add(-reportWindow), "threshold": int64(s.limits.ReportsToRestrict),
+			"now": now, "since": now.Add(-graph.ReportWindow), "threshold": int64(s.limits.ReportsToRestrict),
 		}); err != nil {
 			return struct{}{}, err
 		}

@@ -34,7 +34,7 @@ func (s *Store) CloseAccount(ctx context.Context, id string) (closed bool, err e
 			changelog.TouchPair(tx, id, other)
 		}
 		now := s.now()
-		params := map[string]any{"id": id, "now": now, "threads": newThreads(threads), "refundSince": now.Add(-refundWindow)}
+		params := map[string]any{"id": id, "now": now, "threads": newThreads(threads), "refundSince": now.Add(-graph.RefundWindow)}
 		if _, err := bolt.Collect(ctx, tx, cypher.CloseMessages, params); err != nil {
 			return false, err
 		}

@@ -16,12 +16,6 @@ import (
 	"github.com/reach-network/reach/graph/changelog"
 )
 
-// refundWindow is how long after an InMail was sent a reply or decline still gives its credit back.
-const refundWindow = 90 * 24 * time.Hour
-
-// abuseWindow is the span the abuse limits count over.
-const abuseWindow = 24 * time.Hour
-
 // Send sends a message from the caller, deciding by the messaging rules inside the transaction
 // that writes it, so that the decision and the write cannot drift apart: two sends racing for the
 // last credit are serialised on the caller's lock, and only one of them gets it. With a non-empty
@@ -106,7 +100,7 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 		"granted": !grantedAt.IsZero(), "planGrantedAt": bolt.AsNeo4jTime(grantedAt),
 		"viaKind": via.Kind, "viaId": via.ID, "viaName": via.Name,
 		"requestsMonth": int64(month), "requestsSent": int64(requests),
-		"now": now, "refundSince": now.Add(-refundWindow),
+		"now": now, "refundSince": now.Add(-graph.RefundWindow),
 	})
 	return sent, err
 }
@@ -114,7 +108,7 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 // checkAbuse applies the abuse limits to an InMail about to be sent.
 func (s *Store) checkAbuse(ctx context.Context, tx neo4j.ManagedTransaction, caller, to, bodyHash string, now time.Time) error {
 	recs, err := bolt.Collect(ctx, tx, cypher.RecentInMails, map[string]any{
-		"caller": caller, "to": to, "bodyHash": bodyHash, "since": now.Add(-abuseWindow),
+		"caller": caller, "to": to, "bodyHash": bodyHash, "since": now.Add(-graph.AbuseWindow),
 	})
 	if err != nil {
 		return err
@@ -127,14 +121,14 @@ func (s *Store) checkAbuse(ctx context.Context, tx neo4j.ManagedTransaction, cal
 			return fmt.Errorf("recent inmails: %w", err)
 		}
 	}
-	if int(sent) >= s.limits.InMailsPerDay {
+	switch s.limits.InMailRefusal(int(sent), int(sameBody)) {
+	case graph.ReasonRateLimited:
 		e := graph.Refusal(graph.ErrRateLimited, graph.ReasonRateLimited,
 			fmt.Sprintf("you have sent %d InMails in the last 24 hours, the most allowed", sent))
-		wait := oldest.Add(abuseWindow).Sub(now)
+		wait := oldest.Add(graph.AbuseWindow).Sub(now)
 		e.RetryAfter = time.Duration(math.Ceil(max(wait.Seconds(), 1))) * time.Second
 		return e
-	}
-	if int(sameBody) >= s.limits.BlastLimit {
+	case graph.ReasonMassBlast:
 		return graph.Refusal(graph.ErrRefused, graph.ReasonMassBlast,
 			fmt.Sprintf("this InMail went to %d members in the last 24 hours; write to each member in your own words", sameBody))
 	}
@@ -284,7 +278,7 @@ func (s *Store) Decline(ctx context.Context, caller, id, note string) (_ graph.M
 	defer bolt.Wrap(&err, "Decline(%q, %q)", caller, id)
 	return s.answerMessage(ctx, caller, id, graph.StatusDeclined, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
 		return bolt.Collect(ctx, tx, cypher.DeclineMessage, map[string]any{
-			"caller": caller, "id": id, "note": note, "now": now, "refundSince": now.Add(-refundWindow),
+			"caller": caller, "id": id, "note": note, "now": now, "refundSince": now.Add(-graph.RefundWindow),
 		})
 	})
 }
