@@ -23,14 +23,14 @@ type Members interface {
 // Reacher answers how the caller stands to one member: the question every answering path,
 // the benchmarks' PostgreSQL peer included, answers.
 type Reacher interface {
-	Reachability(ctx context.Context, caller, member string) (graph.Relation, error)
+	Reachability(ctx context.Context, caller, member string) (graph.Reach, error)
 }
 
 // Network answers the rest of what a caller may ask of the network: many members' reachability
 // at once, a member's profile as the caller sees it, the connections the two share and the path
 // between them.
 type Network interface {
-	Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Relation, error)
+	Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Reach, error)
 	Profile(ctx context.Context, caller, member string) (graph.Relation, error)
 	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
 	Path(ctx context.Context, caller, member string) ([]graph.PathStep, error)

@@ -118,11 +118,11 @@ func (s *stubStore) Invitations(_ context.Context, caller string, _ graph.Box, p
 	s.paged(p, caller)
 	return graph.Page[graph.Invitation]{}, nil
 }
-func (s *stubStore) Reachability(_ context.Context, caller, member string) (graph.Relation, error) {
+func (s *stubStore) Reachability(_ context.Context, caller, member string) (graph.Reach, error) {
 	s.saw(caller, member)
-	return graph.Relation{}, nil
+	return graph.Reach{}, nil
 }
-func (s *stubStore) Reachabilities(_ context.Context, caller string, members []string) (map[string]graph.Relation, error) {
+func (s *stubStore) Reachabilities(_ context.Context, caller string, members []string) (map[string]graph.Reach, error) {
 	s.saw(append([]string{caller}, members...)...)
 	return nil, nil
 }

@@ -171,7 +171,7 @@ func toDegreeView(d graph.Degree) degreeView {
 	return v
 }
 
-func toReachView(r graph.Relation) reachView {
+func toReachView(r graph.Reach) reachView {
 	d := r.Messaging
 	m := &messagingView{Allowed: d.Allowed, Cost: d.Cost, Reason: d.Reason}
 	if d.Channel != graph.ChannelNone {
@@ -190,7 +190,7 @@ type reachItemView struct {
 	*reachView
 }
 
-func toReachItemView(id string, r graph.Relation, found bool) reachItemView {
+func toReachItemView(id string, r graph.Reach, found bool) reachItemView {
 	v := reachItemView{ID: id, Found: found}
 	if found {
 		reach := toReachView(r)

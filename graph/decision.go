@@ -225,22 +225,22 @@ func Grant(p Plan, credits int) int {
 	return min(credits+p.Allotment(), ceiling)
 }
 
-// Complete finishes a relation whose degree, mutual count and pair facts an answering path has
+// Complete finishes an answer whose degree, mutual count and pair facts an answering path has
 // read: it adds what the rules need of the caller and the member (self, restriction, InMail
-// policy, open profile, credits, requests left), decides, and brings the member's credits up to
-// now. Every path calls it, so the rules read the same facts whichever path answers.
-func Complete(r Relation, caller Member, now time.Time, requestsMonthly int) Relation {
+// policy, open profile, credits, requests left) and decides. Every path calls it, so the rules
+// read the same facts whichever path answers.
+func Complete(r Reach, member, caller Member, now time.Time, requestsMonthly int) Reach {
 	caller = caller.Current(now, requestsMonthly)
+	r.MemberID = member.ID
 	r.Facts.Self = r.Degree == Self
 	r.Facts.Degree = r.Degree
 	r.Facts.Restricted = caller.Restricted
-	r.Facts.InMail = r.Member.Settings.InMail
-	r.Facts.OpenProfile = r.Member.Settings.OpenProfile
+	r.Facts.InMail = member.Settings.InMail
+	r.Facts.OpenProfile = member.Settings.OpenProfile
 	r.Facts.Credits = caller.InMailCredits
-	r.Facts.RequestsOff = !r.Member.Settings.MessageRequests
+	r.Facts.RequestsOff = !member.Settings.MessageRequests
 	r.Facts.RequestsLeft = caller.RequestsLeft
 	r.Messaging = Decide(r.Facts)
-	r.Member = r.Member.Current(now, requestsMonthly)
 	return r
 }
 

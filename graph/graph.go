@@ -161,15 +161,23 @@ func (d Degree) Label() string {
 // InNetwork reports whether d is within 3 degrees (or the caller).
 func (d Degree) InNetwork() bool { return d >= Self && d <= Third }
 
-// Relation is how the caller stands to a member.
-type Relation struct {
-	Member      Member
-	Connections int // the member's connection count, less members in a block relation with the caller
+// Reach is how the caller stands to a member, as a reachability answer gives it: every answering
+// path (the projection, Neo4j, the benchmark's PostgreSQL peer) fills every field.
+type Reach struct {
+	MemberID    string
 	Degree      Degree
 	MutualCount int
 	Facts       Facts    // what the messaging rules were given
 	Messaging   Decision // whether and how the caller may message the member
 	Shared      Shared   // the companies, schools and groups the caller and the member share
+}
+
+// Relation is how the caller stands to a member with the member's whole profile, as a profile
+// page shows it: read from Neo4j, which alone holds profiles.
+type Relation struct {
+	Reach
+	Member      Member
+	Connections int // the member's connection count, less members in a block relation with the caller
 }
 
 // ProfileVisible reports whether the member's profileVisibility lets the caller see the whole

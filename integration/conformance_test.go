@@ -462,7 +462,7 @@ func (s *situation) holds(name string, positions ...position) *situation {
 // the facts the rules read; shared says whether it answers what the two share.
 type answeringPath struct {
 	name   string
-	ask    func(ctx context.Context, caller, member string) (graph.Relation, error)
+	ask    func(ctx context.Context, caller, member string) (graph.Reach, error)
 	shared bool
 	// except names the cases the path is known to answer otherwise, each with why, as SpiceDB's
 	// datastore tests take exceptions per datastore: the case is skipped, saying why.
@@ -506,9 +506,13 @@ func answeringPaths(t *testing.T, token graph.Token, ids []string) []answeringPa
 // The answering paths. These constructors are the only code of the suite that names a store's
 // type: each turns one into an answeringPath.
 
-// neo4jPath answers from Neo4j, with the store's Relation; it leaves what the two share empty.
+// neo4jPath answers from Neo4j, with the store's Relation: the profile page's answer.
 func neo4jPath() answeringPath {
-	return answeringPath{name: "Neo4j", ask: env.store.Relation}
+	ask := func(ctx context.Context, caller, member string) (graph.Reach, error) {
+		r, err := env.store.Relation(ctx, caller, member)
+		return r.Reach, err
+	}
+	return answeringPath{name: "Neo4j", ask: ask, shared: true}
 }
 
 // neo4jReachabilityPath answers Reachability from a store that keeps no projection: Relation,
@@ -547,7 +551,7 @@ func projectionPath(t *testing.T, mode graph.Mode, token graph.Token) answeringP
 	if mode == graph.AtLeastAsFresh {
 		c.Token = token
 	}
-	ask := func(ctx context.Context, caller, member string) (graph.Relation, error) {
+	ask := func(ctx context.Context, caller, member string) (graph.Reach, error) {
 		ctx = graph.WithConsistency(ctx, c)
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			fallbacks := env.store.ProjectionStats().Fallbacks
@@ -556,7 +560,7 @@ func projectionPath(t *testing.T, mode graph.Mode, token graph.Token) answeringP
 				return r, err
 			}
 			if time.Now().After(deadline) {
-				return graph.Relation{}, fmt.Errorf("%s: Neo4j answered, never the projection", mode)
+				return graph.Reach{}, fmt.Errorf("%s: Neo4j answered, never the projection", mode)
 			}
 		}
 	}
@@ -568,7 +572,12 @@ func projectionPath(t *testing.T, mode graph.Mode, token graph.Token) answeringP
 // without reach would write it: chains that only such a member completes are its exceptions.
 func baselinePath() answeringPath {
 	const walksThroughBlocks = "the baseline's shortestPath walks through members in a block relation with the caller"
-	return answeringPath{name: "Baseline", ask: baseline.NewBaseline(env.store.Store).Reachability, except: map[string]string{
+	base := baseline.NewBaseline(env.store.Store)
+	ask := func(ctx context.Context, caller, member string) (graph.Reach, error) {
+		a, err := base.Reachability(ctx, caller, member)
+		return graph.Reach{MemberID: member, Degree: a.Degree, MutualCount: a.MutualCount, Facts: a.Facts, Messaging: a.Messaging}, err
+	}
+	return answeringPath{name: "Baseline", ask: ask, except: map[string]string{
 		"NoChainThroughWhoBlockedTheCaller":                   walksThroughBlocks,
 		"NoChainThroughWhoBlockedTheCallerFromTheCallersSide": walksThroughBlocks,
 	}}

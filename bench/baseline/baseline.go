@@ -30,8 +30,17 @@ func NewBaseline(s *neo4jstore.Store) *Baseline {
 	return &Baseline{db: s.DB(), clock: s.Clock, limits: s.Limits()}
 }
 
+// Answer is the baseline's answer about a pair: the degree, the mutual count, the facts it read
+// and the decision. It does not say what the two share, which the baseline does not ask.
+type Answer struct {
+	Degree      graph.Degree
+	MutualCount int
+	Facts       graph.Facts
+	Messaging   graph.Decision
+}
+
 // Reachability answers degree, mutual count and the messaging decision in six round trips.
-func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
+func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ Answer, err error) {
 	defer bolt.Wrap(&err, "Baseline.Reachability(%q, %q)", caller, member)
 	params := map[string]any{"caller": caller, "member": member}
 	one := func(query string) (*neo4j.Record, error) {
@@ -46,35 +55,35 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ g
 	}
 	rec, err := one(cypher.BaselineBlocked)
 	if err != nil {
-		return graph.Relation{}, err
+		return Answer{}, err
 	}
 	if blocked, _ := bolt.Value[bool](rec, "blocked"); blocked {
-		return graph.Relation{}, graph.MemberNotFound(member)
+		return Answer{}, graph.MemberNotFound(member)
 	}
-	r := graph.Relation{Degree: graph.OutOfNetwork}
+	r := Answer{Degree: graph.OutOfNetwork}
 	if caller == member {
 		r.Degree = graph.Self
 	} else {
 		if rec, err = one(cypher.BaselineDegree); err != nil {
-			return graph.Relation{}, err
+			return Answer{}, err
 		}
 		if d, isNull, err := neo4j.GetRecordValue[int64](rec, "degree"); err == nil && !isNull {
 			r.Degree = graph.Degree(d)
 		}
 		if rec, err = one(cypher.BaselineMutualCount); err != nil {
-			return graph.Relation{}, err
+			return Answer{}, err
 		}
 		mutual, _ := bolt.Value[int64](rec, "mutual")
 		r.MutualCount = int(mutual)
 	}
 	if rec, err = one(cypher.BaselineSettings); err != nil {
-		return graph.Relation{}, err
+		return Answer{}, err
 	}
 	inmail, _ := bolt.Value[string](rec, "inmail")
 	open, _ := bolt.Value[bool](rec, "openProfile")
 	requests, _ := bolt.Value[bool](rec, "messageRequests")
 	if rec, err = one(cypher.BaselineSender); err != nil {
-		return graph.Relation{}, err
+		return Answer{}, err
 	}
 	credits, _ := bolt.Value[int64](rec, "credits")
 	plan, _ := bolt.Value[string](rec, "plan")
@@ -83,7 +92,7 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ g
 	month, _ := bolt.Value[int64](rec, "requestsMonth")
 	sent, _ := bolt.Value[int64](rec, "requestsSent")
 	if rec, err = one(cypher.BaselineHistory); err != nil {
-		return graph.Relation{}, err
+		return Answer{}, err
 	}
 	wrote, _ := bolt.Value[bool](rec, "theyWroteFirst")
 	declined, _ := bolt.Value[bool](rec, "declined")

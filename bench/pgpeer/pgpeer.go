@@ -121,7 +121,7 @@ func (p *Peer) MemberExists(ctx context.Context, id string) (_ bool, err error) 
 // mutual count, the facts the messaging rules read, their decision, and what the two share. Returns graph.ErrNotFound
 // when either id names no member or the two are in a block relation, either way. The member's
 // profile is left out but for its id and InMail settings.
-func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
+func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph.Reach, err error) {
 	defer wrap(&err, "Reachability(%q, %q)", caller, member)
 	var row reachabilityRow
 	err = p.pool.QueryRow(ctx, sqlReachability, caller, member).Scan(
@@ -132,10 +132,10 @@ func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph
 		&row.companies.total, &row.companies.ids, &row.companies.names, &row.schools.total, &row.schools.ids,
 		&row.schools.names, &row.groups.total, &row.groups.ids, &row.groups.names)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return graph.Relation{}, &graph.Error{Kind: graph.ErrNotFound, Detail: fmt.Sprintf("member %q not found", member)}
+		return graph.Reach{}, &graph.Error{Kind: graph.ErrNotFound, Detail: fmt.Sprintf("member %q not found", member)}
 	}
 	if err != nil {
-		return graph.Relation{}, err
+		return graph.Reach{}, err
 	}
 	return p.relation(member, row), nil
 }
@@ -171,7 +171,7 @@ func (c sharedColumns) list() graph.SharedList {
 // relation completes the facts of row, for the caller and member, as the store does at the
 // peer's now: the degree, the credits renewed since the plan's latest grant and the requests left
 // this month; and decides.
-func (p *Peer) relation(member string, row reachabilityRow) graph.Relation {
+func (p *Peer) relation(member string, row reachabilityRow) graph.Reach {
 	f, now := row.facts, p.clock()
 	f.Degree = graph.OutOfNetwork
 	if row.degree != nil {
@@ -185,8 +185,8 @@ func (p *Peer) relation(member string, row reachabilityRow) graph.Relation {
 	f.InMail = graph.InMailPolicy(row.inmail)
 	f.Credits = graph.Plan(row.plan).CurrentCredits(int(row.credits), since, now)
 	f.RequestsLeft = graph.RequestsLeft(p.requestsMonthly, int(row.requestsMonth), int(row.requestsSent), now)
-	return graph.Relation{
-		Member:      graph.Member{ID: member, Settings: graph.Settings{InMail: f.InMail, OpenProfile: f.OpenProfile}},
+	return graph.Reach{
+		MemberID:    member,
 		Degree:      f.Degree,
 		MutualCount: int(row.mutual),
 		Facts:       f,

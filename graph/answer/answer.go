@@ -23,15 +23,13 @@ import (
 type Answerer interface {
 	// Reachability returns how the caller stands to a member, with what they share. Returns
 	// ErrNotFound if either does not exist, or the member is in a block relation with the caller.
-	Reachability(ctx context.Context, caller, member string) (graph.Relation, error)
+	Reachability(ctx context.Context, caller, member string) (graph.Reach, error)
 	// Reachabilities is Reachability for many members at once; members not found or in a block
 	// relation with the caller are left out. Returns ErrNotFound if the caller does not exist.
-	Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Relation, error)
+	Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Reach, error)
 	// MutualConnections returns one page of the connections both share, ordered by name, with
 	// their total. Errors are Reachability's.
 	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
-	// Shared returns what the caller and a member share. Errors are Reachability's.
-	Shared(ctx context.Context, caller, member string) (graph.Shared, error)
 }
 
 // Options are how the projection is kept and when it may answer.
@@ -66,12 +64,12 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 }
 
 // Reachability is Answerer's, from memory when the read's consistency allows.
-func (s *Service) Reachability(ctx context.Context, caller, member string) (graph.Relation, error) {
+func (s *Service) Reachability(ctx context.Context, caller, member string) (graph.Reach, error) {
 	return s.chain.Reachability(ctx, caller, member)
 }
 
 // Reachabilities is Answerer's, from memory when the read's consistency allows.
-func (s *Service) Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Relation, error) {
+func (s *Service) Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Reach, error) {
 	return s.chain.Reachabilities(ctx, caller, members)
 }
 
@@ -81,16 +79,11 @@ func (s *Service) MutualConnections(ctx context.Context, caller, member string, 
 	return s.chain.MutualConnections(ctx, caller, member, page)
 }
 
-// Profile returns how the caller stands to a member with the member's whole profile, read from
-// Neo4j, and what they share, from memory when the read's consistency allows. Returns ErrNotFound
-// as Reachability does.
+// Profile returns how the caller stands to a member with the member's whole profile and what
+// they share, from Neo4j, which alone holds profiles (neo4jstore.Store.Relation). Returns
+// ErrNotFound as Reachability does.
 func (s *Service) Profile(ctx context.Context, caller, member string) (graph.Relation, error) {
-	r, err := s.store.Relation(ctx, caller, member)
-	if err != nil {
-		return graph.Relation{}, err
-	}
-	r.Shared, err = s.chain.Shared(ctx, caller, member)
-	return r, err
+	return s.store.Relation(ctx, caller, member)
 }
 
 // CheckToken refuses, with ErrInvalidToken, a token naming a change this database's log never

@@ -39,16 +39,16 @@ func (m *memory) read(ctx context.Context, fn func(*projection.State)) bool {
 	return m.projection.Read(c, m.freshness, fn)
 }
 
-func (m *memory) Reachability(ctx context.Context, caller, member string) (r graph.Relation, err error) {
+func (m *memory) Reachability(ctx context.Context, caller, member string) (r graph.Reach, err error) {
 	if m.read(ctx, func(st *projection.State) {
-		r, err = st.Relation(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
+		r, err = st.Reach(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
 	}) {
 		return r, wrapped(err, "Reachability(%q, %q)", caller, member)
 	}
 	return m.next.Reachability(ctx, caller, member)
 }
 
-func (m *memory) Reachabilities(ctx context.Context, caller string, members []string) (out map[string]graph.Relation, err error) {
+func (m *memory) Reachabilities(ctx context.Context, caller string, members []string) (out map[string]graph.Reach, err error) {
 	if !m.read(ctx, func(st *projection.State) { out, err = m.all(st, caller, members) }) {
 		return m.next.Reachabilities(ctx, caller, members)
 	}
@@ -56,14 +56,14 @@ func (m *memory) Reachabilities(ctx context.Context, caller string, members []st
 }
 
 // all is Reachabilities from st.
-func (m *memory) all(st *projection.State, caller string, members []string) (map[string]graph.Relation, error) {
+func (m *memory) all(st *projection.State, caller string, members []string) (map[string]graph.Reach, error) {
 	now, monthly := m.store.Clock(), m.store.Limits().RequestsMonthly
-	if _, err := st.Relation(caller, caller, now, monthly); err != nil {
+	if _, err := st.Reach(caller, caller, now, monthly); err != nil {
 		return nil, err // the caller does not exist
 	}
-	out := make(map[string]graph.Relation, len(members))
+	out := make(map[string]graph.Reach, len(members))
 	for _, id := range slices.Compact(slices.Sorted(slices.Values(members))) {
-		if r, err := st.Relation(caller, id, now, monthly); err == nil {
+		if r, err := st.Reach(caller, id, now, monthly); err == nil {
 			out[id] = r
 		}
 	}
@@ -80,11 +80,4 @@ func (m *memory) MutualConnections(ctx context.Context, caller, member string, p
 		return graph.Page[graph.MemberSummary]{}, wrapped(err, "MutualConnections(%q, %q)", caller, member)
 	}
 	return m.store.MutualPage(ctx, ids, page)
-}
-
-func (m *memory) Shared(ctx context.Context, caller, member string) (shared graph.Shared, err error) {
-	if m.read(ctx, func(st *projection.State) { shared, _ = st.Shared(caller, member) }) {
-		return shared, nil // a member the projection does not hold yet shares nothing yet
-	}
-	return m.next.Shared(ctx, caller, member)
 }

@@ -12,11 +12,11 @@ import (
 	"github.com/reach-network/reach/graph/bolt"
 )
 
-// Relation returns how the caller stands to a member: the member's profile, degree, mutual
-// connection count and whether and how the caller may message them, from Neo4j: the Relations
-// statement, then whichever connection lists the cache lacks or holds at an older version (the
-// larger side's, then for a 3-hop test the smaller side's connections'). A member in a block
-// relation with the caller, either way, is not found.
+// Relation returns how the caller stands to a member: the member's profile, connection count,
+// degree, mutual count, what they share and whether and how the caller may message them, from
+// Neo4j: the Relations statement, then whichever connection lists the cache lacks or holds at an
+// older version (the larger side's, then for a 3-hop test the smaller side's connections'), then
+// what they share. A member in a block relation with the caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relation(%q, %q)", caller, member)
 	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, readOnly)
@@ -26,11 +26,15 @@ func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Re
 	if len(rels) == 0 {
 		return graph.Relation{}, s.missing(ctx, caller, member)
 	}
-	return rels[0].Relation, nil
+	r := rels[0].Relation
+	shared, err := s.sharedFromNeo4j(ctx, caller, []string{member})
+	r.Shared = shared[member]
+	return r, err
 }
 
-// Relations returns how the caller stands to each of members, as Relation does, for all of them
-// at once. Members not found or in a block relation with the caller are left out.
+// Relations returns how the caller stands to each of members, as Relation does but for what they
+// share, which it leaves empty: the cheaper form lists that show degrees need. Members not found
+// or in a block relation with the caller are left out.
 func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relations(%q, %d members)", caller, len(members))
 	members = slices.Compact(slices.Sorted(slices.Values(members)))
@@ -180,7 +184,7 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 	caller, err := ToMember(mapOf("caller"))
 	errs = append(errs, err)
 	row := relationRow{
-		Relation: graph.Relation{Member: member, Connections: int(number("connections")), Degree: graph.OutOfNetwork},
+		Relation: graph.Relation{Member: member, Connections: int(number("connections")), Reach: graph.Reach{Degree: graph.OutOfNetwork}},
 		caller:   caller,
 		gen:      g,
 	}
@@ -261,9 +265,13 @@ func (r *relationRow) settleThird(listOf func(int32) []int32) {
 	}
 }
 
-// decided completes a relation with the caller's current credits and the messaging decision.
+// decided completes a relation with the messaging decision (graph.Complete) and the member's
+// current credits.
 func (s *Store) decided(r graph.Relation, caller graph.Member) graph.Relation {
-	return graph.Complete(r, caller, s.clock(), s.limits.RequestsMonthly)
+	now, monthly := s.clock(), s.limits.RequestsMonthly
+	r.Reach = graph.Complete(r.Reach, r.Member, caller, now, monthly)
+	r.Member = r.Member.Current(now, monthly)
+	return r
 }
 
 // withCurrentCredits is m as of now, as Member.Current says.

@@ -6,16 +6,15 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// Relation works out how the caller stands to a member from the state, with the very rules
-// every path applies (Reckoning, Complete), as of now under a monthly cap of requestsMonthly.
-// Returns ErrNotFound as the Neo4j path does.
-func (st *State) Relation(caller, member string, now time.Time, requestsMonthly int) (graph.Relation, error) {
+// Reach works out how the caller stands to a member from the state, with the very rules every
+// path applies (Reckoning, Complete), as of now under a monthly cap of requestsMonthly. Returns
+// ErrNotFound as the Neo4j path does.
+func (st *State) Reach(caller, member string, now time.Time, requestsMonthly int) (graph.Reach, error) {
 	kc, km, err := st.pair(caller, member)
 	if err != nil {
-		return graph.Relation{}, err
+		return graph.Reach{}, err
 	}
-	r := graph.Relation{Member: st.member(km), Degree: graph.OutOfNetwork, Facts: st.pairFacts(kc, km),
-		Connections: len(st.adj[km]) - graph.CountCommon(st.adj[km], st.hidden[kc], func(int32) bool { return false }, len(st.adj[km]))}
+	r := graph.Reach{Degree: graph.OutOfNetwork, Facts: st.pairFacts(kc, km)}
 	rk := graph.Reckoning{Self: kc == km, Hidden: make(map[int32]bool, len(st.hidden[kc])), Small: km, Large: kc}
 	for _, h := range st.hidden[kc] {
 		rk.Hidden[h] = true
@@ -30,7 +29,7 @@ func (st *State) Relation(caller, member string, now time.Time, requestsMonthly 
 	if r.Degree == graph.OutOfNetwork && rk.Third(listOf) {
 		r.Degree = graph.Third
 	}
-	r = graph.Complete(r, st.member(kc), now, requestsMonthly)
+	r = graph.Complete(r, st.member(km), st.member(kc), now, requestsMonthly)
 	r.Shared = st.shared(kc, km)
 	return r, nil
 }

@@ -33,7 +33,7 @@ func answerRandomPairs(b *testing.B, st *State) {
 	b.ResetTimer()
 	for b.Loop() {
 		a, c := st.ids[rng.IntN(len(st.ids))], st.ids[rng.IntN(len(st.ids))]
-		if _, err := st.Relation(a, c, time.Now(), graph.DefaultRequestsMonthly); err != nil {
+		if _, err := st.Reach(a, c, time.Now(), graph.DefaultRequestsMonthly); err != nil {
 			b.Fatal(err)
 		}
 	}
