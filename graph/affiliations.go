@@ -1,5 +1,7 @@
 package graph
 
+import "fmt"
+
 // OrgKind says whether an organisation is a company or a school.
 type OrgKind string
 
@@ -43,3 +45,13 @@ const (
 // ValidID reports whether id has the form every id reach is given takes (members,
 // organisations, groups): 1 to 64 letters, digits, '_' or '-'.
 func ValidID(id string) bool { return ValidMemberID(id) }
+
+// Check fails with ErrUnprocessable, naming the field kind, unless k is one of the kinds: the
+// stores refuse any other, so that every rule reads the same kinds (a coworker is at a company).
+func (k OrgKind) Check() error {
+	if k.Valid() {
+		return nil
+	}
+	return &Error{Kind: ErrUnprocessable, Field: "kind",
+		Detail: fmt.Sprintf("an organisation's kind is %q or %q, not %q", Company, School, k)}
+}

@@ -42,3 +42,19 @@ func TestValidMemberID(t *testing.T) {
 		}
 	}
 }
+
+// TestOrgKindCheck checks that the stores' check of an organisation's kind takes the two kinds
+// and refuses any other, the empty one too, naming the field.
+func TestOrgKindCheck(t *testing.T) {
+	for _, k := range []OrgKind{Company, School} {
+		if err := k.Check(); err != nil {
+			t.Errorf("%q: %v", k, err)
+		}
+	}
+	for _, k := range []OrgKind{"", "club", "Company"} {
+		var e *Error
+		if err := k.Check(); !errors.As(err, &e) || !errors.Is(err, ErrUnprocessable) || e.Field != "kind" {
+			t.Errorf("%q: got %v, want ErrUnprocessable naming kind", k, err)
+		}
+	}
+}

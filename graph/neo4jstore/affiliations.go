@@ -18,6 +18,9 @@ import (
 // it was created.
 func (s *Store) PutOrganisation(ctx context.Context, o graph.Organisation) (created bool, err error) {
 	defer bolt.Wrap(&err, "PutOrganisation(%q)", o.ID)
+	if err := o.Kind.Check(); err != nil {
+		return false, err
+	}
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
 		changelog.TouchOrganisation(tx, o.ID)
 		recs, err := bolt.Collect(ctx, tx, cypher.PutOrganisation, map[string]any{

@@ -129,6 +129,9 @@ func (s *Store) ImportOrganisations(ctx context.Context, orgs []graph.Organisati
 	defer bolt.Wrap(&err, "ImportOrganisations(%d)", len(orgs))
 	rows := make([]any, len(orgs))
 	for i, o := range orgs {
+		if err := o.Kind.Check(); err != nil {
+			return 0, err
+		}
 		rows[i] = map[string]any{"id": o.ID, "name": o.Name, "kind": string(o.Kind)}
 	}
 	return s.importRows(ctx, cypher.ImportOrganisations, "organisations", rows)
