@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/bolt"
 	"github.com/reach-network/reach/graph/neo4jstore"
@@ -44,7 +43,7 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ g
 		}
 		return recs[0], nil
 	}
-	rec, err := one(cypher.BaselineBlocked)
+	rec, err := one(baselineBlocked)
 	if err != nil {
 		return graph.Relation{}, err
 	}
@@ -55,25 +54,25 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ g
 	if caller == member {
 		r.Degree = graph.Self
 	} else {
-		if rec, err = one(cypher.BaselineDegree); err != nil {
+		if rec, err = one(baselineDegree); err != nil {
 			return graph.Relation{}, err
 		}
 		if d, isNull, err := neo4j.GetRecordValue[int64](rec, "degree"); err == nil && !isNull {
 			r.Degree = graph.Degree(d)
 		}
-		if rec, err = one(cypher.BaselineMutualCount); err != nil {
+		if rec, err = one(baselineMutualCount); err != nil {
 			return graph.Relation{}, err
 		}
 		mutual, _ := bolt.Value[int64](rec, "mutual")
 		r.MutualCount = int(mutual)
 	}
-	if rec, err = one(cypher.BaselineSettings); err != nil {
+	if rec, err = one(baselineSettings); err != nil {
 		return graph.Relation{}, err
 	}
 	inmail, _ := bolt.Value[string](rec, "inmail")
 	open, _ := bolt.Value[bool](rec, "openProfile")
 	requests, _ := bolt.Value[bool](rec, "messageRequests")
-	if rec, err = one(cypher.BaselineSender); err != nil {
+	if rec, err = one(baselineSender); err != nil {
 		return graph.Relation{}, err
 	}
 	credits, _ := bolt.Value[int64](rec, "credits")
@@ -82,7 +81,7 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ g
 	restricted, _ := bolt.Value[bool](rec, "restricted")
 	month, _ := bolt.Value[int64](rec, "requestsMonth")
 	sent, _ := bolt.Value[int64](rec, "requestsSent")
-	if rec, err = one(cypher.BaselineHistory); err != nil {
+	if rec, err = one(baselineHistory); err != nil {
 		return graph.Relation{}, err
 	}
 	wrote, _ := bolt.Value[bool](rec, "theyWroteFirst")
@@ -111,7 +110,7 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ g
 func (b *Baseline) MutualConnections(ctx context.Context, caller, member string, limit int) (_ graph.Page[graph.MemberSummary], err error) {
 	defer bolt.Wrap(&err, "Baseline.MutualConnections(%q, %q)", caller, member)
 	params := map[string]any{"caller": caller, "member": member, "limit": int64(limit)}
-	recs, err := b.db.Read(ctx, cypher.BaselineMutualPage, params)
+	recs, err := b.db.Read(ctx, baselineMutualPage, params)
 	if err != nil {
 		return graph.Page[graph.MemberSummary]{}, err
 	}
@@ -122,7 +121,7 @@ func (b *Baseline) MutualConnections(ctx context.Context, caller, member string,
 		headline, _ := bolt.Value[string](rec, "headline")
 		page.Items = append(page.Items, graph.MemberSummary{ID: id, Name: name, Headline: headline})
 	}
-	count, err := b.db.Read(ctx, cypher.BaselineMutualCount, params)
+	count, err := b.db.Read(ctx, baselineMutualCount, params)
 	if err != nil || len(count) == 0 {
 		return page, err
 	}
