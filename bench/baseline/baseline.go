@@ -16,8 +16,8 @@ import (
 // Baseline answers the hot questions the way a team without reach would, straight through the
 // driver: shortestPath for the degree, a pattern count for mutual connections, and a separate
 // query, each its own round trip, for blocks, settings, credits and history. The benchmark runs
-// it beside the store on the same graph. It applies the same rules (Decide), so any difference
-// is in how the graph is asked.
+// it beside the store on the same graph. It hands what it reads to the same completion and rules
+// (graph.Complete), so any difference is in how the graph is asked.
 type Baseline struct {
 	db     *bolt.DB
 	clock  func() time.Time
@@ -70,39 +70,32 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ g
 		return graph.Relation{}, err
 	}
 	inmail, _ := bolt.Value[string](rec, "inmail")
-	open, _ := bolt.Value[bool](rec, "openProfile")
-	requests, _ := bolt.Value[bool](rec, "messageRequests")
+	r.Member = graph.Member{ID: member, Settings: graph.Settings{InMail: graph.InMailPolicy(inmail)}}
+	r.Member.Settings.OpenProfile, _ = bolt.Value[bool](rec, "openProfile")
+	r.Member.Settings.MessageRequests, _ = bolt.Value[bool](rec, "messageRequests")
 	if rec, err = one(baselineSender); err != nil {
 		return graph.Relation{}, err
 	}
 	credits, _ := bolt.Value[int64](rec, "credits")
 	plan, _ := bolt.Value[string](rec, "plan")
-	grantedAt, _ := bolt.Value[time.Time](rec, "planGrantedAt")
-	restricted, _ := bolt.Value[bool](rec, "restricted")
 	month, _ := bolt.Value[int64](rec, "requestsMonth")
 	sent, _ := bolt.Value[int64](rec, "requestsSent")
+	from := graph.Member{ID: caller, Plan: graph.Plan(plan), InMailCredits: int(credits),
+		Quota: graph.Quota{RequestsMonth: int(month), RequestsSent: int(sent)}}
+	from.Quota.GrantedAt, _ = bolt.Value[time.Time](rec, "planGrantedAt")
+	from.Restricted, _ = bolt.Value[bool](rec, "restricted")
 	if rec, err = one(baselineHistory); err != nil {
 		return graph.Relation{}, err
 	}
-	wrote, _ := bolt.Value[bool](rec, "theyWroteFirst")
-	declined, _ := bolt.Value[bool](rec, "declined")
-	awaiting, _ := bolt.Value[bool](rec, "awaitingReply")
-	accepted, _ := bolt.Value[bool](rec, "accepted")
 	groups, _ := bolt.Value[[]any](rec, "sharedGroup")
 	companies, _ := bolt.Value[[]any](rec, "coworker")
-	group, _ := neo4jstore.FirstAffiliate(groups)
-	company, _ := neo4jstore.FirstAffiliate(companies)
-	now := b.clock()
-	current, _ := graph.Renew(graph.Plan(plan), int(credits), grantedAt, now)
-	r.Facts = graph.Facts{
-		Self: r.Degree == graph.Self, Degree: r.Degree, TheyWroteFirst: wrote, Accepted: accepted,
-		Restricted: restricted, Declined: declined, AwaitingReply: awaiting,
-		SharedGroup: group, Coworker: company, RequestsOff: !requests,
-		RequestsLeft: graph.RequestsLeft(b.limits.RequestsMonthly, int(month), int(sent), now),
-		InMail:       graph.InMailPolicy(inmail), OpenProfile: open, Credits: current,
-	}
-	r.Messaging = graph.Decide(r.Facts)
-	return r, nil
+	r.Facts.TheyWroteFirst, _ = bolt.Value[bool](rec, "theyWroteFirst")
+	r.Facts.Declined, _ = bolt.Value[bool](rec, "declined")
+	r.Facts.AwaitingReply, _ = bolt.Value[bool](rec, "awaitingReply")
+	r.Facts.Accepted, _ = bolt.Value[bool](rec, "accepted")
+	r.Facts.SharedGroup, _ = neo4jstore.FirstAffiliate(groups)
+	r.Facts.Coworker, _ = neo4jstore.FirstAffiliate(companies)
+	return graph.Complete(r, from, b.clock(), b.limits.RequestsMonthly), nil
 }
 
 // MutualConnections answers the first page of shared connections and their total in two round
