@@ -97,8 +97,9 @@ func (st *State) pairFacts(caller, member int32) graph.Facts {
 }
 
 // requestBasis finds what allows a message request between members a and b, as Relations does: a
-// group both are in, and a company where both hold a current position, each the one with the
-// lowest id (zero when there is none). st must be read-locked.
+// group both are in, and an organisation of kind company (never one of an empty or unknown kind)
+// where both hold a current position, each the one with the lowest id (zero when there is none).
+// st must be read-locked.
 func (st *State) requestBasis(a, b int32) (group, company graph.Affiliate) {
 	lowest := func(into *graph.Affiliate, e Affiliate) {
 		if e.Present && (into.ID == "" || e.Id < into.ID) {
@@ -106,7 +107,7 @@ func (st *State) requestBasis(a, b int32) (group, company graph.Affiliate) {
 		}
 	}
 	for o, current := range commonOrganisations(st.held[a], st.held[b]) {
-		if e := st.Orgs.Entries[o]; current && e.Kind != graph.School {
+		if e := st.Orgs.Entries[o]; current && e.Kind == graph.Company {
 			lowest(&company, e)
 		}
 	}
