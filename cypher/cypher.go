@@ -1,6 +1,7 @@
-// Package cypher holds every Cypher statement reach can run, one statement per file, embedded at
-// build time so the text a reader sees is the text Neo4j receives. Statements take parameters only;
-// nothing is ever pasted into them.
+// Package cypher holds every Cypher statement the service can run, one statement per file,
+// embedded at build time so the text a reader sees is the text Neo4j receives. Statements take
+// parameters only; nothing is ever pasted into them. The benchmark's own statements live in
+// bench/baseline, outside the service.
 package cypher
 
 import (
@@ -100,24 +101,6 @@ var (
 	ImportGroups            = load("ImportGroups.cypher")
 	ImportPositions         = load("ImportPositions.cypher")
 	ImportMemberships       = load("ImportMemberships.cypher")
-)
-
-// Statements only the benchmark runs: the baseline (how a team without reach would answer the
-// same questions, one concern per query) and the sampling it draws pairs with.
-var (
-	BaselineBlocked     = load("BaselineBlocked.cypher")
-	BaselineDegree      = load("BaselineDegree.cypher")
-	BaselineMutualCount = load("BaselineMutualCount.cypher")
-	BaselineMutualPage  = load("BaselineMutualPage.cypher")
-	BaselineSettings    = load("BaselineSettings.cypher")
-	BaselineSender      = load("BaselineSender.cypher")
-	BaselineHistory     = load("BaselineHistory.cypher")
-	SampleMembers       = load("SampleMembers.cypher")
-	TopConnected        = load("TopConnected.cypher")
-	RandomNeighbor      = load("RandomNeighbor.cypher")
-	Neo4jMemory         = load("Neo4jMemory.cypher")
-	GraphSize           = load("GraphSize.cypher")
-	ExportNetwork       = load("ExportNetwork.cypher")
 )
 
 // Schema returns the schema statements (constraints and indexes) in the order they are applied.

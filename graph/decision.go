@@ -207,15 +207,6 @@ func Renew(p Plan, credits int, grantedAt, now time.Time) (int, time.Time) {
 	return credits, grantedAt.AddDate(0, months, 0)
 }
 
-// CurrentCredits is the balance a member holds at now, given the balance credits as of the
-// plan's latest grant at grantedAt: the monthly grants that fell due since are added, banked up
-// to three allotments, as the store does whenever it reads a member. It is for a copy of the
-// network kept elsewhere (the benchmark's PostgreSQL peer), which must count credits the same way.
-func (p Plan) CurrentCredits(credits int, grantedAt, now time.Time) int {
-	credits, _ = Renew(p, credits, grantedAt, now)
-	return credits
-}
-
 // grant is the plan's first allotment, given when a member is put on it.
 func Grant(p Plan, credits int) int {
 	ceiling := bankedMonths * p.Allotment()

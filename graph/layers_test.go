@@ -1,7 +1,10 @@
 package graph_test
 
 import (
+	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -75,5 +78,50 @@ func TestServiceLeavesBenchOut(t *testing.T) {
 				t.Errorf("%s depends on %s", pkg, dep)
 			}
 		}
+	}
+}
+
+// TestServiceEmbedsNoBenchStatement fails when a file the service binary embeds is one of the
+// benchmark's statements (bench/baseline/cypher), by name or by text.
+func TestServiceEmbedsNoBenchStatement(t *testing.T) {
+	bench, err := filepath.Glob("../bench/baseline/cypher/*.cypher")
+	if err != nil || len(bench) == 0 {
+		t.Fatalf("no benchmark statements found (%v)", err)
+	}
+	names, texts := map[string]bool{}, map[string]string{}
+	for _, f := range bench {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names[filepath.Base(f)] = true
+		texts[string(bytes.TrimSpace(b))] = filepath.Base(f)
+	}
+	out, err := exec.Command("go", "list", "-deps", "-f", `{{.ImportPath}} {{.Dir}} {{join .EmbedFiles " "}}`, "../cmd/reach").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	embedded := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 3 || !strings.HasPrefix(fields[0], module) {
+			continue
+		}
+		for _, f := range fields[2:] {
+			embedded++
+			b, err := os.ReadFile(filepath.Join(fields[1], f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names[filepath.Base(f)] {
+				t.Errorf("%s embeds %s, a benchmark statement's name", fields[0], f)
+			}
+			if bench, ok := texts[string(bytes.TrimSpace(b))]; ok {
+				t.Errorf("%s embeds %s, the text of the benchmark's %s", fields[0], f, bench)
+			}
+		}
+	}
+	if embedded == 0 {
+		t.Error("the service embeds no file: go list did not say what it embeds")
 	}
 }

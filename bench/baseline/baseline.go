@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/bolt"
 	"github.com/reach-network/reach/graph/neo4jstore"
@@ -17,8 +16,8 @@ import (
 // Baseline answers the hot questions the way a team without reach would, straight through the
 // driver: shortestPath for the degree, a pattern count for mutual connections, and a separate
 // query, each its own round trip, for blocks, settings, credits and history. The benchmark runs
-// it beside the store on the same graph. It applies the same rules (Decide), so any difference
-// is in how the graph is asked.
+// it beside the store on the same graph. It hands what it reads to the same completion and rules
+// (graph.Complete), so any difference is in how the graph is asked.
 type Baseline struct {
 	db     *bolt.DB
 	clock  func() time.Time
@@ -53,66 +52,60 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ A
 		}
 		return recs[0], nil
 	}
-	rec, err := one(cypher.BaselineBlocked)
+	rec, err := one(baselineBlocked)
 	if err != nil {
 		return Answer{}, err
 	}
 	if blocked, _ := bolt.Value[bool](rec, "blocked"); blocked {
 		return Answer{}, graph.MemberNotFound(member)
 	}
-	r := Answer{Degree: graph.OutOfNetwork}
+	r := graph.Reach{Degree: graph.OutOfNetwork}
 	if caller == member {
 		r.Degree = graph.Self
 	} else {
-		if rec, err = one(cypher.BaselineDegree); err != nil {
+		if rec, err = one(baselineDegree); err != nil {
 			return Answer{}, err
 		}
 		if d, isNull, err := neo4j.GetRecordValue[int64](rec, "degree"); err == nil && !isNull {
 			r.Degree = graph.Degree(d)
 		}
-		if rec, err = one(cypher.BaselineMutualCount); err != nil {
+		if rec, err = one(baselineMutualCount); err != nil {
 			return Answer{}, err
 		}
 		mutual, _ := bolt.Value[int64](rec, "mutual")
 		r.MutualCount = int(mutual)
 	}
-	if rec, err = one(cypher.BaselineSettings); err != nil {
+	if rec, err = one(baselineSettings); err != nil {
 		return Answer{}, err
 	}
 	inmail, _ := bolt.Value[string](rec, "inmail")
-	open, _ := bolt.Value[bool](rec, "openProfile")
-	requests, _ := bolt.Value[bool](rec, "messageRequests")
-	if rec, err = one(cypher.BaselineSender); err != nil {
+	to := graph.Member{ID: member, Settings: graph.Settings{InMail: graph.InMailPolicy(inmail)}}
+	to.Settings.OpenProfile, _ = bolt.Value[bool](rec, "openProfile")
+	to.Settings.MessageRequests, _ = bolt.Value[bool](rec, "messageRequests")
+	if rec, err = one(baselineSender); err != nil {
 		return Answer{}, err
 	}
 	credits, _ := bolt.Value[int64](rec, "credits")
 	plan, _ := bolt.Value[string](rec, "plan")
-	grantedAt, _ := bolt.Value[time.Time](rec, "planGrantedAt")
-	restricted, _ := bolt.Value[bool](rec, "restricted")
 	month, _ := bolt.Value[int64](rec, "requestsMonth")
 	sent, _ := bolt.Value[int64](rec, "requestsSent")
-	if rec, err = one(cypher.BaselineHistory); err != nil {
+	from := graph.Member{ID: caller, Plan: graph.Plan(plan), InMailCredits: int(credits),
+		Quota: graph.Quota{RequestsMonth: int(month), RequestsSent: int(sent)}}
+	from.Quota.GrantedAt, _ = bolt.Value[time.Time](rec, "planGrantedAt")
+	from.Restricted, _ = bolt.Value[bool](rec, "restricted")
+	if rec, err = one(baselineHistory); err != nil {
 		return Answer{}, err
 	}
-	wrote, _ := bolt.Value[bool](rec, "theyWroteFirst")
-	declined, _ := bolt.Value[bool](rec, "declined")
-	awaiting, _ := bolt.Value[bool](rec, "awaitingReply")
-	accepted, _ := bolt.Value[bool](rec, "accepted")
 	groups, _ := bolt.Value[[]any](rec, "sharedGroup")
 	companies, _ := bolt.Value[[]any](rec, "coworker")
-	group, _ := neo4jstore.FirstAffiliate(groups)
-	company, _ := neo4jstore.FirstAffiliate(companies)
-	now := b.clock()
-	current, _ := graph.Renew(graph.Plan(plan), int(credits), grantedAt, now)
-	r.Facts = graph.Facts{
-		Self: r.Degree == graph.Self, Degree: r.Degree, TheyWroteFirst: wrote, Accepted: accepted,
-		Restricted: restricted, Declined: declined, AwaitingReply: awaiting,
-		SharedGroup: group, Coworker: company, RequestsOff: !requests,
-		RequestsLeft: graph.RequestsLeft(b.limits.RequestsMonthly, int(month), int(sent), now),
-		InMail:       graph.InMailPolicy(inmail), OpenProfile: open, Credits: current,
-	}
-	r.Messaging = graph.Decide(r.Facts)
-	return r, nil
+	r.Facts.TheyWroteFirst, _ = bolt.Value[bool](rec, "theyWroteFirst")
+	r.Facts.Declined, _ = bolt.Value[bool](rec, "declined")
+	r.Facts.AwaitingReply, _ = bolt.Value[bool](rec, "awaitingReply")
+	r.Facts.Accepted, _ = bolt.Value[bool](rec, "accepted")
+	r.Facts.SharedGroup, _ = neo4jstore.FirstAffiliate(groups)
+	r.Facts.Coworker, _ = neo4jstore.FirstAffiliate(companies)
+	r = graph.Complete(r, to, from, b.clock(), b.limits.RequestsMonthly)
+	return Answer{Degree: r.Degree, MutualCount: r.MutualCount, Facts: r.Facts, Messaging: r.Messaging}, nil
 }
 
 // MutualConnections answers the first page of shared connections and their total in two round
@@ -120,7 +113,7 @@ func (b *Baseline) Reachability(ctx context.Context, caller, member string) (_ A
 func (b *Baseline) MutualConnections(ctx context.Context, caller, member string, limit int) (_ graph.Page[graph.MemberSummary], err error) {
 	defer bolt.Wrap(&err, "Baseline.MutualConnections(%q, %q)", caller, member)
 	params := map[string]any{"caller": caller, "member": member, "limit": int64(limit)}
-	recs, err := b.db.Read(ctx, cypher.BaselineMutualPage, params)
+	recs, err := b.db.Read(ctx, baselineMutualPage, params)
 	if err != nil {
 		return graph.Page[graph.MemberSummary]{}, err
 	}
@@ -131,7 +124,7 @@ func (b *Baseline) MutualConnections(ctx context.Context, caller, member string,
 		headline, _ := bolt.Value[string](rec, "headline")
 		page.Items = append(page.Items, graph.MemberSummary{ID: id, Name: name, Headline: headline})
 	}
-	count, err := b.db.Read(ctx, cypher.BaselineMutualCount, params)
+	count, err := b.db.Read(ctx, baselineMutualCount, params)
 	if err != nil || len(count) == 0 {
 		return page, err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/bolt"
 	"github.com/reach-network/reach/graph/neo4jstore"
@@ -38,7 +37,7 @@ type ExportedNetwork struct {
 // never calls it.
 func (s *Baseline) ExportNetwork(ctx context.Context, ids []string) (_ ExportedNetwork, err error) {
 	defer bolt.Wrap(&err, "ExportNetwork(%d members)", len(ids))
-	recs, err := s.db.Read(ctx, cypher.ExportNetwork, map[string]any{"ids": ids})
+	recs, err := s.db.Read(ctx, exportNetwork, map[string]any{"ids": ids})
 	if err != nil {
 		return ExportedNetwork{}, err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph/bolt"
 )
 
@@ -15,19 +14,19 @@ import (
 // SampleMembers returns the ids of n members drawn at random.
 func (s *Baseline) SampleMembers(ctx context.Context, n int) (_ []string, err error) {
 	defer bolt.Wrap(&err, "SampleMembers(%d)", n)
-	return s.idList(ctx, cypher.SampleMembers, map[string]any{"n": int64(n)})
+	return s.idList(ctx, sampleMembers, map[string]any{"n": int64(n)})
 }
 
 // TopConnected returns the ids of the n members with the most connections.
 func (s *Baseline) TopConnected(ctx context.Context, n int) (_ []string, err error) {
 	defer bolt.Wrap(&err, "TopConnected(%d)", n)
-	return s.idList(ctx, cypher.TopConnected, map[string]any{"n": int64(n)})
+	return s.idList(ctx, topConnected, map[string]any{"n": int64(n)})
 }
 
 // RandomNeighbor returns one connection of a member drawn at random, or "" when it has none.
 func (s *Baseline) RandomNeighbor(ctx context.Context, id string) (_ string, err error) {
 	defer bolt.Wrap(&err, "RandomNeighbor(%q)", id)
-	recs, err := s.db.Read(ctx, cypher.RandomNeighbor, map[string]any{"id": id})
+	recs, err := s.db.Read(ctx, randomNeighbor, map[string]any{"id": id})
 	if err != nil || len(recs) == 0 {
 		return "", err
 	}
@@ -38,7 +37,7 @@ func (s *Baseline) RandomNeighbor(ctx context.Context, id string) (_ string, err
 // (such as an embedded server's heap, set on the JVM) are absent.
 func (s *Baseline) Neo4jMemory(ctx context.Context) (_ map[string]string, err error) {
 	defer bolt.Wrap(&err, "Neo4jMemory")
-	recs, err := s.db.Read(ctx, cypher.Neo4jMemory, nil)
+	recs, err := s.db.Read(ctx, neo4jMemory, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +59,7 @@ type Size struct{ Members, Connections int }
 // Size returns how many members and connections the graph holds.
 func (s *Baseline) Size(ctx context.Context) (_ Size, err error) {
 	defer bolt.Wrap(&err, "Size")
-	recs, err := s.db.Read(ctx, cypher.GraphSize, nil)
+	recs, err := s.db.Read(ctx, graphSize, nil)
 	if err != nil {
 		return Size{}, err
 	}

@@ -1,9 +1,9 @@
 // Package pgpeer is the benchmark's PostgreSQL peer: what a competent team would build instead of
 // reach to answer "how am I connected to this member, and may I message them", on the same
 // network, with the same rules. It keeps the network in PostgreSQL tables (sql/Load.sql), answers
-// reachability with one SQL statement (sql/Reachability.sql) through pgx, and applies reach's own
-// messaging rules (graph.Decide) to the facts it reads. Handler serves it behind reach's HTTP
-// stack. Only the benchmark and its tests use it.
+// reachability with one SQL statement (sql/Reachability.sql) through pgx, and hands the facts it
+// reads to reach's own completion and messaging rules (graph.Complete). Handler serves it behind
+// reach's HTTP stack. Only the benchmark and its tests use it.
 package pgpeer
 
 import (
@@ -119,16 +119,15 @@ func (p *Peer) MemberExists(ctx context.Context, id string) (_ bool, err error) 
 
 // Reachability returns how the caller stands to a member, as answer.Service.Reachability does: degree,
 // mutual count, the facts the messaging rules read, their decision, and what the two share. Returns graph.ErrNotFound
-// when either id names no member or the two are in a block relation, either way. The member's
-// profile is left out but for its id and InMail settings.
+// when either id names no member or the two are in a block relation, either way.
 func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph.Reach, err error) {
 	defer wrap(&err, "Reachability(%q, %q)", caller, member)
 	var row reachabilityRow
 	err = p.pool.QueryRow(ctx, sqlReachability, caller, member).Scan(
-		&row.degree, &row.mutual, &row.facts.TheyWroteFirst, &row.facts.Declined, &row.facts.AwaitingReply,
-		&row.facts.Accepted, &row.facts.SharedGroup.ID, &row.facts.SharedGroup.Name, &row.facts.Coworker.ID,
-		&row.facts.Coworker.Name, &row.facts.RequestsOff, &row.requestsMonth, &row.requestsSent,
-		&row.facts.Restricted, &row.credits, &row.plan, &row.grantedAt, &row.inmail, &row.facts.OpenProfile,
+		&row.degree, &row.mutual, &row.pair.TheyWroteFirst, &row.pair.Declined, &row.pair.AwaitingReply,
+		&row.pair.Accepted, &row.pair.SharedGroup.ID, &row.pair.SharedGroup.Name, &row.pair.Coworker.ID,
+		&row.pair.Coworker.Name, &row.messageRequests, &row.requestsMonth, &row.requestsSent,
+		&row.restricted, &row.credits, &row.plan, &row.grantedAt, &row.inmail, &row.openProfile,
 		&row.companies.total, &row.companies.ids, &row.companies.names, &row.schools.total, &row.schools.ids,
 		&row.schools.names, &row.groups.total, &row.groups.ids, &row.groups.names)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -137,18 +136,22 @@ func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph
 	if err != nil {
 		return graph.Reach{}, err
 	}
-	return p.relation(member, row), nil
+	return p.relation(caller, member, row), nil
 }
 
-// reachabilityRow is the row Reachability.sql answers.
+// reachabilityRow is the row Reachability.sql answers: the pair's facts, the member's settings
+// and the caller's plan, credits and requests as stored, and what the two share.
 type reachabilityRow struct {
 	degree                      *int32
 	mutual                      int64
-	facts                       graph.Facts // those read as they are
+	pair                        graph.Facts // the pair's own facts, read as they are
+	inmail                      string      // the member's settings
+	openProfile                 bool
+	messageRequests             bool
+	restricted                  bool // the caller's
 	credits                     int32
 	plan                        string
 	grantedAt                   *time.Time
-	inmail                      string
 	requestsMonth, requestsSent int32
 	companies, schools, groups  sharedColumns
 }
@@ -168,31 +171,27 @@ func (c sharedColumns) list() graph.SharedList {
 	return l
 }
 
-// relation completes the facts of row, for the caller and member, as the store does at the
-// peer's now: the degree, the credits renewed since the plan's latest grant and the requests left
-// this month; and decides.
-func (p *Peer) relation(member string, row reachabilityRow) graph.Reach {
-	f, now := row.facts, p.clock()
-	f.Degree = graph.OutOfNetwork
-	if row.degree != nil {
-		f.Degree = graph.Degree(*row.degree)
-	}
-	var since time.Time
-	if row.grantedAt != nil {
-		since = *row.grantedAt
-	}
-	f.Self = f.Degree == graph.Self
-	f.InMail = graph.InMailPolicy(row.inmail)
-	f.Credits = graph.Plan(row.plan).CurrentCredits(int(row.credits), since, now)
-	f.RequestsLeft = graph.RequestsLeft(p.requestsMonthly, int(row.requestsMonth), int(row.requestsSent), now)
-	return graph.Reach{
-		MemberID:    member,
-		Degree:      f.Degree,
+// relation hands the facts of row, for the caller and member, to graph.Complete at the peer's
+// now, as every path of reach does: it adds the caller's credits renewed since the plan's latest
+// grant and the requests left this month, the member's settings, and decides.
+func (p *Peer) relation(caller, member string, row reachabilityRow) graph.Reach {
+	to := graph.Member{ID: member, Settings: graph.Settings{
+		InMail: graph.InMailPolicy(row.inmail), OpenProfile: row.openProfile, MessageRequests: row.messageRequests}}
+	r := graph.Reach{
+		Degree:      graph.OutOfNetwork,
 		MutualCount: int(row.mutual),
-		Facts:       f,
-		Messaging:   graph.Decide(f),
+		Facts:       row.pair,
 		Shared:      graph.Shared{Companies: row.companies.list(), Schools: row.schools.list(), Groups: row.groups.list()},
 	}
+	if row.degree != nil {
+		r.Degree = graph.Degree(*row.degree)
+	}
+	from := graph.Member{ID: caller, Plan: graph.Plan(row.plan), InMailCredits: int(row.credits), Restricted: row.restricted,
+		Quota: graph.Quota{RequestsMonth: int(row.requestsMonth), RequestsSent: int(row.requestsSent)}}
+	if row.grantedAt != nil {
+		from.Quota.GrantedAt = *row.grantedAt
+	}
+	return graph.Complete(r, to, from, p.clock(), p.requestsMonthly)
 }
 
 // wrap adds the operation to a non-nil error; PostgreSQL not answering, or not in time, becomes

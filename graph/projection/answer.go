@@ -96,8 +96,9 @@ func (st *State) pairFacts(caller, member int32) graph.Facts {
 }
 
 // requestBasis finds what allows a message request between members a and b, as Relations does: a
-// group both are in, and a company where both hold a current position, each the one with the
-// lowest id (zero when there is none). st must be read-locked.
+// group both are in, and an organisation of kind company (never one of an empty or unknown kind)
+// where both hold a current position, each the one with the lowest id (zero when there is none).
+// st must be read-locked.
 func (st *State) requestBasis(a, b int32) (group, company graph.Affiliate) {
 	lowest := func(into *graph.Affiliate, e affiliate) {
 		if e.present && (into.ID == "" || e.id < into.ID) {
@@ -105,7 +106,7 @@ func (st *State) requestBasis(a, b int32) (group, company graph.Affiliate) {
 		}
 	}
 	for o, current := range commonOrganisations(st.held[a], st.held[b]) {
-		if e := st.orgs.entries[o]; current && e.Kind != graph.School {
+		if e := st.orgs.entries[o]; current && e.Kind == graph.Company {
 			lowest(&company, e)
 		}
 	}

@@ -4,7 +4,7 @@
 -- caller's InMail or message request, accepted the caller's request, or an InMail or request
 -- from the caller awaiting an answer; a group both are in and a company where both hold a current
 -- position (of each, the lowest id, with its name; none between the caller and themselves);
--- whether the member turned message requests off; the caller's restriction, credits, plan and
+-- whether the member takes message requests; the caller's restriction, credits, plan and
 -- requests sent (in which month, and how many); the member's InMail policy and open profile. And
 -- what the two share, as reach's answer shows it: the companies and schools where both have held
 -- a position (at any time) and the groups both are in, of each how many and the first five
@@ -72,7 +72,7 @@ SELECT CASE
                                           AND m.kind = 'request' AND m.status = 'accepted') AS accepted,
        coalesce(sg.id, '') AS shared_group_id, coalesce(sg.name, '') AS shared_group_name,
        coalesce(cw.id, '') AS coworker_id, coalesce(cw.name, '') AS coworker_name,
-       NOT them.message_requests AS requests_off, me.requests_month, me.requests_sent,
+       them.message_requests, me.requests_month, me.requests_sent,
        me.restricted, me.inmail_credits, me.plan, me.plan_granted_at, them.inmail, them.open_profile,
        sh.companies, sh.company_ids, sh.company_names, sh.schools, sh.school_ids, sh.school_names,
        sh.groups, sh.group_ids, sh.group_names
