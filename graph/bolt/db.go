@@ -60,9 +60,12 @@ func (db *DB) readOnce(ctx context.Context, query string, params map[string]any)
 	return res.Collect(ctx)
 }
 
-// withDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
+// WithDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
 // Neo4j itself ends a transaction whose request has given up, releasing its locks, rather than
-// finishing work nobody waits for.
+// finishing work nobody waits for. Every transaction the stores begin passes it
+// (deadline_test.go checks). A managed transaction the driver retries keeps its first attempt's
+// timeout; the driver stops retrying at the deadline, and closes the connection of a statement
+// whose context ended.
 func WithDeadline(ctx context.Context) []func(*neo4j.TransactionConfig) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
