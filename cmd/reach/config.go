@@ -39,6 +39,18 @@ func (c config) writeTimeout() time.Duration {
 	return readTimeout + c.Timeouts.Longest() + 5*time.Second
 }
 
+// tailPoolSize sizes the pool of the driver the projection's tailer and the pings use
+// (answer.Options.Tail): a load reads two ranges of members at once; pruning the log, the pings
+// and readiness checks take one each.
+const tailPoolSize = 6
+
+// tailNeo4j is the store's configuration with the tailer's small pool.
+func (c config) tailNeo4j() neo4jstore.Config {
+	out := c.Neo4j
+	out.Pool.Size = tailPoolSize
+	return out
+}
+
 // localNeo4j is the Neo4j that `make up` starts when NEO4J_URI is not set.
 const localNeo4j = "bolt://127.0.0.1:7687"
 

@@ -92,13 +92,23 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close(context.WithoutCancel(ctx))
-	svc := answer.New(store, cfg.Answer)
+	// The projection's tailer and the pings have a driver and pool of their own: requests waiting
+	// for the store's connections under load must not hold back the projection's freshness, nor
+	// look like Neo4j going away.
+	tail, err := neo4jstore.NewDB(cfg.tailNeo4j())
+	if err != nil {
+		return err
+	}
+	defer tail.Close(context.WithoutCancel(ctx))
+	opts := cfg.Answer
+	opts.Tail = tail
+	svc := answer.New(store, opts)
 	stopTracing, err := startTracing(ctx)
 	if err != nil {
 		return err
 	}
 	defer stopTracing()
-	go keepReady(ctx, store, log)
+	go keepReady(ctx, svc, log)
 	go pruneChanges(ctx, svc, cfg.Retention, log)
 	kept := make(chan struct{})
 	keepCtx, stopKeeping := context.WithCancel(ctx)
@@ -200,11 +210,20 @@ func serveDebug(addr string, log *slog.Logger) {
 	}
 }
 
+// neo4jWatch is what keepReady asks of the service: pings on a connection of their own
+// (answer.Service.Ping), the schema and planning statements.
+type neo4jWatch interface {
+	Ping(ctx context.Context) error
+	Migrated() bool
+	Migrate(ctx context.Context) error
+	Warm(ctx context.Context) (planned int, took time.Duration, err error)
+}
+
 // keepReady applies the schema as soon as Neo4j answers, then watches Neo4j until ctx is
 // cancelled. When Neo4j answers again after not answering, as after a restart, it has Neo4j plan
 // reach's statements again before requests need them (neo4jstore.Store.Warm), so the first requests
 // after an outage do not each give up on a cold Neo4j.
-func keepReady(ctx context.Context, store *neo4jstore.Store, log *slog.Logger) {
+func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 	up, told := false, false // whether Neo4j answered at the last look; whether the log said it did not
 	for {
 		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)

@@ -47,8 +47,9 @@ type Log struct {
 	snapshot   string // the projection's snapshot file; empty for none
 }
 
-// New returns the log of db as it keeps p current, reading it every freshness.Interval, with the
-// projection's snapshot at the path snapshot (empty for none).
+// New returns the log as it keeps p current, reading it through db every freshness.Interval, with
+// the projection's snapshot at the path snapshot (empty for none). Give it a db of its own
+// (answer.Options.Tail), so that its reads never wait behind requests for a connection.
 func New(db *bolt.DB, p *projection.Projection, freshness projection.Freshness, snapshot string) *Log {
 	return &Log{db: db, projection: p, freshness: freshness.OrDefaults(), snapshot: snapshot}
 }
