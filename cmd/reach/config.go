@@ -20,7 +20,7 @@ type config struct {
 	Addr      string // REACH_ADDR
 	TokenAuth tokenConfig
 	Neo4j     neo4jstore.Config
-	Answer    answer.Options // REACH_PROJECTION_SNAPSHOT, REACH_CHANGELOG_INTERVAL, ...
+	Answer    answer.Options // REACH_PROJECTION_SNAPSHOT, REACH_CHANGELOG_INTERVAL, REACH_FALLBACK_CONCURRENCY, ...
 	Timeouts  api.Timeouts   // REACH_READ_TIMEOUT, REACH_WRITE_TIMEOUT
 	RateLimit api.RateLimit  // REACH_RATE_LIMIT, REACH_RATE_BURST
 	LogLevel  slog.Level     // REACH_LOG_LEVEL
@@ -125,7 +125,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DevTokens: devTokens,
 		TokenAuth: loadTokenConfig(getenv),
 		Answer: answer.Options{
-			Snapshot: getenv("REACH_PROJECTION_SNAPSHOT"),
+			Snapshot:            getenv("REACH_PROJECTION_SNAPSHOT"),
+			FallbackConcurrency: number("REACH_FALLBACK_CONCURRENCY", answer.DefaultFallbackConcurrency),
 			Freshness: projection.Freshness{
 				Interval: duration("REACH_CHANGELOG_INTERVAL", projection.DefaultFreshness.Interval),
 				Bound:    duration("REACH_STALENESS_BOUND", projection.DefaultFreshness.Bound),
@@ -165,9 +166,9 @@ func (c config) String() string {
 	l, p := c.Neo4j.Limits, c.Neo4j.Pool
 	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s "+
 		"%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
-		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d requests_monthly=%d cached_connections=%d projection_snapshot=%q dev_tokens=%t",
+		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d requests_monthly=%d cached_connections=%d projection_snapshot=%q fallback_concurrency=%d dev_tokens=%t",
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
 		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
-		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Answer.Snapshot, c.DevTokens)
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Answer.Snapshot, c.Answer.FallbackConcurrency, c.DevTokens)
 }

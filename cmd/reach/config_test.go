@@ -17,18 +17,19 @@ import (
 
 func TestLoadConfig(t *testing.T) {
 	env := map[string]string{
-		"REACH_JWT_SECRET":          "0123456789abcdef",
-		"NEO4J_URI":                 "neo4j://cluster.internal:7687",
-		"NEO4J_USER":                "reach",
-		"NEO4J_PASSWORD":            "s3cret",
-		"REACH_INMAIL_DAILY_LIMIT":  "20",
-		"REACH_REPORTS_TO_RESTRICT": "5",
-		"REACH_REQUESTS_MONTHLY":    "4",
-		"REACH_CACHED_CONNECTIONS":  "1000",
-		"REACH_WRITE_TIMEOUT":       "3s",
-		"NEO4J_POOL_SIZE":           "20",
-		"REACH_RATE_BURST":          "10",
-		"REACH_LOG_LEVEL":           "debug",
+		"REACH_JWT_SECRET":           "0123456789abcdef",
+		"NEO4J_URI":                  "neo4j://cluster.internal:7687",
+		"NEO4J_USER":                 "reach",
+		"NEO4J_PASSWORD":             "s3cret",
+		"REACH_INMAIL_DAILY_LIMIT":   "20",
+		"REACH_REPORTS_TO_RESTRICT":  "5",
+		"REACH_REQUESTS_MONTHLY":     "4",
+		"REACH_CACHED_CONNECTIONS":   "1000",
+		"REACH_WRITE_TIMEOUT":        "3s",
+		"NEO4J_POOL_SIZE":            "20",
+		"REACH_RATE_BURST":           "10",
+		"REACH_LOG_LEVEL":            "debug",
+		"REACH_FALLBACK_CONCURRENCY": "12",
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -40,7 +41,7 @@ func TestLoadConfig(t *testing.T) {
 		CachedConnections: 1000,
 		Pool:              neo4jstore.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second},
 	},
-		Answer:    answer.Options{Freshness: projection.DefaultFreshness},
+		Answer:    answer.Options{Freshness: projection.DefaultFreshness, FallbackConcurrency: 12},
 		Timeouts:  api.Timeouts{Read: 2 * time.Second, Write: 3 * time.Second},
 		RateLimit: api.RateLimit{PerSecond: 50, Burst: 10},
 		LogLevel:  slog.LevelDebug,

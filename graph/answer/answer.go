@@ -47,11 +47,17 @@ type Options struct {
 	// hold back the projection's freshness, nor pass for Neo4j going away. It shares the store's
 	// bookmarks. Nil: the store's own. The caller closes it after KeepProjection has returned.
 	Tail *bolt.DB
+	// FallbackConcurrency bounds the reads the projection cannot answer (before it is loaded,
+	// past the staleness bound, a token not applied in time) that ask Neo4j at once; the rest
+	// are refused at once with ErrUnavailable and a Retry-After. Zero takes
+	// DefaultFallbackConcurrency.
+	FallbackConcurrency int
 }
 
 // Service is what the API serves from: the Neo4j store, whose writes and Neo4j-only reads it
 // passes on as they are, with the questions of how members stand answered through the chain:
-// memory, then Neo4j. It is safe for concurrent use.
+// memory, then, up to Options.FallbackConcurrency reads at once, Neo4j. It is safe for
+// concurrent use.
 type Service struct {
 	*neo4jstore.Store
 	store      *neo4jstore.Store
@@ -59,6 +65,7 @@ type Service struct {
 	projection *projection.Projection
 	log        *changelog.Log
 	chain      Answerer
+	capped     *capped // the chain's cap on reads handed to Neo4j
 }
 
 // New returns the service over store, with a projection of its own that hears of the store's
@@ -73,8 +80,9 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 		tail.Bookmarks = store.DB().BookmarkManager() // the log read where this replica's writes are
 	}
 	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot)
-	mem := &memory{projection: p, freshness: opts.Freshness.OrDefaults(), store: store, next: store}
-	return &Service{Store: store, store: store, tail: tail, projection: p, log: log, chain: mem}
+	capped := newCapped(opts.FallbackConcurrency, store)
+	mem := &memory{projection: p, freshness: opts.Freshness.OrDefaults(), store: store, next: capped}
+	return &Service{Store: store, store: store, tail: tail, projection: p, log: log, chain: mem, capped: capped}
 }
 
 // Ping checks that Neo4j answers, on a connection of the tail's pool (Options.Tail), so that
@@ -124,8 +132,12 @@ func (s *Service) CheckToken(ctx context.Context, t graph.Token) error {
 	return nil
 }
 
-// ProjectionStats reports on the projection, for metrics.
-func (s *Service) ProjectionStats() graph.ProjectionStats { return s.projection.Stats() }
+// ProjectionStats reports on the projection and the reads it handed to Neo4j, for metrics.
+func (s *Service) ProjectionStats() graph.ProjectionStats {
+	st := s.projection.Stats()
+	st.Shed = s.capped.shed.Load()
+	return st
+}
 
 // Gone reports whether the projection holds that member id does not exist (closed, or recorded
 // missing) as of the change it has applied: a hint for caches of who exists, such as the API's
