@@ -210,52 +210,6 @@ func serveDebug(addr string, log *slog.Logger) {
 	}
 }
 
-// neo4jWatch is what keepReady asks of the service: pings on a connection of their own
-// (answer.Service.Ping), the schema and planning statements.
-type neo4jWatch interface {
-	Ping(ctx context.Context) error
-	Migrated() bool
-	Migrate(ctx context.Context) error
-	Warm(ctx context.Context) (planned int, took time.Duration, err error)
-}
-
-// keepReady applies the schema as soon as Neo4j answers, then watches Neo4j until ctx is
-// cancelled. When Neo4j answers again after not answering, as after a restart, it has Neo4j plan
-// reach's statements again before requests need them (neo4jstore.Store.Warm), so the first requests
-// after an outage do not each give up on a cold Neo4j.
-func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
-	up, told := false, false // whether Neo4j answered at the last look; whether the log said it did not
-	for {
-		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		err := store.Ping(pingCtx)
-		cancel()
-		switch {
-		case err != nil:
-			if up || !told {
-				log.Warn("Neo4j does not answer", "err", err)
-			}
-			up, told = false, true
-		case err == nil && !store.Migrated():
-			if err := store.Migrate(ctx); err != nil {
-				log.Warn("schema not applied yet", "err", err)
-				break
-			}
-			log.Info("schema applied; ready")
-			up = true
-		case err == nil && !up:
-			up = true
-			log.Info("Neo4j answers again; planning reach's statements")
-			planned, took, err := store.Warm(ctx)
-			log.Info("statements planned", "planned", planned, "took", took, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Second):
-		}
-	}
-}
-
 // pruneChanges deletes, every minute, the changes of the log older than retention.
 func pruneChanges(ctx context.Context, store *answer.Service, retention time.Duration, log *slog.Logger) {
 	tick := time.NewTicker(time.Minute)
