@@ -80,7 +80,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 // serve serves the API until ctx is cancelled, then lets requests in flight finish before
 // closing the driver. It starts whether or not Neo4j answers: until Neo4j has answered and the
 // schema is applied, /readyz and every /v1 route answer 503, and reach recovers by itself once
-// Neo4j is back.
+// Neo4j is back. /readyz answers 503 until the projection is loaded too, unless
+// REACH_SERVE_WHILE_LOADING is set.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	tokens, err := cfg.TokenAuth.verifier(ctx)
 	if err != nil {
@@ -133,7 +134,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(api.Everything(svc), api.Config{Tokens: tokens, Logger: log,
-			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev}),
+			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev,
+			AwaitProjection: !cfg.ServeWhileLoading}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      cfg.writeTimeout(),
