@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/graph"
 )
 
 // neo4jWatch is what keepReady asks of the service: pings on a connection of their own
@@ -51,6 +53,11 @@ func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 			log.Info("Neo4j answers again after going away; planning reach's statements")
 			planned, took, err := store.Warm(ctx)
 			log.Info("statements planned", "planned", planned, "took", took, "err", err)
+			if errors.Is(err, graph.ErrUnavailable) {
+				// Not all planned (the pool may have held connections from before a restart):
+				// again at the next answer.
+				w.gone = true
+			}
 		}
 		select {
 		case <-ctx.Done():
