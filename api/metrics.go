@@ -124,8 +124,12 @@ func projectionGauges(health Health) []prometheus.Collector {
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Served) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "reach_reads_from_neo4j_total",
-			Help: "Reachability reads answered from Neo4j: the projection was not current enough for the consistency asked.",
+			Help: "Reachability reads handed to Neo4j: the projection was not current enough for the consistency asked (those refused by the cap included).",
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Fallbacks) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "reach_reads_shed_total",
+			Help: "Reachability reads the projection could not answer that were refused 503 at once, because as many as REACH_FALLBACK_CONCURRENCY were asking Neo4j.",
+		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Shed) })),
 	}
 }
 

@@ -58,6 +58,11 @@ type Config struct {
 	Events *Events
 	// DevTokens, when its Mint is set, serves /console/dev-token: development only.
 	DevTokens DevTokens
+	// AwaitProjection has /readyz answer 503 until the in-memory projection is loaded (or
+	// restored from its snapshot), so that a load balancer sends the replica no traffic while
+	// every read would go to Neo4j. Off, the replica is ready once Neo4j answers and the schema
+	// is applied, and serves from Neo4j while it loads.
+	AwaitProjection bool
 }
 
 // New returns the HTTP handler serving the API: every route, each answered by its area of s or,
@@ -82,7 +87,7 @@ func New(s Services, cfg Config) *echo.Echo {
 	if events == nil {
 		events = NewEvents()
 	}
-	h := &handlers{Services: s, metrics: m, events: events, known: newKnownMembers(s.Roster)}
+	h := &handlers{Services: s, metrics: m, events: events, known: newKnownMembers(s.Roster), awaitProjection: cfg.AwaitProjection}
 	public := routes{e: e, served: true}
 	e.GET("/healthz", h.healthz)
 	public.add(s.Health, http.MethodGet, "/readyz", h.readyz)
@@ -177,32 +182,37 @@ type handlers struct {
 	metrics *metrics
 	events  *Events
 	known   *knownMembers // the members authentication found lately; closing an account forgets one
+	// awaitProjection: /readyz waits for the projection too (Config.AwaitProjection).
+	awaitProjection bool
 }
 
 func (h *handlers) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz says whether reach can answer: Neo4j answers and the schema is applied. Until both
-// hold it answers 503 with Retry-After, naming what is missing.
+// readyz says whether reach can answer: Neo4j answers and the schema is applied, and, with
+// Config.AwaitProjection, the projection is loaded. Until all hold it answers 503 with
+// Retry-After, naming what is missing.
 func (h *handlers) readyz(c echo.Context) error {
-	checks := map[string]string{"neo4j": "up", "schema": "applied"}
+	checks := map[string]string{"neo4j": "up", "schema": "applied", "projection": "loaded"}
 	if err := h.Health.Ping(c.Request().Context()); err != nil {
 		checks["neo4j"] = "down"
 	}
 	if !h.Health.Migrated() {
 		checks["schema"] = "pending"
 	}
-	// Informational: a replica answers from Neo4j until its projection is loaded, which a load
-	// balancer may wait for before sending it traffic.
-	checks["projection"] = "loading"
-	if h.Health.ProjectionStats().Loaded {
-		checks["projection"] = "loaded"
+	// Without AwaitProjection it is informational: the replica answers from Neo4j until then.
+	if !h.Health.ProjectionStats().Loaded {
+		checks["projection"] = "loading"
 	}
-	if checks["neo4j"] == "up" && checks["schema"] == "applied" {
+	if checks["neo4j"] == "up" && checks["schema"] == "applied" && (checks["projection"] == "loaded" || !h.awaitProjection) {
 		return c.JSON(http.StatusOK, map[string]any{"status": "ready", "checks": checks})
 	}
-	p := newProblem(unavailable, "reach is not ready: Neo4j must answer and the schema must be applied")
+	detail := "reach is not ready: Neo4j must answer and the schema must be applied"
+	if h.awaitProjection {
+		detail = "reach is not ready: Neo4j must answer, the schema must be applied and the projection loaded"
+	}
+	p := newProblem(unavailable, detail)
 	p.Checks, p.retryAfter, p.RequestID = checks, graph.UnavailableRetryAfter, RequestID(c.Request().Context())
 	writeProblem(c, p)
 	return nil

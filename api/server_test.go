@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/reach-network/reach/graph"
 )
 
 // TestUnservedRoutesAnswer501 builds a server with no areas at all: every route that needs one,
@@ -63,4 +66,46 @@ func TestSomeAreasServed(t *testing.T) {
 // needsArea reports whether a route is served by an area of Services, not by the API alone.
 func needsArea(path string) bool {
 	return strings.HasPrefix(path, "/v1/") || path == "/readyz" || path == devTokenRoute
+}
+
+// health is a Health whose Neo4j answers, whose schema is applied and whose projection is loaded
+// when loaded says so.
+type health struct{ loaded bool }
+
+func (health) Ping(context.Context) error   { return nil }
+func (health) Migrated() bool               { return true }
+func (health) CacheStats() graph.CacheStats { return graph.CacheStats{} }
+func (h health) ProjectionStats() graph.ProjectionStats {
+	return graph.ProjectionStats{Loaded: h.loaded}
+}
+
+// TestReadyWaitsForTheProjection checks /readyz with AwaitProjection: 503 with Retry-After,
+// naming the projection, until it is loaded; without it, ready while it loads.
+func TestReadyWaitsForTheProjection(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		await, loaded bool
+		want          int
+	}{
+		{"Loading", true, false, http.StatusServiceUnavailable},
+		{"Loaded", true, true, http.StatusOK},
+		{"ServingWhileLoading", false, false, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(Services{Health: health{loaded: tc.loaded}}, Config{Tokens: mustHS256(t),
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AwaitProjection: tc.await})
+			rec := call(e, http.MethodGet, "/readyz", "", "")
+			var body struct{ Checks map[string]string }
+			_ = json.Unmarshal(rec.Body.Bytes(), &body)
+			if rec.Code != tc.want {
+				t.Fatalf("/readyz %d %s, want %d", rec.Code, rec.Body, tc.want)
+			}
+			if want := map[bool]string{true: "loaded", false: "loading"}[tc.loaded]; body.Checks["projection"] != want {
+				t.Errorf("checks %v, want projection %s", body.Checks, want)
+			}
+			if rec.Code != http.StatusOK && rec.Header().Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+		})
+	}
 }

@@ -3175,8 +3175,10 @@ type ClientInterface interface {
 
 	// Readyz Ready to answer
 	//
-	// Ready when Neo4j answers and the schema is applied. `checks.projection` is
-	// informational: a replica answers from Neo4j until its in-memory projection is loaded.
+	// Ready when Neo4j answers, the schema is applied and the replica's in-memory projection
+	// is loaded (or restored from its snapshot). A replica run with
+	// `REACH_SERVE_WHILE_LOADING=1` is ready before its projection is loaded, and answers from
+	// Neo4j until then; `checks.projection` is then informational.
 	//
 	// Corresponds with GET /readyz (the `Readyz` operationId).
 	Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3685,8 +3687,10 @@ func (c *Client) OpenapiYAML(ctx context.Context, reqEditors ...RequestEditorFn)
 
 // Readyz Ready to answer
 //
-// Ready when Neo4j answers and the schema is applied. `checks.projection` is
-// informational: a replica answers from Neo4j until its in-memory projection is loaded.
+// Ready when Neo4j answers, the schema is applied and the replica's in-memory projection
+// is loaded (or restored from its snapshot). A replica run with
+// `REACH_SERVE_WHILE_LOADING=1` is ready before its projection is loaded, and answers from
+// Neo4j until then; `checks.projection` is then informational.
 //
 // Corresponds with GET /readyz (the `Readyz` operationId).
 func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7979,8 +7983,10 @@ type ClientWithResponsesInterface interface {
 
 	// ReadyzWithResponse Ready to answer
 	//
-	// Ready when Neo4j answers and the schema is applied. `checks.projection` is
-	// informational: a replica answers from Neo4j until its in-memory projection is loaded.
+	// Ready when Neo4j answers, the schema is applied and the replica's in-memory projection
+	// is loaded (or restored from its snapshot). A replica run with
+	// `REACH_SERVE_WHILE_LOADING=1` is ready before its projection is loaded, and answers from
+	// Neo4j until then; `checks.projection` is then informational.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14838,8 +14844,10 @@ func (c *ClientWithResponses) OpenapiYAMLWithResponse(ctx context.Context, reqEd
 
 // ReadyzWithResponse Ready to answer
 //
-// Ready when Neo4j answers and the schema is applied. `checks.projection` is
-// informational: a replica answers from Neo4j until its in-memory projection is loaded.
+// Ready when Neo4j answers, the schema is applied and the replica's in-memory projection
+// is loaded (or restored from its snapshot). A replica run with
+// `REACH_SERVE_WHILE_LOADING=1` is ready before its projection is loaded, and answers from
+// Neo4j until then; `checks.projection` is then informational.
 //
 // Returns a wrapper object for the known response body format(s).
 //

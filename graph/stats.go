@@ -11,7 +11,8 @@ type ProjectionStats struct {
 	// Connections held, each counted once per member who has it.
 	Connections int
 	Served      int64 // reads answered from memory
-	Fallbacks   int64 // reads that asked Neo4j because the projection could not answer them
+	Fallbacks   int64 // reads the projection could not answer, handed on to Neo4j
+	Shed        int64 // of those, reads refused because the cap on reads asking Neo4j at once was reached
 	Loads       int64 // loads completed, from Neo4j or a snapshot
 }
 

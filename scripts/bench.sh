@@ -141,7 +141,8 @@ ready() {
   exit 1
 }
 start_reach() {
-  REACH_ADDR=127.0.0.1:8089 bin/reach serve 2>"$serve_log" &
+  # Ready before the projection is loaded, which projection_loaded then times.
+  REACH_ADDR=127.0.0.1:8089 REACH_SERVE_WHILE_LOADING=1 bin/reach serve 2>"$serve_log" &
   reach_pid=$!
   ready http://127.0.0.1:8089/readyz reach
 }

@@ -20,7 +20,7 @@ type config struct {
 	Addr      string // REACH_ADDR
 	TokenAuth tokenConfig
 	Neo4j     neo4jstore.Config
-	Answer    answer.Options // REACH_PROJECTION_SNAPSHOT, REACH_CHANGELOG_INTERVAL, ...
+	Answer    answer.Options // REACH_PROJECTION_SNAPSHOT, REACH_CHANGELOG_INTERVAL, REACH_FALLBACK_CONCURRENCY, ...
 	Timeouts  api.Timeouts   // REACH_READ_TIMEOUT, REACH_WRITE_TIMEOUT
 	RateLimit api.RateLimit  // REACH_RATE_LIMIT, REACH_RATE_BURST
 	LogLevel  slog.Level     // REACH_LOG_LEVEL
@@ -28,6 +28,10 @@ type config struct {
 	DebugAddr string         // REACH_DEBUG_ADDR: where Go's profiler listens; empty for nowhere
 	// DevTokens (REACH_DEV_TOKENS=1) lets the console mint tokens for any member: make run only.
 	DevTokens bool
+	// ServeWhileLoading (REACH_SERVE_WHILE_LOADING=1) has /readyz answer 200 before the
+	// projection is loaded, once Neo4j answers and the schema is applied: reads go to Neo4j
+	// (within the fallback cap) until it is.
+	ServeWhileLoading bool
 }
 
 // readTimeout bounds reading a request, body included; the server's write timeout is set past
@@ -37,6 +41,18 @@ const readTimeout = 15 * time.Second
 // writeTimeout is how long the server gives a request from its headers to its answer.
 func (c config) writeTimeout() time.Duration {
 	return readTimeout + c.Timeouts.Longest() + 5*time.Second
+}
+
+// tailPoolSize sizes the pool of the driver the projection's tailer and the pings use
+// (answer.Options.Tail): a load reads two ranges of members at once; pruning the log, the pings
+// and readiness checks take one each.
+const tailPoolSize = 6
+
+// tailNeo4j is the store's configuration with the tailer's small pool.
+func (c config) tailNeo4j() neo4jstore.Config {
+	out := c.Neo4j
+	out.Pool.Size = tailPoolSize
+	return out
 }
 
 // localNeo4j is the Neo4j that `make up` starts when NEO4J_URI is not set.
@@ -84,13 +100,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return d
 	}
-	devTokens := false
-	switch raw := getenv("REACH_DEV_TOKENS"); raw {
-	case "", "0", "false":
-	case "1", "true":
-		devTokens = true
-	default:
-		errs = append(errs, fmt.Errorf("REACH_DEV_TOKENS must be 1 or 0, not %q", raw))
+	boolean := func(key string) bool {
+		switch raw := getenv(key); raw {
+		case "", "0", "false":
+			return false
+		case "1", "true":
+			return true
+		default:
+			errs = append(errs, fmt.Errorf("%s must be 1 or 0, not %q", key, raw))
+			return false
+		}
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(or("REACH_LOG_LEVEL", "info"))); err != nil {
@@ -106,14 +125,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 			PerSecond: float64(number("REACH_RATE_LIMIT", int(api.DefaultRateLimit.PerSecond))),
 			Burst:     number("REACH_RATE_BURST", api.DefaultRateLimit.Burst),
 		},
-		LogLevel:  level,
-		Retention: hours("REACH_CHANGELOG_RETENTION", time.Hour),
-		Addr:      or("REACH_ADDR", ":8080"),
-		DebugAddr: getenv("REACH_DEBUG_ADDR"),
-		DevTokens: devTokens,
-		TokenAuth: loadTokenConfig(getenv),
+		LogLevel:          level,
+		Retention:         hours("REACH_CHANGELOG_RETENTION", time.Hour),
+		Addr:              or("REACH_ADDR", ":8080"),
+		DebugAddr:         getenv("REACH_DEBUG_ADDR"),
+		DevTokens:         boolean("REACH_DEV_TOKENS"),
+		ServeWhileLoading: boolean("REACH_SERVE_WHILE_LOADING"),
+		TokenAuth:         loadTokenConfig(getenv),
 		Answer: answer.Options{
-			Snapshot: getenv("REACH_PROJECTION_SNAPSHOT"),
+			Snapshot:            getenv("REACH_PROJECTION_SNAPSHOT"),
+			FallbackConcurrency: number("REACH_FALLBACK_CONCURRENCY", answer.DefaultFallbackConcurrency),
 			Freshness: projection.Freshness{
 				Interval: duration("REACH_CHANGELOG_INTERVAL", projection.DefaultFreshness.Interval),
 				Bound:    duration("REACH_STALENESS_BOUND", projection.DefaultFreshness.Bound),
@@ -153,9 +174,9 @@ func (c config) String() string {
 	l, p := c.Neo4j.Limits, c.Neo4j.Pool
 	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s "+
 		"%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
-		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d requests_monthly=%d cached_connections=%d projection_snapshot=%q dev_tokens=%t",
+		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d requests_monthly=%d cached_connections=%d projection_snapshot=%q fallback_concurrency=%d serve_while_loading=%t dev_tokens=%t",
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
 		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
-		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Answer.Snapshot, c.DevTokens)
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Answer.Snapshot, c.Answer.FallbackConcurrency, c.ServeWhileLoading, c.DevTokens)
 }

@@ -17,18 +17,20 @@ import (
 
 func TestLoadConfig(t *testing.T) {
 	env := map[string]string{
-		"REACH_JWT_SECRET":          "0123456789abcdef",
-		"NEO4J_URI":                 "neo4j://cluster.internal:7687",
-		"NEO4J_USER":                "reach",
-		"NEO4J_PASSWORD":            "s3cret",
-		"REACH_INMAIL_DAILY_LIMIT":  "20",
-		"REACH_REPORTS_TO_RESTRICT": "5",
-		"REACH_REQUESTS_MONTHLY":    "4",
-		"REACH_CACHED_CONNECTIONS":  "1000",
-		"REACH_WRITE_TIMEOUT":       "3s",
-		"NEO4J_POOL_SIZE":           "20",
-		"REACH_RATE_BURST":          "10",
-		"REACH_LOG_LEVEL":           "debug",
+		"REACH_JWT_SECRET":           "0123456789abcdef",
+		"NEO4J_URI":                  "neo4j://cluster.internal:7687",
+		"NEO4J_USER":                 "reach",
+		"NEO4J_PASSWORD":             "s3cret",
+		"REACH_INMAIL_DAILY_LIMIT":   "20",
+		"REACH_REPORTS_TO_RESTRICT":  "5",
+		"REACH_REQUESTS_MONTHLY":     "4",
+		"REACH_CACHED_CONNECTIONS":   "1000",
+		"REACH_WRITE_TIMEOUT":        "3s",
+		"NEO4J_POOL_SIZE":            "20",
+		"REACH_RATE_BURST":           "10",
+		"REACH_LOG_LEVEL":            "debug",
+		"REACH_FALLBACK_CONCURRENCY": "12",
+		"REACH_SERVE_WHILE_LOADING":  "1",
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -40,11 +42,12 @@ func TestLoadConfig(t *testing.T) {
 		CachedConnections: 1000,
 		Pool:              neo4jstore.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second},
 	},
-		Answer:    answer.Options{Freshness: projection.DefaultFreshness},
-		Timeouts:  api.Timeouts{Read: 2 * time.Second, Write: 3 * time.Second},
-		RateLimit: api.RateLimit{PerSecond: 50, Burst: 10},
-		LogLevel:  slog.LevelDebug,
-		Retention: time.Hour,
+		Answer:            answer.Options{Freshness: projection.DefaultFreshness, FallbackConcurrency: 12},
+		Timeouts:          api.Timeouts{Read: 2 * time.Second, Write: 3 * time.Second},
+		RateLimit:         api.RateLimit{PerSecond: 50, Burst: 10},
+		LogLevel:          slog.LevelDebug,
+		Retention:         time.Hour,
+		ServeWhileLoading: true,
 	}
 	if diff := cmp.Diff(want, cfg, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Clock" }, cmp.Ignore())); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -56,7 +59,7 @@ func TestLoadConfig(t *testing.T) {
 		!strings.Contains(err.Error(), "REACH_BLAST_LIMIT") {
 		t.Errorf("a bad limit gave %v, want an error naming REACH_BLAST_LIMIT", err)
 	}
-	for key, bad := range map[string]string{"REACH_WRITE_TIMEOUT": "soon", "REACH_READ_TIMEOUT": "2h", "REACH_LOG_LEVEL": "loud"} {
+	for key, bad := range map[string]string{"REACH_WRITE_TIMEOUT": "soon", "REACH_READ_TIMEOUT": "2h", "REACH_LOG_LEVEL": "loud", "REACH_SERVE_WHILE_LOADING": "yes"} {
 		if _, err := loadConfig(func(k string) string { return map[string]string{key: bad}[k] }); err == nil ||
 			!strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%s gave %v, want an error naming it", key, bad, err)

@@ -80,7 +80,8 @@ func run(ctx context.Context, args []string, out io.Writer, getenv func(string) 
 // serve serves the API until ctx is cancelled, then lets requests in flight finish before
 // closing the driver. It starts whether or not Neo4j answers: until Neo4j has answered and the
 // schema is applied, /readyz and every /v1 route answer 503, and reach recovers by itself once
-// Neo4j is back.
+// Neo4j is back. /readyz answers 503 until the projection is loaded too, unless
+// REACH_SERVE_WHILE_LOADING is set.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	tokens, err := cfg.TokenAuth.verifier(ctx)
 	if err != nil {
@@ -92,13 +93,23 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close(context.WithoutCancel(ctx))
-	svc := answer.New(store, cfg.Answer)
+	// The projection's tailer and the pings have a driver and pool of their own: requests waiting
+	// for the store's connections under load must not hold back the projection's freshness, nor
+	// look like Neo4j going away.
+	tail, err := neo4jstore.NewDB(cfg.tailNeo4j())
+	if err != nil {
+		return err
+	}
+	defer tail.Close(context.WithoutCancel(ctx))
+	opts := cfg.Answer
+	opts.Tail = tail
+	svc := answer.New(store, opts)
 	stopTracing, err := startTracing(ctx)
 	if err != nil {
 		return err
 	}
 	defer stopTracing()
-	go keepReady(ctx, store, log)
+	go keepReady(ctx, svc, log)
 	go pruneChanges(ctx, svc, cfg.Retention, log)
 	kept := make(chan struct{})
 	keepCtx, stopKeeping := context.WithCancel(ctx)
@@ -123,7 +134,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(api.Everything(svc), api.Config{Tokens: tokens, Logger: log,
-			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev}),
+			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev,
+			AwaitProjection: !cfg.ServeWhileLoading}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      cfg.writeTimeout(),
@@ -197,43 +209,6 @@ func serveDebug(addr string, log *slog.Logger) {
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	if err := srv.ListenAndServe(); err != nil {
 		log.Warn("profiler stopped", "err", err)
-	}
-}
-
-// keepReady applies the schema as soon as Neo4j answers, then watches Neo4j until ctx is
-// cancelled. When Neo4j answers again after not answering, as after a restart, it has Neo4j plan
-// reach's statements again before requests need them (neo4jstore.Store.Warm), so the first requests
-// after an outage do not each give up on a cold Neo4j.
-func keepReady(ctx context.Context, store *neo4jstore.Store, log *slog.Logger) {
-	up, told := false, false // whether Neo4j answered at the last look; whether the log said it did not
-	for {
-		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		err := store.Ping(pingCtx)
-		cancel()
-		switch {
-		case err != nil:
-			if up || !told {
-				log.Warn("Neo4j does not answer", "err", err)
-			}
-			up, told = false, true
-		case err == nil && !store.Migrated():
-			if err := store.Migrate(ctx); err != nil {
-				log.Warn("schema not applied yet", "err", err)
-				break
-			}
-			log.Info("schema applied; ready")
-			up = true
-		case err == nil && !up:
-			up = true
-			log.Info("Neo4j answers again; planning reach's statements")
-			planned, took, err := store.Warm(ctx)
-			log.Info("statements planned", "planned", planned, "took", took, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Second):
-		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/bolt"
 	"github.com/reach-network/reach/graph/changelog"
 	"github.com/reach-network/reach/graph/neo4jstore"
 	"github.com/reach-network/reach/graph/projection"
@@ -40,17 +41,31 @@ type Options struct {
 	// Snapshot, when set, is the file the projection is saved to after each load from Neo4j and
 	// when KeepProjection ends, and restored from when it starts.
 	Snapshot string
+	// Tail, when set, is what the projection is loaded and kept current through, and what Ping
+	// asks: a handle on the store's database with a driver and a small pool of its own
+	// (neo4jstore.NewDB), so that requests waiting for the store's connections under load never
+	// hold back the projection's freshness, nor pass for Neo4j going away. It shares the store's
+	// bookmarks. Nil: the store's own. The caller closes it after KeepProjection has returned.
+	Tail *bolt.DB
+	// FallbackConcurrency bounds the reads the projection cannot answer (before it is loaded,
+	// past the staleness bound, a token not applied in time) that ask Neo4j at once; the rest
+	// are refused at once with ErrUnavailable and a Retry-After. Zero takes
+	// DefaultFallbackConcurrency.
+	FallbackConcurrency int
 }
 
 // Service is what the API serves from: the Neo4j store, whose writes and Neo4j-only reads it
 // passes on as they are, with the questions of how members stand answered through the chain:
-// memory, then Neo4j. It is safe for concurrent use.
+// memory, then, up to Options.FallbackConcurrency reads at once, Neo4j. It is safe for
+// concurrent use.
 type Service struct {
 	*neo4jstore.Store
 	store      *neo4jstore.Store
+	tail       *bolt.DB // what the log is read through and Ping asks (Options.Tail)
 	projection *projection.Projection
 	log        *changelog.Log
 	chain      Answerer
+	capped     *capped // the chain's cap on reads handed to Neo4j
 }
 
 // New returns the service over store, with a projection of its own that hears of the store's
@@ -58,10 +73,22 @@ type Service struct {
 func New(store *neo4jstore.Store, opts Options) *Service {
 	p := projection.NewProjection()
 	store.OnWrite(p.Wrote)
-	log := changelog.New(store.DB(), p, opts.Freshness, opts.Snapshot)
-	mem := &memory{projection: p, log: log, freshness: opts.Freshness.OrDefaults(), store: store, next: store}
-	return &Service{Store: store, store: store, projection: p, log: log, chain: mem}
+	tail := opts.Tail
+	if tail == nil {
+		tail = store.DB()
+	} else if tail.Bookmarks == nil {
+		tail.Bookmarks = store.DB().BookmarkManager() // the log read where this replica's writes are
+	}
+	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot)
+	capped := newCapped(opts.FallbackConcurrency, store)
+	mem := &memory{projection: p, freshness: opts.Freshness.OrDefaults(), store: store, next: capped}
+	return &Service{Store: store, store: store, tail: tail, projection: p, log: log, chain: mem, capped: capped}
 }
+
+// Ping checks that Neo4j answers, on a connection of the tail's pool (Options.Tail), so that
+// requests holding every connection of the store's pool do not make Neo4j look gone. It fails
+// with ErrUnavailable when Neo4j does not answer.
+func (s *Service) Ping(ctx context.Context) error { return s.tail.Ping(ctx) }
 
 // Reachability is Answerer's, from memory when the read's consistency allows.
 func (s *Service) Reachability(ctx context.Context, caller, member string) (graph.Reach, error) {
@@ -95,7 +122,7 @@ func (s *Service) CheckToken(ctx context.Context, t graph.Token) error {
 	if t.Epoch == "" || s.projection.Holds(t) {
 		return nil
 	}
-	head, err := s.log.Head(ctx)
+	head, err := changelog.Head(ctx, s.store.DB())
 	if err != nil {
 		return nil
 	}
@@ -105,8 +132,12 @@ func (s *Service) CheckToken(ctx context.Context, t graph.Token) error {
 	return nil
 }
 
-// ProjectionStats reports on the projection, for metrics.
-func (s *Service) ProjectionStats() graph.ProjectionStats { return s.projection.Stats() }
+// ProjectionStats reports on the projection and the reads it handed to Neo4j, for metrics.
+func (s *Service) ProjectionStats() graph.ProjectionStats {
+	st := s.projection.Stats()
+	st.Shed = s.capped.shed.Load()
+	return st
+}
 
 // Gone reports whether the projection holds that member id does not exist (closed, or recorded
 // missing) as of the change it has applied: a hint for caches of who exists, such as the API's

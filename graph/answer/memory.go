@@ -15,7 +15,6 @@ import (
 // (graph.Mode), and hands the read to next otherwise.
 type memory struct {
 	projection *projection.Projection
-	log        *changelog.Log
 	heads      heads // looks at the change log's head, shared by fully consistent reads
 	freshness  projection.Freshness
 	store      *neo4jstore.Store // for the clock, the limits and the names of mutual pages
@@ -29,7 +28,7 @@ type memory struct {
 func (m *memory) read(ctx context.Context, fn func(*projection.State)) bool {
 	c := graph.ConsistencyOf(ctx)
 	if c.Mode == graph.FullyConsistent {
-		head, err := m.heads.at(ctx, time.Now(), m.log.Head)
+		head, err := m.heads.at(ctx, time.Now(), m.head)
 		if err != nil {
 			m.projection.Fallback()
 			return false // the Neo4j path then reports what is wrong
@@ -37,6 +36,12 @@ func (m *memory) read(ctx context.Context, fn func(*projection.State)) bool {
 		c = graph.Consistency{Mode: graph.AtLeastAsFresh, Token: head}
 	}
 	return m.projection.Read(c, m.freshness, fn)
+}
+
+// head reads the change log's head through the store's connections: a fully consistent read is
+// a request like any other, with no claim on the tailer's.
+func (m *memory) head(ctx context.Context) (graph.Token, error) {
+	return changelog.Head(ctx, m.store.DB())
 }
 
 func (m *memory) Reachability(ctx context.Context, caller, member string) (r graph.Reach, err error) {

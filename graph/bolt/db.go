@@ -60,9 +60,12 @@ func (db *DB) readOnce(ctx context.Context, query string, params map[string]any)
 	return res.Collect(ctx)
 }
 
-// withDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
+// WithDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
 // Neo4j itself ends a transaction whose request has given up, releasing its locks, rather than
-// finishing work nobody waits for.
+// finishing work nobody waits for. Every transaction the stores begin passes it
+// (deadline_test.go checks). A managed transaction the driver retries keeps its first attempt's
+// timeout; the driver stops retrying at the deadline, and closes the connection of a statement
+// whose context ended.
 func WithDeadline(ctx context.Context) []func(*neo4j.TransactionConfig) {
 	deadline, ok := ctx.Deadline()
 	if !ok {
@@ -82,20 +85,42 @@ func Collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, par
 	return res.Collect(ctx)
 }
 
-// boltDB runs statements on one Neo4j database: sessions, retries, deadlines and tracing, and the
+// DB runs statements on one Neo4j database: sessions, retries, deadlines and tracing, and the
 // statements run so far, for Warm.
 type DB struct {
 	Driver  neo4j.DriverWithContext
 	Name    string
 	Samples Samples
+	// Bookmarks, when set, is the bookmark manager of another DB on the same database, whose
+	// writes this one's reads must see (a DB with a driver of its own); nil: the driver's.
+	Bookmarks neo4j.BookmarkManager
 }
 
-// session opens a session on the database in mode, sharing the driver's bookmarks so that a read
+// Session opens a session on the database in mode, sharing the DB's bookmarks so that a read
 // begun after a write sees it, on a cluster too.
 func (db *DB) Session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
 	return db.Driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.Name, AccessMode: mode,
-		BookmarkManager: db.Driver.ExecuteQueryBookmarkManager()})
+		BookmarkManager: db.BookmarkManager()})
 }
+
+// BookmarkManager is what the DB's sessions share bookmarks through: Bookmarks when set, the
+// driver's own otherwise.
+func (db *DB) BookmarkManager() neo4j.BookmarkManager {
+	if db.Bookmarks != nil {
+		return db.Bookmarks
+	}
+	return db.Driver.ExecuteQueryBookmarkManager()
+}
+
+// Ping checks that Neo4j answers on a connection of the DB's pool; it fails with ErrUnavailable
+// when it does not.
+func (db *DB) Ping(ctx context.Context) (err error) {
+	defer Wrap(&err, "ping")
+	return db.Driver.VerifyConnectivity(ctx)
+}
+
+// Close releases the driver's connections.
+func (db *DB) Close(ctx context.Context) error { return db.Driver.Close(ctx) }
 
 // writeTx runs work in one write transaction, retried by the driver on transient failures, with
 // nothing recorded in the change log.

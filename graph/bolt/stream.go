@@ -6,11 +6,12 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// stream runs a read statement and hands each record to row, without holding them all.
+// Stream runs a read statement and hands each record to row, without holding them all. Like
+// Read, it gives Neo4j ctx's deadline as the transaction's timeout.
 func (db *DB) Stream(ctx context.Context, query string, params map[string]any, row func(*neo4j.Record) error) error {
 	session := db.Session(ctx, neo4j.AccessModeRead)
 	defer session.Close(ctx)
-	res, err := session.Run(ctx, query, params)
+	res, err := session.Run(ctx, query, params, WithDeadline(ctx)...)
 	if err != nil {
 		return err
 	}

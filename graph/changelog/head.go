@@ -9,9 +9,10 @@ import (
 	"github.com/reach-network/reach/graph/bolt"
 )
 
-// Head returns the change log's head as a token: its epoch and latest committed change.
-func (l *Log) Head(ctx context.Context) (graph.Token, error) {
-	recs, err := l.db.Read(ctx, cypher.ChangeLogHead, nil)
+// Head returns the change log's head as a token, read through db: its epoch and latest committed
+// change.
+func Head(ctx context.Context, db *bolt.DB) (graph.Token, error) {
+	recs, err := db.Read(ctx, cypher.ChangeLogHead, nil)
 	if err != nil {
 		return graph.Token{}, err
 	}

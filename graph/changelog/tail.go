@@ -22,6 +22,14 @@ const changesPerRead = 1000
 // gapPatience is how long a gap in the log may last before the projection is loaded again.
 const gapPatience = time.Second
 
+// logReadTimeout bounds one read of the log, so that a read lost on a silent connection is given
+// up and begun again rather than waited on for ever. A read that takes longer leaves memory
+// unable to answer default reads anyway, once the staleness bound has passed.
+const logReadTimeout = 5 * time.Second
+
+// maxRetryPause is the longest the tailer waits after a failed read of the log before the next.
+const maxRetryPause = time.Second
+
 // ProjectionEvents are what KeepProjection reports: each load, each failure to load or to read
 // the log, and each snapshot written. Any may be nil.
 type ProjectionEvents struct {
@@ -47,8 +55,9 @@ type Log struct {
 	snapshot   string // the projection's snapshot file; empty for none
 }
 
-// New returns the log of db as it keeps p current, reading it every freshness.Interval, with the
-// projection's snapshot at the path snapshot (empty for none).
+// New returns the log as it keeps p current, reading it through db every freshness.Interval, with
+// the projection's snapshot at the path snapshot (empty for none). Give it a db of its own
+// (answer.Options.Tail), so that its reads never wait behind requests for a connection.
 func New(db *bolt.DB, p *projection.Projection, freshness projection.Freshness, snapshot string) *Log {
 	return &Log{db: db, projection: p, freshness: freshness.OrDefaults(), snapshot: snapshot}
 }
@@ -62,6 +71,7 @@ func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
 	tick := time.NewTicker(l.freshness.Interval)
 	defer tick.Stop()
 	loaded, restore := false, l.snapshot != ""
+	retry := time.Duration(0) // the pause after the latest failure, doubled each time up to maxRetryPause
 	for {
 		var err error
 		if !loaded {
@@ -75,9 +85,14 @@ func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
 		if err != nil && ctx.Err() == nil && events.Failed != nil {
 			events.Failed(err)
 		}
+		// After a failure, the next read comes soon (one slow read must not leave the projection
+		// past the staleness bound) and then less and less often, should Neo4j be away.
 		pause := tick.C
 		if err != nil {
-			pause = time.After(time.Second) // Neo4j is away, or the log unreadable: not 20 times a second
+			retry = min(max(2*retry, l.freshness.Interval), maxRetryPause)
+			pause = time.After(retry)
+		} else {
+			retry = 0
 		}
 		select {
 		case <-ctx.Done():
@@ -124,11 +139,11 @@ func (l *Log) restoreProjection(ctx context.Context) error {
 
 // catchUpAndPublish applies to st, just loaded, the changes logged since, then puts it in place.
 func (l *Log) catchUpAndPublish(ctx context.Context, st *projection.State) error {
-	start := time.Now()
-	if err := l.catchUp(ctx, st, st.ApplyAll); err != nil {
+	reached, err := l.catchUp(ctx, st, st.ApplyAll)
+	if err != nil {
 		return err
 	}
-	l.publish(st, start)
+	l.publish(st, reached)
 	return nil
 }
 
@@ -174,8 +189,8 @@ func (l *Log) loadProjection(ctx context.Context) (err error) {
 	return l.catchUpAndPublish(ctx, st)
 }
 
-// publish puts st, caught up with the log as it was at start, in place of the projection's state.
-func (l *Log) publish(st *projection.State, start time.Time) { l.projection.Publish(st, start) }
+// publish puts st, caught up with the log as it was at reached, in place of the projection's state.
+func (l *Log) publish(st *projection.State, reached time.Time) { l.projection.Publish(st, reached) }
 
 // loadParts is how many ranges of members a load reads at once.
 const loadParts = 2
@@ -303,60 +318,68 @@ func (l *Log) loadPairs(ctx context.Context, st *projection.State) error {
 // log's head. The log is read without the projection's lock; only applying takes it.
 func (l *Log) readChanges(ctx context.Context) error {
 	st := l.projection.Current()
-	start := time.Now()
-	err := l.catchUp(ctx, st, func(changes []any) error { return l.projection.Apply(st, changes) })
-	l.projection.CaughtUp(start, err == nil)
+	reached, err := l.catchUp(ctx, st, func(changes []any) error { return l.projection.Apply(st, changes) })
+	l.projection.CaughtUp(reached, err == nil)
 	return err
 }
 
-// catchUp reads changes until st holds the log's head as it was when the last read began, handing
-// each batch to apply. A gap in the log is read again until it has lasted gapPatience.
-func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(changes []any) error) error {
+// catchUp reads changes until st holds the log's head, handing each batch to apply, and returns
+// when the read that found st at the head began: st then holds every change committed before
+// that moment. A gap in the log is read again until it has lasted gapPatience.
+func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(changes []any) error) (time.Time, error) {
 	var gapSince time.Time
 	for {
-		err := l.catchUpOnce(ctx, st, apply)
+		reached, err := l.catchUpOnce(ctx, st, apply)
 		if !errors.Is(err, projection.ErrGap) {
-			return err
+			return reached, err
 		}
 		if gapSince.IsZero() {
 			gapSince = time.Now()
 		} else if time.Since(gapSince) > gapPatience {
-			return projection.ErrReload
+			return time.Time{}, projection.ErrReload
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return time.Time{}, ctx.Err()
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
 }
 
 // catchUpOnce is catchUp without patience for gaps.
-func (l *Log) catchUpOnce(ctx context.Context, st *projection.State, apply func(changes []any) error) error {
+func (l *Log) catchUpOnce(ctx context.Context, st *projection.State, apply func(changes []any) error) (time.Time, error) {
 	for {
-		recs, err := l.db.Read(ctx, cypher.ChangesSince, map[string]any{"after": st.Applied, "limit": int64(changesPerRead)})
+		began := time.Now()
+		recs, err := l.readLog(ctx, st.Applied)
 		if err != nil {
-			return err
+			return time.Time{}, err
 		}
 		epoch, e1 := bolt.Value[string](recs[0], "epoch")
 		head, e2 := bolt.Value[int64](recs[0], "head")
 		changes, e3 := bolt.Value[[]any](recs[0], "changes")
 		if err := errors.Join(e1, e2, e3); err != nil {
-			return err
+			return time.Time{}, err
 		}
 		if epoch != st.Epoch || head < st.Applied {
-			return projection.ErrReload // a new database
+			return time.Time{}, projection.ErrReload // a new database
 		}
 		if len(changes) == 0 && head > st.Applied {
-			return projection.ErrGap
+			return time.Time{}, projection.ErrGap
 		}
 		if err := apply(changes); err != nil {
-			return err
+			return time.Time{}, err
 		}
 		if st.Applied >= head {
-			return nil
+			return began, nil
 		}
 	}
+}
+
+// readLog reads the log's head and the changes after applied, within logReadTimeout.
+func (l *Log) readLog(ctx context.Context, applied int64) ([]*neo4j.Record, error) {
+	ctx, cancel := context.WithTimeout(ctx, logReadTimeout)
+	defer cancel()
+	return l.db.Read(ctx, cypher.ChangesSince, map[string]any{"after": applied, "limit": int64(changesPerRead)})
 }
 
 // prunedPerTransaction bounds the changes one transaction of PruneChanges deletes.

@@ -33,7 +33,7 @@ func (s *Store) ReadAccount(ctx context.Context, id string, read func(graph.Acco
 	defer bolt.Wrap(&err, "ReadAccount(%q)", id)
 	session := s.db.Driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName: s.db.Name, AccessMode: neo4j.AccessModeRead, FetchSize: exportFetchSize,
-		BookmarkManager: s.db.Driver.ExecuteQueryBookmarkManager(),
+		BookmarkManager: s.db.BookmarkManager(),
 	})
 	defer session.Close(ctx)
 	tx, err := session.BeginTransaction(ctx, bolt.WithDeadline(ctx)...)

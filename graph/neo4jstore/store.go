@@ -94,19 +94,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // New makes a store for the Neo4j that cfg names without waiting for it to answer: a server can
 // start while Neo4j is down, answer ErrUnavailable meanwhile, and recover once it answers, since
 // the driver connects on demand. It fails only when cfg is wrong, such as a malformed URI.
-func New(cfg Config) (_ *Store, err error) {
-	defer bolt.Wrap(&err, "neo4j at %s", cfg.URI)
-	auth := neo4j.NoAuth()
-	if cfg.User != "" {
-		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
-	}
-	pool := cfg.Pool.orDefaults()
-	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
-		c.MaxConnectionPoolSize = pool.Size
-		c.ConnectionAcquisitionTimeout = pool.AcquireTimeout
-		c.SocketConnectTimeout = pool.AcquireTimeout
-		c.MaxTransactionRetryTime = pool.RetryTime
-	})
+func New(cfg Config) (*Store, error) {
+	db, err := NewDB(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +120,32 @@ func New(cfg Config) (_ *Store, err error) {
 	if cached <= 0 {
 		cached = DefaultCachedConnections
 	}
-	return &Store{db: &bolt.DB{Driver: driver, Name: cfg.Database}, clock: clock, limits: limits,
+	return &Store{db: db, clock: clock, limits: limits,
 		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token) {}}, nil
+}
+
+// NewDB makes a handle on the database cfg names, with a driver and a pool of connections of its
+// own sized by cfg.Pool, without waiting for Neo4j to answer. The store makes one; reach serve
+// makes a small second one for the work that must not wait behind requests for a connection:
+// keeping the projection current and pinging Neo4j (answer.Options.Tail). It fails only when cfg
+// is wrong, such as a malformed URI. Close it when done.
+func NewDB(cfg Config) (_ *bolt.DB, err error) {
+	defer bolt.Wrap(&err, "neo4j at %s", cfg.URI)
+	auth := neo4j.NoAuth()
+	if cfg.User != "" {
+		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	pool := cfg.Pool.orDefaults()
+	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.MaxConnectionPoolSize = pool.Size
+		c.ConnectionAcquisitionTimeout = pool.AcquireTimeout
+		c.SocketConnectTimeout = pool.AcquireTimeout
+		c.MaxTransactionRetryTime = pool.RetryTime
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &bolt.DB{Driver: driver, Name: cfg.Database}, nil
 }
 
 // orDefaults fills the zero fields of p from DefaultPool.
@@ -153,13 +166,10 @@ func (p Pool) orDefaults() Pool {
 func (s *Store) now() time.Time { return bolt.AsNeo4jTime(s.clock()) }
 
 // Close releases the driver's connections.
-func (s *Store) Close(ctx context.Context) error { return s.db.Driver.Close(ctx) }
+func (s *Store) Close(ctx context.Context) error { return s.db.Close(ctx) }
 
 // Ping checks that Neo4j answers; it fails with ErrUnavailable when it does not.
-func (s *Store) Ping(ctx context.Context) (err error) {
-	defer bolt.Wrap(&err, "ping")
-	return s.db.Driver.VerifyConnectivity(ctx)
-}
+func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
 // Migrate applies the schema: constraints and indexes, each idempotent, then waits for indexes
 // to come online so that the first queries already use them.

@@ -31,7 +31,7 @@ type Projection struct {
 
 	ownMu   sync.Mutex
 	own     graph.Token   // the latest change this replica's writes made
-	freshAt atomic.Int64  // unix nanos: when the last read of the log that reached its head began
+	freshAt atomic.Int64  // unix nanos: when the latest read of the log that found the state at its head began
 	nudge   chan struct{} // asks the tailer to read the log now
 	caught  *sync.Cond    // signalled, with mu held, when changes are applied
 
@@ -185,6 +185,13 @@ func withMember(list []int32, k int32, in bool) []int32 {
 // answerable tells whether the projection may answer a read asking for c, now, with the
 // staleness bound given; it waits up to wait for the log to be read when the read needs a
 // change the projection has not applied yet.
+//
+// A default read is answered while the latest read of the log that found the state at the log's
+// head began at most bound ago: the state then holds every change committed before that moment.
+// Nothing else about the tailer counts: a read of the log in flight, late, or failed, leaves
+// memory answering until that moment is bound old, and then the next read that reaches the head
+// brings it back. A default read also waits, up to wait, for the state to hold this replica's
+// latest write, as a read with that write's token would, rather than going to Neo4j at once.
 func (p *Projection) answerable(c graph.Consistency, bound, wait time.Duration) bool {
 	switch c.Mode {
 	case graph.FullyConsistent:
@@ -194,9 +201,14 @@ func (p *Projection) answerable(c graph.Consistency, bound, wait time.Duration) 
 	}
 	p.mu.RLock()
 	st := p.state
-	ok := st != nil && p.holdsOwnWrites(st)
 	p.mu.RUnlock()
-	return ok && time.Since(time.Unix(0, p.freshAt.Load())) <= bound
+	if st == nil {
+		return false
+	}
+	if own, held := p.ownWrite(st); !held && !p.awaitApplied(own, wait) {
+		return false
+	}
+	return time.Since(time.Unix(0, p.freshAt.Load())) <= bound
 }
 
 // awaitApplied waits, up to wait, until the projection has applied the token's change.
@@ -248,12 +260,12 @@ func (p *Projection) Wrote(t graph.Token) {
 	p.poke()
 }
 
-// holdsOwnWrites tells whether st holds the latest write this replica made. A write in another
-// epoch than st's was made to a database since replaced, which st was loaded from afresh.
-func (p *Projection) holdsOwnWrites(st *State) bool {
+// ownWrite returns the latest write this replica made, and whether st holds it. A write in
+// another epoch than st's was made to a database since replaced, which st was loaded from afresh.
+func (p *Projection) ownWrite(st *State) (graph.Token, bool) {
 	p.ownMu.Lock()
 	defer p.ownMu.Unlock()
-	return p.own.Epoch != st.Epoch || st.Applied >= p.own.Seq
+	return p.own, p.own.Epoch != st.Epoch || st.Applied >= p.own.Seq
 }
 
 func (p *Projection) Stats() graph.ProjectionStats {
@@ -287,12 +299,12 @@ func (p *Projection) Current() *State {
 	return p.state
 }
 
-// Publish puts st in place of the state, caught up with the log as it was at start.
-func (p *Projection) Publish(st *State, start time.Time) {
+// Publish puts st in place of the state, caught up with the log as it was at at.
+func (p *Projection) Publish(st *State, at time.Time) {
 	p.mu.Lock()
 	p.state = st
 	p.mu.Unlock()
-	p.freshAt.Store(start.UnixNano())
+	p.freshAt.Store(at.UnixNano())
 	p.loads.Add(1)
 	p.caught.Broadcast()
 }
@@ -305,12 +317,12 @@ func (p *Projection) Apply(st *State, changes []any) error {
 }
 
 // CaughtUp wakes the reads waiting for changes to be applied and, when reached is set, notes that
-// the log was read to its head as it was at start.
-func (p *Projection) CaughtUp(start time.Time, reached bool) {
-	p.caught.Broadcast()
+// the state holds the log's head as it was at at: a read of the log that began then found it there.
+func (p *Projection) CaughtUp(at time.Time, reached bool) {
 	if reached {
-		p.freshAt.Store(start.UnixNano())
+		p.freshAt.Store(at.UnixNano())
 	}
+	p.caught.Broadcast()
 }
 
 // Nudged is told when a read asks for the log to be read now rather than at the next tick.

@@ -104,6 +104,56 @@ func TestProjectionAnswersOnlyWithinItsGuarantee(t *testing.T) {
 	}
 }
 
+// TestLateLooksKeepMemoryWithinTheBound checks the freshness rule for default reads: memory
+// answers while the latest read of the log that reached its head began within the bound, however
+// late or failed the reads since; and a read made just after this replica wrote waits for the
+// tailer to apply the write instead of going to Neo4j.
+func TestLateLooksKeepMemoryWithinTheBound(t *testing.T) {
+	const bound = time.Second
+	latency := graph.Consistency{Mode: graph.MinimizeLatency}
+	p := NewProjection()
+	st := NewState("e1", 10)
+	p.Publish(st, time.Now().Add(-bound/2)) // the read that reached the head began half a bound ago
+	p.CaughtUp(time.Now(), false)           // and the read since failed, or is still going
+	if !p.answerable(latency, bound, 0) {
+		t.Error("a late or failed read of the log stopped memory answering within the bound")
+	}
+	p.freshAt.Store(time.Now().Add(-2 * bound).UnixNano())
+	if p.answerable(latency, bound, 0) {
+		t.Error("memory answered past the bound")
+	}
+	p.CaughtUp(time.Now(), false)
+	if p.answerable(latency, bound, 0) {
+		t.Error("a read of the log that did not reach the head brought memory back")
+	}
+	p.CaughtUp(time.Now(), true)
+	if !p.answerable(latency, bound, 0) {
+		t.Error("a read of the log that reached the head did not bring memory back")
+	}
+
+	t.Run("OwnWriteAwaited", func(t *testing.T) {
+		p.Wrote(graph.Token{Epoch: "e1", Seq: 11})
+		if p.answerable(latency, bound, 0) {
+			t.Fatal("answered without waiting before holding this replica's own write")
+		}
+		const tailer = 30 * time.Millisecond
+		go func() {
+			time.Sleep(tailer)
+			if err := p.Apply(st, []any{map[string]any{"seq": int64(11), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}}}); err != nil {
+				t.Error(err)
+			}
+			p.CaughtUp(time.Now(), true)
+		}()
+		start := time.Now()
+		if !p.answerable(latency, bound, time.Second) {
+			t.Fatal("a default read went to Neo4j rather than wait for the tailer to apply this replica's write")
+		}
+		if waited := time.Since(start); waited < tailer {
+			t.Errorf("answered after %s, before the write was applied", waited)
+		}
+	})
+}
+
 // TestGapAsksForALoad checks that a change that is not the next one, as after changes were pruned
 // before this replica read them, is refused as a gap (which catchUp reads again, then answers with
 // a new load if it lasts) rather than skipped.

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"syscall"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// neo4jWatch is what keepReady asks of the service: pings on a connection of their own
+// (answer.Service.Ping), the schema and planning statements.
+type neo4jWatch interface {
+	Ping(ctx context.Context) error
+	Migrated() bool
+	Migrate(ctx context.Context) error
+	Warm(ctx context.Context) (planned int, took time.Duration, err error)
+}
+
+// pingTimeout bounds one ping of keepReady's.
+const pingTimeout = 2 * time.Second
+
+// keepReady applies the schema as soon as Neo4j answers, then watches Neo4j until ctx is
+// cancelled. When Neo4j answers again after going away, as after a restart, it has Neo4j plan
+// reach's statements again before requests need them (neo4jstore.Store.Warm), so the first requests
+// after an outage do not each give up on a cold Neo4j. A ping that is only slow, as under load,
+// is not taken for Neo4j going away (pingWatch).
+func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
+	var w pingWatch
+	for {
+		pingCtx, cancel := context.WithTimeout(ctx, pingTimeout)
+		err := store.Ping(pingCtx)
+		cancel()
+		switch {
+		case err != nil:
+			if w.failed(err) {
+				log.Warn("Neo4j does not answer", "err", err, "gone", neo4jGone(err))
+			}
+		case !store.Migrated():
+			w.answered() // nothing planned yet to plan again
+			if err := store.Migrate(ctx); err != nil {
+				log.Warn("schema not applied yet", "err", err)
+				break
+			}
+			log.Info("schema applied; ready")
+		case w.answered():
+			log.Info("Neo4j answers again after going away; planning reach's statements")
+			planned, took, err := store.Warm(ctx)
+			log.Info("statements planned", "planned", planned, "took", took, "err", err)
+			if errors.Is(err, graph.ErrUnavailable) {
+				// Not all planned (the pool may have held connections from before a restart):
+				// again at the next answer.
+				w.gone = true
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// pingWatch decides, ping by ping, what keepReady does. Neo4j that went away (connections refused
+// or cut, its database unavailable) may have restarted and forgotten its plans, so its statements
+// are planned again once it answers; Neo4j that is only slow to answer, as under load, has
+// forgotten nothing, and planning every statement again would only load it more.
+type pingWatch struct {
+	gone bool // Neo4j went away since it last answered a ping
+	told bool // the log said Neo4j does not answer, and has not been told otherwise since
+}
+
+// failed takes a ping that failed with err, and tells whether to log it: the first failure since
+// Neo4j last answered.
+func (w *pingWatch) failed(err error) (tell bool) {
+	w.gone = w.gone || neo4jGone(err)
+	tell, w.told = !w.told, true
+	return tell
+}
+
+// answered takes a ping that Neo4j answered, and tells whether to have it plan reach's statements
+// again: only when it went away since it last answered, never after pings that were only slow.
+func (w *pingWatch) answered() (replan bool) {
+	replan = w.gone
+	w.gone, w.told = false, false
+	return replan
+}
+
+// neo4jGone tells whether a failed ping says Neo4j went away: a connection refused, reset or
+// closed by the server, or the database unavailable, as while it stops and starts. A ping that
+// was not answered in time, for want of a connection or of an answer, says only that Neo4j is
+// slow, and neither does anything else it cannot tell apart (a wrong password, say).
+func neo4jGone(err error) bool {
+	var dbErr *neo4j.Neo4jError
+	if errors.As(err, &dbErr) {
+		return dbErr.Code == "Neo.TransientError.General.DatabaseUnavailable"
+	}
+	var connErr *neo4j.ConnectivityError
+	if errors.As(err, &connErr) {
+		err = connErr.Inner // the driver's wrapper does not unwrap
+	}
+	var netErr net.Error
+	switch {
+	case err == nil, errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return false
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		return true
+	}
+	// Anything else, such as the driver's own timeouts (waiting for a connection from the pool,
+	// or for an answer on one, which do not unwrap), is taken for slowness.
+	return false
+}
