@@ -147,13 +147,17 @@ func (r *Report) WriteChart(path string) error {
 		label(img, left+i*group+group/2-len(op)*7/2, height-bottom+20, op)
 	}
 	label(img, left, 24, fmt.Sprintf("Latency by operation at %.0f requests/s (log scale): bars are p50, p95, p99", r.Rate))
-	lx := left
+	// The legend wraps onto a second line when the systems do not fit on one.
+	lx, ly := left, height-50
 	for i, s := range Systems {
 		if !present[i] {
 			continue
 		}
-		fill(img, image.Rect(lx, height-40, lx+14, height-26), s.Shades[1])
-		label(img, lx+20, height-28, s.Legend)
+		if lx+20+7*len(s.Legend) > width-right {
+			lx, ly = left, ly+22
+		}
+		fill(img, image.Rect(lx, ly-12, lx+14, ly+2), s.Shades[1])
+		label(img, lx+20, ly, s.Legend)
 		lx += 40 + 7*len(s.Legend)
 	}
 	return writePNG(path, img)
