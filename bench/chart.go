@@ -17,6 +17,9 @@ import (
 // The systems the benchmark measures, in the order they are charted.
 const (
 	SystemReach = "reach" // reach over HTTP, default consistency: reachability from memory
+	// SystemReachBefore is another build of reach, such as an older revision's, sent the same mix
+	// as reach in the same rounds: what a change did to reach's figures, within one run's spread.
+	SystemReachBefore = "reach-before"
 	// SystemReachAlone is reach's reachability alone, without the rest of the mix: what the
 	// peers, which answer only reachability, are offered, so like is compared with like.
 	SystemReachAlone = "reach-reachability-alone"
@@ -41,6 +44,7 @@ var Systems = []struct {
 	Shades       [3]color.RGBA
 }{
 	{SystemReach, "reach (HTTP)", [3]color.RGBA{{158, 202, 225, 255}, {66, 146, 198, 255}, {8, 69, 148, 255}}},
+	{SystemReachBefore, "reach before (HTTP)", [3]color.RGBA{{199, 234, 229, 255}, {90, 180, 172, 255}, {1, 102, 94, 255}}},
 	{SystemReachAlone, "reach, reachability alone (HTTP)", [3]color.RGBA{{198, 219, 239, 255}, {107, 174, 214, 255}, {33, 113, 181, 255}}},
 	{SystemReachNeo4j, "reach fully_consistent (HTTP)", [3]color.RGBA{{199, 233, 192, 255}, {116, 196, 118, 255}, {35, 139, 69, 255}}},
 	{SystemReachFresh, "reach at_least_as_fresh (HTTP)", [3]color.RGBA{{254, 224, 210, 255}, {252, 146, 114, 255}, {203, 24, 29, 255}}},
@@ -143,13 +147,17 @@ func (r *Report) WriteChart(path string) error {
 		label(img, left+i*group+group/2-len(op)*7/2, height-bottom+20, op)
 	}
 	label(img, left, 24, fmt.Sprintf("Latency by operation at %.0f requests/s (log scale): bars are p50, p95, p99", r.Rate))
-	lx := left
+	// The legend wraps onto a second line when the systems do not fit on one.
+	lx, ly := left, height-50
 	for i, s := range Systems {
 		if !present[i] {
 			continue
 		}
-		fill(img, image.Rect(lx, height-40, lx+14, height-26), s.Shades[1])
-		label(img, lx+20, height-28, s.Legend)
+		if lx+20+7*len(s.Legend) > width-right {
+			lx, ly = left, ly+22
+		}
+		fill(img, image.Rect(lx, ly-12, lx+14, ly+2), s.Shades[1])
+		label(img, lx+20, ly, s.Legend)
 		lx += 40 + 7*len(s.Legend)
 	}
 	return writePNG(path, img)

@@ -16,7 +16,7 @@ import (
 // Measured is what one op measured in one run.
 type Measured struct {
 	Op       string  `json:"op"`
-	System   string  `json:"system"` // "reach", "baseline", "postgres" or "postgres-http"
+	System   string  `json:"system"` // "reach", "reach-before", "baseline", "postgres", ... (Systems)
 	Requests int     `json:"requests"`
 	Errors   int     `json:"errors"`
 	Rate     float64 `json:"achievedRate"` // requests answered per second
@@ -108,6 +108,8 @@ type Report struct {
 	Ratios   []Ratio            `json:"ratios"`
 	// CPU is the processor time each system's answers took, when its processes were named.
 	CPU []CPUCost `json:"cpu,omitempty"`
+	// Before is what reach-before was built from, such as a git revision, when it was measured.
+	Before string `json:"before,omitempty"`
 }
 
 // Compare fills in the ratios of every other system to reach, for every op both measured: to
@@ -139,7 +141,11 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "PostgreSQL peer: %s, shared_buffers %s\n", m.PostgresVersion, m.PostgresSharedBuffers)
 	}
 	fmt.Fprintf(w, "offered: %.0f requests/s for %s in %d rounds, mix %v\n", r.Rate, r.Duration, r.Rounds, r.Mix)
-	fmt.Fprintf(w, "pairs: %v\n\n", r.Pairs)
+	fmt.Fprintf(w, "pairs: %v\n", r.Pairs)
+	if r.Before != "" {
+		fmt.Fprintf(w, "%s: reach built from %s, the same mix as reach in the same rounds\n", SystemReachBefore, r.Before)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "system\top\trequests\trate/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t")
 	for _, x := range r.Results {

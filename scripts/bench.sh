@@ -9,6 +9,9 @@
 #      (reachpeer load), then kept in .postgres/bench-<members>-<degree>-<seed>.
 #   3. reach serving on 127.0.0.1:8089 against Neo4j, and the peer serving reachability behind
 #      reach's HTTP stack on 127.0.0.1:8090 (reachpeer serve); neither limits requests per member.
+#      With BENCH_COMPARE_REV, that revision's reach too, on 127.0.0.1:8091 against the same Neo4j
+#      (reach-before): built from its own source tree, taken with git archive into a temporary
+#      directory that is removed once built, into bin/reach-before.
 #   4. reachbench: an open-loop load on reach over HTTP, on the driver-only Cypher baseline, on the
 #      peer through pgx and on the peer over HTTP, taking turns in rounds so that other work on
 #      the machine falls on all alike; it prints the table and writes bench/results.json and
@@ -17,14 +20,18 @@
 #   scripts/bench.sh          the run above
 #   scripts/bench.sh sweep    the throughput ceiling instead: every system at rising rates, for
 #                             the mix and for reachability alone (bench/sweep.json, sweep-*.png)
+#   BENCH_COMPARE_REV=586666e scripts/bench.sh
+#                             the run above, with reach as built at 586666e measured beside this
+#                             tree's: the same mix, taking turns in the same rounds
 #
 # Knobs: BENCH_MEMBERS (100000), BENCH_AVG_DEGREE (100), BENCH_SEED (1), BENCH_RATE (500),
 # BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), BENCH_POSTGRES (1; 0 leaves the
 # peer out), BENCH_NEO4J_PORT (7689), BENCH_POSTGRES_PORT (5439), BENCH_SWEEP_STEP (10s),
 # BENCH_SWEEP_WARMUP (3s), BENCH_SWEEP_RATES (reachbench's list), BENCH_SYSTEMS (all; a
-# comma-separated subset of reach, reach-reachability-alone, reach-fully-consistent,
+# comma-separated subset of reach, reach-before, reach-reachability-alone, reach-fully-consistent,
 # reach-at-least-as-fresh, http-floor, baseline,
 # postgres, postgres-http), BENCH_COLD (30s: the cold run right after reach starts; 0 for none),
+# BENCH_COMPARE_REV (none: a git revision whose reach is measured beside this tree's as reach-before),
 # REACH_CACHED_CONNECTIONS (room for the whole graph), the launcher's
 # REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE and the peer's REACH_POSTGRES_SHARED_BUFFERS (sized
 # from the member count when unset).
@@ -58,14 +65,30 @@ go build -o bin/reach ./cmd/reach
 go build -o bin/reachbench ./cmd/reachbench
 go build -o bin/reachpeer ./cmd/reachpeer
 
-reach_pid="" peer_pid=""
+reach_pid="" peer_pid="" before_pid="" before_src=""
 cleanup() {
   [[ -n "$reach_pid" ]] && kill "$reach_pid" 2>/dev/null && wait "$reach_pid" 2>/dev/null
+  [[ -n "$before_pid" ]] && kill "$before_pid" 2>/dev/null && wait "$before_pid" 2>/dev/null
+  [[ -n "$before_src" ]] && rm -rf "$before_src"
   [[ -n "$peer_pid" ]] && kill "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
   if [[ -n "${own_neo4j:-}" ]]; then launcher/down.sh; fi
   if [[ -n "${own_postgres:-}" ]]; then scripts/postgres.sh down; fi
 }
 trap cleanup EXIT
+
+# The revision to compare with is built from its own source tree: its code is not this tree's.
+compare_rev="${BENCH_COMPARE_REV:-}"
+if [[ -n "$compare_rev" ]]; then
+  commit="$(git rev-parse --verify "$compare_rev^{commit}")"
+  compare_label="$compare_rev"
+  [[ "$commit" == "$compare_rev"* ]] || compare_label+=" (${commit:0:7})"
+  say "building reach at $compare_label into bin/reach-before"
+  before_src="$(mktemp -d)"
+  git archive "$commit" | tar -x -C "$before_src"
+  go -C "$before_src" build -o "$PWD/bin/reach-before" ./cmd/reach
+  rm -rf "$before_src"
+  before_src=""
+fi
 
 # The CSV files of the network, generated once for whichever store still needs them.
 csv="$PWD/.bench-csv-$members-$degree-$seed"
@@ -146,13 +169,24 @@ start_reach() {
   reach_pid=$!
   ready http://127.0.0.1:8089/readyz reach
 }
-# projection_loaded waits until reach's projection is loaded and says where from and how long it took.
+# projection_loaded waits until reach's projection is loaded (its log: $2, or reach's own) and
+# says where from and how long it took.
 projection_loaded() {
+  local log="${2:-$serve_log}"
   for _ in $(seq 1 600); do
-    grep -q "projection loaded" "$serve_log" && break
+    grep -q "projection loaded" "$log" && break
     sleep 1
   done
-  say "$1: $(grep -o '"msg":"projection loaded[^}]*' "$serve_log" | head -1)"
+  say "$1: $(grep -o '"msg":"projection loaded[^}]*' "$log" | head -1)"
+}
+# start_before serves the compared revision's reach beside this tree's, with no snapshot of its own
+# (its projection loads from Neo4j), and waits until its projection is loaded.
+start_before() {
+  local log="${TMPDIR:-/tmp}/reach-bench-before.log"
+  REACH_ADDR=127.0.0.1:8091 REACH_DEBUG_ADDR=127.0.0.1:6091 REACH_PROJECTION_SNAPSHOT= bin/reach-before serve 2>"$log" &
+  before_pid=$!
+  ready http://127.0.0.1:8091/readyz "reach at $compare_label"
+  projection_loaded "reach at $compare_label" "$log"
 }
 
 # The cold start: no snapshot, so reach loads its projection from Neo4j, answering from Neo4j
@@ -172,15 +206,20 @@ if [[ "$mode" == run ]]; then
   start_reach
   projection_loaded "warm start"
 fi
+if [[ -n "$compare_rev" ]]; then
+  start_before
+fi
 
 # The servers' processes, so the report can say how much processor time each answer took.
 processes="reach=$reach_pid"
 [[ -n "$peer_pid" ]] && processes+=",peer=$peer_pid,postgres=$(head -n 1 "$REACH_POSTGRES_DIR/data/postmaster.pid")"
 [[ -n "${own_neo4j:-}" ]] && processes+=",neo4j=$(tr -d '[:space:]' <"$REACH_NEO4J_DIR/neo4j.pid")"
+[[ -n "$before_pid" ]] && processes+=",reach-before=$before_pid"
 
 args=(--url http://127.0.0.1:8089 --processes "$processes" --rate "$rate" --duration "$duration" --warmup "$warmup"
   --out "$out" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}" "${peer_args[@]}")
 [[ -n "${BENCH_SYSTEMS:-}" ]] && args+=(--systems "$BENCH_SYSTEMS")
+[[ -n "$compare_rev" ]] && args+=(--compare-url http://127.0.0.1:8091 --compare-rev "$compare_label")
 if [[ "$mode" == sweep ]]; then
   args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}")
   [[ -n "${BENCH_SWEEP_RATES:-}" ]] && args+=(--sweep-rates "$BENCH_SWEEP_RATES")

@@ -2,10 +2,12 @@
 // and, in the same run on the same graph and pairs, what a team would build instead: the Cypher
 // baseline (shortestPath and separate queries straight through the Go driver), and the
 // PostgreSQL peer (one SQL statement, bench/pgpeer) both straight through pgx and behind reach's
-// HTTP stack.
+// HTTP stack. With --compare-url it also measures another reach, such as an older revision's,
+// sent the same mix as reach in the same rounds (reach-before).
 //
 //	reachbench [--url http://127.0.0.1:8089] [--rate 500] [--duration 60s] [--out bench]
 //	           [--postgres postgres://...] [--peer-url http://127.0.0.1:8090] [--sweep]
+//	           [--compare-url http://127.0.0.1:8091 --compare-rev REV]
 //
 // It reads NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE to draw pairs and run the
 // baseline, and REACH_JWT_SECRET to sign the requests' tokens. It prints a table and writes
@@ -14,6 +16,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -57,6 +60,8 @@ type options struct {
 	heap, cache string
 	postgres    string // the peer's database, for the peer through pgx
 	peerURL     string // the peer behind reach's HTTP stack
+	compareURL  string // another reach, measured as reach-before
+	compareRev  string // what that reach was built from, for the report
 	pgPool      int
 	only        string // the systems to measure, comma-separated; empty for all
 	processes   bench.Processes
@@ -81,9 +86,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.cache, "neo4j-pagecache", os.Getenv("REACH_NEO4J_PAGECACHE"), "Neo4j page cache, for the report")
 	fs.StringVar(&o.postgres, "postgres", "", "URL of the PostgreSQL peer's database: measure the peer through pgx")
 	fs.StringVar(&o.peerURL, "peer-url", "", "base URL of the PostgreSQL peer's HTTP server (reachpeer serve): measure it over HTTP")
+	fs.StringVar(&o.compareURL, "compare-url", "", "base URL of another reach, such as an older revision's: measure it beside reach with the same mix (reach-before)")
+	fs.StringVar(&o.compareRev, "compare-rev", "", "what the reach at --compare-url was built from, such as a git revision, for the report")
 	fs.IntVar(&o.pgPool, "postgres-pool", pgpeer.DefaultPoolSize, "connections of the peer's pool, through pgx")
-	fs.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, reach-reachability-alone, reach-fully-consistent, reach-at-least-as-fresh, http-floor, baseline, postgres, postgres-http)")
-	processes := fs.String("processes", "", "the servers' process ids, as reach=PID,neo4j=PID,postgres=PID,peer=PID: report the processor time each answer took")
+	fs.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, reach-before, reach-reachability-alone, reach-fully-consistent, reach-at-least-as-fresh, http-floor, baseline, postgres, postgres-http)")
+	processes := fs.String("processes", "", "the servers' process ids, as reach=PID,reach-before=PID,neo4j=PID,postgres=PID,peer=PID: report the processor time each answer took")
 	o.sweep.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -138,6 +145,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs, systems []system, out io.Writer) error {
 	report := &bench.Report{When: time.Now().UTC(), Machine: m, Rate: o.rate, Duration: o.duration.String(),
 		Mix: map[string]float64{}, Pairs: pairs.Counts()}
+	if o.compareURL != "" {
+		report.Before = cmp.Or(o.compareRev, o.compareURL)
+	}
 	for _, op := range mix {
 		report.Mix[op.name] = op.weight / 100
 	}

@@ -38,7 +38,8 @@ type system struct {
 	roles []string
 }
 
-// newSystems returns the systems to measure: reach, then those o asks for.
+// newSystems returns the systems to measure: reach, then those o asks for. The reach at
+// o.compareURL, when set, comes right after reach, so that the two take their turns side by side.
 func newSystems(o options, secret []byte, store *neo4jstore.Store, peer *pgpeer.Peer, p bench.Pairs) []system {
 	transport := &http.Transport{MaxIdleConns: o.concurrency, MaxIdleConnsPerHost: o.concurrency}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: transport}
@@ -47,15 +48,20 @@ func newSystems(o options, secret []byte, store *neo4jstore.Store, peer *pgpeer.
 	consistent := &caller{url: reach.url, tokens: tokens, http: client, query: "?consistency=fully_consistent"}
 	fresh := &caller{url: reach.url, tokens: tokens, http: client, latest: &latest{}}
 	freshOps := fresh.ops(p)
-	systems := []system{
-		{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p), roles: []string{"reach", "neo4j"}},
+	systems := []system{{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p), roles: []string{"reach", "neo4j"}}}
+	if o.compareURL != "" {
+		before := &caller{url: strings.TrimRight(o.compareURL, "/"), tokens: tokens, http: client}
+		systems = append(systems, system{name: bench.SystemReachBefore, how: "over HTTP", ops: before.ops(p),
+			roles: []string{bench.SystemReachBefore, "neo4j"}})
+	}
+	systems = append(systems, []system{
 		{name: bench.SystemReachAlone, how: "over HTTP, without the rest of the mix", roles: []string{"reach", "neo4j"},
 			ops: map[string]do{"reachability": reach.ops(p)["reachability"]}},
 		{name: bench.SystemReachNeo4j, how: "over HTTP, consistency=fully_consistent", roles: []string{"reach", "neo4j"},
 			ops: map[string]do{"reachability": consistent.ops(p)["reachability"]}},
 		{name: bench.SystemReachFresh, how: "over HTTP, consistency=at_least_as_fresh with the latest send's token",
 			roles: []string{"reach", "neo4j"}, ops: map[string]do{"reachability": freshOps["reachability"], "send": freshOps["send"]}},
-	}
+	}...)
 	systems = append(systems, system{name: bench.SystemFloor, how: "GET /healthz in its place, over HTTP", roles: []string{"reach"},
 		ops: map[string]do{"reachability": func(ctx context.Context, _ *rand.Rand) error {
 			return reach.do(ctx, http.MethodGet, "/healthz", "", "", http.StatusOK)

@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"maps"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,6 +44,54 @@ func TestEachSystemGetsReachsRateOfWhatItAnswers(t *testing.T) {
 		if weight != c.share*100 {
 			t.Errorf("%s: ops weigh %.0f in all, want %.0f", c.s.name, weight, c.share*100)
 		}
+	}
+}
+
+// TestReachBeforeRunsReachsMixAtItsOwnURL checks that the reach at --compare-url is measured as
+// reach-before: the same ops as reach, sent to its own server, its processor time its own, and
+// its turn right after reach's.
+func TestReachBeforeRunsReachsMixAtItsOwnURL(t *testing.T) {
+	server := func(hits *atomic.Int64) *httptest.Server {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			if r.Method == http.MethodPost {
+				w.WriteHeader(http.StatusCreated)
+			}
+		}))
+		t.Cleanup(s.Close)
+		return s
+	}
+	var now, before atomic.Int64
+	o := options{url: server(&now).URL, compareURL: server(&before).URL + "/", concurrency: 2}
+	pairs := bench.Pairs{bench.KindFirst: {{"m1", "m2"}}, bench.KindSecond: {{"m1", "m3"}}}
+	systems := newSystems(o, []byte("secret"), nil, nil, pairs)
+	if len(systems) < 2 || systems[0].name != bench.SystemReach || systems[1].name != bench.SystemReachBefore {
+		var names []string
+		for _, s := range systems {
+			names = append(names, s.name)
+		}
+		t.Fatalf("systems %v, want reach then reach-before", names)
+	}
+	reach, cmp := systems[0], systems[1]
+	if !slices.Equal(slices.Sorted(maps.Keys(cmp.ops)), slices.Sorted(maps.Keys(reach.ops))) || cmp.share() != 1 {
+		t.Errorf("reach-before answers %v at share %.2f, want reach's %v", slices.Sorted(maps.Keys(cmp.ops)), cmp.share(),
+			slices.Sorted(maps.Keys(reach.ops)))
+	}
+	if !slices.Contains(cmp.roles, bench.SystemReachBefore) || slices.Contains(cmp.roles, "reach") {
+		t.Errorf("reach-before's processor time is that of %v", cmp.roles)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for name, do := range cmp.ops {
+		if err := do(context.Background(), rng); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if before.Load() != int64(len(cmp.ops)) || now.Load() != 0 {
+		t.Errorf("reach-before's requests went %d to its server and %d to reach's, want %d and 0", before.Load(), now.Load(), len(cmp.ops))
+	}
+	if only := newSystems(options{url: o.url, concurrency: 2}, []byte("secret"), nil, nil, pairs); slices.ContainsFunc(only,
+		func(s system) bool { return s.name == bench.SystemReachBefore }) {
+		t.Error("reach-before was measured without --compare-url")
 	}
 }
 
