@@ -48,9 +48,9 @@ func TestOutage(t *testing.T) {
 	link.up()
 	waitReady(t, reach, 20*time.Second)
 	for _, m := range []string{alice, bob} {
-		reach.do(t, adminToken(t), http.MethodPut, "/v1/admin/members/"+m, map[string]any{"name": m}, nil)
+		setUp(t, reach, http.MethodPut, "/v1/admin/members/"+m, map[string]any{"name": m})
 	}
-	reach.do(t, adminToken(t), http.MethodPost, "/v1/admin/connections", map[string]any{"a": alice, "b": bob}, nil)
+	setUp(t, reach, http.MethodPost, "/v1/admin/connections", map[string]any{"a": alice, "b": bob})
 
 	stop, start := neo4jControl(t)
 	if stop == nil {
@@ -307,5 +307,20 @@ func TestWarm(t *testing.T) {
 	}
 	if after, _ := env.store.CountMembers(context.Background()); after != before {
 		t.Errorf("planning wrote: %d members before, %d after", before, after)
+	}
+}
+
+// setUp sends an idempotent admin write until it succeeds: a Neo4j that has just answered again
+// may still be too cold to commit within the short write timeout this test gives reach.
+func setUp(t *testing.T, reach *reachProcess, method, path string, body any) {
+	t.Helper()
+	for deadline := time.Now().Add(recovery); ; time.Sleep(200 * time.Millisecond) {
+		c := reach.do(t, adminToken(t), method, path, body, nil)
+		if c.Status < 300 {
+			return
+		}
+		if c.Status != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			t.Fatalf("%s %s: answered %d %s", method, path, c.Status, c.Body)
+		}
 	}
 }
