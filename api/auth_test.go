@@ -32,7 +32,7 @@ var testSecret = []byte("unit-test-secret-0123456789")
 // fakeGraph answers only what authentication and the admin routes ask; any other method of the API
 // panics through the nil interface it embeds.
 type fakeGraph struct {
-	allAreas
+	AllAreas
 	mu      sync.Mutex
 	members map[string]bool
 	err     error // returned by MemberExists when set
@@ -571,7 +571,7 @@ func TestJWKSConfigurationErrors(t *testing.T) {
 // an admin route admits an administrator whose sub is no member, without asking the graph.
 func TestUnknownMemberRefusedOnEveryMemberRoute(t *testing.T) {
 	g := newFakeGraph("jane")
-	e := New(everyArea(g), Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e := New(Everything(g), Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ghost := sign(t, jwt.SigningMethodHS256, testSecret, "", valid(jwt.MapClaims{"sub": "ghost"}))
 	jane := sign(t, jwt.SigningMethodHS256, testSecret, "", valid(nil))
 	ghostAdmin := sign(t, jwt.SigningMethodHS256, testSecret, "", valid(jwt.MapClaims{"sub": "admin", "role": "admin"}))

@@ -14,7 +14,7 @@ import (
 // TestBatchRouteLeavesMemberNamedReachability checks that the batch route does not take the path
 // of a member whose id is "reachability": GET still reaches their profile.
 func TestBatchRouteLeavesMemberNamedReachability(t *testing.T) {
-	e := New(everyArea(newFakeGraph()), Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e := New(Everything(newFakeGraph()), Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for _, tc := range []struct{ method, route string }{
 		{http.MethodGet, "/v1/members/:id"},
 		{http.MethodPost, "/v1/members/reachability"},

@@ -91,7 +91,7 @@ func TestContractRefusesWhatHandlersRefuse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := New(everyArea(newFakeGraph("jane")), Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e := New(Everything(newFakeGraph("jane")), Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	member, _ := IssueToken(testSecret, "jane", false, time.Hour)
 	admin, _ := IssueToken(testSecret, "admin", true, time.Hour)
 	for _, tc := range badRequests {

@@ -23,7 +23,7 @@ func newContractServer(t *testing.T) *echo.Echo {
 	dev := DevTokens{Mint: func(member string, ttl time.Duration) (string, error) {
 		return IssueToken(testSecret, member, false, ttl)
 	}}
-	return New(everyArea(newFakeGraph()), Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DevTokens: dev})
+	return New(Everything(newFakeGraph()), Config{Tokens: mustHS256(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DevTokens: dev})
 }
 
 // outsideContract returns the routes the document lists under x-outside-contract, which reach

@@ -26,7 +26,7 @@ func devServer(t *testing.T, dev bool) *echo.Echo {
 			Members: []DevMember{{ID: "ann", Name: "Ann"}},
 		}
 	}
-	return New(everyArea(newFakeGraph("ann")), cfg)
+	return New(Everything(newFakeGraph("ann")), cfg)
 }
 
 // TestDevTokens checks that with development tokens on the console gets a short-lived token the

@@ -15,7 +15,7 @@ import (
 // open stream, so that http.Server.Shutdown does not wait for it.
 func TestEventsEndOnClose(t *testing.T) {
 	events := NewEvents()
-	srv := httptest.NewServer(New(everyArea(newFakeGraph("ann")), Config{Tokens: mustHS256(t), Events: events,
+	srv := httptest.NewServer(New(Everything(newFakeGraph("ann")), Config{Tokens: mustHS256(t), Events: events,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	tok, err := IssueToken(testSecret, "ann", false, time.Hour)
@@ -77,7 +77,7 @@ func TestEventsEndALaggingStream(t *testing.T) {
 func TestEventsOutliveTheRequestDeadline(t *testing.T) {
 	events := NewEvents()
 	short := Timeouts{Read: 50 * time.Millisecond, Write: 50 * time.Millisecond}
-	srv := httptest.NewServer(New(everyArea(newFakeGraph("ann")), Config{Tokens: mustHS256(t), Events: events, Timeouts: short,
+	srv := httptest.NewServer(New(Everything(newFakeGraph("ann")), Config{Tokens: mustHS256(t), Events: events, Timeouts: short,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	defer events.Close()

@@ -241,8 +241,8 @@ func chain(mw ...echo.MiddlewareFunc) echo.MiddlewareFunc {
 	}
 }
 
-// Everything is the Services of one value that serves every area, as reach's own service does.
-func Everything(s interface {
+// AllAreas is every area of Services at once, as reach's own service serves them.
+type AllAreas interface {
 	Health
 	Roster
 	TokenChecker
@@ -254,7 +254,10 @@ func Everything(s interface {
 	Safety
 	Affiliations
 	Accounts
-}) Services {
+}
+
+// Everything is the Services of one value that serves every area.
+func Everything(s AllAreas) Services {
 	return Services{Health: s, Roster: s, Consistency: s, Members: s, Connections: s,
 		Reach: s, Network: s, Messages: s, Safety: s, Affiliations: s, Accounts: s}
 }

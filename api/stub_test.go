@@ -7,27 +7,6 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// allAreas is every area of Services, as the Neo4j store serves them all.
-type allAreas interface {
-	Health
-	Roster
-	TokenChecker
-	Members
-	Connections
-	Reacher
-	Network
-	Messages
-	Safety
-	Affiliations
-	Accounts
-}
-
-// everyArea serves every area of the API from g.
-func everyArea(g allAreas) Services {
-	return Services{Health: g, Roster: g, Consistency: g, Members: g, Connections: g, Reach: g, Network: g,
-		Messages: g, Safety: g, Affiliations: g, Accounts: g}
-}
-
 // fuzzedAreas is what the request fuzzer's routes ask of the graph.
 type fuzzedAreas interface {
 	Roster
