@@ -11,12 +11,48 @@ import (
 // Handler serves the peer behind reach's own HTTP stack, as a team would deploy it: api.New with
 // the same middleware (request ids, metrics, logs, deadlines, the token check with its member
 // lookup, rate limits), the same error table, and the same JSON answer for
-// GET /v1/members/{id}/reachability, whose Relation comes from Reachability. The peer serves only
-// that route's area, besides health and the member lookup; every other /v1 route answers 501, as
-// a problem document.
+// GET /v1/members/{id}/reachability, whose Relation comes from Reachability, and POST /v1/messages,
+// answered by Send. The peer serves only those routes' areas, besides health and the member
+// lookup; every other /v1 route answers 501, as a problem document: those of an area it does not
+// serve at all, and those of the message area it does not implement (graph.ErrUnsupported).
 func (p *Peer) Handler(cfg api.Config) http.Handler {
 	s := apiServer{peer: p}
-	return api.New(api.Services{Health: s, Roster: s, Reach: p}, cfg)
+	return api.New(api.Services{Health: s, Roster: s, Reach: p, Messages: messages{p}}, cfg)
+}
+
+// messages is the message area as far as the peer implements it: Send; the rest answer
+// graph.ErrUnsupported.
+type messages struct {
+	*Peer
+}
+
+// unsupported is the failure of a message route the peer does not implement.
+func unsupported(op string) error {
+	return graph.Fail(graph.ErrUnsupported, "the PostgreSQL peer does not implement %s", op)
+}
+
+func (messages) Mailbox(context.Context, string, bool, graph.MailboxFilter, graph.PageRequest) (graph.Page[graph.Envelope], error) {
+	return graph.Page[graph.Envelope]{}, unsupported("mailboxes")
+}
+
+func (messages) Message(context.Context, string, string) (graph.Message, error) {
+	return graph.Message{}, unsupported("reading a message")
+}
+
+func (messages) Thread(context.Context, string, string, graph.PageRequest) (graph.Page[graph.Message], error) {
+	return graph.Page[graph.Message]{}, unsupported("threads")
+}
+
+func (messages) Decline(context.Context, string, string, string) (graph.Message, error) {
+	return graph.Message{}, unsupported("declining")
+}
+
+func (messages) Accept(context.Context, string, string) (graph.Message, error) {
+	return graph.Message{}, unsupported("accepting a request")
+}
+
+func (messages) DeleteMessage(context.Context, string, string) error {
+	return unsupported("deleting a message")
 }
 
 // apiServer answers, for the peer, what health and authentication ask of every server.

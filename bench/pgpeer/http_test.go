@@ -31,7 +31,6 @@ func TestRoutesThePeerLacksAnswer501(t *testing.T) {
 		{http.MethodGet, "/v1/me", "/v1/me"},
 		{http.MethodGet, "/v1/members/bob/mutual-connections", "/v1/members/:id/mutual-connections"},
 		{http.MethodPost, "/v1/members/reachability", "/v1/members/reachability"},
-		{http.MethodPost, "/v1/messages", "/v1/messages"},
 		{http.MethodPut, "/v1/admin/members/bob", "/v1/admin/members/:id"},
 	} {
 		req := httptest.NewRequest(route.method, route.path, strings.NewReader(`{}`))
