@@ -123,6 +123,30 @@ func TestPeerSendsAsReachDoes(t *testing.T) {
 	}
 	peer := openPeer(t, url)
 
+	// Before any send here, both hold the same mailboxes.
+	t.Run("Mailboxes", func(t *testing.T) {
+		for _, c := range []struct {
+			member   string
+			incoming bool
+			filter   graph.MailboxFilter
+		}{
+			{rateS, false, graph.MailboxFilter{}}, {rateS, false, graph.MailboxFilter{Kind: graph.KindInMail}},
+			{id("d0"), true, graph.MailboxFilter{}}, {declR, true, graph.MailboxFilter{}}, {waitR, true, graph.MailboxFilter{UnreadOnly: true}},
+			{replyS, true, graph.MailboxFilter{}}, {replyS, true, graph.MailboxFilter{Requests: true}}, {blastS, false, graph.MailboxFilter{}},
+			{connS, true, graph.MailboxFilter{}},
+		} {
+			want := mailboxPages(t, func(page graph.PageRequest) (graph.Page[graph.Envelope], error) {
+				return env.store.Mailbox(ctx, c.member, c.incoming, c.filter, page)
+			})
+			got := mailboxPages(t, func(page graph.PageRequest) (graph.Page[graph.Envelope], error) {
+				return peer.Mailbox(ctx, c.member, c.incoming, c.filter, page)
+			})
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s incoming=%v %+v: reach and the peer list differently (-reach +peer):\n%s", c.member, c.incoming, c.filter, diff)
+			}
+		}
+	})
+
 	refused := func(kind error, reason graph.Reason) sendOutcome {
 		return sendOutcome{Error: kind.Error(), Reason: reason}
 	}
@@ -192,4 +216,27 @@ func TestPeerSendsAsReachDoes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// mailboxPages reads a whole mailbox through read, seven envelopes a page, and returns its pages,
+// each message's time to the microsecond (PostgreSQL keeps no finer) and each cursor as whether
+// there is one.
+func mailboxPages(t *testing.T, read func(graph.PageRequest) (graph.Page[graph.Envelope], error)) [][]graph.Envelope {
+	t.Helper()
+	var pages [][]graph.Envelope
+	page := graph.PageRequest{Limit: 7}
+	for {
+		p, err := read(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range p.Items {
+			p.Items[i].Message.SentAt = p.Items[i].Message.SentAt.Truncate(time.Microsecond)
+		}
+		pages = append(pages, p.Items)
+		if p.Next == "" || len(pages) > 20 {
+			return pages
+		}
+		page.After = p.Next
+	}
 }

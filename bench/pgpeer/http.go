@@ -11,8 +11,8 @@ import (
 // Handler serves the peer behind reach's own HTTP stack, as a team would deploy it: api.New with
 // the same middleware (request ids, metrics, logs, deadlines, the token check with its member
 // lookup, rate limits), the same error table, and the same JSON answer for
-// GET /v1/members/{id}/reachability, whose Relation comes from Reachability, and POST /v1/messages,
-// answered by Send. The peer serves only those routes' areas, besides health and the member
+// GET /v1/members/{id}/reachability, whose Relation comes from Reachability, POST /v1/messages,
+// answered by Send, and GET /v1/inbox and /v1/sent, answered by Mailbox. The peer serves only those routes' areas, besides health and the member
 // lookup; every other /v1 route answers 501, as a problem document: those of an area it does not
 // serve at all, and those of the message area it does not implement (graph.ErrUnsupported).
 func (p *Peer) Handler(cfg api.Config) http.Handler {
@@ -20,8 +20,8 @@ func (p *Peer) Handler(cfg api.Config) http.Handler {
 	return api.New(api.Services{Health: s, Roster: s, Reach: p, Messages: messages{p}}, cfg)
 }
 
-// messages is the message area as far as the peer implements it: Send; the rest answer
-// graph.ErrUnsupported.
+// messages is the message area as far as the peer implements it: Send and Mailbox; the rest
+// answer graph.ErrUnsupported.
 type messages struct {
 	*Peer
 }
@@ -29,10 +29,6 @@ type messages struct {
 // unsupported is the failure of a message route the peer does not implement.
 func unsupported(op string) error {
 	return graph.Fail(graph.ErrUnsupported, "the PostgreSQL peer does not implement %s", op)
-}
-
-func (messages) Mailbox(context.Context, string, bool, graph.MailboxFilter, graph.PageRequest) (graph.Page[graph.Envelope], error) {
-	return graph.Page[graph.Envelope]{}, unsupported("mailboxes")
 }
 
 func (messages) Message(context.Context, string, string) (graph.Message, error) {

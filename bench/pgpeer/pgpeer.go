@@ -35,6 +35,7 @@ var (
 	sqlMessageByKey  = load("MessageByKey.sql")
 	sqlRecentInMails = load("RecentInMails.sql")
 	sqlSendMessage   = load("SendMessage.sql")
+	sqlMailbox       = load("Mailbox.sql")
 )
 
 func load(name string) string {
@@ -152,8 +153,14 @@ type querier interface {
 
 // readReachability runs Reachability.sql with q. Returns graph.ErrNotFound when there is no row.
 func readReachability(ctx context.Context, q querier, caller, member string) (reachabilityRow, error) {
+	return scanReachability(q.QueryRow(ctx, sqlReachability, caller, member), member)
+}
+
+// scanReachability maps what Reachability.sql answered about member. Returns graph.ErrNotFound
+// when there is no row.
+func scanReachability(r pgx.Row, member string) (reachabilityRow, error) {
 	var row reachabilityRow
-	err := q.QueryRow(ctx, sqlReachability, caller, member).Scan(
+	err := r.Scan(
 		&row.degree, &row.mutual, &row.pair.TheyWroteFirst, &row.pair.Declined, &row.pair.AwaitingReply,
 		&row.pair.Accepted, &row.pair.SharedGroup.ID, &row.pair.SharedGroup.Name, &row.pair.Coworker.ID,
 		&row.pair.Coworker.Name, &row.messageRequests, &row.requestsMonth, &row.requestsSent,

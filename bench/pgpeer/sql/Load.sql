@@ -12,6 +12,8 @@
 --   index on (decliner, sender): every messaging fact about a pair is one index probe; a sender's
 --   idempotency keys are unique (a partial index, probed by a retry), and a sender's InMails of
 --   the last day are one range of another partial index on (sender, sent_at), for the abuse limits;
+--   a member's received and sent messages, newest first, are one range each of messages_inbox and
+--   messages_outbox (ids compared byte by byte, as Neo4j does, to break ties as reach does);
 -- - organisations and groups, keyed by integers as members are, their text ids compared byte by
 --   byte (COLLATE "C") as Neo4j compares strings, so "the lowest id" is the same in both;
 -- - positions (member, organisation, years), with an index on member for a profile and a partial
@@ -80,7 +82,7 @@ ALTER TABLE blocks ADD PRIMARY KEY (blocker, blocked),
 CREATE INDEX blocks_blocked ON blocks (blocked, blocker);
 
 CREATE TABLE messages (
-  id text NOT NULL, thread_id text NOT NULL, sender integer NOT NULL, recipient integer NOT NULL,
+  id text COLLATE "C" NOT NULL, thread_id text NOT NULL, sender integer NOT NULL, recipient integer NOT NULL,
   kind text NOT NULL, channel text NOT NULL, cost integer NOT NULL, subject text, body text NOT NULL,
   sent_at timestamptz NOT NULL, read_at timestamptz, status text, refunded boolean NOT NULL,
   deleted_by_sender boolean NOT NULL, deleted_by_recipient boolean NOT NULL,
@@ -104,6 +106,8 @@ JOIN members mx ON mx.id = s.sender JOIN members my ON my.id = s.recipient;
 ALTER TABLE messages ADD PRIMARY KEY (id),
   ADD FOREIGN KEY (sender) REFERENCES members (key), ADD FOREIGN KEY (recipient) REFERENCES members (key);
 CREATE INDEX messages_pair ON messages (sender, recipient) INCLUDE (kind, status);
+CREATE INDEX messages_inbox ON messages (recipient, sent_at DESC, id);
+CREATE INDEX messages_outbox ON messages (sender, sent_at DESC, id);
 CREATE UNIQUE INDEX messages_key ON messages (sender, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX messages_inmails ON messages (sender, sent_at) INCLUDE (recipient, body_hash) WHERE kind = 'inmail';
 
