@@ -114,6 +114,18 @@ func TestPeerSendsAsReachDoes(t *testing.T) {
 	keyS, keyR := pair("key")
 	credits(t, keyS, 3)
 
+	// Two members with connections in common, some of the same name, one hidden from the first by
+	// a block.
+	add("mut_a", "mut_b")
+	for i, name := range []string{"Zoe", "Adam", "Adam", "Émile", "bea", "Carl", "Dora", "Eve"} {
+		n := fmt.Sprintf("mut%d", i)
+		member(t, id(n), name)
+		everyone = append(everyone, id(n))
+		connect(t, id("mut_a"), id(n))
+		connect(t, id("mut_b"), id(n))
+	}
+	as(t, id("mut_a")).do(http.MethodPut, "/v1/blocks/"+id("mut7"), nil).expect(http.StatusNoContent)
+
 	exported, err := baseline.NewBaseline(env.store.Store).ExportNetwork(ctx, everyone)
 	if err != nil {
 		t.Fatal(err)
@@ -143,6 +155,21 @@ func TestPeerSendsAsReachDoes(t *testing.T) {
 			})
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("%s incoming=%v %+v: reach and the peer list differently (-reach +peer):\n%s", c.member, c.incoming, c.filter, diff)
+			}
+		}
+	})
+
+	t.Run("MutualConnections", func(t *testing.T) {
+		for _, p := range [][2]string{{id("mut_a"), id("mut_b")}, {id("mut_b"), id("mut_a")}, {id("mut_a"), id("mut_a")},
+			{id("mut_a"), id("mut7")}, {id("mut_a"), id("mut0")}, {id("mut_a"), id("nobody")}, {id("nobody"), id("mut_a")}} {
+			want := mutualPages(func(page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
+				return env.store.MutualConnections(ctx, p[0], p[1], page)
+			})
+			got := mutualPages(func(page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
+				return peer.MutualConnections(ctx, p[0], p[1], page)
+			})
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s and %s: reach and the peer list differently (-reach +peer):\n%s", p[0], p[1], diff)
 			}
 		}
 	})
@@ -235,6 +262,28 @@ func mailboxPages(t *testing.T, read func(graph.PageRequest) (graph.Page[graph.E
 		}
 		pages = append(pages, p.Items)
 		if p.Next == "" || len(pages) > 20 {
+			return pages
+		}
+		page.After = p.Next
+	}
+}
+
+// mutualPages reads a whole list of mutual connections through read, three a page, and returns
+// its pages with their totals and cursors, or how reading failed.
+func mutualPages(read func(graph.PageRequest) (graph.Page[graph.MemberSummary], error)) []any {
+	var pages []any
+	page := graph.PageRequest{Limit: 3}
+	for {
+		p, err := read(page)
+		if err != nil {
+			var e *graph.Error
+			if errors.As(err, &e) {
+				return append(pages, e.Kind.Error()+": "+e.Detail)
+			}
+			return append(pages, err.Error())
+		}
+		pages = append(pages, p)
+		if p.Next == "" || len(pages) > 10 {
 			return pages
 		}
 		page.After = p.Next

@@ -165,7 +165,8 @@ func servePeer(t *testing.T, peer *pgpeer.Peer) string {
 // TestPeerServesReachabilityOverHTTP copies a small network to PostgreSQL and checks that the
 // peer's HTTP server answers reachability as reach's does, body for body but the request id: a
 // member found (themselves, a connection, one a request may go to), not found (blocked, missing),
-// a bad id, a caller who is no member, a bad token; and that it answers no other route.
+// a bad id, a caller who is no member, a bad token; that it sends as reach does; and that it
+// answers 501 to a route of an area it does not serve.
 func TestPeerServesReachabilityOverHTTP(t *testing.T) {
 	url := peerDatabase(t)
 	id := ids(t)
@@ -213,7 +214,7 @@ func TestPeerServesReachabilityOverHTTP(t *testing.T) {
 		}
 	})
 	t.Run("OtherRoutesAreNotImplemented", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodGet, peerURL+"/v1/members/"+id("bob")+"/mutual-connections", nil)
+		req, _ := http.NewRequest(http.MethodGet, peerURL+"/v1/blocks", nil)
 		req.Header.Set("Authorization", "Bearer "+ann)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -221,7 +222,7 @@ func TestPeerServesReachabilityOverHTTP(t *testing.T) {
 		}
 		res.Body.Close()
 		if res.StatusCode != http.StatusNotImplemented || res.Header.Get("Content-Type") != "application/problem+json" {
-			t.Errorf("mutual connections from the peer: %d %s, want 501 problem+json", res.StatusCode, res.Header.Get("Content-Type"))
+			t.Errorf("blocks from the peer: %d %s, want 501 problem+json", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 	})
 }

@@ -12,12 +12,32 @@ import (
 // the same middleware (request ids, metrics, logs, deadlines, the token check with its member
 // lookup, rate limits), the same error table, and the same JSON answer for
 // GET /v1/members/{id}/reachability, whose Relation comes from Reachability, POST /v1/messages,
-// answered by Send, and GET /v1/inbox and /v1/sent, answered by Mailbox. The peer serves only those routes' areas, besides health and the member
+// answered by Send, GET /v1/inbox and /v1/sent, answered by Mailbox, and
+// GET /v1/members/{id}/mutual-connections, answered by MutualConnections. The peer serves only those routes' areas, besides health and the member
 // lookup; every other /v1 route answers 501, as a problem document: those of an area it does not
-// serve at all, and those of the message area it does not implement (graph.ErrUnsupported).
+// serve at all, and those of the message and network areas it does not implement
+// (graph.ErrUnsupported).
 func (p *Peer) Handler(cfg api.Config) http.Handler {
 	s := apiServer{peer: p}
-	return api.New(api.Services{Health: s, Roster: s, Reach: p, Messages: messages{p}}, cfg)
+	return api.New(api.Services{Health: s, Roster: s, Reach: p, Messages: messages{p}, Network: network{p}}, cfg)
+}
+
+// network is the network area as far as the peer implements it: MutualConnections; the rest
+// answer graph.ErrUnsupported.
+type network struct {
+	*Peer
+}
+
+func (network) Reachabilities(context.Context, string, []string) (map[string]graph.Reach, error) {
+	return nil, unsupported("reachability of several members")
+}
+
+func (network) Profile(context.Context, string, string) (graph.Relation, error) {
+	return graph.Relation{}, unsupported("profiles")
+}
+
+func (network) Path(context.Context, string, string) ([]graph.PathStep, error) {
+	return nil, unsupported("paths")
 }
 
 // messages is the message area as far as the peer implements it: Send and Mailbox; the rest

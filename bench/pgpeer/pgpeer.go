@@ -27,15 +27,16 @@ var files embed.FS
 // The statements the peer runs, each in its own file with a comment saying what it answers and
 // what bounds its cost.
 var (
-	sqlReachability  = load("Reachability.sql")
-	sqlMemberExists  = load("MemberExists.sql")
-	sqlStage         = load("Stage.sql")
-	sqlLoad          = load("Load.sql")
-	sqlLockMembers   = load("LockMembers.sql")
-	sqlMessageByKey  = load("MessageByKey.sql")
-	sqlRecentInMails = load("RecentInMails.sql")
-	sqlSendMessage   = load("SendMessage.sql")
-	sqlMailbox       = load("Mailbox.sql")
+	sqlReachability      = load("Reachability.sql")
+	sqlMemberExists      = load("MemberExists.sql")
+	sqlStage             = load("Stage.sql")
+	sqlLoad              = load("Load.sql")
+	sqlLockMembers       = load("LockMembers.sql")
+	sqlMessageByKey      = load("MessageByKey.sql")
+	sqlRecentInMails     = load("RecentInMails.sql")
+	sqlSendMessage       = load("SendMessage.sql")
+	sqlMailbox           = load("Mailbox.sql")
+	sqlMutualConnections = load("MutualConnections.sql")
 )
 
 func load(name string) string {

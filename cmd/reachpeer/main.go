@@ -2,7 +2,7 @@
 // would build instead of reach, on the same network and rules.
 //
 //	reachpeer load DIR   replace the peer's tables with the CSV files `reach seed --out DIR` wrote
-//	reachpeer serve      serve reachability, sends and mailbox pages behind reach's HTTP stack
+//	reachpeer serve      serve reachability, sends, mailboxes and mutual connections behind reach's HTTP stack
 //
 // Environment: REACH_POSTGRES_URL (postgres://..., required), REACH_PEER_ADDR (127.0.0.1:8090),
 // REACH_POSTGRES_POOL (pgpeer.DefaultPoolSize), and as for reach serve: REACH_JWT_SECRET,
