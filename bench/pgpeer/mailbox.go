@@ -12,7 +12,7 @@ import (
 
 // Mailbox returns one page of the caller's received (incoming) or sent messages, newest first,
 // each with how the caller stands to the other member, as reach's store does: one statement for
-// the page (Mailbox.sql), then the degree to each other member on it, their Reachability
+// the page (Inbox.sql or Outbox.sql), then the degree to each other member on it, their Reachability
 // statements sent in one batch. Messages exchanged with a member in a block relation with the
 // caller are never listed. Returns graph.ErrInvalidCursor for a cursor it did not give.
 func (p *Peer) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (_ graph.Page[graph.Envelope], err error) {
@@ -21,8 +21,17 @@ func (p *Peer) Mailbox(ctx context.Context, caller string, incoming bool, filter
 	if _, err := graph.DecodeCursor(page.After, &key); err != nil {
 		return graph.Page[graph.Envelope]{}, err
 	}
-	rows, err := p.pool.Query(ctx, sqlMailbox, caller, incoming, incoming && filter.Requests, string(filter.Kind),
-		filter.UnreadOnly, key.At, key.ID, page.Limit)
+	after, afterID := key.At, key.ID
+	if page.After == "" {
+		after = endOfTime
+	}
+	var rows pgx.Rows
+	if incoming {
+		rows, err = p.pool.Query(ctx, sqlInbox, caller, filter.Requests, string(filter.Kind), filter.UnreadOnly,
+			after, afterID, page.Limit)
+	} else {
+		rows, err = p.pool.Query(ctx, sqlOutbox, caller, string(filter.Kind), filter.UnreadOnly, after, afterID, page.Limit)
+	}
 	if err != nil {
 		return graph.Page[graph.Envelope]{}, err
 	}
@@ -39,7 +48,10 @@ func (p *Peer) Mailbox(ctx context.Context, caller string, incoming bool, filter
 	return out, nil
 }
 
-// toEnvelope maps one row of Mailbox.sql.
+// endOfTime is after every message: a first page starts there.
+var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// toEnvelope maps one row of Inbox.sql or Outbox.sql.
 func toEnvelope(row pgx.Row, caller string, incoming bool) (graph.Envelope, error) {
 	var m graph.Message
 	var kind, status, attachments string

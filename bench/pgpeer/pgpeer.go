@@ -35,7 +35,8 @@ var (
 	sqlMessageByKey      = load("MessageByKey.sql")
 	sqlRecentInMails     = load("RecentInMails.sql")
 	sqlSendMessage       = load("SendMessage.sql")
-	sqlMailbox           = load("Mailbox.sql")
+	sqlInbox             = load("Inbox.sql")
+	sqlOutbox            = load("Outbox.sql")
 	sqlMutualConnections = load("MutualConnections.sql")
 )
 
