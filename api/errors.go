@@ -78,6 +78,7 @@ var domainKinds = []struct {
 	{graph.ErrRefused, refused, ""},
 	{graph.ErrRateLimited, tooMany, ""},
 	{graph.ErrUnavailable, unavailable, ""},
+	{graph.ErrUnsupported, notImplemented, ""},
 }
 
 // requestError is a failure the API finds itself, before the graph is asked: in the request, or

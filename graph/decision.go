@@ -242,3 +242,24 @@ func (m Member) Current(now time.Time, requestsMonthly int) Member {
 	m.RequestsLeft = RequestsLeft(requestsMonthly, m.Quota.RequestsMonth, m.Quota.RequestsSent, now)
 	return m
 }
+
+// RefusalDetail says in words why a message to the member named name may not be sent, as a
+// refusal for reason r tells its sender.
+func RefusalDetail(r Reason, name string) string {
+	switch r {
+	case ReasonSenderRestricted:
+		return "your messaging is restricted after reports from other members"
+	case ReasonDeclined:
+		return name + " declined your InMail or message request before"
+	case ReasonAwaitingReply:
+		return "your InMail or message request to " + name + " has not been answered yet"
+	case ReasonRecipientInMailOff:
+		return name + " does not accept InMail"
+	case ReasonRecipientNetworkOnly:
+		return name + " accepts InMail only from members within 3 degrees"
+	case ReasonNoCredits:
+		return "you have no InMail credits left"
+	default:
+		return "you may not message " + name
+	}
+}

@@ -31,6 +31,9 @@ var (
 	// again. A write that failed this way may or may not have committed: retry it with the same
 	// Idempotency-Key (sends) or as the idempotent request it is (blocks, settings).
 	ErrUnavailable = errors.New("unavailable")
+	// ErrUnsupported: this store does not answer the operation at all (the benchmark's peers
+	// answer only part of what reach does); asking again will not help.
+	ErrUnsupported = errors.New("not supported by this store")
 )
 
 // UnavailableRetryAfter is how long a client is asked to wait after ErrUnavailable.

@@ -121,6 +121,34 @@ func sameHTTPAnswer(t *testing.T, peerURL, token, path string) {
 	}
 }
 
+// postJSON posts body as JSON to url with a bearer token and returns the status and JSON answer.
+func postJSON(t *testing.T, url, token string, body any) (answer struct {
+	status int
+	body   map[string]any
+}) {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	answer.status = res.StatusCode
+	if err := json.NewDecoder(res.Body).Decode(&answer.body); err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	return answer
+}
+
 // servePeer serves the peer behind reach's HTTP stack, as reachpeer serve does.
 func servePeer(t *testing.T, peer *pgpeer.Peer) string {
 	t.Helper()
@@ -137,7 +165,8 @@ func servePeer(t *testing.T, peer *pgpeer.Peer) string {
 // TestPeerServesReachabilityOverHTTP copies a small network to PostgreSQL and checks that the
 // peer's HTTP server answers reachability as reach's does, body for body but the request id: a
 // member found (themselves, a connection, one a request may go to), not found (blocked, missing),
-// a bad id, a caller who is no member, a bad token; and that it answers no other route.
+// a bad id, a caller who is no member, a bad token; that it sends as reach does; and that it
+// answers 501 to a route of an area it does not serve.
 func TestPeerServesReachabilityOverHTTP(t *testing.T) {
 	url := peerDatabase(t)
 	id := ids(t)
@@ -166,8 +195,26 @@ func TestPeerServesReachabilityOverHTTP(t *testing.T) {
 	sameHTTPAnswer(t, peerURL, as(t, id("nobody")).token, "/v1/members/"+id("ann")+"/reachability")
 	sameHTTPAnswer(t, peerURL, "not-a-token", "/v1/members/"+id("ann")+"/reachability")
 
+	t.Run("SendsAsReach", func(t *testing.T) {
+		for _, c := range []struct {
+			to     string
+			status int
+			kind   string
+		}{{id("bob"), http.StatusCreated, "message"}, {id("cat"), http.StatusCreated, "request"},
+			{id("dan"), http.StatusNotFound, ""}, {id("ann"), http.StatusUnprocessableEntity, ""}} {
+			draft := map[string]any{"to": c.to, "subject": "Hello", "body": "Hi there"}
+			want := as(t, id("ann")).do(http.MethodPost, "/v1/messages", draft)
+			got := postJSON(t, peerURL+"/v1/messages", ann, draft)
+			if want.Status != c.status || got.status != c.status {
+				t.Errorf("send to %s: reach %d, peer %d, want %d", c.to, want.Status, got.status, c.status)
+			}
+			if got.body["kind"] != nil && got.body["kind"] != c.kind {
+				t.Errorf("send to %s: the peer sent a %v, want a %s", c.to, got.body["kind"], c.kind)
+			}
+		}
+	})
 	t.Run("OtherRoutesAreNotImplemented", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodGet, peerURL+"/v1/members/"+id("bob")+"/mutual-connections", nil)
+		req, _ := http.NewRequest(http.MethodGet, peerURL+"/v1/blocks", nil)
 		req.Header.Set("Authorization", "Bearer "+ann)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -175,7 +222,7 @@ func TestPeerServesReachabilityOverHTTP(t *testing.T) {
 		}
 		res.Body.Close()
 		if res.StatusCode != http.StatusNotImplemented || res.Header.Get("Content-Type") != "application/problem+json" {
-			t.Errorf("mutual connections from the peer: %d %s, want 501 problem+json", res.StatusCode, res.Header.Get("Content-Type"))
+			t.Errorf("blocks from the peer: %d %s, want 501 problem+json", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 	})
 }

@@ -11,12 +11,64 @@ import (
 // Handler serves the peer behind reach's own HTTP stack, as a team would deploy it: api.New with
 // the same middleware (request ids, metrics, logs, deadlines, the token check with its member
 // lookup, rate limits), the same error table, and the same JSON answer for
-// GET /v1/members/{id}/reachability, whose Relation comes from Reachability. The peer serves only
-// that route's area, besides health and the member lookup; every other /v1 route answers 501, as
-// a problem document.
+// GET /v1/members/{id}/reachability, whose Relation comes from Reachability, POST /v1/messages,
+// answered by Send, GET /v1/inbox and /v1/sent, answered by Mailbox, and
+// GET /v1/members/{id}/mutual-connections, answered by MutualConnections. The peer serves only those routes' areas, besides health and the member
+// lookup; every other /v1 route answers 501, as a problem document: those of an area it does not
+// serve at all, and those of the message and network areas it does not implement
+// (graph.ErrUnsupported).
 func (p *Peer) Handler(cfg api.Config) http.Handler {
 	s := apiServer{peer: p}
-	return api.New(api.Services{Health: s, Roster: s, Reach: p}, cfg)
+	return api.New(api.Services{Health: s, Roster: s, Reach: p, Messages: messages{p}, Network: network{p}}, cfg)
+}
+
+// network is the network area as far as the peer implements it: MutualConnections; the rest
+// answer graph.ErrUnsupported.
+type network struct {
+	*Peer
+}
+
+func (network) Reachabilities(context.Context, string, []string) (map[string]graph.Reach, error) {
+	return nil, unsupported("reachability of several members")
+}
+
+func (network) Profile(context.Context, string, string) (graph.Relation, error) {
+	return graph.Relation{}, unsupported("profiles")
+}
+
+func (network) Path(context.Context, string, string) ([]graph.PathStep, error) {
+	return nil, unsupported("paths")
+}
+
+// messages is the message area as far as the peer implements it: Send and Mailbox; the rest
+// answer graph.ErrUnsupported.
+type messages struct {
+	*Peer
+}
+
+// unsupported is the failure of a message route the peer does not implement.
+func unsupported(op string) error {
+	return graph.Fail(graph.ErrUnsupported, "the PostgreSQL peer does not implement %s", op)
+}
+
+func (messages) Message(context.Context, string, string) (graph.Message, error) {
+	return graph.Message{}, unsupported("reading a message")
+}
+
+func (messages) Thread(context.Context, string, string, graph.PageRequest) (graph.Page[graph.Message], error) {
+	return graph.Page[graph.Message]{}, unsupported("threads")
+}
+
+func (messages) Decline(context.Context, string, string, string) (graph.Message, error) {
+	return graph.Message{}, unsupported("declining")
+}
+
+func (messages) Accept(context.Context, string, string) (graph.Message, error) {
+	return graph.Message{}, unsupported("accepting a request")
+}
+
+func (messages) DeleteMessage(context.Context, string, string) error {
+	return unsupported("deleting a message")
 }
 
 // apiServer answers, for the peer, what health and authentication ask of every server.

@@ -29,9 +29,7 @@ func TestRoutesThePeerLacksAnswer501(t *testing.T) {
 	h := (&Peer{}).Handler(api.Config{Tokens: tokens, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for _, route := range []struct{ method, path, pattern string }{
 		{http.MethodGet, "/v1/me", "/v1/me"},
-		{http.MethodGet, "/v1/members/bob/mutual-connections", "/v1/members/:id/mutual-connections"},
-		{http.MethodPost, "/v1/members/reachability", "/v1/members/reachability"},
-		{http.MethodPost, "/v1/messages", "/v1/messages"},
+		{http.MethodGet, "/v1/blocks", "/v1/blocks"},
 		{http.MethodPut, "/v1/admin/members/bob", "/v1/admin/members/:id"},
 	} {
 		req := httptest.NewRequest(route.method, route.path, strings.NewReader(`{}`))

@@ -120,12 +120,12 @@ func stagedRows(n baseline.ExportedNetwork) []staged {
 	}
 	messages := staged{table: "stage_messages", columns: []string{"sender", "recipient", "id", "thread_id", "kind", "channel",
 		"cost", "subject", "body", "sent_at", "read_at", "status", "refunded", "deleted_by_sender", "deleted_by_recipient",
-		"via_kind", "via_id", "via_name"}}
+		"via_kind", "via_id", "via_name", "body_hash"}}
 	for _, m := range n.Messages {
 		messages.rows = append(messages.rows, []any{m.From, m.To, m.ID, graph.ThreadID(m.From, m.To),
 			string(m.Channel.Kind()), string(m.Channel), int64(m.Cost), text(m.Subject), m.Body, at(m.SentAt),
 			at(m.ReadAt), text(string(m.Status)), m.Refunded, m.DeletedBySender, m.DeletedByRecipient,
-			text(m.Via.Kind), text(m.Via.ID), text(m.Via.Name)})
+			text(m.Via.Kind), text(m.Via.ID), text(m.Via.Name), graph.BodyHash(m.Body)})
 	}
 	declines := staged{table: "stage_declines", columns: []string{"decliner", "sender", "at", "message_id"}}
 	for _, d := range n.Declines {

@@ -2,7 +2,8 @@
 // reach to answer "how am I connected to this member, and may I message them", on the same
 // network, with the same rules. It keeps the network in PostgreSQL tables (sql/Load.sql), answers
 // reachability with one SQL statement (sql/Reachability.sql) through pgx, and hands the facts it
-// reads to reach's own completion and messaging rules (graph.Complete). Handler serves it behind
+// reads to reach's own completion and messaging rules (graph.Complete); it sends a message in one
+// transaction that locks both members and decides from the same facts (send.go). Handler serves it behind
 // reach's HTTP stack. Only the benchmark and its tests use it.
 package pgpeer
 
@@ -26,10 +27,17 @@ var files embed.FS
 // The statements the peer runs, each in its own file with a comment saying what it answers and
 // what bounds its cost.
 var (
-	sqlReachability = load("Reachability.sql")
-	sqlMemberExists = load("MemberExists.sql")
-	sqlStage        = load("Stage.sql")
-	sqlLoad         = load("Load.sql")
+	sqlReachability      = load("Reachability.sql")
+	sqlMemberExists      = load("MemberExists.sql")
+	sqlStage             = load("Stage.sql")
+	sqlLoad              = load("Load.sql")
+	sqlLockMembers       = load("LockMembers.sql")
+	sqlMessageByKey      = load("MessageByKey.sql")
+	sqlRecentInMails     = load("RecentInMails.sql")
+	sqlSendMessage       = load("SendMessage.sql")
+	sqlInbox             = load("Inbox.sql")
+	sqlOutbox            = load("Outbox.sql")
+	sqlMutualConnections = load("MutualConnections.sql")
 )
 
 func load(name string) string {
@@ -50,17 +58,21 @@ type Options struct {
 	// RequestsMonthly is how many message requests a member may send a month, as reach's setting
 	// (graph.DefaultRequestsMonthly when 0).
 	RequestsMonthly int
+	// InMailsPerDay and BlastLimit are the abuse limits on sends, as reach's settings
+	// (graph.DefaultLimits' when 0).
+	InMailsPerDay, BlastLimit int
 }
 
 // DefaultPoolSize is four connections per core of a 2-core machine: on the benchmark's machine it
 // answered the most requests per second with the shortest tail of the sizes tried (docs/performance.md).
 const DefaultPoolSize = 8
 
-// Peer answers reachability from PostgreSQL. It is safe for concurrent use.
+// Peer answers reachability from PostgreSQL, and sends messages under the same rules. It is safe for concurrent use.
 type Peer struct {
 	pool            *pgxpool.Pool
 	clock           func() time.Time
 	requestsMonthly int
+	limits          graph.Limits // the abuse limits on sends
 }
 
 // Open connects to the PostgreSQL that url names (a postgres:// URL; a search_path parameter
@@ -84,6 +96,13 @@ func Open(ctx context.Context, url string, opts Options) (*Peer, error) {
 	}
 	if p.requestsMonthly <= 0 {
 		p.requestsMonthly = graph.DefaultRequestsMonthly
+	}
+	p.limits = graph.Limits{InMailsPerDay: opts.InMailsPerDay, BlastLimit: opts.BlastLimit, RequestsMonthly: p.requestsMonthly}
+	if p.limits.InMailsPerDay <= 0 {
+		p.limits.InMailsPerDay = graph.DefaultLimits.InMailsPerDay
+	}
+	if p.limits.BlastLimit <= 0 {
+		p.limits.BlastLimit = graph.DefaultLimits.BlastLimit
 	}
 	if err := p.Ping(ctx); err != nil {
 		pool.Close()
@@ -122,8 +141,28 @@ func (p *Peer) MemberExists(ctx context.Context, id string) (_ bool, err error) 
 // when either id names no member or the two are in a block relation, either way.
 func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph.Reach, err error) {
 	defer wrap(&err, "Reachability(%q, %q)", caller, member)
+	row, err := readReachability(ctx, p.pool, caller, member)
+	if err != nil {
+		return graph.Reach{}, err
+	}
+	return p.relation(caller, member, row, p.clock()), nil
+}
+
+// querier runs one statement that answers one row, on its own or inside a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// readReachability runs Reachability.sql with q. Returns graph.ErrNotFound when there is no row.
+func readReachability(ctx context.Context, q querier, caller, member string) (reachabilityRow, error) {
+	return scanReachability(q.QueryRow(ctx, sqlReachability, caller, member), member)
+}
+
+// scanReachability maps what Reachability.sql answered about member. Returns graph.ErrNotFound
+// when there is no row.
+func scanReachability(r pgx.Row, member string) (reachabilityRow, error) {
 	var row reachabilityRow
-	err = p.pool.QueryRow(ctx, sqlReachability, caller, member).Scan(
+	err := r.Scan(
 		&row.degree, &row.mutual, &row.pair.TheyWroteFirst, &row.pair.Declined, &row.pair.AwaitingReply,
 		&row.pair.Accepted, &row.pair.SharedGroup.ID, &row.pair.SharedGroup.Name, &row.pair.Coworker.ID,
 		&row.pair.Coworker.Name, &row.messageRequests, &row.requestsMonth, &row.requestsSent,
@@ -131,12 +170,9 @@ func (p *Peer) Reachability(ctx context.Context, caller, member string) (_ graph
 		&row.companies.total, &row.companies.ids, &row.companies.names, &row.schools.total, &row.schools.ids,
 		&row.schools.names, &row.groups.total, &row.groups.ids, &row.groups.names)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return graph.Reach{}, &graph.Error{Kind: graph.ErrNotFound, Detail: fmt.Sprintf("member %q not found", member)}
+		return reachabilityRow{}, graph.MemberNotFound(member)
 	}
-	if err != nil {
-		return graph.Reach{}, err
-	}
-	return p.relation(caller, member, row), nil
+	return row, err
 }
 
 // reachabilityRow is the row Reachability.sql answers: the pair's facts, the member's settings
@@ -171,10 +207,10 @@ func (c sharedColumns) list() graph.SharedList {
 	return l
 }
 
-// relation hands the facts of row, for the caller and member, to graph.Complete at the peer's
-// now, as every path of reach does: it adds the caller's credits renewed since the plan's latest
-// grant and the requests left this month, the member's settings, and decides.
-func (p *Peer) relation(caller, member string, row reachabilityRow) graph.Reach {
+// relation hands the facts of row, for the caller and member, to graph.Complete at now, as every
+// path of reach does: it adds the caller's credits renewed since the plan's latest grant and the
+// requests left this month, the member's settings, and decides.
+func (p *Peer) relation(caller, member string, row reachabilityRow, now time.Time) graph.Reach {
 	to := graph.Member{ID: member, Settings: graph.Settings{
 		InMail: graph.InMailPolicy(row.inmail), OpenProfile: row.openProfile, MessageRequests: row.messageRequests}}
 	r := graph.Reach{
@@ -186,12 +222,18 @@ func (p *Peer) relation(caller, member string, row reachabilityRow) graph.Reach 
 	if row.degree != nil {
 		r.Degree = graph.Degree(*row.degree)
 	}
-	from := graph.Member{ID: caller, Plan: graph.Plan(row.plan), InMailCredits: int(row.credits), Restricted: row.restricted,
+	return graph.Complete(r, to, row.caller(caller), now, p.requestsMonthly)
+}
+
+// caller is the caller of row, named id, with their plan, credits, restriction and requests as
+// stored.
+func (row reachabilityRow) caller(id string) graph.Member {
+	m := graph.Member{ID: id, Plan: graph.Plan(row.plan), InMailCredits: int(row.credits), Restricted: row.restricted,
 		Quota: graph.Quota{RequestsMonth: int(row.requestsMonth), RequestsSent: int(row.requestsSent)}}
 	if row.grantedAt != nil {
-		from.Quota.GrantedAt = *row.grantedAt
+		m.Quota.GrantedAt = *row.grantedAt
 	}
-	return graph.Complete(r, to, from, p.clock(), p.requestsMonthly)
+	return m
 }
 
 // wrap adds the operation to a non-nil error; PostgreSQL not answering, or not in time, becomes

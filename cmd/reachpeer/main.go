@@ -2,11 +2,12 @@
 // would build instead of reach, on the same network and rules.
 //
 //	reachpeer load DIR   replace the peer's tables with the CSV files `reach seed --out DIR` wrote
-//	reachpeer serve      serve GET /v1/members/{id}/reachability behind reach's HTTP stack
+//	reachpeer serve      serve reachability, sends, mailboxes and mutual connections behind reach's HTTP stack
 //
 // Environment: REACH_POSTGRES_URL (postgres://..., required), REACH_PEER_ADDR (127.0.0.1:8090),
 // REACH_POSTGRES_POOL (pgpeer.DefaultPoolSize), and as for reach serve: REACH_JWT_SECRET,
-// REACH_RATE_LIMIT, REACH_RATE_BURST, REACH_READ_TIMEOUT, REACH_LOG_LEVEL, REACH_REQUESTS_MONTHLY.
+// REACH_RATE_LIMIT, REACH_RATE_BURST, REACH_READ_TIMEOUT, REACH_LOG_LEVEL, REACH_REQUESTS_MONTHLY,
+// REACH_INMAIL_DAILY_LIMIT, REACH_BLAST_LIMIT.
 package main
 
 import (
@@ -64,6 +65,8 @@ type config struct {
 	addr     string
 	pool     int
 	requests int // message requests a member may send a month
+	inmails  int // InMails a member may send a day
+	blast    int // members one InMail body may go to a day
 	secret   []byte
 	rate     api.RateLimit
 	timeouts api.Timeouts
@@ -89,6 +92,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.pool = int(number("REACH_POSTGRES_POOL"))
 	c.requests = int(number("REACH_REQUESTS_MONTHLY"))
+	c.inmails = int(number("REACH_INMAIL_DAILY_LIMIT"))
+	c.blast = int(number("REACH_BLAST_LIMIT"))
 	c.rate = api.RateLimit{PerSecond: number("REACH_RATE_LIMIT"), Burst: int(number("REACH_RATE_BURST"))}
 	if v := getenv("REACH_READ_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -108,7 +113,8 @@ func serve(ctx context.Context, url string, cfg config) error {
 		return fmt.Errorf("REACH_JWT_SECRET: %w", err)
 	}
 	log := slog.New(api.LogHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel})))
-	peer, err := pgpeer.Open(ctx, url, pgpeer.Options{PoolSize: cfg.pool, RequestsMonthly: cfg.requests})
+	peer, err := pgpeer.Open(ctx, url, pgpeer.Options{PoolSize: cfg.pool, RequestsMonthly: cfg.requests,
+		InMailsPerDay: cfg.inmails, BlastLimit: cfg.blast})
 	if err != nil {
 		return err
 	}

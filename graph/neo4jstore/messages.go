@@ -47,7 +47,7 @@ func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key stri
 		}
 		decision := rel.Messaging
 		if !decision.Allowed {
-			return graph.Sent{}, graph.Refusal(graph.ErrRefused, decision.Reason, refusalDetail(decision.Reason, rel.Member.Name))
+			return graph.Sent{}, graph.Refusal(graph.ErrRefused, decision.Reason, graph.RefusalDetail(decision.Reason, rel.Member.Name))
 		}
 		now := s.now()
 		bodyHash := graph.BodyHash(d.Body)
@@ -367,24 +367,4 @@ func messageInTx(ctx context.Context, tx neo4j.ManagedTransaction, caller, id st
 		return graph.Message{}, graph.Fail(graph.ErrNotFound, "message %q not found", id)
 	}
 	return toMessage(recs[0], "sender", "recipient")
-}
-
-// refusalDetail says in words why a message may not be sent.
-func refusalDetail(r graph.Reason, name string) string {
-	switch r {
-	case graph.ReasonSenderRestricted:
-		return "your messaging is restricted after reports from other members"
-	case graph.ReasonDeclined:
-		return name + " declined your InMail or message request before"
-	case graph.ReasonAwaitingReply:
-		return "your InMail or message request to " + name + " has not been answered yet"
-	case graph.ReasonRecipientInMailOff:
-		return name + " does not accept InMail"
-	case graph.ReasonRecipientNetworkOnly:
-		return name + " accepts InMail only from members within 3 degrees"
-	case graph.ReasonNoCredits:
-		return "you have no InMail credits left"
-	default:
-		return "you may not message " + name
-	}
 }

@@ -9,7 +9,11 @@
 -- - blocks: primary key (blocker, blocked) and an index on (blocked, blocker), so the members in a
 --   block relation with someone, either way, are two range scans;
 -- - messages, with an index on (sender, recipient) carrying kind and status, and declines, with an
---   index on (decliner, sender): every messaging fact about a pair is one index probe;
+--   index on (decliner, sender): every messaging fact about a pair is one index probe; a sender's
+--   idempotency keys are unique (a partial index, probed by a retry), and a sender's InMails of
+--   the last day are one range of another partial index on (sender, sent_at), for the abuse limits;
+--   a member's received and sent messages, newest first, are one range each of messages_inbox and
+--   messages_outbox (ids compared byte by byte, as Neo4j does, to break ties as reach does);
 -- - organisations and groups, keyed by integers as members are, their text ids compared byte by
 --   byte (COLLATE "C") as Neo4j compares strings, so "the lowest id" is the same in both;
 -- - positions (member, organisation, years), with an index on member for a profile and a partial
@@ -78,25 +82,34 @@ ALTER TABLE blocks ADD PRIMARY KEY (blocker, blocked),
 CREATE INDEX blocks_blocked ON blocks (blocked, blocker);
 
 CREATE TABLE messages (
-  id text NOT NULL, thread_id text NOT NULL, sender integer NOT NULL, recipient integer NOT NULL,
+  id text COLLATE "C" NOT NULL, thread_id text NOT NULL, sender integer NOT NULL, recipient integer NOT NULL,
   kind text NOT NULL, channel text NOT NULL, cost integer NOT NULL, subject text, body text NOT NULL,
   sent_at timestamptz NOT NULL, read_at timestamptz, status text, refunded boolean NOT NULL,
   deleted_by_sender boolean NOT NULL, deleted_by_recipient boolean NOT NULL,
   -- a request's: 'group' or 'company', and that group's or company's id and name when it went
-  via_kind text, via_id text, via_name text
+  via_kind text, via_id text, via_name text,
+  -- what a send keeps for the abuse limits and retries: the folded body's hash (graph.BodyHash),
+  -- the attachments as JSON, the sender's idempotency key with the hash of what it was sent with,
+  -- the sender's credits right after it, and when an InMail or request was answered
+  body_hash text, attachments text, idempotency_key text, request_hash text, credits_after integer,
+  answered_at timestamptz
 );
 INSERT INTO messages (id, thread_id, sender, recipient, kind, channel, cost, subject, body, sent_at,
                       read_at, status, refunded, deleted_by_sender, deleted_by_recipient, via_kind, via_id,
-                      via_name)
+                      via_name, body_hash, attachments, credits_after)
 SELECT s.id, coalesce(s.thread_id, ''), mx.key, my.key, s.kind, s.channel, coalesce(s.cost, 0),
        s.subject, coalesce(s.body, ''), s.sent_at, s.read_at, s.status, coalesce(s.refunded, false),
        coalesce(s.deleted_by_sender, false), coalesce(s.deleted_by_recipient, false), s.via_kind, s.via_id,
-       s.via_name
+       s.via_name, s.body_hash, s.attachments, s.credits_after
 FROM stage_messages s
 JOIN members mx ON mx.id = s.sender JOIN members my ON my.id = s.recipient;
 ALTER TABLE messages ADD PRIMARY KEY (id),
   ADD FOREIGN KEY (sender) REFERENCES members (key), ADD FOREIGN KEY (recipient) REFERENCES members (key);
 CREATE INDEX messages_pair ON messages (sender, recipient) INCLUDE (kind, status);
+CREATE INDEX messages_inbox ON messages (recipient, sent_at DESC, id);
+CREATE INDEX messages_outbox ON messages (sender, sent_at DESC, id);
+CREATE UNIQUE INDEX messages_key ON messages (sender, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX messages_inmails ON messages (sender, sent_at) INCLUDE (recipient, body_hash) WHERE kind = 'inmail';
 
 CREATE TABLE declines (message_id text NOT NULL, decliner integer NOT NULL, sender integer NOT NULL, at timestamptz);
 INSERT INTO declines (message_id, decliner, sender, at)
