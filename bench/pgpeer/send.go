@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -145,18 +144,7 @@ func (p *Peer) checkAbuse(ctx context.Context, tx pgx.Tx, pair locked, bodyHash 
 	if err := tx.QueryRow(ctx, sqlRecentInMails, pair.from, since, pair.to, bodyHash).Scan(&sent, &oldest, &sameBody); err != nil {
 		return fmt.Errorf("recent inmails: %w", err)
 	}
-	switch p.limits.InMailRefusal(int(sent), int(sameBody)) {
-	case graph.ReasonRateLimited:
-		e := graph.Refusal(graph.ErrRateLimited, graph.ReasonRateLimited,
-			fmt.Sprintf("you have sent %d InMails in the last 24 hours, the most allowed", sent))
-		wait := oldest.Add(graph.AbuseWindow).Sub(now)
-		e.RetryAfter = time.Duration(math.Ceil(max(wait.Seconds(), 1))) * time.Second
-		return e
-	case graph.ReasonMassBlast:
-		return graph.Refusal(graph.ErrRefused, graph.ReasonMassBlast,
-			fmt.Sprintf("this InMail went to %d members in the last 24 hours; write to each member in your own words", sameBody))
-	}
-	return nil
+	return p.limits.CheckInMail(int(sent), int(sameBody), oldest, now)
 }
 
 // writeMessage writes o, which decision allowed, with what it changes of its sender (from, as

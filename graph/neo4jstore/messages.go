@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -121,18 +120,7 @@ func (s *Store) checkAbuse(ctx context.Context, tx neo4j.ManagedTransaction, cal
 			return fmt.Errorf("recent inmails: %w", err)
 		}
 	}
-	switch s.limits.InMailRefusal(int(sent), int(sameBody)) {
-	case graph.ReasonRateLimited:
-		e := graph.Refusal(graph.ErrRateLimited, graph.ReasonRateLimited,
-			fmt.Sprintf("you have sent %d InMails in the last 24 hours, the most allowed", sent))
-		wait := oldest.Add(graph.AbuseWindow).Sub(now)
-		e.RetryAfter = time.Duration(math.Ceil(max(wait.Seconds(), 1))) * time.Second
-		return e
-	case graph.ReasonMassBlast:
-		return graph.Refusal(graph.ErrRefused, graph.ReasonMassBlast,
-			fmt.Sprintf("this InMail went to %d members in the last 24 hours; write to each member in your own words", sameBody))
-	}
-	return nil
+	return s.limits.CheckInMail(int(sent), int(sameBody), oldest, now)
 }
 
 // sentWithKey finds the message the caller already sent with an idempotency key.
