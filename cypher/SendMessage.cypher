@@ -8,6 +8,8 @@
 // parameter types: $status, $key, $viaKind, $viaId and $viaName are '' for none
 // (the group or company that allowed a request, its name kept as it was when the request went), and $planGrantedAt is
 // written only if $granted.
+// $inboxKey and $sentKey place the message in the recipient's inbox and the caller's sent box
+// (graph.MailboxKey of $now).
 // Cost: two index seeks and the recipient's messages to the caller.
 MATCH (me:Member {id: $caller})
 MATCH (them:Member {id: $to})
@@ -17,7 +19,8 @@ CREATE (me)-[m:MESSAGED {
   sentAt: $now, status: nullIf($status, ''), refunded: false,
   deletedBySender: false, deletedByRecipient: false,
   idempotencyKey: nullIf($key, ''), requestHash: $requestHash, creditsAfter: $credits,
-  viaKind: nullIf($viaKind, ''), viaId: nullIf($viaId, ''), viaName: nullIf($viaName, '')
+  viaKind: nullIf($viaKind, ''), viaId: nullIf($viaId, ''), viaName: nullIf($viaName, ''),
+  inboxKey: $inboxKey, sentKey: $sentKey
 }]->(them)
 SET me.inmailCredits = $credits,
     me.planGrantedAt = CASE WHEN $granted THEN $planGrantedAt END,

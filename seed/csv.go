@@ -25,7 +25,7 @@ var csvFiles = [...]struct{ name, header string }{
 	{"connections.csv", ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime"},
 	{"blocks.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime"},
 	{"invitations.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime"},
-	{"messages.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long"},
+	{"messages.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long,inboxKey,sentKey"},
 	{"declines.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId"},
 	{"reports.csv", ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime"},
 	{"organisations.csv", "id:ID(Organisation),:LABEL,name,kind"},
@@ -334,7 +334,16 @@ func (f *csvFormat) message(b []byte, k int) []byte {
 	b = append(strconv.AppendBool(b, x.Refunded), ',')
 	b = append(strconv.AppendBool(b, x.DeletedBySender), ',')
 	b = append(strconv.AppendBool(b, x.DeletedByRecipient), ',')
-	return append(strconv.AppendInt(b, int64(x.CreditsAfter), 10), '\n')
+	b = append(strconv.AppendInt(b, int64(x.CreditsAfter), 10), ',')
+	sentAt := time.Unix(x.SentAt.Unix(), 0) // as the file has it, to the second
+	if !x.DeletedByRecipient {
+		b = append(b, graph.MailboxKey(x.To, sentAt, x.ID)...)
+	}
+	b = append(b, ',')
+	if !x.DeletedBySender {
+		b = append(b, graph.MailboxKey(x.From, sentAt, x.ID)...)
+	}
+	return append(b, '\n')
 }
 
 func (f *csvFormat) decline(b []byte, k int) []byte {

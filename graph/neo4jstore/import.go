@@ -96,9 +96,18 @@ func (s *Store) ImportMessages(ctx context.Context, messages []graph.ImportMessa
 			"status": status, "refunded": m.Refunded, "deletedBySender": m.DeletedBySender,
 			"deletedByRecipient": m.DeletedByRecipient, "creditsAfter": int64(m.CreditsAfter),
 			"viaKind": orNull(m.Via.Kind), "viaId": orNull(m.Via.ID), "viaName": orNull(m.Via.Name),
+			"inboxKey": mailboxKey(m.To, m, m.DeletedByRecipient), "sentKey": mailboxKey(m.From, m, m.DeletedBySender),
 		}
 	}
 	return s.importRows(ctx, cypher.ImportMessages, "messages", rows)
+}
+
+// mailboxKey is where m sits in member's mailbox, or null when the member deleted it.
+func mailboxKey(member string, m graph.ImportMessage, deleted bool) any {
+	if deleted {
+		return nil
+	}
+	return graph.MailboxKey(member, m.SentAt, m.ID)
 }
 
 // ImportDeclines records declined InMails and message requests. Returns ErrNotFound, and records

@@ -99,6 +99,7 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 		"granted": !grantedAt.IsZero(), "planGrantedAt": bolt.AsNeo4jTime(grantedAt),
 		"viaKind": via.Kind, "viaId": via.ID, "viaName": via.Name,
 		"requestsMonth": int64(month), "requestsSent": int64(requests),
+		"inboxKey": graph.MailboxKey(to, now, sent.ID), "sentKey": graph.MailboxKey(from.ID, now, sent.ID),
 		"now": now, "refundSince": now.Add(-graph.RefundWindow),
 	})
 	return sent, err
@@ -147,7 +148,8 @@ func sentWithKey(ctx context.Context, tx neo4j.ManagedTransaction, caller, key, 
 
 // Mailbox returns one page of the caller's received (incoming) or sent messages, newest first,
 // each with how the caller stands to the other member. Messages exchanged with a member in a
-// block relation with the caller are never listed.
+// block relation with the caller are never listed. A page reads the caller's mailbox keys
+// (graph.MailboxKey) in order from the cursor's, so its cost follows the page, not the mailbox.
 func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (_ graph.Page[graph.Envelope], err error) {
 	defer bolt.Wrap(&err, "Mailbox(%q, incoming=%v)", caller, incoming)
 	var key graph.TimeKey
@@ -155,18 +157,16 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 	if err != nil {
 		return graph.Page[graph.Envelope]{}, err
 	}
+	from, until := graph.MailboxRange(caller, key, ok)
 	params := map[string]any{
-		"caller": caller, "incoming": incoming, "kind": nil, "unread": filter.UnreadOnly,
-		"requests": incoming && filter.Requests,
-		"limit":    int64(page.Limit), "afterSentAt": nil, "afterId": nil,
+		"caller": caller, "from": from, "until": until, "kind": string(filter.Kind), "unread": filter.UnreadOnly,
+		"limit": int64(page.Limit),
 	}
-	if filter.Kind != "" {
-		params["kind"] = string(filter.Kind)
+	statement := cypher.Sent
+	if incoming {
+		statement, params["requests"] = cypher.Inbox, filter.Requests
 	}
-	if ok {
-		params["afterSentAt"], params["afterId"] = bolt.AsNeo4jTime(key.At), key.ID
-	}
-	recs, err := s.db.Read(ctx, cypher.Messages, params)
+	recs, err := s.db.Read(ctx, statement, params)
 	if err != nil {
 		return graph.Page[graph.Envelope]{}, err
 	}

@@ -172,7 +172,8 @@ func (s *Store) Close(ctx context.Context) error { return s.db.Close(ctx) }
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
 // Migrate applies the schema: constraints and indexes, each idempotent, then waits for indexes
-// to come online so that the first queries already use them.
+// to come online so that the first queries already use them, and gives messages written before
+// mailbox keys theirs (BackfillMailboxKeys), which finds nothing to do once done.
 func (s *Store) Migrate(ctx context.Context) (err error) {
 	defer bolt.Wrap(&err, "migrate")
 	for _, stmt := range append(cypher.Schema(), "CALL db.awaitIndexes(300)") {
@@ -180,8 +181,25 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 			return fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
+	if err := s.backfill(ctx, cypher.BackfillMailboxKeys); err != nil {
+		return fmt.Errorf("BackfillMailboxKeys: %w", err)
+	}
 	s.migrated.Store(true)
 	return nil
+}
+
+// backfill runs a data migration that commits in batches of its own (CALL { } IN TRANSACTIONS),
+// which only an auto-commit transaction may do. Retrying it is safe: it writes only what is
+// still missing.
+func (s *Store) backfill(ctx context.Context, statement string) error {
+	session := s.db.Session(ctx, neo4j.AccessModeWrite)
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, statement, nil, bolt.WithDeadline(ctx)...)
+	if err != nil {
+		return err
+	}
+	_, err = res.Consume(ctx)
+	return err
 }
 
 // migrateAttempts bounds how often Migrate runs a schema statement that failed. Two processes

@@ -1,0 +1,29 @@
+package graph
+
+import (
+	"fmt"
+	"time"
+)
+
+// MailboxKey is where a message sits in one member's mailbox, the recipient's inbox or the
+// sender's sent box: the member's id, a space, the message's time inverted into 20 digits
+// (seconds since 1970 taken from 99999999999, nanoseconds from 999999999), a space, and the
+// message's id. One member's keys sort as the mailbox is listed, newest first with ties broken
+// by id, and never interleave with another member's, since member ids hold no space: a page of a
+// mailbox is a range of keys, read from an index in order (cypher/Inbox.cypher, Sent.cypher).
+// Messages are written with their keys; cypher/BackfillMailboxKeys.cypher computes the same keys
+// in Cypher for messages written before them. Times before 1970 have no key of the same width.
+func MailboxKey(member string, sentAt time.Time, id string) string {
+	return fmt.Sprintf("%s %011d%09d %s", member, 99999999999-sentAt.Unix(), 999999999-sentAt.Nanosecond(), id)
+}
+
+// MailboxRange is the range of keys a page of member's mailbox reads, both ends excluded: from
+// the start of the mailbox, or from after the message a page's cursor names (after, when ok),
+// to the end of the member's keys.
+func MailboxRange(member string, after TimeKey, ok bool) (from, until string) {
+	from, until = member+" ", member+"!" // '!' follows ' ': every key of member lies between
+	if ok {
+		from = MailboxKey(member, after.At, after.ID)
+	}
+	return from, until
+}
