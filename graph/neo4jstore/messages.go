@@ -152,19 +152,9 @@ func sentWithKey(ctx context.Context, tx neo4j.ManagedTransaction, caller, key, 
 // (graph.MailboxKey) in order from the cursor's, so its cost follows the page, not the mailbox.
 func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (_ graph.Page[graph.Envelope], err error) {
 	defer bolt.Wrap(&err, "Mailbox(%q, incoming=%v)", caller, incoming)
-	var key graph.TimeKey
-	ok, err := graph.DecodeCursor(page.After, &key)
+	statement, params, err := MailboxQuery(caller, incoming, filter, page)
 	if err != nil {
 		return graph.Page[graph.Envelope]{}, err
-	}
-	from, until := graph.MailboxRange(caller, key, ok)
-	params := map[string]any{
-		"caller": caller, "from": from, "until": until, "kind": string(filter.Kind), "unread": filter.UnreadOnly,
-		"limit": int64(page.Limit),
-	}
-	statement := cypher.Sent
-	if incoming {
-		statement, params["requests"] = cypher.Inbox, filter.Requests
 	}
 	recs, err := s.db.Read(ctx, statement, params)
 	if err != nil {
@@ -203,6 +193,27 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 		}
 	}
 	return out, nil
+}
+
+// MailboxQuery is the statement Mailbox runs for a page, Inbox or Sent, with its parameters, so
+// that tests and benchmarks can profile exactly that. Returns ErrInvalidCursor for a cursor the
+// mailbox did not give out.
+func MailboxQuery(caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (string, map[string]any, error) {
+	var key graph.TimeKey
+	ok, err := graph.DecodeCursor(page.After, &key)
+	if err != nil {
+		return "", nil, err
+	}
+	from, until := graph.MailboxRange(caller, key, ok)
+	params := map[string]any{
+		"caller": caller, "from": from, "until": until, "kind": string(filter.Kind), "unread": filter.UnreadOnly,
+		"limit": int64(page.Limit),
+	}
+	if !incoming {
+		return cypher.Sent, params, nil
+	}
+	params["requests"] = filter.Requests
+	return cypher.Inbox, params, nil
 }
 
 // Message returns one message to one of its two members, and marks it read when the recipient
