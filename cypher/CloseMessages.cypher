@@ -5,7 +5,8 @@
 // created later with the same id shares no thread with it. Messages the other member deleted are
 // not copied, nor are idempotency keys the closing member sent with, nor the closing member's
 // mailbox keys (the other member's stay, so their pages list the copies as before; a member
-// created later with the same id finds none). An InMail sent to the member
+// created later with the same id finds none). A request from the closing member leaves the
+// other's requests box, since it can no longer be answered. An InMail sent to the member
 // that is still pending, which nobody can now answer, gives its sender the credit back if it was
 // sent on or after $refundSince, once, as a decline would. The FormerMember node is removed again
 // when nothing was copied. Answers how many messages were kept.
@@ -20,7 +21,7 @@ CALL (me, former) {
   DELETE m
   CREATE (former)-[c:MESSAGED]->(other)
   SET c = p, c.threadId = coalesce($threads[p.threadId], p.threadId),
-      c.idempotencyKey = null, c.requestHash = null, c.sentKey = null
+      c.idempotencyKey = null, c.requestHash = null, c.sentKey = null, c.requestKey = null
   RETURN count(c) AS sent
 }
 CALL (me, former) {
@@ -35,7 +36,8 @@ CALL (me, former) {
   WITH former, other, m, properties(m) AS p
   DELETE m
   CREATE (other)-[c:MESSAGED]->(former)
-  SET c = p, c.threadId = coalesce($threads[p.threadId], p.threadId), c.inboxKey = null
+  SET c = p, c.threadId = coalesce($threads[p.threadId], p.threadId),
+      c.inboxKey = null, c.requestKey = null
   RETURN count(c) AS received
 }
 CALL (former, sent, received) {

@@ -8,8 +8,10 @@
 // parameter types: $status, $key, $viaKind, $viaId and $viaName are '' for none
 // (the group or company that allowed a request, its name kept as it was when the request went), and $planGrantedAt is
 // written only if $granted.
-// $inboxKey and $sentKey place the message in the recipient's inbox and the caller's sent box
-// (graph.MailboxKey of $now).
+// $inboxKey (or, for a message request, $requestKey; the other is '') and $sentKey place the
+// message in the recipient's inbox (or requests box) and the caller's sent box
+// (graph.RecipientKeys, graph.MailboxKey of $now); a request the caller's message accepts moves
+// from the caller's requests box to the inbox.
 // Cost: two index seeks and the recipient's messages to the caller.
 MATCH (me:Member {id: $caller})
 MATCH (them:Member {id: $to})
@@ -20,7 +22,7 @@ CREATE (me)-[m:MESSAGED {
   deletedBySender: false, deletedByRecipient: false,
   idempotencyKey: nullIf($key, ''), requestHash: $requestHash, creditsAfter: $credits,
   viaKind: nullIf($viaKind, ''), viaId: nullIf($viaId, ''), viaName: nullIf($viaName, ''),
-  inboxKey: $inboxKey, sentKey: $sentKey
+  inboxKey: nullIf($inboxKey, ''), requestKey: nullIf($requestKey, ''), sentKey: $sentKey
 }]->(them)
 SET me.inmailCredits = $credits,
     me.planGrantedAt = CASE WHEN $granted THEN $planGrantedAt END,
@@ -28,7 +30,7 @@ SET me.inmailCredits = $credits,
 WITH me, them
 CALL (me, them) {
   MATCH (them)-[r:MESSAGED {kind: 'request', status: 'pending'}]->(me)
-  SET r.status = 'accepted', r.answeredAt = $now
+  SET r.status = 'accepted', r.answeredAt = $now, r.inboxKey = r.requestKey, r.requestKey = null
 }
 CALL (me, them) {
   MATCH (them)-[i:MESSAGED {kind: 'inmail', status: 'pending'}]->(me)

@@ -51,6 +51,7 @@ var (
 	RecentInMails           = load("RecentInMails.cypher")
 	Message                 = load("Message.cypher")
 	Inbox                   = load("Inbox.cypher")
+	Requests                = load("Requests.cypher")
 	Sent                    = load("Sent.cypher")
 	BackfillMailboxKeys     = load("BackfillMailboxKeys.cypher")
 	Thread                  = load("Thread.cypher")

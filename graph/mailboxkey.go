@@ -10,11 +10,28 @@ import (
 // (seconds since 1970 taken from 99999999999, nanoseconds from 999999999), a space, and the
 // message's id. One member's keys sort as the mailbox is listed, newest first with ties broken
 // by id, and never interleave with another member's, since member ids hold no space: a page of a
-// mailbox is a range of keys, read from an index in order (cypher/Inbox.cypher, Sent.cypher).
+// mailbox is a range of keys, read from an index in order (cypher/Inbox.cypher, Requests.cypher,
+// Sent.cypher).
 // Messages are written with their keys; cypher/BackfillMailboxKeys.cypher computes the same keys
 // in Cypher for messages written before them. Times before 1970 have no key of the same width.
 func MailboxKey(member string, sentAt time.Time, id string) string {
 	return fmt.Sprintf("%s %011d%09d %s", member, 99999999999-sentAt.Unix(), 999999999-sentAt.Nanosecond(), id)
+}
+
+// RecipientKeys are where a message of kind and status, received by member to, sits: in the inbox
+// (inbox set) or, a message request awaiting its answer, in the requests box (requests set, the
+// same key); a request declined sits in neither, and so does a message its recipient deleted.
+// Answering a request moves its key (AcceptRequest, DeclineMessage).
+func RecipientKeys(to string, kind MessageKind, status InMailStatus, deleted bool, sentAt time.Time, id string) (inbox, requests string) {
+	switch {
+	case deleted:
+		return "", ""
+	case kind != KindRequest || status == StatusAccepted:
+		return MailboxKey(to, sentAt, id), ""
+	case status == StatusPending:
+		return "", MailboxKey(to, sentAt, id)
+	}
+	return "", ""
 }
 
 // MailboxRange is the range of keys a page of member's mailbox reads, both ends excluded: from

@@ -44,3 +44,31 @@ func TestMailboxKeysSortAsTheMailbox(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipientKeysPlaceTheMessage checks which box of its recipient a message sits in.
+func TestRecipientKeysPlaceTheMessage(t *testing.T) {
+	at := time.Date(2026, 12, 6, 3, 0, 0, 0, time.UTC)
+	key := MailboxKey("ann", at, "m")
+	for _, c := range []struct {
+		name            string
+		kind            MessageKind
+		status          InMailStatus
+		deleted         bool
+		inbox, requests string
+	}{
+		{"Message", KindMessage, StatusNone, false, key, ""},
+		{"InMailDeclined", KindInMail, StatusDeclined, false, key, ""},
+		{"RequestPending", KindRequest, StatusPending, false, "", key},
+		{"RequestAccepted", KindRequest, StatusAccepted, false, key, ""},
+		{"RequestDeclined", KindRequest, StatusDeclined, false, "", ""},
+		{"Deleted", KindMessage, StatusNone, true, "", ""},
+		{"RequestDeleted", KindRequest, StatusPending, true, "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			inbox, requests := RecipientKeys("ann", c.kind, c.status, c.deleted, at, "m")
+			if inbox != c.inbox || requests != c.requests {
+				t.Errorf("keys %q, %q, want %q, %q", inbox, requests, c.inbox, c.requests)
+			}
+		})
+	}
+}

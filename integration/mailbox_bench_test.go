@@ -7,26 +7,36 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/reach-network/reach/bench"
 )
 
 // BenchmarkMailboxPage reads the first inbox page of 20 of a member with 5,000 messages received
-// (and as many sent) and of one with 30, as the store reads it (ordered: a range of mailbox keys
+// (and as many sent, and 2,500 message requests pending) and of one with 30, as the store reads it (ordered: a range of mailbox keys
 // in index order) and as it was read before mailbox keys (sorted: every message of the mailbox,
 // sorted). Each reports Neo4j's db hits for the page and, when REACH_NEO4J_DIR names the
 // launcher's Neo4j (scripts/test.sh sets it), Neo4j's processor time per page.
 func BenchmarkMailboxPage(b *testing.B) {
 	const limit = 20
 	mb := newMailboxes(b, 5000, 30)
+	queries := map[string]query{}
 	for _, who := range []string{"heavy", "light"} {
-		for _, way := range []string{"ordered", "sorted"} {
-			q := pageQuery(b, mb.id(who), true, limit)
-			if way == "sorted" {
-				q = sortedQuery(mb.id(who), true, limit)
+		queries[who+"/ordered"] = pageQuery(b, mb.id(who), true, limit)
+		queries[who+"/sorted"] = sortedQuery(mb.id(who), true, limit)
+	}
+	// Neo4j settles after the import (its checkpoint, the projection's load); pages read before
+	// then would charge the first benchmark for it.
+	for range 3 {
+		for _, q := range queries {
+			if _, err := env.store.DB().Read(context.Background(), q.statement, q.params); err != nil {
+				b.Fatal(err)
 			}
-			b.Run(who+"/"+way, func(b *testing.B) { benchmarkPage(b, q) })
 		}
+	}
+	time.Sleep(2 * time.Second)
+	for _, name := range []string{"heavy/ordered", "heavy/sorted", "light/ordered", "light/sorted"} {
+		b.Run(name, func(b *testing.B) { benchmarkPage(b, queries[name]) })
 	}
 }
 

@@ -36,7 +36,9 @@ LIMIT $limit + 1
 RETURN m {.*} AS message, other {.id, .name, .headline} AS other`
 
 // mailboxes are a heavy and a light member, each of whom has received and sent count messages
-// from and to two pals (ids "heavy", "light", "pal1", "pal2"), imported with their keys.
+// from and to two pals (ids "heavy", "light", "pal1", "pal2"), imported with their keys; the
+// heavy one has also received half as many message requests, still pending, newer than the rest,
+// which an inbox page must not pay for.
 type mailboxes struct {
 	id           func(string) string
 	heavy, light int
@@ -62,6 +64,11 @@ func newMailboxes(t testing.TB, heavy, light int) mailboxes {
 			rows = append(rows, graph.ImportMessage{ID: mb.messageID(who.name, i), From: from, To: to,
 				Channel: graph.ChannelMessage, Body: "hello", SentAt: mb.start.Add(time.Duration(i) * time.Millisecond)})
 		}
+	}
+	for i := range heavy / 2 {
+		rows = append(rows, graph.ImportMessage{ID: mb.messageID("request", i), From: mb.id("pal1"), To: mb.id("heavy"),
+			Channel: graph.ChannelRequest, Status: graph.StatusPending, Body: "hello",
+			SentAt: mb.start.Add(time.Hour + time.Duration(i)*time.Millisecond)})
 	}
 	loads := env.store.ProjectionStats().Loads
 	if _, err := env.store.ImportMessages(context.Background(), rows); err != nil {
@@ -131,8 +138,8 @@ func sortedQuery(caller string, incoming bool, limit int) query {
 		"requests": false, "limit": int64(limit)}}
 }
 
-// TestMailboxPageCostFollowsThePage gives one member 2,000 messages received and 2,000 sent, and
-// another 30 of each, and profiles a page of 20 of each mailbox: the page reads the caller's
+// TestMailboxPageCostFollowsThePage gives one member 2,000 messages received and 2,000 sent (and
+// 1,000 pending message requests), and another 30 of each, and profiles a page of 20 of each mailbox: the page reads the caller's
 // mailbox keys in index order with no sort, and costs the heavy mailbox no more than the light
 // one. The statement pages were read with before mailbox keys costs the heavy one many times
 // more, which shows that the mailboxes are large enough for the test to tell.
@@ -169,6 +176,18 @@ func TestMailboxPageCostFollowsThePage(t *testing.T) {
 			}
 		})
 	}
+	t.Run("Requests", func(t *testing.T) {
+		statement, params, err := neo4jstore.MailboxQuery(mb.id("heavy"), true, graph.MailboxFilter{Requests: true}, graph.PageRequest{Limit: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cost := profile(t, query{statement, params})
+		t.Logf("a page of %d of 1,000 requests: %d db hits; operators %v", limit, cost.dbHits, cost.operators)
+		if slices.ContainsFunc(cost.operators, func(op string) bool { return strings.Contains(op, "Sort") || strings.Contains(op, "Top") }) ||
+			!slices.Contains(cost.operators, "DirectedRelationshipIndexSeekByRange") || cost.rows != limit+1 {
+			t.Errorf("the requests page does not read a range of keys in order, stopping after the page: %d rows, %v", cost.rows, cost.operators)
+		}
+	})
 	t.Run("Pages", func(t *testing.T) { checkHeavyPages(t, mb) })
 }
 
@@ -204,9 +223,10 @@ func checkHeavyPages(t *testing.T, mb mailboxes) {
 }
 
 // TestBackfillGivesOldMessagesKeys writes messages as they were before mailbox keys (imported,
-// then their keys removed), runs the migration, and finds them in both mailboxes, newest first
-// with ties broken by id, with the keys Go computes (nanoseconds included), and nothing in the
-// mailbox of a side that deleted its copy. Running the backfill again keys nothing.
+// then their keys removed), runs the migration, and finds them in the mailboxes, newest first
+// with ties broken by id, with the keys Go computes (nanoseconds included): nothing in the
+// mailbox of a side that deleted its copy, a pending request in the requests box, a declined one
+// in no box of its recipient. Running the backfill again keys nothing.
 func TestBackfillGivesOldMessagesKeys(t *testing.T) {
 	ctx := context.Background()
 	id := ids(t)
@@ -218,37 +238,43 @@ func TestBackfillGivesOldMessagesKeys(t *testing.T) {
 		{ID: id("m3"), SentAt: start.Add(time.Millisecond + 3)}, // a tie, broken by id
 		{ID: id("m4"), SentAt: start.Add(time.Second), DeletedByRecipient: true},
 		{ID: id("m5"), SentAt: start.Add(2 * time.Second), DeletedBySender: true},
+		{ID: id("m6"), SentAt: start.Add(3 * time.Second), Channel: graph.ChannelRequest, Status: graph.StatusPending},
+		{ID: id("m7"), SentAt: start.Add(4 * time.Second), Channel: graph.ChannelRequest, Status: graph.StatusDeclined},
 	}
 	var messageIDs []string
 	for i := range rows {
-		rows[i].From, rows[i].To, rows[i].Channel, rows[i].Body = id("ann"), id("bob"), graph.ChannelMessage, "hi"
+		rows[i].From, rows[i].To, rows[i].Body = id("ann"), id("bob"), "hi"
+		if rows[i].Channel == graph.ChannelNone {
+			rows[i].Channel = graph.ChannelMessage
+		}
 		messageIDs = append(messageIDs, rows[i].ID)
 	}
 	if _, err := env.store.ImportMessages(ctx, rows); err != nil {
 		t.Fatal(err)
 	}
-	run(t, `MATCH ()-[m:MESSAGED]->() WHERE m.id IN $ids REMOVE m.inboxKey, m.sentKey`, map[string]any{"ids": messageIDs})
-	if got := mailboxIDs(t, id("bob"), true); len(got) != 0 {
+	run(t, `MATCH ()-[m:MESSAGED]->() WHERE m.id IN $ids REMOVE m.inboxKey, m.requestKey, m.sentKey`, map[string]any{"ids": messageIDs})
+	if got := mailboxIDs(t, id("bob"), true, graph.MailboxFilter{}); len(got) != 0 {
 		t.Fatalf("before the backfill bob's inbox lists %v", got)
 	}
 
 	if err := env.store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := mailboxIDs(t, id("bob"), true), []string{id("m5"), id("m2"), id("m3"), id("m1")}; !slices.Equal(got, want) {
+	if got, want := mailboxIDs(t, id("bob"), true, graph.MailboxFilter{}), []string{id("m5"), id("m2"), id("m3"), id("m1")}; !slices.Equal(got, want) {
 		t.Errorf("bob's inbox %v, want %v", got, want)
 	}
-	if got, want := mailboxIDs(t, id("ann"), false), []string{id("m4"), id("m2"), id("m3"), id("m1")}; !slices.Equal(got, want) {
+	if got, want := mailboxIDs(t, id("bob"), true, graph.MailboxFilter{Requests: true}), []string{id("m6")}; !slices.Equal(got, want) {
+		t.Errorf("bob's requests box %v, want %v", got, want)
+	}
+	if got, want := mailboxIDs(t, id("ann"), false, graph.MailboxFilter{}), []string{id("m7"), id("m6"), id("m4"), id("m2"), id("m3"), id("m1")}; !slices.Equal(got, want) {
 		t.Errorf("ann's sent box %v, want %v", got, want)
 	}
-	keys := run(t, `MATCH ()-[m:MESSAGED]->() WHERE m.id IN $ids RETURN m.id AS id, m.inboxKey AS inbox, m.sentKey AS sent`,
-		map[string]any{"ids": messageIDs})
+	keys := run(t, `MATCH ()-[m:MESSAGED]->() WHERE m.id IN $ids
+RETURN m.id AS id, m.inboxKey AS inbox, m.requestKey AS requests, m.sentKey AS sent`, map[string]any{"ids": messageIDs})
 	for _, rec := range keys {
 		m := rows[slices.Index(messageIDs, rec.AsMap()["id"].(string))]
-		want := map[string]any{"inbox": graph.MailboxKey(m.To, m.SentAt, m.ID), "sent": graph.MailboxKey(m.From, m.SentAt, m.ID)}
-		if m.DeletedByRecipient {
-			want["inbox"] = nil
-		}
+		inbox, requests := graph.RecipientKeys(m.To, m.Channel.Kind(), m.Status, m.DeletedByRecipient, m.SentAt, m.ID)
+		want := map[string]any{"inbox": orNil(inbox), "requests": orNil(requests), "sent": graph.MailboxKey(m.From, m.SentAt, m.ID)}
 		if m.DeletedBySender {
 			want["sent"] = nil
 		}
@@ -263,13 +289,21 @@ func TestBackfillGivesOldMessagesKeys(t *testing.T) {
 	}
 }
 
+// orNil is s, or nil for "", as a key read from Neo4j is.
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 // mailboxIDs pages through a member's whole inbox (incoming) or sent box two at a time.
-func mailboxIDs(t *testing.T, who string, incoming bool) []string {
+func mailboxIDs(t *testing.T, who string, incoming bool, filter graph.MailboxFilter) []string {
 	t.Helper()
 	var got []string
 	page := graph.PageRequest{Limit: 2}
 	for {
-		p, err := env.store.Mailbox(context.Background(), who, incoming, graph.MailboxFilter{}, page)
+		p, err := env.store.Mailbox(context.Background(), who, incoming, filter, page)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,7 +25,7 @@ var csvFiles = [...]struct{ name, header string }{
 	{"connections.csv", ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime"},
 	{"blocks.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime"},
 	{"invitations.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime"},
-	{"messages.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long,inboxKey,sentKey"},
+	{"messages.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long,inboxKey,requestKey,sentKey"},
 	{"declines.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId"},
 	{"reports.csv", ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime"},
 	{"organisations.csv", "id:ID(Organisation),:LABEL,name,kind"},
@@ -336,10 +336,8 @@ func (f *csvFormat) message(b []byte, k int) []byte {
 	b = append(strconv.AppendBool(b, x.DeletedByRecipient), ',')
 	b = append(strconv.AppendInt(b, int64(x.CreditsAfter), 10), ',')
 	sentAt := time.Unix(x.SentAt.Unix(), 0) // as the file has it, to the second
-	if !x.DeletedByRecipient {
-		b = append(b, graph.MailboxKey(x.To, sentAt, x.ID)...)
-	}
-	b = append(b, ',')
+	inbox, requests := graph.RecipientKeys(x.To, x.Channel.Kind(), x.Status, x.DeletedByRecipient, sentAt, x.ID)
+	b = append(append(append(append(b, inbox...), ','), requests...), ',')
 	if !x.DeletedBySender {
 		b = append(b, graph.MailboxKey(x.From, sentAt, x.ID)...)
 	}

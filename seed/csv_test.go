@@ -21,7 +21,7 @@ var wantHeaders = map[string]string{
 	"connections.csv":   ":START_ID(Member),:END_ID(Member),:TYPE,since:datetime",
 	"blocks.csv":        ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime",
 	"invitations.csv":   ":START_ID(Member),:END_ID(Member),:TYPE,id,note,sentAt:datetime",
-	"messages.csv":      ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long,inboxKey,sentKey",
+	"messages.csv":      ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long,inboxKey,requestKey,sentKey",
 	"declines.csv":      ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId",
 	"reports.csv":       ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime",
 	"organisations.csv": "id:ID(Organisation),:LABEL,name,kind",
@@ -98,15 +98,13 @@ func TestCSVLayout(t *testing.T) {
 			t.Errorf("message %s: kind %q, status %q", m.ID, rec[5], rec[14])
 		}
 		sentAt := m.SentAt.Truncate(time.Second)
-		inbox, sent := graph.MailboxKey(m.To, sentAt, m.ID), graph.MailboxKey(m.From, sentAt, m.ID)
-		if m.DeletedByRecipient {
-			inbox = ""
-		}
+		inbox, requests := graph.RecipientKeys(m.To, m.Channel.Kind(), m.Status, m.DeletedByRecipient, sentAt, m.ID)
+		sent := graph.MailboxKey(m.From, sentAt, m.ID)
 		if m.DeletedBySender {
 			sent = ""
 		}
-		if rec[19] != inbox || rec[20] != sent {
-			t.Errorf("message %s: mailbox keys %q, %q, want %q, %q", m.ID, rec[19], rec[20], inbox, sent)
+		if rec[19] != inbox || rec[20] != requests || rec[21] != sent {
+			t.Errorf("message %s: mailbox keys %q, %q, %q, want %q, %q, %q", m.ID, rec[19], rec[20], rec[21], inbox, requests, sent)
 		}
 	}
 	ends := map[string]map[string]bool{"Organisation": {}, "Group": {}}

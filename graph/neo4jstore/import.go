@@ -88,6 +88,7 @@ func (s *Store) ImportMessages(ctx context.Context, messages []graph.ImportMessa
 		if m.Status != graph.StatusNone {
 			status = string(m.Status)
 		}
+		inbox, requests := graph.RecipientKeys(m.To, m.Channel.Kind(), m.Status, m.DeletedByRecipient, m.SentAt, m.ID)
 		rows[i] = map[string]any{
 			"id": m.ID, "from": m.From, "to": m.To, "threadId": graph.ThreadID(m.From, m.To),
 			"kind": string(m.Channel.Kind()), "channel": string(m.Channel), "cost": int64(m.Cost),
@@ -96,18 +97,18 @@ func (s *Store) ImportMessages(ctx context.Context, messages []graph.ImportMessa
 			"status": status, "refunded": m.Refunded, "deletedBySender": m.DeletedBySender,
 			"deletedByRecipient": m.DeletedByRecipient, "creditsAfter": int64(m.CreditsAfter),
 			"viaKind": orNull(m.Via.Kind), "viaId": orNull(m.Via.ID), "viaName": orNull(m.Via.Name),
-			"inboxKey": mailboxKey(m.To, m, m.DeletedByRecipient), "sentKey": mailboxKey(m.From, m, m.DeletedBySender),
+			"inboxKey": orNull(inbox), "requestKey": orNull(requests), "sentKey": orNull(sentKey(m)),
 		}
 	}
 	return s.importRows(ctx, cypher.ImportMessages, "messages", rows)
 }
 
-// mailboxKey is where m sits in member's mailbox, or null when the member deleted it.
-func mailboxKey(member string, m graph.ImportMessage, deleted bool) any {
-	if deleted {
-		return nil
+// sentKey is where m sits in its sender's sent box, or "" when the sender deleted it.
+func sentKey(m graph.ImportMessage) string {
+	if m.DeletedBySender {
+		return ""
 	}
-	return graph.MailboxKey(member, m.SentAt, m.ID)
+	return graph.MailboxKey(m.From, m.SentAt, m.ID)
 }
 
 // ImportDeclines records declined InMails and message requests. Returns ErrNotFound, and records

@@ -89,6 +89,7 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 		requests++
 	}
 	via := decision.RequestVia()
+	inboxKey, requestKey := graph.RecipientKeys(to, kind, graph.InMailStatus(status), false, now, sent.ID)
 	changelog.Touch(tx, from.ID, to) // credits or requests spent, or refunded to the InMail's sender a reply answers
 	changelog.TouchPair(tx, from.ID, to)
 	_, err := bolt.Collect(ctx, tx, cypher.SendMessage, map[string]any{
@@ -99,7 +100,7 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 		"granted": !grantedAt.IsZero(), "planGrantedAt": bolt.AsNeo4jTime(grantedAt),
 		"viaKind": via.Kind, "viaId": via.ID, "viaName": via.Name,
 		"requestsMonth": int64(month), "requestsSent": int64(requests),
-		"inboxKey": graph.MailboxKey(to, now, sent.ID), "sentKey": graph.MailboxKey(from.ID, now, sent.ID),
+		"inboxKey": inboxKey, "requestKey": requestKey, "sentKey": graph.MailboxKey(from.ID, now, sent.ID),
 		"now": now, "refundSince": now.Add(-graph.RefundWindow),
 	})
 	return sent, err
@@ -195,7 +196,7 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 	return out, nil
 }
 
-// MailboxQuery is the statement Mailbox runs for a page, Inbox or Sent, with its parameters, so
+// MailboxQuery is the statement Mailbox runs for a page, Inbox, Requests or Sent, with its parameters, so
 // that tests and benchmarks can profile exactly that. Returns ErrInvalidCursor for a cursor the
 // mailbox did not give out.
 func MailboxQuery(caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (string, map[string]any, error) {
@@ -212,7 +213,9 @@ func MailboxQuery(caller string, incoming bool, filter graph.MailboxFilter, page
 	if !incoming {
 		return cypher.Sent, params, nil
 	}
-	params["requests"] = filter.Requests
+	if filter.Requests {
+		return cypher.Requests, params, nil
+	}
 	return cypher.Inbox, params, nil
 }
 

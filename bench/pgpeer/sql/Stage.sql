@@ -22,7 +22,7 @@ CREATE UNLOGGED TABLE stage_messages (
   cost bigint, subject text, body text, body_hash text, attachments text, sent_at timestamptz,
   read_at timestamptz, status text, refunded boolean, deleted_by_sender boolean,
   deleted_by_recipient boolean, credits_after bigint,
-  inbox_key text, sent_key text, -- Neo4j's mailbox order (graph.MailboxKey); the peer's is its indexes
+  inbox_key text, request_key text, sent_key text, -- Neo4j's mailbox order (graph.MailboxKey); the peer's is its indexes
   via_kind text, via_id text, via_name text
 );
 CREATE UNLOGGED TABLE stage_declines (decliner text, sender text, type text, at timestamptz, message_id text);
