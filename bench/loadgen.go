@@ -49,6 +49,7 @@ type sample struct {
 	latency time.Duration
 	failed  bool
 	shed    bool
+	err     error // what failed, when it did
 }
 
 // Run sends the mix of ops under load and returns what each op measured.
@@ -108,7 +109,7 @@ func (l Load) Run(ctx context.Context, ops []Op) []Measured {
 			latency := time.Since(intended)
 			if !intended.Before(measureFrom) {
 				shed := errors.Is(err, ErrShed)
-				samples <- sample{op: op, at: intended.Sub(measureFrom), latency: latency, failed: err != nil && !shed, shed: shed}
+				samples <- sample{op: op, at: intended.Sub(measureFrom), latency: latency, failed: err != nil && !shed, shed: shed, err: err}
 			}
 		})
 	}
@@ -148,6 +149,9 @@ func tally(ops []Op, samples []sample, elapsed time.Duration) []Measured {
 		m.latencies = append(m.latencies, s.latency)
 		if s.failed {
 			m.Errors++
+			if m.Failure == "" {
+				m.Failure = s.err.Error()
+			}
 		}
 	}
 	for i := range out {

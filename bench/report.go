@@ -16,9 +16,10 @@ import (
 // Measured is what one op measured in one run.
 type Measured struct {
 	Op       string `json:"op"`
-	System   string `json:"system"`   // "reach", "reach-before", "baseline", "postgres", ... (Systems)
-	Requests int    `json:"requests"` // answered, shed ones left out
-	Errors   int    `json:"errors"`   // answers other than those expected, and no answer at all
+	System   string `json:"system"`            // "reach", "reach-before", "baseline", "postgres", ... (Systems)
+	Requests int    `json:"requests"`          // answered, shed ones left out
+	Errors   int    `json:"errors"`            // answers other than those expected, and no answer at all
+	Failure  string `json:"failure,omitempty"` // what the first of them was
 	// Shed are the requests answered 503 with Retry-After (ErrShed), and LastShed when the last
 	// of them was due, from the start of the measured time.
 	Shed     int     `json:"shed,omitempty"`
@@ -244,6 +245,7 @@ func Merge(rounds [][]Measured, span time.Duration) []Measured {
 			m := round[i]
 			out[i].latencies = append(out[i].latencies, m.latencies...)
 			out[i].Errors += m.Errors
+			out[i].Failure = cmp.Or(out[i].Failure, m.Failure)
 			out[i].Shed += m.Shed
 			if m.Shed > 0 {
 				out[i].LastShed = m.LastShed + ms(time.Duration(r)*span)

@@ -142,6 +142,23 @@ func (s *Service) ProjectionStats() graph.ProjectionStats {
 	return st
 }
 
+// Mailbox is the store's page of a mailbox (neo4jstore.Store.Mailbox), with how the caller stands
+// to each member on it from memory when the read's consistency allows, so that a page costs Neo4j
+// one statement.
+func (s *Service) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error) {
+	return s.store.MailboxWith(ctx, caller, incoming, filter, page, s.degrees)
+}
+
+// degrees is neo4jstore.Degrees through the chain.
+func (s *Service) degrees(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error) {
+	reach, err := s.chain.Reachabilities(ctx, caller, members)
+	out := make(map[string]graph.Degree, len(reach))
+	for id, r := range reach {
+		out[id] = r.Degree
+	}
+	return out, err
+}
+
 // MemberExists reports whether a member has id: from memory when the projection, current enough
 // for a default read, holds the member, and from Neo4j otherwise, so that a member created a
 // moment ago is admitted at once and a cold start does not send every caller's check to Neo4j.
