@@ -251,3 +251,13 @@ func TestProcessesCountTheirChildren(t *testing.T) {
 		t.Errorf("a spinning child's time does not count with its parent: %v, %v, %v", before, during, after)
 	}
 }
+
+// TestMergeKeepsSettled checks that a run of one round keeps its settled summary through Merge,
+// which the cold run's report is printed from, and sums shed requests.
+func TestMergeKeepsSettled(t *testing.T) {
+	settled := &Measured{Op: "op", Requests: 7}
+	got := Merge([][]Measured{{{Op: "op", Shed: 3, Settled: settled}}}, time.Second)
+	if got[0].Settled != settled || got[0].Shed != 3 {
+		t.Fatalf("merged %+v: lost the settled summary or the shed count", got[0])
+	}
+}

@@ -255,6 +255,9 @@ func Merge(rounds [][]Measured, span time.Duration) []Measured {
 			}
 		}
 		out[i].summarize(time.Duration(len(rounds)) * span)
+		if len(rounds) == 1 {
+			out[i].Settled = rounds[0][i].Settled // a split run is one round (reachbench's --settle)
+		}
 		slices.SortFunc(slow, func(a, b Slow) int { return cmp.Compare(b.Latency, a.Latency) })
 		out[i].Slowest = slow[:min(slowestKept, len(slow))]
 	}

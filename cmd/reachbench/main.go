@@ -181,7 +181,11 @@ func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 	measured := make([][][]bench.Measured, len(systems))
 	costs := make([]cpuMeter, len(systems))
 	for r := range rounds {
-		fmt.Fprintf(out, "round %d of %d: %s of each system after %s of warm-up...\n", r+1, rounds, span, o.lead)
+		lead := o.lead
+		if o.settle > 0 {
+			lead = 0
+		}
+		fmt.Fprintf(out, "round %d of %d: %s of each system after %s of warm-up...\n", r+1, rounds, span, lead)
 		for i, s := range systems {
 			if ctx.Err() != nil {
 				break
