@@ -52,6 +52,7 @@ func newMetrics(health Health) *metrics {
 	}
 	if health != nil {
 		m.registry.MustRegister(cacheGauges(health)...)
+		m.registry.MustRegister(shedCounters(health)...)
 		m.registry.MustRegister(projectionGauges(health)...)
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,
@@ -93,6 +94,21 @@ func cacheGauges(health Health) []prometheus.Collector {
 			Name: "reach_connection_lists_renewals_total",
 			Help: "Times the id table of reach's cache of connection lists filled up and the cache started afresh.",
 		}, cache(func(s graph.CacheStats) float64 { return float64(s.Renewals) })),
+	}
+}
+
+// shedCounters read from health the work refused past the bounds on Neo4j's work at once.
+func shedCounters(health Health) []prometheus.Collector {
+	counter := func(kind string, read func(graph.ShedStats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "reach_neo4j_shed_total",
+			Help:        "Reads and write transactions refused 503 at once, rather than queued, because REACH_NEO4J_READS or REACH_NEO4J_WRITES were already at work in Neo4j.",
+			ConstLabels: prometheus.Labels{"kind": kind},
+		}, func() float64 { return float64(read(health.ShedStats())) })
+	}
+	return []prometheus.Collector{
+		counter("read", func(s graph.ShedStats) int64 { return s.Reads }),
+		counter("write", func(s graph.ShedStats) int64 { return s.Writes }),
 	}
 }
 

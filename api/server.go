@@ -41,8 +41,11 @@ type Services struct {
 type Health interface {
 	Ping(ctx context.Context) error
 	Migrated() bool
+	// Rehearsed tells whether Neo4j has planned the statements of members' requests.
+	Rehearsed() bool
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
+	ShedStats() graph.ShedStats
 }
 
 // Config is what the API needs besides its services.
@@ -97,7 +100,7 @@ func New(s Services, cfg Config) *echo.Echo {
 	e.GET("/docs", serveDocs)
 	registerConsole(e, s, cfg.DevTokens)
 
-	authenticated := chain(requireSchema(s.Health), authenticate(cfg.Tokens, h.known), limitRate(cfg.RateLimit.orDefaults()),
+	authenticated := chain(requireSchema(s.Health), requireProjection(s.Health, cfg.AwaitProjection), authenticate(cfg.Tokens, h.known), limitRate(cfg.RateLimit.orDefaults()),
 		checkToken(s.Consistency))
 	member := routes{e: e, served: s.Roster != nil, mw: authenticated}
 	h.memberRoutes(member)
@@ -201,16 +204,21 @@ func (h *handlers) readyz(c echo.Context) error {
 	if !h.Health.Migrated() {
 		checks["schema"] = "pending"
 	}
-	// Without AwaitProjection it is informational: the replica answers from Neo4j until then.
+	// Without AwaitProjection these are informational: the replica answers from Neo4j until then.
 	if !h.Health.ProjectionStats().Loaded {
 		checks["projection"] = "loading"
 	}
-	if checks["neo4j"] == "up" && checks["schema"] == "applied" && (checks["projection"] == "loaded" || !h.awaitProjection) {
+	checks["statements"] = "planned"
+	if !h.Health.Rehearsed() {
+		checks["statements"] = "planning"
+	}
+	warm := checks["projection"] == "loaded" && checks["statements"] == "planned"
+	if checks["neo4j"] == "up" && checks["schema"] == "applied" && (warm || !h.awaitProjection) {
 		return c.JSON(http.StatusOK, map[string]any{"status": "ready", "checks": checks})
 	}
 	detail := "reach is not ready: Neo4j must answer and the schema must be applied"
 	if h.awaitProjection {
-		detail = "reach is not ready: Neo4j must answer, the schema must be applied and the projection loaded"
+		detail = "reach is not ready: Neo4j must answer, the schema must be applied, the projection loaded and the statements of members' requests planned"
 	}
 	p := newProblem(unavailable, detail)
 	p.Checks, p.retryAfter, p.RequestID = checks, graph.UnavailableRetryAfter, RequestID(c.Request().Context())
@@ -225,6 +233,21 @@ func requireSchema(health Health) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			if health != nil && !health.Migrated() {
 				return graph.Unavailable("reach is starting: the graph database has not answered yet")
+			}
+			return next(c)
+		}
+	}
+}
+
+// requireProjection, when await is set, answers members' requests 503 until the projection is
+// loaded, as /readyz does, without asking Neo4j anything: a replica still loading leaves Neo4j to
+// its load, which then ends sooner, rather than have requests bury a Neo4j whose caches are cold
+// (docs/performance.md, "Holding load"). REACH_SERVE_WHILE_LOADING=1 serves them from Neo4j instead.
+func requireProjection(health Health, await bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if await && health != nil && (!health.ProjectionStats().Loaded || !health.Rehearsed()) {
+				return graph.Unavailable("reach is loading what it keeps in memory; try again shortly")
 			}
 			return next(c)
 		}

@@ -74,9 +74,39 @@ type health struct{ loaded bool }
 
 func (health) Ping(context.Context) error   { return nil }
 func (health) Migrated() bool               { return true }
+func (health) Rehearsed() bool              { return true }
 func (health) CacheStats() graph.CacheStats { return graph.CacheStats{} }
+func (health) ShedStats() graph.ShedStats   { return graph.ShedStats{} }
 func (h health) ProjectionStats() graph.ProjectionStats {
 	return graph.ProjectionStats{Loaded: h.loaded}
+}
+
+// TestRequestsWaitForTheProjection checks that with AwaitProjection a member's request is
+// answered 503 with Retry-After while the projection loads, without asking the graph anything,
+// and served once it is loaded; without AwaitProjection it is served meanwhile.
+func TestRequestsWaitForTheProjection(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		await, loaded bool
+		want          int
+	}{
+		{"Loading", true, false, http.StatusServiceUnavailable},
+		{"Loaded", true, true, http.StatusOK},
+		{"ServingWhileLoading", false, false, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &stubStore{}
+			e := New(Services{Health: health{loaded: tc.loaded}, Roster: g, Reach: g}, Config{Tokens: mustHS256(t),
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AwaitProjection: tc.await})
+			rec := call(e, http.MethodGet, "/v1/members/ann/reachability", mustIssue(t, false), "")
+			if rec.Code != tc.want {
+				t.Fatalf("reachability %d %s, want %d", rec.Code, rec.Body, tc.want)
+			}
+			if rec.Code != http.StatusOK && rec.Header().Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+		})
+	}
 }
 
 // TestReadyWaitsForTheProjection checks /readyz with AwaitProjection: 503 with Retry-After,

@@ -43,6 +43,51 @@ func TestOpenLoop(t *testing.T) {
 	}
 }
 
+// TestNoCapInFlight checks that a load with no cap keeps sending while earlier requests are
+// still unanswered, as independent members do: 64 requests must be in flight at once.
+func TestNoCapInFlight(t *testing.T) {
+	var inFlight atomic.Int64
+	all := make(chan struct{})
+	wait := func(ctx context.Context, rng *rand.Rand) error {
+		if inFlight.Add(1) == 64 {
+			close(all)
+		}
+		select {
+		case <-all:
+			return nil
+		case <-time.After(2 * time.Second):
+			return errors.New("fewer than 64 in flight")
+		}
+	}
+	got := Load{Rate: 200, Duration: 320 * time.Millisecond, Seed: 1}.Run(context.Background(), []Op{{Name: "wait", Weight: 1, Do: wait}})
+	if got[0].Requests != 64 || got[0].Errors != 0 {
+		t.Fatalf("%d requests, %d errors: the load capped what was in flight", got[0].Requests, got[0].Errors)
+	}
+}
+
+// TestShedAndSettled checks that answers shed with 503 and Retry-After are counted apart from
+// failures and left out of latencies, that the last one's time is kept, and that Settle sums up
+// only what was due after it.
+func TestShedAndSettled(t *testing.T) {
+	start := time.Now()
+	op := func(ctx context.Context, rng *rand.Rand) error {
+		if time.Since(start) < 500*time.Millisecond {
+			return fmt.Errorf("GET /x: %w", ErrShed)
+		}
+		return nil
+	}
+	got := Load{Rate: 100, Duration: 2 * time.Second, Settle: time.Second, Seed: 1}.Run(context.Background(), []Op{{Name: "op", Weight: 1, Do: op}})[0]
+	if got.Shed < 40 || got.Shed > 60 || got.Errors != 0 || got.Requests+got.Shed != 200 {
+		t.Fatalf("shed %d, errors %d, answered %d: want about 50 shed of 200 and no errors", got.Shed, got.Errors, got.Requests)
+	}
+	if got.LastShed < 400 || got.LastShed > 600 {
+		t.Errorf("last shed at %.0f ms, want about 500", got.LastShed)
+	}
+	if s := got.Settled; s == nil || s.Requests != 100 || s.Shed != 0 {
+		t.Fatalf("settled %+v: want the 100 requests due after 1 s, none shed", s)
+	}
+}
+
 func TestReportOutputs(t *testing.T) {
 	r := &Report{Rate: 100, Results: []Measured{
 		{Op: "reachability", System: "reach", P50: 1, P95: 2, P99: 4},
@@ -204,5 +249,15 @@ func TestProcessesCountTheirChildren(t *testing.T) {
 	after := p.CPU()["self"]
 	if during-before < 50*time.Millisecond || after < during {
 		t.Errorf("a spinning child's time does not count with its parent: %v, %v, %v", before, during, after)
+	}
+}
+
+// TestMergeKeepsSettled checks that a run of one round keeps its settled summary through Merge,
+// which the cold run's report is printed from, and sums shed requests.
+func TestMergeKeepsSettled(t *testing.T) {
+	settled := &Measured{Op: "op", Requests: 7}
+	got := Merge([][]Measured{{{Op: "op", Shed: 3, Settled: settled}}}, time.Second)
+	if got[0].Settled != settled || got[0].Shed != 3 {
+		t.Fatalf("merged %+v: lost the settled summary or the shed count", got[0])
 	}
 }

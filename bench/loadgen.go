@@ -5,6 +5,7 @@ package bench
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -20,15 +21,25 @@ type Op struct {
 	Do     func(ctx context.Context, rng *rand.Rand) error
 }
 
+// ErrShed is what an Op's Do reports for an answer of 503 with Retry-After: the server shed the
+// request rather than queue it. A run counts these apart from failures, and leaves them out of
+// the latencies, which are those of answers.
+var ErrShed = errors.New("shed: 503 with Retry-After")
+
 // Load is one open-loop run: requests arrive at Rate per second for Warmup+Duration, whatever
 // the answers' speed, and each latency counts from the request's intended send time, so a stall
 // shows as the latency of every request that waited behind it instead of as a lower rate.
 type Load struct {
-	Rate        float64
-	Warmup      time.Duration // sent but not measured
-	Duration    time.Duration // measured
-	Concurrency int           // requests in flight at most; beyond it, waiting counts as latency
-	Seed        uint64
+	Rate     float64
+	Warmup   time.Duration // sent but not measured
+	Duration time.Duration // measured
+	// Concurrency caps the requests in flight, and waiting for a slot counts as latency; 0 sets
+	// no cap, as real members, each sending on their own, set none.
+	Concurrency int
+	// Settle, when set, has each op also summed up from Settle into the measured time on
+	// (Measured.Settled): what a server answered once a start's first seconds were over.
+	Settle time.Duration
+	Seed   uint64
 }
 
 // sample is one measured request.
@@ -37,6 +48,8 @@ type sample struct {
 	at      time.Duration // intended send time, from the start of the measured time
 	latency time.Duration
 	failed  bool
+	shed    bool
+	err     error // what failed, when it did
 }
 
 // Run sends the mix of ops under load and returns what each op measured.
@@ -56,7 +69,10 @@ func (l Load) Run(ctx context.Context, ops []Op) []Measured {
 	}
 	interval := time.Duration(float64(time.Second) / l.Rate)
 	n := int((l.Warmup + l.Duration).Seconds() * l.Rate)
-	slots := make(chan struct{}, max(l.Concurrency, 1))
+	var slots chan struct{}
+	if l.Concurrency > 0 {
+		slots = make(chan struct{}, l.Concurrency)
+	}
 	samples := make(chan sample, 1024)
 	var collected []sample
 	done := make(chan struct{})
@@ -82,13 +98,18 @@ func (l Load) Run(ctx context.Context, ops []Op) []Measured {
 			break
 		}
 		op := pick(dispatch)
-		slots <- struct{}{}
+		if slots != nil {
+			slots <- struct{}{}
+		}
 		wg.Go(func() {
-			defer func() { <-slots }()
+			if slots != nil {
+				defer func() { <-slots }()
+			}
 			err := ops[op].Do(ctx, rand.New(rand.NewPCG(l.Seed, uint64(i)+1)))
 			latency := time.Since(intended)
 			if !intended.Before(measureFrom) {
-				samples <- sample{op: op, at: intended.Sub(measureFrom), latency: latency, failed: err != nil}
+				shed := errors.Is(err, ErrShed)
+				samples <- sample{op: op, at: intended.Sub(measureFrom), latency: latency, failed: err != nil && !shed, shed: shed, err: err}
 			}
 		})
 	}
@@ -96,20 +117,46 @@ func (l Load) Run(ctx context.Context, ops []Op) []Measured {
 	close(samples)
 	<-done
 	elapsed := time.Since(measureFrom)
+	out := tally(ops, collected, elapsed)
+	if l.Settle > 0 {
+		var late []sample
+		for _, s := range collected {
+			if s.at >= l.Settle {
+				late = append(late, s)
+			}
+		}
+		for i, m := range tally(ops, late, elapsed-l.Settle) {
+			m.Slowest = nil
+			out[i].Settled = &m
+		}
+	}
+	return out
+}
+
+// tally sums up each op's samples, measured over elapsed.
+func tally(ops []Op, samples []sample, elapsed time.Duration) []Measured {
 	out := make([]Measured, len(ops))
 	for i, op := range ops {
 		out[i].Op = op.Name
 	}
-	for _, s := range collected {
+	for _, s := range samples {
 		m := &out[s.op]
+		if s.shed {
+			m.Shed++
+			m.LastShed = max(m.LastShed, ms(s.at))
+			continue
+		}
 		m.latencies = append(m.latencies, s.latency)
 		if s.failed {
 			m.Errors++
+			if m.Failure == "" {
+				m.Failure = s.err.Error()
+			}
 		}
 	}
 	for i := range out {
 		out[i].summarize(elapsed)
-		out[i].Slowest = slowest(collected, i, slowestKept)
+		out[i].Slowest = slowest(samples, i, slowestKept)
 	}
 	return out
 }
@@ -121,7 +168,7 @@ const slowestKept = 5
 func slowest(samples []sample, op, n int) []Slow {
 	var of []sample
 	for _, s := range samples {
-		if s.op == op {
+		if s.op == op && !s.shed {
 			of = append(of, s)
 		}
 	}

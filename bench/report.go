@@ -15,10 +15,15 @@ import (
 
 // Measured is what one op measured in one run.
 type Measured struct {
-	Op       string  `json:"op"`
-	System   string  `json:"system"` // "reach", "reach-before", "baseline", "postgres", ... (Systems)
-	Requests int     `json:"requests"`
-	Errors   int     `json:"errors"`
+	Op       string `json:"op"`
+	System   string `json:"system"`            // "reach", "reach-before", "baseline", "postgres", ... (Systems)
+	Requests int    `json:"requests"`          // answered, shed ones left out
+	Errors   int    `json:"errors"`            // answers other than those expected, and no answer at all
+	Failure  string `json:"failure,omitempty"` // what the first of them was
+	// Shed are the requests answered 503 with Retry-After (ErrShed), and LastShed when the last
+	// of them was due, from the start of the measured time.
+	Shed     int     `json:"shed,omitempty"`
+	LastShed Millis  `json:"lastShed,omitempty"`
 	Rate     float64 `json:"achievedRate"` // requests answered per second
 	P50      Millis  `json:"p50"`
 	P95      Millis  `json:"p95"`
@@ -27,6 +32,8 @@ type Measured struct {
 	// Slowest are the op's slowest requests with their send times: requests of several ops
 	// slow at the same moment point at a stall of the machine rather than at one op.
 	Slowest []Slow `json:"slowest,omitempty"`
+	// Settled is the same from Load.Settle into the measured time on, when that was asked for.
+	Settled *Measured `json:"settled,omitempty"`
 
 	latencies []time.Duration
 }
@@ -36,6 +43,14 @@ type Measured struct {
 type Slow struct {
 	At      Millis `json:"at"`
 	Latency Millis `json:"latency"`
+}
+
+// InFlight says how a run capped the requests in flight.
+func InFlight(concurrency int) string {
+	if concurrency <= 0 {
+		return "no cap on requests in flight"
+	}
+	return fmt.Sprintf("at most %d requests in flight", concurrency)
 }
 
 // Millis is a duration written as milliseconds.
@@ -97,15 +112,19 @@ type Ratio struct {
 
 // Report is everything one benchmark run measured.
 type Report struct {
-	When     time.Time          `json:"when"`
-	Machine  Machine            `json:"machine"`
-	Rate     float64            `json:"rate"` // requests per second offered to reach
-	Duration string             `json:"duration"`
-	Rounds   int                `json:"rounds"` // the systems took turns, a round each, Duration in all
-	Mix      map[string]float64 `json:"mix"`
-	Pairs    map[string]int     `json:"pairs"` // pairs drawn per kind (1st, 2nd, 3rd, out of network, hub)
-	Results  []Measured         `json:"results"`
-	Ratios   []Ratio            `json:"ratios"`
+	When     time.Time `json:"when"`
+	Machine  Machine   `json:"machine"`
+	Rate     float64   `json:"rate"` // requests per second offered to reach
+	Duration string    `json:"duration"`
+	// Concurrency is the cap on requests in flight; 0 for none (open loop).
+	Concurrency int `json:"concurrency"`
+	// Settle is when each op's Settled summary begins, when the run was split (a cold start).
+	Settle  string             `json:"settle,omitempty"`
+	Rounds  int                `json:"rounds"` // the systems took turns, a round each, Duration in all
+	Mix     map[string]float64 `json:"mix"`
+	Pairs   map[string]int     `json:"pairs"` // pairs drawn per kind (1st, 2nd, 3rd, out of network, hub)
+	Results []Measured         `json:"results"`
+	Ratios  []Ratio            `json:"ratios"`
 	// CPU is the processor time each system's answers took, when its processes were named.
 	CPU []CPUCost `json:"cpu,omitempty"`
 	// Before is what reach-before was built from, such as a git revision, when it was measured.
@@ -140,19 +159,20 @@ func (r *Report) Print(w io.Writer) {
 	if m.PostgresVersion != "" {
 		fmt.Fprintf(w, "PostgreSQL peer: %s, shared_buffers %s\n", m.PostgresVersion, m.PostgresSharedBuffers)
 	}
-	fmt.Fprintf(w, "offered: %.0f requests/s for %s in %d rounds, mix %v\n", r.Rate, r.Duration, r.Rounds, r.Mix)
+	fmt.Fprintf(w, "offered: %.0f requests/s for %s in %d rounds, %s, mix %v\n", r.Rate, r.Duration, r.Rounds, InFlight(r.Concurrency), r.Mix)
 	fmt.Fprintf(w, "pairs: %v\n", r.Pairs)
 	if r.Before != "" {
 		fmt.Fprintf(w, "%s: reach built from %s, the same mix as reach in the same rounds\n", SystemReachBefore, r.Before)
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "system\top\trequests\trate/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t")
+	fmt.Fprintln(tw, "system\top\trequests\trate/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\tshed\t")
 	for _, x := range r.Results {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n",
-			x.System, x.Op, x.Requests, x.Rate, x.P50, x.P95, x.P99, x.Max, x.Errors)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t%d\t\n",
+			x.System, x.Op, x.Requests, x.Rate, x.P50, x.P95, x.P99, x.Max, x.Errors, x.Shed)
 	}
 	tw.Flush()
+	r.printSettled(w)
 	fmt.Fprintln(w, "\nslowest requests (ms latency @ s into the measured time):")
 	for _, x := range r.Results {
 		fmt.Fprintf(w, "  %-13s %-20s", x.System, x.Op)
@@ -181,6 +201,24 @@ func (r *Report) Print(w io.Writer) {
 	}
 }
 
+// printSettled writes, when the run was split at a settling time, what each op measured from
+// then on, and when its last request was shed.
+func (r *Report) printSettled(w io.Writer) {
+	if r.Settle == "" {
+		return
+	}
+	fmt.Fprintf(w, "\nfrom %s into the measured time on:\n", r.Settle)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "system\top\trequests\tp50 ms\tp99 ms\tmax ms\terrors\tshed\tlast shed at s\t")
+	for _, x := range r.Results {
+		if s := x.Settled; s != nil {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.1f\t\n",
+				x.System, x.Op, s.Requests, s.P50, s.P99, s.Max, s.Errors, s.Shed, x.LastShed/1000)
+		}
+	}
+	tw.Flush()
+}
+
 // WriteJSON writes the report to path.
 func (r *Report) WriteJSON(path string) error {
 	b, err := json.MarshalIndent(r, "", "  ")
@@ -207,11 +245,19 @@ func Merge(rounds [][]Measured, span time.Duration) []Measured {
 			m := round[i]
 			out[i].latencies = append(out[i].latencies, m.latencies...)
 			out[i].Errors += m.Errors
+			out[i].Failure = cmp.Or(out[i].Failure, m.Failure)
+			out[i].Shed += m.Shed
+			if m.Shed > 0 {
+				out[i].LastShed = m.LastShed + ms(time.Duration(r)*span)
+			}
 			for _, s := range m.Slowest {
 				slow = append(slow, Slow{At: s.At + ms(time.Duration(r)*span), Latency: s.Latency})
 			}
 		}
 		out[i].summarize(time.Duration(len(rounds)) * span)
+		if len(rounds) == 1 {
+			out[i].Settled = rounds[0][i].Settled // a split run is one round (reachbench's --settle)
+		}
 		slices.SortFunc(slow, func(a, b Slow) int { return cmp.Compare(b.Latency, a.Latency) })
 		out[i].Slowest = slow[:min(slowestKept, len(slow))]
 	}

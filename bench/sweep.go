@@ -14,6 +14,7 @@ import (
 const (
 	WorkloadMix          = "mix"          // the 60/25/10/5 mix, or as much of it as a system implements
 	WorkloadReachability = "reachability" // reachability requests alone
+	WorkloadSends        = "sends"        // the mix's sends alone
 )
 
 // Step is what one system measured at one offered rate of a sweep.
@@ -22,6 +23,7 @@ type Step struct {
 	Achieved float64 `json:"achieved"` // requests per second answered
 	P99      Millis  `json:"p99"`      // the highest p99 of the step's ops: what decides whether it held
 	Errors   int     `json:"errors"`
+	Shed     int     `json:"shed,omitempty"` // answered 503 with Retry-After
 	Held     bool    `json:"held"`
 	Again    bool    `json:"again,omitempty"` // the second try of a rate whose first did not hold
 	// LoadAverage is the machine's 1-minute load average after the step, the systems' own work
@@ -81,8 +83,9 @@ func measureStep(rate float64, limit Millis, measure func() ([]Measured, *CPUCos
 		ops[i].Slowest = nil
 		st.Achieved += ops[i].Rate
 		st.Errors += ops[i].Errors
+		st.Shed += ops[i].Shed
 		st.P99 = max(st.P99, ops[i].P99)
-		if ops[i].Errors > 0 || ops[i].P99 > limit || ops[i].Requests == 0 {
+		if ops[i].Errors > 0 || ops[i].Shed > 0 || ops[i].P99 > limit || ops[i].Requests == 0 {
 			st.Held = false
 		}
 	}
@@ -106,8 +109,8 @@ func (r *SweepReport) Print(w io.Writer) {
 	m := r.Machine
 	fmt.Fprintf(w, "machine: %d cores, load average %.2f; Neo4j heap %s, page cache %s; PostgreSQL %s, shared_buffers %s; graph: %d members, %d connections\n",
 		m.Cores, m.LoadAverage, m.Neo4jHeap, m.Neo4jPageCache, m.PostgresVersion, m.PostgresSharedBuffers, m.Members, m.Connections)
-	fmt.Fprintf(w, "steps of %s after %s of warm-up, at most %d requests in flight; a step holds while no request fails and every op's p99 ≤ %.0f ms\n\n",
-		r.Step, r.Warmup, r.Concurrency, r.Limit)
+	fmt.Fprintf(w, "steps of %s after %s of warm-up, %s; a step holds while no request fails or is shed and every op's p99 ≤ %.0f ms\n\n",
+		r.Step, r.Warmup, InFlight(r.Concurrency), r.Limit)
 	for _, s := range r.Series {
 		var steps []string
 		for _, st := range s.Steps {
@@ -119,6 +122,9 @@ func (r *SweepReport) Print(w io.Writer) {
 				mark += " ✗"
 				if st.Errors > 0 {
 					mark += fmt.Sprintf(" %d errors", st.Errors)
+				}
+				if st.Shed > 0 {
+					mark += fmt.Sprintf(" %d shed", st.Shed)
 				}
 			}
 			steps = append(steps, fmt.Sprintf("%.0f/s%s %.1fms", st.Rate, mark, st.P99))

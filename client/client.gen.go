@@ -670,6 +670,24 @@ func (e ReadyChecksSchema) Valid() bool {
 	}
 }
 
+// Defines values for ReadyChecksStatements.
+const (
+	Planned  ReadyChecksStatements = "planned"
+	Planning ReadyChecksStatements = "planning"
+)
+
+// Valid indicates whether the value is a known member of the ReadyChecksStatements enum.
+func (e ReadyChecksStatements) Valid() bool {
+	switch e {
+	case Planned:
+		return true
+	case Planning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RefusedProblemReason.
 const (
 	RefusedProblemReasonAwaitingReply        RefusedProblemReason = "awaiting_reply"
@@ -2025,6 +2043,9 @@ type ReadyChecks struct {
 	// Projection Informational; reads are answered from Neo4j until it is loaded.
 	Projection ReadyChecksProjection `json:"projection"`
 	Schema     ReadyChecksSchema     `json:"schema"`
+
+	// Statements Whether Neo4j has planned the statements of members' requests, rehearsed once as the replica starts.
+	Statements *ReadyChecksStatements `json:"statements,omitempty"`
 }
 
 // ReadyChecksNeo4j defines model for ReadyChecks.Neo4j.
@@ -2035,6 +2056,9 @@ type ReadyChecksProjection string
 
 // ReadyChecksSchema defines model for ReadyChecks.Schema.
 type ReadyChecksSchema string
+
+// ReadyChecksStatements Whether Neo4j has planned the statements of members' requests, rehearsed once as the replica starts.
+type ReadyChecksStatements string
 
 // RefusedProblem A messaging rule refuses the message; `reason` says which.
 type RefusedProblem struct {
@@ -3175,10 +3199,12 @@ type ClientInterface interface {
 
 	// Readyz Ready to answer
 	//
-	// Ready when Neo4j answers, the schema is applied and the replica's in-memory projection
-	// is loaded (or restored from its snapshot). A replica run with
-	// `REACH_SERVE_WHILE_LOADING=1` is ready before its projection is loaded, and answers from
-	// Neo4j until then; `checks.projection` is then informational.
+	// Ready when Neo4j answers, the schema is applied, the replica's in-memory projection
+	// is loaded (or restored from its snapshot) and Neo4j has planned the statements of
+	// members' requests. Until then members' requests are answered 503 with Retry-After,
+	// without asking Neo4j. A replica run with `REACH_SERVE_WHILE_LOADING=1` is ready before,
+	// and answers from Neo4j meanwhile; `checks.projection` and `checks.statements` are then
+	// informational.
 	//
 	// Corresponds with GET /readyz (the `Readyz` operationId).
 	Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3687,10 +3713,12 @@ func (c *Client) OpenapiYAML(ctx context.Context, reqEditors ...RequestEditorFn)
 
 // Readyz Ready to answer
 //
-// Ready when Neo4j answers, the schema is applied and the replica's in-memory projection
-// is loaded (or restored from its snapshot). A replica run with
-// `REACH_SERVE_WHILE_LOADING=1` is ready before its projection is loaded, and answers from
-// Neo4j until then; `checks.projection` is then informational.
+// Ready when Neo4j answers, the schema is applied, the replica's in-memory projection
+// is loaded (or restored from its snapshot) and Neo4j has planned the statements of
+// members' requests. Until then members' requests are answered 503 with Retry-After,
+// without asking Neo4j. A replica run with `REACH_SERVE_WHILE_LOADING=1` is ready before,
+// and answers from Neo4j meanwhile; `checks.projection` and `checks.statements` are then
+// informational.
 //
 // Corresponds with GET /readyz (the `Readyz` operationId).
 func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7983,10 +8011,12 @@ type ClientWithResponsesInterface interface {
 
 	// ReadyzWithResponse Ready to answer
 	//
-	// Ready when Neo4j answers, the schema is applied and the replica's in-memory projection
-	// is loaded (or restored from its snapshot). A replica run with
-	// `REACH_SERVE_WHILE_LOADING=1` is ready before its projection is loaded, and answers from
-	// Neo4j until then; `checks.projection` is then informational.
+	// Ready when Neo4j answers, the schema is applied, the replica's in-memory projection
+	// is loaded (or restored from its snapshot) and Neo4j has planned the statements of
+	// members' requests. Until then members' requests are answered 503 with Retry-After,
+	// without asking Neo4j. A replica run with `REACH_SERVE_WHILE_LOADING=1` is ready before,
+	// and answers from Neo4j meanwhile; `checks.projection` and `checks.statements` are then
+	// informational.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14844,10 +14874,12 @@ func (c *ClientWithResponses) OpenapiYAMLWithResponse(ctx context.Context, reqEd
 
 // ReadyzWithResponse Ready to answer
 //
-// Ready when Neo4j answers, the schema is applied and the replica's in-memory projection
-// is loaded (or restored from its snapshot). A replica run with
-// `REACH_SERVE_WHILE_LOADING=1` is ready before its projection is loaded, and answers from
-// Neo4j until then; `checks.projection` is then informational.
+// Ready when Neo4j answers, the schema is applied, the replica's in-memory projection
+// is loaded (or restored from its snapshot) and Neo4j has planned the statements of
+// members' requests. Until then members' requests are answered 503 with Retry-After,
+// without asking Neo4j. A replica run with `REACH_SERVE_WHILE_LOADING=1` is ready before,
+// and answers from Neo4j meanwhile; `checks.projection` and `checks.statements` are then
+// informational.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -20,6 +20,7 @@ var files embed.FS
 var (
 	Member           = load("Member.cypher")
 	MemberExists     = load("MemberExists.cypher")
+	RehearsalPair    = load("RehearsalPair.cypher")
 	UpsertMembers    = load("UpsertMembers.cypher")
 	UpdateSettings   = load("UpdateSettings.cypher")
 	CountMembers     = load("CountMembers.cypher")

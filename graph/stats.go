@@ -16,6 +16,12 @@ type ProjectionStats struct {
 	Loads       int64 // loads completed, from Neo4j or a snapshot
 }
 
+// ShedStats counts the work a replica refused rather than queue it for Neo4j, past its bounds on
+// reads and write transactions at once (REACH_NEO4J_READS, REACH_NEO4J_WRITES).
+type ShedStats struct {
+	Reads, Writes int64
+}
+
 // CacheStats says how the cache of connection lists is doing.
 type CacheStats struct {
 	Hits, Misses int64 // lists found current, and lists read from Neo4j, since the store opened

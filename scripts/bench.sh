@@ -30,7 +30,9 @@
 # BENCH_SWEEP_WARMUP (3s), BENCH_SWEEP_RATES (reachbench's list), BENCH_SYSTEMS (all; a
 # comma-separated subset of reach, reach-before, reach-reachability-alone, reach-fully-consistent,
 # reach-at-least-as-fresh, http-floor, baseline,
-# postgres, postgres-http), BENCH_COLD (30s: the cold run right after reach starts; 0 for none),
+# postgres, postgres-http), BENCH_COLD (110s: the cold run right after reach starts; 0 for none),
+# BENCH_COLD_RATE (250: the mix's rate in the cold run), BENCH_CONCURRENCY (0: no cap on requests
+# in flight; a number caps them, waiting for a slot counting as latency),
 # BENCH_COMPARE_REV (none: a git revision whose reach is measured beside this tree's as reach-before),
 # REACH_CACHED_CONNECTIONS (room for the whole graph), the launcher's
 # REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE and the peer's REACH_POSTGRES_SHARED_BUFFERS (sized
@@ -70,6 +72,7 @@ cleanup() {
   [[ -n "$reach_pid" ]] && kill "$reach_pid" 2>/dev/null && wait "$reach_pid" 2>/dev/null
   [[ -n "$before_pid" ]] && kill "$before_pid" 2>/dev/null && wait "$before_pid" 2>/dev/null
   [[ -n "$before_src" ]] && rm -rf "$before_src"
+  [[ -n "${pairs_file:-}" ]] && rm -f "$pairs_file"
   [[ -n "$peer_pid" ]] && kill "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
   if [[ -n "${own_neo4j:-}" ]]; then launcher/down.sh; fi
   if [[ -n "${own_postgres:-}" ]]; then scripts/postgres.sh down; fi
@@ -169,6 +172,13 @@ start_reach() {
   reach_pid=$!
   ready http://127.0.0.1:8089/readyz reach
 }
+# start_cold starts reach as a deployment would after an import: no snapshot, /readyz waiting for
+# the projection; it waits only until reach is alive, since the cold run's load starts at once.
+start_cold() {
+  REACH_ADDR=127.0.0.1:8089 bin/reach serve 2>"$serve_log" &
+  reach_pid=$!
+  ready http://127.0.0.1:8089/healthz reach
+}
 # projection_loaded waits until reach's projection is loaded (its log: $2, or reach's own) and
 # says where from and how long it took.
 projection_loaded() {
@@ -189,23 +199,28 @@ start_before() {
   projection_loaded "reach at $compare_label" "$log"
 }
 
-# The cold start: no snapshot, so reach loads its projection from Neo4j, answering from Neo4j
-# meanwhile; the cold run measures that time. Then the warm start: reach stops (saving the
-# snapshot) and starts again, restoring it and applying the change log since.
-[[ "$mode" == run ]] && rm -f "$REACH_PROJECTION_SNAPSHOT"
+# The pairs every run asks about, drawn once before reach starts, so that the cold run's load
+# begins as soon as reach is alive.
+pairs_file="$(mktemp -u "${TMPDIR:-/tmp}/reach-bench-pairs.XXXXXX.json")"
+bin/reachbench --pairs-file "$pairs_file" --draw-only >/dev/null
+# The cold start: reach with no snapshot beside a Neo4j just started, offered the mix at
+# BENCH_COLD_RATE from the moment it is alive, with no cap on requests in flight. The report says
+# what was shed (503 with Retry-After), what failed, and every op's latency from 50 s on. Then the
+# warm start: reach stops (saving the snapshot) and starts again, restoring it and applying the
+# change log since.
+if [[ "$mode" == run && "${BENCH_COLD:-110s}" != 0 ]]; then
+  rm -f "$REACH_PROJECTION_SNAPSHOT"
+  start_cold
+  say "cold run: reach just started beside a cold Neo4j, its projection loading"
+  bin/reachbench --url http://127.0.0.1:8089 --systems reach --rate "${BENCH_COLD_RATE:-250}" --duration "${BENCH_COLD:-110s}" \
+    --settle 50s --warmup 0s --pairs-file "$pairs_file" --out "$out/cold" \
+    --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}"
+  projection_loaded "cold start"
+  kill "$reach_pid" && wait "$reach_pid" || true
+fi
 start_reach
 [[ -n "$peer_pid" ]] && ready http://127.0.0.1:8090/readyz "the PostgreSQL peer"
-if [[ "$mode" == run && "${BENCH_COLD:-30s}" != 0 ]]; then
-  say "cold run: reach just started, its projection loading"
-  bin/reachbench --url http://127.0.0.1:8089 --systems reach --rate "$rate" --duration "${BENCH_COLD:-30s}" \
-    --warmup 0s --out "$out/cold" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}"
-fi
-projection_loaded "cold start"
-if [[ "$mode" == run ]]; then
-  kill "$reach_pid" && wait "$reach_pid" || true
-  start_reach
-  projection_loaded "warm start"
-fi
+projection_loaded "start"
 if [[ -n "$compare_rev" ]]; then
   start_before
 fi
@@ -216,9 +231,10 @@ processes="reach=$reach_pid"
 [[ -n "${own_neo4j:-}" ]] && processes+=",neo4j=$(tr -d '[:space:]' <"$REACH_NEO4J_DIR/neo4j.pid")"
 [[ -n "$before_pid" ]] && processes+=",reach-before=$before_pid"
 
-args=(--url http://127.0.0.1:8089 --processes "$processes" --rate "$rate" --duration "$duration" --warmup "$warmup"
+args=(--url http://127.0.0.1:8089 --pairs-file "$pairs_file" --processes "$processes" --rate "$rate" --duration "$duration" --warmup "$warmup"
   --out "$out" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}" "${peer_args[@]}")
 [[ -n "${BENCH_SYSTEMS:-}" ]] && args+=(--systems "$BENCH_SYSTEMS")
+[[ -n "${BENCH_CONCURRENCY:-}" ]] && args+=(--concurrency "$BENCH_CONCURRENCY")
 [[ -n "$compare_rev" ]] && args+=(--compare-url http://127.0.0.1:8091 --compare-rev "$compare_label")
 if [[ "$mode" == sweep ]]; then
   args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}")

@@ -83,6 +83,8 @@ func (s apiServer) Migrated() bool { return true }
 
 // CacheStats is empty: the peer keeps no cache of connection lists.
 func (s apiServer) CacheStats() graph.CacheStats { return graph.CacheStats{} }
+func (s apiServer) Rehearsed() bool              { return true }
+func (s apiServer) ShedStats() graph.ShedStats   { return graph.ShedStats{} }
 
 // ProjectionStats is empty: the peer keeps no projection; it asks PostgreSQL every time.
 func (s apiServer) ProjectionStats() graph.ProjectionStats { return graph.ProjectionStats{} }

@@ -52,6 +52,7 @@ const tailPoolSize = 6
 func (c config) tailNeo4j() neo4jstore.Config {
 	out := c.Neo4j
 	out.Pool.Size = tailPoolSize
+	out.Pool.Reads, out.Pool.Writes = 0, 0 // the tail is never shed: it keeps memory answering
 	return out
 }
 
@@ -151,6 +152,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 				Size:           number("NEO4J_POOL_SIZE", neo4jstore.DefaultPool.Size),
 				AcquireTimeout: duration("NEO4J_ACQUIRE_TIMEOUT", neo4jstore.DefaultPool.AcquireTimeout),
 				RetryTime:      timeouts.Write,
+				Reads:          number("REACH_NEO4J_READS", neo4jstore.DefaultReads),
+				Writes:         number("REACH_NEO4J_WRITES", neo4jstore.DefaultWrites),
 			},
 			Limits: graph.Limits{
 				InMailsPerDay:     number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
@@ -172,10 +175,10 @@ func (c config) String() string {
 		return "***"
 	}
 	l, p := c.Neo4j.Limits, c.Neo4j.Pool
-	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s "+
+	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s neo4j_reads=%d neo4j_writes=%d "+
 		"%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
 		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d requests_monthly=%d cached_connections=%d projection_snapshot=%q fallback_concurrency=%d serve_while_loading=%t dev_tokens=%t",
-		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout,
+		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout, p.Reads, p.Writes,
 		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
 		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Answer.Snapshot, c.Answer.FallbackConcurrency, c.ServeWhileLoading, c.DevTokens)

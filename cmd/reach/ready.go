@@ -21,13 +21,15 @@ type neo4jWatch interface {
 	Migrated() bool
 	Migrate(ctx context.Context) error
 	Warm(ctx context.Context) (planned int, took time.Duration, err error)
+	Rehearse(ctx context.Context) error
+	Rehearsed() bool
 }
 
 // pingTimeout bounds one ping of keepReady's.
 const pingTimeout = 2 * time.Second
 
-// keepReady applies the schema as soon as Neo4j answers, then watches Neo4j until ctx is
-// cancelled. When Neo4j answers again after going away, as after a restart, it has Neo4j plan
+// keepReady applies the schema as soon as Neo4j answers, and has Neo4j plan the statements of
+// members' requests (neo4jstore.Store.Rehearse), then watches Neo4j until ctx is cancelled. When Neo4j answers again after going away, as after a restart, it has Neo4j plan
 // reach's statements again before requests need them (neo4jstore.Store.Warm), so the first requests
 // after an outage do not each give up on a cold Neo4j. A ping that is only slow, as under load,
 // is not taken for Neo4j going away (pingWatch).
@@ -49,6 +51,10 @@ func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 				break
 			}
 			log.Info("schema applied; ready")
+			rehearse(ctx, store, log)
+		case !store.Rehearsed():
+			w.answered()
+			rehearse(ctx, store, log)
 		case w.answered():
 			log.Info("Neo4j answers again after going away; planning reach's statements")
 			planned, took, err := store.Warm(ctx)
@@ -65,6 +71,17 @@ func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// rehearse has Neo4j plan the statements of members' requests (neo4jstore.Store.Rehearse); one
+// that fails is tried again at keepReady's next ping.
+func rehearse(ctx context.Context, store neo4jWatch, log *slog.Logger) {
+	start := time.Now()
+	if err := store.Rehearse(ctx); err != nil {
+		log.Warn("members' requests not rehearsed yet", "err", err)
+		return
+	}
+	log.Info("members' requests rehearsed, their statements planned", "took", time.Since(start))
 }
 
 // pingWatch decides, ping by ping, what keepReady does. Neo4j that went away (connections refused

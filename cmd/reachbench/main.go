@@ -18,10 +18,12 @@ package main
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/signal"
@@ -53,7 +55,10 @@ type options struct {
 	rounds      int
 	lead        time.Duration
 	concurrency int
+	settle      time.Duration
 	perKind     int
+	pairsFile   string
+	drawOnly    bool
 	seed        uint64
 	out         string
 	baseline    bool
@@ -70,29 +75,32 @@ type options struct {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	var o options
-	fs := flag.NewFlagSet("reachbench", flag.ContinueOnError)
-	fs.StringVar(&o.url, "url", "http://127.0.0.1:8089", "base URL of the reach under test")
-	fs.Float64Var(&o.rate, "rate", 500, "requests per second offered to reach")
-	fs.DurationVar(&o.duration, "duration", 60*time.Second, "measured time of each phase")
-	fs.DurationVar(&o.warmup, "warmup", 10*time.Second, "unmeasured time each system is warmed up for before any is measured")
-	fs.IntVar(&o.rounds, "rounds", 4, "rounds the measured time is cut into: the systems take turns, a round each, so that a neighbour's load falls on all alike")
-	fs.DurationVar(&o.lead, "round-warmup", 2*time.Second, "unmeasured time before each round of each system")
-	fs.IntVar(&o.concurrency, "concurrency", 32, "requests in flight at most; more only queue inside Neo4j on a small machine, and waiting here still counts as latency")
-	fs.IntVar(&o.perKind, "pairs", 200, "pairs drawn of each kind")
-	fs.Uint64Var(&o.seed, "seed", 1, "seed of the requests sent")
-	fs.StringVar(&o.out, "out", "bench", "folder for the results and charts")
-	fs.BoolVar(&o.baseline, "baseline", true, "also measure the Cypher baseline")
-	fs.StringVar(&o.heap, "neo4j-heap", os.Getenv("REACH_NEO4J_HEAP"), "Neo4j heap, for the report")
-	fs.StringVar(&o.cache, "neo4j-pagecache", os.Getenv("REACH_NEO4J_PAGECACHE"), "Neo4j page cache, for the report")
-	fs.StringVar(&o.postgres, "postgres", "", "URL of the PostgreSQL peer's database: measure the peer through pgx")
-	fs.StringVar(&o.peerURL, "peer-url", "", "base URL of the PostgreSQL peer's HTTP server (reachpeer serve): measure it over HTTP")
-	fs.StringVar(&o.compareURL, "compare-url", "", "base URL of another reach, such as an older revision's: measure it beside reach with the same mix (reach-before)")
-	fs.StringVar(&o.compareRev, "compare-rev", "", "what the reach at --compare-url was built from, such as a git revision, for the report")
-	fs.IntVar(&o.pgPool, "postgres-pool", pgpeer.DefaultPoolSize, "connections of the peer's pool, through pgx")
-	fs.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, reach-before, reach-reachability-alone, reach-fully-consistent, reach-at-least-as-fresh, http-floor, baseline, postgres, postgres-http)")
-	processes := fs.String("processes", "", "the servers' process ids, as reach=PID,reach-before=PID,neo4j=PID,postgres=PID,peer=PID: report the processor time each answer took")
-	o.sweep.flags(fs)
-	if err := fs.Parse(args); err != nil {
+	flags := flag.NewFlagSet("reachbench", flag.ContinueOnError)
+	flags.StringVar(&o.url, "url", "http://127.0.0.1:8089", "base URL of the reach under test")
+	flags.Float64Var(&o.rate, "rate", 500, "requests per second offered to reach")
+	flags.DurationVar(&o.duration, "duration", 60*time.Second, "measured time of each phase")
+	flags.DurationVar(&o.warmup, "warmup", 10*time.Second, "unmeasured time each system is warmed up for before any is measured")
+	flags.IntVar(&o.rounds, "rounds", 4, "rounds the measured time is cut into: the systems take turns, a round each, so that a neighbour's load falls on all alike")
+	flags.DurationVar(&o.lead, "round-warmup", 2*time.Second, "unmeasured time before each round of each system")
+	flags.IntVar(&o.concurrency, "concurrency", 0, "requests in flight at most, waiting for a slot counting as latency; 0 for no cap, as real members set none")
+	flags.DurationVar(&o.settle, "settle", 0, "also sum up each op from this far into the measured time on, and say when the last request was shed: for a cold start")
+	flags.IntVar(&o.perKind, "pairs", 200, "pairs drawn of each kind")
+	flags.Uint64Var(&o.seed, "seed", 1, "seed of the requests sent")
+	flags.StringVar(&o.pairsFile, "pairs-file", "", "read the pairs from this file, or draw them and write it when it is absent")
+	flags.BoolVar(&o.drawOnly, "draw-only", false, "draw the pairs (into --pairs-file) and stop")
+	flags.StringVar(&o.out, "out", "bench", "folder for the results and charts")
+	flags.BoolVar(&o.baseline, "baseline", true, "also measure the Cypher baseline")
+	flags.StringVar(&o.heap, "neo4j-heap", os.Getenv("REACH_NEO4J_HEAP"), "Neo4j heap, for the report")
+	flags.StringVar(&o.cache, "neo4j-pagecache", os.Getenv("REACH_NEO4J_PAGECACHE"), "Neo4j page cache, for the report")
+	flags.StringVar(&o.postgres, "postgres", "", "URL of the PostgreSQL peer's database: measure the peer through pgx")
+	flags.StringVar(&o.peerURL, "peer-url", "", "base URL of the PostgreSQL peer's HTTP server (reachpeer serve): measure it over HTTP")
+	flags.StringVar(&o.compareURL, "compare-url", "", "base URL of another reach, such as an older revision's: measure it beside reach with the same mix (reach-before)")
+	flags.StringVar(&o.compareRev, "compare-rev", "", "what the reach at --compare-url was built from, such as a git revision, for the report")
+	flags.IntVar(&o.pgPool, "postgres-pool", pgpeer.DefaultPoolSize, "connections of the peer's pool, through pgx")
+	flags.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, reach-before, reach-reachability-alone, reach-fully-consistent, reach-at-least-as-fresh, http-floor, baseline, postgres, postgres-http)")
+	processes := flags.String("processes", "", "the servers' process ids, as reach=PID,reach-before=PID,neo4j=PID,postgres=PID,peer=PID: report the processor time each answer took")
+	o.sweep.flags(flags)
+	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	var err error
@@ -122,12 +130,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "drawing %d pairs of each kind...\n", o.perKind)
-	pairs, err := bench.DrawPairs(ctx, sampler{store, baseline.NewBaseline(store)}, o.perKind, rand.New(rand.NewPCG(o.seed, 7)))
-	if err != nil {
+	pairs, err := drawPairs(ctx, o, store, out)
+	if err != nil || o.drawOnly {
 		return err
 	}
-	fmt.Fprintf(out, "pairs: %v\n", pairs.Counts())
 	systems := newSystems(o, []byte(secret), store, peer, pairs)
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
@@ -144,7 +150,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 // falls on all of them alike; each system's rounds are then merged.
 func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs, systems []system, out io.Writer) error {
 	report := &bench.Report{When: time.Now().UTC(), Machine: m, Rate: o.rate, Duration: o.duration.String(),
-		Mix: map[string]float64{}, Pairs: pairs.Counts()}
+		Concurrency: o.concurrency, Mix: map[string]float64{}, Pairs: pairs.Counts()}
+	if o.settle > 0 {
+		report.Settle = o.settle.String()
+	}
 	if o.compareURL != "" {
 		report.Before = cmp.Or(o.compareRev, o.compareURL)
 	}
@@ -152,11 +161,14 @@ func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 		report.Mix[op.name] = op.weight / 100
 	}
 	rounds := max(o.rounds, 1)
+	if o.settle > 0 {
+		rounds = 1 // the settling time counts from the start
+	}
 	report.Rounds = rounds
 	span := o.duration / time.Duration(rounds)
 	load := func(s system, warmup, duration time.Duration, round int) bench.Load {
 		return bench.Load{Rate: o.rate * s.share(), Warmup: warmup, Duration: duration, Concurrency: o.concurrency,
-			Seed: o.seed + uint64(round)}
+			Settle: o.settle, Seed: o.seed + uint64(round)}
 	}
 	// Warm every system before measuring any, so that none pays alone for a cold cache.
 	fmt.Fprintf(out, "warming up each system for %s...\n", o.warmup)
@@ -169,12 +181,18 @@ func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 	measured := make([][][]bench.Measured, len(systems))
 	costs := make([]cpuMeter, len(systems))
 	for r := range rounds {
-		fmt.Fprintf(out, "round %d of %d: %s of each system after %s of warm-up...\n", r+1, rounds, span, o.lead)
+		lead := o.lead
+		if o.settle > 0 {
+			lead = 0
+		}
+		fmt.Fprintf(out, "round %d of %d: %s of each system after %s of warm-up...\n", r+1, rounds, span, lead)
 		for i, s := range systems {
 			if ctx.Err() != nil {
 				break
 			}
-			load(s, o.lead, 0, r+1).Run(ctx, s.mixOps())
+			if o.settle == 0 {
+				load(s, o.lead, 0, r+1).Run(ctx, s.mixOps())
+			}
 			costs[i].start(o.processes)
 			ms := load(s, 0, span, r+1).Run(ctx, s.mixOps())
 			costs[i].stop(o.processes, s.roles, ms)
@@ -199,6 +217,37 @@ func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 	}
 	fmt.Fprintf(out, "\nwrote %s and %s\n", results, chart)
 	return ctx.Err()
+}
+
+// drawPairs draws the pairs the requests ask about, or reads those --pairs-file holds; a file
+// named but absent is written with the pairs drawn, so that later runs ask about the same.
+func drawPairs(ctx context.Context, o options, store *neo4jstore.Store, out io.Writer) (bench.Pairs, error) {
+	var pairs bench.Pairs
+	if o.pairsFile != "" {
+		b, err := os.ReadFile(o.pairsFile)
+		if err == nil {
+			err = json.Unmarshal(b, &pairs)
+			fmt.Fprintf(out, "pairs from %s: %v\n", o.pairsFile, pairs.Counts())
+			return pairs, err
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(out, "drawing %d pairs of each kind...\n", o.perKind)
+	pairs, err := bench.DrawPairs(ctx, sampler{store, baseline.NewBaseline(store)}, o.perKind, rand.New(rand.NewPCG(o.seed, 7)))
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "pairs: %v\n", pairs.Counts())
+	if o.pairsFile == "" {
+		return pairs, nil
+	}
+	b, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	return pairs, os.WriteFile(o.pairsFile, b, 0o644)
 }
 
 // cpuMeter adds up the processor time a system's processes and the load generator used during

@@ -63,8 +63,8 @@ func parseRates(list string) ([]float64, error) {
 	return rates, nil
 }
 
-// runSweep finds each system's ceiling, for reachability alone and then for the mix, and writes
-// sweep.json, sweep-reachability.png and sweep-mix.png. The systems take turns at each rate, so
+// runSweep finds each system's ceiling, for reachability alone, for the mix and for sends alone,
+// and writes sweep.json, sweep-reachability.png, sweep-mix.png and sweep-sends.png. The systems take turns at each rate, so
 // that a neighbour's load on the machine falls on all of them alike rather than on whichever ran
 // at that moment. A system that answers only reachability runs the same requests in both
 // workloads, so its reachability series stands for it in the mix too, saying so.
@@ -123,7 +123,7 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 			report.Series = append(report.Series, c.series)
 		}
 	}
-	var reach, mix []*climber
+	var reach, mix, sends []*climber
 	for _, s := range systems {
 		switch s.name {
 		case bench.SystemReachFresh: // its reads are as fresh as its own sends: make bench measures it
@@ -135,9 +135,13 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 		if len(s.mixOps()) > 1 {
 			mix = append(mix, &climber{system: s, ops: s.mixOps(), on: true})
 		}
+		if s.ops["send"] != nil {
+			sends = append(sends, &climber{system: s, ops: s.only("send"), on: true})
+		}
 	}
 	climb(bench.WorkloadReachability, reach)
 	climb(bench.WorkloadMix, mix)
+	climb(bench.WorkloadSends, sends)
 	for _, c := range reach {
 		if len(c.mixOps()) == 1 {
 			series := c.series
@@ -151,11 +155,11 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 	if err := report.WriteJSON(path); err != nil {
 		return err
 	}
-	for _, w := range []string{bench.WorkloadMix, bench.WorkloadReachability} {
+	for _, w := range []string{bench.WorkloadMix, bench.WorkloadReachability, bench.WorkloadSends} {
 		if err := report.WriteChart(filepath.Join(o.out, "sweep-"+w+".png"), w); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(out, "\nwrote %s, sweep-mix.png and sweep-reachability.png\n", path)
+	fmt.Fprintf(out, "\nwrote %s, sweep-mix.png, sweep-reachability.png and sweep-sends.png\n", path)
 	return ctx.Err()
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -17,6 +19,7 @@ import (
 	"github.com/reach-network/reach/bench"
 	"github.com/reach-network/reach/bench/baseline"
 	"github.com/reach-network/reach/bench/pgpeer"
+	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
@@ -41,7 +44,8 @@ type system struct {
 // newSystems returns the systems to measure: reach, then those o asks for. The reach at
 // o.compareURL, when set, comes right after reach, so that the two take their turns side by side.
 func newSystems(o options, secret []byte, store *neo4jstore.Store, peer *pgpeer.Peer, p bench.Pairs) []system {
-	transport := &http.Transport{MaxIdleConns: o.concurrency, MaxIdleConnsPerHost: o.concurrency}
+	idle := cmp.Or(o.concurrency, 256) // with no cap, as many as a busy moment keeps open
+	transport := &http.Transport{MaxIdleConns: idle, MaxIdleConnsPerHost: idle}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: transport}
 	tokens := &tokens{secret: secret}
 	reach := &caller{url: strings.TrimRight(o.url, "/"), tokens: tokens, http: client}
@@ -71,18 +75,12 @@ func newSystems(o options, secret []byte, store *neo4jstore.Store, peer *pgpeer.
 			ops: baselineOps(baseline.NewBaseline(store), p), roles: []string{"neo4j"}})
 	}
 	if peer != nil {
-		systems = append(systems, system{name: bench.SystemPostgres, how: "through pgx", roles: []string{"postgres"}, ops: map[string]do{
-			"reachability": func(ctx context.Context, rng *rand.Rand) error {
-				pair := p.Pick(rng, bench.Kinds...)
-				_, err := peer.Reachability(ctx, pair[0], pair[1])
-				return err
-			},
-		}})
+		systems = append(systems, system{name: bench.SystemPostgres, how: "through pgx", roles: []string{"postgres"}, ops: peerOps(peer, p)})
 	}
 	if o.peerURL != "" {
 		peerHTTP := &caller{url: strings.TrimRight(o.peerURL, "/"), tokens: tokens, http: client}
 		systems = append(systems, system{name: bench.SystemPostgresHTTP, how: "over HTTP", roles: []string{"peer", "postgres"},
-			ops: map[string]do{"reachability": peerHTTP.ops(p)["reachability"]}})
+			ops: peerHTTP.ops(p)})
 	}
 	if o.only == "" {
 		return systems
@@ -125,8 +123,11 @@ func (s system) only(name string) []bench.Op {
 
 // runs says what the system is sent in a workload.
 func (s system) runs(workload string) string {
-	if workload == bench.WorkloadReachability {
+	switch workload {
+	case bench.WorkloadReachability:
 		return "reachability " + s.how
+	case bench.WorkloadSends:
+		return "the mix's sends alone " + s.how
 	}
 	var names []string
 	var weights []string
@@ -209,6 +210,9 @@ func (c *caller) do(ctx context.Context, method, path, as, body string, want ...
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, res.Body)
+	if res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != "" {
+		return fmt.Errorf("%s %s: %w", method, path, bench.ErrShed)
+	}
 	if t := res.Header.Get("Consistency-Token"); t != "" && c.latest != nil {
 		c.latest.token.Store(&t)
 	}
@@ -237,14 +241,52 @@ func (c *caller) ops(p bench.Pairs) map[string]do {
 			return c.do(ctx, http.MethodGet, "/v1/inbox", pair[0], "", http.StatusOK)
 		},
 		"send": func(ctx context.Context, rng *rand.Rand) error {
-			// Mostly messages to connections; the rest InMails, which the rules may refuse.
-			pair := p.Pick(rng, bench.KindFirst)
-			if rng.IntN(5) == 0 {
-				pair = p.Pick(rng, bench.KindSecond, bench.KindThird, bench.KindOutOfNetwork)
-			}
-			body := fmt.Sprintf(`{"to": %q, "body": "Benchmark message %d"}`, pair[1], rng.Uint64())
+			pair, text := sendPair(p, rng)
+			body := fmt.Sprintf(`{"to": %q, "body": %q}`, pair[1], text)
 			return c.do(ctx, http.MethodPost, "/v1/messages", pair[0], body,
 				http.StatusCreated, http.StatusForbidden, http.StatusTooManyRequests)
+		},
+	}
+}
+
+// sendPair draws a send of the mix: mostly a message to a connection; the rest InMails, which
+// the rules may refuse.
+func sendPair(p bench.Pairs, rng *rand.Rand) ([2]string, string) {
+	pair := p.Pick(rng, bench.KindFirst)
+	if rng.IntN(5) == 0 {
+		pair = p.Pick(rng, bench.KindSecond, bench.KindThird, bench.KindOutOfNetwork)
+	}
+	return pair, fmt.Sprintf("Benchmark message %d", rng.Uint64())
+}
+
+// peerOps are the PostgreSQL peer's answers to the mix through pgx, the same requests reach is
+// sent; a send the rules or limits refuse is an answer, as reach's 403 and 429 are.
+func peerOps(peer *pgpeer.Peer, p bench.Pairs) map[string]do {
+	all := bench.Kinds
+	page := graph.PageRequest{Limit: 20}
+	return map[string]do{
+		"reachability": func(ctx context.Context, rng *rand.Rand) error {
+			pair := p.Pick(rng, all...)
+			_, err := peer.Reachability(ctx, pair[0], pair[1])
+			return err
+		},
+		"mutual-connections": func(ctx context.Context, rng *rand.Rand) error {
+			pair := p.Pick(rng, all...)
+			_, err := peer.MutualConnections(ctx, pair[0], pair[1], page)
+			return err
+		},
+		"inbox": func(ctx context.Context, rng *rand.Rand) error {
+			pair := p.Pick(rng, all...)
+			_, err := peer.Mailbox(ctx, pair[0], true, graph.MailboxFilter{}, page)
+			return err
+		},
+		"send": func(ctx context.Context, rng *rand.Rand) error {
+			pair, text := sendPair(p, rng)
+			_, err := peer.Send(ctx, pair[0], graph.Draft{To: pair[1], Body: text}, "")
+			if errors.Is(err, graph.ErrRefused) || errors.Is(err, graph.ErrRateLimited) {
+				return nil
+			}
+			return err
 		},
 	}
 }

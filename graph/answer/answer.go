@@ -65,7 +65,8 @@ type Service struct {
 	projection *projection.Projection
 	log        *changelog.Log
 	chain      Answerer
-	capped     *capped // the chain's cap on reads handed to Neo4j
+	freshness  projection.Freshness // when memory may answer a default read
+	capped     *capped              // the chain's cap on reads handed to Neo4j
 }
 
 // New returns the service over store, with a projection of its own that hears of the store's
@@ -81,8 +82,10 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 	}
 	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot)
 	capped := newCapped(opts.FallbackConcurrency, store)
-	mem := &memory{projection: p, freshness: opts.Freshness.OrDefaults(), store: store, next: capped}
-	return &Service{Store: store, store: store, tail: tail, projection: p, log: log, chain: mem, capped: capped}
+	freshness := opts.Freshness.OrDefaults()
+	mem := &memory{projection: p, freshness: freshness, store: store, next: capped}
+	return &Service{Store: store, store: store, tail: tail, projection: p, log: log, chain: mem, capped: capped,
+		freshness: freshness}
 }
 
 // Ping checks that Neo4j answers, on a connection of the tail's pool (Options.Tail), so that
@@ -137,6 +140,33 @@ func (s *Service) ProjectionStats() graph.ProjectionStats {
 	st := s.projection.Stats()
 	st.Shed = s.capped.shed.Load()
 	return st
+}
+
+// Mailbox is the store's page of a mailbox (neo4jstore.Store.Mailbox), with how the caller stands
+// to each member on it from memory when the read's consistency allows, so that a page costs Neo4j
+// one statement.
+func (s *Service) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error) {
+	return s.store.MailboxWith(ctx, caller, incoming, filter, page, s.degrees)
+}
+
+// degrees is neo4jstore.Degrees through the chain.
+func (s *Service) degrees(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error) {
+	reach, err := s.chain.Reachabilities(ctx, caller, members)
+	out := make(map[string]graph.Degree, len(reach))
+	for id, r := range reach {
+		out[id] = r.Degree
+	}
+	return out, err
+}
+
+// MemberExists reports whether a member has id: from memory when the projection, current enough
+// for a default read, holds the member, and from Neo4j otherwise, so that a member created a
+// moment ago is admitted at once and a cold start does not send every caller's check to Neo4j.
+func (s *Service) MemberExists(ctx context.Context, id string) (bool, error) {
+	if s.projection.Exists(id, s.freshness) {
+		return true, nil
+	}
+	return s.store.MemberExists(ctx, id)
 }
 
 // Gone reports whether the projection holds that member id does not exist (closed, or recorded

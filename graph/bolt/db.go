@@ -43,6 +43,11 @@ const (
 func (db *DB) readOnce(ctx context.Context, query string, params map[string]any) (_ []*neo4j.Record, err error) {
 	ctx, end := Traced(ctx, query)
 	defer func() { end(err) }()
+	leave, err := db.Reads.Enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	db.Samples.Remember(query, params, false)
 	// A read that must see writes made through other replicas goes where writes go: a cluster's
 	// followers may lag behind. The token's bookmarks are not used: a client could make them up
@@ -94,6 +99,9 @@ type DB struct {
 	// Bookmarks, when set, is the bookmark manager of another DB on the same database, whose
 	// writes this one's reads must see (a DB with a driver of its own); nil: the driver's.
 	Bookmarks neo4j.BookmarkManager
+	// Reads and Writes bound the reads and the write transactions the DB has Neo4j doing at
+	// once (nil: unbounded); the change log's tail, with a DB of its own, has none.
+	Reads, Writes *Gate
 }
 
 // Session opens a session on the database in mode, sharing the DB's bookmarks so that a read
@@ -125,6 +133,12 @@ func (db *DB) Close(ctx context.Context) error { return db.Driver.Close(ctx) }
 // writeTx runs work in one write transaction, retried by the driver on transient failures, with
 // nothing recorded in the change log.
 func WriteTx[T any](ctx context.Context, db *DB, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	leave, err := db.Writes.Enter(ctx)
+	if err != nil {
+		var none T
+		return none, err
+	}
+	defer leave()
 	session := db.Session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)
 	return neo4j.ExecuteWrite(ctx, session, work, WithDeadline(ctx)...)

@@ -49,7 +49,13 @@ func unreachable(err error) bool {
 			dbErr.Code == "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"
 	}
 	return errors.As(err, &connErr) || errors.As(err, &netErr) ||
-		errors.Is(err, context.DeadlineExceeded)
+		errors.Is(err, context.DeadlineExceeded) || failedHandshake(err)
+}
+
+// failedHandshake tells whether a new connection's Bolt handshake got no usable answer, as from
+// a server starting, stopping or too busy to answer it; the driver says so only in words.
+func failedHandshake(err error) bool {
+	return strings.Contains(err.Error(), "offered Bolt versions are supported")
 }
 
 // badBookmarks tells whether Neo4j refused the bookmarks of a read, which come from the client's

@@ -9,6 +9,11 @@ import (
 // Stream runs a read statement and hands each record to row, without holding them all. Like
 // Read, it gives Neo4j ctx's deadline as the transaction's timeout.
 func (db *DB) Stream(ctx context.Context, query string, params map[string]any, row func(*neo4j.Record) error) error {
+	leave, err := db.Reads.Enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	session := db.Session(ctx, neo4j.AccessModeRead)
 	defer session.Close(ctx)
 	res, err := session.Run(ctx, query, params, WithDeadline(ctx)...)

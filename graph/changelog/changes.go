@@ -120,8 +120,15 @@ func sortedIDs(ids []string) []string {
 // must only talk to the transaction it is given. What work says it changed (Touch, TouchPair,
 // TouchAll) is recorded in the change log in the same transaction, as its last statement, with
 // the time clock tells. It returns the change's token, with the commit's bookmarks; a token
-// without a change when work touched nothing.
+// without a change when work touched nothing. Past the DB's bound on writes at once it returns
+// ErrUnavailable without writing (bolt.Gate).
 func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, work func(tx neo4j.ManagedTransaction) (T, error)) (T, graph.Token, error) {
+	leave, err := db.Writes.Enter(ctx)
+	if err != nil {
+		var none T
+		return none, graph.Token{}, err
+	}
+	defer leave()
 	session := db.Session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)
 	var token graph.Token
@@ -132,6 +139,9 @@ func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, work
 			return out, err
 		}
 		token, err = appendChange(ctx, tx, c, clock())
+		if err == nil && rehearsal(ctx) {
+			err = ErrRehearsed // rolls back
+		}
 		return out, err
 	}, bolt.WithDeadline(ctx)...)
 	if err != nil {

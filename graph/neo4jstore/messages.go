@@ -151,7 +151,27 @@ func sentWithKey(ctx context.Context, tx neo4j.ManagedTransaction, caller, key, 
 // each with how the caller stands to the other member. Messages exchanged with a member in a
 // block relation with the caller are never listed. A page reads the caller's mailbox keys
 // (graph.MailboxKey) in order from the cursor's, so its cost follows the page, not the mailbox.
-func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (_ graph.Page[graph.Envelope], err error) {
+func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error) {
+	return s.MailboxWith(ctx, caller, incoming, filter, page, s.degrees)
+}
+
+// Degrees tells how a caller stands to each of some members: the degree of those the caller may
+// see; a member left out is out of network.
+type Degrees func(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error)
+
+// degrees is Degrees from Neo4j (Relations).
+func (s *Store) degrees(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error) {
+	relations, err := s.Relations(ctx, caller, members)
+	out := make(map[string]graph.Degree, len(relations))
+	for id, r := range relations {
+		out[id] = r.Degree
+	}
+	return out, err
+}
+
+// MailboxWith is Mailbox, asking degrees how the caller stands to the members of the page, such
+// as from memory (answer.Service).
+func (s *Store) MailboxWith(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest, degrees Degrees) (_ graph.Page[graph.Envelope], err error) {
 	defer bolt.Wrap(&err, "Mailbox(%q, incoming=%v)", caller, incoming)
 	statement, params, err := MailboxQuery(caller, incoming, filter, page)
 	if err != nil {
@@ -183,14 +203,14 @@ func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filte
 			others = append(others, e.Other.ID)
 		}
 	}
-	relations, err := s.Relations(ctx, caller, others)
+	known, err := degrees(ctx, caller, others)
 	if err != nil {
 		return graph.Page[graph.Envelope]{}, err
 	}
 	for i := range out.Items {
 		out.Items[i].Degree = graph.OutOfNetwork
-		if r, ok := relations[out.Items[i].Other.ID]; ok {
-			out.Items[i].Degree = r.Degree
+		if d, ok := known[out.Items[i].Other.ID]; ok {
+			out.Items[i].Degree = d
 		}
 	}
 	return out, nil

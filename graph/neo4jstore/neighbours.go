@@ -403,3 +403,8 @@ func (l *connectionLists) of(member int32) []int32 { return l.have[member] }
 
 // CacheStats reports on the cache of connection lists.
 func (s *Store) CacheStats() graph.CacheStats { return s.neighbours.stats() }
+
+// ShedStats counts the reads and writes refused past the store's bounds (Pool.Reads, Pool.Writes).
+func (s *Store) ShedStats() graph.ShedStats {
+	return graph.ShedStats{Reads: s.db.Reads.Shed(), Writes: s.db.Writes.Shed()}
+}

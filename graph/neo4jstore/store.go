@@ -49,7 +49,18 @@ type Pool struct {
 	// RetryTime bounds how long a write transaction is retried after transient failures (a
 	// deadlock, a lost connection). Keep it no longer than the deadline requests give writes.
 	RetryTime time.Duration
+	// Reads and Writes bound the reads and the write transactions the store has Neo4j doing at
+	// once; past them, work is shed with ErrUnavailable (bolt.Gate). Zero: unbounded.
+	Reads, Writes int
 }
+
+// DefaultReads and DefaultWrites are what `reach serve` bounds Pool.Reads and Pool.Writes to
+// unless told otherwise: a few times what a small Neo4j server works on at once, so that bursts
+// pass and a slow server is not buried (docs/performance.md, "Holding load").
+const (
+	DefaultReads  = 32
+	DefaultWrites = 32
+)
 
 // DefaultPool is the driver's pool size with waits short enough that a client learns of an
 // outage in seconds, not the driver's default minute.
@@ -68,6 +79,8 @@ type Store struct {
 	neighbours *neighbours
 	// migrated is set once Migrate has applied the schema.
 	migrated atomic.Bool
+	// rehearsed is set once Rehearse has had the statements of members' requests planned.
+	rehearsed atomic.Bool
 	// wrote hears of every write's token once committed (OnWrite).
 	wrote func(graph.Token)
 }
@@ -145,7 +158,7 @@ func NewDB(cfg Config) (_ *bolt.DB, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &bolt.DB{Driver: driver, Name: cfg.Database}, nil
+	return &bolt.DB{Driver: driver, Name: cfg.Database, Reads: bolt.NewGate(pool.Reads), Writes: bolt.NewGate(pool.Writes)}, nil
 }
 
 // orDefaults fills the zero fields of p from DefaultPool.

@@ -358,6 +358,22 @@ func (p *Projection) Read(c graph.Consistency, f Freshness, fn func(*State)) boo
 	return true
 }
 
+// Exists tells whether the state in place holds member id as present, when it may answer a
+// default read (current within f); false when it holds otherwise or may not answer. Unlike Read
+// it counts nothing: it answers authentication, not a member's question.
+func (p *Projection) Exists(id string, f Freshness) bool {
+	if !p.answerable(graph.Consistency{}, f.Bound, f.Wait) {
+		return false
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.state == nil {
+		return false
+	}
+	k, ok := p.state.index[id]
+	return ok && p.state.facts[k].Present
+}
+
 // Fallback counts a read that went to Neo4j before asking the projection.
 func (p *Projection) Fallback() { p.fallbacks.Add(1) }
 

@@ -1,0 +1,67 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/bolt"
+	"github.com/reach-network/reach/graph/changelog"
+)
+
+// Rehearse has Neo4j plan the statements of members' requests before the first of them arrives:
+// it asks the common questions about two connected members, and sends a message between them
+// that is rolled back (changelog.Rehearsing). A Neo4j just started plans each statement anew, on
+// a cold JVM, which can take seconds; requests arriving then would all wait on the same plans and
+// give up at their deadlines, again and again (docs/performance.md, "Holding load"). After it,
+// Warm can plan them again after a restart, having seen them run. A graph with no connection has
+// nothing to rehearse with, and is left alone.
+func (s *Store) Rehearse(ctx context.Context) (err error) {
+	defer bolt.Wrap(&err, "Rehearse")
+	defer func() {
+		if err == nil {
+			s.rehearsed.Store(true)
+		}
+	}()
+	recs, err := s.db.Read(ctx, cypher.RehearsalPair, nil)
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	a, err1 := bolt.Value[string](recs[0], "a")
+	b, err2 := bolt.Value[string](recs[0], "b")
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	page := graph.PageRequest{Limit: 20}
+	for _, ask := range []func() error{
+		func() error { _, err := s.MemberExists(ctx, a); return err },
+		func() error { _, err := s.Relation(ctx, a, b); return err },
+		func() error { _, err := s.Relations(ctx, a, []string{b}); return err },
+		func() error { _, err := s.MutualConnections(ctx, a, b, page); return err },
+		func() error { _, err := s.Connections(ctx, a, b, page); return err },
+		func() error { _, err := s.Mailbox(ctx, a, true, graph.MailboxFilter{}, page); return err },
+		func() error { _, err := s.Mailbox(ctx, a, false, graph.MailboxFilter{}, page); return err },
+	} {
+		if err := ask(); err != nil && !errors.Is(err, graph.ErrNotFound) {
+			return err
+		}
+	}
+	rehearsal := changelog.Rehearsing(ctx)
+	_, err = s.Send(rehearsal, a, graph.Draft{To: b, Body: "rehearsal"}, "rehearsal")
+	if err != nil && !errors.Is(err, changelog.ErrRehearsed) && !errors.Is(err, graph.ErrRefused) {
+		return err
+	}
+	// The abuse limits' count, which only an InMail runs.
+	_, err = write(rehearsal, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, s.checkAbuse(ctx, tx, a, b, graph.BodyHash("rehearsal"), s.now())
+	})
+	if err != nil && !errors.Is(err, changelog.ErrRehearsed) && !errors.Is(err, graph.ErrRefused) && !errors.Is(err, graph.ErrRateLimited) {
+		return err
+	}
+	return nil
+}
+
+// Rehearsed tells whether Rehearse has run to its end since the store was made.
+func (s *Store) Rehearsed() bool { return s.rehearsed.Load() }

@@ -1,0 +1,158 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/api"
+	"github.com/reach-network/reach/bench"
+	"github.com/reach-network/reach/seed"
+)
+
+// TestColdStart starts `reach serve` with no snapshot beside a Neo4j just restarted (its caches
+// cold) and, from the moment reach is alive, offers it the mix open loop, with no cap on requests
+// in flight, as members would. It checks the promise of a start: every request is answered, with
+// no 5xx but 503 with Retry-After while reach is not ready; once /readyz says ready, for the next
+// coldSettled, nothing is shed and nothing fails. How long the start takes, and latency under this
+// load, are for the benchmark to measure (make bench's cold run), not for a test.
+func TestColdStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a reach process under load")
+	}
+	g, err := seed.Generate(seed.Spec{Members: 3000, AvgDegree: 20, Seed: 5, IDPrefix: ids(t)("c")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Import(context.Background(), env.store, seed.ImportOptions{BatchSize: 1000, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if stop, start := neo4jControl(t); stop != nil {
+		stop()
+		start()
+	}
+	reach := startReach(t, env.neo4jURI, map[string]string{
+		"REACH_RATE_LIMIT": "1000000", "REACH_RATE_BURST": "1000000", "REACH_PROJECTION_SNAPSHOT": "",
+	})
+	ops := coldMix(reach.url, g)
+	starting, ready := context.WithCancel(context.Background())
+	began := time.Now()
+	go watchReady(starting, reach.url, ready)
+	load := bench.Load{Rate: coldRate, Duration: coldStartBound, Seed: 3}
+	check(t, "while starting", load.Run(starting, ops), true)
+	if starting.Err() == nil {
+		t.Fatalf("/readyz did not say ready within %s", coldStartBound)
+	}
+	t.Logf("ready %s after reach was alive", time.Since(began).Round(time.Millisecond))
+	load.Duration, load.Seed = coldSettled, 4
+	check(t, "once ready", load.Run(context.Background(), ops), false)
+}
+
+// The cold start's load: its rate, how long reach may take to be ready under it, and how long
+// it is then offered, with nothing to be shed.
+const (
+	coldRate       = 100
+	coldStartBound = 2 * time.Minute
+	coldSettled    = 10 * time.Second
+)
+
+// check fails the test for any request of ms answered other than as expected, or, unless
+// sheddable, shed with 503 and Retry-After.
+func check(t *testing.T, phase string, ms []bench.Measured, sheddable bool) {
+	t.Helper()
+	for _, m := range ms {
+		t.Logf("%s, %s: %d answered (p50 %.1f ms, p99 %.1f ms, max %.0f ms), %d shed, %d failed",
+			phase, m.Op, m.Requests, m.P50, m.P99, m.Max, m.Shed, m.Errors)
+		if m.Errors > 0 {
+			t.Errorf("%s, %s: %d requests answered neither as expected nor 503 with Retry-After, the first: %s", phase, m.Op, m.Errors, m.Failure)
+		}
+		if m.Shed > 0 && !sheddable {
+			t.Errorf("%s, %s: %d requests shed", phase, m.Op, m.Shed)
+		}
+	}
+}
+
+// watchReady polls /readyz until it first answers 200, then calls ready.
+func watchReady(ctx context.Context, url string, ready func()) {
+	for ctx.Err() == nil {
+		if res, err := http.Get(url + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				ready()
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// coldMix is the benchmark's mix of requests, on members of g: reachability, mutual connections,
+// inbox pages and sends to connections.
+func coldMix(url string, g *seed.Generated) []bench.Op {
+	client := &http.Client{Timeout: 10 * time.Second}
+	c := g.Counts()
+	do := func(ctx context.Context, as, method, path, body string, want ...int) error {
+		var r io.Reader
+		if body != "" {
+			r = strings.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, url+path, r)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+tokenOf(as))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		_, _ = io.Copy(io.Discard, res.Body)
+		if res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != "" {
+			return bench.ErrShed
+		}
+		for _, w := range want {
+			if res.StatusCode == w {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s %s: status %d", method, path, res.StatusCode)
+	}
+	pair := func(rng *rand.Rand) (string, string) {
+		return g.ID(rng.IntN(c.Members)), g.ID(rng.IntN(c.Members))
+	}
+	return []bench.Op{
+		{Name: "reachability", Weight: 60, Do: func(ctx context.Context, rng *rand.Rand) error {
+			a, b := pair(rng)
+			return do(ctx, a, http.MethodGet, "/v1/members/"+b+"/reachability", "", http.StatusOK, http.StatusNotFound)
+		}},
+		{Name: "mutual-connections", Weight: 25, Do: func(ctx context.Context, rng *rand.Rand) error {
+			a, b := pair(rng)
+			return do(ctx, a, http.MethodGet, "/v1/members/"+b+"/mutual-connections", "", http.StatusOK, http.StatusNotFound)
+		}},
+		{Name: "inbox", Weight: 10, Do: func(ctx context.Context, rng *rand.Rand) error {
+			a, _ := pair(rng)
+			return do(ctx, a, http.MethodGet, "/v1/inbox", "", http.StatusOK)
+		}},
+		{Name: "send", Weight: 5, Do: func(ctx context.Context, rng *rand.Rand) error {
+			conn := g.Connection(rng.IntN(c.Connections))
+			body := fmt.Sprintf(`{"to": %q, "body": "cold start %d"}`, conn.B, rng.Uint64())
+			return do(ctx, conn.A, http.MethodPost, "/v1/messages", body,
+				http.StatusCreated, http.StatusForbidden, http.StatusNotFound, http.StatusTooManyRequests)
+		}},
+	}
+}
+
+// tokenOf is a member's token, for requests sent where no test may fail (a load's goroutines).
+func tokenOf(id string) string {
+	tok, err := api.IssueToken(testSecret, id, false, time.Hour)
+	if err != nil {
+		panic(err) // the ids are the generator's, all valid
+	}
+	return tok
+}
