@@ -43,6 +43,7 @@ func (s *Store) Rehearse(ctx context.Context) (err error) {
 		func() error { _, err := s.Connections(ctx, a, b, page); return err },
 		func() error { _, err := s.Mailbox(ctx, a, true, graph.MailboxFilter{}, page); return err },
 		func() error { _, err := s.Mailbox(ctx, a, false, graph.MailboxFilter{}, page); return err },
+		func() error { _, err := s.Mailbox(ctx, a, true, graph.MailboxFilter{Requests: true}, page); return err },
 	} {
 		if err := ask(); err != nil && !errors.Is(err, graph.ErrNotFound) {
 			return err
