@@ -101,7 +101,8 @@ func coldMix(url string, g *seed.Generated) []bench.Op {
 		if body != "" {
 			r = strings.NewReader(body)
 		}
-		req, err := http.NewRequestWithContext(ctx, method, url+path, r)
+		// The phase's end stops new requests only: those sent are answered.
+		req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), method, url+path, r)
 		if err != nil {
 			return err
 		}
