@@ -43,6 +43,7 @@ type Health interface {
 	Migrated() bool
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
+	LockStats() graph.LockStats
 }
 
 // Config is what the API needs besides its services.

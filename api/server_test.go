@@ -75,6 +75,7 @@ type health struct{ loaded bool }
 func (health) Ping(context.Context) error   { return nil }
 func (health) Migrated() bool               { return true }
 func (health) CacheStats() graph.CacheStats { return graph.CacheStats{} }
+func (health) LockStats() graph.LockStats   { return graph.LockStats{} }
 func (h health) ProjectionStats() graph.ProjectionStats {
 	return graph.ProjectionStats{Loaded: h.loaded}
 }

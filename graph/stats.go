@@ -26,3 +26,18 @@ type CacheStats struct {
 	Budget       int64 // bytes the cache may take (Config.CachedConnections × 4)
 	Renewals     int64 // times the id table filled up and the cache started afresh
 }
+
+// LockStats says how long writes waited for the change log's locks and then held them until
+// their commit ended: one observation of each per write transaction that took them.
+type LockStats struct {
+	Waited, Held Durations
+}
+
+// Durations is a histogram of durations: Counts[i] observations at most Bounds[i] (cumulative,
+// as Prometheus counts them), Count in all, Sum their total.
+type Durations struct {
+	Bounds []time.Duration
+	Counts []uint64
+	Count  uint64
+	Sum    time.Duration
+}

@@ -83,7 +83,7 @@ func TouchAll(tx neo4j.ManagedTransaction) { changesOf(tx).reload = true }
 
 // appendChange records the transaction's changes in the change log, as its last statement, and
 // returns the change's token (without bookmarks, which only the commit gives).
-func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time) (graph.Token, error) {
+func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time, hold *lockHold) (graph.Token, error) {
 	if c.empty() {
 		return graph.Token{}, nil
 	}
@@ -92,10 +92,12 @@ func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, 
 	for _, p := range c.pairs {
 		pairs = append(pairs, []any{p[0], p[1]})
 	}
+	asked := time.Now()
 	recs, err := bolt.Collect(ctx, tx, cypher.LockChangeLog, nil)
 	if err != nil {
 		return graph.Token{}, err
 	}
+	hold.took(asked)
 	seq, err1 := bolt.Value[int64](recs[0], "seq")
 	epoch, err2 := bolt.Value[string](recs[0], "epoch")
 	if err := errors.Join(err1, err2); err != nil {
@@ -120,20 +122,24 @@ func sortedIDs(ids []string) []string {
 // must only talk to the transaction it is given. What work says it changed (Touch, TouchPair,
 // TouchAll) is recorded in the change log in the same transaction, as its last statement, with
 // the time clock tells. It returns the change's token, with the commit's bookmarks; a token
-// without a change when work touched nothing.
-func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, work func(tx neo4j.ManagedTransaction) (T, error)) (T, graph.Token, error) {
+// without a change when work touched nothing. The time each attempt waited for the log's lock
+// and held it until its commit or rollback ended goes to locks.
+func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, graph.Token, error) {
 	session := db.Session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)
 	var token graph.Token
+	hold := &lockHold{times: locks}
 	out, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
+		hold.released() // an earlier attempt's lock ended with its rollback
 		c := &changes{}
 		out, err := work(changeTx{tx, &db.Samples, c})
 		if err != nil {
 			return out, err
 		}
-		token, err = appendChange(ctx, tx, c, clock())
+		token, err = appendChange(ctx, tx, c, clock(), hold)
 		return out, err
 	}, bolt.WithDeadline(ctx)...)
+	hold.released()
 	if err != nil {
 		return out, graph.Token{}, err
 	}

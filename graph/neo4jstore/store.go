@@ -70,6 +70,8 @@ type Store struct {
 	migrated atomic.Bool
 	// wrote hears of every write's token once committed (OnWrite).
 	wrote func(graph.Token)
+	// locks times the writes' waits for the change log's locks, and their holds.
+	locks changelog.LockTimes
 }
 
 // OnWrite has the store tell f of every write's token once it commits, such as the projection,
@@ -217,7 +219,7 @@ func (s *Store) Migrated() bool { return s.migrated.Load() }
 // ctx's Receipt. It shares the bookmarks of read, so a read that follows a write sees it, on a
 // cluster too.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	out, token, err := changelog.Write(ctx, s.db, s.clock, work)
+	out, token, err := changelog.Write(ctx, s.db, s.clock, &s.locks, work)
 	if err != nil {
 		return out, err
 	}
@@ -225,6 +227,9 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 	graph.RecordWrite(ctx, token)
 	return out, nil
 }
+
+// LockStats says how long the store's writes waited for the change log's locks and held them.
+func (s *Store) LockStats() graph.LockStats { return s.locks.Stats() }
 
 // DB is the database the store runs its statements on, for tools that ask Neo4j questions of
 // their own, such as the benchmark's baseline.
