@@ -186,6 +186,9 @@ func (st *State) applyMembers(c map[string]any) error {
 		requests, recorded := column(c, "messageRequests", i).(bool) // absent from older changes: on
 		month, _ := column(c, "requestsMonth", i).(int64)
 		sent, _ := column(c, "requestsSent", i).(int64)
+		if st.facts[k].Present && !present {
+			st.dropPairs(k) // closed: a member who does not exist stands in no pair
+		}
 		st.facts[k] = MemberFacts{Present: present, Inmail: graph.InMailPolicy(inmail), OpenProfile: open,
 			Restricted: restricted, Plan: graph.Plan(plan), Credits: int(credits), GrantedAt: Millis(granted),
 			RequestsOff: recorded && !requests, RequestsMonth: int32(month), RequestsSent: int32(sent)}

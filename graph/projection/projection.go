@@ -170,6 +170,22 @@ func (st *State) setPair(a, b int32, bits PairBits) {
 	}
 }
 
+// dropPairs clears every pair member k stands in: connections, block relations and messaging
+// facts. A closure's change records only that the member is gone, so that the log's lock never
+// waits on work that grows with a member's connections; the replica does that work here, under
+// its own write lock: the member's lists, and one pass over the pairs' messaging facts.
+func (st *State) dropPairs(k int32) {
+	others := slices.Concat(st.adj[k], st.hidden[k])
+	for _, o := range others {
+		st.setPair(k, o, 0)
+	}
+	for key := range st.pairs {
+		if int32(key>>32) == k || int32(uint32(key)) == k {
+			delete(st.pairs, key)
+		}
+	}
+}
+
 // withMember returns the sorted list with k in it, or without it.
 func withMember(list []int32, k int32, in bool) []int32 {
 	i, found := slices.BinarySearch(list, k)

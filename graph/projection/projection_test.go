@@ -168,3 +168,29 @@ func TestGapAsksForALoad(t *testing.T) {
 		t.Fatalf("applying change 6 after 5: %v, applied %d", err, st.Applied)
 	}
 }
+
+// TestClosureDropsEveryPair checks that a change recording a member absent, as a closure's does,
+// drops every pair they stood in (connections, blocks either way, messaging facts) and nothing
+// else, though it lists none of them.
+func TestClosureDropsEveryPair(t *testing.T) {
+	st := NewState("e", 0)
+	var k [5]int32
+	for i, id := range []string{"gone", "a", "b", "c", "d"} {
+		k[i], _ = st.Number(id, true)
+		st.facts[k[i]].Present = true
+	}
+	st.setPair(k[0], k[1], bitConnected|bitWroteAB)
+	st.setPair(k[2], k[0], BitBlocksAB)
+	st.setPair(k[3], k[0], bitPendingAB)
+	st.setPair(k[1], k[4], bitConnected|bitWroteBA)
+	closure := map[string]any{"seq": int64(1), "members": []any{"gone"}, "present": []any{false}}
+	if err := st.apply(closure); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.adj[k[0]]) != 0 || graph.Contains(st.adj[k[1]], k[0]) || len(st.hidden) != 0 {
+		t.Errorf("after the closure: adj %v, hidden %v", st.adj, st.hidden)
+	}
+	if len(st.pairs) != 1 || st.links != 2 {
+		t.Errorf("after the closure: pairs %v, links %d; want only a and d's, connected", st.pairs, st.links)
+	}
+}
