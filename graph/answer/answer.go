@@ -79,7 +79,7 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 	} else if tail.Bookmarks == nil {
 		tail.Bookmarks = store.DB().BookmarkManager() // the log read where this replica's writes are
 	}
-	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot)
+	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot, store.LogShards())
 	capped := newCapped(opts.FallbackConcurrency, store)
 	mem := &memory{projection: p, freshness: opts.Freshness.OrDefaults(), store: store, next: capped}
 	return &Service{Store: store, store: store, tail: tail, projection: p, log: log, chain: mem, capped: capped}
@@ -126,7 +126,7 @@ func (s *Service) CheckToken(ctx context.Context, t graph.Token) error {
 	if err != nil {
 		return nil
 	}
-	if head.Epoch != t.Epoch || t.Seq > head.Seq {
+	if head.Epoch != t.Epoch || !t.Covers(head.Positions()) {
 		return graph.Fail(graph.ErrInvalidToken, "the consistency token names a change this database never made")
 	}
 	return nil
