@@ -105,7 +105,7 @@ func projectionGauges(health Health) []prometheus.Collector {
 	return []prometheus.Collector{
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "reach_projection_applied_change",
-			Help: "The latest change of the change log this replica's in-memory projection has applied (0 until loaded).",
+			Help: "The changes of the change log this replica's in-memory projection has applied: every shard's position added up (0 until loaded).",
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Applied) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "reach_projection_staleness_seconds",

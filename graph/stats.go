@@ -5,7 +5,7 @@ import "time"
 // ProjectionStats says how the projection is doing, for metrics.
 type ProjectionStats struct {
 	Loaded    bool
-	Applied   int64         // the latest change applied
+	Applied   int64         // the changes applied: every shard's position added up
 	Staleness time.Duration // since the log was last read to its head
 	Members   int
 	// Connections held, each counted once per member who has it.
