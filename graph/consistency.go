@@ -25,7 +25,8 @@ const (
 	// through any replica: from memory once this replica has applied it, from Neo4j otherwise.
 	AtLeastAsFresh Mode = "at_least_as_fresh"
 	// FullyConsistent answers as of the moment of the read: from memory once this replica has
-	// applied the change log's head, read from Neo4j when the read begins; from Neo4j otherwise.
+	// applied the change log's heads (every shard's), read from Neo4j when the read begins; from
+	// Neo4j otherwise.
 	FullyConsistent Mode = "fully_consistent"
 )
 

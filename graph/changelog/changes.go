@@ -155,12 +155,11 @@ func sortedIDs(ids []string) []string {
 // Write runs work in one write transaction: everything it writes commits together or not at all.
 // The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
 // must only talk to the transaction it is given. What work says it changed (Touch, TouchPair,
-// TouchAll) is recorded in the change log in the same transaction, as its last statement, with
-// the time clock tells. It returns the change's token, with the commit's bookmarks; a token
-// without a change when work touched nothing. The time each attempt waited for the log's lock
-// and held it until its commit or rollback ended goes to locks.
-//
-// A database without a change log gets one with shards shards (0 for DefaultShards).
+// TouchAll) is recorded in the change log in the same transaction, as its last statements, with
+// the time clock tells, in each shard of the log it touched. It returns the change's token, with
+// the commit's bookmarks; a token without a change when work touched nothing. The time each
+// attempt waited for the shards' locks and held them until its commit or rollback ended goes to
+// locks. A database without a change log gets one with shards shards (0 for DefaultShards).
 func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shards int, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, graph.Token, error) {
 	session := db.Session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)

@@ -53,20 +53,21 @@ func (t *LockTimes) Stats() graph.LockStats {
 	return graph.LockStats{Waited: t.waited.read(), Held: t.held.read()}
 }
 
-// lockHold is the log's lock one attempt of a write took, from when it had it.
+// lockHold is the log's locks (the heads of the shards it touched) one attempt of a write took,
+// from when it had them.
 type lockHold struct {
 	times *LockTimes
 	since time.Time // zero when no lock is held
 }
 
-// took notes that the lock was asked for at asked and is now held.
+// took notes that the locks were asked for at asked and are now held.
 func (h *lockHold) took(asked time.Time) {
 	now := time.Now()
 	h.times.waited.observe(now.Sub(asked))
 	h.since = now
 }
 
-// released notes that the lock held, if any, was let go with the attempt's commit or rollback.
+// released notes that the locks held, if any, were let go with the attempt's commit or rollback.
 func (h *lockHold) released() {
 	if !h.since.IsZero() {
 		h.times.held.observe(time.Since(h.since))

@@ -320,9 +320,10 @@ func (l *Log) readChanges(ctx context.Context) error {
 	return err
 }
 
-// catchUp reads changes until st holds the log's head, handing each batch to apply, and returns
-// when the read that found st at the head began: st then holds every change committed before
-// that moment. A gap in the log is read again until it has lasted gapPatience.
+// catchUp reads changes until st holds the log's heads, every shard's, handing each batch to
+// apply, and returns when the read that found st at the heads began: st then holds every change
+// committed before that moment. A read that applies nothing though st is behind is a gap (a
+// change pruned, or not visible yet): read again until it has lasted gapPatience.
 func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(changes []any) (int, error)) (time.Time, error) {
 	var gapSince time.Time
 	for {
