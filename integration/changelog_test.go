@@ -32,18 +32,19 @@ func TestLogBeforeShardsBecomesShardZero(t *testing.T) {
 	ctx := context.Background()
 	id := ids(t)
 	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
-	epoch := cypherRun(t, "MATCH (l:ChangeLog) RETURN l.epoch AS epoch", nil)[0].Values[0].(string)
 	// The log as reach left it before shards: the head's number on the log's node, and the last
-	// changes numbered by it alone (here, cat's facts and the pair ben–cat, as they stand).
-	// One transaction, so that no replica sees the log half made.
-	cypherRun(t, `MATCH (l:ChangeLog) SET l.seq = 500 REMOVE l.shards
+	// changes numbered by it alone (here, cat's facts and the pair ben–cat, as they stand). One
+	// transaction, so that no replica sees the log half made; an epoch of its own, so that the
+	// replicas of other tests load it afresh rather than wait for positions it never reached.
+	epoch := "before-shards-" + id("log")
+	cypherRun(t, `MATCH (l:ChangeLog) SET l.seq = 500, l.epoch = $epoch REMOVE l.shards
 	              WITH l
 	              CALL () { MATCH (c:Change) DETACH DELETE c }
 	              CALL () { MATCH (h:LogHead) DELETE h }
 	              CREATE (:Change {seq: 499, at: datetime(), reload: false, members: [$cat], present: [true],
 	                      pairA: [], pairB: [], pairBits: []}),
 	                     (:Change {seq: 500, at: datetime(), reload: false, members: [],
-	                      pairA: [$ben], pairB: [$cat], pairBits: [1]})`, map[string]any{"ben": id("ben"), "cat": id("cat")})
+	                      pairA: [$ben], pairB: [$cat], pairBits: [1]})`, map[string]any{"ben": id("ben"), "cat": id("cat"), "epoch": epoch})
 	old := graph.Token{Epoch: epoch, Seq: 500} // a token of that log, as reach gave it: r1., no shards
 
 	if err := env.store.Migrate(ctx); err != nil {

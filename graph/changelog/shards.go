@@ -14,6 +14,9 @@ import (
 // fixed for the log's epoch and recorded on its node: writers and replicas read it from there.
 const DefaultShards = 8
 
+// MaxShards is the most shards a log may have: a token names a position in each.
+const MaxShards = 1024
+
 // Key is what places a member in a shard of the change log: a stable hash of its id (FNV-1a, 32
 // bits), taken modulo the log's shard count (cypher/LockShards.cypher). Organisations and groups
 // are placed by their ids with a prefix of their own.
@@ -51,12 +54,13 @@ func (c *changes) keys() []int64 {
 	return keys
 }
 
-// ensureLog runs EnsureChangeLog in tx with shards shards (0 for DefaultShards) and returns the
-// log's epoch and heads.
+// ensureLog runs EnsureChangeLog in tx with shards shards (0 for DefaultShards, at most MaxShards)
+// and returns the log's epoch and heads.
 func ensureLog(ctx context.Context, tx neo4j.ManagedTransaction, shards int) (logHead, error) {
 	if shards <= 0 {
 		shards = DefaultShards
 	}
+	shards = min(shards, MaxShards)
 	recs, err := bolt.Collect(ctx, tx, cypher.EnsureChangeLog, map[string]any{"shards": int64(shards)})
 	if err != nil {
 		return logHead{}, err
