@@ -54,6 +54,7 @@ func newMetrics(health Health) *metrics {
 		m.registry.MustRegister(cacheGauges(health)...)
 		m.registry.MustRegister(shedCounters(health)...)
 		m.registry.MustRegister(projectionGauges(health)...)
+		m.registry.MustRegister(lockHistograms{health})
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.decisions, m.sent, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -120,7 +121,7 @@ func projectionGauges(health Health) []prometheus.Collector {
 	return []prometheus.Collector{
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "reach_projection_applied_change",
-			Help: "The latest change of the change log this replica's in-memory projection has applied (0 until loaded).",
+			Help: "The changes of the change log this replica's in-memory projection has applied: every shard's position added up (0 until loaded).",
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Applied) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "reach_projection_staleness_seconds",
@@ -147,6 +148,34 @@ func projectionGauges(health Health) []prometheus.Collector {
 			Help: "Reachability reads the projection could not answer that were refused 503 at once, because as many as REACH_FALLBACK_CONCURRENCY were asking Neo4j.",
 		}, projection(func(s graph.ProjectionStats) float64 { return float64(s.Shed) })),
 	}
+}
+
+// lockHistograms report, when scraped, how long writes waited for the change log's locks and
+// held them (graph.LockStats).
+type lockHistograms struct{ health Health }
+
+var (
+	lockWaitDesc = prometheus.NewDesc("reach_change_log_lock_wait_seconds",
+		"Time each write transaction waited for the change log's locks.", nil, nil)
+	lockHoldDesc = prometheus.NewDesc("reach_change_log_lock_hold_seconds",
+		"Time each write transaction held the change log's locks, from taking them until its commit or rollback ended.", nil, nil)
+)
+
+func (lockHistograms) Describe(ch chan<- *prometheus.Desc) { ch <- lockWaitDesc; ch <- lockHoldDesc }
+
+func (l lockHistograms) Collect(ch chan<- prometheus.Metric) {
+	st := l.health.LockStats()
+	ch <- constHistogram(lockWaitDesc, st.Waited)
+	ch <- constHistogram(lockHoldDesc, st.Held)
+}
+
+// constHistogram turns durations into a Prometheus histogram in seconds.
+func constHistogram(desc *prometheus.Desc, d graph.Durations) prometheus.Metric {
+	buckets := make(map[float64]uint64, len(d.Bounds))
+	for i, b := range d.Bounds {
+		buckets[b.Seconds()] = d.Counts[i]
+	}
+	return prometheus.MustNewConstHistogram(desc, d.Count, d.Sum.Seconds(), buckets)
 }
 
 // observe counts every request and its latency under its route pattern, never its raw path, so

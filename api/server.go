@@ -46,6 +46,7 @@ type Health interface {
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
 	ShedStats() graph.ShedStats
+	LockStats() graph.LockStats
 }
 
 // Config is what the API needs besides its services.

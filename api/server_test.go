@@ -77,6 +77,7 @@ func (health) Migrated() bool               { return true }
 func (health) Rehearsed() bool              { return true }
 func (health) CacheStats() graph.CacheStats { return graph.CacheStats{} }
 func (health) ShedStats() graph.ShedStats   { return graph.ShedStats{} }
+func (health) LockStats() graph.LockStats   { return graph.LockStats{} }
 func (h health) ProjectionStats() graph.ProjectionStats {
 	return graph.ProjectionStats{Loaded: h.loaded}
 }

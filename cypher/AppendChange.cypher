@@ -1,9 +1,13 @@
 // AppendChange records, as the last statement of a write transaction, what it changed of the
-// state every reach replica keeps in memory (graph/projection/projection.go): one Change, numbered $seq,
-// which LockChangeLog took in the statement before. The transaction holds the log head's lock
-// from then until it commits, so the facts below, read under that lock, are exact as of this
-// commit: any other write that changes them commits after it, with a later number. Readers apply
-// changes in number order and so always hold the state as of some commit.
+// state every reach replica keeps in memory (graph/projection/projection.go): one Change in each
+// shard the write touched ($shards), numbered $seqs there, which LockShards took in the statement
+// before, each holding the whole write. The transaction holds those shards' heads from then until
+// it commits, and every write that changes a member, or a pair, holds the shard of that member, or
+// of both, so the facts below, read under those locks, are exact as of this commit: any other write
+// that changes them commits after it, with a later number in a shard held here. Each change also
+// records every shard's head as this transaction reads it (heads: its own numbers, and the other
+// shards' latest commits, read without locks): a replica applies the write once it has applied
+// those, and so holds every write committed before this one read them.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
 // them. For each pair in $pairs ([a, b]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
 // 8 a wrote to b, 16 b wrote to a, 32 a's InMail or request to b awaits an answer, 64 b's to a
@@ -14,7 +18,7 @@
 // memberOfBy[i] is in group memberOf[i]. For each organisation in $organisations and group in
 // $groups: whether it exists, its name and kind. $reload says that too much changed to list
 // (a bulk import): replicas read everything again.
-// Cost: an index seek per member, with their positions and group memberships (a handful each), two
+// Cost: the shards' heads (a handful), an index seek per member, with their positions and group memberships (a handful each), two
 // per pair and their relationships between them, one per organisation and group.
 CALL () {
   UNWIND $members AS id
@@ -75,8 +79,15 @@ CALL () {
   RETURN collect(id) AS groups, collect(g IS NOT NULL) AS groupPresent,
          collect(coalesce(g.name, '')) AS groupNames
 }
+CALL () {
+  MATCH (head:LogHead)
+  WITH head
+  ORDER BY head.shard
+  RETURN collect(head.seq) AS heads
+}
+UNWIND range(0, size($shards) - 1) AS i
 CREATE (:Change {
-  seq: $seq, at: $now, reload: $reload,
+  shard: $shards[i], seq: $seqs[i], heads: heads, shards: $shards, at: $now, reload: $reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
   messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,
@@ -85,4 +96,6 @@ CREATE (:Change {
   orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,
   groups: groups, groupPresent: groupPresent, groupNames: groupNames
 })
-RETURN $seq AS seq
+WITH heads
+LIMIT 1
+RETURN heads

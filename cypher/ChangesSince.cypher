@@ -1,13 +1,26 @@
-// ChangesSince reads the change log from the change after $after, in order, at most $limit changes,
-// with the log's head: its epoch (new with each database) and the number of the latest change.
-// Changes past the head read here are left for the next read, so that what is answered is a
-// whole prefix of the log (AppendChange numbers changes in commit order).
-// Cost: the head node and a range seek on the change numbers.
+// ChangesSince reads the change log after the positions $after (by shard), at most $limit changes
+// of each shard, each shard's in order, with the log's epoch (new with each database) and every
+// shard's head, by shard. A shard's changes past its head read here are left for the next read.
+// A replica applies a change once it has applied every change its heads name (graph/projection),
+// so what the read returns need not be whole: the rest comes with the next.
+// Cost: the shards' heads, and one range seek on (shard, seq) per shard.
 OPTIONAL MATCH (log:ChangeLog {id: 'main'})
-WITH coalesce(log.epoch, '') AS epoch, coalesce(log.seq, 0) AS head
-OPTIONAL MATCH (c:Change)
-  WHERE c.seq > $after AND c.seq <= head
-WITH epoch, head, c
-ORDER BY c.seq
-LIMIT $limit
-RETURN epoch, head, collect(c {.*}) AS changes
+CALL () {
+  MATCH (head:LogHead)
+  WITH head
+  ORDER BY head.shard
+  RETURN collect(head.seq) AS heads
+}
+CALL (heads) {
+  UNWIND range(0, size(heads) - 1) AS shard
+  CALL (shard, heads) {
+    MATCH (c:Change {shard: shard})
+    WHERE c.seq > coalesce($after[shard], 0) AND c.seq <= heads[shard]
+    WITH c
+    ORDER BY c.seq
+    LIMIT $limit
+    RETURN collect(c {.*}) AS changes
+  }
+  RETURN collect(changes) AS perShard
+}
+RETURN coalesce(log.epoch, '') AS epoch, heads, reduce(all = [], changes IN perShard | all + changes) AS changes

@@ -9,7 +9,8 @@
 // other's requests box, since it can no longer be answered. An InMail sent to the member
 // that is still pending, which nobody can now answer, gives its sender the credit back if it was
 // sent on or after $refundSince, once, as a decline would. The FormerMember node is removed again
-// when nothing was copied. Answers how many messages were kept.
+// when nothing was copied. Answers how many messages were kept, and the ids of the members given
+// credits back, whose facts the change log records.
 // Cost: one index seek and the member's messages.
 MATCH (me:Member {id: $id})
 CREATE (former:FormerMember {closedAt: $now})
@@ -26,23 +27,29 @@ CALL (me, former) {
 }
 CALL (me, former) {
   MATCH (other:Member)-[m:MESSAGED]->(me)
-  CALL (other, m) {
+  WITH former, other, m,
+       m.kind = 'inmail' AND m.status = 'pending' AND m.cost > 0 AND NOT m.refunded AND m.sentAt >= $refundSince AS refund
+  CALL (other, m, refund) {
     WITH other, m
-    WHERE m.kind = 'inmail' AND m.status = 'pending' AND m.cost > 0 AND NOT m.refunded AND m.sentAt >= $refundSince
+    WHERE refund
     SET m.refunded = true, other.inmailCredits = other.inmailCredits + m.cost
   }
-  WITH former, other, m
-  WHERE NOT m.deletedBySender
-  WITH former, other, m, properties(m) AS p
-  DELETE m
-  CREATE (other)-[c:MESSAGED]->(former)
-  SET c = p, c.threadId = coalesce($threads[p.threadId], p.threadId),
-      c.inboxKey = null, c.requestKey = null
-  RETURN count(c) AS received
+  WITH former, other, m, CASE WHEN refund THEN other.id END AS refunded
+  CALL (former, other, m) {
+    WITH former, other, m
+    WHERE NOT m.deletedBySender
+    WITH former, other, m, properties(m) AS p
+    DELETE m
+    CREATE (other)-[c:MESSAGED]->(former)
+    SET c = p, c.threadId = coalesce($threads[p.threadId], p.threadId),
+        c.inboxKey = null, c.requestKey = null
+    RETURN count(c) AS copied
+  }
+  RETURN sum(copied) AS received, collect(DISTINCT refunded) AS refunded
 }
 CALL (former, sent, received) {
   WITH former, sent + received AS kept
   WHERE kept = 0
   DELETE former
 }
-RETURN sent + received AS kept
+RETURN sent + received AS kept, refunded

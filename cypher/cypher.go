@@ -64,7 +64,7 @@ var (
 	Blocks                  = load("Blocks.cypher")
 	Report                  = load("Report.cypher")
 	ReportedMessage         = load("ReportedMessage.cypher")
-	LockChangeLog           = load("LockChangeLog.cypher")
+	LockShards              = load("LockShards.cypher")
 	AppendChange            = load("AppendChange.cypher")
 	ChangesSince            = load("ChangesSince.cypher")
 	PruneChanges            = load("PruneChanges.cypher")

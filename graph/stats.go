@@ -5,7 +5,7 @@ import "time"
 // ProjectionStats says how the projection is doing, for metrics.
 type ProjectionStats struct {
 	Loaded    bool
-	Applied   int64         // the latest change applied
+	Applied   int64         // the changes applied: every shard's position added up
 	Staleness time.Duration // since the log was last read to its head
 	Members   int
 	// Connections held, each counted once per member who has it.
@@ -31,4 +31,19 @@ type CacheStats struct {
 	Bytes        int64 // the footprint counted against Budget: the id table and the lists
 	Budget       int64 // bytes the cache may take (Config.CachedConnections × 4)
 	Renewals     int64 // times the id table filled up and the cache started afresh
+}
+
+// LockStats says how long writes waited for the change log's locks and then held them until
+// their commit ended: one observation of each per write transaction that took them.
+type LockStats struct {
+	Waited, Held Durations
+}
+
+// Durations is a histogram of durations: Counts[i] observations at most Bounds[i] (cumulative,
+// as Prometheus counts them), Count in all, Sum their total.
+type Durations struct {
+	Bounds []time.Duration
+	Counts []uint64
+	Count  uint64
+	Sum    time.Duration
 }

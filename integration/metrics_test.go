@@ -8,7 +8,12 @@ import (
 
 func TestMetrics(t *testing.T) {
 	id := ids(t)
+	locks := env.store.LockStats()
 	network(t, id, [2]string{"a", "b"})
+	if after := env.store.LockStats(); after.Waited.Count <= locks.Waited.Count || after.Held.Count <= locks.Held.Count ||
+		after.Held.Sum <= locks.Held.Sum {
+		t.Errorf("writes left the change log's lock times at %+v, before %+v", after, locks)
+	}
 	credits(t, id("a"), 1)
 	member(t, id("c"), "C")
 	reachability(t, id("a"), id("c"))
@@ -30,6 +35,8 @@ func TestMetrics(t *testing.T) {
 		`reach_connection_lists_bytes`,
 		`reach_connection_lists_budget_bytes 8e+07`,
 		`reach_connection_lists_renewals_total`,
+		`reach_change_log_lock_wait_seconds_bucket{le="0.001"}`,
+		`reach_change_log_lock_hold_seconds_count`,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {

@@ -96,3 +96,6 @@ func (s apiServer) MemberExists(ctx context.Context, id string) (bool, error) {
 // Gone is false: the peer keeps no change log to learn of closed accounts from, so a member is
 // known for as long as the known-members cache remembers them, as before closure existed.
 func (s apiServer) Gone(string) bool { return false }
+
+// LockStats is empty: the peer keeps no change log.
+func (s apiServer) LockStats() graph.LockStats { return graph.LockStats{} }

@@ -11,6 +11,7 @@ import (
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/answer"
+	"github.com/reach-network/reach/graph/changelog"
 	"github.com/reach-network/reach/graph/neo4jstore"
 	"github.com/reach-network/reach/graph/projection"
 )
@@ -148,6 +149,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 			Password:          getenv("NEO4J_PASSWORD"),
 			Database:          getenv("NEO4J_DATABASE"),
 			CachedConnections: number("REACH_CACHED_CONNECTIONS", neo4jstore.DefaultCachedConnections),
+			LogShards:         number("REACH_CHANGELOG_SHARDS", changelog.DefaultShards),
 			Pool: neo4jstore.Pool{
 				Size:           number("NEO4J_POOL_SIZE", neo4jstore.DefaultPool.Size),
 				AcquireTimeout: duration("NEO4J_ACQUIRE_TIMEOUT", neo4jstore.DefaultPool.AcquireTimeout),

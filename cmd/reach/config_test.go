@@ -32,6 +32,7 @@ func TestLoadConfig(t *testing.T) {
 		"REACH_FALLBACK_CONCURRENCY": "12",
 		"REACH_SERVE_WHILE_LOADING":  "1",
 		"REACH_NEO4J_WRITES":         "8",
+		"REACH_CHANGELOG_SHARDS":     "16",
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -41,6 +42,7 @@ func TestLoadConfig(t *testing.T) {
 		URI: "neo4j://cluster.internal:7687", User: "reach", Password: "s3cret",
 		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5, RequestsMonthly: 4},
 		CachedConnections: 1000,
+		LogShards:         16,
 		Pool: neo4jstore.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second,
 			Reads: neo4jstore.DefaultReads, Writes: 8},
 	},

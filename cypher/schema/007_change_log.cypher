@@ -1,3 +1,3 @@
-// The change log has one head node, which numbers the changes; the constraint keeps it single
+// The change log has one node, with its epoch and shard count; the constraint keeps it single
 // when two first writers MERGE it at once.
 CREATE CONSTRAINT change_log_id IF NOT EXISTS FOR (l:ChangeLog) REQUIRE l.id IS UNIQUE

@@ -80,7 +80,7 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 	} else if tail.Bookmarks == nil {
 		tail.Bookmarks = store.DB().BookmarkManager() // the log read where this replica's writes are
 	}
-	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot)
+	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot, store.LogShards())
 	capped := newCapped(opts.FallbackConcurrency, store)
 	freshness := opts.Freshness.OrDefaults()
 	mem := &memory{projection: p, freshness: freshness, store: store, next: capped}
@@ -129,7 +129,7 @@ func (s *Service) CheckToken(ctx context.Context, t graph.Token) error {
 	if err != nil {
 		return nil
 	}
-	if head.Epoch != t.Epoch || t.Seq > head.Seq {
+	if head.Epoch != t.Epoch || !t.Covers(head.Positions()) {
 		return graph.Fail(graph.ErrInvalidToken, "the consistency token names a change this database never made")
 	}
 	return nil

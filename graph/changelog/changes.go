@@ -81,33 +81,70 @@ func TouchPair(tx neo4j.ManagedTransaction, a, b string) {
 // touchAll says that the transaction changed more than is worth listing, as a bulk import does.
 func TouchAll(tx neo4j.ManagedTransaction) { changesOf(tx).reload = true }
 
-// appendChange records the transaction's changes in the change log, as its last statement, and
-// returns the change's token (without bookmarks, which only the commit gives).
-func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time) (graph.Token, error) {
+// appendChange records the transaction's changes in the change log, as its last statements:
+// LockShards takes the shards it touched (making the log first in a database that has none,
+// with shards shards) and AppendChange records the change in each. It returns the change's token
+// (without bookmarks, which only the commit gives).
+func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time, shards int, hold *lockHold) (graph.Token, error) {
 	if c.empty() {
 		return graph.Token{}, nil
 	}
+	asked := time.Now()
+	epoch, touched, seqs, err := lockShards(ctx, tx, c.keys(), shards)
+	if err != nil {
+		return graph.Token{}, err
+	}
+	hold.took(asked)
 	members := sortedIDs(c.members)
 	pairs := make([]any, 0, len(c.pairs))
 	for _, p := range c.pairs {
 		pairs = append(pairs, []any{p[0], p[1]})
 	}
-	recs, err := bolt.Collect(ctx, tx, cypher.LockChangeLog, nil)
+	recs, err := bolt.Collect(ctx, tx, cypher.AppendChange, map[string]any{
+		"shards": touched, "seqs": seqs, "members": members, "pairs": pairs, "reload": c.reload, "now": bolt.AsNeo4jTime(now),
+		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
+	})
 	if err != nil {
 		return graph.Token{}, err
 	}
-	seq, err1 := bolt.Value[int64](recs[0], "seq")
-	epoch, err2 := bolt.Value[string](recs[0], "epoch")
-	if err := errors.Join(err1, err2); err != nil {
-		return graph.Token{}, fmt.Errorf("lock change log: %w", err)
+	heads, err := bolt.Value[[]any](recs[0], "heads")
+	if err != nil {
+		return graph.Token{}, fmt.Errorf("append change: %w", err)
 	}
-	if _, err := bolt.Collect(ctx, tx, cypher.AppendChange, map[string]any{
-		"seq": seq, "members": members, "pairs": pairs, "reload": c.reload, "now": bolt.AsNeo4jTime(now),
-		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
-	}); err != nil {
-		return graph.Token{}, err
+	return graph.NewToken(epoch, positions(heads)), nil
+}
+
+// lockShards runs LockShards for keys, first making the change log with shards shards when the
+// database has none.
+func lockShards(ctx context.Context, tx neo4j.ManagedTransaction, keys []int64, shards int) (epoch string, touched, seqs []any, err error) {
+	recs, err := bolt.Collect(ctx, tx, cypher.LockShards, map[string]any{"keys": keys})
+	if err == nil && len(recs) == 0 {
+		if _, err = ensureLog(ctx, tx, shards); err == nil {
+			recs, err = bolt.Collect(ctx, tx, cypher.LockShards, map[string]any{"keys": keys})
+		}
 	}
-	return graph.Token{Epoch: epoch, Seq: seq}, nil
+	if err == nil && len(recs) == 0 {
+		err = errors.New("no change log")
+	}
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("lock change log: %w", err)
+	}
+	epoch, e1 := bolt.Value[string](recs[0], "epoch")
+	touched, e2 := bolt.Value[[]any](recs[0], "shards")
+	seqs, e3 := bolt.Value[[]any](recs[0], "seqs")
+	if err := errors.Join(e1, e2, e3); err != nil {
+		return "", nil, nil, fmt.Errorf("lock change log: %w", err)
+	}
+	return epoch, touched, seqs, nil
+}
+
+// positions converts a list of Cypher integers into positions by shard.
+func positions(list []any) []int64 {
+	out := make([]int64, len(list))
+	for i, v := range list {
+		out[i], _ = v.(int64)
+	}
+	return out
 }
 
 // sortedIDs returns ids sorted, each once, and never nil: AppendChange counts them.
@@ -118,11 +155,13 @@ func sortedIDs(ids []string) []string {
 // Write runs work in one write transaction: everything it writes commits together or not at all.
 // The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
 // must only talk to the transaction it is given. What work says it changed (Touch, TouchPair,
-// TouchAll) is recorded in the change log in the same transaction, as its last statement, with
-// the time clock tells. It returns the change's token, with the commit's bookmarks; a token
-// without a change when work touched nothing. Past the DB's bound on writes at once it returns
-// ErrUnavailable without writing (bolt.Gate).
-func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, work func(tx neo4j.ManagedTransaction) (T, error)) (T, graph.Token, error) {
+// TouchAll) is recorded in the change log in the same transaction, as its last statements, with
+// the time clock tells, in each shard of the log it touched. It returns the change's token, with
+// the commit's bookmarks; a token without a change when work touched nothing. The time each
+// attempt waited for the shards' locks and held them until its commit or rollback ended goes to
+// locks. A database without a change log gets one with shards shards (0 for DefaultShards). Past
+// the DB's bound on writes at once it returns ErrUnavailable without writing (bolt.Gate).
+func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shards int, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, graph.Token, error) {
 	leave, err := db.Writes.Enter(ctx)
 	if err != nil {
 		var none T
@@ -132,18 +171,21 @@ func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, work
 	session := db.Session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)
 	var token graph.Token
+	hold := &lockHold{times: locks}
 	out, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
+		hold.released() // an earlier attempt's lock ended with its rollback
 		c := &changes{}
 		out, err := work(changeTx{tx, &db.Samples, c})
 		if err != nil {
 			return out, err
 		}
-		token, err = appendChange(ctx, tx, c, clock())
+		token, err = appendChange(ctx, tx, c, clock(), shards, hold)
 		if err == nil && rehearsal(ctx) {
 			err = ErrRehearsed // rolls back
 		}
 		return out, err
 	}, bolt.WithDeadline(ctx)...)
+	hold.released()
 	if err != nil {
 		return out, graph.Token{}, err
 	}

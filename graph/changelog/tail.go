@@ -53,13 +53,15 @@ type Log struct {
 	projection *projection.Projection
 	freshness  projection.Freshness
 	snapshot   string // the projection's snapshot file; empty for none
+	shards     int    // the shards of a log made by a load, in a database that has none
 }
 
 // New returns the log as it keeps p current, reading it through db every freshness.Interval, with
-// the projection's snapshot at the path snapshot (empty for none). Give it a db of its own
+// the projection's snapshot at the path snapshot (empty for none). A load in a database without a
+// log makes one of shards shards (0 for DefaultShards). Give it a db of its own
 // (answer.Options.Tail), so that its reads never wait behind requests for a connection.
-func New(db *bolt.DB, p *projection.Projection, freshness projection.Freshness, snapshot string) *Log {
-	return &Log{db: db, projection: p, freshness: freshness.OrDefaults(), snapshot: snapshot}
+func New(db *bolt.DB, p *projection.Projection, freshness projection.Freshness, snapshot string, shards int) *Log {
+	return &Log{db: db, projection: p, freshness: freshness.OrDefaults(), snapshot: snapshot, shards: shards}
 }
 
 // KeepProjection loads the projection and keeps it current until ctx is cancelled. It loads again
@@ -164,18 +166,13 @@ func (l *Log) save(events ProjectionEvents) {
 // exact facts, so applying one twice does no harm.
 func (l *Log) loadProjection(ctx context.Context) (err error) {
 	defer bolt.Wrap(&err, "load projection")
-	head, err := bolt.WriteTx(ctx, l.db, func(tx neo4j.ManagedTransaction) ([]*neo4j.Record, error) {
-		return bolt.Collect(ctx, tx, cypher.EnsureChangeLog, nil)
+	head, err := bolt.WriteTx(ctx, l.db, func(tx neo4j.ManagedTransaction) (logHead, error) {
+		return ensureLog(ctx, tx, l.shards)
 	})
 	if err != nil {
 		return err
 	}
-	epoch, err1 := bolt.Value[string](head[0], "epoch")
-	applied, err2 := bolt.Value[int64](head[0], "head")
-	if err := errors.Join(err1, err2); err != nil {
-		return err
-	}
-	st := projection.NewState(epoch, applied)
+	st := projection.NewState(head.epoch, head.heads)
 	nodes, err := l.loadNames(ctx, st)
 	if err != nil {
 		return err
@@ -318,15 +315,16 @@ func (l *Log) loadPairs(ctx context.Context, st *projection.State) error {
 // log's head. The log is read without the projection's lock; only applying takes it.
 func (l *Log) readChanges(ctx context.Context) error {
 	st := l.projection.Current()
-	reached, err := l.catchUp(ctx, st, func(changes []any) error { return l.projection.Apply(st, changes) })
+	reached, err := l.catchUp(ctx, st, func(changes []any) (int, error) { return l.projection.Apply(st, changes) })
 	l.projection.CaughtUp(reached, err == nil)
 	return err
 }
 
-// catchUp reads changes until st holds the log's head, handing each batch to apply, and returns
-// when the read that found st at the head began: st then holds every change committed before
-// that moment. A gap in the log is read again until it has lasted gapPatience.
-func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(changes []any) error) (time.Time, error) {
+// catchUp reads changes until st holds the log's heads, every shard's, handing each batch to
+// apply, and returns when the read that found st at the heads began: st then holds every change
+// committed before that moment. A read that applies nothing though st is behind is a gap (a
+// change pruned, or not visible yet): read again until it has lasted gapPatience.
+func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(changes []any) (int, error)) (time.Time, error) {
 	var gapSince time.Time
 	for {
 		reached, err := l.catchUpOnce(ctx, st, apply)
@@ -347,36 +345,54 @@ func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(chan
 }
 
 // catchUpOnce is catchUp without patience for gaps.
-func (l *Log) catchUpOnce(ctx context.Context, st *projection.State, apply func(changes []any) error) (time.Time, error) {
+func (l *Log) catchUpOnce(ctx context.Context, st *projection.State, apply func(changes []any) (int, error)) (time.Time, error) {
 	for {
 		began := time.Now()
 		recs, err := l.readLog(ctx, st.Applied)
 		if err != nil {
 			return time.Time{}, err
 		}
-		epoch, e1 := bolt.Value[string](recs[0], "epoch")
-		head, e2 := bolt.Value[int64](recs[0], "head")
-		changes, e3 := bolt.Value[[]any](recs[0], "changes")
-		if err := errors.Join(e1, e2, e3); err != nil {
+		head, e1 := readHead(recs[0])
+		changes, e2 := bolt.Value[[]any](recs[0], "changes")
+		if err := errors.Join(e1, e2); err != nil {
 			return time.Time{}, err
 		}
-		if epoch != st.Epoch || head < st.Applied {
+		if !follows(st, head) {
 			return time.Time{}, projection.ErrReload // a new database
 		}
-		if len(changes) == 0 && head > st.Applied {
-			return time.Time{}, projection.ErrGap
-		}
-		if err := apply(changes); err != nil {
+		applied, err := apply(changes)
+		if err != nil {
 			return time.Time{}, err
 		}
-		if st.Applied >= head {
+		if graph.NewToken(head.epoch, head.heads).Covers(st.Applied) {
 			return began, nil
+		}
+		if applied == 0 {
+			return time.Time{}, projection.ErrGap
 		}
 	}
 }
 
-// readLog reads the log's head and the changes after applied, within logReadTimeout.
-func (l *Log) readLog(ctx context.Context, applied int64) ([]*neo4j.Record, error) {
+// follows tells whether st can be brought to head by applying changes: the same log, with as
+// many shards, none behind st. A state of the log before shards (one position, from a snapshot
+// taken then) has the other shards' positions, 0, added: that log became shard 0.
+func follows(st *projection.State, head logHead) bool {
+	if head.epoch != st.Epoch || len(head.heads) < len(st.Applied) {
+		return false
+	}
+	for len(st.Applied) < len(head.heads) {
+		st.Applied = append(st.Applied, 0)
+	}
+	for s, h := range head.heads {
+		if h < st.Applied[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// readLog reads the log's heads and the changes after applied, within logReadTimeout.
+func (l *Log) readLog(ctx context.Context, applied []int64) ([]*neo4j.Record, error) {
 	ctx, cancel := context.WithTimeout(ctx, logReadTimeout)
 	defer cancel()
 	return l.db.Read(ctx, cypher.ChangesSince, map[string]any{"after": applied, "limit": int64(changesPerRead)})

@@ -154,3 +154,34 @@ func graphFunctions(t *testing.T) (calls map[string][]string, refs map[string][]
 	}
 	return calls, refs
 }
+
+// logStatements are the statements that write the change log itself: its node, its shards' heads
+// and its changes. Only graph/changelog runs them, in changelog.Write or a load, so that every
+// change is numbered under its shards' locks.
+var logStatements = map[string]bool{"LockShards": true, "AppendChange": true, "EnsureChangeLog": true, "PruneChanges": true}
+
+// TestOnlyTheLogWritesTheLog scans cypher/ for statements that write the change log's nodes
+// (ChangeLog, LogHead, Change) and fails for any but logStatements, and for any of those that a
+// function of the store runs itself rather than through graph/changelog.
+func TestOnlyTheLogWritesTheLog(t *testing.T) {
+	logWrite := regexp.MustCompile(`(?s)\b(MERGE|CREATE|MATCH)\b[^;]*?:(ChangeLog|LogHead|Change)\b[^;]*?\b(SET|DELETE|CREATE|MERGE|REMOVE)\b`)
+	found := 0
+	for name, text := range cypherStatements(t) {
+		if !logWrite.MatchString(text) {
+			continue
+		}
+		found++
+		if !logStatements[name] {
+			t.Errorf("cypher/%s.cypher writes the change log; only graph/changelog's statements may", name)
+		}
+	}
+	if found < len(logStatements) {
+		t.Errorf("found %d statements writing the change log, want at least %d", found, len(logStatements))
+	}
+	_, refs := graphFunctions(t)
+	for stmt := range logStatements {
+		for _, fn := range refs[stmt] {
+			t.Errorf("%s runs cypher/%s.cypher, which writes the change log outside graph/changelog", fn, stmt)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -19,43 +18,45 @@ import (
 // else (profile, settings, credits, connections, blocks both ways, invitations, declines, reports
 // filed, their own mailbox) is deleted, the InMails still awaiting their answer give their senders
 // the credits back (within 90 days), and every replica's projection drops them and every pair
-// they stood in. A member created later with the same id starts clean. It reports whether there
+// they stood in. The change log records only the member's absence and the refunded senders'
+// credits, so the work the log's lock waits on does not grow with the member's connections. A member created later with the same id starts clean. It reports whether there
 // was an account to close: closing a missing or closed member changes nothing and is not an error.
 func (s *Store) CloseAccount(ctx context.Context, id string) (closed bool, err error) {
 	defer bolt.Wrap(&err, "CloseAccount(%q)", id)
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (bool, error) {
-		others, threads, found, err := closingMember(ctx, tx, id)
+		threads, found, err := closingMember(ctx, tx, id)
 		if err != nil || !found {
 			return false, err
 		}
-		changelog.Touch(tx, id)
-		changelog.Touch(tx, others...) // the senders of pending InMails get their credits back
-		for _, other := range others {
-			changelog.TouchPair(tx, id, other)
-		}
+		changelog.Touch(tx, id) // recorded absent: replicas drop the member's pairs
 		now := s.now()
 		params := map[string]any{"id": id, "now": now, "threads": newThreads(threads), "refundSince": now.Add(-graph.RefundWindow)}
-		if _, err := bolt.Collect(ctx, tx, cypher.CloseMessages, params); err != nil {
+		recs, err := bolt.Collect(ctx, tx, cypher.CloseMessages, params)
+		if err != nil {
 			return false, err
 		}
+		refunded, err := bolt.Value[[]any](recs[0], "refunded")
+		if err != nil {
+			return false, fmt.Errorf("close messages: %w", err)
+		}
+		changelog.Touch(tx, stringsOf(refunded)...) // the senders of pending InMails get their credits back
 		_, err = bolt.Collect(ctx, tx, cypher.CloseMember, map[string]any{"id": id})
 		return err == nil, err
 	})
 }
 
-// closingMember locks the member and returns everyone they stand in a relation with and the
-// threads of their messages; found is false when the member does not exist.
-func closingMember(ctx context.Context, tx neo4j.ManagedTransaction, id string) (others, threads []string, found bool, err error) {
+// closingMember locks the member and returns the threads of their messages; found is false when
+// the member does not exist.
+func closingMember(ctx context.Context, tx neo4j.ManagedTransaction, id string) (threads []string, found bool, err error) {
 	recs, err := bolt.Collect(ctx, tx, cypher.ClosingMember, map[string]any{"id": id})
 	if err != nil || len(recs) == 0 {
-		return nil, nil, false, err
+		return nil, false, err
 	}
-	o, err1 := bolt.Value[[]any](recs[0], "others")
-	t, err2 := bolt.Value[[]any](recs[0], "threads")
-	if err1 != nil || err2 != nil {
-		return nil, nil, false, fmt.Errorf("closing member: %w", errors.Join(err1, err2))
+	t, err := bolt.Value[[]any](recs[0], "threads")
+	if err != nil {
+		return nil, false, fmt.Errorf("closing member: %w", err)
 	}
-	return stringsOf(o), stringsOf(t), true, nil
+	return stringsOf(t), true, nil
 }
 
 // newThreads names a new thread for each of a closing member's threads: a thread id of the same

@@ -37,6 +37,10 @@ type Config struct {
 	// Pool sizes the driver's connection pool and bounds its waits; zero fields take
 	// DefaultPool's.
 	Pool Pool
+	// LogShards is how many shards the change log gets when this store makes it, in a database
+	// that has none (or one made before shards); zero means changelog.DefaultShards. A log keeps
+	// the count it was made with for its epoch: writers and replicas read it from the log.
+	LogShards int
 }
 
 // Pool is how the store uses connections to Neo4j.
@@ -83,6 +87,10 @@ type Store struct {
 	rehearsed atomic.Bool
 	// wrote hears of every write's token once committed (OnWrite).
 	wrote func(graph.Token)
+	// locks times the writes' waits for the change log's locks, and their holds.
+	locks changelog.LockTimes
+	// logShards is the shard count of a change log this store makes (Config.LogShards).
+	logShards int
 }
 
 // OnWrite has the store tell f of every write's token once it commits, such as the projection,
@@ -133,7 +141,7 @@ func New(cfg Config) (*Store, error) {
 	if cached <= 0 {
 		cached = DefaultCachedConnections
 	}
-	return &Store{db: db, clock: clock, limits: limits,
+	return &Store{db: db, clock: clock, limits: limits, logShards: cfg.LogShards,
 		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token) {}}, nil
 }
 
@@ -197,6 +205,9 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 	if err := s.backfill(ctx, cypher.BackfillMailboxKeys); err != nil {
 		return fmt.Errorf("BackfillMailboxKeys: %w", err)
 	}
+	if err := changelog.Ensure(ctx, s.db, s.logShards); err != nil {
+		return fmt.Errorf("change log: %w", err)
+	}
 	s.migrated.Store(true)
 	return nil
 }
@@ -248,7 +259,7 @@ func (s *Store) Migrated() bool { return s.migrated.Load() }
 // ctx's Receipt. It shares the bookmarks of read, so a read that follows a write sees it, on a
 // cluster too.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	out, token, err := changelog.Write(ctx, s.db, s.clock, work)
+	out, token, err := changelog.Write(ctx, s.db, s.clock, s.logShards, &s.locks, work)
 	if err != nil {
 		return out, err
 	}
@@ -256,6 +267,12 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 	graph.RecordWrite(ctx, token)
 	return out, nil
 }
+
+// LogShards is the shard count of a change log this store makes (Config.LogShards).
+func (s *Store) LogShards() int { return s.logShards }
+
+// LockStats says how long the store's writes waited for the change log's locks and held them.
+func (s *Store) LockStats() graph.LockStats { return s.locks.Stats() }
 
 // DB is the database the store runs its statements on, for tools that ask Neo4j questions of
 // their own, such as the benchmark's baseline.

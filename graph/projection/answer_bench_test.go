@@ -69,7 +69,7 @@ func addAffiliations(st *State, rng *rand.Rand) {
 // so that a tenth of the connections go to the first percent of members (hubs).
 func syntheticProjection(n, degree int, seed uint64) *State {
 	rng := rand.New(rand.NewPCG(seed, seed))
-	st := NewState("bench", 0)
+	st := NewState("bench", []int64{0})
 	for i := range n {
 		k, _ := st.Number(fmt.Sprintf("m%d", i), true)
 		st.facts[k] = MemberFacts{Present: true, Inmail: graph.InMailAnyone, Plan: graph.PlanFree}

@@ -131,39 +131,139 @@ func Millis(ms int64) time.Time {
 	return time.UnixMilli(ms).In(graph.UtcOffset)
 }
 
-// applyAll applies changes in order.
-func (st *State) ApplyAll(changes []any) error {
-	for _, c := range changes {
-		if err := st.apply(c); err != nil {
-			return err
+// ApplyAll applies, of changes (each shard's in order, as ChangesSince reads them), every change
+// whose turn has come, in an order the log allows, and returns how many it applied. A change's
+// turn comes once the state has applied, in each shard, the change before it there and every
+// change its heads name: so the state always holds, with each write, every write committed before
+// that write read the heads. Changes applied already (another shard's copy of the same write) are
+// passed over; the rest, waiting for changes not read yet, are left for the next read.
+func (st *State) ApplyAll(changes []any) (int, error) {
+	queues := map[int][]entry{}
+	for _, v := range changes {
+		e, err := entryOf(v)
+		if err != nil {
+			return 0, err
+		}
+		if e.shard >= len(st.Applied) {
+			return 0, fmt.Errorf("change %d of shard %d: the log has %d shards: %w", e.seq, e.shard, len(st.Applied), ErrReload)
+		}
+		queues[e.shard] = append(queues[e.shard], e)
+	}
+	applied := 0
+	for progress := true; progress; {
+		progress = false
+		for shard, queue := range queues {
+			for len(queue) > 0 && st.turnOf(queue[0]) != waiting {
+				if st.turnOf(queue[0]) == ready {
+					if err := st.apply(queue[0]); err != nil {
+						return applied, err
+					}
+					applied, progress = applied+1, true
+				}
+				queue = queue[1:]
+			}
+			queues[shard] = queue
 		}
 	}
-	return nil
+	return applied, nil
 }
 
-// apply applies one change of the log, which must be the next one.
-func (st *State) apply(v any) error {
+// entry is one change of the log as a replica reads it: its place, what it waits for, and what it
+// records.
+type entry struct {
+	shard  int
+	seq    int64
+	heads  []int64 // every shard's head as the write read them, its own numbers included
+	shards []int   // the shards the write touched, each holding a copy of this change
+	change map[string]any
+}
+
+// entryOf reads a change of the log. A change from before the log had shards is shard 0's, and
+// waits for nothing but the change before it.
+func entryOf(v any) (entry, error) {
 	c, ok := v.(map[string]any)
 	if !ok {
-		return fmt.Errorf("change: got %T", v)
+		return entry{}, fmt.Errorf("change: got %T", v)
 	}
 	seq, _ := c["seq"].(int64)
-	if seq != st.Applied+1 {
-		return ErrGap
+	shard, _ := c["shard"].(int64)
+	if shard < 0 || shard >= maxShards {
+		return entry{}, fmt.Errorf("change %d: shard %d", seq, shard)
 	}
+	e := entry{shard: int(shard), seq: seq, change: c, shards: []int{int(shard)}}
+	if heads, ok := c["heads"].([]any); ok {
+		e.heads = make([]int64, len(heads))
+		for i, h := range heads {
+			e.heads[i], _ = h.(int64)
+		}
+	} else {
+		e.heads = make([]int64, shard+1)
+		e.heads[shard] = seq
+	}
+	if shards, ok := c["shards"].([]any); ok {
+		e.shards = e.shards[:0]
+		for _, s := range shards {
+			n, _ := s.(int64)
+			e.shards = append(e.shards, int(n))
+		}
+	}
+	return e, nil
+}
+
+// maxShards bounds the shard numbers a change may name.
+const maxShards = 1 << 16
+
+// turn is where a change stands with a state: applied already, ready to apply, or waiting.
+type turn int
+
+const (
+	done turn = iota
+	ready
+	waiting
+)
+
+// turnOf tells whether the state has applied e, may apply it now, or must wait for other changes.
+func (st *State) turnOf(e entry) turn {
+	if st.Applied[e.shard] >= e.seq {
+		return done
+	}
+	for s, h := range e.heads {
+		have := int64(0)
+		if s < len(st.Applied) {
+			have = st.Applied[s]
+		}
+		if slices.Contains(e.shards, s) {
+			h-- // the write's own number there: the one before it must be the last applied
+			if have != h {
+				return waiting
+			}
+		} else if have < h {
+			return waiting
+		}
+	}
+	return ready
+}
+
+// apply applies one change of the log, whose turn has come, and advances every shard it touched.
+func (st *State) apply(e entry) error {
+	c := e.change
 	if reload, _ := c["reload"].(bool); reload {
 		return ErrReload
 	}
 	st.applyAffiliates(c, "orgs", "orgPresent", "orgNames", "orgKinds", &st.orgs)
 	st.applyAffiliates(c, "groups", "groupPresent", "groupNames", "", &st.groups)
 	if err := st.applyMembers(c); err != nil {
-		return fmt.Errorf("change %d: %w", seq, err)
+		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
 	}
 	st.applyAffiliations(c)
 	if err := st.applyPairs(c); err != nil {
-		return fmt.Errorf("change %d: %w", seq, err)
+		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
 	}
-	st.Applied = seq
+	for _, s := range e.shards {
+		if s < len(st.Applied) && s < len(e.heads) {
+			st.Applied[s] = e.heads[s]
+		}
+	}
 	return nil
 }
 
@@ -186,6 +286,9 @@ func (st *State) applyMembers(c map[string]any) error {
 		requests, recorded := column(c, "messageRequests", i).(bool) // absent from older changes: on
 		month, _ := column(c, "requestsMonth", i).(int64)
 		sent, _ := column(c, "requestsSent", i).(int64)
+		if st.facts[k].Present && !present {
+			st.dropPairs(k) // closed: a member who does not exist stands in no pair
+		}
 		st.facts[k] = MemberFacts{Present: present, Inmail: graph.InMailPolicy(inmail), OpenProfile: open,
 			Restricted: restricted, Plan: graph.Plan(plan), Credits: int(credits), GrantedAt: Millis(granted),
 			RequestsOff: recorded && !requests, RequestsMonth: int32(month), RequestsSent: int32(sent)}

@@ -18,13 +18,14 @@ import (
 // of members that have any. It lets the default read mode answer without asking Neo4j.
 //
 // It is loaded whole (load), then kept current by reading the change log (poll): every write
-// transaction that changes any of this records, as its last statement, the exact facts of the
-// members and pairs it touched (cypher/AppendChange.cypher), numbered in commit order. Applying
-// changes in that order, the projection always holds the state as of one commit, the one whose
-// number it has applied; it never mixes states. It answers only while it is current within the
-// staleness bound and holds every write this replica made, or, for a read with a token, once it
-// has applied the token's change (answerable). A change log of another epoch (a new database), a
-// gap in the numbers (changes pruned before they were read) or a bulk import makes it load again.
+// transaction that changes any of this records, as its last statements, the exact facts of the
+// members and pairs it touched (cypher/AppendChange.cypher), in each shard of the log it touched,
+// numbered in commit order there, with every shard's head as it read them. Applying each write once
+// the writes it read are applied (apply.go), the projection holds, with every write, each write
+// committed before it; it never holds a write in part. It answers only while it is current within
+// the staleness bound and holds every write this replica made, or, for a read with a token, once it
+// has applied the token's positions (answerable). A change log of another epoch (a new database), a
+// gap (changes pruned before they were read) or a bulk import makes it load again.
 type Projection struct {
 	mu    sync.RWMutex
 	state *State // nil until loaded
@@ -39,10 +40,10 @@ type Projection struct {
 	loads             atomic.Int64 // states put in place, from Neo4j or a snapshot
 }
 
-// projState is the projection's data, as of change applied of the log of epoch.
+// State is the projection's data, as of the changes Applied of the log of epoch.
 type State struct {
 	Epoch   string
-	Applied int64
+	Applied []int64          // by shard of the log, the latest change applied
 	index   map[string]int32 // member id → number
 	ids     []string         // number → member id
 	facts   []MemberFacts    // by number
@@ -125,7 +126,8 @@ func NewProjection() *Projection {
 	return p
 }
 
-func NewState(epoch string, applied int64) *State {
+// NewState is an empty state of the log of epoch, as of applied (by shard).
+func NewState(epoch string, applied []int64) *State {
 	return &State{Epoch: epoch, Applied: applied, index: map[string]int32{},
 		hidden: map[int32][]int32{}, pairs: map[uint64]PairBits{}}
 }
@@ -167,6 +169,22 @@ func (st *State) setPair(a, b int32, bits PairBits) {
 		st.pairs[key] = facts
 	} else {
 		delete(st.pairs, key)
+	}
+}
+
+// dropPairs clears every pair member k stands in: connections, block relations and messaging
+// facts. A closure's change records only that the member is gone, so that the log's lock never
+// waits on work that grows with a member's connections; the replica does that work here, under
+// its own write lock: the member's lists, and one pass over the pairs' messaging facts.
+func (st *State) dropPairs(k int32) {
+	others := slices.Concat(st.adj[k], st.hidden[k])
+	for _, o := range others {
+		st.setPair(k, o, 0)
+	}
+	for key := range st.pairs {
+		if int32(key>>32) == k || int32(uint32(key)) == k {
+			delete(st.pairs, key)
+		}
 	}
 }
 
@@ -218,7 +236,7 @@ func (p *Projection) awaitApplied(t graph.Token, wait time.Duration) bool {
 	defer p.mu.RUnlock()
 	for {
 		st := p.state
-		if st != nil && (t.Epoch == "" || st.Epoch == t.Epoch && st.Applied >= t.Seq) {
+		if st != nil && (t.Epoch == "" || st.Epoch == t.Epoch && t.Covers(st.Applied)) {
 			return true // a token without an epoch is a write that changed nothing projected: in any state
 		}
 		if st != nil && st.Epoch != t.Epoch && t.Epoch != "" {
@@ -253,8 +271,10 @@ func (p *Projection) Wrote(t graph.Token) {
 		return
 	}
 	p.ownMu.Lock()
-	if t.Epoch != p.own.Epoch || t.Seq > p.own.Seq {
+	if t.Epoch != p.own.Epoch {
 		p.own = t
+	} else {
+		p.own = graph.NewToken(t.Epoch, graph.MaxPositions(p.own.Positions(), t.Positions()))
 	}
 	p.ownMu.Unlock()
 	p.poke()
@@ -265,7 +285,7 @@ func (p *Projection) Wrote(t graph.Token) {
 func (p *Projection) ownWrite(st *State) (graph.Token, bool) {
 	p.ownMu.Lock()
 	defer p.ownMu.Unlock()
-	return p.own, p.own.Epoch != st.Epoch || st.Applied >= p.own.Seq
+	return p.own, p.own.Epoch != st.Epoch || p.own.Covers(st.Applied)
 }
 
 func (p *Projection) Stats() graph.ProjectionStats {
@@ -273,7 +293,7 @@ func (p *Projection) Stats() graph.ProjectionStats {
 	defer p.mu.RUnlock()
 	out := graph.ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load(), Loads: p.loads.Load()}
 	if p.state != nil {
-		out.Loaded, out.Applied, out.Members, out.Connections = true, p.state.Applied, len(p.state.ids), p.state.links
+		out.Loaded, out.Applied, out.Members, out.Connections = true, p.state.total(), len(p.state.ids), p.state.links
 		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load()))
 	}
 	return out
@@ -288,7 +308,16 @@ func (st *State) countLinks() {
 }
 
 func (st *State) String() string {
-	return fmt.Sprintf("projection %s#%d: %d members", st.Epoch, st.Applied, len(st.ids))
+	return fmt.Sprintf("projection %s#%v: %d members", st.Epoch, st.Applied, len(st.ids))
+}
+
+// total is the changes applied, each shard's positions added up.
+func (st *State) total() int64 {
+	n := int64(0)
+	for _, a := range st.Applied {
+		n += a
+	}
+	return n
 }
 
 // Current is the state in place, nil before the first load. Only the tailer, which applies
@@ -309,8 +338,9 @@ func (p *Projection) Publish(st *State, at time.Time) {
 	p.caught.Broadcast()
 }
 
-// Apply applies changes of the log to st, the state in place, under the write lock.
-func (p *Projection) Apply(st *State, changes []any) error {
+// Apply applies changes of the log to st, the state in place, under the write lock, and returns
+// how many it applied (State.ApplyAll).
+func (p *Projection) Apply(st *State, changes []any) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return st.ApplyAll(changes)
@@ -381,7 +411,7 @@ func (p *Projection) Fallback() { p.fallbacks.Add(1) }
 func (p *Projection) Holds(t graph.Token) bool {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return p.state != nil && p.state.Epoch == t.Epoch && p.state.Applied >= t.Seq
+	return p.state != nil && p.state.Epoch == t.Epoch && t.Covers(p.state.Applied)
 }
 
 // Gone tells whether the state in place holds that member id does not exist (closed, or recorded

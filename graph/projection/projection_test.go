@@ -11,7 +11,7 @@ import (
 // TestPairBitsReadFromEitherSide checks that a pair's facts, recorded from either member, read the
 // same from each: who wrote, whose InMail waits, who declined.
 func TestPairBitsReadFromEitherSide(t *testing.T) {
-	st := NewState("e", 0)
+	st := NewState("e", []int64{0})
 	a, _ := st.Number("a", true)
 	b, _ := st.Number("b", true)
 	// Recorded from b to a: b wrote to a, b's InMail to a is pending, a declined an earlier one.
@@ -43,7 +43,7 @@ func TestPairBitsReadFromEitherSide(t *testing.T) {
 // TestSetPairKeepsListsInStep checks that a pair's connection and block bits keep both members'
 // sorted lists in step, and that clearing them leaves nothing behind.
 func TestSetPairKeepsListsInStep(t *testing.T) {
-	st := NewState("e", 0)
+	st := NewState("e", []int64{0})
 	var k [4]int32
 	for i, id := range []string{"a", "b", "c", "d"} {
 		k[i], _ = st.Number(id, true)
@@ -73,7 +73,7 @@ func TestProjectionAnswersOnlyWithinItsGuarantee(t *testing.T) {
 	if p.answerable(latency, time.Second, 0) {
 		t.Error("answered before loading")
 	}
-	p.state = NewState("e1", 10)
+	p.state = NewState("e1", []int64{10})
 	p.freshAt.Store(time.Now().UnixNano())
 	if !p.answerable(latency, time.Second, 0) {
 		t.Error("a fresh projection did not answer a default read")
@@ -112,7 +112,7 @@ func TestLateLooksKeepMemoryWithinTheBound(t *testing.T) {
 	const bound = time.Second
 	latency := graph.Consistency{Mode: graph.MinimizeLatency}
 	p := NewProjection()
-	st := NewState("e1", 10)
+	st := NewState("e1", []int64{10})
 	p.Publish(st, time.Now().Add(-bound/2)) // the read that reached the head began half a bound ago
 	p.CaughtUp(time.Now(), false)           // and the read since failed, or is still going
 	if !p.answerable(latency, bound, 0) {
@@ -139,7 +139,7 @@ func TestLateLooksKeepMemoryWithinTheBound(t *testing.T) {
 		const tailer = 30 * time.Millisecond
 		go func() {
 			time.Sleep(tailer)
-			if err := p.Apply(st, []any{map[string]any{"seq": int64(11), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}}}); err != nil {
+			if _, err := p.Apply(st, []any{map[string]any{"seq": int64(11), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}}}); err != nil {
 				t.Error(err)
 			}
 			p.CaughtUp(time.Now(), true)
@@ -158,13 +158,82 @@ func TestLateLooksKeepMemoryWithinTheBound(t *testing.T) {
 // before this replica read them, is refused as a gap (which catchUp reads again, then answers with
 // a new load if it lasts) rather than skipped.
 func TestGapAsksForALoad(t *testing.T) {
-	st := NewState("e", 5)
+	st := NewState("e", []int64{5})
 	change := map[string]any{"seq": int64(7), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}}
-	if err := st.apply(change); !errors.Is(err, ErrGap) || st.Applied != 5 {
+	if err := applyNext(st, change); !errors.Is(err, ErrGap) || st.Applied[0] != 5 {
 		t.Fatalf("applying change 7 after 5: %v, applied %d; want a gap, nothing applied", err, st.Applied)
 	}
 	change["seq"] = int64(6)
-	if err := st.apply(change); err != nil || st.Applied != 6 {
+	if err := applyNext(st, change); err != nil || st.Applied[0] != 6 {
 		t.Fatalf("applying change 6 after 5: %v, applied %d", err, st.Applied)
+	}
+}
+
+// TestClosureDropsEveryPair checks that a change recording a member absent, as a closure's does,
+// drops every pair they stood in (connections, blocks either way, messaging facts) and nothing
+// else, though it lists none of them.
+func TestClosureDropsEveryPair(t *testing.T) {
+	st := NewState("e", []int64{0})
+	var k [5]int32
+	for i, id := range []string{"gone", "a", "b", "c", "d"} {
+		k[i], _ = st.Number(id, true)
+		st.facts[k[i]].Present = true
+	}
+	st.setPair(k[0], k[1], bitConnected|bitWroteAB)
+	st.setPair(k[2], k[0], BitBlocksAB)
+	st.setPair(k[3], k[0], bitPendingAB)
+	st.setPair(k[1], k[4], bitConnected|bitWroteBA)
+	closure := map[string]any{"seq": int64(1), "members": []any{"gone"}, "present": []any{false}}
+	if err := applyNext(st, closure); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.adj[k[0]]) != 0 || graph.Contains(st.adj[k[1]], k[0]) || len(st.hidden) != 0 {
+		t.Errorf("after the closure: adj %v, hidden %v", st.adj, st.hidden)
+	}
+	if len(st.pairs) != 1 || st.links != 2 {
+		t.Errorf("after the closure: pairs %v, links %d; want only a and d's, connected", st.pairs, st.links)
+	}
+}
+
+// applyNext applies change, which must be the next one; ErrGap when it is not.
+func applyNext(st *State, change map[string]any) error {
+	n, err := st.ApplyAll([]any{change})
+	if err == nil && n == 0 {
+		err = ErrGap
+	}
+	return err
+}
+
+// TestChangesApplyInCausalOrder checks a log of two shards: a write's copies in both shards are
+// applied once; a change waits for every change its heads name, though it is next in its shard,
+// and is left for a later read while one of them has not been read.
+func TestChangesApplyInCausalOrder(t *testing.T) {
+	st := NewState("e", []int64{0, 0})
+	change := func(shard, seq int64, heads []any, shards []any, member string, credits int64) map[string]any {
+		return map[string]any{"shard": shard, "seq": seq, "heads": heads, "shards": shards,
+			"members": []any{member}, "present": []any{true}, "credits": []any{credits}}
+	}
+	w1 := change(0, 1, []any{int64(1), int64(0)}, []any{int64(0)}, "a", 1)
+	w2 := []map[string]any{ // one write touching both shards: a copy in each
+		change(0, 2, []any{int64(2), int64(1)}, []any{int64(0), int64(1)}, "a", 2),
+		change(1, 1, []any{int64(2), int64(1)}, []any{int64(0), int64(1)}, "a", 2),
+	}
+	w3 := change(1, 2, []any{int64(2), int64(2)}, []any{int64(1)}, "b", 3)
+	w4 := change(1, 3, []any{int64(3), int64(3)}, []any{int64(1)}, "b", 4) // saw shard 0's change 3, not read yet
+	n, err := st.ApplyAll([]any{w2[1], w3, w4, w1, w2[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 || st.Applied[0] != 2 || st.Applied[1] != 2 {
+		t.Fatalf("applied %d changes, up to %v; want 3, up to [2 2]", n, st.Applied)
+	}
+	a, _ := st.Number("a", false)
+	b, _ := st.Number("b", false)
+	if st.facts[a].Credits != 2 || st.facts[b].Credits != 3 {
+		t.Errorf("credits a %d, b %d; want 2 and 3: each member as of their latest change applied", st.facts[a].Credits, st.facts[b].Credits)
+	}
+	w5 := change(0, 3, []any{int64(3), int64(2)}, []any{int64(0)}, "a", 5)
+	if n, err := st.ApplyAll([]any{w4, w5}); err != nil || n != 2 || st.Applied[1] != 3 || st.facts[b].Credits != 4 {
+		t.Errorf("the next read: applied %d (%v), up to %v; want shard 0's change 3, then the change waiting for it", n, err, st.Applied)
 	}
 }

@@ -21,16 +21,21 @@ import (
 // projection is loaded from Neo4j as if there were none; so does a file that is damaged (its
 // checksum) or of another format.
 //
-// The format: snapshotMagic, then uvarints and length-prefixed strings: the epoch and the change
-// applied; each member's id and facts; each member's connections, as gaps between sorted numbers;
+// The format: snapshotMagic, then uvarints and length-prefixed strings: the epoch and the changes
+// applied (how many shards, then each shard's position; version 3, of the log before shards, has
+// one position, shard 0's, and no count); each member's id and facts; each member's connections, as gaps between sorted numbers;
 // the block relations; the pairs' messaging facts; the organisations (id, name, kind, whether it
 // exists) and the groups (the same, without kind); each member's organisations (heldKeys) and
 // groups, as gaps between sorted numbers; and a CRC-32 of all that came before.
 
 // snapshotMagic opens every snapshot; its last digit is the format's version. Version 2 added
-// affiliations, version 3 the members' message requests: a snapshot of an earlier version is
-// refused, and the projection loaded from Neo4j.
-const snapshotMagic = "reach-projection-3\n"
+// affiliations, version 3 the members' message requests, version 4 the log's shards: a snapshot
+// of version 3 is read as shard 0's position, the log before shards having become shard 0; one of
+// an earlier version is refused, and the projection loaded from Neo4j.
+const snapshotMagic = "reach-projection-4\n"
+
+// snapshotMagicOneHead opens a snapshot of version 3, taken while the log had one head.
+const snapshotMagicOneHead = "reach-projection-3\n"
 
 func (st *State) Save(path string) error {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
@@ -72,7 +77,10 @@ func LoadSnapshot(path string) (_ *State, err error) {
 
 func (st *State) encode(w *snapshotWriter) {
 	w.string(st.Epoch)
-	w.uint(uint64(st.Applied))
+	w.uint(uint64(len(st.Applied)))
+	for _, a := range st.Applied {
+		w.uint(uint64(a))
+	}
 	w.uint(uint64(len(st.ids)))
 	for k, id := range st.ids {
 		w.string(id)
@@ -100,7 +108,7 @@ func (st *State) encode(w *snapshotWriter) {
 }
 
 func decodeProjState(r *snapshotReader) (*State, error) {
-	st := NewState(r.string(), int64(r.uint()))
+	st := NewState(r.string(), r.applied())
 	n := r.count()
 	st.ids, st.facts, st.adj = make([]string, 0, n), make([]MemberFacts, 0, n), make([][]int32, 0, n)
 	for range n {
@@ -211,9 +219,10 @@ func (w *snapshotWriter) finish() error {
 
 // snapshotReader reads a snapshot's fields, keeping the first error and the checksum.
 type snapshotReader struct {
-	r   *bufio.Reader
-	sum hash.Hash32
-	err error
+	r       *bufio.Reader
+	sum     hash.Hash32
+	err     error
+	oneHead bool // a snapshot of version 3, of the log before shards
 }
 
 // newSnapshotReader reads the size bytes of f before its checksum, hashing them as they are read.
@@ -222,10 +231,29 @@ func newSnapshotReader(f io.Reader, size int64) *snapshotReader {
 	body := io.TeeReader(io.LimitReader(f, max(size-crc32.Size, 0)), sum)
 	r := &snapshotReader{r: bufio.NewReaderSize(body, 1<<20), sum: sum}
 	magic := make([]byte, len(snapshotMagic))
-	if _, err := io.ReadFull(r.r, magic); err != nil || string(magic) != snapshotMagic {
+	_, err := io.ReadFull(r.r, magic)
+	r.oneHead = string(magic) == snapshotMagicOneHead
+	if err != nil || string(magic) != snapshotMagic && !r.oneHead {
 		r.err = errors.New("not a snapshot of this format")
 	}
 	return r
+}
+
+// applied reads the changes the snapshot's state applied, by shard.
+func (r *snapshotReader) applied() []int64 {
+	n := 1
+	if !r.oneHead {
+		n = r.count()
+	}
+	if n > maxShards {
+		r.fail("%d shards", n)
+		return nil
+	}
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = int64(r.uint())
+	}
+	return out
 }
 
 func (r *snapshotReader) uint() uint64 {

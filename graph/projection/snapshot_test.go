@@ -1,7 +1,9 @@
 package projection
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,7 +17,7 @@ import (
 
 // randomProjection is a projection of n members with random facts, connections, blocks and pairs.
 func randomProjection(n int, rng *rand.Rand) *State {
-	st := NewState("epoch-1", 4242)
+	st := NewState("epoch-1", []int64{4242})
 	for i := range n {
 		k, _ := st.Number(fmt.Sprintf("m%05d", i), true)
 		st.facts[k] = MemberFacts{Present: rng.IntN(10) > 0, Inmail: graph.InMailAnyone, OpenProfile: rng.IntN(2) == 0,
@@ -109,7 +111,7 @@ func TestDamagedSnapshotsAreRefused(t *testing.T) {
 // connections each, the size `make bench` generates.
 func BenchmarkSnapshot(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	st := NewState("epoch", 1)
+	st := NewState("epoch", []int64{1})
 	const n, degree = 100_000, 100
 	for i := range n {
 		k, _ := st.Number(fmt.Sprintf("member-%07d", i), true)
@@ -136,5 +138,42 @@ func BenchmarkSnapshot(b *testing.B) {
 	}
 	if info, err := os.Stat(path); err == nil {
 		b.ReportMetric(float64(info.Size())/1e6, "MB")
+	}
+}
+
+// TestSnapshotOfOneHeadReadsAsShardZero checks that a snapshot written while the change log had
+// one head (version 3: one position, no count) is read as shard 0's position, the log before
+// shards having become shard 0, and that any other change to the format is refused.
+func TestSnapshotOfOneHeadReadsAsShardZero(t *testing.T) {
+	st := NewState("epoch", []int64{4242})
+	path := filepath.Join(t.TempDir(), "snapshot")
+	if err := st.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Version 4 writes the magic, the epoch ("epoch", length first), the count of shards (1) and
+	// the position; version 3 had no count.
+	body := data[len(snapshotMagic) : len(data)-4]
+	if body[6] != 1 {
+		t.Fatalf("the count of shards is not where expected: % x", body[:8])
+	}
+	old := slices.Concat([]byte(snapshotMagicOneHead), body[:6], body[7:])
+	old = binary.BigEndian.AppendUint32(old, crc32.ChecksumIEEE(old))
+	if err := os.WriteFile(path, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadSnapshot(path)
+	if err != nil || len(back.Applied) != 1 || back.Applied[0] != 4242 || back.Epoch != "epoch" {
+		t.Fatalf("a snapshot of one head: %v, %v", back, err)
+	}
+	old[len(snapshotMagicOneHead)-2] = '2'
+	if err := os.WriteFile(path, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadSnapshot(path); err == nil {
+		t.Error("a snapshot of version 2 was read")
 	}
 }
