@@ -136,3 +136,34 @@ func HashOf(parts ...string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// Charge is what sending a message the rules allowed changes, worked out once for every store:
+// the answer, the status the message starts in, and the sender's credits and requests after it.
+type Charge struct {
+	Sent   Sent         // id, thread, kind, cost, and the credits left after any monthly grant
+	Status InMailStatus // pending for an InMail or a request until answered; "" for a message
+	// GrantedAt is when a monthly grant due was made (now), zero when none was due.
+	GrantedAt time.Time
+	// RequestsMonth and RequestsSent are the sender's month of requests and its count after this
+	// send: a request counts, in a new month from one.
+	RequestsMonth, RequestsSent int
+}
+
+// ChargeFor works out the Charge of a message with id from sender to member to, which d allowed.
+func ChargeFor(sender Member, to string, d Decision, id string, now time.Time) Charge {
+	kind := d.Channel.Kind()
+	credits, grantedAt := Renew(sender.Plan, sender.InMailCredits, sender.Quota.GrantedAt, now)
+	c := Charge{Sent: Sent{ID: id, ThreadID: ThreadID(sender.ID, to), Kind: kind, Cost: d.Cost,
+		InMailCredits: credits - d.Cost}, GrantedAt: grantedAt,
+		RequestsMonth: sender.Quota.RequestsMonth, RequestsSent: sender.Quota.RequestsSent}
+	if kind != KindMessage {
+		c.Status = StatusPending
+	}
+	if kind == KindRequest {
+		if c.RequestsMonth != RequestMonth(now) {
+			c.RequestsMonth, c.RequestsSent = RequestMonth(now), 0
+		}
+		c.RequestsSent++
+	}
+	return c
+}

@@ -151,25 +151,11 @@ func (p *Peer) checkAbuse(ctx context.Context, tx pgx.Tx, pair locked, bodyHash 
 // stored before this send): credits spent (after any monthly grant due) and the month's requests
 // counted; and answers the recipient's pending InMails and requests to the sender.
 func writeMessage(ctx context.Context, tx pgx.Tx, pair locked, o outgoing, decision graph.Decision, from graph.Member, now time.Time) (graph.Sent, error) {
-	kind := decision.Channel.Kind()
-	credits, grantedAt := graph.Renew(from.Plan, from.InMailCredits, from.Quota.GrantedAt, now)
-	sent := graph.Sent{ID: rand.Text(), ThreadID: graph.ThreadID(from.ID, o.draft.To), Kind: kind, Cost: decision.Cost,
-		InMailCredits: credits - decision.Cost}
-	var status string
-	if kind != graph.KindMessage {
-		status = string(graph.StatusPending) // an InMail or a request, until answered
-	}
-	month, requests := from.Quota.RequestsMonth, from.Quota.RequestsSent
-	if kind == graph.KindRequest {
-		if month != graph.RequestMonth(now) {
-			month, requests = graph.RequestMonth(now), 0
-		}
-		requests++
-	}
-	via := decision.RequestVia()
-	_, err := tx.Exec(ctx, sqlSendMessage, pair.from, pair.to, sent.ID, sent.ThreadID, string(kind),
-		string(decision.Channel), int32(decision.Cost), o.draft.Subject, o.draft.Body, now, status,
-		via.Kind, via.ID, via.Name, o.bodyHash, o.attachments, int32(sent.InMailCredits), at(grantedAt),
-		int32(month), int32(requests), now.Add(-graph.RefundWindow), o.key, o.requestHash)
+	charge := graph.ChargeFor(from, o.draft.To, decision, rand.Text(), now)
+	sent, via := charge.Sent, decision.RequestVia()
+	_, err := tx.Exec(ctx, sqlSendMessage, pair.from, pair.to, sent.ID, sent.ThreadID, string(sent.Kind),
+		string(decision.Channel), int32(decision.Cost), o.draft.Subject, o.draft.Body, now, string(charge.Status),
+		via.Kind, via.ID, via.Name, o.bodyHash, o.attachments, int32(sent.InMailCredits), at(charge.GrantedAt),
+		int32(charge.RequestsMonth), int32(charge.RequestsSent), now.Add(-graph.RefundWindow), o.key, o.requestHash)
 	return sent, err
 }

@@ -74,32 +74,20 @@ type outgoing struct {
 func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o outgoing, now time.Time) (graph.Sent, error) {
 	from, to, decision := o.sender, o.draft.To, o.decision
 	kind := decision.Channel.Kind()
-	credits, grantedAt := graph.Renew(from.Plan, from.InMailCredits, from.Quota.GrantedAt, now)
-	sent := graph.Sent{ID: rand.Text(), ThreadID: graph.ThreadID(from.ID, to), Kind: kind, Cost: decision.Cost,
-		InMailCredits: credits - decision.Cost}
-	var status string
-	if kind != graph.KindMessage {
-		status = string(graph.StatusPending) // an InMail or a request, until answered
-	}
-	month, requests := from.Quota.RequestsMonth, from.Quota.RequestsSent
-	if kind == graph.KindRequest {
-		if month != graph.RequestMonth(now) {
-			month, requests = graph.RequestMonth(now), 0
-		}
-		requests++
-	}
+	charge := graph.ChargeFor(from, to, decision, rand.Text(), now)
+	sent, grantedAt := charge.Sent, charge.GrantedAt
 	via := decision.RequestVia()
-	inboxKey, requestKey := graph.RecipientKeys(to, kind, graph.InMailStatus(status), false, now, sent.ID)
+	inboxKey, requestKey := graph.RecipientKeys(to, kind, charge.Status, false, now, sent.ID)
 	changelog.Touch(tx, from.ID, to) // credits or requests spent, or refunded to the InMail's sender a reply answers
 	changelog.TouchPair(tx, from.ID, to)
 	_, err := bolt.Collect(ctx, tx, cypher.SendMessage, map[string]any{
 		"caller": from.ID, "to": to, "id": sent.ID, "threadId": sent.ThreadID,
 		"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
 		"subject": o.draft.Subject, "body": o.draft.Body, "bodyHash": o.bodyHash, "attachments": o.attachments,
-		"status": status, "key": o.key, "requestHash": o.requestHash, "credits": int64(sent.InMailCredits),
+		"status": string(charge.Status), "key": o.key, "requestHash": o.requestHash, "credits": int64(sent.InMailCredits),
 		"granted": !grantedAt.IsZero(), "planGrantedAt": bolt.AsNeo4jTime(grantedAt),
 		"viaKind": via.Kind, "viaId": via.ID, "viaName": via.Name,
-		"requestsMonth": int64(month), "requestsSent": int64(requests),
+		"requestsMonth": int64(charge.RequestsMonth), "requestsSent": int64(charge.RequestsSent),
 		"inboxKey": inboxKey, "requestKey": requestKey, "sentKey": graph.MailboxKey(from.ID, now, sent.ID),
 		"now": now, "refundSince": now.Add(-graph.RefundWindow),
 	})
