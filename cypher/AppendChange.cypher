@@ -1,13 +1,21 @@
 // AppendChange records, as the last statement of a write transaction, what it changed of the
 // state every reach replica keeps in memory (graph/projection/projection.go): one Change in each
-// shard the write touched ($shards), numbered $seqs there, which LockShards took in the statement
-// before, each holding the whole write. The transaction holds those shards' heads from then until
-// it commits, and every write that changes a member, or a pair, holds the shard of that member, or
-// of both, so the facts below, read under those locks, are exact as of this commit: any other write
-// that changes them commits after it, with a later number in a shard held here. Each change also
-// records every shard's head as this transaction reads it (heads: its own numbers, and the other
-// shards' latest commits, read without locks): a replica applies the write once it has applied
-// those, and so holds every write committed before this one read them.
+// shard of the log the write touched.
+// It first takes those shards' next numbers: the shard of each key in $keys (a hash of each
+// member, organisation and group the write touched, both members of each pair: key % the log's
+// shard count), or shard 0 alone when $keys is empty (a bulk import). It takes them in shard
+// order, so that two writes never wait for each other in a cycle, and the aggregation makes every
+// one be taken before anything after it reads. The transaction that takes number n of a shard
+// holds that shard's head until it commits, so it commits before any other takes n+1 there. It
+// answers, beside the heads, the database's times when it began (datetime.statement()) and when it
+// held those locks, in nanoseconds, for the metric of lock waits. No row when the database has no
+// change log yet (EnsureChangeLog makes one).
+// Every write that changes a member, or a pair, holds the shard of that member, or of both, so the
+// facts below, read under those locks, are exact as of this commit: any other write that changes
+// them commits after it, with a later number in a shard held here. Each change also records every
+// shard's head as this transaction reads it (heads: its own numbers, and the other shards' latest
+// commits, read without locks): a replica applies the write once it has applied those, and so
+// holds every write committed before this one read them.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
 // them. For each pair in $pairs ([a, b]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
 // 8 a wrote to b, 16 b wrote to a, 32 a's InMail or request to b awaits an answer, 64 b's to a
@@ -18,8 +26,22 @@
 // memberOfBy[i] is in group memberOf[i]. For each organisation in $organisations and group in
 // $groups: whether it exists, its name and kind. $reload says that too much changed to list
 // (a bulk import): replicas read everything again.
-// Cost: the shards' heads (a handful), an index seek per member, with their positions and group memberships (a handful each), two
-// per pair and their relationships between them, one per organisation and group.
+// Cost: a unique-index seek and a lock per shard touched, the shards' heads (a handful), an index
+// seek per member, with their positions and group memberships (a handful each), two per pair and
+// their relationships between them, one per organisation and group.
+MATCH (log:ChangeLog {id: 'main'})
+WHERE log.shards IS NOT NULL
+CALL (log) {
+  UNWIND CASE WHEN size($keys) = 0 THEN [0] ELSE [k IN $keys | k % log.shards] END AS shard
+  WITH DISTINCT shard
+  ORDER BY shard
+  MATCH (head:LogHead {shard: shard})
+  SET head.seq = head.seq + 1
+  WITH collect(shard) AS shards, collect(head.seq) AS seqs
+  WITH shards, seqs, datetime.realtime() AS locked, datetime.statement() AS began
+  RETURN shards, seqs, locked.epochSeconds * 1000000000 + locked.nanosecond AS lockedAt,
+         began.epochSeconds * 1000000000 + began.nanosecond AS beganAt
+}
 CALL () {
   UNWIND $members AS id
   OPTIONAL MATCH (m:Member {id: id})
@@ -85,9 +107,9 @@ CALL () {
   ORDER BY head.shard
   RETURN collect(head.seq) AS heads
 }
-UNWIND range(0, size($shards) - 1) AS i
+UNWIND range(0, size(shards) - 1) AS i
 CREATE (:Change {
-  shard: $shards[i], seq: $seqs[i], heads: heads, shards: $shards, at: $now, reload: $reload,
+  shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: $now, reload: $reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
   messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,
@@ -96,6 +118,6 @@ CREATE (:Change {
   orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,
   groups: groups, groupPresent: groupPresent, groupNames: groupNames
 })
-WITH heads
+WITH log, heads, beganAt, lockedAt
 LIMIT 1
-RETURN heads
+RETURN log.epoch AS epoch, heads, beganAt, lockedAt

@@ -11,8 +11,12 @@
 // - near: the connections of whichever of the two has fewer, each as [id, connections version];
 // - the connections versions of both, to tell whether cached lists are current (and as of which
 //   version to cache lists read later: never near, read beside them in this statement).
+// For a send ($near false), near is read only when the two are not connected: a send needs no
+// mutual count, and connected says the degree. With $key not '', keyed is the message the caller
+// already sent with that idempotency key, if any (else null), as MessageByKey answers it.
 // A member in a block relation with the caller is left out, as if not in the graph.
-// Cost: two index seeks, the stored connection counts, the smaller side's connections, a seek
+// Cost: two index seeks, the stored connection counts, the smaller side's connections (for a
+// send, only for a pair not connected), a relationship-index seek for a key, a seek
 // per member in a block relation with the caller, and the caller's groups and positions (a
 // handful), each tested against the member's.
 MATCH (me:Member {id: $caller})
@@ -27,7 +31,8 @@ WITH me, hidden, them, theirConnections, myConnections <= theirConnections AS ca
 WITH me, hidden, them, theirConnections, callerIsSmall,
      CASE WHEN callerIsSmall THEN me ELSE them END AS small,
      coalesce(me.connectionsVersion, 0) AS callerVersion,
-     coalesce(them.connectionsVersion, 0) AS memberVersion
+     coalesce(them.connectionsVersion, 0) AS memberVersion,
+     me <> them AND EXISTS { (me)-[:CONNECTED_TO]-(them) } AS connected
 RETURN them {
          .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
          .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable,
@@ -38,7 +43,15 @@ RETURN them {
        callerIsSmall,
        callerVersion,
        memberVersion,
-       [(small)-[:CONNECTED_TO]-(x:Member) | [x.id, coalesce(x.connectionsVersion, 0)]] AS near,
+       connected,
+       CASE WHEN $near OR NOT connected
+         THEN [(small)-[:CONNECTED_TO]-(x:Member) | [x.id, coalesce(x.connectionsVersion, 0)]]
+         ELSE []
+       END AS near,
+       CASE WHEN $key <> '' THEN COLLECT {
+         MATCH (me)-[m:MESSAGED {idempotencyKey: $key}]->()
+         RETURN m {.*} AS m LIMIT 1
+       }[0] END AS keyed,
        me <> them AND EXISTS { (them)-[:MESSAGED]->(me) } AS theyWroteFirst,
        EXISTS { (them)-[:DECLINED]->(me) } AS declined,
        EXISTS { (me)-[:MESSAGED {status: 'pending'}]->(them) } AS awaitingReply,

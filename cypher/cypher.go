@@ -38,7 +38,8 @@ var (
 	// ConnectionVersions confirms, after ConnectionLists, the versions the lists are cached as of.
 	ConnectionVersions = load("ConnectionVersions.cypher")
 	// LockedRelations is Relations run after the locks of LockPair, for a send: the decision it
-	// feeds holds until the message is written.
+	// feeds holds until the message is written, and the message sent before with the send's
+	// idempotency key comes back in the same round trip.
 	LockedRelations = compose("LockedRelations", load("LockPair.cypher"), Relations)
 	// MutualConnections and CachedMutualConnections say who the mutual connections are, the
 	// first from the store's list, the second only if the store's cached connection lists are
@@ -64,7 +65,6 @@ var (
 	Blocks                  = load("Blocks.cypher")
 	Report                  = load("Report.cypher")
 	ReportedMessage         = load("ReportedMessage.cypher")
-	LockShards              = load("LockShards.cypher")
 	AppendChange            = load("AppendChange.cypher")
 	ChangesSince            = load("ChangesSince.cypher")
 	PruneChanges            = load("PruneChanges.cypher")

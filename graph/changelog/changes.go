@@ -81,61 +81,45 @@ func TouchPair(tx neo4j.ManagedTransaction, a, b string) {
 // touchAll says that the transaction changed more than is worth listing, as a bulk import does.
 func TouchAll(tx neo4j.ManagedTransaction) { changesOf(tx).reload = true }
 
-// appendChange records the transaction's changes in the change log, as its last statements:
-// LockShards takes the shards it touched (making the log first in a database that has none,
-// with shards shards) and AppendChange records the change in each. It returns the change's token
-// (without bookmarks, which only the commit gives).
+// appendChange records the transaction's changes in the change log, as its last statement
+// (AppendChange: it takes the shards it touched and records the change in each), making the log
+// first in a database that has none, with shards shards. It returns the change's token (without
+// bookmarks, which only the commit gives).
 func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time, shards int, hold *lockHold) (graph.Token, error) {
 	if c.empty() {
 		return graph.Token{}, nil
 	}
-	asked := time.Now()
-	epoch, touched, seqs, err := lockShards(ctx, tx, c.keys(), shards)
-	if err != nil {
-		return graph.Token{}, err
-	}
-	hold.took(asked)
-	members := sortedIDs(c.members)
 	pairs := make([]any, 0, len(c.pairs))
 	for _, p := range c.pairs {
 		pairs = append(pairs, []any{p[0], p[1]})
 	}
-	recs, err := bolt.Collect(ctx, tx, cypher.AppendChange, map[string]any{
-		"shards": touched, "seqs": seqs, "members": members, "pairs": pairs, "reload": c.reload, "now": bolt.AsNeo4jTime(now),
+	params := map[string]any{
+		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "reload": c.reload, "now": bolt.AsNeo4jTime(now),
 		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
-	})
-	if err != nil {
-		return graph.Token{}, err
 	}
-	heads, err := bolt.Value[[]any](recs[0], "heads")
-	if err != nil {
-		return graph.Token{}, fmt.Errorf("append change: %w", err)
-	}
-	return graph.NewToken(epoch, positions(heads)), nil
-}
-
-// lockShards runs LockShards for keys, first making the change log with shards shards when the
-// database has none.
-func lockShards(ctx context.Context, tx neo4j.ManagedTransaction, keys []int64, shards int) (epoch string, touched, seqs []any, err error) {
-	recs, err := bolt.Collect(ctx, tx, cypher.LockShards, map[string]any{"keys": keys})
+	sent := time.Now()
+	recs, err := bolt.Collect(ctx, tx, cypher.AppendChange, params)
 	if err == nil && len(recs) == 0 {
 		if _, err = ensureLog(ctx, tx, shards); err == nil {
-			recs, err = bolt.Collect(ctx, tx, cypher.LockShards, map[string]any{"keys": keys})
+			sent = time.Now()
+			recs, err = bolt.Collect(ctx, tx, cypher.AppendChange, params)
 		}
 	}
 	if err == nil && len(recs) == 0 {
 		err = errors.New("no change log")
 	}
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("lock change log: %w", err)
+		return graph.Token{}, fmt.Errorf("append change: %w", err)
 	}
 	epoch, e1 := bolt.Value[string](recs[0], "epoch")
-	touched, e2 := bolt.Value[[]any](recs[0], "shards")
-	seqs, e3 := bolt.Value[[]any](recs[0], "seqs")
-	if err := errors.Join(e1, e2, e3); err != nil {
-		return "", nil, nil, fmt.Errorf("lock change log: %w", err)
+	heads, e2 := bolt.Value[[]any](recs[0], "heads")
+	began, e3 := bolt.Value[int64](recs[0], "beganAt")
+	locked, e4 := bolt.Value[int64](recs[0], "lockedAt")
+	if err := errors.Join(e1, e2, e3, e4); err != nil {
+		return graph.Token{}, fmt.Errorf("append change: %w", err)
 	}
-	return epoch, touched, seqs, nil
+	hold.took(sent, time.Duration(locked-began))
+	return graph.NewToken(epoch, positions(heads)), nil
 }
 
 // positions converts a list of Cypher integers into positions by shard.

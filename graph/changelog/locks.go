@@ -60,11 +60,12 @@ type lockHold struct {
 	since time.Time // zero when no lock is held
 }
 
-// took notes that the locks were asked for at asked and are now held.
-func (h *lockHold) took(asked time.Time) {
-	now := time.Now()
-	h.times.waited.observe(now.Sub(asked))
-	h.since = now
+// took notes that the locks, asked for by a statement sent at sent, were held after waiting
+// waited (as the database measured it), and are held from then on.
+func (h *lockHold) took(sent time.Time, waited time.Duration) {
+	waited = max(waited, 0)
+	h.times.waited.observe(waited)
+	h.since = sent.Add(waited)
 }
 
 // released notes that the locks held, if any, were let go with the attempt's commit or rollback.

@@ -11,15 +11,18 @@ func TestLockTimes(t *testing.T) {
 	var times LockTimes
 	hold := &lockHold{times: &times}
 	hold.released() // no lock taken: nothing to count
-	hold.took(time.Now().Add(-3 * time.Millisecond))
+	hold.took(time.Now().Add(-4*time.Millisecond), 3*time.Millisecond)
 	hold.released()
 	hold.released() // released once only
 	st := times.Stats()
 	if st.Waited.Count != 1 || st.Held.Count != 1 {
 		t.Fatalf("waited %d times, held %d times; want 1 each", st.Waited.Count, st.Held.Count)
 	}
-	if st.Waited.Sum < 3*time.Millisecond {
-		t.Errorf("waited %s in all, want at least 3ms", st.Waited.Sum)
+	if st.Waited.Sum != 3*time.Millisecond {
+		t.Errorf("waited %s in all, want 3ms", st.Waited.Sum)
+	}
+	if st.Held.Sum < time.Millisecond {
+		t.Errorf("held %s in all, want at least the 1ms since the locks were taken", st.Held.Sum)
 	}
 	for i, b := range st.Waited.Bounds {
 		if want := uint64(0); b >= 5*time.Millisecond {

@@ -18,7 +18,7 @@ const DefaultShards = 8
 const MaxShards = 1024
 
 // Key is what places a member in a shard of the change log: a stable hash of its id (FNV-1a, 32
-// bits), taken modulo the log's shard count (cypher/LockShards.cypher). Organisations and groups
+// bits), taken modulo the log's shard count (cypher/AppendChange.cypher). Organisations and groups
 // are placed by their ids with a prefix of their own.
 func Key(id string) int64 {
 	h := fnv.New32a()

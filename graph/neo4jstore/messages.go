@@ -31,13 +31,17 @@ func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key stri
 	}
 	requestHash := graph.HashOf(d.To, d.Subject, d.Body, string(attachments))
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (graph.Sent, error) {
-		rel, err := s.lockedRelation(ctx, tx, caller, d.To)
+		rel, err := s.lockedRelation(ctx, tx, caller, d.To, key)
 		if err != nil && !(key != "" && errors.Is(err, graph.ErrNotFound)) {
 			return graph.Sent{}, err
 		}
 		if key != "" {
 			// A retry finds its first answer even if the recipient has since blocked the caller.
-			if sent, found, keyErr := sentWithKey(ctx, tx, caller, key, requestHash); keyErr != nil || found {
+			keyed, keyErr := rel.keyed, error(nil)
+			if err != nil {
+				keyed, keyErr = messageByKey(ctx, tx, caller, key)
+			}
+			if sent, found, keyErr := replayed(keyed, keyErr, key, requestHash); keyErr != nil || found {
 				return sent, keyErr
 			}
 			if err != nil {
@@ -113,14 +117,19 @@ func (s *Store) checkAbuse(ctx context.Context, tx neo4j.ManagedTransaction, cal
 	return s.limits.CheckInMail(int(sent), int(sameBody), oldest, now)
 }
 
-// sentWithKey finds the message the caller already sent with an idempotency key.
-func sentWithKey(ctx context.Context, tx neo4j.ManagedTransaction, caller, key, requestHash string) (graph.Sent, bool, error) {
+// messageByKey finds the message the caller already sent with an idempotency key, or nil.
+func messageByKey(ctx context.Context, tx neo4j.ManagedTransaction, caller, key string) (map[string]any, error) {
 	recs, err := bolt.Collect(ctx, tx, cypher.MessageByKey, map[string]any{"caller": caller, "key": key})
 	if err != nil || len(recs) == 0 {
-		return graph.Sent{}, false, err
+		return nil, err
 	}
-	m, err := bolt.Value[map[string]any](recs[0], "message")
-	if err != nil {
+	return bolt.Value[map[string]any](recs[0], "message")
+}
+
+// replayed is the first answer to a send with an idempotency key, from the message m sent with
+// it before (found false when m is nil), or a conflict when m was sent with another request.
+func replayed(m map[string]any, err error, key, requestHash string) (graph.Sent, bool, error) {
+	if err != nil || m == nil {
 		return graph.Sent{}, false, err
 	}
 	if hash, _ := bolt.Field[string](m, "requestHash"); hash != requestHash {

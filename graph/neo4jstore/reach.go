@@ -19,7 +19,7 @@ import (
 // what they share. A member in a block relation with the caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relation(%q, %q)", caller, member)
-	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, readOnly)
+	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, nil)
 	if err != nil {
 		return graph.Relation{}, err
 	}
@@ -38,7 +38,7 @@ func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Re
 func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relations(%q, %d members)", caller, len(members))
 	members = slices.Compact(slices.Sorted(slices.Values(members)))
-	rels, err := s.relations(ctx, s.db.Read, caller, members, readOnly)
+	rels, err := s.relations(ctx, s.db.Read, caller, members, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -51,9 +51,9 @@ func (s *Store) Relations(ctx context.Context, caller string, members []string) 
 
 // lockedRelation locks the caller and the member (in id order) inside a write transaction and
 // then computes their relation, in one round trip, so that the decision holds when the message
-// is written.
-func (s *Store) lockedRelation(ctx context.Context, tx neo4j.ManagedTransaction, caller, member string) (relationRow, error) {
-	rels, err := s.relations(ctx, inTx(tx), caller, []string{member}, lockFirst)
+// is written. With a key, the row holds the message the caller already sent with it (keyed).
+func (s *Store) lockedRelation(ctx context.Context, tx neo4j.ManagedTransaction, caller, member, key string) (relationRow, error) {
+	rels, err := s.relations(ctx, inTx(tx), caller, []string{member}, &forSend{key: key})
 	if err != nil {
 		return relationRow{}, err
 	}
@@ -77,27 +77,25 @@ func inTx(tx neo4j.ManagedTransaction) querier {
 	}
 }
 
-// locking says whether relations first locks the caller and the members, inside a write
-// transaction.
-type locking bool
-
-const (
-	readOnly  locking = false
-	lockFirst locking = true
-)
+// forSend is a relation read for a send, inside its write transaction: relations first locks the
+// caller and the member, skips what only reads show (the mutual count, and the connection lists
+// of a connected pair, whose degree is first), and finds the message the caller already sent
+// with key, if not "". A nil *forSend is a read.
+type forSend struct{ key string }
 
 // relations runs the Relations statement and completes each row's degree and mutual count from
 // connection lists: the smaller side's, which the statement returns, and the larger side's and
 // (for the 3-hop test) the smaller side's connections', taken from the cache when their versions
 // are current and read with q otherwise.
-func (s *Store) relations(ctx context.Context, q querier, caller string, members []string, lock locking) ([]relationRow, error) {
+func (s *Store) relations(ctx context.Context, q querier, caller string, members []string, send *forSend) ([]relationRow, error) {
 	ids := make([]any, len(members))
 	for i, m := range members {
 		ids[i] = m
 	}
-	query, params := cypher.Relations, map[string]any{"caller": caller, "members": ids}
-	if lock {
+	query, params := cypher.Relations, map[string]any{"caller": caller, "members": ids, "near": true, "key": ""}
+	if send != nil {
 		query, params["ids"] = cypher.LockedRelations, slices.Sorted(slices.Values(append([]string{caller}, members...)))
+		params["near"], params["key"] = false, send.key
 	}
 	recs, err := q(ctx, query, params)
 	if err != nil {
@@ -114,7 +112,7 @@ func (s *Store) relations(ctx context.Context, q querier, caller string, members
 	lists := newConnectionLists(g, q)
 	// The larger side's lists first: they settle the direct test and the mutual count.
 	for i := range rows {
-		if !rows[i].Self {
+		if !rows[i].Self && !rows[i].sendsDirect(send) {
 			lists.want(rows[i].Large, rows[i].largeVersion)
 		}
 	}
@@ -122,6 +120,10 @@ func (s *Store) relations(ctx context.Context, q querier, caller string, members
 		return nil, err
 	}
 	for i := range rows {
+		if rows[i].sendsDirect(send) {
+			rows[i].Degree = graph.First
+			continue
+		}
 		rows[i].settle(lists.of)
 	}
 	// Then, for pairs neither connected nor sharing a connection, the lists of the smaller side's
@@ -154,7 +156,13 @@ type relationRow struct {
 	smallVersion int64        // the connections versions of Small and Large
 	largeVersion int64
 	nearVersions []int64 // by Near
+	connected    bool           // the two are connected
+	keyed        map[string]any // for a send with a key: the message sent with it before, or nil
 }
+
+// sendsDirect says that the row is for a send between connected members, whose degree needs no
+// connection lists.
+func (r *relationRow) sendsDirect(send *forSend) bool { return send != nil && r.connected }
 
 // toRelationRow reads one row of the Relations statement, numbering its members in g.
 func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
@@ -214,6 +222,8 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 		row.Small, row.Large, row.smallVersion, row.largeVersion = me, them, callerVersion, memberVersion
 	}
 	row.Self = me == them
+	row.connected = flag("connected")
+	row.keyed = mapOf("keyed") // nil when null
 	var nearIDs []string
 	for _, v := range list("near") {
 		pair, ok := v.([]any)
@@ -326,7 +336,7 @@ func (s *Store) mutualPage(ctx context.Context, mutuals []any, params map[string
 // mutualsFromLists finds the mutual connections through Relations, then keeps the smaller side's
 // list too (Relations keeps the larger side's), so that the next page is cachedMutualConnections'.
 func (s *Store) mutualsFromLists(ctx context.Context, caller, member string) ([]any, error) {
-	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, readOnly)
+	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, nil)
 	if err != nil {
 		return nil, err
 	}
