@@ -343,6 +343,23 @@ func TestIdempotentSend(t *testing.T) {
 	t.Run("BadKey", func(t *testing.T) {
 		post(t, "has space", id("other"), "x").expectProblem(http.StatusBadRequest)
 	})
+	// A retry finds its first answer once the recipient can no longer be written to: blocked by
+	// them, and then gone. A new key finds no one.
+	t.Run("RetryAfterBlockAndClose", func(t *testing.T) {
+		member(t, id("later"), "Later")
+		var sent, retried, closed sentMessage
+		post(t, "key-later", id("later"), "Before the block").expect(http.StatusCreated).into(&sent)
+		as(t, id("later")).do(http.MethodPut, "/v1/blocks/"+id("me"), nil).expect(http.StatusNoContent)
+		post(t, "key-later", id("later"), "Before the block").expect(http.StatusCreated).into(&retried)
+		as(t, id("later")).do(http.MethodDelete, "/v1/me", nil).expect(http.StatusNoContent)
+		post(t, "key-later", id("later"), "Before the block").expect(http.StatusCreated).into(&closed)
+		// Closing moves the messages to a new thread (CloseMessages), so the thread may differ.
+		closed.ThreadID = sent.ThreadID
+		if retried != sent || closed != sent {
+			t.Fatalf("retries answered %+v and %+v, want the first answer %+v", retried, closed, sent)
+		}
+		post(t, "key-after", id("later"), "Before the block").expectProblem(http.StatusNotFound)
+	})
 }
 
 // TestConcurrentInMails sends 20 InMails at once from a member with 3 credits: exactly 3 go out
