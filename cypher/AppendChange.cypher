@@ -16,6 +16,8 @@
 // shard's head as this transaction reads it (heads: its own numbers, and the other shards' latest
 // commits, read without locks): a replica applies the write once it has applied those, and so
 // holds every write committed before this one read them.
+// It may follow a write's own last statement in one round trip (AppendedTo in cypher.go), whose
+// parameters are beside its own: its own are named so that they never clash.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
 // them. For each pair in $pairs ([a, b]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
 // 8 a wrote to b, 16 b wrote to a, 32 a's InMail or request to b awaits an answer, 64 b's to a
@@ -109,7 +111,7 @@ CALL () {
 }
 UNWIND range(0, size(shards) - 1) AS i
 CREATE (:Change {
-  shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: $now, reload: $reload,
+  shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: $changedAt, reload: $reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
   messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,

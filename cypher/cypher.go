@@ -107,6 +107,21 @@ var (
 	ImportMemberships       = load("ImportMemberships.cypher")
 )
 
+// appended holds, for each statement a write may end with, that statement followed by
+// AppendChange, so that the write's last statement and the change log's append go to Neo4j in
+// one round trip. The aggregation between them makes the write's changes all be made before the
+// log reads the facts they changed.
+var appended = map[string]string{
+	SendMessage: compose("SendMessageAndAppendChange", SendMessage, "WITH count(*) AS written", AppendChange),
+}
+
+// AppendedTo returns statement followed by AppendChange, run as one; ok is false for a statement
+// that has no such composition.
+func AppendedTo(statement string) (text string, ok bool) {
+	text, ok = appended[statement]
+	return text, ok
+}
+
 // Schema returns the schema statements (constraints and indexes) in the order they are applied.
 // Each is idempotent (IF NOT EXISTS), so applying them on every start is safe.
 func Schema() []string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -23,6 +24,9 @@ type changeTx struct {
 }
 
 func (tx changeTx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
+	if tx.changes.last != nil {
+		panic("changelog: a statement ran after the write's last (Last)")
+	}
 	tx.samples.Remember(query, params, true)
 	return tx.ManagedTransaction.Run(ctx, query, params)
 }
@@ -34,9 +38,16 @@ func (tx changeTx) Run(ctx context.Context, query string, params map[string]any)
 type changes struct {
 	members       []string
 	pairs         [][2]string
-	organisations []string // organisations created or renamed
-	groups        []string // groups created or renamed
-	reload        bool     // too much to list: replicas read everything again
+	organisations []string   // organisations created or renamed
+	groups        []string   // groups created or renamed
+	reload        bool       // too much to list: replicas read everything again
+	last          *statement // the write's last statement, run with the append (Last)
+}
+
+// statement is a statement with its parameters.
+type statement struct {
+	text   string
+	params map[string]any
 }
 
 func (c *changes) empty() bool {
@@ -78,31 +89,41 @@ func TouchPair(tx neo4j.ManagedTransaction, a, b string) {
 	c.pairs = append(c.pairs, [2]string{a, b})
 }
 
+// Last says that statement, with params, is the write's last: it runs with the change log's
+// append, in the same round trip, once work returns (it must be one of cypher.AppendedTo's, and
+// work must run nothing after it). Its records are not returned.
+func Last(tx neo4j.ManagedTransaction, text string, params map[string]any) {
+	if _, ok := cypher.AppendedTo(text); !ok {
+		panic(fmt.Sprintf("changelog: %s cannot run with the append", cypher.Name(text)))
+	}
+	changesOf(tx).last = &statement{text, params}
+}
+
 // touchAll says that the transaction changed more than is worth listing, as a bulk import does.
 func TouchAll(tx neo4j.ManagedTransaction) { changesOf(tx).reload = true }
 
 // appendChange records the transaction's changes in the change log, as its last statement
-// (AppendChange: it takes the shards it touched and records the change in each), making the log
-// first in a database that has none, with shards shards. It returns the change's token (without
-// bookmarks, which only the commit gives).
+// (AppendChange: it takes the shards it touched and records the change in each), after the
+// write's own last statement (Last) in the same round trip, making the log first in a database
+// that has none, with shards shards. It returns the change's token (without bookmarks, which only
+// the commit gives).
 func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time, shards int, hold *lockHold) (graph.Token, error) {
 	if c.empty() {
-		return graph.Token{}, nil
+		return graph.Token{}, runLast(ctx, tx, c.last)
 	}
-	pairs := make([]any, 0, len(c.pairs))
-	for _, p := range c.pairs {
-		pairs = append(pairs, []any{p[0], p[1]})
-	}
-	params := map[string]any{
-		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "reload": c.reload, "now": bolt.AsNeo4jTime(now),
-		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
+	params := c.params(now)
+	text := cypher.AppendChange
+	if c.last != nil {
+		text, _ = cypher.AppendedTo(c.last.text)
+		params = merged(c.last.params, params)
 	}
 	sent := time.Now()
-	recs, err := bolt.Collect(ctx, tx, cypher.AppendChange, params)
+	recs, err := bolt.Collect(ctx, tx, text, params)
 	if err == nil && len(recs) == 0 {
+		// No log yet: the last statement has run; make the log and append alone.
 		if _, err = ensureLog(ctx, tx, shards); err == nil {
 			sent = time.Now()
-			recs, err = bolt.Collect(ctx, tx, cypher.AppendChange, params)
+			recs, err = bolt.Collect(ctx, tx, cypher.AppendChange, c.params(now))
 		}
 	}
 	if err == nil && len(recs) == 0 {
@@ -120,6 +141,40 @@ func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, 
 	}
 	hold.took(sent, time.Duration(locked-began))
 	return graph.NewToken(epoch, positions(heads)), nil
+}
+
+// params are AppendChange's parameters for c, recorded at now.
+func (c *changes) params(now time.Time) map[string]any {
+	pairs := make([]any, 0, len(c.pairs))
+	for _, p := range c.pairs {
+		pairs = append(pairs, []any{p[0], p[1]})
+	}
+	return map[string]any{
+		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "reload": c.reload,
+		"changedAt": bolt.AsNeo4jTime(now), "organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
+	}
+}
+
+// runLast runs a write's last statement on its own, if it has one.
+func runLast(ctx context.Context, tx neo4j.ManagedTransaction, last *statement) error {
+	if last == nil {
+		return nil
+	}
+	_, err := bolt.Collect(ctx, tx, last.text, last.params)
+	return err
+}
+
+// merged is a statement's parameters beside AppendChange's, which never share a name.
+func merged(statement, log map[string]any) map[string]any {
+	out := make(map[string]any, len(statement)+len(log))
+	maps.Copy(out, statement)
+	for k, v := range log {
+		if _, clash := out[k]; clash {
+			panic("changelog: parameter $" + k + " is AppendChange's")
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // positions converts a list of Cypher integers into positions by shard.

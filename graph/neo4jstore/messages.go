@@ -84,7 +84,7 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 	inboxKey, requestKey := graph.RecipientKeys(to, kind, charge.Status, false, now, sent.ID)
 	changelog.Touch(tx, from.ID, to) // credits or requests spent, or refunded to the InMail's sender a reply answers
 	changelog.TouchPair(tx, from.ID, to)
-	_, err := bolt.Collect(ctx, tx, cypher.SendMessage, map[string]any{
+	changelog.Last(tx, cypher.SendMessage, map[string]any{
 		"caller": from.ID, "to": to, "id": sent.ID, "threadId": sent.ThreadID,
 		"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
 		"subject": o.draft.Subject, "body": o.draft.Body, "bodyHash": o.bodyHash, "attachments": o.attachments,
@@ -95,7 +95,7 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 		"inboxKey": inboxKey, "requestKey": requestKey, "sentKey": graph.MailboxKey(from.ID, now, sent.ID),
 		"now": now, "refundSince": now.Add(-graph.RefundWindow),
 	})
-	return sent, err
+	return sent, nil
 }
 
 // checkAbuse applies the abuse limits to an InMail about to be sent.
