@@ -25,7 +25,7 @@ type memory struct {
 // A fully consistent read first asks Neo4j for the change log's head, and is answered from memory
 // only once the projection has applied it: the projection then holds every write committed
 // before the read began.
-func (m *memory) read(ctx context.Context, fn func(*projection.State)) bool {
+func (m *memory) read(ctx context.Context, caller string, fn func(*projection.State)) bool {
 	c := graph.ConsistencyOf(ctx)
 	if c.Mode == graph.FullyConsistent {
 		head, err := m.heads.at(ctx, time.Now(), m.head)
@@ -35,7 +35,7 @@ func (m *memory) read(ctx context.Context, fn func(*projection.State)) bool {
 		}
 		c = graph.Consistency{Mode: graph.AtLeastAsFresh, Token: head}
 	}
-	return m.projection.Read(c, m.freshness, fn)
+	return m.projection.Read(c, caller, m.freshness, fn)
 }
 
 // head reads the change log's head through the store's connections: a fully consistent read is
@@ -45,7 +45,7 @@ func (m *memory) head(ctx context.Context) (graph.Token, error) {
 }
 
 func (m *memory) Reachability(ctx context.Context, caller, member string) (r graph.Reach, err error) {
-	if m.read(ctx, func(st *projection.State) {
+	if m.read(ctx, caller, func(st *projection.State) {
 		r, err = st.Reach(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
 	}) {
 		return r, wrapped(err, "Reachability(%q, %q)", caller, member)
@@ -54,7 +54,7 @@ func (m *memory) Reachability(ctx context.Context, caller, member string) (r gra
 }
 
 func (m *memory) Reachabilities(ctx context.Context, caller string, members []string) (out map[string]graph.Reach, err error) {
-	if !m.read(ctx, func(st *projection.State) { out, err = m.all(st, caller, members) }) {
+	if !m.read(ctx, caller, func(st *projection.State) { out, err = m.all(st, caller, members) }) {
 		return m.next.Reachabilities(ctx, caller, members)
 	}
 	return out, wrapped(err, "Reachabilities(%q, %d members)", caller, len(members))
@@ -78,7 +78,7 @@ func (m *memory) all(st *projection.State, caller string, members []string) (map
 func (m *memory) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
 	var ids []string
 	var err error
-	if !m.read(ctx, func(st *projection.State) { ids, err = st.Mutuals(caller, member) }) {
+	if !m.read(ctx, caller, func(st *projection.State) { ids, err = st.Mutuals(caller, member) }) {
 		return m.next.MutualConnections(ctx, caller, member, page)
 	}
 	if err != nil {

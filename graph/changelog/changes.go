@@ -143,6 +143,19 @@ func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, 
 	return graph.NewToken(epoch, positions(heads)), nil
 }
 
+// touched is the members c changes the facts or pairs of, nil when it changes what every member
+// may read (a bulk import, an organisation, a group).
+func (c *changes) touched() []string {
+	if c.reload || len(c.organisations) > 0 || len(c.groups) > 0 {
+		return nil
+	}
+	out := slices.Clone(c.members)
+	for _, p := range c.pairs {
+		out = append(out, p[0], p[1])
+	}
+	return sortedIDs(out)
+}
+
 // params are AppendChange's parameters for c, recorded at now.
 func (c *changes) params(now time.Time) map[string]any {
 	pairs := make([]any, 0, len(c.pairs))
@@ -194,22 +207,23 @@ func sortedIDs(ids []string) []string {
 // Write runs work in one write transaction: everything it writes commits together or not at all.
 // The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
 // must only talk to the transaction it is given. What work says it changed (Touch, TouchPair,
-// TouchAll) is recorded in the change log in the same transaction, as its last statements, with
+// TouchAll) is recorded in the change log in the same transaction, as its last statement, with
 // the time clock tells, in each shard of the log it touched. It returns the change's token, with
-// the commit's bookmarks; a token without a change when work touched nothing. The time each
+// the commit's bookmarks (a token without a change when work touched nothing), and the members it
+// touched. The time each
 // attempt waited for the shards' locks and held them until its commit or rollback ended goes to
 // locks. A database without a change log gets one with shards shards (0 for DefaultShards). Past
 // the DB's bound on writes at once it returns ErrUnavailable without writing (bolt.Gate).
-func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shards int, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, graph.Token, error) {
+func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shards int, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, Written, error) {
 	leave, err := db.Writes.Enter(ctx)
 	if err != nil {
 		var none T
-		return none, graph.Token{}, err
+		return none, Written{}, err
 	}
 	defer leave()
 	session := db.Session(ctx, neo4j.AccessModeWrite)
 	defer session.Close(ctx)
-	var token graph.Token
+	var written Written
 	hold := &lockHold{times: locks}
 	out, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
 		hold.released() // an earlier attempt's lock ended with its rollback
@@ -218,7 +232,8 @@ func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shar
 		if err != nil {
 			return out, err
 		}
-		token, err = appendChange(ctx, tx, c, clock(), shards, hold)
+		written.Members = c.touched()
+		written.Token, err = appendChange(ctx, tx, c, clock(), shards, hold)
 		if err == nil && rehearsal(ctx) {
 			err = ErrRehearsed // rolls back
 		}
@@ -226,8 +241,15 @@ func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shar
 	}, bolt.WithDeadline(ctx)...)
 	hold.released()
 	if err != nil {
-		return out, graph.Token{}, err
+		return out, Written{}, err
 	}
-	token.Bookmarks = session.LastBookmarks()
-	return out, token, nil
+	written.Token.Bookmarks = session.LastBookmarks()
+	return out, written, nil
+}
+
+// Written is a write as the change log recorded it: its token, and the members whose facts or
+// pairs it changed (nil: what every member may read changed).
+type Written struct {
+	Token   graph.Token
+	Members []string
 }

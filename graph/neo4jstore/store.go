@@ -85,18 +85,18 @@ type Store struct {
 	migrated atomic.Bool
 	// rehearsed is set once Rehearse has had the statements of members' requests planned.
 	rehearsed atomic.Bool
-	// wrote hears of every write's token once committed (OnWrite).
-	wrote func(graph.Token)
+	// wrote hears of every write's token, and the members it touched, once committed (OnWrite).
+	wrote func(graph.Token, []string)
 	// locks times the writes' waits for the change log's locks, and their holds.
 	locks changelog.LockTimes
 	// logShards is the shard count of a change log this store makes (Config.LogShards).
 	logShards int
 }
 
-// OnWrite has the store tell f of every write's token once it commits, such as the projection,
-// which answers a replica's reads only once it holds the replica's own writes. Call it before the
-// store is used.
-func (s *Store) OnWrite(f func(graph.Token)) { s.wrote = f }
+// OnWrite has the store tell f of every write's token and the members it touched (nil: every
+// member) once it commits, such as the projection, which answers a member's reads on a replica
+// only once it holds the replica's writes that touched them. Call it before the store is used.
+func (s *Store) OnWrite(f func(t graph.Token, members []string)) { s.wrote = f }
 
 // Open makes a store for the Neo4j that cfg names and checks that it answers; it fails with
 // ErrUnavailable when it does not, and with another error when cfg is wrong.
@@ -142,7 +142,7 @@ func New(cfg Config) (*Store, error) {
 		cached = DefaultCachedConnections
 	}
 	return &Store{db: db, clock: clock, limits: limits, logShards: cfg.LogShards,
-		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token) {}}, nil
+		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token, []string) {}}, nil
 }
 
 // NewDB makes a handle on the database cfg names, with a driver and a pool of connections of its
@@ -259,12 +259,12 @@ func (s *Store) Migrated() bool { return s.migrated.Load() }
 // ctx's Receipt. It shares the bookmarks of read, so a read that follows a write sees it, on a
 // cluster too.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	out, token, err := changelog.Write(ctx, s.db, s.clock, s.logShards, &s.locks, work)
+	out, written, err := changelog.Write(ctx, s.db, s.clock, s.logShards, &s.locks, work)
 	if err != nil {
 		return out, err
 	}
-	s.wrote(token)
-	graph.RecordWrite(ctx, token)
+	s.wrote(written.Token, written.Members)
+	graph.RecordWrite(ctx, written.Token)
 	return out, nil
 }
 

@@ -23,7 +23,8 @@ import (
 // numbered in commit order there, with every shard's head as it read them. Applying each write once
 // the writes it read are applied (apply.go), the projection holds, with every write, each write
 // committed before it; it never holds a write in part. It answers only while it is current within
-// the staleness bound and holds every write this replica made, or, for a read with a token, once it
+// the staleness bound and holds every write this replica made that touched the reading member, or,
+// for a read with a token, once it
 // has applied the token's positions (answerable). A change log of another epoch (a new database), a
 // gap (changes pruned before they were read) or a bulk import makes it load again.
 type Projection struct {
@@ -31,7 +32,8 @@ type Projection struct {
 	state *State // nil until loaded
 
 	ownMu   sync.Mutex
-	own     graph.Token   // the latest change this replica's writes made
+	own     map[string]graph.Token // by member: the latest change this replica's writes made that touched them, until applied
+	ownAll  graph.Token            // the latest that touched every member (a bulk import, an organisation, a group)
 	freshAt atomic.Int64  // unix nanos: when the latest read of the log that found the state at its head began
 	nudge   chan struct{} // asks the tailer to read the log now
 	caught  *sync.Cond    // signalled, with mu held, when changes are applied
@@ -208,9 +210,10 @@ func withMember(list []int32, k int32, in bool) []int32 {
 // head began at most bound ago: the state then holds every change committed before that moment.
 // Nothing else about the tailer counts: a read of the log in flight, late, or failed, leaves
 // memory answering until that moment is bound old, and then the next read that reaches the head
-// brings it back. A default read also waits, up to wait, for the state to hold this replica's
-// latest write, as a read with that write's token would, rather than going to Neo4j at once.
-func (p *Projection) answerable(c graph.Consistency, bound, wait time.Duration) bool {
+// brings it back. A default read by member also waits, up to wait, for the state to hold this
+// replica's latest write that touched member, as a read with that write's token would, rather than
+// going to Neo4j at once; other members' writes keep no one waiting.
+func (p *Projection) answerable(c graph.Consistency, member string, bound, wait time.Duration) bool {
 	switch c.Mode {
 	case graph.FullyConsistent:
 		return false // Store.answering first turns it into the log's head
@@ -223,7 +226,7 @@ func (p *Projection) answerable(c graph.Consistency, bound, wait time.Duration) 
 	if st == nil {
 		return false
 	}
-	if own, held := p.ownWrite(st); !held && !p.awaitApplied(own, wait) {
+	if own, held := p.ownWrite(st, member); !held && !p.awaitApplied(own, wait) {
 		return false
 	}
 	return time.Since(time.Unix(0, p.freshAt.Load())) <= bound
@@ -265,27 +268,63 @@ func (p *Projection) poke() {
 	}
 }
 
-// Wrote notes a write of this replica's, so that the projection answers only once it holds it.
-func (p *Projection) Wrote(t graph.Token) {
+// Wrote notes a write of this replica's that touched members (nil: every member), so that the
+// projection answers their default reads only once it holds it.
+func (p *Projection) Wrote(t graph.Token, members []string) {
 	if t.Seq == 0 {
 		return
 	}
 	p.ownMu.Lock()
-	if t.Epoch != p.own.Epoch {
-		p.own = t
-	} else {
-		p.own = graph.NewToken(t.Epoch, graph.MaxPositions(p.own.Positions(), t.Positions()))
+	if members == nil {
+		p.ownAll = later(p.ownAll, t)
+	}
+	if p.own == nil {
+		p.own = map[string]graph.Token{}
+	}
+	for _, m := range members {
+		p.own[m] = later(p.own[m], t)
 	}
 	p.ownMu.Unlock()
 	p.poke()
 }
 
-// ownWrite returns the latest write this replica made, and whether st holds it. A write in
-// another epoch than st's was made to a database since replaced, which st was loaded from afresh.
-func (p *Projection) ownWrite(st *State) (graph.Token, bool) {
+// later is a token covering both a and b; b alone when they are of different epochs (a was made
+// to a database since replaced).
+func later(a, b graph.Token) graph.Token {
+	if a.Epoch != b.Epoch {
+		return b
+	}
+	return graph.NewToken(b.Epoch, graph.MaxPositions(a.Positions(), b.Positions()))
+}
+
+// ownWrite returns the latest write this replica made that touched member, and whether st holds
+// it. A write in another epoch than st's was made to a database since replaced, which st was loaded
+// from afresh.
+func (p *Projection) ownWrite(st *State, member string) (graph.Token, bool) {
 	p.ownMu.Lock()
 	defer p.ownMu.Unlock()
-	return p.own, p.own.Epoch != st.Epoch || p.own.Covers(st.Applied)
+	var pending graph.Token
+	for _, t := range []graph.Token{p.own[member], p.ownAll} {
+		if t.Seq != 0 && t.Epoch == st.Epoch && !t.Covers(st.Applied) {
+			pending = later(pending, t)
+		}
+	}
+	return pending, pending.Seq == 0
+}
+
+// forgetApplied drops the own writes st holds, or that were made to another database.
+func (p *Projection) forgetApplied(st *State) {
+	p.ownMu.Lock()
+	defer p.ownMu.Unlock()
+	held := func(t graph.Token) bool { return t.Epoch != st.Epoch || t.Covers(st.Applied) }
+	for m, t := range p.own {
+		if held(t) {
+			delete(p.own, m)
+		}
+	}
+	if held(p.ownAll) {
+		p.ownAll = graph.Token{}
+	}
 }
 
 func (p *Projection) Stats() graph.ProjectionStats {
@@ -352,6 +391,9 @@ func (p *Projection) CaughtUp(at time.Time, reached bool) {
 	if reached {
 		p.freshAt.Store(at.UnixNano())
 	}
+	if st := p.Current(); st != nil {
+		p.forgetApplied(st)
+	}
 	p.caught.Broadcast()
 }
 
@@ -369,11 +411,11 @@ func (p *Projection) Save(path string) error {
 	return p.state.Save(path)
 }
 
-// Read runs fn on the state, read-locked, when the projection may answer a read asking for c
-// within f's bounds, and tells whether it did. A fully consistent read is first turned into
+// Read runs fn on the state, read-locked, when the projection may answer member's read asking for
+// c within f's bounds, and tells whether it did. A fully consistent read is first turned into
 // at_least_as_fresh the log's head by its caller.
-func (p *Projection) Read(c graph.Consistency, f Freshness, fn func(*State)) bool {
-	if !p.answerable(c, f.Bound, f.Wait) {
+func (p *Projection) Read(c graph.Consistency, member string, f Freshness, fn func(*State)) bool {
+	if !p.answerable(c, member, f.Bound, f.Wait) {
 		p.fallbacks.Add(1)
 		return false
 	}
@@ -392,7 +434,7 @@ func (p *Projection) Read(c graph.Consistency, f Freshness, fn func(*State)) boo
 // default read (current within f); false when it holds otherwise or may not answer. Unlike Read
 // it counts nothing: it answers authentication, not a member's question.
 func (p *Projection) Exists(id string, f Freshness) bool {
-	if !p.answerable(graph.Consistency{}, f.Bound, f.Wait) {
+	if !p.answerable(graph.Consistency{}, id, f.Bound, f.Wait) {
 		return false
 	}
 	p.mu.RLock()

@@ -70,25 +70,28 @@ func TestSetPairKeepsListsInStep(t *testing.T) {
 func TestProjectionAnswersOnlyWithinItsGuarantee(t *testing.T) {
 	p := NewProjection()
 	latency := graph.Consistency{Mode: graph.MinimizeLatency}
-	if p.answerable(latency, time.Second, 0) {
+	if p.answerable(latency, "ann", time.Second, 0) {
 		t.Error("answered before loading")
 	}
 	p.state = NewState("e1", []int64{10})
 	p.freshAt.Store(time.Now().UnixNano())
-	if !p.answerable(latency, time.Second, 0) {
+	if !p.answerable(latency, "ann", time.Second, 0) {
 		t.Error("a fresh projection did not answer a default read")
 	}
-	if p.answerable(graph.Consistency{Mode: graph.FullyConsistent}, time.Second, 0) {
+	if p.answerable(graph.Consistency{Mode: graph.FullyConsistent}, "ann", time.Second, 0) {
 		t.Error("answered a fully_consistent read")
 	}
 	p.freshAt.Store(time.Now().Add(-2 * time.Second).UnixNano())
-	if p.answerable(latency, time.Second, 0) {
+	if p.answerable(latency, "ann", time.Second, 0) {
 		t.Error("answered a default read from state older than the bound")
 	}
 	p.freshAt.Store(time.Now().UnixNano())
-	p.Wrote(graph.Token{Epoch: "e1", Seq: 11})
-	if p.answerable(latency, time.Second, 0) {
+	p.Wrote(graph.Token{Epoch: "e1", Seq: 11}, []string{"ann", "ben"})
+	if p.answerable(latency, "ann", time.Second, 0) {
 		t.Error("answered a default read before holding this replica's own write")
+	}
+	if !p.answerable(latency, "cat", time.Second, 0) {
+		t.Error("a write that touched others held back a default read by a member it did not touch")
 	}
 	for _, tc := range []struct {
 		token graph.Token
@@ -98,7 +101,7 @@ func TestProjectionAnswersOnlyWithinItsGuarantee(t *testing.T) {
 		{graph.Token{Epoch: "e1", Seq: 11}, false},
 		{graph.Token{Epoch: "e0", Seq: 3}, false}, // a token of a database since replaced
 	} {
-		if got := p.answerable(graph.Consistency{Mode: graph.AtLeastAsFresh, Token: tc.token}, time.Second, 10*time.Millisecond); got != tc.want {
+		if got := p.answerable(graph.Consistency{Mode: graph.AtLeastAsFresh, Token: tc.token}, "ann", time.Second, 10*time.Millisecond); got != tc.want {
 			t.Errorf("token %+v: answerable %v, want %v", tc.token, got, tc.want)
 		}
 	}
@@ -115,25 +118,25 @@ func TestLateLooksKeepMemoryWithinTheBound(t *testing.T) {
 	st := NewState("e1", []int64{10})
 	p.Publish(st, time.Now().Add(-bound/2)) // the read that reached the head began half a bound ago
 	p.CaughtUp(time.Now(), false)           // and the read since failed, or is still going
-	if !p.answerable(latency, bound, 0) {
+	if !p.answerable(latency, "ann", bound, 0) {
 		t.Error("a late or failed read of the log stopped memory answering within the bound")
 	}
 	p.freshAt.Store(time.Now().Add(-2 * bound).UnixNano())
-	if p.answerable(latency, bound, 0) {
+	if p.answerable(latency, "ann", bound, 0) {
 		t.Error("memory answered past the bound")
 	}
 	p.CaughtUp(time.Now(), false)
-	if p.answerable(latency, bound, 0) {
+	if p.answerable(latency, "ann", bound, 0) {
 		t.Error("a read of the log that did not reach the head brought memory back")
 	}
 	p.CaughtUp(time.Now(), true)
-	if !p.answerable(latency, bound, 0) {
+	if !p.answerable(latency, "ann", bound, 0) {
 		t.Error("a read of the log that reached the head did not bring memory back")
 	}
 
 	t.Run("OwnWriteAwaited", func(t *testing.T) {
-		p.Wrote(graph.Token{Epoch: "e1", Seq: 11})
-		if p.answerable(latency, bound, 0) {
+		p.Wrote(graph.Token{Epoch: "e1", Seq: 11}, []string{"ann", "ben"})
+		if p.answerable(latency, "ann", bound, 0) {
 			t.Fatal("answered without waiting before holding this replica's own write")
 		}
 		const tailer = 30 * time.Millisecond
@@ -145,7 +148,7 @@ func TestLateLooksKeepMemoryWithinTheBound(t *testing.T) {
 			p.CaughtUp(time.Now(), true)
 		}()
 		start := time.Now()
-		if !p.answerable(latency, bound, time.Second) {
+		if !p.answerable(latency, "ann", bound, time.Second) {
 			t.Fatal("a default read went to Neo4j rather than wait for the tailer to apply this replica's write")
 		}
 		if waited := time.Since(start); waited < tailer {
@@ -235,5 +238,38 @@ func TestChangesApplyInCausalOrder(t *testing.T) {
 	w5 := change(0, 3, []any{int64(3), int64(2)}, []any{int64(0)}, "a", 5)
 	if n, err := st.ApplyAll([]any{w4, w5}); err != nil || n != 2 || st.Applied[1] != 3 || st.facts[b].Credits != 4 {
 		t.Errorf("the next read: applied %d (%v), up to %v; want shard 0's change 3, then the change waiting for it", n, err, st.Applied)
+	}
+}
+
+// TestOwnWritesHoldOnlyTheirMembers checks that a replica's write holds back the default reads of
+// the members it touched until the projection holds it, and no one else's; that a write touching
+// every member (nil) holds everyone's; and that applied writes are forgotten.
+func TestOwnWritesHoldOnlyTheirMembers(t *testing.T) {
+	latency := graph.Consistency{Mode: graph.MinimizeLatency}
+	p := NewProjection()
+	st := NewState("e1", []int64{10})
+	p.Publish(st, time.Now())
+	p.Wrote(graph.Token{Epoch: "e1", Seq: 11}, []string{"ann"})
+	if p.answerable(latency, "ann", time.Second, 0) || !p.answerable(latency, "ben", time.Second, 0) {
+		t.Fatal("ann's write should hold back ann's reads only")
+	}
+	p.Wrote(graph.Token{Epoch: "e1", Seq: 12}, nil)
+	if p.answerable(latency, "ben", time.Second, 0) {
+		t.Fatal("a write touching every member did not hold back ben's read")
+	}
+	if _, err := p.Apply(st, []any{
+		map[string]any{"seq": int64(11), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}},
+		map[string]any{"seq": int64(12), "members": []any{}, "pairA": []any{}, "pairB": []any{}, "pairBits": []any{}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.CaughtUp(time.Now(), true)
+	if !p.answerable(latency, "ann", time.Second, 0) || !p.answerable(latency, "ben", time.Second, 0) {
+		t.Fatal("applied writes still hold back reads")
+	}
+	p.ownMu.Lock()
+	defer p.ownMu.Unlock()
+	if len(p.own) != 0 || p.ownAll.Seq != 0 {
+		t.Errorf("applied writes not forgotten: %v, %v", p.own, p.ownAll)
 	}
 }
