@@ -7,8 +7,8 @@
 // order, so that two writes never wait for each other in a cycle, and the aggregation makes every
 // one be taken before anything after it reads. The transaction that takes number n of a shard
 // holds that shard's head until it commits, so it commits before any other takes n+1 there. It
-// answers, beside the heads, the database's times when it began (datetime.statement()) and when it
-// held those locks, in nanoseconds, for the metric of lock waits. No row when the database has no
+// answers, beside the heads, how long it waited for those locks and how long after the statement
+// began it held them, in nanoseconds, for the metrics of lock waits and holds. No row when the database has no
 // change log yet (EnsureChangeLog makes one).
 // Every write that changes a member, or a pair, holds the shard of that member, or of both, so the
 // facts below, read under those locks, are exact as of this commit: any other write that changes
@@ -34,15 +34,16 @@
 MATCH (log:ChangeLog {id: 'main'})
 WHERE log.shards IS NOT NULL
 CALL (log) {
+  WITH log, datetime.realtime() AS asked
   UNWIND CASE WHEN size($keys) = 0 THEN [0] ELSE [k IN $keys | k % log.shards] END AS shard
-  WITH DISTINCT shard
+  WITH DISTINCT asked, shard
   ORDER BY shard
   MATCH (head:LogHead {shard: shard})
   SET head.seq = head.seq + 1
-  WITH collect(shard) AS shards, collect(head.seq) AS seqs
-  WITH shards, seqs, datetime.realtime() AS locked, datetime.statement() AS began
-  RETURN shards, seqs, locked.epochSeconds * 1000000000 + locked.nanosecond AS lockedAt,
-         began.epochSeconds * 1000000000 + began.nanosecond AS beganAt
+  WITH asked, collect(shard) AS shards, collect(head.seq) AS seqs
+  WITH asked, shards, seqs, datetime.realtime() AS locked
+  WITH shards, seqs, [t IN [asked, locked, datetime.statement()] | t.epochSeconds * 1000000000 + t.nanosecond] AS at
+  RETURN shards, seqs, at[1] - at[0] AS lockWait, at[1] - at[2] AS lockedAfter
 }
 CALL () {
   UNWIND $members AS id
@@ -120,6 +121,6 @@ CREATE (:Change {
   orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,
   groups: groups, groupPresent: groupPresent, groupNames: groupNames
 })
-WITH log, heads, beganAt, lockedAt
+WITH log, heads, lockWait, lockedAfter
 LIMIT 1
-RETURN log.epoch AS epoch, heads, beganAt, lockedAt
+RETURN log.epoch AS epoch, heads, lockWait, lockedAfter

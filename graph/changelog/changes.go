@@ -134,12 +134,12 @@ func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, 
 	}
 	epoch, e1 := bolt.Value[string](recs[0], "epoch")
 	heads, e2 := bolt.Value[[]any](recs[0], "heads")
-	began, e3 := bolt.Value[int64](recs[0], "beganAt")
-	locked, e4 := bolt.Value[int64](recs[0], "lockedAt")
+	waited, e3 := bolt.Value[int64](recs[0], "lockWait")
+	after, e4 := bolt.Value[int64](recs[0], "lockedAfter")
 	if err := errors.Join(e1, e2, e3, e4); err != nil {
 		return graph.Token{}, fmt.Errorf("append change: %w", err)
 	}
-	hold.took(sent, time.Duration(locked-began))
+	hold.took(time.Duration(waited), sent.Add(time.Duration(after)))
 	return graph.NewToken(epoch, positions(heads)), nil
 }
 

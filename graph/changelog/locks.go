@@ -60,12 +60,11 @@ type lockHold struct {
 	since time.Time // zero when no lock is held
 }
 
-// took notes that the locks, asked for by a statement sent at sent, were held after waiting
-// waited (as the database measured it), and are held from then on.
-func (h *lockHold) took(sent time.Time, waited time.Duration) {
-	waited = max(waited, 0)
-	h.times.waited.observe(waited)
-	h.since = sent.Add(waited)
+// took notes that the locks were held after waiting waited, from about since on (as the
+// database measured them).
+func (h *lockHold) took(waited time.Duration, since time.Time) {
+	h.times.waited.observe(max(waited, 0))
+	h.since = since
 }
 
 // released notes that the locks held, if any, were let go with the attempt's commit or rollback.

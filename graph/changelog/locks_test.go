@@ -11,7 +11,7 @@ func TestLockTimes(t *testing.T) {
 	var times LockTimes
 	hold := &lockHold{times: &times}
 	hold.released() // no lock taken: nothing to count
-	hold.took(time.Now().Add(-4*time.Millisecond), 3*time.Millisecond)
+	hold.took(3*time.Millisecond, time.Now().Add(-time.Millisecond))
 	hold.released()
 	hold.released() // released once only
 	st := times.Stats()
