@@ -208,3 +208,18 @@ func RecordWrite(ctx context.Context, t Token) {
 		r.record(t)
 	}
 }
+
+type everyoneKey struct{}
+
+// ForEveryone returns a context whose writes are made for every member, as an administrator's
+// are: on the replica that makes them, every member's default reads wait for them, as a member's
+// reads wait for the writes that touched them.
+func ForEveryone(ctx context.Context) context.Context {
+	return context.WithValue(ctx, everyoneKey{}, true)
+}
+
+// IsForEveryone tells whether ctx's writes are made for every member (ForEveryone).
+func IsForEveryone(ctx context.Context) bool {
+	v, _ := ctx.Value(everyoneKey{}).(bool)
+	return v
+}

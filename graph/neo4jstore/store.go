@@ -263,7 +263,11 @@ func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTrans
 	if err != nil {
 		return out, err
 	}
-	s.wrote(written.Token, written.Members)
+	members := written.Members
+	if graph.IsForEveryone(ctx) {
+		members = nil
+	}
+	s.wrote(written.Token, members)
 	graph.RecordWrite(ctx, written.Token)
 	return out, nil
 }
