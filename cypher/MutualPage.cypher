@@ -2,7 +2,8 @@
 // there are. The page starts after the key ($afterName, $afterId) when given and holds up to
 // $limit + 1 rows, so the caller can tell whether another page follows. It is not a statement on
 // its own: it closes MutualConnections and CachedMutualConnections (cypher.go), which say who
-// the mutual connections are.
+// the mutual connections are. A page answered from memory (graph/projection/mutual.go) is the
+// same page, in the same order: change one, change the other.
 // Cost: an index seek per member in mutuals, and a sort of those after the key.
 CALL (mutuals) {
   UNWIND mutuals AS memberId

@@ -308,21 +308,6 @@ func (s *Store) MutualConnections(ctx context.Context, caller, member string, pa
 	return s.mutualPage(ctx, mutuals, params, page.Limit)
 }
 
-// MutualPage reads one page, ordered by name, of the mutual connections whose ids another path
-// (the projection) worked out, with their total.
-func (s *Store) MutualPage(ctx context.Context, mutuals []string, page graph.PageRequest) (_ graph.Page[graph.MemberSummary], err error) {
-	defer bolt.Wrap(&err, "MutualPage(%d members)", len(mutuals))
-	params, err := nameParams(page)
-	if err != nil {
-		return graph.Page[graph.MemberSummary]{}, err
-	}
-	ids := make([]any, len(mutuals))
-	for i, id := range mutuals {
-		ids[i] = id
-	}
-	return s.mutualPage(ctx, ids, params, page.Limit)
-}
-
 // mutualPage reads the page of mutuals that params asks for.
 func (s *Store) mutualPage(ctx context.Context, mutuals []any, params map[string]any, limit int) (graph.Page[graph.MemberSummary], error) {
 	params["members"] = mutuals
