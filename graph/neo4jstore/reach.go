@@ -155,7 +155,7 @@ type relationRow struct {
 	gen          *generation  // numbers the members of the Reckoning
 	smallVersion int64        // the connections versions of Small and Large
 	largeVersion int64
-	nearVersions []int64 // by Near
+	nearVersions []int64        // by Near
 	connected    bool           // the two are connected
 	keyed        map[string]any // for a send with a key: the message sent with it before, or nil
 }

@@ -35,9 +35,9 @@ type Projection struct {
 	ownMu   sync.Mutex
 	own     map[string]graph.Token // by member: the latest change this replica's writes made that touched them, until applied
 	ownAll  graph.Token            // the latest that touched every member (a bulk import, an organisation, a group)
-	freshAt atomic.Int64  // unix nanos: when the latest read of the log that found the state at its head began
-	nudge   chan struct{} // asks the tailer to read the log now
-	caught  *sync.Cond    // signalled, with mu held, when changes are applied
+	freshAt atomic.Int64           // unix nanos: when the latest read of the log that found the state at its head began
+	nudge   chan struct{}          // asks the tailer to read the log now
+	caught  *sync.Cond             // signalled, with mu held, when changes are applied
 
 	served, fallbacks atomic.Int64 // reads answered from memory, and from Neo4j instead
 	loads             atomic.Int64 // states put in place, from Neo4j or a snapshot
