@@ -31,7 +31,7 @@ func BenchmarkMutualPage(b *testing.B) {
 			connect(b, id("them"), m)
 		}
 		req := graph.PageRequest{Limit: 20}
-		page := fromMemory(b, graph.Consistency{}, id("me"), id("them"), graph.PageRequest{Limit: 100})
+		page := fromMemory(b, graph.Consistency{Mode: graph.FullyConsistent}, id("me"), id("them"), graph.PageRequest{Limit: 100})
 		var mutuals []any
 		for _, s := range allPages(b, func(r graph.PageRequest) graph.Page[graph.MemberSummary] {
 			return fromMemory(b, graph.Consistency{}, id("me"), id("them"), r)

@@ -202,9 +202,10 @@ func TestPath(t *testing.T) {
 
 // mutualNetwork makes caller "me" and member "them" with mutual connections named so that the
 // order falls back to the id and compares code points beyond ASCII and beyond the first plane,
-// with headlines, some empty; and, among them, one the caller blocked, one who blocked the caller and one who
-// closed their account: none of the three is a mutual connection any more. It returns the names of
-// the mutual connections that remain, by their name in the test.
+// with headlines, some empty; and, among them, one the caller blocked, one who blocked the caller
+// and one who closed their account: none of the three is a mutual connection any more. It returns
+// once the projection holds all of it, with the names of the mutual connections that remain, by
+// their name in the test.
 func mutualNetwork(t *testing.T, id func(string) string, n int) []string {
 	t.Helper()
 	member(t, id("me"), "Me")
@@ -228,6 +229,9 @@ func mutualNetwork(t *testing.T, id func(string) string, n int) []string {
 	as(t, id("me")).do(http.MethodPut, "/v1/blocks/"+id(blocked), nil).expect(http.StatusNoContent)
 	as(t, id(blocker)).do(http.MethodPut, "/v1/blocks/"+id("me"), nil).expect(http.StatusNoContent)
 	as(t, id(gone)).do(http.MethodDelete, "/v1/me", nil).expect(http.StatusNoContent)
+	// A default read waits only for this replica's writes that touched the caller: have the
+	// projection apply the log's head, so that every read after holds every write above.
+	fromMemory(t, graph.Consistency{Mode: graph.FullyConsistent}, id("me"), id("them"), graph.PageRequest{Limit: 1})
 	return mutuals[:n]
 }
 
