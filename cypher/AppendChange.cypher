@@ -22,7 +22,8 @@
 // them. For each pair in $pairs ([a, b]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
 // 8 a wrote to b, 16 b wrote to a, 32 a's InMail or request to b awaits an answer, 64 b's to a
 // does, 128 b declined a's InMail or request, 256 a declined b's, 512 b accepted a's request,
-// 1024 a accepted b's. For each member, too, their affiliations, as
+// 1024 a accepted b's. For each member, too, their name and headline (names, headlines, which
+// mutual-connections pages show from memory), and their affiliations, as
 // rows of flat lists (a Change's properties cannot nest lists): heldBy[i] (the member's position
 // in $members) held a position at heldOrg[i], current (to absent) when heldCurrent[i]; and
 // memberOfBy[i] is in group memberOf[i]. For each organisation in $organisations and group in
@@ -57,7 +58,8 @@ CALL () {
          collect(coalesce(m.planGrantedAt.epochMillis, 0)) AS grantedAt,
          collect(coalesce(m.messageRequests, true)) AS messageRequests,
          collect(coalesce(m.requestsMonth, 0)) AS requestsMonth,
-         collect(coalesce(m.requestsSent, 0)) AS requestsSent
+         collect(coalesce(m.requestsSent, 0)) AS requestsSent,
+         collect(coalesce(m.name, '')) AS names, collect(coalesce(m.headline, '')) AS headlines
 }
 CALL () {
   UNWIND $pairs AS pair
@@ -116,6 +118,7 @@ CREATE (:Change {
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
   messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,
+  names: names, headlines: headlines,
   pairA: pairA, pairB: pairB, pairBits: bits,
   heldBy: heldBy, heldOrg: heldOrg, heldCurrent: heldCurrent, memberOfBy: memberOfBy, memberOf: memberOf,
   orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,

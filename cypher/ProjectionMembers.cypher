@@ -1,6 +1,6 @@
 // ProjectionMembers reads the members whose internal node ids lie in [$from, $to), with the facts
-// the messaging decision needs (the same facts AppendChange records) and their connections,
-// for a replica loading its projection (graph/projection/projection.go); a load reads several ranges at
+// the messaging decision needs, their name and headline (what AppendChange records of a member)
+// and their connections, for a replica loading its projection (graph/projection/projection.go); a load reads several ranges at
 // once. Each connection is read from one side only, the one it points from (Connect stores each
 // once), and members and connections are named by internal node ids, which cost no property
 // read and travel as integers; the loader maps them to member ids once every member is read,
@@ -12,7 +12,8 @@
 // positions and group memberships (a handful each).
 MATCH (m:Member)
 WHERE id(m) >= $from AND id(m) < $to
-RETURN id(m) AS node, m.id AS id, coalesce(m.inmail, 'anyone') AS inmail,
+RETURN id(m) AS node, m.id AS id, coalesce(m.name, '') AS name, coalesce(m.headline, '') AS headline,
+       coalesce(m.inmail, 'anyone') AS inmail,
        coalesce(m.openProfile, false) AS openProfile, coalesce(m.restricted, false) AS restricted,
        coalesce(m.plan, 'free') AS plan, coalesce(m.inmailCredits, 0) AS credits,
        coalesce(m.planGrantedAt.epochMillis, 0) AS grantedAt,

@@ -26,7 +26,8 @@ import (
 // count and the messaging decision (allowed, channel, cost, reason, via); the paths that answer
 // what the two share are compared on that too (answeringPath.shared). The member's profile, the
 // connection count and the facts the rules read are not compared: the decision shows the rule
-// that won.
+// that won. Each case's page of mutual connections from the projection, in each mode, is
+// compared with Neo4j's, item for item (MutualPage/case).
 //
 // The cases' setups are written once, through the API, before any path is asked; the peer's
 // copy is made after them all.
@@ -84,6 +85,27 @@ func TestConformance(t *testing.T) {
 				}
 			})
 		}
+	}
+	// Every case's mutual page, from the projection in each mode, is Neo4j's: the same members,
+	// names and headlines, in the same order, with the same total; or not found alike.
+	neo4j := storeWithoutProjection(t)
+	for _, c := range cases {
+		t.Run("MutualPage/"+c.name, func(t *testing.T) {
+			caller, member, req := c.in.id(c.caller), c.in.id(c.member), graph.PageRequest{Limit: 100}
+			want, wantErr := neo4j.MutualConnections(ctx, caller, member, req)
+			if wantErr != nil && !errors.Is(wantErr, graph.ErrNotFound) {
+				t.Fatal(wantErr)
+			}
+			for _, mode := range []graph.Consistency{{Mode: graph.MinimizeLatency}, {Mode: graph.AtLeastAsFresh, Token: token}, {Mode: graph.FullyConsistent}} {
+				got, err := memoryPage(t, mode, caller, member, req)
+				if errors.Is(err, graph.ErrNotFound) != errors.Is(wantErr, graph.ErrNotFound) || err != nil && !errors.Is(err, graph.ErrNotFound) {
+					t.Errorf("%s: %s → %s: %v from memory, %v from Neo4j", mode.Mode, c.caller, c.member, err, wantErr)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s: %s → %s (-Neo4j +memory):\n%s", mode.Mode, c.caller, c.member, diff)
+				}
+			}
+		})
 	}
 }
 

@@ -66,10 +66,10 @@ func TestOutage(t *testing.T) {
 	} {
 		t.Run(fault.name, func(t *testing.T) {
 			fault.cut()
-			// Default reachability reads may still be answered from memory within the staleness
-			// bound; these all need Neo4j.
+			// Default reachability reads and mutual pages may still be answered from memory within
+			// the staleness bound; these all need Neo4j.
 			reads := []string{"/v1/members/" + bob + "/reachability?consistency=fully_consistent", "/v1/inbox",
-				"/v1/members/" + bob + "/mutual-connections"}
+				"/v1/members/" + bob + "/mutual-connections?consistency=fully_consistent"}
 			for _, path := range reads {
 				expectUnavailable(t, reach.do(t, aliceToken, http.MethodGet, path, nil, nil), outageReadTimeout)
 			}
@@ -80,7 +80,9 @@ func TestOutage(t *testing.T) {
 			expectNotReady(t, reach, "applied")
 			// Past the staleness bound (1 s; the writes above took longer), memory no longer
 			// answers either.
-			expectUnavailable(t, reach.do(t, aliceToken, http.MethodGet, "/v1/members/"+bob+"/reachability", nil, nil), outageReadTimeout)
+			for _, path := range []string{"/v1/members/" + bob + "/reachability", "/v1/members/" + bob + "/mutual-connections"} {
+				expectUnavailable(t, reach.do(t, aliceToken, http.MethodGet, path, nil, nil), outageReadTimeout)
+			}
 			if fault.name == "Silent" {
 				hangUp(t, reach, aliceToken, "/v1/members/"+bob+"/path")
 			}

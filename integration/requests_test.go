@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/reach-network/reach/api"
 )
@@ -109,18 +106,12 @@ func TestRequestIDs(t *testing.T) {
 // TestTraces checks that a traced request has a span named by its route, with a span for each
 // Cypher statement inside it named by the statement's file.
 func TestTraces(t *testing.T) {
-	recorder := tracetest.NewSpanRecorder()
-	provider := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder))
-	otel.SetTracerProvider(provider) // reach's tracers follow the global provider
-	defer func() { _ = provider.Shutdown(context.Background()) }()
-
+	recorder, _ := statementSpans()
+	t.Cleanup(recorder.Reset)
 	id := ids(t)
 	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
 	// A profile comes from Neo4j, so its statements are traced.
 	as(t, id("ann")).get("/v1/members/" + id("cat")).expect(http.StatusOK)
-	if err := provider.ForceFlush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	var request sdktrace.ReadOnlySpan
 	for _, s := range recorder.Ended() {
 		if s.Name() == "GET /v1/members/:id" {

@@ -86,7 +86,7 @@ func reportStatements(b *testing.B, spans []sdktrace.ReadOnlySpan) {
 
 // statementSpans installs, once for the process, a tracer provider that records every span, and
 // returns its recorder and a tracer of it: reach's tracers follow the first provider set, so one
-// provider must serve every run of a benchmark.
+// provider must serve every test and every run of a benchmark that looks at spans.
 var statementSpans = sync.OnceValues(func() (*tracetest.SpanRecorder, trace.Tracer) {
 	spans := tracetest.NewSpanRecorder()
 	provider := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))

@@ -2,11 +2,13 @@ package integration
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/answer"
 	"github.com/reach-network/reach/graph/changelog"
@@ -59,19 +61,40 @@ func (r *replica) close(t *testing.T) {
 
 // TestProjectionSnapshot checks a restart with a snapshot: the first replica loads from Neo4j and
 // saves its projection when it stops; a write is made while no replica runs; the next replica
-// starts from the snapshot, applies the logged write, and answers from memory as Neo4j does. A
-// damaged snapshot is not used: the replica loads from Neo4j and writes a good one.
+// starts from the snapshot, applies the logged write, and answers from memory as Neo4j does,
+// mutual pages with their names and headlines included. A damaged snapshot is not used: the
+// replica loads from Neo4j and writes a good one.
 func TestProjectionSnapshot(t *testing.T) {
 	ctx := context.Background()
 	id := ids(t)
-	network(t, id, [2]string{"ann", "ben"})
-	member(t, id("cat"), "Cat")
+	network(t, id, [2]string{"ann", "ben"}, [2]string{"ann", "dan"}, [2]string{"cat", "dan"})
+	for _, m := range []string{"ben", "dan"} {
+		admin(t).do(http.MethodPut, "/v1/admin/members/"+id(m), map[string]any{"name": m, "headline": m + " at Acme"}).expect(http.StatusOK)
+	}
 	path := filepath.Join(t.TempDir(), "projection")
+	neo4j := storeWithoutProjection(t)
+	// samePage checks that r answers ann's mutual page with cat from memory, as Neo4j does.
+	samePage := func(r *replica, when string) {
+		t.Helper()
+		want, err := neo4j.MutualConnections(ctx, id("ann"), id("cat"), graph.PageRequest{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := r.ProjectionStats()
+		got, err := r.MutualConnections(ctx, id("ann"), id("cat"), graph.PageRequest{Limit: 10})
+		if err != nil || r.ProjectionStats().Served == before.Served || r.ProjectionStats().Fallbacks != before.Fallbacks {
+			t.Fatalf("%s: the mutual page was not answered from memory (%v)", when, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: mutual page (-Neo4j +memory):\n%s", when, diff)
+		}
+	}
 
 	first := startReplica(t, path)
 	if from := first.loaded(t); from != "neo4j" {
 		t.Fatalf("with no snapshot, the projection loaded from %q", from)
 	}
+	samePage(first, "loaded from Neo4j")
 	first.close(t)
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("no snapshot after the replica stopped: %v", err)
@@ -87,12 +110,13 @@ func TestProjectionSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Degree != graph.Second || r.MutualCount != 1 {
-		t.Errorf("ann → cat after the restart: degree %v, %d mutual; want 2nd, 1 (the write made while stopped)", r.Degree, r.MutualCount)
+	if r.Degree != graph.Second || r.MutualCount != 2 {
+		t.Errorf("ann → cat after the restart: degree %v, %d mutual; want 2nd, 2 (one by the write made while stopped)", r.Degree, r.MutualCount)
 	}
 	if second.ProjectionStats().Served == before {
 		t.Error("the restarted replica answered from Neo4j, not from its restored projection")
 	}
+	samePage(second, "restored from the snapshot") // ben's name and headline from the snapshot
 	second.close(t)
 
 	if err := os.WriteFile(path, []byte("reach-projection-1\nnot a projection"), 0o644); err != nil {

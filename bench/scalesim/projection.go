@@ -172,3 +172,17 @@ func memberAffiliations(g *seed.Generated) affiliations {
 	}
 	return a
 }
+
+// memberCards lays out every member's name and headline as the projection does
+// (graph/projection/mutual.go): one string per member, the name's length as a uvarint, the name,
+// then the headline.
+func memberCards(g *seed.Generated) []string {
+	out := make([]string, g.Counts().Members)
+	var size [binary.MaxVarintLen64]byte
+	for i := range out {
+		m := g.Member(i)
+		n := binary.PutUvarint(size[:], uint64(len(m.Name)))
+		out[i] = string(size[:n]) + m.Name + m.Headline
+	}
+	return out
+}

@@ -18,6 +18,7 @@ func printMemory(w io.Writer, g *seed.Generated, adj *adjacency) {
 	ids := heapOf(func() *idTable { return newIDTable(g) })
 	slicesHeap := heapOf(func() [][]int32 { return perMemberLists(adj) })
 	affiliated := heapOf(func() affiliations { return memberAffiliations(g) })
+	cards := heapOf(func() []string { return memberCards(g) })
 	company := make([]int32, g.Counts().Members)
 	for i := range company {
 		company[i] = int32(g.Company(i))
@@ -41,6 +42,7 @@ func printMemory(w io.Writer, g *seed.Generated, adj *adjacency) {
 	line("**fast path, members numbered densely**", core)
 	line("reach's string ids numbered as int32 (map and slice)", float64(ids))
 	line("**fast path with string ids**", core+float64(ids))
+	line("names and headlines, for mutual pages (one string per member: the name's length, the name, the headline)", float64(cards))
 	line("instead of compressed rows: one slice per member (mutable in place)", float64(slicesHeap))
 	line("instead of compressed rows: lists as varint gaps, members as numbered (computed, at this size)", float64(deltaNatural))
 	line("instead of compressed rows: lists as varint gaps, members numbered by company (computed, at this size)", float64(deltaCompany))
@@ -53,7 +55,8 @@ func printMemory(w io.Writer, g *seed.Generated, adj *adjacency) {
 	fmt.Fprintln(w, "## Extrapolated")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Per member %.1f bytes besides the lists (facts, blocks, affiliations, a 64-bit offset), per connection %.2f bytes "+
-		"(listed both ways, 4 bytes each); string ids as measured would add %.0f bytes per member.\n\n", perMember, perConnection, float64(ids)/n)
+		"(listed both ways, 4 bytes each); string ids as measured would add %.0f bytes per member, names and headlines %.0f.\n\n",
+		perMember, perConnection, float64(ids)/n, float64(cards)/n)
 	fmt.Fprintln(w, "| network | members | connections | fast path | 256 GB machines, 192 GB used each |")
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: |")
 	for _, s := range []struct {

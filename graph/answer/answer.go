@@ -103,8 +103,9 @@ func (s *Service) Reachabilities(ctx context.Context, caller string, members []s
 	return s.chain.Reachabilities(ctx, caller, members)
 }
 
-// MutualConnections is Answerer's: who they are from memory when the read's consistency allows,
-// their names from Neo4j.
+// MutualConnections is Answerer's: the whole page from memory when the read's consistency allows
+// (who they are, their names and headlines, in order), with no Neo4j statement; from Neo4j
+// otherwise.
 func (s *Service) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
 	return s.chain.MutualConnections(ctx, caller, member, page)
 }

@@ -17,7 +17,7 @@ type memory struct {
 	projection *projection.Projection
 	heads      heads // looks at the change log's head, shared by fully consistent reads
 	freshness  projection.Freshness
-	store      *neo4jstore.Store // for the clock, the limits and the names of mutual pages
+	store      *neo4jstore.Store // for the clock, the limits and the change log's head
 	next       Answerer
 }
 
@@ -75,14 +75,12 @@ func (m *memory) all(st *projection.State, caller string, members []string) (map
 	return out, nil
 }
 
-func (m *memory) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
-	var ids []string
-	var err error
-	if !m.read(ctx, caller, func(st *projection.State) { ids, err = st.Mutuals(caller, member) }) {
+// MutualConnections answers a page of mutual connections wholly from the projection when the
+// read's consistency allows: who they are, their names and headlines, their order and the page;
+// it asks Neo4j nothing then.
+func (m *memory) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (out graph.Page[graph.MemberSummary], err error) {
+	if !m.read(ctx, caller, func(st *projection.State) { out, err = st.MutualPage(caller, member, page) }) {
 		return m.next.MutualConnections(ctx, caller, member, page)
 	}
-	if err != nil {
-		return graph.Page[graph.MemberSummary]{}, wrapped(err, "MutualConnections(%q, %q)", caller, member)
-	}
-	return m.store.MutualPage(ctx, ids, page)
+	return out, wrapped(err, "MutualConnections(%q, %q)", caller, member)
 }

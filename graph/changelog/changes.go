@@ -32,7 +32,7 @@ func (tx changeTx) Run(ctx context.Context, query string, params map[string]any)
 }
 
 // changes is what one write transaction changed of what replicas keep in memory: members whose
-// facts changed (existence, settings, restriction, plan, credits, positions, groups),
+// facts changed (existence, name or headline, settings, restriction, plan, credits, positions, groups),
 // organisations and groups created or renamed, and pairs whose relation did
 // (connected, blocked, written to, an InMail pending or declined).
 type changes struct {
@@ -63,7 +63,7 @@ func changesOf(tx neo4j.ManagedTransaction) *changes {
 	return ctx.changes
 }
 
-// touch says that the transaction changed the facts of members.
+// touch says that the transaction changed the facts of members, their names or headlines included.
 func Touch(tx neo4j.ManagedTransaction, members ...string) {
 	c := changesOf(tx)
 	c.members = append(c.members, members...)

@@ -213,8 +213,9 @@ func (l *Log) loadNames(ctx context.Context, st *projection.State) (projection.A
 	return nodes, err
 }
 
-// loadMembers reads every member's facts, connections and affiliations, in loadParts ranges at
-// once, then numbers the members and lists each connection on both sides, sorted.
+// loadMembers reads every member's facts, name and headline, connections and affiliations, in
+// loadParts ranges at once, then numbers the members and lists each connection on both sides,
+// sorted.
 func (l *Log) loadMembers(ctx context.Context, st *projection.State, nodes projection.AffiliateNodes) error {
 	recs, err := l.db.Read(ctx, cypher.ProjectionRange, nil)
 	if err != nil {
@@ -252,10 +253,13 @@ func (l *Log) memberRows(ctx context.Context, from, to int64) ([]projection.Memb
 		facts, e4 := factsOf(rec)
 		held, e5 := bolt.Value[[]any](rec, "held")
 		groups, e6 := bolt.Value[[]any](rec, "groups")
-		if err := errors.Join(e1, e2, e3, e4, e5, e6); err != nil {
+		name, e7 := bolt.Value[string](rec, "name")
+		headline, e8 := bolt.Value[string](rec, "headline")
+		if err := errors.Join(e1, e2, e3, e4, e5, e6, e7, e8); err != nil {
 			return err
 		}
-		row := projection.MemberRow{Node: node, ID: id, Facts: facts, Connections: make([]int64, len(connections))}
+		row := projection.MemberRow{Node: node, ID: id, Facts: facts, Name: name, Headline: headline,
+			Connections: make([]int64, len(connections))}
 		for i, c := range connections {
 			row.Connections[i], _ = c.(int64)
 		}

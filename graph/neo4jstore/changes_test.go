@@ -13,15 +13,23 @@ import (
 
 // projectionWrites matches what a statement may write of the state the projection holds: the
 // relationships it keeps (connections, blocks, messages, declines, positions, group
-// memberships), the member properties the messaging decision reads, members, organisations and
-// groups themselves, or an organisation's or group's name or kind.
+// memberships), the member properties the messaging decision reads, a member's name and
+// headline (mutual-connections pages show them from memory), members, organisations and groups
+// themselves, or an organisation's or group's name or kind. A SET clause is read on from its
+// line to the lines after one that ends with a comma, where its next items are.
 var projectionWrites = []*regexp.Regexp{
 	regexp.MustCompile(`(?s)\b(MERGE|CREATE)\b[^;]*?:(CONNECTED_TO|BLOCKED|MESSAGED|DECLINED|HELD|MEMBER_OF)\b`),
 	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:(Organisation|Group)\b`),
-	regexp.MustCompile(`\bSET\b[^\n]*\.(name|kind)\s*=`),
 	regexp.MustCompile(`(?s)\bDELETE\b`),
-	regexp.MustCompile(`\bSET\b[^\n]*\.(inmail|openProfile|restricted|plan|inmailCredits|planGrantedAt|status)\s*=`),
+	setsAny("name", "headline", "kind", "inmail", "openProfile", "restricted", "plan", "inmailCredits", "planGrantedAt",
+		"messageRequests", "requestsMonth", "requestsSent", "status"),
+	regexp.MustCompile(`\bSET\s+\w+\s*\+?=`), // a whole node's or relationship's properties at once
 	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:Member\b`),
+}
+
+// setsAny matches a SET clause that assigns any of the properties named.
+func setsAny(properties ...string) *regexp.Regexp {
+	return regexp.MustCompile(`\bSET\b(?:[^\n]*,[ \t]*\n)*[^\n]*\.(` + strings.Join(properties, "|") + `)\s*=`)
 }
 
 // notProjected are statements that match projectionWrites but change nothing the projection

@@ -155,7 +155,7 @@ type relationRow struct {
 	gen          *generation  // numbers the members of the Reckoning
 	smallVersion int64        // the connections versions of Small and Large
 	largeVersion int64
-	nearVersions []int64 // by Near
+	nearVersions []int64        // by Near
 	connected    bool           // the two are connected
 	keyed        map[string]any // for a send with a key: the message sent with it before, or nil
 }
@@ -306,21 +306,6 @@ func (s *Store) MutualConnections(ctx context.Context, caller, member string, pa
 		return graph.Page[graph.MemberSummary]{}, err
 	}
 	return s.mutualPage(ctx, mutuals, params, page.Limit)
-}
-
-// MutualPage reads one page, ordered by name, of the mutual connections whose ids another path
-// (the projection) worked out, with their total.
-func (s *Store) MutualPage(ctx context.Context, mutuals []string, page graph.PageRequest) (_ graph.Page[graph.MemberSummary], err error) {
-	defer bolt.Wrap(&err, "MutualPage(%d members)", len(mutuals))
-	params, err := nameParams(page)
-	if err != nil {
-		return graph.Page[graph.MemberSummary]{}, err
-	}
-	ids := make([]any, len(mutuals))
-	for i, id := range mutuals {
-		ids[i] = id
-	}
-	return s.mutualPage(ctx, ids, params, page.Limit)
 }
 
 // mutualPage reads the page of mutuals that params asks for.

@@ -49,25 +49,6 @@ func (st *State) pair(caller, member string) (kc, km int32, err error) {
 	return kc, km, nil
 }
 
-// Mutuals returns the ids of the connections the caller and a member share, leaving out members
-// in a block relation with the caller. Returns ErrNotFound as relation does.
-func (st *State) Mutuals(caller, member string) ([]string, error) {
-	kc, km, err := st.pair(caller, member)
-	if err != nil {
-		return nil, err
-	}
-	ids := []string{}
-	if kc == km {
-		return ids, nil
-	}
-	for x := range graph.Common(st.adj[kc], st.adj[km]) {
-		if !graph.Contains(st.hidden[kc], x) {
-			ids = append(ids, st.ids[x])
-		}
-	}
-	return ids, nil
-}
-
 // member is what the projection knows of a member, as a Member.
 func (st *State) member(k int32) graph.Member {
 	f := st.facts[k]

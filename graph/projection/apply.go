@@ -41,6 +41,8 @@ type MemberRow struct {
 	Node        int64
 	ID          string
 	Facts       MemberFacts
+	Name        string
+	Headline    string
 	Connections []int64 // internal node ids this member's connections point to
 	Held        []int64 // internal node ids of the organisations they held a position at
 	Current     []bool  // by held: whether the position is current
@@ -58,7 +60,7 @@ func (st *State) AddMembers(parts [][]MemberRow, nodes AffiliateNodes) {
 	for _, rows := range parts {
 		for _, r := range rows {
 			k, _ := st.Number(r.ID, true)
-			numbers[r.Node], st.facts[k] = k, r.Facts
+			numbers[r.Node], st.facts[k], st.cards[k] = k, r.Facts, newCard(r.Name, r.Headline)
 			st.held[k], st.joined[k] = heldList(r, nodes.Orgs), joinedList(r.Groups, nodes.Groups)
 		}
 	}
@@ -267,7 +269,7 @@ func (st *State) apply(e entry) error {
 	return nil
 }
 
-// applyMembers sets the facts a change records of its members.
+// applyMembers sets the facts a change records of its members, with their names and headlines.
 func (st *State) applyMembers(c map[string]any) error {
 	ids, err := field[[]any](c, "members")
 	if err != nil {
@@ -288,6 +290,10 @@ func (st *State) applyMembers(c map[string]any) error {
 		sent, _ := column(c, "requestsSent", i).(int64)
 		if st.facts[k].Present && !present {
 			st.dropPairs(k) // closed: a member who does not exist stands in no pair
+		}
+		name, named := column(c, "names", i).(string) // absent from older changes: as they were
+		if headline, _ := column(c, "headlines", i).(string); !present || named {
+			st.cards[k] = newCard(name, headline)
 		}
 		st.facts[k] = MemberFacts{Present: present, Inmail: graph.InMailPolicy(inmail), OpenProfile: open,
 			Restricted: restricted, Plan: graph.Plan(plan), Credits: int(credits), GrantedAt: Millis(granted),

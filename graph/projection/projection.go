@@ -15,7 +15,8 @@ import (
 
 // projection is this replica's copy, in memory, of everything a reachability answer needs: every
 // member's messaging facts, connections and block relations, and the messaging facts of the pairs
-// of members that have any. It lets the default read mode answer without asking Neo4j.
+// of members that have any; with each member's name and headline, so that a page of mutual
+// connections is answered from it too. It lets the default read mode answer without asking Neo4j.
 //
 // It is loaded whole (load), then kept current by reading the change log (poll): every write
 // transaction that changes any of this records, as its last statements, the exact facts of the
@@ -34,9 +35,9 @@ type Projection struct {
 	ownMu   sync.Mutex
 	own     map[string]graph.Token // by member: the latest change this replica's writes made that touched them, until applied
 	ownAll  graph.Token            // the latest that touched every member (a bulk import, an organisation, a group)
-	freshAt atomic.Int64  // unix nanos: when the latest read of the log that found the state at its head began
-	nudge   chan struct{} // asks the tailer to read the log now
-	caught  *sync.Cond    // signalled, with mu held, when changes are applied
+	freshAt atomic.Int64           // unix nanos: when the latest read of the log that found the state at its head began
+	nudge   chan struct{}          // asks the tailer to read the log now
+	caught  *sync.Cond             // signalled, with mu held, when changes are applied
 
 	served, fallbacks atomic.Int64 // reads answered from memory, and from Neo4j instead
 	loads             atomic.Int64 // states put in place, from Neo4j or a snapshot
@@ -49,6 +50,7 @@ type State struct {
 	index   map[string]int32 // member id → number
 	ids     []string         // number → member id
 	facts   []MemberFacts    // by number
+	cards   []card           // names and headlines, by number
 	adj     [][]int32        // connections, sorted, by number
 	links   int              // the lengths of adj added up: each connection counted on both sides
 	hidden  map[int32][]int32
@@ -143,6 +145,7 @@ func (st *State) Number(id string, add bool) (int32, bool) {
 	st.index[id] = k
 	st.ids = append(st.ids, id)
 	st.facts = append(st.facts, MemberFacts{})
+	st.cards = append(st.cards, "")
 	st.adj = append(st.adj, nil)
 	st.held = append(st.held, nil)
 	st.joined = append(st.joined, nil)

@@ -22,20 +22,17 @@ import (
 // checksum) or of another format.
 //
 // The format: snapshotMagic, then uvarints and length-prefixed strings: the epoch and the changes
-// applied (how many shards, then each shard's position; version 3, of the log before shards, has
-// one position, shard 0's, and no count); each member's id and facts; each member's connections, as gaps between sorted numbers;
+// applied (how many shards, then each shard's position); each member's id, facts, and name and
+// headline (as one string, the card); each member's connections, as gaps between sorted numbers;
 // the block relations; the pairs' messaging facts; the organisations (id, name, kind, whether it
 // exists) and the groups (the same, without kind); each member's organisations (heldKeys) and
 // groups, as gaps between sorted numbers; and a CRC-32 of all that came before.
 
 // snapshotMagic opens every snapshot; its last digit is the format's version. Version 2 added
-// affiliations, version 3 the members' message requests, version 4 the log's shards: a snapshot
-// of version 3 is read as shard 0's position, the log before shards having become shard 0; one of
-// an earlier version is refused, and the projection loaded from Neo4j.
-const snapshotMagic = "reach-projection-4\n"
-
-// snapshotMagicOneHead opens a snapshot of version 3, taken while the log had one head.
-const snapshotMagicOneHead = "reach-projection-3\n"
+// affiliations, version 3 the members' message requests, version 4 the log's shards, version 5
+// the members' names and headlines. A snapshot of an earlier version is refused, and the
+// projection loaded from Neo4j: it lacks what the projection now holds.
+const snapshotMagic = "reach-projection-5\n"
 
 func (st *State) Save(path string) error {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
@@ -85,6 +82,7 @@ func (st *State) encode(w *snapshotWriter) {
 	for k, id := range st.ids {
 		w.string(id)
 		w.facts(st.facts[k])
+		w.string(string(st.cards[k]))
 	}
 	for _, list := range st.adj {
 		w.list(list)
@@ -110,10 +108,11 @@ func (st *State) encode(w *snapshotWriter) {
 func decodeProjState(r *snapshotReader) (*State, error) {
 	st := NewState(r.string(), r.applied())
 	n := r.count()
-	st.ids, st.facts, st.adj = make([]string, 0, n), make([]MemberFacts, 0, n), make([][]int32, 0, n)
+	st.ids, st.facts, st.cards, st.adj = make([]string, 0, n), make([]MemberFacts, 0, n), make([]card, 0, n), make([][]int32, 0, n)
 	for range n {
 		k, _ := st.Number(r.string(), true)
 		st.facts[k] = r.facts()
+		st.cards[k] = r.card()
 	}
 	if len(st.ids) != n {
 		r.fail("%d members, %d of them distinct", n, len(st.ids))
@@ -219,10 +218,9 @@ func (w *snapshotWriter) finish() error {
 
 // snapshotReader reads a snapshot's fields, keeping the first error and the checksum.
 type snapshotReader struct {
-	r       *bufio.Reader
-	sum     hash.Hash32
-	err     error
-	oneHead bool // a snapshot of version 3, of the log before shards
+	r   *bufio.Reader
+	sum hash.Hash32
+	err error
 }
 
 // newSnapshotReader reads the size bytes of f before its checksum, hashing them as they are read.
@@ -231,9 +229,7 @@ func newSnapshotReader(f io.Reader, size int64) *snapshotReader {
 	body := io.TeeReader(io.LimitReader(f, max(size-crc32.Size, 0)), sum)
 	r := &snapshotReader{r: bufio.NewReaderSize(body, 1<<20), sum: sum}
 	magic := make([]byte, len(snapshotMagic))
-	_, err := io.ReadFull(r.r, magic)
-	r.oneHead = string(magic) == snapshotMagicOneHead
-	if err != nil || string(magic) != snapshotMagic && !r.oneHead {
+	if _, err := io.ReadFull(r.r, magic); err != nil || string(magic) != snapshotMagic {
 		r.err = errors.New("not a snapshot of this format")
 	}
 	return r
@@ -241,10 +237,7 @@ func newSnapshotReader(f io.Reader, size int64) *snapshotReader {
 
 // applied reads the changes the snapshot's state applied, by shard.
 func (r *snapshotReader) applied() []int64 {
-	n := 1
-	if !r.oneHead {
-		n = r.count()
-	}
+	n := r.count()
 	if n > maxShards {
 		r.fail("%d shards", n)
 		return nil
@@ -332,6 +325,15 @@ func (r *snapshotReader) facts() MemberFacts {
 	f.RequestsOff = r.bool()
 	f.RequestsMonth, f.RequestsSent = int32(r.uint()), int32(r.uint())
 	return f
+}
+
+// card reads a member's name and headline, as one string.
+func (r *snapshotReader) card() card {
+	c := card(r.string())
+	if _, width := uvarint(string(c)); c != "" && width == 0 {
+		r.fail("a name and headline of %d bytes that do not read as one", len(c))
+	}
+	return c
 }
 
 func (r *snapshotReader) catalogue(c *catalogue) {

@@ -23,6 +23,9 @@ func randomProjection(n int, rng *rand.Rand) *State {
 		st.facts[k] = MemberFacts{Present: rng.IntN(10) > 0, Inmail: graph.InMailAnyone, OpenProfile: rng.IntN(2) == 0,
 			Restricted: rng.IntN(20) == 0, Plan: graph.PlanBusiness, Credits: rng.IntN(100),
 			RequestsOff: rng.IntN(5) == 0, RequestsMonth: int32(202600 + rng.IntN(12) + 1), RequestsSent: int32(rng.IntN(16))}
+		if rng.IntN(4) > 0 {
+			st.cards[k] = newCard(fmt.Sprintf("Member %d", rng.IntN(n)), []string{"", "Engineer at Acme", "Zoë 😀"}[rng.IntN(3)])
+		}
 		if rng.IntN(3) == 0 {
 			st.facts[k].GrantedAt = Millis(time.Date(2026, 11, 1+rng.IntN(28), 0, 0, 0, 0, time.UTC).UnixMilli())
 		}
@@ -141,39 +144,30 @@ func BenchmarkSnapshot(b *testing.B) {
 	}
 }
 
-// TestSnapshotOfOneHeadReadsAsShardZero checks that a snapshot written while the change log had
-// one head (version 3: one position, no count) is read as shard 0's position, the log before
-// shards having become shard 0, and that any other change to the format is refused.
-func TestSnapshotOfOneHeadReadsAsShardZero(t *testing.T) {
-	st := NewState("epoch", []int64{4242})
+// TestOlderSnapshotsAreRefused checks that a snapshot of an earlier version (4: the log's shards
+// but no names; 3: before shards) is refused, so that the projection is loaded from Neo4j with
+// every member's name and headline, rather than read with none.
+func TestOlderSnapshotsAreRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "snapshot")
-	if err := st.Save(path); err != nil {
+	if err := randomProjection(100, rand.New(rand.NewPCG(9, 9))).Save(path); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Version 4 writes the magic, the epoch ("epoch", length first), the count of shards (1) and
-	// the position; version 3 had no count.
+	if _, err := LoadSnapshot(path); err != nil {
+		t.Fatalf("the snapshot as written: %v", err)
+	}
 	body := data[len(snapshotMagic) : len(data)-4]
-	if body[6] != 1 {
-		t.Fatalf("the count of shards is not where expected: % x", body[:8])
-	}
-	old := slices.Concat([]byte(snapshotMagicOneHead), body[:6], body[7:])
-	old = binary.BigEndian.AppendUint32(old, crc32.ChecksumIEEE(old))
-	if err := os.WriteFile(path, old, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	back, err := LoadSnapshot(path)
-	if err != nil || len(back.Applied) != 1 || back.Applied[0] != 4242 || back.Epoch != "epoch" {
-		t.Fatalf("a snapshot of one head: %v, %v", back, err)
-	}
-	old[len(snapshotMagicOneHead)-2] = '2'
-	if err := os.WriteFile(path, old, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadSnapshot(path); err == nil {
-		t.Error("a snapshot of version 2 was read")
+	for _, version := range []string{"3", "4"} {
+		old := slices.Concat([]byte("reach-projection-"+version+"\n"), body)
+		old = binary.BigEndian.AppendUint32(old, crc32.ChecksumIEEE(old))
+		if err := os.WriteFile(path, old, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := LoadSnapshot(path); err == nil {
+			t.Errorf("a snapshot of version %s was read: %v", version, st)
+		}
 	}
 }
