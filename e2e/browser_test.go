@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -103,7 +104,8 @@ func eval[T any](p *page, expr string) T {
 	return v
 }
 
-// waitFor waits until a JavaScript expression is true, failing the test after 15 seconds.
+// waitFor waits until a JavaScript expression is true, failing the test after 15 seconds, then
+// checks the page's text (readable).
 func (p *page) waitFor(what, expr string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
@@ -112,6 +114,7 @@ func (p *page) waitFor(what, expr string) {
 		p.shot("failed-" + p.t.Name())
 		p.t.Fatalf("waiting for %s: %v", what, err)
 	}
+	p.readable()
 }
 
 // actAs opens the console and signs in as a demo member through the development tokens.
@@ -125,10 +128,43 @@ func (p *page) actAs(member string) {
 	p.waitFor("signed in as "+member, `document.getElementById("who-name").textContent.includes("(`+member+`)")`)
 }
 
-// open goes to a view of the console (a hash such as #/inbox) and waits for sel to show.
+// open goes to a view of the console (a hash such as #/inbox) and waits for sel to show, then
+// checks its text (readable).
 func (p *page) open(hash, sel string) {
 	p.t.Helper()
 	p.do(chromedp.Navigate(p.base+"/console"+hash), chromedp.WaitVisible(chromedp.CSS(sel)))
+	p.readable()
+}
+
+// unreadable finds in a view's text what a member must never see: a value the script failed to
+// turn into words, or a count that disagrees with its noun ("1 connections", "2 connection").
+func unreadable(text string) string {
+	if m := unwritten.FindString(text); m != "" {
+		return m
+	}
+	for _, m := range counts.FindAllStringSubmatch(text, -1) {
+		if one, plural := m[2] == "1", strings.HasSuffix(m[3], "s"); one == plural {
+			return strings.TrimSpace(m[0])
+		}
+	}
+	return ""
+}
+
+var (
+	unwritten = regexp.MustCompile(`\b(null|undefined|NaN)\b|\[object Object\]`)
+	// counts matches a whole number and the noun it counts, longest noun first.
+	counts = regexp.MustCompile(`(^|[^\d.,])(\d+) (shared connections?|connections?|InMail credits?|credits?|message requests?|requests?|members?|messages?)\b`)
+)
+
+// readable fails the test when the page's visible text holds what unreadable matches. It runs on
+// every view the tests open and every state they wait for.
+func (p *page) readable() {
+	p.t.Helper()
+	text := eval[string](p, `document.body.innerText`)
+	if m := unreadable(text); m != "" {
+		p.shot("unreadable-" + p.t.Name())
+		p.t.Errorf("the page shows %q:\n%s", m, text)
+	}
 }
 
 // shot saves a screenshot of the whole page as name.png in REACH_E2E_SCREENSHOTS.

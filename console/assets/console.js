@@ -27,6 +27,9 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// counted says n of a noun, in the singular for one: "1 connection", "2 connections".
+const counted = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 const SVG = "http://www.w3.org/2000/svg";
 function svg(tag, attrs, ...children) {
   const node = document.createElementNS(SVG, tag);
@@ -41,7 +44,8 @@ const main = () => document.getElementById("main");
 // reader users.
 function show(title, ...content) {
   const h = el("h1", { tabindex: "-1" }, title);
-  main().replaceChildren(h, ...content);
+  // A part left out (null, undefined, false) shows nothing, as in el.
+  main().replaceChildren(h, ...content.filter((c) => c !== undefined && c !== null && c !== false));
   document.title = title + " · reach console";
   h.focus();
 }
@@ -139,7 +143,7 @@ function canMessage(m, me) {
     connected: "Yes, for free: you are connected.",
     thread_reply: "Yes, for free: they wrote to you, so you may reply.",
     open_profile: "Yes, for free: they have an open profile.",
-    inmail: `Yes, with an InMail: it costs ${m.cost} credit${m.cost === 1 ? "" : "s"}` +
+    inmail: `Yes, with an InMail: it costs ${counted(m.cost, "credit")}` +
       (credits === undefined ? "." : ` (you have ${credits}).`),
     sender_restricted: "No: your account is restricted after reports by other members.",
     declined: "No: they declined your InMail or message request.",
@@ -554,7 +558,7 @@ async function memberView(id) {
       el("section", { class: "card", "aria-label": "Profile" },
         el("p", {}, badge(p), " ", p.headline),
         p.company ? el("p", {}, "Works at " + p.company) : null,
-        p.connectionsCount !== undefined ? el("p", { class: "hint" }, `${p.connectionsCount} connections · ${p.mutualCount} shared`) : el("p", { class: "hint" }, "They show their full profile only to some members.")),
+        p.connectionsCount !== undefined ? el("p", { class: "hint" }, `${counted(p.connectionsCount, "connection")} · ${p.mutualCount} shared`) : el("p", { class: "hint" }, "They show their full profile only to some members.")),
       el("section", { class: "card", "aria-labelledby": "msg-h" },
         el("h2", { id: "msg-h" }, "Can I message them?"),
         el("p", { class: "answer " + (r.messaging.allowed ? "yes" : "no"), id: "can-message", "data-reason": r.messaging.reason },
@@ -603,7 +607,7 @@ function sharedCard(shared) {
 function memberActions(p, r) {
   const panel = el("div", { id: "panel" });
   const m = r.messaging;
-  const sendLabel = m.channel === "inmail" ? `InMail (${m.cost} credit${m.cost === 1 ? "" : "s"})`
+  const sendLabel = m.channel === "inmail" ? `InMail (${counted(m.cost, "credit")})`
     : m.channel === "request" ? "Message request" : "Message";
   return el("div", {},
     el("div", { class: "actions" },
@@ -636,7 +640,7 @@ function sendForm(p, m, label) {
       session.me = await api("GET", "/v1/me"); // the requests left this month
       announce(`Message request sent to ${p.name}; it waits for their answer (${session.me.messageRequestsLeft} left this month).`);
     } else {
-      announce(sent.kind === "inmail" ? `InMail sent to ${p.name} (${sent.cost} credit; ${sent.inmailCredits} left).` : `Message sent to ${p.name}.`);
+      announce(sent.kind === "inmail" ? `InMail sent to ${p.name} (${counted(sent.cost, "credit")}; ${sent.inmailCredits} left).` : `Message sent to ${p.name}.`);
     }
     memberView(p.id);
   }) },
@@ -693,7 +697,7 @@ async function mutualPage(id, cursor) {
   }
   let list = box.querySelector("ul");
   if (!list) {
-    box.append(el("p", { class: "hint", id: "mutual-total" }, page.total === 1 ? "1 shared connection" : `${page.total} shared connections`));
+    box.append(el("p", { class: "hint", id: "mutual-total" }, counted(page.total, "shared connection")));
     list = el("ul", { class: "list", "aria-labelledby": "mutual-h" });
     box.append(list);
   }
@@ -768,7 +772,7 @@ async function settingsView() {
   const status = el("p", { role: "status", id: "settings-status" });
   form.append(el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "Save settings")), status);
   show("Settings",
-    el("p", { class: "hint" }, `${me.name} · ${me.plan} plan · ${me.inmailCredits} InMail credits · ${me.messageRequestsLeft} message requests left this month`), form);
+    el("p", { class: "hint" }, `${me.name} · ${me.plan} plan · ${counted(me.inmailCredits, "InMail credit")} · ${counted(me.messageRequestsLeft, "message request")} left this month`), form);
 }
 
 function settingField(f, value) {
