@@ -25,7 +25,7 @@ type memory struct {
 // A fully consistent read first asks Neo4j for the change log's head, and is answered from memory
 // only once the projection has applied it: the projection then holds every write committed
 // before the read began.
-func (m *memory) read(ctx context.Context, caller string, fn func(*projection.State)) bool {
+func (m *memory) read(ctx context.Context, members []string, fn func(*projection.State)) bool {
 	c := graph.ConsistencyOf(ctx)
 	if c.Mode == graph.FullyConsistent {
 		head, err := m.heads.at(ctx, time.Now(), m.head)
@@ -35,7 +35,7 @@ func (m *memory) read(ctx context.Context, caller string, fn func(*projection.St
 		}
 		c = graph.Consistency{Mode: graph.AtLeastAsFresh, Token: head}
 	}
-	return m.projection.Read(c, caller, m.freshness, fn)
+	return m.projection.Read(c, members, m.freshness, fn)
 }
 
 // head reads the change log's head through the store's connections: a fully consistent read is
@@ -45,7 +45,7 @@ func (m *memory) head(ctx context.Context) (graph.Token, error) {
 }
 
 func (m *memory) Reachability(ctx context.Context, caller, member string) (r graph.Reach, err error) {
-	if m.read(ctx, caller, func(st *projection.State) {
+	if m.read(ctx, []string{caller, member}, func(st *projection.State) {
 		r, err = st.Reach(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
 	}) {
 		return r, wrapped(err, "Reachability(%q, %q)", caller, member)
@@ -54,7 +54,7 @@ func (m *memory) Reachability(ctx context.Context, caller, member string) (r gra
 }
 
 func (m *memory) Reachabilities(ctx context.Context, caller string, members []string) (out map[string]graph.Reach, err error) {
-	if !m.read(ctx, caller, func(st *projection.State) { out, err = m.all(st, caller, members) }) {
+	if !m.read(ctx, append([]string{caller}, members...), func(st *projection.State) { out, err = m.all(st, caller, members) }) {
 		return m.next.Reachabilities(ctx, caller, members)
 	}
 	return out, wrapped(err, "Reachabilities(%q, %d members)", caller, len(members))
@@ -79,7 +79,7 @@ func (m *memory) all(st *projection.State, caller string, members []string) (map
 // read's consistency allows: who they are, their names and headlines, their order and the page;
 // it asks Neo4j nothing then.
 func (m *memory) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (out graph.Page[graph.MemberSummary], err error) {
-	if !m.read(ctx, caller, func(st *projection.State) { out, err = st.MutualPage(caller, member, page) }) {
+	if !m.read(ctx, []string{caller, member}, func(st *projection.State) { out, err = st.MutualPage(caller, member, page) }) {
 		return m.next.MutualConnections(ctx, caller, member, page)
 	}
 	return out, wrapped(err, "MutualConnections(%q, %q)", caller, member)

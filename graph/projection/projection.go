@@ -24,8 +24,8 @@ import (
 // numbered in commit order there, with every shard's head as it read them. Applying each write once
 // the writes it read are applied (apply.go), the projection holds, with every write, each write
 // committed before it; it never holds a write in part. It answers only while it is current within
-// the staleness bound and holds every write this replica made that touched the reading member, or,
-// for a read with a token, once it
+// the staleness bound and holds every write this replica made that touched the members the read is
+// about (the caller and the members asked about), or, for a read with a token, once it
 // has applied the token's positions (answerable). A change log of another epoch (a new database), a
 // gap (changes pruned before they were read) or a bulk import makes it load again.
 type Projection struct {
@@ -213,10 +213,11 @@ func withMember(list []int32, k int32, in bool) []int32 {
 // head began at most bound ago: the state then holds every change committed before that moment.
 // Nothing else about the tailer counts: a read of the log in flight, late, or failed, leaves
 // memory answering until that moment is bound old, and then the next read that reaches the head
-// brings it back. A default read by member also waits, up to wait, for the state to hold this
-// replica's latest write that touched member, as a read with that write's token would, rather than
-// going to Neo4j at once; other members' writes keep no one waiting.
-func (p *Projection) answerable(c graph.Consistency, member string, bound, wait time.Duration) bool {
+// brings it back. A default read about members (its caller and those it asks about) also waits,
+// up to wait, for the state to hold this replica's latest writes that touched them, as a read with
+// those writes' token would, rather than going to Neo4j at once; writes that touched other members
+// keep it waiting for nothing.
+func (p *Projection) answerable(c graph.Consistency, members []string, bound, wait time.Duration) bool {
 	switch c.Mode {
 	case graph.FullyConsistent:
 		return false // Store.answering first turns it into the log's head
@@ -229,7 +230,7 @@ func (p *Projection) answerable(c graph.Consistency, member string, bound, wait 
 	if st == nil {
 		return false
 	}
-	if own, held := p.ownWrite(st, member); !held && !p.awaitApplied(own, wait) {
+	if own, held := p.ownWrite(st, members); !held && !p.awaitApplied(own, wait) {
 		return false
 	}
 	return time.Since(time.Unix(0, p.freshAt.Load())) <= bound
@@ -300,17 +301,21 @@ func later(a, b graph.Token) graph.Token {
 	return graph.NewToken(b.Epoch, graph.MaxPositions(a.Positions(), b.Positions()))
 }
 
-// ownWrite returns the latest write this replica made that touched member, and whether st holds
-// it. A write in another epoch than st's was made to a database since replaced, which st was loaded
-// from afresh.
-func (p *Projection) ownWrite(st *State, member string) (graph.Token, bool) {
+// ownWrite returns the latest writes this replica made that touched members, as one token, and
+// whether st holds them. A write in another epoch than st's was made to a database since replaced,
+// which st was loaded from afresh.
+func (p *Projection) ownWrite(st *State, members []string) (graph.Token, bool) {
 	p.ownMu.Lock()
 	defer p.ownMu.Unlock()
 	var pending graph.Token
-	for _, t := range []graph.Token{p.own[member], p.ownAll} {
+	add := func(t graph.Token) {
 		if t.Seq != 0 && t.Epoch == st.Epoch && !t.Covers(st.Applied) {
 			pending = later(pending, t)
 		}
+	}
+	add(p.ownAll)
+	for _, m := range members {
+		add(p.own[m])
 	}
 	return pending, pending.Seq == 0
 }
@@ -414,11 +419,11 @@ func (p *Projection) Save(path string) error {
 	return p.state.Save(path)
 }
 
-// Read runs fn on the state, read-locked, when the projection may answer member's read asking for
-// c within f's bounds, and tells whether it did. A fully consistent read is first turned into
+// Read runs fn on the state, read-locked, when the projection may answer a read about members (its
+// caller first) asking for c within f's bounds, and tells whether it did. A fully consistent read is first turned into
 // at_least_as_fresh the log's head by its caller.
-func (p *Projection) Read(c graph.Consistency, member string, f Freshness, fn func(*State)) bool {
-	if !p.answerable(c, member, f.Bound, f.Wait) {
+func (p *Projection) Read(c graph.Consistency, members []string, f Freshness, fn func(*State)) bool {
+	if !p.answerable(c, members, f.Bound, f.Wait) {
 		p.fallbacks.Add(1)
 		return false
 	}
@@ -437,7 +442,7 @@ func (p *Projection) Read(c graph.Consistency, member string, f Freshness, fn fu
 // default read (current within f); false when it holds otherwise or may not answer. Unlike Read
 // it counts nothing: it answers authentication, not a member's question.
 func (p *Projection) Exists(id string, f Freshness) bool {
-	if !p.answerable(graph.Consistency{}, id, f.Bound, f.Wait) {
+	if !p.answerable(graph.Consistency{}, []string{id}, f.Bound, f.Wait) {
 		return false
 	}
 	p.mu.RLock()

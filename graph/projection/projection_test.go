@@ -70,27 +70,27 @@ func TestSetPairKeepsListsInStep(t *testing.T) {
 func TestProjectionAnswersOnlyWithinItsGuarantee(t *testing.T) {
 	p := NewProjection()
 	latency := graph.Consistency{Mode: graph.MinimizeLatency}
-	if p.answerable(latency, "ann", time.Second, 0) {
+	if p.answerable(latency, []string{"ann"}, time.Second, 0) {
 		t.Error("answered before loading")
 	}
 	p.state = NewState("e1", []int64{10})
 	p.freshAt.Store(time.Now().UnixNano())
-	if !p.answerable(latency, "ann", time.Second, 0) {
+	if !p.answerable(latency, []string{"ann"}, time.Second, 0) {
 		t.Error("a fresh projection did not answer a default read")
 	}
-	if p.answerable(graph.Consistency{Mode: graph.FullyConsistent}, "ann", time.Second, 0) {
+	if p.answerable(graph.Consistency{Mode: graph.FullyConsistent}, []string{"ann"}, time.Second, 0) {
 		t.Error("answered a fully_consistent read")
 	}
 	p.freshAt.Store(time.Now().Add(-2 * time.Second).UnixNano())
-	if p.answerable(latency, "ann", time.Second, 0) {
+	if p.answerable(latency, []string{"ann"}, time.Second, 0) {
 		t.Error("answered a default read from state older than the bound")
 	}
 	p.freshAt.Store(time.Now().UnixNano())
 	p.Wrote(graph.Token{Epoch: "e1", Seq: 11}, []string{"ann", "ben"})
-	if p.answerable(latency, "ann", time.Second, 0) {
+	if p.answerable(latency, []string{"ann"}, time.Second, 0) {
 		t.Error("answered a default read before holding this replica's own write")
 	}
-	if !p.answerable(latency, "cat", time.Second, 0) {
+	if !p.answerable(latency, []string{"cat"}, time.Second, 0) {
 		t.Error("a write that touched others held back a default read by a member it did not touch")
 	}
 	for _, tc := range []struct {
@@ -101,7 +101,7 @@ func TestProjectionAnswersOnlyWithinItsGuarantee(t *testing.T) {
 		{graph.Token{Epoch: "e1", Seq: 11}, false},
 		{graph.Token{Epoch: "e0", Seq: 3}, false}, // a token of a database since replaced
 	} {
-		if got := p.answerable(graph.Consistency{Mode: graph.AtLeastAsFresh, Token: tc.token}, "ann", time.Second, 10*time.Millisecond); got != tc.want {
+		if got := p.answerable(graph.Consistency{Mode: graph.AtLeastAsFresh, Token: tc.token}, []string{"ann"}, time.Second, 10*time.Millisecond); got != tc.want {
 			t.Errorf("token %+v: answerable %v, want %v", tc.token, got, tc.want)
 		}
 	}
@@ -118,25 +118,25 @@ func TestLateLooksKeepMemoryWithinTheBound(t *testing.T) {
 	st := NewState("e1", []int64{10})
 	p.Publish(st, time.Now().Add(-bound/2)) // the read that reached the head began half a bound ago
 	p.CaughtUp(time.Now(), false)           // and the read since failed, or is still going
-	if !p.answerable(latency, "ann", bound, 0) {
+	if !p.answerable(latency, []string{"ann"}, bound, 0) {
 		t.Error("a late or failed read of the log stopped memory answering within the bound")
 	}
 	p.freshAt.Store(time.Now().Add(-2 * bound).UnixNano())
-	if p.answerable(latency, "ann", bound, 0) {
+	if p.answerable(latency, []string{"ann"}, bound, 0) {
 		t.Error("memory answered past the bound")
 	}
 	p.CaughtUp(time.Now(), false)
-	if p.answerable(latency, "ann", bound, 0) {
+	if p.answerable(latency, []string{"ann"}, bound, 0) {
 		t.Error("a read of the log that did not reach the head brought memory back")
 	}
 	p.CaughtUp(time.Now(), true)
-	if !p.answerable(latency, "ann", bound, 0) {
+	if !p.answerable(latency, []string{"ann"}, bound, 0) {
 		t.Error("a read of the log that reached the head did not bring memory back")
 	}
 
 	t.Run("OwnWriteAwaited", func(t *testing.T) {
 		p.Wrote(graph.Token{Epoch: "e1", Seq: 11}, []string{"ann", "ben"})
-		if p.answerable(latency, "ann", bound, 0) {
+		if p.answerable(latency, []string{"ann"}, bound, 0) {
 			t.Fatal("answered without waiting before holding this replica's own write")
 		}
 		const tailer = 30 * time.Millisecond
@@ -148,7 +148,7 @@ func TestLateLooksKeepMemoryWithinTheBound(t *testing.T) {
 			p.CaughtUp(time.Now(), true)
 		}()
 		start := time.Now()
-		if !p.answerable(latency, "ann", bound, time.Second) {
+		if !p.answerable(latency, []string{"ann"}, bound, time.Second) {
 			t.Fatal("a default read went to Neo4j rather than wait for the tailer to apply this replica's write")
 		}
 		if waited := time.Since(start); waited < tailer {
@@ -241,20 +241,24 @@ func TestChangesApplyInCausalOrder(t *testing.T) {
 	}
 }
 
-// TestOwnWritesHoldOnlyTheirMembers checks that a replica's write holds back the default reads of
-// the members it touched until the projection holds it, and no one else's; that a write touching
-// every member (nil) holds everyone's; and that applied writes are forgotten.
+// TestOwnWritesHoldOnlyTheirMembers checks that a replica's write holds back the default reads
+// about the members it touched (by them, or by another member asking about them) until the
+// projection holds it, and no other read; that a write touching every member (nil) holds every
+// read; and that applied writes are forgotten.
 func TestOwnWritesHoldOnlyTheirMembers(t *testing.T) {
 	latency := graph.Consistency{Mode: graph.MinimizeLatency}
 	p := NewProjection()
 	st := NewState("e1", []int64{10})
 	p.Publish(st, time.Now())
 	p.Wrote(graph.Token{Epoch: "e1", Seq: 11}, []string{"ann"})
-	if p.answerable(latency, "ann", time.Second, 0) || !p.answerable(latency, "ben", time.Second, 0) {
-		t.Fatal("ann's write should hold back ann's reads only")
+	if p.answerable(latency, []string{"ann"}, time.Second, 0) || !p.answerable(latency, []string{"ben"}, time.Second, 0) {
+		t.Fatal("ann's write should hold back the reads about ann only")
+	}
+	if p.answerable(latency, []string{"ben", "ann"}, time.Second, 0) {
+		t.Fatal("ann's write did not hold back ben's read about ann")
 	}
 	p.Wrote(graph.Token{Epoch: "e1", Seq: 12}, nil)
-	if p.answerable(latency, "ben", time.Second, 0) {
+	if p.answerable(latency, []string{"ben"}, time.Second, 0) {
 		t.Fatal("a write touching every member did not hold back ben's read")
 	}
 	if _, err := p.Apply(st, []any{
@@ -264,7 +268,7 @@ func TestOwnWritesHoldOnlyTheirMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.CaughtUp(time.Now(), true)
-	if !p.answerable(latency, "ann", time.Second, 0) || !p.answerable(latency, "ben", time.Second, 0) {
+	if !p.answerable(latency, []string{"ann"}, time.Second, 0) || !p.answerable(latency, []string{"ben"}, time.Second, 0) {
 		t.Fatal("applied writes still hold back reads")
 	}
 	p.ownMu.Lock()
