@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/reach-network/reach/api"
+	"github.com/reach-network/reach/cypher"
 )
 
 // Bounds the outage test gives reach, and the slack it allows a loaded two-core machine.
@@ -295,10 +296,17 @@ func adminToken(t testing.TB) string {
 }
 
 // TestWarm checks that the store can have Neo4j plan again every statement it has run, as it does
-// when Neo4j answers again after an outage, and that planning writes none of them.
+// when Neo4j answers again after an outage, the change log's append with a send's message among
+// them, and that planning writes none of them.
 func TestWarm(t *testing.T) {
 	id := ids(t)
 	network(t, id, [2]string{"ann", "ben"})
+	send(t, id("ann"), id("ben"), "Planned again after an outage").expect(http.StatusCreated)
+	for _, stmt := range []string{cypher.LockedRelations, appendedTo(t, cypher.SendMessage)} {
+		if !env.store.DB().Samples.Holds(stmt) {
+			t.Errorf("%s is not among the statements Warm plans again", cypher.Name(stmt))
+		}
+	}
 	before, err := env.store.CountMembers(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -310,6 +318,16 @@ func TestWarm(t *testing.T) {
 	if after, _ := env.store.CountMembers(context.Background()); after != before {
 		t.Errorf("planning wrote: %d members before, %d after", before, after)
 	}
+}
+
+// appendedTo is statement followed by the change log's append, as a write runs it.
+func appendedTo(t *testing.T, statement string) string {
+	t.Helper()
+	text, ok := cypher.AppendedTo(statement)
+	if !ok {
+		t.Fatalf("%s has no composition with the append", cypher.Name(statement))
+	}
+	return text
 }
 
 // setUp sends an idempotent admin write until it succeeds: a Neo4j that has just answered again

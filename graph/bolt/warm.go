@@ -40,6 +40,12 @@ func (s *Samples) Remember(statement string, params map[string]any, write bool) 
 	s.byText.LoadOrStore(statement, &sample{statement: statement, params: typesOnly(params), write: write, seq: s.order.Add(1)})
 }
 
+// Holds tells whether statement has run, and so will be planned again by Warm.
+func (s *Samples) Holds(statement string) bool {
+	_, ok := s.byText.Load(statement)
+	return ok
+}
+
 // typesOnly copies params keeping what decides the plan, their types, but no more than one element
 // of a list, so that a bulk import's batch is not held.
 func typesOnly(params map[string]any) map[string]any {

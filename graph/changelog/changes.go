@@ -233,7 +233,10 @@ func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shar
 			return out, err
 		}
 		written.Members = c.touched()
-		written.Token, err = appendChange(ctx, tx, c, clock(), shards, hold)
+		// The append's statements are remembered for Warm, as work's are, through a changeTx
+		// of their own: they record no change.
+		logTx := changeTx{tx, &db.Samples, &changes{}}
+		written.Token, err = appendChange(ctx, logTx, c, clock(), shards, hold)
 		if err == nil && rehearsal(ctx) {
 			err = ErrRehearsed // rolls back
 		}
