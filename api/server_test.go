@@ -82,19 +82,23 @@ func (h health) ProjectionStats() graph.ProjectionStats {
 	return graph.ProjectionStats{Loaded: h.loaded}
 }
 
+// loadingCases are the projection's states the tests below try, each with or without
+// AwaitProjection, and the status a request, or /readyz, should then get.
+var loadingCases = []struct {
+	name          string
+	await, loaded bool
+	want          int
+}{
+	{"Loading", true, false, http.StatusServiceUnavailable},
+	{"Loaded", true, true, http.StatusOK},
+	{"ServingWhileLoading", false, false, http.StatusOK},
+}
+
 // TestRequestsWaitForTheProjection checks that with AwaitProjection a member's request is
 // answered 503 with Retry-After while the projection loads, without asking the graph anything,
 // and served once it is loaded; without AwaitProjection it is served meanwhile.
 func TestRequestsWaitForTheProjection(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		await, loaded bool
-		want          int
-	}{
-		{"Loading", true, false, http.StatusServiceUnavailable},
-		{"Loaded", true, true, http.StatusOK},
-		{"ServingWhileLoading", false, false, http.StatusOK},
-	} {
+	for _, tc := range loadingCases {
 		t.Run(tc.name, func(t *testing.T) {
 			g := &stubStore{}
 			e := New(Services{Health: health{loaded: tc.loaded}, Roster: g, Reach: g}, Config{Tokens: mustHS256(t),
@@ -113,15 +117,7 @@ func TestRequestsWaitForTheProjection(t *testing.T) {
 // TestReadyWaitsForTheProjection checks /readyz with AwaitProjection: 503 with Retry-After,
 // naming the projection, until it is loaded; without it, ready while it loads.
 func TestReadyWaitsForTheProjection(t *testing.T) {
-	for _, tc := range []struct {
-		name          string
-		await, loaded bool
-		want          int
-	}{
-		{"Loading", true, false, http.StatusServiceUnavailable},
-		{"Loaded", true, true, http.StatusOK},
-		{"ServingWhileLoading", false, false, http.StatusOK},
-	} {
+	for _, tc := range loadingCases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := New(Services{Health: health{loaded: tc.loaded}}, Config{Tokens: mustHS256(t),
 				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AwaitProjection: tc.await})
