@@ -25,6 +25,12 @@ const (
 	eventAcceptance      = "acceptance"       // the member's invitation was accepted
 	eventDecline         = "decline"          // the member's InMail or message request was declined
 	eventRequestAccepted = "request_accepted" // the member's message request was accepted
+	// What a member changed of their side of a conversation, for their other devices.
+	eventConversationRead     = "conversation_read"     // messages marked read
+	eventConversationUnread   = "conversation_unread"   // the last message marked unread
+	eventConversationArchived = "conversation_archived" // archived, or unarchived (archived false)
+	eventConversationMuted    = "conversation_muted"    // muted, or unmuted (muted false)
+	eventConversationMoved    = "conversation_moved"    // moved out of Other to the inbox
 )
 
 // Limits of the event streams.
@@ -220,12 +226,23 @@ type eventPerson struct {
 
 // messageEvent tells a recipient of a new message or InMail, with the preview their inbox shows.
 type messageEvent struct {
-	ID       string            `json:"id"`
-	ThreadID string            `json:"threadId"`
-	Kind     graph.MessageKind `json:"kind"`
-	From     eventPerson       `json:"from"`
-	Subject  string            `json:"subject"`
-	Preview  string            `json:"preview"`
+	ID             string                `json:"id"`
+	ThreadID       string                `json:"threadId"`
+	ConversationID string                `json:"conversationId"` // the same as threadId
+	Box            graph.ConversationBox `json:"box"`            // where the conversation is now: inbox, other or requests
+	Kind           graph.MessageKind     `json:"kind"`
+	From           eventPerson           `json:"from"`
+	Subject        string                `json:"subject"`
+	Preview        string                `json:"preview"`
+}
+
+// conversationEvent tells a member's devices what their side of a conversation is after a change.
+type conversationEvent struct {
+	ID          string                `json:"id"`
+	Box         graph.ConversationBox `json:"box"`
+	UnreadCount int                   `json:"unreadCount"`
+	Archived    bool                  `json:"archived"`
+	Muted       bool                  `json:"muted"`
 }
 
 // invitationEvent tells a member they were invited to connect.
@@ -271,17 +288,38 @@ func (h *handlers) person(c echo.Context, to string) (eventPerson, bool) {
 	return eventPerson{ID: id, Name: m.Name}, true
 }
 
-// publishSent tells the recipient of a message that has been sent.
+// publishSent tells the recipient of a message that has been sent, unless they muted the
+// conversation.
 func (h *handlers) publishSent(c echo.Context, d graph.Draft, sent graph.Sent) {
+	if sent.RecipientMuted {
+		return
+	}
 	from, ok := h.person(c, d.To)
 	if !ok {
 		return
 	}
 	m := graph.Message{Kind: sent.Kind, Body: d.Body}
 	h.events.publish(d.To, event{eventMessage, messageEvent{
-		ID: sent.ID, ThreadID: sent.ThreadID, Kind: sent.Kind, From: from, Subject: d.Subject,
-		Preview: preview(m, true, from.Name),
+		ID: sent.ID, ThreadID: sent.ThreadID, ConversationID: sent.ThreadID, Box: sent.RecipientBox,
+		Kind: sent.Kind, From: from, Subject: d.Subject, Preview: preview(m, true, from.Name),
 	}})
+}
+
+// publishConversation tells the member's devices each change they made to their side of conv.
+func (h *handlers) publishConversation(member string, conv graph.Conversation, changes graph.ConversationChanges) {
+	data := conversationEvent{ID: conv.ID, Box: conv.Box, UnreadCount: conv.UnreadCount, Archived: conv.Archived, Muted: conv.Muted}
+	for _, change := range []struct {
+		happened bool
+		kind     string
+	}{
+		{changes.Read, eventConversationRead}, {changes.Unread, eventConversationUnread},
+		{changes.Archived, eventConversationArchived}, {changes.Muted, eventConversationMuted},
+		{changes.MovedToInbox, eventConversationMoved},
+	} {
+		if change.happened {
+			h.events.publish(member, event{change.kind, data})
+		}
+	}
 }
 
 // publishInvited tells the invited member, or, when the invitation connected the two at once

@@ -72,7 +72,7 @@ func (h *handlers) send(c echo.Context) error {
 		h.metrics.sentMessage(sent)
 		h.publishSent(c, draft, sent)
 	}
-	return c.JSON(http.StatusCreated, sentView{ID: sent.ID, ThreadID: sent.ThreadID, Kind: sent.Kind, Cost: sent.Cost,
+	return c.JSON(http.StatusCreated, sentView{ID: sent.ID, ThreadID: sent.ThreadID, ConversationID: sent.ThreadID, Kind: sent.Kind, Cost: sent.Cost,
 		InMailCredits: sent.InMailCredits})
 }
 

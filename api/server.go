@@ -27,14 +27,15 @@ type Services struct {
 	// Consistency checks the consistency tokens requests send; nil: any token that parses passes.
 	Consistency TokenChecker
 
-	Members      Members      // a member's own profile and settings, and search
-	Connections  Connections  // connections and invitations
-	Reach        Reacher      // how the caller stands to one member
-	Network      Network      // the rest of the network questions: batches, profiles, mutuals, paths
-	Messages     Messages     // sending, mailboxes, threads and answering InMails and requests
-	Safety       Safety       // blocks, reports and restrictions
-	Affiliations Affiliations // organisations and groups
-	Accounts     Accounts     // closing an account and exporting it
+	Members       Members       // a member's own profile and settings, and search
+	Connections   Connections   // connections and invitations
+	Reach         Reacher       // how the caller stands to one member
+	Network       Network       // the rest of the network questions: batches, profiles, mutuals, paths
+	Messages      Messages      // sending, mailboxes, threads and answering InMails and requests
+	Conversations Conversations // conversations by box, and a member's changes to their side of one
+	Safety        Safety        // blocks, reports and restrictions
+	Affiliations  Affiliations  // organisations and groups
+	Accounts      Accounts      // closing an account and exporting it
 }
 
 // Health is what readiness, the schema gate and the metrics ask of the graph.
@@ -139,6 +140,9 @@ func (h *handlers) memberRoutes(r routes) {
 	r.add(s.Messages, http.MethodGet, "/v1/inbox", h.mailbox(true))
 	r.add(s.Messages, http.MethodGet, "/v1/sent", h.mailbox(false))
 	r.add(s.Messages, http.MethodGet, "/v1/threads/:threadId", h.thread)
+	r.add(s.Conversations, http.MethodGet, "/v1/conversations", h.conversations)
+	r.add(s.Conversations, http.MethodGet, "/v1/conversations/:id", h.conversation)
+	r.add(s.Conversations, http.MethodPatch, "/v1/conversations/:id", h.updateConversation)
 	r.add(s.Safety, http.MethodGet, "/v1/blocks", h.blocks)
 	r.add(s.Safety, http.MethodPut, "/v1/blocks/:memberId", h.block)
 	r.add(s.Safety, http.MethodDelete, "/v1/blocks/:memberId", h.unblock)
@@ -275,6 +279,7 @@ type AllAreas interface {
 	Reacher
 	Network
 	Messages
+	Conversations
 	Safety
 	Affiliations
 	Accounts
@@ -283,5 +288,5 @@ type AllAreas interface {
 // Everything is the Services of one value that serves every area.
 func Everything(s AllAreas) Services {
 	return Services{Health: s, Roster: s, Consistency: s, Members: s, Connections: s,
-		Reach: s, Network: s, Messages: s, Safety: s, Affiliations: s, Accounts: s}
+		Reach: s, Network: s, Messages: s, Conversations: s, Safety: s, Affiliations: s, Accounts: s}
 }

@@ -172,13 +172,17 @@ func toDegreeView(d graph.Degree) degreeView {
 }
 
 func toReachView(r graph.Reach) reachView {
-	d := r.Messaging
-	m := &messagingView{Allowed: d.Allowed, Cost: d.Cost, Reason: d.Reason}
+	m := toMessagingView(r.Messaging)
+	return reachView{degreeView: toDegreeView(r.Degree), MutualCount: r.MutualCount, Messaging: &m, Shared: toSharedView(r.Shared)}
+}
+
+func toMessagingView(d graph.Decision) messagingView {
+	m := messagingView{Allowed: d.Allowed, Cost: d.Cost, Reason: d.Reason}
 	if d.Channel != graph.ChannelNone {
 		m.Channel = &d.Channel
 	}
 	m.Via = toViaView(d.RequestVia())
-	return reachView{degreeView: toDegreeView(r.Degree), MutualCount: r.MutualCount, Messaging: m, Shared: toSharedView(r.Shared)}
+	return m
 }
 
 // reachItemView is one member's item in a batch reachability answer: the id asked about, whether
@@ -260,6 +264,7 @@ type counterpartView struct {
 type envelopeView struct {
 	ID              string              `json:"id"`
 	ThreadID        string              `json:"threadId"`
+	ConversationID  string              `json:"conversationId"` // the same as threadId
 	Kind            graph.MessageKind   `json:"kind"`
 	Icon            graph.MessageKind   `json:"icon"`
 	Subject         string              `json:"subject"`
@@ -309,7 +314,7 @@ func toEnvelopeView(e graph.Envelope, incoming bool) envelopeView {
 		degreeView: toDegreeView(e.Degree), Connected: e.Degree == graph.First,
 	}
 	v := envelopeView{
-		ID: m.ID, ThreadID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject,
+		ID: m.ID, ThreadID: m.ThreadID, ConversationID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject,
 		Preview: preview(m, incoming, e.Other.Name), SentAt: m.SentAt, Read: m.Read,
 		Status: statusOf(m), AttachmentCount: len(m.Attachments), Via: toViaView(m.Via),
 	}
@@ -337,24 +342,25 @@ type attachmentView struct {
 
 // messageView is a whole message, for its two members.
 type messageView struct {
-	ID          string              `json:"id"`
-	ThreadID    string              `json:"threadId"`
-	Kind        graph.MessageKind   `json:"kind"`
-	Icon        graph.MessageKind   `json:"icon"`
-	Subject     string              `json:"subject"`
-	Body        string              `json:"body"`
-	Attachments []attachmentView    `json:"attachments"`
-	From        partyView           `json:"from"`
-	To          partyView           `json:"to"`
-	SentAt      time.Time           `json:"sentAt"`
-	Read        bool                `json:"read"`
-	Status      *graph.InMailStatus `json:"status"`
-	Via         *viaView            `json:"via,omitempty"` // what allowed a message request
+	ID             string              `json:"id"`
+	ThreadID       string              `json:"threadId"`
+	ConversationID string              `json:"conversationId"` // the same as threadId
+	Kind           graph.MessageKind   `json:"kind"`
+	Icon           graph.MessageKind   `json:"icon"`
+	Subject        string              `json:"subject"`
+	Body           string              `json:"body"`
+	Attachments    []attachmentView    `json:"attachments"`
+	From           partyView           `json:"from"`
+	To             partyView           `json:"to"`
+	SentAt         time.Time           `json:"sentAt"`
+	Read           bool                `json:"read"`
+	Status         *graph.InMailStatus `json:"status"`
+	Via            *viaView            `json:"via,omitempty"` // what allowed a message request
 }
 
 func toMessageView(m graph.Message) messageView {
 	v := messageView{
-		ID: m.ID, ThreadID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject, Body: m.Body,
+		ID: m.ID, ThreadID: m.ThreadID, ConversationID: m.ThreadID, Kind: m.Kind, Icon: m.Kind, Subject: m.Subject, Body: m.Body,
 		Attachments: make([]attachmentView, 0, len(m.Attachments)),
 		From:        toPartyView(m.From), To: toPartyView(m.To), SentAt: m.SentAt, Read: m.Read,
 		Status: statusOf(m), Via: toViaView(m.Via),
@@ -366,11 +372,12 @@ func toMessageView(m graph.Message) messageView {
 }
 
 type sentView struct {
-	ID            string            `json:"id"`
-	ThreadID      string            `json:"threadId"`
-	Kind          graph.MessageKind `json:"kind"`
-	Cost          int               `json:"cost"`
-	InMailCredits int               `json:"inmailCredits"`
+	ID             string            `json:"id"`
+	ThreadID       string            `json:"threadId"`
+	ConversationID string            `json:"conversationId"` // the same as threadId
+	Kind           graph.MessageKind `json:"kind"`
+	Cost           int               `json:"cost"`
+	InMailCredits  int               `json:"inmailCredits"`
 }
 
 type blockedView struct {

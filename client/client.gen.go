@@ -163,9 +163,85 @@ func (e ConsistencyMode) Valid() bool {
 	}
 }
 
+// Defines values for ConversationBox.
+const (
+	ConversationBoxArchived ConversationBox = "archived"
+	ConversationBoxInbox    ConversationBox = "inbox"
+	ConversationBoxOther    ConversationBox = "other"
+	ConversationBoxRequests ConversationBox = "requests"
+)
+
+// Valid indicates whether the value is a known member of the ConversationBox enum.
+func (e ConversationBox) Valid() bool {
+	switch e {
+	case ConversationBoxArchived:
+		return true
+	case ConversationBoxInbox:
+		return true
+	case ConversationBoxOther:
+		return true
+	case ConversationBoxRequests:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationKind.
+const (
+	ConversationKindConversation ConversationKind = "conversation"
+	ConversationKindInmail       ConversationKind = "inmail"
+	ConversationKindRequest      ConversationKind = "request"
+)
+
+// Valid indicates whether the value is a known member of the ConversationKind enum.
+func (e ConversationKind) Valid() bool {
+	switch e {
+	case ConversationKindConversation:
+		return true
+	case ConversationKindInmail:
+		return true
+	case ConversationKindRequest:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPatchBox.
+const (
+	ConversationPatchBoxInbox ConversationPatchBox = "inbox"
+)
+
+// Valid indicates whether the value is a known member of the ConversationPatchBox enum.
+func (e ConversationPatchBox) Valid() bool {
+	switch e {
+	case ConversationPatchBoxInbox:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationPatchUnread.
+const (
+	True ConversationPatchUnread = true
+)
+
+// Valid indicates whether the value is a known member of the ConversationPatchUnread enum.
+func (e ConversationPatchUnread) Valid() bool {
+	switch e {
+	case True:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DecisionReason.
 const (
 	DecisionReasonAwaitingReply        DecisionReason = "awaiting_reply"
+	DecisionReasonClosed               DecisionReason = "closed"
 	DecisionReasonConnected            DecisionReason = "connected"
 	DecisionReasonCoworker             DecisionReason = "coworker"
 	DecisionReasonDeclined             DecisionReason = "declined"
@@ -184,6 +260,8 @@ const (
 func (e DecisionReason) Valid() bool {
 	switch e {
 	case DecisionReasonAwaitingReply:
+		return true
+	case DecisionReasonClosed:
 		return true
 	case DecisionReasonConnected:
 		return true
@@ -753,25 +831,25 @@ func (e RefusedProblemType) Valid() bool {
 
 // Defines values for ReportReason.
 const (
-	Fake          ReportReason = "fake"
-	Harassment    ReportReason = "harassment"
-	Inappropriate ReportReason = "inappropriate"
-	Other         ReportReason = "other"
-	Spam          ReportReason = "spam"
+	ReportReasonFake          ReportReason = "fake"
+	ReportReasonHarassment    ReportReason = "harassment"
+	ReportReasonInappropriate ReportReason = "inappropriate"
+	ReportReasonOther         ReportReason = "other"
+	ReportReasonSpam          ReportReason = "spam"
 )
 
 // Valid indicates whether the value is a known member of the ReportReason enum.
 func (e ReportReason) Valid() bool {
 	switch e {
-	case Fake:
+	case ReportReasonFake:
 		return true
-	case Harassment:
+	case ReportReasonHarassment:
 		return true
-	case Inappropriate:
+	case ReportReasonInappropriate:
 		return true
-	case Other:
+	case ReportReasonOther:
 		return true
-	case Spam:
+	case ReportReasonSpam:
 		return true
 	default:
 		return false
@@ -1267,6 +1345,112 @@ type ConsistencyMode string
 // Example: r1.eyJlIjoiNWIwYzFmOWUtM2QyYS00YzFlLTlhN2ItMmY2ZDhlNGMxYTkwIiwicyI6NDIsImIiOlsiRkI6a2N3UVc1UnUybkJ6VHJxTE9Qd0FGdk9yZ1pCZVl1TnciXX0
 type ConsistencyToken = string
 
+// Conversation defines model for Conversation.
+type Conversation struct {
+	Archived bool            `json:"archived"`
+	Box      ConversationBox `json:"box"`
+
+	// Id A member, invitation, message or thread id.
+	//
+	// Example: jane
+	Id Id `json:"id"`
+
+	// Kind `inmail`: opened by an InMail; `request`: opened by a message request not yet accepted;
+	// `conversation`: any other.
+	Kind           ConversationKind `json:"kind"`
+	LastActivityAt time.Time        `json:"lastActivityAt"`
+	LastMessage    LastMessage      `json:"lastMessage"`
+	Muted          bool             `json:"muted"`
+
+	// Reply Whether and at what cost the caller may write to the other member now; `closed` for a former member.
+	Reply Messaging `json:"reply"`
+
+	// UnreadCount Messages received and not read.
+	UnreadCount int `json:"unreadCount"`
+
+	// With The other member of a mailbox entry, with how the caller stands to them; a former member
+	// (one who has closed their account) has a null id, the name "Former member", `former` true
+	// and is out of network.
+	With Counterpart `json:"with"`
+}
+
+// ConversationBox defines model for ConversationBox.
+type ConversationBox string
+
+// ConversationEvent The data of the `conversation_read`, `conversation_unread`, `conversation_archived`,
+// `conversation_muted` and `conversation_moved` events, sent to the member's own streams
+// when they change their side of a conversation: the side as it is after the change.
+type ConversationEvent struct {
+	Archived    bool            `json:"archived"`
+	Box         ConversationBox `json:"box"`
+	Id          string          `json:"id"`
+	Muted       bool            `json:"muted"`
+	UnreadCount int             `json:"unreadCount"`
+}
+
+// ConversationKind `inmail`: opened by an InMail; `request`: opened by a message request not yet accepted;
+// `conversation`: any other.
+type ConversationKind string
+
+// ConversationList defines model for ConversationList.
+type ConversationList struct {
+	Items []Conversation `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *NextCursor `json:"nextCursor,omitempty"`
+}
+
+// ConversationPatch defines model for ConversationPatch.
+type ConversationPatch struct {
+	Archived *bool `json:"archived,omitempty"`
+
+	// Box Moves the conversation out of Other ("not spam").
+	Box   *ConversationPatchBox `json:"box,omitempty"`
+	Muted *bool                 `json:"muted,omitempty"`
+
+	// ReadUpTo A message of the conversation; every message received up to it is marked read.
+	ReadUpTo *string `json:"readUpTo,omitempty"`
+
+	// Unread Marks the last message received unread.
+	Unread *ConversationPatchUnread `json:"unread,omitempty"`
+}
+
+// ConversationPatchBox Moves the conversation out of Other ("not spam").
+type ConversationPatchBox string
+
+// ConversationPatchUnread Marks the last message received unread.
+type ConversationPatchUnread bool
+
+// ConversationWithMessages defines model for ConversationWithMessages.
+type ConversationWithMessages struct {
+	Archived bool            `json:"archived"`
+	Box      ConversationBox `json:"box"`
+
+	// Id A member, invitation, message or thread id.
+	//
+	// Example: jane
+	Id Id `json:"id"`
+
+	// Kind `inmail`: opened by an InMail; `request`: opened by a message request not yet accepted;
+	// `conversation`: any other.
+	Kind           ConversationKind `json:"kind"`
+	LastActivityAt time.Time        `json:"lastActivityAt"`
+	LastMessage    LastMessage      `json:"lastMessage"`
+	Messages       MessageList      `json:"messages"`
+	Muted          bool             `json:"muted"`
+
+	// Reply Whether and at what cost the caller may write to the other member now; `closed` for a former member.
+	Reply Messaging `json:"reply"`
+
+	// UnreadCount Messages received and not read.
+	UnreadCount int `json:"unreadCount"`
+
+	// With The other member of a mailbox entry, with how the caller stands to them; a former member
+	// (one who has closed their account) has a null id, the name "Former member", `former` true
+	// and is out of network.
+	With Counterpart `json:"with"`
+}
+
 // Counterpart The other member of a mailbox entry, with how the caller stands to them; a former member
 // (one who has closed their account) has a null id, the name "Former member", `former` true
 // and is out of network.
@@ -1293,7 +1477,8 @@ type Counterpart struct {
 // member of a group, or to a member holding a current position at the same company,
 // unless the member turned requests off or the caller sent this month's cap of them),
 // `recipient_inmail_off`, `recipient_network_only`, `open_profile`, `no_credits`,
-// `inmail`. New rules may add values within /v1.
+// `inmail`; `closed` (a conversation's other member closed their account). New rules may
+// add values within /v1.
 type DecisionReason string
 
 // DeclineEvent The data of a `decline` event, sent to the sender of the InMail or message request declined.
@@ -1321,6 +1506,11 @@ type DegreeLabel string
 // Envelope A mailbox entry.
 type Envelope struct {
 	AttachmentCount int `json:"attachmentCount"`
+
+	// ConversationId A member, invitation, message or thread id.
+	//
+	// Example: jane
+	ConversationId *Id `json:"conversationId,omitempty"`
 
 	// From The other member of a mailbox entry, with how the caller stands to them; a former member
 	// (one who has closed their account) has a null id, the name "Former member", `former` true
@@ -1384,6 +1574,11 @@ type ExportedMessage struct {
 	// Channel How the message would go; null when it may not be sent. `request` is a free message
 	// request, which waits in the recipient's requests box until accepted or declined.
 	Channel *Channel `json:"channel"`
+
+	// ConversationId A member, invitation, message or thread id.
+	//
+	// Example: jane
+	ConversationId *Id `json:"conversationId,omitempty"`
 
 	// Cost InMail credits it cost.
 	Cost        int     `json:"cost"`
@@ -1521,6 +1716,11 @@ type InMailStatus string
 type InboxEntry struct {
 	AttachmentCount int `json:"attachmentCount"`
 
+	// ConversationId A member, invitation, message or thread id.
+	//
+	// Example: jane
+	ConversationId *Id `json:"conversationId,omitempty"`
+
 	// From The other member of a mailbox entry, with how the caller stands to them; a former member
 	// (one who has closed their account) has a null id, the name "Former member", `former` true
 	// and is out of network.
@@ -1643,6 +1843,28 @@ type InvitationRequest struct {
 // InvitationStatus defines model for InvitationStatus.
 type InvitationStatus string
 
+// LastMessage defines model for LastMessage.
+type LastMessage struct {
+	// From One side of a message: a member, or a former member, one who has closed their account,
+	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
+	// profile to link to.
+	From Party `json:"from"`
+
+	// Id A member, invitation, message or thread id.
+	//
+	// Example: jane
+	Id Id `json:"id"`
+
+	// Kind An InMail (to a member beyond 1st degree who has not written first), a message request
+	// (free, to a fellow group member or current coworker) or a message.
+	Kind MessageKind `json:"kind"`
+
+	// Preview As the inbox words it, "InMail from Maria Garcia: …", or "Message to …" when the caller sent it.
+	Preview string    `json:"preview"`
+	Read    bool      `json:"read"`
+	SentAt  time.Time `json:"sentAt"`
+}
+
 // Me defines model for Me.
 type Me struct {
 	Company  string `json:"company"`
@@ -1718,6 +1940,11 @@ type Message struct {
 	Attachments []Attachment `json:"attachments"`
 	Body        string       `json:"body"`
 
+	// ConversationId A member, invitation, message or thread id.
+	//
+	// Example: jane
+	ConversationId *Id `json:"conversationId,omitempty"`
+
 	// From One side of a message: a member, or a former member, one who has closed their account,
 	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
 	// profile to link to.
@@ -1760,6 +1987,11 @@ type Message struct {
 
 // MessageEvent The data of a `message` event, sent to the recipient of a message or InMail.
 type MessageEvent struct {
+	Box *ConversationBox `json:"box,omitempty"`
+
+	// ConversationId The same as threadId.
+	ConversationId *string `json:"conversationId,omitempty"`
+
 	// From The member who acted.
 	From EventPerson `json:"from"`
 	Id   string      `json:"id"`
@@ -1804,7 +2036,8 @@ type Messaging struct {
 	// member of a group, or to a member holding a current position at the same company,
 	// unless the member turned requests off or the caller sent this month's cap of them),
 	// `recipient_inmail_off`, `recipient_network_only`, `open_profile`, `no_credits`,
-	// `inmail`. New rules may add values within /v1.
+	// `inmail`; `closed` (a conversation's other member closed their account). New rules may
+	// add values within /v1.
 	Reason DecisionReason `json:"reason"`
 
 	// Via What allows (or allowed) a message request: a group both members are in, or a company
@@ -2136,6 +2369,11 @@ type SendRequest struct {
 
 // Sent defines model for Sent.
 type Sent struct {
+	// ConversationId A member, invitation, message or thread id.
+	//
+	// Example: jane
+	ConversationId *Id `json:"conversationId,omitempty"`
+
 	// Cost InMail credits the send took.
 	Cost int `json:"cost"`
 
@@ -2160,6 +2398,11 @@ type Sent struct {
 // SentEntry A sent-box entry names its recipient in `to`.
 type SentEntry struct {
 	AttachmentCount int `json:"attachmentCount"`
+
+	// ConversationId A member, invitation, message or thread id.
+	//
+	// Example: jane
+	ConversationId *Id `json:"conversationId,omitempty"`
 
 	// From The other member of a mailbox entry, with how the caller stands to them; a former member
 	// (one who has closed their account) has a null id, the name "Former member", `former` true
@@ -2567,6 +2810,75 @@ type BlockParams struct {
 
 // DisconnectParams defines parameters for Disconnect.
 type DisconnectParams struct {
+	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
+	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
+	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+}
+
+// ListConversationsParams defines parameters for ListConversations.
+type ListConversationsParams struct {
+	// Box `inbox` (the default); `other`: InMail and message requests from senders that look like
+	// a mass blast; `archived`; `requests`: message requests waiting for an answer.
+	Box *ConversationBox `form:"box,omitempty" json:"box,omitempty"`
+
+	// Unread true for conversations with unread messages only.
+	Unread *bool `form:"unread,omitempty" json:"unread,omitempty"`
+
+	// Kind Only conversations of one kind.
+	Kind *ConversationKind `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
+	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
+
+	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
+	Token *Token `form:"token,omitempty" json:"token,omitempty"`
+
+	// ConsistencyToken The same as the `token` query parameter, which wins when both are sent.
+	ConsistencyToken *ConsistencyTokenHeader `json:"Consistency-Token,omitempty"`
+
+	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
+	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
+	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+}
+
+// GetConversationParams defines parameters for GetConversation.
+type GetConversationParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `nextCursor` of the previous page, as it was given; opaque.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Consistency How fresh the read must be. `minimize_latency` (the default): reachability and mutual
+	// connections from the replica's memory, at most `REACH_STALENESS_BOUND` behind;
+	// `at_least_as_fresh`: at least as fresh as the write `token` came from (the token is then
+	// required); `fully_consistent`: as of the moment of the read, every write committed before
+	// it included (from memory once the replica has applied the change log's head).
+	Consistency *Consistency `form:"consistency,omitempty" json:"consistency,omitempty"`
+
+	// Token The Consistency-Token of an earlier write; implies `at_least_as_fresh`.
+	Token *Token `form:"token,omitempty" json:"token,omitempty"`
+
+	// ConsistencyToken The same as the `token` query parameter, which wins when both are sent.
+	ConsistencyToken *ConsistencyTokenHeader `json:"Consistency-Token,omitempty"`
+
+	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
+	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
+	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+}
+
+// UpdateConversationParams defines parameters for UpdateConversation.
+type UpdateConversationParams struct {
 	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
 	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
 	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
@@ -3075,6 +3387,9 @@ type PutMemberJSONRequestBody = PutMemberRequest
 // PutOrganisationJSONRequestBody defines body for PutOrganisation for application/json ContentType.
 type PutOrganisationJSONRequestBody = PutOrganisationRequest
 
+// UpdateConversationJSONRequestBody defines body for UpdateConversation for application/json ContentType.
+type UpdateConversationJSONRequestBody = ConversationPatch
+
 // InviteJSONRequestBody defines body for Invite for application/json ContentType.
 type InviteJSONRequestBody = InvitationRequest
 
@@ -3303,14 +3618,61 @@ type ClientInterface interface {
 	// Corresponds with DELETE /v1/connections/{memberId} (the `Disconnect` operationId).
 	Disconnect(ctx context.Context, memberId MemberIdOfBlockOrConnection, params *DisconnectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListConversations The caller's conversations in one box, newest activity first
+	//
+	// One row per conversation (the two members and their thread), with the other member, the
+	// last message's preview, the unread count, the conversation's kind and state, and whether
+	// and at what cost the caller may write now. A page costs the same whatever the size of the
+	// mailbox. Conversations with a member in a block relation with the caller are never
+	// listed; one with a member who closed their account stays, with "Former member".
+	//
+	// Corresponds with GET /v1/conversations (the `ListConversations` operationId).
+	ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetConversation A conversation with a page of its messages, newest first
+	//
+	// Anyone else's conversation, one with a member in a block relation with the caller, and
+	// one the caller has no message left in, are not found.
+	//
+	// Corresponds with GET /v1/conversations/{id} (the `GetConversation` operationId).
+	GetConversation(ctx context.Context, id Id, params *GetConversationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateConversationWithBody Archive, mute, mark read or unread, or move out of Other
+	//
+	// Changes the caller's side of the conversation only; the other member sees nothing of it.
+	// Each field is idempotent. A new message unarchives a conversation; muting does not stop
+	// messages, only their events. The caller's other devices hear of each change on
+	// `/v1/events`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/conversations/{id} (the `UpdateConversation` operationId).
+	UpdateConversationWithBody(ctx context.Context, id Id, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateConversation Archive, mute, mark read or unread, or move out of Other
+	//
+	// Changes the caller's side of the conversation only; the other member sees nothing of it.
+	// Each field is idempotent. A new message unarchives a conversation; muting does not stop
+	// messages, only their events. The caller's other devices hear of each change on
+	// `/v1/events`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/conversations/{id} (the `UpdateConversation` operationId).
+	UpdateConversation(ctx context.Context, id Id, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Events A stream of the caller's events (Server-Sent Events)
 	//
 	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
 	// InMail or message request received (`message`), an invitation received (`invitation`),
 	// their invitation accepted (`acceptance`), their InMail or request declined (`decline`) and
-	// their message request accepted (`request_accepted`). Each event is one `event:` line
-	// naming its type and one `data:` line of JSON (`MessageEvent`, `InvitationEvent`,
-	// `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent` below). A comment line
+	// their message request accepted (`request_accepted`), and, for the member's other devices,
+	// the changes they make to their side of a conversation (`conversation_read`,
+	// `conversation_unread`, `conversation_archived`, `conversation_muted`,
+	// `conversation_moved`). A message in a conversation the member muted sends no event. Each
+	// event is one `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
+	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent`,
+	// `ConversationEvent` below). A comment line
 	// (`: heartbeat`) comes every 15 seconds.
 	//
 	// The token may come as `?access_token=` instead of the header, since a browser's
@@ -3967,14 +4329,101 @@ func (c *Client) Disconnect(ctx context.Context, memberId MemberIdOfBlockOrConne
 	return c.Client.Do(req)
 }
 
+// ListConversations The caller's conversations in one box, newest activity first
+//
+// One row per conversation (the two members and their thread), with the other member, the
+// last message's preview, the unread count, the conversation's kind and state, and whether
+// and at what cost the caller may write now. A page costs the same whatever the size of the
+// mailbox. Conversations with a member in a block relation with the caller are never
+// listed; one with a member who closed their account stays, with "Former member".
+//
+// Corresponds with GET /v1/conversations (the `ListConversations` operationId).
+func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListConversationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetConversation A conversation with a page of its messages, newest first
+//
+// Anyone else's conversation, one with a member in a block relation with the caller, and
+// one the caller has no message left in, are not found.
+//
+// Corresponds with GET /v1/conversations/{id} (the `GetConversation` operationId).
+func (c *Client) GetConversation(ctx context.Context, id Id, params *GetConversationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetConversationRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateConversationWithBody Archive, mute, mark read or unread, or move out of Other
+//
+// Changes the caller's side of the conversation only; the other member sees nothing of it.
+// Each field is idempotent. A new message unarchives a conversation; muting does not stop
+// messages, only their events. The caller's other devices hear of each change on
+// `/v1/events`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/conversations/{id} (the `UpdateConversation` operationId).
+func (c *Client) UpdateConversationWithBody(ctx context.Context, id Id, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateConversationRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateConversation Archive, mute, mark read or unread, or move out of Other
+//
+// Changes the caller's side of the conversation only; the other member sees nothing of it.
+// Each field is idempotent. A new message unarchives a conversation; muting does not stop
+// messages, only their events. The caller's other devices hear of each change on
+// `/v1/events`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/conversations/{id} (the `UpdateConversation` operationId).
+func (c *Client) UpdateConversation(ctx context.Context, id Id, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateConversationRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // Events A stream of the caller's events (Server-Sent Events)
 //
 // A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
 // InMail or message request received (`message`), an invitation received (`invitation`),
 // their invitation accepted (`acceptance`), their InMail or request declined (`decline`) and
-// their message request accepted (`request_accepted`). Each event is one `event:` line
-// naming its type and one `data:` line of JSON (`MessageEvent`, `InvitationEvent`,
-// `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent` below). A comment line
+// their message request accepted (`request_accepted`), and, for the member's other devices,
+// the changes they make to their side of a conversation (`conversation_read`,
+// `conversation_unread`, `conversation_archived`, `conversation_muted`,
+// `conversation_moved`). A message in a conversation the member muted sends no event. Each
+// event is one `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
+// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent`,
+// `ConversationEvent` below). A comment line
 // (`: heartbeat`) comes every 15 seconds.
 //
 // The token may come as `?access_token=` instead of the header, since a browser's
@@ -5399,6 +5848,343 @@ func NewDisconnectRequest(server string, memberId MemberIdOfBlockOrConnection, p
 	if err != nil {
 		return nil, err
 	}
+
+	if params != nil {
+
+		if params.XRequestId != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Request-Id", *params.XRequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Request-Id", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListConversationsRequest constructs an http.Request for the ListConversations method
+func NewListConversationsRequest(server string, params *ListConversationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Box != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "box", *params.Box, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Unread != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "unread", *params.Unread, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Kind != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Consistency != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consistency", *params.Consistency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Token != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "token", *params.Token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.ConsistencyToken != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Consistency-Token", *params.ConsistencyToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Consistency-Token", headerParam0)
+		}
+
+		if params.XRequestId != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Request-Id", *params.XRequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Request-Id", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetConversationRequest constructs an http.Request for the GetConversation method
+func NewGetConversationRequest(server string, id Id, params *GetConversationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Consistency != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consistency", *params.Consistency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Token != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "token", *params.Token, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.ConsistencyToken != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Consistency-Token", *params.ConsistencyToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Consistency-Token", headerParam0)
+		}
+
+		if params.XRequestId != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Request-Id", *params.XRequestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Request-Id", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewUpdateConversationRequest calls the generic UpdateConversation builder with application/json body
+func NewUpdateConversationRequest(server string, id Id, params *UpdateConversationParams, body UpdateConversationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateConversationRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateConversationRequestWithBody constructs an http.Request for the UpdateConversation method, with any body, and a specified content type
+func NewUpdateConversationRequestWithBody(server string, id Id, params *UpdateConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	if params != nil {
 
@@ -8129,14 +8915,65 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /v1/connections/{memberId} (the `Disconnect` operationId).
 	DisconnectWithResponse(ctx context.Context, memberId MemberIdOfBlockOrConnection, params *DisconnectParams, reqEditors ...RequestEditorFn) (*DisconnectResponse, error)
 
+	// ListConversationsWithResponse The caller's conversations in one box, newest activity first
+	//
+	// One row per conversation (the two members and their thread), with the other member, the
+	// last message's preview, the unread count, the conversation's kind and state, and whether
+	// and at what cost the caller may write now. A page costs the same whatever the size of the
+	// mailbox. Conversations with a member in a block relation with the caller are never
+	// listed; one with a member who closed their account stays, with "Former member".
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/conversations (the `ListConversations` operationId).
+	ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error)
+
+	// GetConversationWithResponse A conversation with a page of its messages, newest first
+	//
+	// Anyone else's conversation, one with a member in a block relation with the caller, and
+	// one the caller has no message left in, are not found.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/conversations/{id} (the `GetConversation` operationId).
+	GetConversationWithResponse(ctx context.Context, id Id, params *GetConversationParams, reqEditors ...RequestEditorFn) (*GetConversationResponse, error)
+
+	// UpdateConversationWithBodyWithResponse Archive, mute, mark read or unread, or move out of Other
+	//
+	// Changes the caller's side of the conversation only; the other member sees nothing of it.
+	// Each field is idempotent. A new message unarchives a conversation; muting does not stop
+	// messages, only their events. The caller's other devices hear of each change on
+	// `/v1/events`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/conversations/{id} (the `UpdateConversation` operationId).
+	UpdateConversationWithBodyWithResponse(ctx context.Context, id Id, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error)
+
+	// UpdateConversationWithResponse Archive, mute, mark read or unread, or move out of Other
+	//
+	// Changes the caller's side of the conversation only; the other member sees nothing of it.
+	// Each field is idempotent. A new message unarchives a conversation; muting does not stop
+	// messages, only their events. The caller's other devices hear of each change on
+	// `/v1/events`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/conversations/{id} (the `UpdateConversation` operationId).
+	UpdateConversationWithResponse(ctx context.Context, id Id, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error)
+
 	// EventsWithResponse A stream of the caller's events (Server-Sent Events)
 	//
 	// A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
 	// InMail or message request received (`message`), an invitation received (`invitation`),
 	// their invitation accepted (`acceptance`), their InMail or request declined (`decline`) and
-	// their message request accepted (`request_accepted`). Each event is one `event:` line
-	// naming its type and one `data:` line of JSON (`MessageEvent`, `InvitationEvent`,
-	// `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent` below). A comment line
+	// their message request accepted (`request_accepted`), and, for the member's other devices,
+	// the changes they make to their side of a conversation (`conversation_read`,
+	// `conversation_unread`, `conversation_archived`, `conversation_muted`,
+	// `conversation_moved`). A message in a conversation the member muted sends no event. Each
+	// event is one `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
+	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent`,
+	// `ConversationEvent` below). A comment line
 	// (`: heartbeat`) comes every 15 seconds.
 	//
 	// The token may come as `?access_token=` instead of the header, since a browser's
@@ -10452,6 +11289,412 @@ func (r DisconnectResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DisconnectResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListConversationsResponse200Headers the declared response headers of an HTTP 200 response for ListConversations
+type ListConversationsResponse200Headers struct {
+	XRequestId string
+}
+
+// ListConversationsResponse400Headers the declared response headers of an HTTP 400 response for ListConversations
+type ListConversationsResponse400Headers struct {
+	XRequestId string
+}
+
+// ListConversationsResponse401Headers the declared response headers of an HTTP 401 response for ListConversations
+type ListConversationsResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestId      string
+}
+
+// ListConversationsResponse429Headers the declared response headers of an HTTP 429 response for ListConversations
+type ListConversationsResponse429Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+// ListConversationsResponse500Headers the declared response headers of an HTTP 500 response for ListConversations
+type ListConversationsResponse500Headers struct {
+	XRequestId string
+}
+
+// ListConversationsResponse503Headers the declared response headers of an HTTP 503 response for ListConversations
+type ListConversationsResponse503Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+type ListConversationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *RateLimited
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListConversationsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListConversationsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListConversationsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListConversationsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListConversationsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListConversationsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListConversationsResponse) GetJSON200() *ConversationList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListConversationsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListConversationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListConversationsResponse) GetApplicationproblemJSON429() *RateLimited {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListConversationsResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListConversationsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListConversationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListConversationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListConversationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListConversationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetConversationResponse200Headers the declared response headers of an HTTP 200 response for GetConversation
+type GetConversationResponse200Headers struct {
+	XRequestId string
+}
+
+// GetConversationResponse400Headers the declared response headers of an HTTP 400 response for GetConversation
+type GetConversationResponse400Headers struct {
+	XRequestId string
+}
+
+// GetConversationResponse401Headers the declared response headers of an HTTP 401 response for GetConversation
+type GetConversationResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestId      string
+}
+
+// GetConversationResponse404Headers the declared response headers of an HTTP 404 response for GetConversation
+type GetConversationResponse404Headers struct {
+	XRequestId string
+}
+
+// GetConversationResponse429Headers the declared response headers of an HTTP 429 response for GetConversation
+type GetConversationResponse429Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+// GetConversationResponse500Headers the declared response headers of an HTTP 500 response for GetConversation
+type GetConversationResponse500Headers struct {
+	XRequestId string
+}
+
+// GetConversationResponse503Headers the declared response headers of an HTTP 503 response for GetConversation
+type GetConversationResponse503Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+type GetConversationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationWithMessages
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *RateLimited
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetConversationResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetConversationResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetConversationResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetConversationResponse) GetJSON200() *ConversationWithMessages {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetConversationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetConversationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetConversationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetConversationResponse) GetApplicationproblemJSON429() *RateLimited {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetConversationResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetConversationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetConversationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetConversationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetConversationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetConversationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateConversationResponse200Headers the declared response headers of an HTTP 200 response for UpdateConversation
+type UpdateConversationResponse200Headers struct {
+	ConsistencyToken *ConsistencyToken
+	XRequestId       string
+}
+
+// UpdateConversationResponse400Headers the declared response headers of an HTTP 400 response for UpdateConversation
+type UpdateConversationResponse400Headers struct {
+	XRequestId string
+}
+
+// UpdateConversationResponse401Headers the declared response headers of an HTTP 401 response for UpdateConversation
+type UpdateConversationResponse401Headers struct {
+	WWWAuthenticate string
+	XRequestId      string
+}
+
+// UpdateConversationResponse404Headers the declared response headers of an HTTP 404 response for UpdateConversation
+type UpdateConversationResponse404Headers struct {
+	XRequestId string
+}
+
+// UpdateConversationResponse415Headers the declared response headers of an HTTP 415 response for UpdateConversation
+type UpdateConversationResponse415Headers struct {
+	XRequestId string
+}
+
+// UpdateConversationResponse429Headers the declared response headers of an HTTP 429 response for UpdateConversation
+type UpdateConversationResponse429Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+// UpdateConversationResponse500Headers the declared response headers of an HTTP 500 response for UpdateConversation
+type UpdateConversationResponse500Headers struct {
+	XRequestId string
+}
+
+// UpdateConversationResponse503Headers the declared response headers of an HTTP 503 response for UpdateConversation
+type UpdateConversationResponse503Headers struct {
+	RetryAfter int
+	XRequestId string
+}
+
+type UpdateConversationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Conversation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *RateLimited
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Internal
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateConversationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateConversationResponse404Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UpdateConversationResponse415Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateConversationResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateConversationResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateConversationResponse) GetJSON200() *Conversation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UpdateConversationResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UpdateConversationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UpdateConversationResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r UpdateConversationResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r UpdateConversationResponse) GetApplicationproblemJSON429() *RateLimited {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r UpdateConversationResponse) GetApplicationproblemJSON500() *Internal {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateConversationResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateConversationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateConversationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateConversationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateConversationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15082,14 +16325,89 @@ func (c *ClientWithResponses) DisconnectWithResponse(ctx context.Context, member
 	return ParseDisconnectResponse(rsp)
 }
 
+// ListConversationsWithResponse The caller's conversations in one box, newest activity first
+//
+// One row per conversation (the two members and their thread), with the other member, the
+// last message's preview, the unread count, the conversation's kind and state, and whether
+// and at what cost the caller may write now. A page costs the same whatever the size of the
+// mailbox. Conversations with a member in a block relation with the caller are never
+// listed; one with a member who closed their account stays, with "Former member".
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/conversations (the `ListConversations` operationId).
+func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error) {
+	rsp, err := c.ListConversations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListConversationsResponse(rsp)
+}
+
+// GetConversationWithResponse A conversation with a page of its messages, newest first
+//
+// Anyone else's conversation, one with a member in a block relation with the caller, and
+// one the caller has no message left in, are not found.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/conversations/{id} (the `GetConversation` operationId).
+func (c *ClientWithResponses) GetConversationWithResponse(ctx context.Context, id Id, params *GetConversationParams, reqEditors ...RequestEditorFn) (*GetConversationResponse, error) {
+	rsp, err := c.GetConversation(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetConversationResponse(rsp)
+}
+
+// UpdateConversationWithBodyWithResponse Archive, mute, mark read or unread, or move out of Other
+//
+// Changes the caller's side of the conversation only; the other member sees nothing of it.
+// Each field is idempotent. A new message unarchives a conversation; muting does not stop
+// messages, only their events. The caller's other devices hear of each change on
+// `/v1/events`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/conversations/{id} (the `UpdateConversation` operationId).
+func (c *ClientWithResponses) UpdateConversationWithBodyWithResponse(ctx context.Context, id Id, params *UpdateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error) {
+	rsp, err := c.UpdateConversationWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateConversationResponse(rsp)
+}
+
+// UpdateConversationWithResponse Archive, mute, mark read or unread, or move out of Other
+//
+// Changes the caller's side of the conversation only; the other member sees nothing of it.
+// Each field is idempotent. A new message unarchives a conversation; muting does not stop
+// messages, only their events. The caller's other devices hear of each change on
+// `/v1/events`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/conversations/{id} (the `UpdateConversation` operationId).
+func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context, id Id, params *UpdateConversationParams, body UpdateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateConversationResponse, error) {
+	rsp, err := c.UpdateConversation(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateConversationResponse(rsp)
+}
+
 // EventsWithResponse A stream of the caller's events (Server-Sent Events)
 //
 // A `text/event-stream` that stays open and tells the caller, as it happens, of a message,
 // InMail or message request received (`message`), an invitation received (`invitation`),
 // their invitation accepted (`acceptance`), their InMail or request declined (`decline`) and
-// their message request accepted (`request_accepted`). Each event is one `event:` line
-// naming its type and one `data:` line of JSON (`MessageEvent`, `InvitationEvent`,
-// `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent` below). A comment line
+// their message request accepted (`request_accepted`), and, for the member's other devices,
+// the changes they make to their side of a conversation (`conversation_read`,
+// `conversation_unread`, `conversation_archived`, `conversation_muted`,
+// `conversation_moved`). A message in a conversation the member muted sends no event. Each
+// event is one `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
+// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent`,
+// `ConversationEvent` below). A comment line
 // (`: heartbeat`) comes every 15 seconds.
 //
 // The token may come as `?access_token=` instead of the header, since a browser's
@@ -17960,6 +19278,499 @@ func ParseDisconnectResponse(rsp *http.Response) (*DisconnectResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers DisconnectResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
+func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListConversationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListConversationsResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListConversationsResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListConversationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListConversationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListConversationsResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListConversationsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetConversationResponse parses an HTTP response from a GetConversationWithResponse call
+func ParseGetConversationResponse(rsp *http.Response) (*GetConversationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetConversationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationWithMessages
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetConversationResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetConversationResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetConversationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetConversationResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetConversationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetConversationResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetConversationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateConversationResponse parses an HTTP response from a UpdateConversationWithResponse call
+func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateConversationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Conversation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Internal
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateConversationResponse200Headers
+		if values := rsp.Header.Values("Consistency-Token"); len(values) > 0 {
+			var value ConsistencyToken
+			if err := runtime.BindStyledParameterWithOptions("simple", "Consistency-Token", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateConversationResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateConversationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateConversationResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 415:
+		var headers UpdateConversationResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateConversationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateConversationResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateConversationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {

@@ -19,10 +19,11 @@
 // It may follow a write's own last statement in one round trip (AppendedTo in cypher.go), whose
 // parameters are beside its own: its own are named so that they never clash.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
-// them. For each pair in $pairs ([a, b]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
+// them. For each pair in $pairs ([a, b, the id of their conversation]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
 // 8 a wrote to b, 16 b wrote to a, 32 a's InMail or request to b awaits an answer, 64 b's to a
 // does, 128 b declined a's InMail or request, 256 a declined b's, 512 b accepted a's request,
-// 1024 a accepted b's. For each member, too, their name and headline (names, headlines, which
+// 1024 a accepted b's (the bits of messages from the two sides of their conversation, which keep
+// them, not from the messages). For each member, too, their name and headline (names, headlines, which
 // mutual-connections pages show from memory), and their affiliations, as
 // rows of flat lists (a Change's properties cannot nest lists): heldBy[i] (the member's position
 // in $members) held a position at heldOrg[i], current (to absent) when heldCurrent[i]; and
@@ -31,7 +32,7 @@
 // (a bulk import): replicas read everything again.
 // Cost: a unique-index seek and a lock per shard touched, the shards' heads (a handful), an index
 // seek per member, with their positions and group memberships (a handful each), two per pair and
-// their relationships between them, one per organisation and group.
+// their relationships between them but messages (a unique-index seek on their conversation instead), one per organisation and group.
 MATCH (log:ChangeLog {id: 'main'})
 WHERE log.shards IS NOT NULL
 CALL (log) {
@@ -65,19 +66,20 @@ CALL () {
   UNWIND $pairs AS pair
   OPTIONAL MATCH (a:Member {id: pair[0]})
   OPTIONAL MATCH (b:Member {id: pair[1]})
+  OPTIONAL MATCH (a)-[sa:IN]->(:Conversation {id: pair[2]})<-[sb:IN]-(b)
   RETURN collect(pair[0]) AS pairA, collect(pair[1]) AS pairB, collect(
            CASE WHEN a IS NULL OR b IS NULL THEN 0 ELSE
              CASE WHEN EXISTS { (a)-[:CONNECTED_TO]-(b) } THEN 1 ELSE 0 END +
              CASE WHEN EXISTS { (a)-[:BLOCKED]->(b) } THEN 2 ELSE 0 END +
              CASE WHEN EXISTS { (b)-[:BLOCKED]->(a) } THEN 4 ELSE 0 END +
-             CASE WHEN EXISTS { (a)-[:MESSAGED]->(b) } THEN 8 ELSE 0 END +
-             CASE WHEN EXISTS { (b)-[:MESSAGED]->(a) } THEN 16 ELSE 0 END +
-             CASE WHEN EXISTS { (a)-[:MESSAGED {status: 'pending'}]->(b) } THEN 32 ELSE 0 END +
-             CASE WHEN EXISTS { (b)-[:MESSAGED {status: 'pending'}]->(a) } THEN 64 ELSE 0 END +
+             CASE WHEN coalesce(sa.wrote, false) THEN 8 ELSE 0 END +
+             CASE WHEN coalesce(sb.wrote, false) THEN 16 ELSE 0 END +
+             CASE WHEN coalesce(sa.pending, 0) > 0 THEN 32 ELSE 0 END +
+             CASE WHEN coalesce(sb.pending, 0) > 0 THEN 64 ELSE 0 END +
              CASE WHEN EXISTS { (b)-[:DECLINED]->(a) } THEN 128 ELSE 0 END +
              CASE WHEN EXISTS { (a)-[:DECLINED]->(b) } THEN 256 ELSE 0 END +
-             CASE WHEN EXISTS { (a)-[:MESSAGED {kind: 'request', status: 'accepted'}]->(b) } THEN 512 ELSE 0 END +
-             CASE WHEN EXISTS { (b)-[:MESSAGED {kind: 'request', status: 'accepted'}]->(a) } THEN 1024 ELSE 0 END
+             CASE WHEN coalesce(sa.accepted, false) THEN 512 ELSE 0 END +
+             CASE WHEN coalesce(sb.accepted, false) THEN 1024 ELSE 0 END
            END) AS bits
 }
 CALL () {

@@ -8,10 +8,13 @@
 // created later with the same id finds none). A request from the closing member leaves the
 // other's requests box, since it can no longer be answered. An InMail sent to the member
 // that is still pending, which nobody can now answer, gives its sender the credit back if it was
-// sent on or after $refundSince, once, as a decline would. The FormerMember node is removed again
-// when nothing was copied. Answers how many messages were kept, and the ids of the members given
+// sent on or after $refundSince, once, as a decline would. Each conversation of the member takes
+// its new thread id and the FormerMember in the member's place, so that the other member keeps
+// it, with "Former member" as the one it is with (the store then builds the other member's side
+// again from the messages copied, RebuildConversations). The FormerMember node is removed again, with its
+// conversations, when nothing was copied. Answers how many messages were kept, and the ids of the members given
 // credits back, whose facts the change log records.
-// Cost: one index seek and the member's messages.
+// Cost: one index seek, the member's messages and conversations.
 MATCH (me:Member {id: $id})
 CREATE (former:FormerMember {closedAt: $now})
 WITH me, former
@@ -47,9 +50,19 @@ CALL (me, former) {
   }
   RETURN sum(copied) AS received, collect(DISTINCT refunded) AS refunded
 }
+CALL (me, former) {
+  MATCH (me)-[mine:IN]->(c:Conversation)
+  DELETE mine
+  CREATE (former)-[:IN]->(c)
+  SET c.id = coalesce($threads[c.id], c.id)
+}
 CALL (former, sent, received) {
   WITH former, sent + received AS kept
   WHERE kept = 0
-  DELETE former
+  CALL (former) {
+    MATCH (former)-[:IN]->(c:Conversation)
+    DETACH DELETE c
+  }
+  DETACH DELETE former
 }
 RETURN sent + received AS kept, refunded

@@ -1,8 +1,11 @@
 // Message answers one message by id with its sender and recipient, if the caller is one of the
 // two, has not deleted it, and neither has blocked the other. When the caller is the recipient and
-// $markRead is true, it is marked read now. The other member may be a FormerMember (a closed
+// $markRead is true, it is marked read now, and the recipient's side of the conversation has one
+// unread message fewer; every change to what a side counts unread holds the side's write lock
+// first, so that two devices reading at once count it once. The other member may be a FormerMember (a closed
 // account), whose id is null.
-// Cost: one relationship-index seek on MESSAGED(id).
+// Cost: one relationship-index seek on MESSAGED(id); marking read, a unique-index seek on the
+// conversation.
 MATCH (from)-[m:MESSAGED {id: $id}]->(to)
 WHERE (from.id = $caller AND NOT m.deletedBySender)
    OR (to.id = $caller AND NOT m.deletedByRecipient)
@@ -10,8 +13,13 @@ WITH from, m, to
 WHERE NOT EXISTS { (from)-[:BLOCKED]-(to) }
 CALL (m, to) {
   WITH m, to
-  WHERE $markRead AND to.id = $caller AND m.readAt IS NULL
-  SET m.readAt = $now
+  WHERE $markRead AND to.id = $caller
+  MATCH (to)-[mine:IN]->(:Conversation {id: m.threadId})
+  SET mine._lock = true
+  REMOVE mine._lock
+  WITH m, mine
+  WHERE m.readAt IS NULL
+  SET m.readAt = $now, mine.unread = mine.unread - 1
 }
 RETURN m {.*} AS message, from.id AS from, to.id AS to,
        from {.id, .name, .headline} AS sender, to {.id, .name, .headline} AS recipient

@@ -14,8 +14,12 @@
 // For a send ($near false), near is read only when the two are not connected: a send needs no
 // mutual count, and connected says the degree. With $key not '', keyed is the message the caller
 // already sent with that idempotency key, if any (else null), as MessageByKey answers it.
+// What the rules read of the messages between the two comes from their sides of the conversation
+// ($threads maps each member to the conversation's id, graph.ThreadID), never from the messages;
+// filed is the box the conversation is filed in for the member, for a send's graph.Filing, and
+// muted whether the member muted it.
 // A member in a block relation with the caller is left out, as if not in the graph.
-// Cost: two index seeks, the stored connection counts, the smaller side's connections (for a
+// Cost: two index seeks, a unique-index seek on the conversation and its two sides, the stored connection counts, the smaller side's connections (for a
 // send, only for a pair not connected), a relationship-index seek for a key, a seek
 // per member in a block relation with the caller, and the caller's groups and positions (a
 // handful), each tested against the member's.
@@ -33,6 +37,7 @@ WITH me, hidden, them, theirConnections, callerIsSmall,
      coalesce(me.connectionsVersion, 0) AS callerVersion,
      coalesce(them.connectionsVersion, 0) AS memberVersion,
      me <> them AND EXISTS { (me)-[:CONNECTED_TO]-(them) } AS connected
+OPTIONAL MATCH (me)-[mine:IN]->(:Conversation {id: $threads[them.id]})<-[theirs:IN]-(them)
 RETURN them {
          .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
          .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable,
@@ -52,10 +57,12 @@ RETURN them {
          MATCH (me)-[m:MESSAGED {idempotencyKey: $key}]->()
          RETURN m {.*} AS m LIMIT 1
        }[0] END AS keyed,
-       me <> them AND EXISTS { (them)-[:MESSAGED]->(me) } AS theyWroteFirst,
+       coalesce(theirs.wrote, false) AS theyWroteFirst,
        EXISTS { (them)-[:DECLINED]->(me) } AS declined,
-       EXISTS { (me)-[:MESSAGED {status: 'pending'}]->(them) } AS awaitingReply,
-       EXISTS { (me)-[:MESSAGED {kind: 'request', status: 'accepted'}]->(them) } AS accepted,
+       coalesce(mine.pending, 0) > 0 AS awaitingReply,
+       coalesce(mine.accepted, false) AS accepted,
+       coalesce(theirs.filed, '') AS filed,
+       coalesce(theirs.muted, false) AS muted,
        COLLECT {
          MATCH (me)-[:MEMBER_OF]->(g:Group)
          WHERE me <> them AND EXISTS { (them)-[:MEMBER_OF]->(g) }

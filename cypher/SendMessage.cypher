@@ -12,7 +12,16 @@
 // message in the recipient's inbox (or requests box) and the caller's sent box
 // (graph.RecipientKeys, graph.MailboxKey of $now); a request the caller's message accepts moves
 // from the caller's requests box to the inbox.
-// Cost: two index seeks and the recipient's messages to the caller.
+// The message belongs to the Conversation $threadId, made now if new (of kind $conversationKind),
+// and each member's side of it (IN) records it as the last activity: the caller's side is filed
+// in the inbox at $senderBoxKey, the recipient's in $recipientFiled at $recipientBoxKey
+// (graph.Filing, graph.BoxKey; $activity is the message's graph.ActivityKey), both unarchived, and the recipient has one more unread message.
+// The sides also hold what the messaging rules read of the pair, so that nothing need walk the
+// conversation's messages: wrote (this side has written), pending (its InMails and requests
+// awaiting an answer; $pending is 1 for this message when it awaits one) and accepted (the other
+// accepted its request). Answering the recipient's pending messages leaves them none.
+// Cost: two index seeks, a unique-index MERGE and the conversation's two sides; the recipient's
+// messages to the caller only when their side says some await an answer.
 MATCH (me:Member {id: $caller})
 MATCH (them:Member {id: $to})
 CREATE (me)-[m:MESSAGED {
@@ -27,15 +36,33 @@ CREATE (me)-[m:MESSAGED {
 SET me.inmailCredits = $credits,
     me.planGrantedAt = CASE WHEN $granted THEN $planGrantedAt END,
     me.requestsMonth = $requestsMonth, me.requestsSent = $requestsSent
-WITH me, them
-CALL (me, them) {
-  MATCH (them)-[r:MESSAGED {kind: 'request', status: 'pending'}]->(me)
-  SET r.status = 'accepted', r.answeredAt = $now, r.inboxKey = r.requestKey, r.requestKey = null
+MERGE (c:Conversation {id: $threadId})
+  ON CREATE SET c.kind = $conversationKind, c.startedAt = $now
+MERGE (me)-[mine:IN]->(c)
+  ON CREATE SET mine += $newSide
+MERGE (them)-[theirs:IN]->(c)
+  ON CREATE SET theirs += $newSide
+WITH me, them, c, mine, theirs
+CALL (me, them, theirs) {
+  WITH me, them, theirs
+  WHERE theirs.pending > 0
+  MATCH (them)-[r:MESSAGED {status: 'pending'}]->(me)
+  SET r.status = CASE r.kind WHEN 'request' THEN 'accepted' ELSE 'replied' END, r.answeredAt = $now,
+      r.inboxKey = CASE r.kind WHEN 'request' THEN r.requestKey ELSE r.inboxKey END,
+      r.requestKey = CASE r.kind WHEN 'request' THEN null ELSE r.requestKey END
+  WITH them, r
+  CALL (them, r) {
+    WITH them, r
+    WHERE r.kind = 'inmail' AND r.cost > 0 AND NOT r.refunded AND r.sentAt >= $refundSince
+    SET r.refunded = true, them.inmailCredits = them.inmailCredits + r.cost
+  }
+  RETURN count(CASE r.kind WHEN 'request' THEN 1 END) AS acceptedNow
 }
-CALL (me, them) {
-  MATCH (them)-[i:MESSAGED {kind: 'inmail', status: 'pending'}]->(me)
-  SET i.status = 'replied', i.answeredAt = $now
-  WITH them, i
-  WHERE i.cost > 0 AND NOT i.refunded AND i.sentAt >= $refundSince
-  SET i.refunded = true, them.inmailCredits = them.inmailCredits + i.cost
-}
+SET c.kind = CASE WHEN acceptedNow > 0 AND c.kind = 'request' THEN 'conversation' ELSE c.kind END,
+    mine.wrote = true, mine.pending = mine.pending + $pending,
+    mine.filed = 'inbox', mine.archived = false,
+    mine.lastAt = $now, mine.lastId = $id, mine.activity = $activity, mine.boxKey = $senderBoxKey,
+    theirs.pending = 0, theirs.accepted = theirs.accepted OR acceptedNow > 0,
+    theirs.unread = theirs.unread + 1,
+    theirs.filed = $recipientFiled, theirs.archived = false,
+    theirs.lastAt = $now, theirs.lastId = $id, theirs.activity = $activity, theirs.boxKey = $recipientBoxKey

@@ -40,6 +40,8 @@ const (
 	// Abuse limits, applied when sending.
 	ReasonRateLimited Reason = "rate_limited"
 	ReasonMassBlast   Reason = "mass_blast"
+	// ReasonClosed: the member closed their account (a conversation with a former member).
+	ReasonClosed Reason = "closed"
 )
 
 // Decision is whether the caller may message a member, how, and at what cost in credits.

@@ -15,7 +15,13 @@ import (
 // Messages are written with their keys; cypher/BackfillMailboxKeys.cypher computes the same keys
 // in Cypher for messages written before them. Times before 1970 have no key of the same width.
 func MailboxKey(member string, sentAt time.Time, id string) string {
-	return fmt.Sprintf("%s %011d%09d %s", member, 99999999999-sentAt.Unix(), 999999999-sentAt.Nanosecond(), id)
+	return member + " " + ActivityKey(sentAt, id)
+}
+
+// ActivityKey is what follows the member (and, in a BoxKey, the box) in a key: the time inverted
+// into 20 digits, a space, and the id. Keys that share their beginning sort by it, newest first.
+func ActivityKey(at time.Time, id string) string {
+	return fmt.Sprintf("%011d%09d %s", 99999999999-at.Unix(), 999999999-at.Nanosecond(), id)
 }
 
 // RecipientKeys are where a message of kind and status, received by member to, sits: in the inbox

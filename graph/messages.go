@@ -64,6 +64,10 @@ type Sent struct {
 	// Replayed says that the send was a retry: the answer is its first send's, and nothing was
 	// sent now, so nobody is to be told of it again.
 	Replayed bool
+	// RecipientBox is the box the message filed the conversation in for the recipient, and
+	// RecipientMuted whether they muted it (they hear of no message then).
+	RecipientBox   ConversationBox
+	RecipientMuted bool
 }
 
 // Message is one message as its sender or recipient reads it.
@@ -112,10 +116,55 @@ type Limits struct {
 	BlastLimit        int // members one InMail body may go to in 24 hours
 	ReportsToRestrict int // different reporters within 30 days that restrict a member
 	RequestsMonthly   int // message requests one member may send in a calendar month
+	// The Other box's rule (Blasting): an InMail or request goes to Other from the OtherSameBody-th
+	// member its body went to in 24 hours, or when at least OtherDeclinePercent of its sender's
+	// InMails and requests of the last 30 days (once they are OtherMinSent) were declined or drew
+	// a report.
+	OtherSameBody       int
+	OtherDeclinePercent int
+	OtherMinSent        int
 }
 
 // DefaultLimits are the limits reach starts with.
-var DefaultLimits = Limits{InMailsPerDay: 50, BlastLimit: 10, ReportsToRestrict: 3, RequestsMonthly: DefaultRequestsMonthly}
+var DefaultLimits = Limits{InMailsPerDay: 50, BlastLimit: 10, ReportsToRestrict: 3, RequestsMonthly: DefaultRequestsMonthly,
+	OtherSameBody: 4, OtherDeclinePercent: 50, OtherMinSent: 5}
+
+// OrDefaults is l with DefaultLimits' value for each limit not set (zero or less).
+func (l Limits) OrDefaults() Limits {
+	d := DefaultLimits
+	for _, f := range []struct {
+		value *int
+		def   int
+	}{
+		{&l.InMailsPerDay, d.InMailsPerDay}, {&l.BlastLimit, d.BlastLimit}, {&l.ReportsToRestrict, d.ReportsToRestrict},
+		{&l.RequestsMonthly, d.RequestsMonthly}, {&l.OtherSameBody, d.OtherSameBody},
+		{&l.OtherDeclinePercent, d.OtherDeclinePercent}, {&l.OtherMinSent, d.OtherMinSent},
+	} {
+		if *f.value <= 0 {
+			*f.value = f.def
+		}
+	}
+	return l
+}
+
+// BlastSignals are what the Other box's rule reads of a sender as an InMail or request of theirs
+// goes out.
+type BlastSignals struct {
+	SameBody int // other members who got the same folded body in the last 24 hours
+	Sent     int // InMails and requests sent in the last 30 days
+	Declined int // of those, declined
+	Reported int // reports against the sender in the last 30 days
+}
+
+// Blasting says that a sender with signals s shows the mass-blast pattern, so that their InMail
+// or request goes to the recipient's Other box (Filing): its body went to OtherSameBody members
+// with this one, or enough of what they sent lately was declined or reported.
+func (l Limits) Blasting(s BlastSignals) bool {
+	if s.SameBody+1 >= l.OtherSameBody {
+		return true
+	}
+	return s.Sent >= l.OtherMinSent && (s.Declined+s.Reported)*100 >= l.OtherDeclinePercent*s.Sent
+}
 
 // ThreadID names the one conversation between two members, whoever wrote first.
 func ThreadID(a, b string) string {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
 )
 
 // Bounds the outage test gives reach, and the slack it allows a loaded two-core machine.
@@ -70,7 +71,8 @@ func TestOutage(t *testing.T) {
 			// Default reachability reads and mutual pages may still be answered from memory within
 			// the staleness bound; these all need Neo4j.
 			reads := []string{"/v1/members/" + bob + "/reachability?consistency=fully_consistent", "/v1/inbox",
-				"/v1/members/" + bob + "/mutual-connections?consistency=fully_consistent"}
+				"/v1/members/" + bob + "/mutual-connections?consistency=fully_consistent", "/v1/conversations",
+				"/v1/conversations/" + graph.ThreadID(alice, bob)}
 			for _, path := range reads {
 				expectUnavailable(t, reach.do(t, aliceToken, http.MethodGet, path, nil, nil), outageReadTimeout)
 			}
@@ -78,6 +80,8 @@ func TestOutage(t *testing.T) {
 			body := map[string]any{"to": bob, "body": "sent during the outage " + fault.name}
 			expectUnavailable(t, reach.do(t, aliceToken, http.MethodPost, "/v1/messages", body, key), outageWriteTimeout)
 			expectUnavailable(t, reach.do(t, aliceToken, http.MethodPut, "/v1/blocks/"+bob, nil, nil), outageWriteTimeout)
+			expectUnavailable(t, reach.do(t, aliceToken, http.MethodPatch, "/v1/conversations/"+graph.ThreadID(alice, bob),
+				map[string]any{"archived": true}, nil), outageWriteTimeout)
 			expectNotReady(t, reach, "applied")
 			// Past the staleness bound (1 s; the writes above took longer), memory no longer
 			// answers either.

@@ -92,6 +92,12 @@ var secretRoutes = []secretRoute{
 	{name: "Thread", route: "GET /v1/threads/:threadId", ask: func(f secrecyFixture, target string) (string, any, http.Header) {
 		return "/v1/threads/" + graph.ThreadID(f.caller, target), nil, nil
 	}},
+	{name: "Conversation", route: "GET /v1/conversations/:id", ask: func(f secrecyFixture, target string) (string, any, http.Header) {
+		return "/v1/conversations/" + graph.ThreadID(f.caller, target), nil, nil
+	}},
+	{name: "UpdateConversation", route: "PATCH /v1/conversations/:id", ask: func(f secrecyFixture, target string) (string, any, http.Header) {
+		return "/v1/conversations/" + graph.ThreadID(f.caller, target), map[string]any{"archived": true}, nil
+	}},
 }
 
 // routesNamingNoMember are the routes that name no member, with why blocks do not concern them
@@ -115,6 +121,7 @@ var routesNamingNoMember = map[string]string{
 	"GET /v1/members":                          "search; it never finds a member in a block relation (TestSearchNeverFindsBlocked)",
 	"GET /v1/inbox":                            "the caller's mailbox; it leaves such members out (TestBlockLeavesThemOutOfTheGraph)",
 	"GET /v1/sent":                             "the caller's mailbox; it leaves such members out (TestBlockLeavesThemOutOfTheGraph)",
+	"GET /v1/conversations":                    "the caller's boxes; they leave such members out (TestConversationsHideBlocks)",
 	"GET /v1/blocks":                           "the members the caller blocks: the caller's own knowledge",
 	"PUT /v1/admin/members/:id":                "an administrator acts for the platform, which knows every block",
 	"POST /v1/admin/connections":               "an administrator acts for the platform, which knows every block",

@@ -158,10 +158,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 				Writes:         number("REACH_NEO4J_WRITES", neo4jstore.DefaultWrites),
 			},
 			Limits: graph.Limits{
-				InMailsPerDay:     number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
-				BlastLimit:        number("REACH_BLAST_LIMIT", graph.DefaultLimits.BlastLimit),
-				ReportsToRestrict: number("REACH_REPORTS_TO_RESTRICT", graph.DefaultLimits.ReportsToRestrict),
-				RequestsMonthly:   number("REACH_REQUESTS_MONTHLY", graph.DefaultLimits.RequestsMonthly),
+				InMailsPerDay:       number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),
+				BlastLimit:          number("REACH_BLAST_LIMIT", graph.DefaultLimits.BlastLimit),
+				ReportsToRestrict:   number("REACH_REPORTS_TO_RESTRICT", graph.DefaultLimits.ReportsToRestrict),
+				RequestsMonthly:     number("REACH_REQUESTS_MONTHLY", graph.DefaultLimits.RequestsMonthly),
+				OtherSameBody:       number("REACH_OTHER_SAME_BODY", graph.DefaultLimits.OtherSameBody),
+				OtherDeclinePercent: number("REACH_OTHER_DECLINE_PERCENT", graph.DefaultLimits.OtherDeclinePercent),
+				OtherMinSent:        number("REACH_OTHER_MIN_SENT", graph.DefaultLimits.OtherMinSent),
 			},
 		},
 	}
@@ -179,9 +182,9 @@ func (c config) String() string {
 	l, p := c.Neo4j.Limits, c.Neo4j.Pool
 	return fmt.Sprintf("addr=%s neo4j=%s user=%q password=%s database=%q pool_size=%d acquire_timeout=%s neo4j_reads=%d neo4j_writes=%d "+
 		"%s read_timeout=%s write_timeout=%s rate_limit=%g/s burst=%d log_level=%s "+
-		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d requests_monthly=%d cached_connections=%d projection_snapshot=%q fallback_concurrency=%d serve_while_loading=%t dev_tokens=%t",
+		"inmail_daily_limit=%d blast_limit=%d reports_to_restrict=%d requests_monthly=%d other_same_body=%d other_decline_percent=%d other_min_sent=%d cached_connections=%d projection_snapshot=%q fallback_concurrency=%d serve_while_loading=%t dev_tokens=%t",
 		c.Addr, c.Neo4j.URI, c.Neo4j.User, mask(c.Neo4j.Password), c.Neo4j.Database, p.Size, p.AcquireTimeout, p.Reads, p.Writes,
 		c.TokenAuth, c.Timeouts.Read, c.Timeouts.Write, c.RateLimit.PerSecond, c.RateLimit.Burst,
 		strings.ToLower(c.LogLevel.String()),
-		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, c.Neo4j.CachedConnections, c.Answer.Snapshot, c.Answer.FallbackConcurrency, c.ServeWhileLoading, c.DevTokens)
+		l.InMailsPerDay, l.BlastLimit, l.ReportsToRestrict, l.RequestsMonthly, l.OtherSameBody, l.OtherDeclinePercent, l.OtherMinSent, c.Neo4j.CachedConnections, c.Answer.Snapshot, c.Answer.FallbackConcurrency, c.ServeWhileLoading, c.DevTokens)
 }

@@ -150,6 +150,24 @@ func (s *Service) Mailbox(ctx context.Context, caller string, incoming bool, fil
 	return s.store.MailboxWith(ctx, caller, incoming, filter, page, s.degrees)
 }
 
+// Conversations is the store's page of a member's conversations (neo4jstore.Store.Conversations),
+// with how the caller stands to each other member from memory when the read's consistency allows.
+func (s *Service) Conversations(ctx context.Context, caller string, filter graph.ConversationFilter, page graph.PageRequest) (graph.Page[graph.Conversation], error) {
+	return s.store.ConversationsWith(ctx, caller, filter, page, s.chain.Reachabilities)
+}
+
+// Conversation is the store's conversation with a page of its messages
+// (neo4jstore.Store.Conversation), with how the caller stands to the other member through the chain.
+func (s *Service) Conversation(ctx context.Context, caller, id string, page graph.PageRequest) (graph.Conversation, graph.Page[graph.Message], error) {
+	return s.store.ConversationWith(ctx, caller, id, page, s.chain.Reachabilities)
+}
+
+// UpdateConversation is the store's (neo4jstore.Store.UpdateConversation), with how the caller
+// stands to the other member through the chain.
+func (s *Service) UpdateConversation(ctx context.Context, caller, id string, u graph.ConversationUpdate) (graph.Conversation, graph.ConversationChanges, error) {
+	return s.store.UpdateConversationWith(ctx, caller, id, u, s.chain.Reachabilities)
+}
+
 // degrees is neo4jstore.Degrees through the chain.
 func (s *Service) degrees(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error) {
 	reach, err := s.chain.Reachabilities(ctx, caller, members)

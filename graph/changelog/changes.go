@@ -160,7 +160,7 @@ func (c *changes) touched() []string {
 func (c *changes) params(now time.Time) map[string]any {
 	pairs := make([]any, 0, len(c.pairs))
 	for _, p := range c.pairs {
-		pairs = append(pairs, []any{p[0], p[1]})
+		pairs = append(pairs, []any{p[0], p[1], graph.ThreadID(p[0], p[1])})
 	}
 	return map[string]any{
 		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "reload": c.reload,

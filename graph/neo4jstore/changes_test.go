@@ -13,16 +13,16 @@ import (
 
 // projectionWrites matches what a statement may write of the state the projection holds: the
 // relationships it keeps (connections, blocks, messages, declines, positions, group
-// memberships), the member properties the messaging decision reads, a member's name and
+// memberships, the sides of conversations that hold the pair's messaging facts), the member properties the messaging decision reads, a member's name and
 // headline (mutual-connections pages show them from memory), members, organisations and groups
 // themselves, or an organisation's or group's name or kind. A SET clause is read on from its
 // line to the lines after one that ends with a comma, where its next items are.
 var projectionWrites = []*regexp.Regexp{
-	regexp.MustCompile(`(?s)\b(MERGE|CREATE)\b[^;]*?:(CONNECTED_TO|BLOCKED|MESSAGED|DECLINED|HELD|MEMBER_OF)\b`),
+	regexp.MustCompile(`(?s)\b(MERGE|CREATE)\b[^;]*?:(CONNECTED_TO|BLOCKED|MESSAGED|DECLINED|HELD|MEMBER_OF|IN)\b`),
 	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:(Organisation|Group)\b`),
 	regexp.MustCompile(`(?s)\bDELETE\b`),
 	setsAny("name", "headline", "kind", "inmail", "openProfile", "restricted", "plan", "inmailCredits", "planGrantedAt",
-		"messageRequests", "requestsMonth", "requestsSent", "status"),
+		"messageRequests", "requestsMonth", "requestsSent", "status", "wrote", "pending", "accepted"),
 	regexp.MustCompile(`\bSET\s+\w+\s*\+?=`), // a whole node's or relationship's properties at once
 	regexp.MustCompile(`\b(MERGE|CREATE)\s*\(\w*:Member\b`),
 }
@@ -39,6 +39,8 @@ var notProjected = map[string]string{
 	"AppendChange":      "is the change log itself",
 	"PruneChanges":      "prunes the change log itself",
 	"ImportInvitations": "creates invitations only",
+	"RebuildConversations": "runs only in writes that record their change elsewhere: an import's reload (importRows), " +
+		"the schema's backfill, which ends with a reload (backfillConversations), and a close, which records the member absent",
 }
 
 // TestEveryProjectedWriteIsLogged scans cypher/ for the statements that write what replicas keep

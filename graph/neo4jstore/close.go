@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/reach-network/reach/cypher"
@@ -29,10 +31,14 @@ func (s *Store) CloseAccount(ctx context.Context, id string) (closed bool, err e
 			return false, err
 		}
 		changelog.Touch(tx, id) // recorded absent: replicas drop the member's pairs
-		now := s.now()
-		params := map[string]any{"id": id, "now": now, "threads": newThreads(threads), "refundSince": now.Add(-graph.RefundWindow)}
+		now, renamed := s.now(), newThreads(threads)
+		params := map[string]any{"id": id, "now": now, "threads": renamed, "refundSince": now.Add(-graph.RefundWindow)}
 		recs, err := bolt.Collect(ctx, tx, cypher.CloseMessages, params)
 		if err != nil {
+			return false, err
+		}
+		// The other members' sides lost what was not copied: build them again from what was.
+		if err := rebuildConversations(ctx, tx, slices.Collect(maps.Values(renamed))); err != nil {
 			return false, err
 		}
 		refunded, err := bolt.Value[[]any](recs[0], "refunded")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/reach-network/reach/cypher"
@@ -76,6 +78,7 @@ func (s *Store) ImportInvitations(ctx context.Context, invitations []graph.Invit
 func (s *Store) ImportMessages(ctx context.Context, messages []graph.ImportMessage) (retries int, err error) {
 	defer bolt.Wrap(&err, "ImportMessages(%d)", len(messages))
 	rows := make([]any, len(messages))
+	threads := map[any]bool{}
 	for i, m := range messages {
 		attachments, err := json.Marshal(m.Attachments)
 		if err != nil {
@@ -89,6 +92,7 @@ func (s *Store) ImportMessages(ctx context.Context, messages []graph.ImportMessa
 			status = string(m.Status)
 		}
 		inbox, requests := graph.RecipientKeys(m.To, m.Channel.Kind(), m.Status, m.DeletedByRecipient, m.SentAt, m.ID)
+		threads[graph.ThreadID(m.From, m.To)] = true
 		rows[i] = map[string]any{
 			"id": m.ID, "from": m.From, "to": m.To, "threadId": graph.ThreadID(m.From, m.To),
 			"kind": string(m.Channel.Kind()), "channel": string(m.Channel), "cost": int64(m.Cost),
@@ -100,7 +104,9 @@ func (s *Store) ImportMessages(ctx context.Context, messages []graph.ImportMessa
 			"inboxKey": orNull(inbox), "requestKey": orNull(requests), "sentKey": orNull(sentKey(m)),
 		}
 	}
-	return s.importRows(ctx, cypher.ImportMessages, "messages", rows)
+	return s.importRows(ctx, cypher.ImportMessages, "messages", rows, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
+		return rebuildConversations(ctx, tx, slices.Collect(maps.Keys(threads)))
+	})
 }
 
 // sentKey is where m sits in its sender's sent box, or "" when the sender deleted it.
@@ -184,8 +190,9 @@ func (s *Store) ImportMemberships(ctx context.Context, memberships []graph.Impor
 }
 
 // importRows runs one bulk statement over rows, passed as the parameter param, in one write
-// transaction, and rolls it back unless every row created what it should.
-func (s *Store) importRows(ctx context.Context, stmt, param string, rows []any) (retries int, err error) {
+// transaction, and rolls it back unless every row created what it should. Each of then runs after
+// the statement in the same transaction (messages build their conversations so).
+func (s *Store) importRows(ctx context.Context, stmt, param string, rows []any, then ...func(context.Context, neo4j.ManagedTransaction) error) (retries int, err error) {
 	if len(rows) == 0 {
 		return 0, nil
 	}
@@ -200,6 +207,11 @@ func (s *Store) importRows(ctx context.Context, stmt, param string, rows []any) 
 		created, err := bolt.Value[int64](recs[0], "created")
 		if err == nil && int(created) != len(rows) {
 			err = graph.Fail(graph.ErrNotFound, "%d of %d rows name a member that does not exist", len(rows)-int(created), len(rows))
+		}
+		for _, after := range then {
+			if err == nil {
+				err = after(ctx, tx)
+			}
 		}
 		return struct{}{}, err
 	})

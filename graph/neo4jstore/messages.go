@@ -52,15 +52,21 @@ func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key stri
 		if !decision.Allowed {
 			return graph.Sent{}, graph.Refusal(graph.ErrRefused, decision.Reason, graph.RefusalDetail(decision.Reason, rel.Member.Name))
 		}
-		now := s.now()
+		now, kind := s.now(), decision.Channel.Kind()
 		bodyHash := graph.BodyHash(d.Body)
-		if decision.Channel.Kind() == graph.KindInMail {
+		if kind == graph.KindInMail {
 			if err := s.checkAbuse(ctx, tx, caller, d.To, bodyHash, now); err != nil {
 				return graph.Sent{}, err
 			}
 		}
+		filing := graph.Filing{Filed: rel.filed, Kind: kind, Connected: rel.connected}
+		if filing.Kind != graph.KindMessage && !filing.Connected {
+			if filing.Blast, err = s.blasting(ctx, tx, caller, d.To, bodyHash, now); err != nil {
+				return graph.Sent{}, err
+			}
+		}
 		return s.writeMessage(ctx, tx, outgoing{draft: d, attachments: string(attachments), bodyHash: bodyHash,
-			key: key, requestHash: requestHash, decision: decision, sender: rel.caller}, now)
+			key: key, requestHash: requestHash, decision: decision, sender: rel.caller, filing: filing, muted: rel.muted}, now)
 	})
 }
 
@@ -71,6 +77,8 @@ type outgoing struct {
 	key, requestHash      string // the idempotency key ("" for none) and what it was sent with
 	decision              graph.Decision
 	sender                graph.Member // as stored before this send
+	filing                graph.Filing // files the conversation for the recipient
+	muted                 bool         // the recipient muted the conversation
 }
 
 // writeMessage writes o with what it changes of its sender: credits spent (after any monthly grant
@@ -82,6 +90,11 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 	sent, grantedAt := charge.Sent, charge.GrantedAt
 	via := decision.RequestVia()
 	inboxKey, requestKey := graph.RecipientKeys(to, kind, charge.Status, false, now, sent.ID)
+	filed, pending := o.filing.Box(), int64(0)
+	sent.RecipientBox, sent.RecipientMuted = filed, o.muted
+	if charge.Status == graph.StatusPending {
+		pending = 1
+	}
 	changelog.Touch(tx, from.ID, to) // credits or requests spent, or refunded to the InMail's sender a reply answers
 	changelog.TouchPair(tx, from.ID, to)
 	changelog.Last(tx, cypher.SendMessage, map[string]any{
@@ -94,9 +107,17 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 		"requestsMonth": int64(charge.RequestsMonth), "requestsSent": int64(charge.RequestsSent),
 		"inboxKey": inboxKey, "requestKey": requestKey, "sentKey": graph.MailboxKey(from.ID, now, sent.ID),
 		"now": now, "refundSince": now.Add(-graph.RefundWindow),
+		"conversationKind": string(graph.ConversationKindOf(kind)), "newSide": newSide, "pending": pending,
+		"activity": graph.ActivityKey(now, sent.ID), "senderBoxKey": graph.BoxKey(from.ID, graph.BoxInbox, now, sent.ID),
+		"recipientFiled": string(filed), "recipientBoxKey": graph.BoxKey(to, filed, now, sent.ID),
 	})
 	return sent, nil
 }
+
+// newSide is a member's side of a conversation as it starts: nothing written, read or answered,
+// filed nowhere until a message files it.
+var newSide = map[string]any{"wrote": false, "pending": int64(0), "accepted": false, "unread": int64(0),
+	"filed": "", "archived": false, "muted": false}
 
 // checkAbuse applies the abuse limits to an InMail about to be sent.
 func (s *Store) checkAbuse(ctx context.Context, tx neo4j.ManagedTransaction, caller, to, bodyHash string, now time.Time) error {
@@ -115,6 +136,30 @@ func (s *Store) checkAbuse(ctx context.Context, tx neo4j.ManagedTransaction, cal
 		}
 	}
 	return s.limits.CheckInMail(int(sent), int(sameBody), oldest, now)
+}
+
+// blasting tells whether the caller shows the mass-blast pattern (graph.Limits.Blasting) as an
+// InMail or request of theirs with bodyHash goes to member to.
+func (s *Store) blasting(ctx context.Context, tx neo4j.ManagedTransaction, caller, to, bodyHash string, now time.Time) (bool, error) {
+	recs, err := bolt.Collect(ctx, tx, cypher.BlastSignals, map[string]any{
+		"caller": caller, "to": to, "bodyHash": bodyHash, "day": now.Add(-graph.AbuseWindow), "month": now.Add(-graph.ReportWindow),
+	})
+	if err != nil {
+		return false, err
+	}
+	var signals graph.BlastSignals
+	var errs []error
+	for _, f := range []struct {
+		key  string
+		into *int
+	}{{"sameBody", &signals.SameBody}, {"sent", &signals.Sent}, {"declined", &signals.Declined}, {"reported", &signals.Reported}} {
+		n, err := bolt.Value[int64](recs[0], f.key)
+		*f.into, errs = int(n), append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return false, fmt.Errorf("blast signals: %w", err)
+	}
+	return s.limits.Blasting(signals), nil
 }
 
 // messageByKey finds the message the caller already sent with an idempotency key, or nil.

@@ -89,10 +89,11 @@ type forSend struct{ key string }
 // are current and read with q otherwise.
 func (s *Store) relations(ctx context.Context, q querier, caller string, members []string, send *forSend) ([]relationRow, error) {
 	ids := make([]any, len(members))
+	threads := make(map[string]any, len(members))
 	for i, m := range members {
-		ids[i] = m
+		ids[i], threads[m] = m, graph.ThreadID(caller, m)
 	}
-	query, params := cypher.Relations, map[string]any{"caller": caller, "members": ids, "near": true, "key": ""}
+	query, params := cypher.Relations, map[string]any{"caller": caller, "members": ids, "threads": threads, "near": true, "key": ""}
 	if send != nil {
 		query, params["ids"] = cypher.LockedRelations, slices.Sorted(slices.Values(append([]string{caller}, members...)))
 		params["near"], params["key"] = false, send.key
@@ -155,9 +156,11 @@ type relationRow struct {
 	gen          *generation  // numbers the members of the Reckoning
 	smallVersion int64        // the connections versions of Small and Large
 	largeVersion int64
-	nearVersions []int64        // by Near
-	connected    bool           // the two are connected
-	keyed        map[string]any // for a send with a key: the message sent with it before, or nil
+	nearVersions []int64               // by Near
+	connected    bool                  // the two are connected
+	keyed        map[string]any        // for a send with a key: the message sent with it before, or nil
+	filed        graph.ConversationBox // the box the pair's conversation is filed in for the member, "" for none
+	muted        bool                  // the member muted the pair's conversation
 }
 
 // sendsDirect says that the row is for a send between connected members, whose degree needs no
@@ -224,6 +227,10 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 	row.Self = me == them
 	row.connected = flag("connected")
 	row.keyed = mapOf("keyed") // nil when null
+	filed, err := bolt.Value[string](rec, "filed")
+	row.filed = graph.ConversationBox(filed)
+	errs = append(errs, err)
+	row.muted = flag("muted")
 	var nearIDs []string
 	for _, v := range list("near") {
 		pair, ok := v.([]any)

@@ -124,19 +124,7 @@ func New(cfg Config) (*Store, error) {
 	if clock == nil {
 		clock = time.Now
 	}
-	limits := cfg.Limits
-	if limits.InMailsPerDay <= 0 {
-		limits.InMailsPerDay = graph.DefaultLimits.InMailsPerDay
-	}
-	if limits.BlastLimit <= 0 {
-		limits.BlastLimit = graph.DefaultLimits.BlastLimit
-	}
-	if limits.ReportsToRestrict <= 0 {
-		limits.ReportsToRestrict = graph.DefaultLimits.ReportsToRestrict
-	}
-	if limits.RequestsMonthly <= 0 {
-		limits.RequestsMonthly = graph.DefaultLimits.RequestsMonthly
-	}
+	limits := cfg.Limits.OrDefaults()
 	cached := cfg.CachedConnections
 	if cached <= 0 {
 		cached = DefaultCachedConnections
@@ -193,8 +181,9 @@ func (s *Store) Close(ctx context.Context) error { return s.db.Close(ctx) }
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
 // Migrate applies the schema: constraints and indexes, each idempotent, then waits for indexes
-// to come online so that the first queries already use them, and gives messages written before
-// mailbox keys theirs (BackfillMailboxKeys), which finds nothing to do once done.
+// to come online so that the first queries already use them, gives messages written before
+// mailbox keys theirs (BackfillMailboxKeys) and builds the conversations of messages written
+// before conversations (backfillConversations); both find nothing to do once done.
 func (s *Store) Migrate(ctx context.Context) (err error) {
 	defer bolt.Wrap(&err, "migrate")
 	for _, stmt := range append(cypher.Schema(), "CALL db.awaitIndexes(300)") {
@@ -207,6 +196,9 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 	}
 	if err := changelog.Ensure(ctx, s.db, s.logShards); err != nil {
 		return fmt.Errorf("change log: %w", err)
+	}
+	if err := s.backfillConversations(ctx); err != nil {
+		return fmt.Errorf("conversations: %w", err)
 	}
 	s.migrated.Store(true)
 	return nil

@@ -20,7 +20,8 @@ const newVersion = "toInteger(rand() * 9007199254740991)"
 
 // notConnectionWrites match connectionWrites without changing a connection, each with the reason.
 var notConnectionWrites = map[string]string{
-	"AppendChange": "only reads connections, to record the pair's state in the change log",
+	"AppendChange":  "only reads connections, to record the pair's state in the change log",
+	"CloseMessages": "detaches only conversations and a FormerMember, which have no connections",
 }
 
 // TestConnectionWritersRenewVersions scans cypher/ for the statements that add or remove

@@ -1,0 +1,11 @@
+// ThreadsWithoutConversation answers the next $limit thread ids of messages after $after, in
+// order, each with whether its Conversation exists, so that Store.Migrate can build those missing
+// (RebuildConversations) a page at a time, for messages written before conversations existed.
+// Cost: a range seek on MESSAGED(threadId) in index order, stopped after $limit distinct threads,
+// and a unique-index seek each.
+MATCH ()-[m:MESSAGED]->()
+WHERE m.threadId > $after
+WITH DISTINCT m.threadId AS thread
+ORDER BY thread
+LIMIT $limit
+RETURN thread, EXISTS { (:Conversation {id: thread}) } AS built

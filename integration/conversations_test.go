@@ -1,0 +1,219 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
+)
+
+// conversationMembers are the members of the randomized conversation tests: all in one group, so
+// that any two may write (a message request at least); ann–bob and cat–dan are connected.
+var conversationMembers = []string{"ann", "bob", "cat", "dan", "eve", "fay"}
+
+// conversationNetwork makes conversationMembers, with credits for InMail.
+func conversationNetwork(t *testing.T) func(string) string {
+	t.Helper()
+	id := ids(t)
+	network(t, id, [2]string{"ann", "bob"}, [2]string{"cat", "dan"})
+	member(t, id("eve"), "Eve")
+	member(t, id("fay"), "Fay")
+	putGroup(t, id("club"), "Club")
+	for _, m := range conversationMembers {
+		join(t, id(m), id("club"))
+	}
+	credits(t, id("ann"), 30)
+	credits(t, id("eve"), 30)
+	return id
+}
+
+// messageOps runs random sends, reads, answers and deletions among the members from several
+// goroutines at once, as members on several devices would, and returns the ids of the messages
+// sent. Refusals are part of the run: only the stored state is checked afterwards.
+func messageOps(t *testing.T, id func(string) string, workers, each int, seed uint64) []string {
+	t.Helper()
+	ctx := context.Background()
+	var mu sync.Mutex
+	var sent []string
+	pick := func(rng *rand.Rand) (string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(sent) == 0 {
+			return "", false
+		}
+		return sent[rng.IntN(len(sent))], true
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(seed, uint64(w)))
+			for range each {
+				who := id(conversationMembers[rng.IntN(len(conversationMembers))])
+				msg, have := pick(rng)
+				switch op := rng.IntN(10); {
+				case op < 4 || !have:
+					to := id(conversationMembers[rng.IntN(len(conversationMembers))])
+					s, err := env.store.Send(ctx, who, graph.Draft{To: to, Body: fmt.Sprintf("note %d", rng.IntN(3))}, "")
+					if err == nil {
+						mu.Lock()
+						sent = append(sent, s.ID)
+						mu.Unlock()
+					}
+				case op < 6:
+					_, _ = env.store.Message(ctx, who, msg)
+				case op < 7:
+					_, _ = env.store.Accept(ctx, who, msg)
+				case op < 8:
+					_, _ = env.store.Decline(ctx, who, msg, "")
+				default:
+					_ = env.store.DeleteMessage(ctx, who, msg)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return sent
+}
+
+// sideState is what a conversation and one member's side of it hold.
+type sideState map[string]any
+
+// conversationStates reads, inside tx, the conversation of every thread in threads with its sides.
+func conversationStates(ctx context.Context, t *testing.T, tx neo4j.ManagedTransaction, threads []any) map[string]sideState {
+	t.Helper()
+	res, err := tx.Run(ctx, `UNWIND $threads AS thread
+MATCH (m)-[s:IN]->(c:Conversation {id: thread})
+RETURN thread, coalesce(m.id, 'former') AS member, c.kind AS kind, properties(s) AS side`, map[string]any{"threads": threads})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]sideState{}
+	for _, rec := range recs {
+		thread, _ := rec.Get("thread")
+		member, _ := rec.Get("member")
+		kind, _ := rec.Get("kind")
+		side, _ := rec.Get("side")
+		state := sideState{"kind": kind}
+		for k, v := range side.(map[string]any) {
+			state[k] = v
+		}
+		out[fmt.Sprint(thread, " ", member)] = state
+	}
+	return out
+}
+
+// threadsOf lists the ids of the conversations of the members whose ids id makes, those with a
+// former member included.
+func threadsOf(t *testing.T, id func(string) string) []any {
+	t.Helper()
+	res, err := neo4j.ExecuteQuery(context.Background(), env.store.DB().Driver,
+		`MATCH (m:Member)-[:IN]->(c:Conversation) WHERE m.id STARTS WITH $prefix RETURN collect(DISTINCT c.id) AS threads`,
+		map[string]any{"prefix": id("")}, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	threads, _ := res.Records[0].Get("threads")
+	return threads.([]any)
+}
+
+// TestConversationSidesMatchTheirMessages runs random sends, reads, accepts, declines and
+// deletions from several goroutines at once, with one member closing their account halfway, then
+// checks that every conversation's sides, which
+// each of those writes keeps step by step, hold exactly what RebuildConversations computes afresh
+// from the messages alone (the model): what each side wrote and awaits, the requests accepted,
+// the unread count (the count of messages received, unread and not deleted), the last message and
+// the box with its key. The rebuild runs in a transaction that is rolled back.
+func TestConversationSidesMatchTheirMessages(t *testing.T) {
+	id := conversationNetwork(t)
+	sent := messageOps(t, id, 3, 40, 1)
+	if _, err := env.store.CloseAccount(context.Background(), id("fay")); err != nil {
+		t.Fatal(err)
+	}
+	sent = append(sent, messageOps(t, id, 3, 30, 2)...)
+	if len(sent) < 20 {
+		t.Fatalf("only %d messages sent; the run checks too little", len(sent))
+	}
+	checkSidesAgainstRebuild(t, threadsOf(t, id), 8)
+}
+
+// checkSidesAgainstRebuild compares the stored sides of threads, at least minSides of them, with
+// those RebuildConversations makes from the messages, in a transaction rolled back.
+func checkSidesAgainstRebuild(t *testing.T, threads []any, minSides int) {
+	t.Helper()
+	ctx := context.Background()
+	var kept, rebuilt map[string]sideState
+	inTx(t, func(tx neo4j.ManagedTransaction) {
+		kept = conversationStates(ctx, t, tx, threads)
+		if _, err := tx.Run(ctx, cypher.RebuildConversations, map[string]any{"threads": threads}); err != nil {
+			t.Fatal(err)
+		}
+		rebuilt = conversationStates(ctx, t, tx, threads)
+	})
+	if len(kept) < minSides {
+		t.Fatalf("only %d conversation sides; the run checks too little", len(kept))
+	}
+	for key, want := range rebuilt {
+		if got := kept[key]; !reflect.DeepEqual(got, want) {
+			t.Errorf("side %s:\n kept    %v\n rebuilt %v", key, got, want)
+		}
+	}
+	for key := range kept {
+		if _, ok := rebuilt[key]; !ok {
+			t.Errorf("side %s is kept but its messages make none", key)
+		}
+	}
+}
+
+// TestMigrateBuildsConversationsOfOlderMessages removes the conversations of a run's messages, as
+// a database written before conversations holds none, and checks that Migrate builds each again
+// as the writes had kept it, and that a send between the two then reads the pair's facts from it.
+func TestMigrateBuildsConversationsOfOlderMessages(t *testing.T) {
+	ctx := context.Background()
+	id := conversationNetwork(t)
+	messageOps(t, id, 2, 30, 3)
+	threads := threadsOf(t, id)
+	var before map[string]sideState
+	inTx(t, func(tx neo4j.ManagedTransaction) { before = conversationStates(ctx, t, tx, threads) })
+	if _, err := neo4j.ExecuteQuery(ctx, env.store.DB().Driver,
+		`MATCH (c:Conversation) WHERE c.id IN $threads DETACH DELETE c`, map[string]any{"threads": threads},
+		neo4j.EagerResultTransformer); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var after map[string]sideState
+	inTx(t, func(tx neo4j.ManagedTransaction) { after = conversationStates(ctx, t, tx, threads) })
+	if len(before) < 4 || !reflect.DeepEqual(before, after) {
+		t.Errorf("%d sides before the conversations went, %d after Migrate; differing:", len(before), len(after))
+		for key, want := range before {
+			if got := after[key]; !reflect.DeepEqual(got, want) {
+				t.Errorf("side %s:\n before %v\n after  %v", key, want, got)
+			}
+		}
+	}
+}
+
+// inTx runs read in a transaction that is rolled back.
+func inTx(t *testing.T, read func(neo4j.ManagedTransaction)) {
+	t.Helper()
+	ctx := context.Background()
+	session := env.store.DB().Driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite})
+	defer session.Close(ctx)
+	tx, err := session.BeginTransaction(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	read(tx)
+}
