@@ -89,6 +89,7 @@ var exportSections = []exportSection{
 	{"invitationsReceived", exportInvitations(graph.BoxReceived)},
 	{"messagesSent", exportMessages(false)},
 	{"messagesReceived", exportMessages(true)},
+	{"conversations", exportConversations},
 	{"blocks", exportBlocks},
 	{"reports", exportReports},
 }
@@ -156,6 +157,33 @@ func exportMessages(incoming bool) func(*exportWriter, graph.Account) error {
 			})
 		})
 	}
+}
+
+// exportConversationView is the member's side of a conversation in the export.
+type exportConversationView struct {
+	ID            string                 `json:"id"`
+	With          partyView              `json:"with"`
+	Kind          graph.ConversationKind `json:"kind"`
+	Box           graph.ConversationBox  `json:"box"`
+	Archived      bool                   `json:"archived"`
+	Muted         bool                   `json:"muted"`
+	UnreadCount   int                    `json:"unreadCount"`
+	LastMessageID *string                `json:"lastMessageId"`
+	LastAt        *time.Time             `json:"lastActivityAt"`
+}
+
+func exportConversations(w *exportWriter, a graph.Account) error {
+	return w.list(func(item func(any)) error {
+		return a.Conversations(func(c graph.AccountConversation) error {
+			v := exportConversationView{ID: c.ID, With: toPartyView(c.With), Kind: c.Kind, Box: c.Box,
+				Archived: c.Archived, Muted: c.Muted, UnreadCount: c.UnreadCount}
+			if c.LastMessageID != "" {
+				v.LastMessageID, v.LastAt = &c.LastMessageID, &c.LastAt
+			}
+			item(v)
+			return w.err
+		})
+	})
 }
 
 func exportPositions(w *exportWriter, a graph.Account) error {

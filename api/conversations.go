@@ -41,6 +41,7 @@ type lastMessageView struct {
 	Preview string            `json:"preview"`
 	SentAt  time.Time         `json:"sentAt"`
 	Read    bool              `json:"read"`
+	Via     *viaView          `json:"via,omitempty"` // what allowed a message request
 }
 
 func toConversationView(c graph.Conversation, caller string) conversationView {
@@ -52,7 +53,7 @@ func toConversationView(c graph.Conversation, caller string) conversationView {
 		With: counterpartView{partyView: toPartyView(c.With), degreeView: toDegreeView(c.Degree),
 			Connected: c.Degree == graph.First},
 		LastMessage: lastMessageView{ID: m.ID, Kind: m.Kind, From: toPartyView(m.From),
-			Preview: preview(m, incoming, name), SentAt: m.SentAt, Read: m.Read},
+			Preview: preview(m, incoming, name), SentAt: m.SentAt, Read: m.Read, Via: toViaView(m.Via)},
 		UnreadCount: c.UnreadCount, LastActivityAt: c.LastAt, Kind: c.Kind, Box: c.Box,
 		Archived: c.Archived, Muted: c.Muted, Reply: toMessagingView(c.Messaging),
 	}

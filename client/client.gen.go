@@ -343,6 +343,30 @@ func (e DegreeLabel) Valid() bool {
 	}
 }
 
+// Defines values for ExportedConversationBox.
+const (
+	ExportedConversationBoxEmpty    ExportedConversationBox = ""
+	ExportedConversationBoxInbox    ExportedConversationBox = "inbox"
+	ExportedConversationBoxOther    ExportedConversationBox = "other"
+	ExportedConversationBoxRequests ExportedConversationBox = "requests"
+)
+
+// Valid indicates whether the value is a known member of the ExportedConversationBox enum.
+func (e ExportedConversationBox) Valid() bool {
+	switch e {
+	case ExportedConversationBoxEmpty:
+		return true
+	case ExportedConversationBoxInbox:
+		return true
+	case ExportedConversationBoxOther:
+		return true
+	case ExportedConversationBoxRequests:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ForbiddenProblemStatus.
 const (
 	ForbiddenProblemStatusN403 ForbiddenProblemStatus = 403
@@ -1133,7 +1157,10 @@ type AccountExport struct {
 		Name  string    `json:"name"`
 		Since time.Time `json:"since"`
 	} `json:"connections"`
-	ExportedAt time.Time `json:"exportedAt"`
+
+	// Conversations By id.
+	Conversations []ExportedConversation `json:"conversations"`
+	ExportedAt    time.Time              `json:"exportedAt"`
 
 	// Groups The groups the caller is in, by name.
 	Groups []struct {
@@ -1564,6 +1591,35 @@ type EventPerson struct {
 	Name string `json:"name"`
 }
 
+// ExportedConversation defines model for ExportedConversation.
+type ExportedConversation struct {
+	Archived bool `json:"archived"`
+
+	// Box The box it is filed in; empty when the caller has no message left in it.
+	Box ExportedConversationBox `json:"box"`
+
+	// Id A member, invitation, message or thread id.
+	//
+	// Example: jane
+	Id Id `json:"id"`
+
+	// Kind `inmail`: opened by an InMail; `request`: opened by a message request not yet accepted;
+	// `conversation`: any other.
+	Kind           ConversationKind `json:"kind"`
+	LastActivityAt *time.Time       `json:"lastActivityAt"`
+	LastMessageId  *string          `json:"lastMessageId"`
+	Muted          bool             `json:"muted"`
+	UnreadCount    int              `json:"unreadCount"`
+
+	// With One side of a message: a member, or a former member, one who has closed their account,
+	// shown as `{"id": null, "name": "Former member", "headline": "", "former": true}`, with no
+	// profile to link to.
+	With Party `json:"with"`
+}
+
+// ExportedConversationBox The box it is filed in; empty when the caller has no message left in it.
+type ExportedConversationBox string
+
 // ExportedMessage A message with all reach holds of it.
 type ExportedMessage struct {
 	// AnsweredAt When an InMail was replied to or declined.
@@ -1863,6 +1919,10 @@ type LastMessage struct {
 	Preview string    `json:"preview"`
 	Read    bool      `json:"read"`
 	SentAt  time.Time `json:"sentAt"`
+
+	// Via What allows (or allowed) a message request: a group both members are in, or a company
+	// where both hold a current position. Present on requests only.
+	Via *Via `json:"via,omitempty"`
 }
 
 // Me defines model for Me.
@@ -3786,7 +3846,8 @@ type ClientInterface interface {
 	// One object with a key per section: `profile`, `settings`, `plan` (with the InMail
 	// credits), `connections`, `positions`, `groups`, `invitationsSent`, `invitationsReceived` (pending), `messagesSent`,
 	// `messagesReceived` (oldest first, those the caller deleted from their mailbox too, marked
-	// `deleted`), `blocks` (members the caller blocks) and `reports` (reports the caller filed).
+	// `deleted`), `conversations` (the caller's side of each: box, archived, muted, unread),
+	// `blocks` (members the caller blocks) and `reports` (reports the caller filed).
 	// More sections may be added. Every section is read in one read transaction, so the document
 	// is as of one moment. It is streamed as it is read, an item at a time, so an account of any
 	// size is exported in bounded memory; a failure after the answer began cuts it short,
@@ -4667,7 +4728,8 @@ func (c *Client) GetMe(ctx context.Context, params *GetMeParams, reqEditors ...R
 // One object with a key per section: `profile`, `settings`, `plan` (with the InMail
 // credits), `connections`, `positions`, `groups`, `invitationsSent`, `invitationsReceived` (pending), `messagesSent`,
 // `messagesReceived` (oldest first, those the caller deleted from their mailbox too, marked
-// `deleted`), `blocks` (members the caller blocks) and `reports` (reports the caller filed).
+// `deleted`), `conversations` (the caller's side of each: box, archived, muted, unread),
+// `blocks` (members the caller blocks) and `reports` (reports the caller filed).
 // More sections may be added. Every section is read in one read transaction, so the document
 // is as of one moment. It is streamed as it is read, an item at a time, so an account of any
 // size is exported in bounded memory; a failure after the answer began cuts it short,
@@ -9109,7 +9171,8 @@ type ClientWithResponsesInterface interface {
 	// One object with a key per section: `profile`, `settings`, `plan` (with the InMail
 	// credits), `connections`, `positions`, `groups`, `invitationsSent`, `invitationsReceived` (pending), `messagesSent`,
 	// `messagesReceived` (oldest first, those the caller deleted from their mailbox too, marked
-	// `deleted`), `blocks` (members the caller blocks) and `reports` (reports the caller filed).
+	// `deleted`), `conversations` (the caller's side of each: box, archived, muted, unread),
+	// `blocks` (members the caller blocks) and `reports` (reports the caller filed).
 	// More sections may be added. Every section is read in one read transaction, so the document
 	// is as of one moment. It is streamed as it is read, an item at a time, so an account of any
 	// size is exported in bounded memory; a failure after the answer began cuts it short,
@@ -16621,7 +16684,8 @@ func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, params *Get
 // One object with a key per section: `profile`, `settings`, `plan` (with the InMail
 // credits), `connections`, `positions`, `groups`, `invitationsSent`, `invitationsReceived` (pending), `messagesSent`,
 // `messagesReceived` (oldest first, those the caller deleted from their mailbox too, marked
-// `deleted`), `blocks` (members the caller blocks) and `reports` (reports the caller filed).
+// `deleted`), `conversations` (the caller's side of each: box, archived, muted, unread),
+// `blocks` (members the caller blocks) and `reports` (reports the caller filed).
 // More sections may be added. Every section is read in one read transaction, so the document
 // is as of one moment. It is streamed as it is read, an item at a time, so an account of any
 // size is exported in bounded memory; a failure after the answer began cuts it short,

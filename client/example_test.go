@@ -10,7 +10,8 @@ import (
 )
 
 // Example walks the README's demo from Jane Smith's side: her own profile, how she stands to
-// Maria and Lena, who she and Maria both know, an InMail to Lena, and both inboxes. as(name)
+// Maria and Lena, who she and Maria both know, an InMail to Lena, and both members' inbox and
+// Other boxes, where Rex's blast went to Jane. as(name)
 // makes a client acting as that member of the demo network, and member(name) is their id.
 func Example() {
 	ctx := context.Background()
@@ -48,10 +49,12 @@ func Example() {
 	fmt.Printf("Lena now: may message: %v (%s)\n", again.JSON200.Messaging.Allowed, again.JSON200.Messaging.Reason)
 
 	for _, name := range []string{"lena", "jane"} {
-		inbox, err := as(name).InboxWithResponse(ctx, nil)
-		must(err, inbox.StatusCode())
-		for _, e := range inbox.JSON200.Items {
-			fmt.Printf("%s's inbox: %s, %q\n", name, e.From.Name, e.Subject)
+		for _, box := range []client.ConversationBox{client.ConversationBoxInbox, client.ConversationBoxOther} {
+			list, err := as(name).ListConversationsWithResponse(ctx, &client.ListConversationsParams{Box: &box})
+			must(err, list.StatusCode())
+			for _, c := range list.JSON200.Items {
+				fmt.Printf("%s's %s: %s, %s, %d unread\n", name, box, c.With.Name, c.Kind, c.UnreadCount)
+			}
 		}
 	}
 	// Output:
@@ -61,8 +64,11 @@ func Example() {
 	// Lena: 3rd; may message: true, by inmail for 1 credit
 	// sent: inmail for 1 credit, 4 left
 	// Lena now: may message: false (awaiting_reply)
-	// lena's inbox: Jane Smith, "Platform role at Acme"
-	// jane's inbox: Maria Garcia, "Engineering leadership role at Globex"
+	// lena's inbox: Jane Smith, inmail, 1 unread
+	// lena's inbox: Rex Morgan, inmail, 1 unread
+	// jane's inbox: Lena Novak, inmail, 0 unread
+	// jane's inbox: Maria Garcia, inmail, 1 unread
+	// jane's other: Rex Morgan, inmail, 1 unread
 }
 
 // must stops the example on a failure to reach reach or an answer that is not a success.

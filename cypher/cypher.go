@@ -100,6 +100,7 @@ var (
 	ExportConnections          = load("ExportConnections.cypher")
 	ExportInvitations          = load("ExportInvitations.cypher")
 	ExportMessages             = load("ExportMessages.cypher")
+	ExportConversations        = load("ExportConversations.cypher")
 	ExportBlocks               = load("ExportBlocks.cypher")
 	ExportReports              = load("ExportReports.cypher")
 	ExportPositions            = load("ExportPositions.cypher")

@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,10 +34,11 @@ func row(id string) string { return `#inbox-list a[data-message="` + id + `"]` }
 // API gives it, Maria's degree, the unread state, and the filters; then Jane opens it and replies.
 func TestInMailInInbox(t *testing.T) {
 	items := inboxOf(t, "jane")
-	if len(items) == 0 || items[0].From.ID != "maria" {
+	i := slices.IndexFunc(items, func(e inboxEntry) bool { return e.From.ID == "maria" })
+	if i < 0 {
 		t.Fatalf("the demo network's InMail from Maria is not in Jane's inbox: %+v", items)
 	}
-	inmail := items[0]
+	inmail := items[i]
 	p := newPage(t, desktop)
 	p.actAs("jane")
 	p.open("#/inbox", row(inmail.ID))
@@ -69,6 +71,32 @@ func TestInMailInInbox(t *testing.T) {
 		chromedp.Click(chromedp.Search(`//button[text()="Send reply"]`)))
 	p.waitFor("the reply in the thread", `document.querySelectorAll(".thread .msg").length === 2 && document.querySelector(".thread .msg.mine .text").textContent.includes("next Tuesday")`)
 	p.shot("thread-reply")
+}
+
+// TestConversationBoxes has Jane find Rex's blast in her Other box, not her inbox, move it to the
+// inbox (not spam), archive it and bring it back, each from the conversation's row.
+func TestConversationBoxes(t *testing.T) {
+	p := newPage(t, desktop)
+	p.actAs("jane")
+	rex := `#inbox-list a[data-from="rex"]`
+	p.open("#/inbox", "#inbox-list li")
+	if eval[bool](p, `!!document.querySelector(`+js(rex)+`)`) {
+		t.Error("Rex's blast is in Jane's inbox")
+	}
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="other"]`)), chromedp.WaitVisible(chromedp.CSS(rex)))
+	if got := p.text(rex + " .preview"); !strings.HasPrefix(got, "InMail from Rex Morgan: ") {
+		t.Errorf("the Other box's row says %q", got)
+	}
+	p.shot("other-box")
+	p.do(chromedp.Click(chromedp.CSS(`#inbox-list li:has(a[data-from="rex"]) button[data-action="not-spam"]`)))
+	p.waitFor("Other emptied", `!document.querySelector(`+js(rex)+`)`)
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="all"]`)), chromedp.WaitVisible(chromedp.CSS(rex)))
+	p.do(chromedp.Click(chromedp.CSS(`#inbox-list li:has(a[data-from="rex"]) button[data-action="archive"]`)))
+	p.waitFor("archived", `!document.querySelector(`+js(rex)+`)`)
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="archived"]`)), chromedp.WaitVisible(chromedp.CSS(rex)))
+	p.do(chromedp.Click(chromedp.CSS(`#inbox-list li:has(a[data-from="rex"]) button[data-action="unarchive"]`)))
+	p.waitFor("unarchived", `!document.querySelector(`+js(rex)+`)`)
+	p.do(chromedp.Click(chromedp.CSS(`button[data-filter="all"]`)), chromedp.WaitVisible(chromedp.CSS(rex)))
 }
 
 // TestDeclineInMail has Maria send David an InMail; David sees Maria outside his network, opens

@@ -21,6 +21,19 @@ type AccountMessage struct {
 	Deleted     bool // the account's member deleted it from their mailbox; the other member keeps it
 }
 
+// AccountConversation is the member's side of a conversation as the export shows it.
+type AccountConversation struct {
+	ID            string
+	With          MemberSummary
+	Kind          ConversationKind
+	Box           ConversationBox // the box it is filed in: inbox, other or requests; "" when the member has no message left in it
+	Archived      bool
+	Muted         bool
+	UnreadCount   int
+	LastMessageID string // "" when the member has no message left in it
+	LastAt        time.Time
+}
+
 // HeldPosition is a position as the export shows it: with its organisation's name and kind.
 type HeldPosition struct {
 	Org   Organisation
@@ -50,6 +63,7 @@ type Account interface {
 	Connections(each func(Connection) error) error
 	Invitations(box Box, each func(Invitation) error) error
 	Messages(incoming bool, each func(AccountMessage) error) error
+	Conversations(each func(AccountConversation) error) error
 	Blocks(each func(BlockedMember) error) error
 	Reports(each func(FiledReport) error) error
 	Positions(each func(HeldPosition) error) error

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // conversationMembers are the members of the randomized conversation tests: all in one group, so
@@ -216,4 +220,58 @@ func inTx(t *testing.T, read func(neo4j.ManagedTransaction)) {
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
 	read(tx)
+}
+
+// importConversations imports count members, each with one message to member to, sent a
+// millisecond apart, so that to has count conversations; the import builds them.
+func importConversations(t *testing.T, id func(string) string, to string, count int) {
+	t.Helper()
+	ctx := context.Background()
+	start := time.Now().Add(-time.Hour)
+	var members []graph.ImportMember
+	var messages []graph.ImportMessage
+	for i := range count {
+		from := id(fmt.Sprintf("%s-pal%05d", to, i))
+		members = append(members, graph.ImportMember{ID: from, Name: fmt.Sprintf("Pal %d", i)})
+		messages = append(messages, graph.ImportMessage{ID: id(fmt.Sprintf("%s-m%05d", to, i)), From: from, To: id(to),
+			Channel: graph.ChannelMessage, Body: "hello", SentAt: start.Add(time.Duration(i) * time.Millisecond)})
+	}
+	if _, err := env.store.ImportMembers(ctx, members); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.store.ImportMessages(ctx, messages); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConversationPageCostFollowsThePage gives one member 2,000 conversations and another 10, and
+// profiles a page of 20 of each inbox: the page reads the box's keys in index order with no sort,
+// and costs the heavy member no more than the light one, whatever the mailbox's size.
+func TestConversationPageCostFollowsThePage(t *testing.T) {
+	const limit = 10
+	id := ids(t)
+	member(t, id("heavy"), "Heavy")
+	member(t, id("light"), "Light")
+	importConversations(t, id, "heavy", 2000)
+	importConversations(t, id, "light", limit)
+	page := func(who string) pageCost {
+		params, err := neo4jstore.ConversationsParams(id(who), graph.ConversationFilter{Box: graph.BoxInbox}, graph.PageRequest{Limit: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return profile(t, query{cypher.Conversations, params})
+	}
+	heavy, light := page("heavy"), page("light")
+	t.Logf("a page of %d: heavy %d db hits, light %d; operators %v", limit, heavy.dbHits, light.dbHits, heavy.operators)
+	if slices.ContainsFunc(heavy.operators, func(op string) bool { return strings.Contains(op, "Sort") || strings.Contains(op, "Top") }) ||
+		!slices.Contains(heavy.operators, "DirectedRelationshipIndexSeekByRange") {
+		t.Errorf("the page does not read a range of box keys in order: %v", heavy.operators)
+	}
+	if heavy.rows != limit+1 || light.rows != limit {
+		t.Errorf("rows: heavy %d, light %d, want %d and %d", heavy.rows, light.rows, limit+1, limit)
+	}
+	if heavy.dbHits > light.dbHits*3/2+20 {
+		t.Errorf("a page of 2,000 conversations cost %d db hits, of %d conversations %d: the cost grows with the mailbox",
+			heavy.dbHits, limit, light.dbHits)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,18 @@ import (
 )
 
 // exported is the export document, with what the test compares of each section.
+// exportedConversation is the caller's side of a conversation in the export.
+type exportedConversation struct {
+	ID            string  `json:"id"`
+	With          party   `json:"with"`
+	Kind          string  `json:"kind"`
+	Box           string  `json:"box"`
+	Archived      bool    `json:"archived"`
+	Muted         bool    `json:"muted"`
+	UnreadCount   int     `json:"unreadCount"`
+	LastMessageID *string `json:"lastMessageId"`
+}
+
 type exported struct {
 	ExportedAt time.Time `json:"exportedAt"`
 	Profile    struct {
@@ -41,8 +54,9 @@ type exported struct {
 		ID    string    `json:"id"`
 		Since time.Time `json:"since"`
 	} `json:"connections"`
-	Positions []exportedPosition `json:"positions"`
-	Groups    []struct {
+	Positions     []exportedPosition     `json:"positions"`
+	Conversations []exportedConversation `json:"conversations"`
+	Groups        []struct {
 		ID, Name string
 		Joined   time.Time
 	} `json:"groups"`
@@ -112,6 +126,8 @@ func TestExportHoldsEverything(t *testing.T) {
 	fromZ := deliver(t, id("z"), id("me"), "from z, who leaves")
 	as(t, id("me")).do(http.MethodDelete, "/v1/messages/"+fromA.ID, nil).expect(http.StatusNoContent)
 	as(t, id("me")).get("/v1/messages/" + fromZ.ID).expect(http.StatusOK) // read
+	as(t, id("me")).do(http.MethodPatch, "/v1/conversations/"+toX.ThreadID, map[string]any{"archived": true}).expect(http.StatusOK)
+	as(t, id("me")).do(http.MethodPatch, "/v1/conversations/"+toA.ThreadID, map[string]any{"muted": true}).expect(http.StatusOK)
 	var toC, fromD struct{ ID string }
 	as(t, id("me")).do(http.MethodPost, "/v1/invitations", map[string]string{"to": id("c"), "note": "hi c"}).expect(http.StatusCreated).into(&toC)
 	as(t, id("d")).do(http.MethodPost, "/v1/invitations", map[string]string{"to": id("me")}).expect(http.StatusCreated).into(&fromD)
@@ -193,6 +209,20 @@ func TestExportHoldsEverything(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantReceived, got.MessagesReceived, ignore); diff != "" {
 		t.Errorf("messages received (-want +got):\n%s", diff)
+	}
+	wantConversations := []exportedConversation{
+		{ID: toA.ThreadID, With: party{ID: &a, Name: "A"}, Kind: "conversation", Box: "inbox", Muted: true, LastMessageID: &toA.ID},
+		{ID: toX.ThreadID, With: party{ID: &x, Name: "Member x"}, Kind: "inmail", Box: "inbox", Archived: true, LastMessageID: &toX.ID},
+		{With: party{Name: "Former member", Former: true}, Kind: "conversation", Box: "inbox", LastMessageID: &fromZ.ID},
+	}
+	for _, c := range got.Conversations {
+		if c.With.Former {
+			wantConversations[2].ID = c.ID
+		}
+	}
+	slices.SortFunc(wantConversations, func(p, q exportedConversation) int { return strings.Compare(p.ID, q.ID) })
+	if diff := cmp.Diff(wantConversations, got.Conversations); diff != "" {
+		t.Errorf("conversations, by id (-want +got):\n%s", diff)
 	}
 	if len(got.Blocks) != 1 || got.Blocks[0].ID != id("f") {
 		t.Errorf("blocks: %+v, want f", got.Blocks)

@@ -9,7 +9,7 @@ import (
 )
 
 // TestDemoNetwork loads the demo network `make run` serves (twice: loading is idempotent) and
-// checks that it tells the story the README tells.
+// checks that it tells the story the README tells, Rex's blast in Jane's Other box included.
 func TestDemoNetwork(t *testing.T) {
 	for range 2 {
 		if err := seed.Load(context.Background(), env.store, seed.Demo()); err != nil {
@@ -57,8 +57,14 @@ func TestDemoNetwork(t *testing.T) {
 		}
 	}
 	as(t, "jane").get("/v1/inbox").expect(http.StatusOK).into(&inbox)
-	if len(inbox.Items) != 1 || inbox.Items[0].From.ID != "maria" || inbox.Items[0].Kind != "inmail" {
-		t.Errorf("jane's inbox: %+v, want the one InMail from Maria", inbox.Items)
+	if len(inbox.Items) != 2 || inbox.Items[0].From.ID != "rex" || inbox.Items[1].From.ID != "maria" || inbox.Items[1].Kind != "inmail" {
+		t.Errorf("jane's inbox: %+v, want Rex's InMail, then Maria's", inbox.Items)
+	}
+	for box, with := range map[string]string{"inbox": "maria", "other": "rex"} {
+		p := conversations(t, "jane", "box="+box)
+		if len(p.Items) != 1 || p.Items[0].With.ID == nil || *p.Items[0].With.ID != with || p.Items[0].Kind != "inmail" {
+			t.Errorf("jane's %s box: %+v, want the conversation with %s", box, p.Items, with)
+		}
 	}
 	var requests struct{ Items []requestEntry }
 	as(t, "jane").get("/v1/inbox?box=requests").expect(http.StatusOK).into(&requests)

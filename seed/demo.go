@@ -40,7 +40,8 @@ type Message struct {
 // network. Jane and Alex both work at Acme; Jane worked at Globex before, where Maria works now;
 // Jane and Noah both studied at KTH; Jane, Maria and Priya are in the Engineering Leadership
 // group, and Jane, Alex, Tom and David in Go Developers, where David has sent Jane a message
-// request that waits for her answer.
+// request that waits for her answer. Rex, a growth marketer who knows nobody, sent the same InMail
+// to Zoe, Yuki, Lena and Jane: as the fourth to get that body, Jane finds it in her Other box.
 func Demo() Network {
 	credits := func(n int) *int { return &n }
 	plan := func(p graph.Plan) *graph.Plan { return &p }
@@ -75,6 +76,7 @@ func Demo() Network {
 			{ID: "noah", Name: "Noah Berg", Headline: "Student at KTH", Company: ""},
 			{ID: "zoe", Name: "Zoe Martin", Headline: "Photographer", Company: ""},
 			{ID: "yuki", Name: "Yuki Tanaka", Headline: "Translator", Company: ""},
+			{ID: "rex", Name: "Rex Morgan", Headline: "Growth at Leadflow", Company: "Leadflow", Plan: plan(graph.PlanSalesNavigator), InMailCredits: credits(50)},
 		},
 		Connections: [][2]string{
 			{"jane", "alex"}, {"jane", "priya"}, {"jane", "tom"}, {"jane", "emma"},
@@ -89,10 +91,11 @@ func Demo() Network {
 			"omar":  {InMail: &off},
 			"noah":  {InMail: &network},
 		},
-		Messages: []Message{
+		Messages: append([]Message{
 			{From: "maria", Draft: graph.Draft{To: "jane", Subject: "Engineering leadership role at Globex",
 				Body: "Hi Jane, I lead engineering hiring at Globex and your work at Acme stood out. Would you be open to a short call next week about a Director of Engineering role?"}},
-		},
+		}, blast("rex", "Triple your pipeline", "Leadflow triples your pipeline in 30 days. Book a demo this week and get 50% off.",
+			"zoe", "yuki", "lena", "jane")...),
 		Requests: []Message{
 			{From: "david", Draft: graph.Draft{To: "jane", Subject: "Go Developers meetup",
 				Body: "Hi Jane, I run the Go Developers meetups and would love to have you speak about how your team at Acme tests its services. Interested?"}},
@@ -113,6 +116,15 @@ func Demo() Network {
 		n.Members[i].Positions = held[p.ID]
 	}
 	return n
+}
+
+// blast is the same InMail from one member to each of some others, in order.
+func blast(from, subject, body string, to ...string) []Message {
+	out := make([]Message, len(to))
+	for i, t := range to {
+		out[i] = Message{From: from, Draft: graph.Draft{To: t, Subject: subject, Body: body}}
+	}
+	return out
 }
 
 // Store is what loading needs of the graph.

@@ -24,6 +24,7 @@ func TestLoadConfig(t *testing.T) {
 		"REACH_INMAIL_DAILY_LIMIT":   "20",
 		"REACH_REPORTS_TO_RESTRICT":  "5",
 		"REACH_REQUESTS_MONTHLY":     "4",
+		"REACH_OTHER_SAME_BODY":      "3",
 		"REACH_CACHED_CONNECTIONS":   "1000",
 		"REACH_WRITE_TIMEOUT":        "3s",
 		"NEO4J_POOL_SIZE":            "20",
@@ -40,7 +41,8 @@ func TestLoadConfig(t *testing.T) {
 	}
 	want := config{Addr: ":8080", TokenAuth: tokenConfig{Secret: "0123456789abcdef"}, Neo4j: neo4jstore.Config{
 		URI: "neo4j://cluster.internal:7687", User: "reach", Password: "s3cret",
-		Limits:            graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5, RequestsMonthly: 4},
+		Limits: graph.Limits{InMailsPerDay: 20, BlastLimit: 10, ReportsToRestrict: 5, RequestsMonthly: 4,
+			OtherSameBody: 3, OtherDeclinePercent: 50, OtherMinSent: 5},
 		CachedConnections: 1000,
 		LogShards:         16,
 		Pool: neo4jstore.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second,

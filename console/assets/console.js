@@ -94,16 +94,6 @@ const q = (params) => {
   return str ? "?" + str : "";
 };
 
-// reachOf asks, in one request, how the caller stands to each member of a page.
-async function reachOf(ids) {
-  const unique = [...new Set(ids)].slice(0, 100);
-  if (!unique.length) return {};
-  const res = await api("POST", "/v1/members/reachability", { members: unique });
-  const out = {};
-  for (const item of res.items) out[item.id] = item;
-  return out;
-}
-
 // ---- words for what the API answers ----
 
 // badge shows a degree: "1st", "2nd", "3rd", "You", or "Outside your network".
@@ -289,6 +279,10 @@ function listen() {
     const d = JSON.parse(e.data);
     announce(`${d.by.name} accepted your message request: you may now write to each other freely.`);
   });
+  for (const type of ["conversation_read", "conversation_unread", "conversation_archived", "conversation_muted", "conversation_moved"]) {
+    // A change made on another device: the list shows it.
+    es.addEventListener(type, () => { if (currentSection() === "inbox") inboxView(true); });
+  }
   es.addEventListener("open", () => { document.body.dataset.live = "on"; });
   es.addEventListener("error", () => {
     document.body.dataset.live = "off";
@@ -313,44 +307,54 @@ function onMessage(d) {
 const currentSection = () => (location.hash.split("/")[1] || "inbox").split("?")[0];
 
 let inboxFilter = "all";
-// The inbox's filters, and the requests box: message requests waiting for an answer, which the
-// inbox leaves out until they are accepted.
+// The inbox's views: the inbox with its filters, then the other boxes: Other (InMail and message
+// requests from senders that look like a mass blast), archived, and message requests waiting for
+// an answer.
 const filters = [
-  ["all", "All", {}],
-  ["inmail", "InMail", { kind: "inmail" }],
-  ["message", "Messages", { kind: "message" }],
-  ["unread", "Unread", { unread: "true" }],
+  ["all", "All", { box: "inbox" }],
+  ["unread", "Unread", { box: "inbox", unread: "true" }],
+  ["inmail", "InMail", { box: "inbox", kind: "inmail" }],
+  ["message", "Messages", { box: "inbox", kind: "conversation" }],
+  ["other", "Other", { box: "other" }],
+  ["archived", "Archived", { box: "archived" }],
   ["requests", "Requests", { box: "requests" }],
 ];
+
+// boxHints say what a box holds, above its list.
+const boxHints = {
+  other: "InMail and message requests from senders who write to many members at once land here. Move a conversation to your inbox if it is not spam.",
+  archived: "Conversations you archived. A new message brings one back to your inbox.",
+  requests: "Fellow members of your groups and your coworkers may send you a free message request. It waits here until you accept it (the conversation then moves to your inbox) or decline it.",
+};
 
 // requestsPageSize is how many waiting requests one look at the requests box counts and lists.
 const requestsPageSize = 50;
 
-// inboxView lists the inbox with the filter chosen, or the requests box, with the number of
-// requests waiting on its button; quiet keeps the focus where it is (a live refresh).
+// inboxView lists the caller's conversations in the box and with the filter chosen, one row per
+// conversation, with the number of requests waiting on its button; quiet keeps the focus where it
+// is (a live refresh).
 async function inboxView(quiet) {
   const [, , params] = filters.find(([k]) => k === inboxFilter);
   const requests = inboxFilter === "requests";
   const bar = el("div", { class: "filters", role: "group", "aria-label": "Show" }, filters.map(([key, label]) =>
     el("button", { type: "button", "aria-pressed": String(key === inboxFilter), "data-filter": key,
       onclick: () => { inboxFilter = key; inboxView(); } }, label)));
-  const list = el("ul", { class: "list", id: "inbox-list", "aria-label": requests ? "Message requests" : "Inbox", "data-box": requests ? "requests" : "inbox" });
-  const body = [bar,
-    requests ? el("p", { class: "hint", id: "requests-hint" }, "Fellow members of your groups and your coworkers may send you a free message request. It waits here until you accept it (the conversation then moves to your inbox) or decline it.") : null,
-    el("div", { class: "card" }, list)];
-  if (quiet && currentSection() === "inbox" && document.getElementById("inbox-list")?.dataset.box === list.dataset.box) {
-    document.getElementById("inbox-list").replaceWith(list);
+  const title = { other: "Other", archived: "Archived", requests: "Message requests" }[params.box] || "Inbox";
+  const list = el("ul", { class: "list", id: "inbox-list", "aria-label": title, "data-box": params.box, "data-filter": inboxFilter });
+  const hint = boxHints[params.box];
+  const body = [bar, hint ? el("p", { class: "hint", id: params.box + "-hint" }, hint) : null, el("div", { class: "card" }, list)];
+  const shown = document.getElementById("inbox-list");
+  if (quiet && currentSection() === "inbox" && shown?.dataset.filter === inboxFilter) {
+    shown.replaceWith(list);
   } else {
-    show(requests ? "Message requests" : "Inbox", ...body);
+    show(title, ...body);
   }
   // The count is for the button only: without it, the button just says "Requests".
-  const waiting = requests ? null : api("GET", "/v1/inbox" + q({ box: "requests", limit: requestsPageSize })).catch(() => null);
+  const waiting = requests ? null : api("GET", "/v1/conversations" + q({ box: "requests", limit: requestsPageSize })).catch(() => null);
   try {
-    const page = await api("GET", "/v1/inbox" + q({ ...params, limit: requests ? requestsPageSize : 50 }));
-    // A former member (a closed account) has no id and no degree to ask for.
-    const reach = await reachOf(page.items.map((m) => m.from.id).filter(Boolean));
+    const page = await api("GET", "/v1/conversations" + q({ ...params, limit: requests ? requestsPageSize : 50 }));
     if (!page.items.length) list.append(el("li", { class: "hint" }, requests ? "No message requests are waiting." : "Nothing here."));
-    for (const m of page.items) list.append(inboxRow(m, reach[m.from.id]));
+    for (const c of page.items) list.append(conversationRow(c));
     showRequestCount(requests ? page : await waiting);
   } catch (err) {
     list.append(el("li", {}, errorBox(err)));
@@ -366,22 +370,41 @@ function showRequestCount(page) {
   button.textContent = `Requests (${n})`;
 }
 
-function inboxRow(m, r) {
-  return el("li", {},
-    el("a", { class: "entry" + (m.read ? "" : " unread"), href: "#/message/" + m.id, "data-message": m.id, "data-from": m.from.id },
-      el("span", { class: "dot" + (m.read ? " read" : ""), "aria-hidden": "true" }),
-      iconOf(m.icon),
+// conversationRow is one conversation: its last message's preview, how the caller stands to the
+// other member, its unread count and badges, and what the caller may do with it there.
+function conversationRow(c) {
+  const m = c.lastMessage;
+  const unread = c.unreadCount > 0;
+  return el("li", { "data-conversation": c.id },
+    el("a", { class: "entry" + (unread ? " unread" : ""), href: "#/message/" + m.id, "data-message": m.id, "data-from": c.with.id },
+      el("span", { class: "dot" + (unread ? "" : " read"), "aria-hidden": "true" }),
+      iconOf(m.kind),
       el("span", { class: "body" },
         el("span", { class: "preview" }, m.preview),
         el("span", { class: "meta" },
-          m.read ? null : el("span", { class: "sr-only" }, "Unread. "),
-          m.read ? null : el("span", { class: "badge", "data-unread": "" }, "Unread"),
-          m.kind === "inmail" ? el("span", { class: "badge inmail" }, "InMail") : null,
-          m.kind === "request" ? el("span", { class: "badge request" }, "Request") : null,
-          m.from.former ? el("span", { class: "badge out", "data-former": "" }, "Former member") : badge(r || m.from),
+          unread ? el("span", { class: "badge", "data-unread": c.unreadCount }, c.unreadCount + " unread") : null,
+          c.kind === "inmail" ? el("span", { class: "badge inmail" }, "InMail") : null,
+          c.kind === "request" ? el("span", { class: "badge request" }, "Request") : null,
+          c.with.former ? el("span", { class: "badge out", "data-former": "" }, "Former member") : badge(c.with),
           m.via ? el("span", { class: "via", "data-via": m.via.id }, viaWords(m.via)) : null,
-          m.status && m.status !== "pending" ? el("span", {}, m.status) : null,
-          el("span", {}, when(m.sentAt))))));
+          c.muted ? el("span", { class: "badge", "data-muted": "" }, "Muted") : null,
+          el("span", {}, when(c.lastActivityAt))))),
+    conversationActions(c));
+}
+
+// conversationActions archive or unarchive, mute or unmute, mark unread, and move out of Other.
+function conversationActions(c) {
+  const change = (patch, said) => submitOnce(async () => {
+    await api("PATCH", "/v1/conversations/" + encodeURIComponent(c.id), patch);
+    announce(said);
+    inboxView(true);
+  });
+  const received = c.lastMessage.from.id !== session.me.id;
+  return el("div", { class: "row-actions" },
+    c.box === "other" ? el("button", { type: "button", "data-action": "not-spam", onclick: change({ box: "inbox" }, "Moved to your inbox.") }, "Not spam") : null,
+    c.unreadCount === 0 && received ? el("button", { type: "button", "data-action": "unread", onclick: change({ unread: true }, "Marked unread.") }, "Mark unread") : null,
+    el("button", { type: "button", "data-action": c.muted ? "unmute" : "mute", onclick: change({ muted: !c.muted }, c.muted ? "Unmuted." : "Muted: you will not be told of new messages.") }, c.muted ? "Unmute" : "Mute"),
+    el("button", { type: "button", "data-action": c.archived ? "unarchive" : "archive", onclick: change({ archived: !c.archived }, c.archived ? "Moved back to your inbox." : "Archived.") }, c.archived ? "Unarchive" : "Archive"));
 }
 
 async function messageView(id) {
@@ -390,6 +413,7 @@ async function messageView(id) {
     const m = await api("GET", "/v1/messages/" + encodeURIComponent(id));
     const thread = await api("GET", "/v1/threads/" + encodeURIComponent(m.threadId) + "?limit=100");
     const other = m.from.id === session.me.id ? m.to : m.from;
+    markRead(m.conversationId, thread.items);
     const titles = { inmail: "InMail from ", request: "Message request from " };
     show(m.subject || (titles[m.kind] ? titles[m.kind] + m.from.name : "Conversation with " + other.name),
       el("p", {}, "With ", other.former ? el("span", { "data-former": "" }, other.name + " (the account is closed)")
@@ -404,6 +428,14 @@ async function messageView(id) {
   } catch (err) {
     main().append(errorBox(err));
   }
+}
+
+// markRead marks the conversation read up to the last message shown, when any shown was received
+// unread; a failure costs only the mark.
+function markRead(conversation, shown) {
+  const unread = shown.filter((t) => !t.read && t.to.id === session.me.id);
+  if (!unread.length) return;
+  api("PATCH", "/v1/conversations/" + encodeURIComponent(conversation), { readUpTo: shown[shown.length - 1].id }).catch(() => {});
 }
 
 // requestLine says what allowed a message request and where it stands: "Message request via Go

@@ -105,6 +105,40 @@ func (a *account) Messages(incoming bool, each func(graph.AccountMessage) error)
 	})
 }
 
+// Conversations hands each of the member's conversations to each, by id.
+func (a *account) Conversations(each func(graph.AccountConversation) error) error {
+	return a.each(cypher.ExportConversations, a.params(nil), func(rec *neo4j.Record) error {
+		c, err := toAccountConversation(rec)
+		if err != nil {
+			return err
+		}
+		return each(c)
+	})
+}
+
+// toAccountConversation converts a row of ExportConversations.
+func toAccountConversation(rec *neo4j.Record) (graph.AccountConversation, error) {
+	id, err1 := bolt.Value[string](rec, "id")
+	kind, err2 := bolt.Value[string](rec, "kind")
+	side, err3 := bolt.Value[map[string]any](rec, "side")
+	other, err4 := bolt.Value[map[string]any](rec, "other")
+	unread, err5 := bolt.Field[int64](side, "unread")
+	filed, err6 := bolt.Field[string](side, "filed")
+	archived, err7 := bolt.Field[bool](side, "archived")
+	muted, err8 := bolt.Field[bool](side, "muted")
+	lastID, err9 := bolt.Field[string](side, "lastId")
+	lastAt, err10 := bolt.Field[time.Time](side, "lastAt")
+	with, err11 := toSummary(other)
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11); err != nil {
+		return graph.AccountConversation{}, fmt.Errorf("export conversation: %w", err)
+	}
+	if with.IsFormer() {
+		with = graph.FormerMember
+	}
+	return graph.AccountConversation{ID: id, With: with, Kind: graph.ConversationKind(kind), Box: graph.ConversationBox(filed),
+		Archived: archived, Muted: muted, UnreadCount: int(unread), LastMessageID: lastID, LastAt: lastAt.UTC()}, nil
+}
+
 // Blocks hands each member the member blocks to each, oldest block first.
 func (a *account) Blocks(each func(graph.BlockedMember) error) error {
 	return a.each(cypher.ExportBlocks, a.params(nil), func(rec *neo4j.Record) error {

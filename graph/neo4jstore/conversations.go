@@ -97,15 +97,11 @@ func (s *Store) Conversations(ctx context.Context, caller string, filter graph.C
 // page, such as from memory (answer.Service).
 func (s *Store) ConversationsWith(ctx context.Context, caller string, filter graph.ConversationFilter, page graph.PageRequest, reaches Reaches) (_ graph.Page[graph.Conversation], err error) {
 	defer bolt.Wrap(&err, "Conversations(%q, %s)", caller, filter.Box)
-	var key graph.TimeKey
-	ok, err := graph.DecodeCursor(page.After, &key)
+	params, err := ConversationsParams(caller, filter, page)
 	if err != nil {
 		return graph.Page[graph.Conversation]{}, err
 	}
-	from, until := graph.BoxRange(caller, filter.Box, key, ok)
-	recs, err := s.db.Read(ctx, cypher.Conversations, map[string]any{
-		"from": from, "until": until, "unread": filter.UnreadOnly, "kind": string(filter.Kind), "limit": int64(page.Limit),
-	})
+	recs, err := s.db.Read(ctx, cypher.Conversations, params)
 	if err != nil {
 		return graph.Page[graph.Conversation]{}, err
 	}
@@ -121,6 +117,21 @@ func (s *Store) ConversationsWith(ctx context.Context, caller string, filter gra
 		return graph.TimeKey{At: c.LastAt, ID: c.LastMessage.ID}
 	})
 	return out, withReaches(ctx, caller, out.Items, reaches)
+}
+
+// ConversationsParams are the parameters of the Conversations statement for a page, so that tests
+// and benchmarks can profile exactly what the store runs. Returns ErrInvalidCursor for a cursor
+// the box did not give out.
+func ConversationsParams(caller string, filter graph.ConversationFilter, page graph.PageRequest) (map[string]any, error) {
+	var key graph.TimeKey
+	ok, err := graph.DecodeCursor(page.After, &key)
+	if err != nil {
+		return nil, err
+	}
+	from, until := graph.BoxRange(caller, filter.Box, key, ok)
+	return map[string]any{
+		"from": from, "until": until, "unread": filter.UnreadOnly, "kind": string(filter.Kind), "limit": int64(page.Limit),
+	}, nil
 }
 
 // withReaches fills in how the caller stands to the other member of each conversation: out of
