@@ -80,7 +80,7 @@ func TestRestoredBackup(t *testing.T) {
 func sameFromMemory(t *testing.T, r *replica, id func(string) string, pairs [][2]string, want []string, when string) {
 	t.Helper()
 	ctx := context.Background()
-	for _, c := range []graph.Consistency{{Mode: graph.FullyConsistent}, {}} {
+	for _, c := range []graph.Consistency{{Mode: graph.FullyConsistent}, {Mode: graph.MinimizeLatency}} {
 		before := r.ProjectionStats()
 		got := answersOf(graph.WithConsistency(ctx, c), r, id, pairs)
 		if !slices.Equal(got, want) {
