@@ -331,8 +331,8 @@ func (l *Log) readChanges(ctx context.Context) error {
 }
 
 // catchUp reads changes until st holds the log's heads, every shard's, each read first confirming
-// that the log holds st's history (history), handing each batch to apply, and returns when the read that found st at the heads began: st then holds every change
-// committed before that moment. A read that applies nothing though st is behind is a gap (a
+// that the log holds st's history (history), handing each batch to apply, and returns when the
+// read that found st at the heads began: st then holds every change committed before that moment. A read that applies nothing though st is behind is a gap (a
 // change pruned, or not visible yet): read again until it has lasted gapPatience.
 func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(changes []any) (int, error)) (time.Time, error) {
 	var gapSince time.Time
