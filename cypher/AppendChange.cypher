@@ -16,6 +16,10 @@
 // shard's head as this transaction reads it (heads: its own numbers, and the other shards' latest
 // commits, read without locks): a replica applies the write once it has applied those, and so
 // holds every write committed before this one read them.
+// Each write's changes carry one id (id), a random UUID drawn here: a database restored from a
+// backup, or replaced, numbers its next changes as the lost ones were numbered, but never draws
+// their ids, so a replica that finds another id at a position it applied knows that the history
+// it holds has forked from the database's (graph/changelog/fork.go).
 // It may follow a write's own last statement in one round trip (AppendedTo in cypher.go), whose
 // parameters are beside its own: its own are named so that they never clash.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
@@ -114,9 +118,10 @@ CALL () {
   ORDER BY head.shard
   RETURN collect(head.seq) AS heads
 }
+WITH *, randomUUID() AS change
 UNWIND range(0, size(shards) - 1) AS i
 CREATE (:Change {
-  shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: $changedAt, reload: $reload,
+  id: change, shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: $changedAt, reload: $reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
   messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,

@@ -3,7 +3,10 @@
 // shard's head, by shard. A shard's changes past its head read here are left for the next read.
 // A replica applies a change once it has applied every change its heads name (graph/projection),
 // so what the read returns need not be whole: the rest comes with the next.
-// Cost: the shards' heads, and one range seek on (shard, seq) per shard.
+// With them, ids: by shard, the id of the change at the position $after names there, as
+// ChangeLogHead reads them, so that the replica applies changes only to a history that is the
+// log's (graph/changelog/fork.go).
+// Cost: the shards' heads, and one range seek and one unique-index seek on (shard, seq) per shard.
 OPTIONAL MATCH (log:ChangeLog {id: 'main'})
 CALL () {
   MATCH (head:LogHead)
@@ -23,4 +26,6 @@ CALL (heads) {
   }
   RETURN collect(changes) AS perShard
 }
-RETURN coalesce(log.epoch, '') AS epoch, heads, reduce(all = [], changes IN perShard | all + changes) AS changes
+RETURN coalesce(log.epoch, '') AS epoch, heads, reduce(all = [], changes IN perShard | all + changes) AS changes,
+       [shard IN range(0, size($after) - 1) |
+         head(COLLECT { MATCH (c:Change {shard: shard, seq: $after[shard]}) RETURN coalesce(c.id, '') })] AS ids

@@ -2,13 +2,16 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/changelog"
 	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
@@ -179,5 +182,47 @@ func TestPrunedLogIsLoadedAgain(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the projection did not answer again within a minute of the log being pruned")
 		}
+	}
+}
+
+// TestPruningKeepsWhatReplicasConfirm prunes every change older than a minute from now, as a
+// retention that has passed over an idle log does, behind a projection current with the log: each
+// shard's latest change stays, so the projection still finds the changes at its positions, and
+// goes on applying writes without loading again (a change missing there would be taken for a
+// fork, graph/changelog/fork.go).
+func TestPruningKeepsWhatReplicasConfirm(t *testing.T) {
+	ctx := context.Background()
+	fully := graph.WithConsistency(ctx, graph.Consistency{Mode: graph.FullyConsistent})
+	id := ids(t)
+	network(t, id, [2]string{"ann", "ben"})
+	if _, err := env.store.Reachability(fully, id("ann"), id("ben")); err != nil {
+		t.Fatal(err)
+	}
+	loads := env.store.ProjectionStats().Loads
+	if _, err := env.store.PruneChanges(ctx, time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	head, err := changelog.Head(ctx, env.store.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := env.store.DB().Read(ctx, cypher.ChangeLogHead, map[string]any{"at": head.Positions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, _ := recs[0].Get("ids")
+	for s, id := range found.([]any) {
+		if head.Positions()[s] > 0 && id == nil {
+			t.Errorf("shard %d's latest change, %d, was pruned", s, head.Positions()[s])
+		}
+	}
+	putBlock(t, id("ann"), id("ben"))
+	served := env.store.ProjectionStats().Served
+	if _, err := env.store.Reachability(fully, id("ann"), id("ben")); !errors.Is(err, graph.ErrNotFound) {
+		t.Errorf("ann → ben after ann blocked ben: %v, want not found", err)
+	}
+	if st := env.store.ProjectionStats(); st.Served == served || st.Loads != loads {
+		t.Errorf("after pruning, the projection answered %d reads from memory and loaded %d times; want 1 and 0",
+			st.Served-served, st.Loads-loads)
 	}
 }

@@ -26,7 +26,13 @@ type replica struct {
 
 func startReplica(t *testing.T, snapshot string) *replica {
 	t.Helper()
-	s, err := openService(context.Background(), neo4jstore.Config{URI: env.neo4jURI}, answer.Options{Snapshot: snapshot})
+	return startReplicaWith(t, answer.Options{Snapshot: snapshot})
+}
+
+// startReplicaWith is startReplica with the projection kept as opts say.
+func startReplicaWith(t *testing.T, opts answer.Options) *replica {
+	t.Helper()
+	s, err := openService(context.Background(), neo4jstore.Config{URI: env.neo4jURI}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

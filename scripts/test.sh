@@ -26,8 +26,10 @@ if [[ -z "${NEO4J_URI:-}" ]] && ! { command -v docker >/dev/null 2>&1 && docker 
   stops+=(launcher/down.sh)
   NEO4J_URI="$(launcher/up.sh)"
   export NEO4J_URI
-  # The outage test stops this Neo4j and starts it again, keeping its data.
+  # The outage test stops this Neo4j and starts it again, keeping its data; the restore test
+  # takes a backup of it and restores it (launcher/backup.sh).
   export REACH_TEST_NEO4J_STOP="$PWD/launcher/down.sh" REACH_TEST_NEO4J_START="$PWD/launcher/up.sh"
+  export REACH_TEST_NEO4J_BACKUP="$PWD/launcher/backup.sh"
   say "integration tests use the local Neo4j at $NEO4J_URI"
 fi
 

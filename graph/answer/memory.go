@@ -41,7 +41,7 @@ func (m *memory) read(ctx context.Context, members []string, fn func(*projection
 // head reads the change log's head through the store's connections: a fully consistent read is
 // a request like any other, with no claim on the tailer's.
 func (m *memory) head(ctx context.Context) (graph.Token, error) {
-	return changelog.Head(ctx, m.store.DB())
+	return changelog.HeadFor(ctx, m.store.DB(), m.projection)
 }
 
 func (m *memory) Reachability(ctx context.Context, caller, member string) (r graph.Reach, err error) {

@@ -81,6 +81,9 @@ func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
 			loaded = err == nil
 			restore = restore && !loaded // until a load succeeds: Neo4j may be away
 		} else if err = l.readChanges(ctx); errors.Is(err, projection.ErrReload) {
+			if errors.Is(err, projection.ErrFork) && events.Failed != nil {
+				events.Failed(err) // worth a line in the log: Neo4j lost writes this replica had applied
+			}
 			loaded = false
 			continue
 		}
@@ -173,6 +176,9 @@ func (l *Log) loadProjection(ctx context.Context) (err error) {
 		return err
 	}
 	st := projection.NewState(head.epoch, head.heads)
+	if st.AppliedIDs, err = l.idsAt(ctx, head.heads); err != nil {
+		return err
+	}
 	nodes, err := l.loadNames(ctx, st)
 	if err != nil {
 		return err
@@ -324,9 +330,9 @@ func (l *Log) readChanges(ctx context.Context) error {
 	return err
 }
 
-// catchUp reads changes until st holds the log's heads, every shard's, handing each batch to
-// apply, and returns when the read that found st at the heads began: st then holds every change
-// committed before that moment. A read that applies nothing though st is behind is a gap (a
+// catchUp reads changes until st holds the log's heads, every shard's, each read first confirming
+// that the log holds st's history (history), handing each batch to apply, and returns when the
+// read that found st at the heads began: st then holds every change committed before that moment. A read that applies nothing though st is behind is a gap (a
 // change pruned, or not visible yet): read again until it has lasted gapPatience.
 func (l *Log) catchUp(ctx context.Context, st *projection.State, apply func(changes []any) (int, error)) (time.Time, error) {
 	var gapSince time.Time
@@ -358,11 +364,12 @@ func (l *Log) catchUpOnce(ctx context.Context, st *projection.State, apply func(
 		}
 		head, e1 := readHead(recs[0])
 		changes, e2 := bolt.Value[[]any](recs[0], "changes")
-		if err := errors.Join(e1, e2); err != nil {
+		found, e3 := bolt.Value[[]any](recs[0], "ids")
+		if err := errors.Join(e1, e2, e3); err != nil {
 			return time.Time{}, err
 		}
-		if !follows(st, head) {
-			return time.Time{}, projection.ErrReload // a new database
+		if err := l.history(st, head, found); err != nil {
+			return time.Time{}, err // a new database, or a history forked from st's
 		}
 		applied, err := apply(changes)
 		if err != nil {
@@ -375,24 +382,6 @@ func (l *Log) catchUpOnce(ctx context.Context, st *projection.State, apply func(
 			return time.Time{}, projection.ErrGap
 		}
 	}
-}
-
-// follows tells whether st can be brought to head by applying changes: the same log, with as
-// many shards, none behind st. A state of the log before shards (one position, from a snapshot
-// taken then) has the other shards' positions, 0, added: that log became shard 0.
-func follows(st *projection.State, head logHead) bool {
-	if head.epoch != st.Epoch || len(head.heads) < len(st.Applied) {
-		return false
-	}
-	for len(st.Applied) < len(head.heads) {
-		st.Applied = append(st.Applied, 0)
-	}
-	for s, h := range head.heads {
-		if h < st.Applied[s] {
-			return false
-		}
-	}
-	return true
 }
 
 // readLog reads the log's heads and the changes after applied, within logReadTimeout.

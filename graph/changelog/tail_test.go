@@ -1,6 +1,7 @@
 package changelog
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -8,20 +9,43 @@ import (
 )
 
 // TestStateFollowsTheLog checks when a state can be caught up with the log's heads: the same
-// epoch, no shard behind; a state of the log before shards (one position, from a snapshot taken
-// then) follows a log of several shards, its other positions 0.
+// epoch, no shard behind, the same changes at its positions; a state of the log before shards
+// (one position, from a snapshot taken then) follows a log of several shards, its other
+// positions 0. A log of the same epoch behind the state, or holding other changes at its
+// positions, or none, is a fork; another epoch or shard count is another log.
 func TestStateFollowsTheLog(t *testing.T) {
+	l := &Log{projection: projection.NewProjection()}
 	st := projection.NewState("e", []int64{5})
-	if !follows(st, logHead{epoch: "e", heads: []int64{7, 0, 3}}) || !slices.Equal(st.Applied, []int64{5, 0, 0}) {
-		t.Errorf("a state of one head did not follow a log of three shards: %v", st.Applied)
+	st.AppliedIDs[0] = "five"
+	if err := l.history(st, logHead{epoch: "e", heads: []int64{7, 0, 3}}, []any{"five"}); err != nil || !slices.Equal(st.Applied, []int64{5, 0, 0}) {
+		t.Errorf("a state of one head did not follow a log of three shards: %v, %v", err, st.Applied)
 	}
-	for _, head := range []logHead{
-		{epoch: "other", heads: []int64{7, 0, 3}}, // a new database
-		{epoch: "e", heads: []int64{4, 0, 3}},     // behind the state: another log
-		{epoch: "e", heads: []int64{7, 0}},        // fewer shards: another log
+	for _, c := range []struct {
+		name  string
+		head  logHead
+		found []any
+		want  error
+	}{
+		{"AnotherDatabase", logHead{epoch: "other", heads: []int64{7, 0, 3}}, []any{"five", nil, nil}, projection.ErrReload},
+		{"FewerShards", logHead{epoch: "e", heads: []int64{7, 0}}, []any{"five", nil}, projection.ErrReload},
+		{"HeadBehind", logHead{epoch: "e", heads: []int64{4, 0, 3}}, []any{nil, nil, nil}, projection.ErrFork},
+		{"AnotherChange", logHead{epoch: "e", heads: []int64{5, 0, 3}}, []any{"new five", nil, nil}, projection.ErrFork},
+		{"ChangeGone", logHead{epoch: "e", heads: []int64{9, 0, 3}}, []any{nil, nil, nil}, projection.ErrFork},
+		{"ChangeWithoutID", logHead{epoch: "e", heads: []int64{5, 0, 3}}, []any{"", nil, nil}, projection.ErrFork},
 	} {
-		if follows(projection.NewState("e", []int64{5, 0, 0}), head) {
-			t.Errorf("a state at [5 0 0] followed %+v", head)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			st := projection.NewState("e", []int64{5, 0, 0})
+			st.AppliedIDs[0] = "five"
+			err := l.history(st, c.head, c.found)
+			if !errors.Is(err, c.want) || errors.Is(err, projection.ErrFork) != errors.Is(c.want, projection.ErrFork) {
+				t.Errorf("a state at [5 0 0] with %+v and ids %v: %v, want %v", c.head, c.found, err, c.want)
+			}
+		})
 	}
+	t.Run("IDNotKnown", func(t *testing.T) {
+		st := projection.NewState("e", []int64{5, 2})
+		if err := l.history(st, logHead{epoch: "e", heads: []int64{5, 2}}, []any{"five", nil}); err != nil || st.AppliedIDs[0] != "five" {
+			t.Errorf("a state not knowing its ids: %v, ids %q; want it to take the log's", err, st.AppliedIDs)
+		}
+	})
 }

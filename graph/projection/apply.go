@@ -261,9 +261,10 @@ func (st *State) apply(e entry) error {
 	if err := st.applyPairs(c); err != nil {
 		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
 	}
+	id, _ := c["id"].(string) // absent from changes logged before ids: not known
 	for _, s := range e.shards {
 		if s < len(st.Applied) && s < len(e.heads) {
-			st.Applied[s] = e.heads[s]
+			st.Applied[s], st.AppliedIDs[s] = e.heads[s], id
 		}
 	}
 	return nil

@@ -27,7 +27,8 @@ import (
 // the staleness bound and holds every write this replica made that touched the members the read is
 // about (the caller and the members asked about), or, for a read with a token, once it
 // has applied the token's positions (answerable). A change log of another epoch (a new database), a
-// gap (changes pruned before they were read) or a bulk import makes it load again.
+// gap (changes pruned before they were read), a bulk import, or a log whose history is not the one
+// it applied (a database restored from a backup, fork.go) makes it load again.
 type Projection struct {
 	mu    sync.RWMutex
 	state *State // nil until loaded
@@ -39,22 +40,24 @@ type Projection struct {
 	nudge   chan struct{}          // asks the tailer to read the log now
 	caught  *sync.Cond             // signalled, with mu held, when changes are applied
 
-	served, fallbacks atomic.Int64 // reads answered from memory, and from Neo4j instead
-	loads             atomic.Int64 // states put in place, from Neo4j or a snapshot
+	served, fallbacks atomic.Int64          // reads answered from memory, and from Neo4j instead
+	loads             atomic.Int64          // states put in place, from Neo4j or a snapshot
+	forked            atomic.Pointer[State] // a state found forked from the log, which answers nothing (fork.go)
 }
 
 // State is the projection's data, as of the changes Applied of the log of epoch.
 type State struct {
-	Epoch   string
-	Applied []int64          // by shard of the log, the latest change applied
-	index   map[string]int32 // member id → number
-	ids     []string         // number → member id
-	facts   []MemberFacts    // by number
-	cards   []card           // names and headlines, by number
-	adj     [][]int32        // connections, sorted, by number
-	links   int              // the lengths of adj added up: each connection counted on both sides
-	hidden  map[int32][]int32
-	pairs   map[uint64]PairBits // by pairKey
+	Epoch      string
+	Applied    []int64          // by shard of the log, the latest change applied
+	AppliedIDs []string         // by shard, the id of the change at Applied: "" when not known (fork.go)
+	index      map[string]int32 // member id → number
+	ids        []string         // number → member id
+	facts      []MemberFacts    // by number
+	cards      []card           // names and headlines, by number
+	adj        [][]int32        // connections, sorted, by number
+	links      int              // the lengths of adj added up: each connection counted on both sides
+	hidden     map[int32][]int32
+	pairs      map[uint64]PairBits // by pairKey
 	// Affiliations: organisations and groups by number, and by member the organisations they
 	// have held a position at (heldKey: with whether one is current) and the groups they are in,
 	// each sorted. What two members share is the intersection of two short sorted lists.
@@ -132,7 +135,7 @@ func NewProjection() *Projection {
 
 // NewState is an empty state of the log of epoch, as of applied (by shard).
 func NewState(epoch string, applied []int64) *State {
-	return &State{Epoch: epoch, Applied: applied, index: map[string]int32{},
+	return &State{Epoch: epoch, Applied: applied, AppliedIDs: make([]string, len(applied)), index: map[string]int32{},
 		hidden: map[int32][]int32{}, pairs: map[uint64]PairBits{}}
 }
 
@@ -429,7 +432,7 @@ func (p *Projection) Read(c graph.Consistency, members []string, f Freshness, fn
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	if p.state == nil {
+	if !p.trusted(p.state) {
 		p.fallbacks.Add(1)
 		return false
 	}
@@ -447,7 +450,7 @@ func (p *Projection) Exists(id string, f Freshness) bool {
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	if p.state == nil {
+	if !p.trusted(p.state) {
 		return false
 	}
 	k, ok := p.state.index[id]
@@ -461,7 +464,7 @@ func (p *Projection) Fallback() { p.fallbacks.Add(1) }
 func (p *Projection) Holds(t graph.Token) bool {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return p.state != nil && p.state.Epoch == t.Epoch && t.Covers(p.state.Applied)
+	return p.trusted(p.state) && p.state.Epoch == t.Epoch && t.Covers(p.state.Applied)
 }
 
 // Gone tells whether the state in place holds that member id does not exist (closed, or recorded

@@ -17,12 +17,15 @@ import (
 // A snapshot is the projection written to a file, so that a restarted replica answers from memory
 // within seconds instead of loading every member and connection from Neo4j again: it reads the
 // file, then applies the changes logged since (catchUp), as after any load. A snapshot of another
-// database (epoch), or one older than the log's retention, fails catchUp's checks and the
-// projection is loaded from Neo4j as if there were none; so does a file that is damaged (its
+// database (epoch), one older than the log's retention, or one of a history the log no longer
+// holds (a database restored from a backup taken before it: the ids of the changes at its
+// positions are not the log's, fork.go), fails catchUp's checks and the projection is loaded
+// from Neo4j as if there were none; so does a file that is damaged (its
 // checksum) or of another format.
 //
 // The format: snapshotMagic, then uvarints and length-prefixed strings: the epoch and the changes
-// applied (how many shards, then each shard's position); each member's id, facts, and name and
+// applied (how many shards, then each shard's position, then each shard's change id there, ""
+// when not known); each member's id, facts, and name and
 // headline (as one string, the card); each member's connections, as gaps between sorted numbers;
 // the block relations; the pairs' messaging facts; the organisations (id, name, kind, whether it
 // exists) and the groups (the same, without kind); each member's organisations (heldKeys) and
@@ -30,9 +33,11 @@ import (
 
 // snapshotMagic opens every snapshot; its last digit is the format's version. Version 2 added
 // affiliations, version 3 the members' message requests, version 4 the log's shards, version 5
-// the members' names and headlines. A snapshot of an earlier version is refused, and the
-// projection loaded from Neo4j: it lacks what the projection now holds.
-const snapshotMagic = "reach-projection-5\n"
+// the members' names and headlines, version 6 the ids of the changes at its positions. A snapshot
+// of an earlier version is refused, and the projection loaded from Neo4j: it lacks what the
+// projection now holds (before version 6, what would tell whether the log still holds its
+// history).
+const snapshotMagic = "reach-projection-6\n"
 
 func (st *State) Save(path string) error {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
@@ -78,6 +83,9 @@ func (st *State) encode(w *snapshotWriter) {
 	for _, a := range st.Applied {
 		w.uint(uint64(a))
 	}
+	for _, id := range st.AppliedIDs {
+		w.string(id)
+	}
 	w.uint(uint64(len(st.ids)))
 	for k, id := range st.ids {
 		w.string(id)
@@ -107,6 +115,9 @@ func (st *State) encode(w *snapshotWriter) {
 
 func decodeProjState(r *snapshotReader) (*State, error) {
 	st := NewState(r.string(), r.applied())
+	for s := range st.AppliedIDs {
+		st.AppliedIDs[s] = r.string()
+	}
 	n := r.count()
 	st.ids, st.facts, st.cards, st.adj = make([]string, 0, n), make([]MemberFacts, 0, n), make([]card, 0, n), make([][]int32, 0, n)
 	for range n {

@@ -17,7 +17,8 @@ import (
 
 // randomProjection is a projection of n members with random facts, connections, blocks and pairs.
 func randomProjection(n int, rng *rand.Rand) *State {
-	st := NewState("epoch-1", []int64{4242})
+	st := NewState("epoch-1", []int64{4242, 0})
+	st.AppliedIDs[0] = "the id of change 4242"
 	for i := range n {
 		k, _ := st.Number(fmt.Sprintf("m%05d", i), true)
 		st.facts[k] = MemberFacts{Present: rng.IntN(10) > 0, Inmail: graph.InMailAnyone, OpenProfile: rng.IntN(2) == 0,
@@ -76,7 +77,8 @@ func TestSnapshotRoundTrip(t *testing.T) {
 }
 
 // TestDamagedSnapshotsAreRefused checks that a snapshot cut short, with a byte changed, of another
-// format or absent is refused rather than read as a projection.
+// format (the one before change ids included) or absent is refused rather than read as a
+// projection.
 func TestDamagedSnapshotsAreRefused(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "projection")
@@ -94,6 +96,7 @@ func TestDamagedSnapshotsAreRefused(t *testing.T) {
 		"cut short":       good[:len(good)*2/3],
 		"a byte changed":  flipped,
 		"another format":  other,
+		"without ids":     append([]byte("reach-projection-5\n"), good[len(snapshotMagic):]...),
 		"without its sum": good[:len(good)-4],
 		"empty":           nil,
 	} {
