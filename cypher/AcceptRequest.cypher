@@ -10,7 +10,7 @@ MATCH (sender:Member)-[m:MESSAGED {id: $id, kind: 'request', status: 'pending'}]
 MATCH (sender)-[theirs:IN]->(c:Conversation {id: m.threadId})<-[mine:IN]-(me)
 SET mine._lock = true
 REMOVE mine._lock
-WITH sender, me, m, c, theirs, mine, m.readAt IS NULL AS unread
+WITH sender, me, m, c, theirs, mine, m.readAt IS NULL AND NOT m.deletedByRecipient AS unread
 SET m.status = 'accepted', m.answeredAt = $now, m.inboxKey = m.requestKey, m.requestKey = null,
     m.readAt = coalesce(m.readAt, $now),
     theirs.pending = theirs.pending - 1, theirs.accepted = true,

@@ -14,7 +14,7 @@ WHERE m.kind IN ['inmail', 'request']
 MATCH (sender)-[theirs:IN]->(:Conversation {id: m.threadId})<-[mine:IN]-(me)
 SET mine._lock = true
 REMOVE mine._lock
-WITH sender, me, m, theirs, mine, m.readAt IS NULL AS unread
+WITH sender, me, m, theirs, mine, m.readAt IS NULL AND NOT m.deletedByRecipient AS unread
 SET m.status = 'declined', m.answeredAt = $now, m.declineNote = $note, m.requestKey = null,
     m.readAt = coalesce(m.readAt, $now)
 MERGE (me)-[d:DECLINED]->(sender)

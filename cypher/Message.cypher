@@ -2,7 +2,8 @@
 // two, has not deleted it, and neither has blocked the other. When the caller is the recipient and
 // $markRead is true, it is marked read now, and the recipient's side of the conversation has one
 // unread message fewer; every change to what a side counts unread holds the side's write lock
-// first, so that two devices reading at once count it once. The other member may be a FormerMember (a closed
+// first, and reads the message's state only after it, so that two devices reading at once, or a
+// read racing a deletion, count it once. The other member may be a FormerMember (a closed
 // account), whose id is null.
 // Cost: one relationship-index seek on MESSAGED(id); marking read, a unique-index seek on the
 // conversation.
@@ -18,7 +19,7 @@ CALL (m, to) {
   SET mine._lock = true
   REMOVE mine._lock
   WITH m, mine
-  WHERE m.readAt IS NULL
+  WHERE m.readAt IS NULL AND NOT m.deletedByRecipient
   SET m.readAt = $now, mine.unread = mine.unread - 1
 }
 RETURN m {.*} AS message, from.id AS from, to.id AS to,

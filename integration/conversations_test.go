@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -116,6 +117,22 @@ RETURN thread, coalesce(m.id, 'former') AS member, c.kind AS kind, properties(s)
 	return out
 }
 
+// sideDiff names each property kept and rebuilt differently, with both values.
+func sideDiff(kept, rebuilt sideState) string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(rebuilt)) {
+		if !reflect.DeepEqual(kept[k], rebuilt[k]) {
+			out = append(out, fmt.Sprintf("%s kept %v rebuilt %v", k, kept[k], rebuilt[k]))
+		}
+	}
+	for k, v := range kept {
+		if _, ok := rebuilt[k]; !ok {
+			out = append(out, fmt.Sprintf("%s kept %v, not rebuilt", k, v))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
 // threadsOf lists the ids of the conversations of the members whose ids id makes, those with a
 // former member included.
 func threadsOf(t *testing.T, id func(string) string) []any {
@@ -168,7 +185,7 @@ func checkSidesAgainstRebuild(t *testing.T, threads []any, minSides int) {
 	}
 	for key, want := range rebuilt {
 		if got := kept[key]; !reflect.DeepEqual(got, want) {
-			t.Errorf("side %s:\n kept    %v\n rebuilt %v", key, got, want)
+			t.Errorf("side %s differs: %s", key, sideDiff(got, want))
 		}
 	}
 	for key := range kept {
