@@ -109,6 +109,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer stopTracing()
+	// keepReady applies the schema; the projection and the pruning of the log wait for it.
 	go keepReady(ctx, svc, log)
 	go pruneChanges(ctx, svc, cfg.Retention, log)
 	kept := make(chan struct{})
@@ -212,8 +213,14 @@ func serveDebug(addr string, log *slog.Logger) {
 	}
 }
 
-// pruneChanges deletes, every minute, the changes of the log older than retention.
+// pruneChanges deletes, every minute once the schema is applied, the changes of the log older
+// than retention.
 func pruneChanges(ctx context.Context, store *answer.Service, retention time.Duration, log *slog.Logger) {
+	select {
+	case <-store.SchemaApplied():
+	case <-ctx.Done():
+		return
+	}
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {

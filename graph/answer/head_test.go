@@ -80,11 +80,11 @@ func (h *timedHead) read(context.Context) (graph.Token, error) {
 }
 
 // TestHeadLooksOverTime has reads arrive one by one, each at a time of its own, while looks take
-// a few milliseconds each, as fully consistent reads reach a replica: every read takes the head
+// 10 ms each, as fully consistent reads reach a replica: every read takes the head
 // from a look that began after it arrived (the guarantee), looks never overlap, and there are at
 // most two per look's duration over the readers' arrivals, far fewer than reads.
 func TestHeadLooksOverTime(t *testing.T) {
-	const readers, look, gap = 200, 5 * time.Millisecond, 200 * time.Microsecond
+	const readers, look, gap = 200, 10 * time.Millisecond, 200 * time.Microsecond
 	var h heads
 	timed := &timedHead{took: look}
 	arrived := make([]time.Time, readers)
