@@ -200,3 +200,14 @@ func (s *Service) PruneChanges(ctx context.Context, before time.Time) (int, erro
 	}
 	return s.log.PruneChanges(ctx, before)
 }
+
+// EndAbandonedImport ends an online import whose latest batch wrote more than idle ago
+// (changelog.Log.EndAbandonedImport): every replica then reads the rows it wrote. It tells
+// whether there was one. Returns ErrUnavailable, ending nothing, until the store has applied the
+// schema (Migrate).
+func (s *Service) EndAbandonedImport(ctx context.Context, idle time.Duration) (bool, error) {
+	if !s.store.Migrated() {
+		return false, graph.Fail(graph.ErrUnavailable, "the schema is not applied yet: no import is ended")
+	}
+	return s.log.EndAbandonedImport(ctx, idle)
+}
