@@ -4,7 +4,9 @@
 // (one head numbering every change: log.seq) keeps its epoch and becomes shard 0 of $shards: its
 // head moves to shard 0's head and its changes are marked shard 0, so replicas and tokens that
 // named its numbers go on as shard 0's positions; the others start at 0. It answers the epoch,
-// the shard count and every shard's head, by shard. The log's own lock makes two at once agree.
+// the shard count and every shard's head, by shard. It runs only once the constraints that keep
+// the log's node and each shard's head single exist (changelog.Ensure makes them first): a MERGE
+// then takes the constraint's lock and two at once agree, where without them each could make a node.
 // Cost: one unique-index seek and the shards' heads; once, for a log made before shards, every
 // change still in the log.
 MERGE (log:ChangeLog {id: 'main'})

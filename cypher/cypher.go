@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -116,6 +117,9 @@ var (
 	ImportGroups               = load("ImportGroups.cypher")
 	ImportPositions            = load("ImportPositions.cypher")
 	ImportMemberships          = load("ImportMemberships.cypher")
+	MarkImport                 = load("MarkImport.cypher")
+	EndImport                  = load("EndImport.cypher")
+	AbandonedImport            = load("AbandonedImport.cypher")
 )
 
 // appended holds, for each statement a write may end with, that statement followed by
@@ -133,9 +137,21 @@ func AppendedTo(statement string) (text string, ok bool) {
 	return text, ok
 }
 
+// LogSchema are the schema statements that keep the change log's node and each shard's head
+// single (their uniqueness constraints, which Schema holds too): EnsureChangeLog's MERGE makes
+// one node only where they exist, and two MERGEs at once without them can make two.
+var LogSchema = []string{load("schema/007_change_log.cypher"), load("schema/013_log_head.cypher")}
+
 // Schema returns the schema statements (constraints and indexes) in the order they are applied.
 // Each is idempotent (IF NOT EXISTS), so applying them on every start is safe.
-func Schema() []string {
+func Schema() []string { return slices.Clone(schema) }
+
+// schema holds Schema's statements, read once: reading a statement records its name, which
+// Migrates running at once must not do together.
+var schema = loadSchema()
+
+// loadSchema reads the schema statements in the order they are applied.
+func loadSchema() []string {
 	names, err := fs.Glob(files, "schema/*.cypher")
 	if err != nil {
 		panic(err) // the pattern is constant and valid

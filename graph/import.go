@@ -14,7 +14,9 @@ import (
 //
 // Each Import method writes one batch in one transaction and returns how many times the
 // transaction was retried after a transient failure, such as a deadlock with a concurrent batch
-// that touched the same members; a loader can measure its contention by them. Empty strings and
+// that touched the same members; a loader can measure its contention by them. Batches written
+// with the context of the store's BeginImport are one online import, which replicas read once,
+// when EndImport ends it; a batch written without it is an import of its own. Empty strings and
 // zero times are left out, as the bulk CSV importer leaves out empty fields.
 
 // ImportMember is a member with every property the store keeps.

@@ -36,6 +36,9 @@ func startReplicaWith(t *testing.T, opts answer.Options) *replica {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Migrate(context.Background()); err != nil { // as `reach serve` does before keeping the projection
+		t.Fatal(err)
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	r := &replica{Service: s, loads: make(chan changelog.ProjectionLoad, 4), stop: stop, done: make(chan struct{})}
 	go func() {

@@ -3,6 +3,7 @@ package seed
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -12,8 +13,13 @@ import (
 )
 
 // Importer is what loading a generated network needs of the store: its bulk import, one batch
-// per call, each returning how often its transaction was retried.
+// per call, each returning how often its transaction was retried, and the import's beginning
+// and end, which tells replicas once that everything changed.
 type Importer interface {
+	// BeginImport returns ctx for the batches of one import; EndImport ends it, once, whether
+	// the import succeeded or not: replicas then read everything again.
+	BeginImport(ctx context.Context) context.Context
+	EndImport(ctx context.Context) error
 	ImportMembers(ctx context.Context, members []graph.ImportMember) (retries int, err error)
 	ImportConnections(ctx context.Context, pairs []graph.ImportConnection) (retries int, err error)
 	ImportBlocks(ctx context.Context, blocks []graph.ImportBlock) (retries int, err error)
@@ -54,8 +60,12 @@ type ImportOptions struct {
 // batches in rounds that never share a member, as a schedule over parts of the members, was
 // measured too: it retried more, since relationships made in earlier rounds still link the
 // parts, and waited at the end of each round.) Import returns, by phase, how many transactions
-// were retried, and stops at the first error of the store, which it returns with its phase.
+// were retried, and stops at the first error of the store, which it returns with its phase. The
+// batches are one import (Importer.BeginImport): replicas read everything again once, when it
+// ends, also when it fails partway, so that the rows written reach them.
 func (g *Generated) Import(ctx context.Context, store Importer, opts ImportOptions) (retries map[string]int, err error) {
+	ctx = store.BeginImport(ctx)
+	defer func() { err = errors.Join(err, store.EndImport(context.WithoutCancel(ctx))) }()
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}

@@ -21,6 +21,22 @@ type fakeStore struct {
 	repeats int
 	largest int
 	failOn  string // a kind whose first batch fails
+	ends    int    // imports ended (EndImport)
+	outside int    // batches written outside an import's context (BeginImport)
+}
+
+// fakeImport marks the context of a fake import's batches.
+type fakeImport struct{}
+
+func (s *fakeStore) BeginImport(ctx context.Context) context.Context {
+	return context.WithValue(ctx, fakeImport{}, true)
+}
+
+func (s *fakeStore) EndImport(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ends++
+	return nil
 }
 
 func newFakeStore() *fakeStore {
@@ -30,9 +46,12 @@ func newFakeStore() *fakeStore {
 var errFake = errors.New("fake failure")
 
 // batch counts a batch's rows by their keys.
-func (s *fakeStore) batch(kind string, keys []string) error {
+func (s *fakeStore) batch(ctx context.Context, kind string, keys []string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if ctx.Value(fakeImport{}) == nil {
+		s.outside++
+	}
 	if s.failOn == kind {
 		return errFake
 	}
@@ -47,94 +66,96 @@ func (s *fakeStore) batch(kind string, keys []string) error {
 	return nil
 }
 
-func (s *fakeStore) ImportMembers(_ context.Context, rows []graph.ImportMember) (int, error) {
+func (s *fakeStore) ImportMembers(ctx context.Context, rows []graph.ImportMember) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.ID
 	}
-	return 0, s.batch("members", keys)
+	return 0, s.batch(ctx, "members", keys)
 }
 
-func (s *fakeStore) ImportConnections(_ context.Context, rows []graph.ImportConnection) (int, error) {
+func (s *fakeStore) ImportConnections(ctx context.Context, rows []graph.ImportConnection) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.A + " " + r.B
 	}
-	return 0, s.batch("connections", keys)
+	return 0, s.batch(ctx, "connections", keys)
 }
 
-func (s *fakeStore) ImportBlocks(_ context.Context, rows []graph.ImportBlock) (int, error) {
+func (s *fakeStore) ImportBlocks(ctx context.Context, rows []graph.ImportBlock) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.By + " " + r.Member
 	}
-	return 0, s.batch("blocks", keys)
+	return 0, s.batch(ctx, "blocks", keys)
 }
 
-func (s *fakeStore) ImportReports(_ context.Context, rows []graph.ImportReport) (int, error) {
+func (s *fakeStore) ImportReports(ctx context.Context, rows []graph.ImportReport) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.By + " " + r.Member
 	}
-	return 0, s.batch("reports", keys)
+	return 0, s.batch(ctx, "reports", keys)
 }
 
-func (s *fakeStore) ImportInvitations(_ context.Context, rows []graph.Invitation) (int, error) {
+func (s *fakeStore) ImportInvitations(ctx context.Context, rows []graph.Invitation) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.ID
 	}
-	return 0, s.batch("invitations", keys)
+	return 0, s.batch(ctx, "invitations", keys)
 }
 
-func (s *fakeStore) ImportMessages(_ context.Context, rows []graph.ImportMessage) (int, error) {
+func (s *fakeStore) ImportMessages(ctx context.Context, rows []graph.ImportMessage) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.ID
 	}
-	return 0, s.batch("messages", keys)
+	return 0, s.batch(ctx, "messages", keys)
 }
 
-func (s *fakeStore) ImportDeclines(_ context.Context, rows []graph.ImportDecline) (int, error) {
+func (s *fakeStore) ImportDeclines(ctx context.Context, rows []graph.ImportDecline) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.MessageID
 	}
-	return 0, s.batch("declines", keys)
+	return 0, s.batch(ctx, "declines", keys)
 }
 
-func (s *fakeStore) ImportOrganisations(_ context.Context, rows []graph.Organisation) (int, error) {
+func (s *fakeStore) ImportOrganisations(ctx context.Context, rows []graph.Organisation) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.ID
 	}
-	return 0, s.batch("organisations", keys)
+	return 0, s.batch(ctx, "organisations", keys)
 }
 
-func (s *fakeStore) ImportGroups(_ context.Context, rows []graph.Group) (int, error) {
+func (s *fakeStore) ImportGroups(ctx context.Context, rows []graph.Group) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.ID
 	}
-	return 0, s.batch("groups", keys)
+	return 0, s.batch(ctx, "groups", keys)
 }
 
-func (s *fakeStore) ImportPositions(_ context.Context, rows []graph.ImportPosition) (int, error) {
+func (s *fakeStore) ImportPositions(ctx context.Context, rows []graph.ImportPosition) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.Member + " " + r.Org + " " + strconv.Itoa(r.From)
 	}
-	return 0, s.batch("positions", keys)
+	return 0, s.batch(ctx, "positions", keys)
 }
 
-func (s *fakeStore) ImportMemberships(_ context.Context, rows []graph.ImportMembership) (int, error) {
+func (s *fakeStore) ImportMemberships(ctx context.Context, rows []graph.ImportMembership) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
 		keys[i] = r.Member + " " + r.Group
 	}
-	return 0, s.batch("memberships", keys)
+	return 0, s.batch(ctx, "memberships", keys)
 }
 
+// TestImportWritesEveryRowOnce checks that an import writes every row once, in batches no larger
+// than asked, all of them one import, which ends once.
 func TestImportWritesEveryRowOnce(t *testing.T) {
 	g := generate(t, Spec{Members: 5000, AvgDegree: 30, Seed: 9})
 	store := newFakeStore()
@@ -152,6 +173,9 @@ func TestImportWritesEveryRowOnce(t *testing.T) {
 			t.Errorf("%s: %d rows written, want %d", kind, store.rows[kind], n)
 		}
 	}
+	if store.ends != 1 || store.outside > 0 {
+		t.Errorf("the import ended %d times, want once; %d batches outside its context, want none", store.ends, store.outside)
+	}
 	if store.repeats > 0 || store.largest > 700 {
 		t.Errorf("%d rows written twice; largest batch %d rows, want at most 700", store.repeats, store.largest)
 	}
@@ -165,6 +189,8 @@ func TestImportWritesEveryRowOnce(t *testing.T) {
 	}
 }
 
+// TestImportStopsAtTheFirstError checks that an import stops at a failed phase, and still ends
+// once, so that replicas read the rows it wrote.
 func TestImportStopsAtTheFirstError(t *testing.T) {
 	g := generate(t, Spec{Members: 2000, AvgDegree: 10, Seed: 9})
 	store := newFakeStore()
@@ -175,6 +201,9 @@ func TestImportStopsAtTheFirstError(t *testing.T) {
 	}
 	if store.rows["blocks"] > 0 {
 		t.Error("Import went on after a failed phase")
+	}
+	if store.ends != 1 {
+		t.Errorf("the failed import ended %d times, want once: the members written must reach replicas", store.ends)
 	}
 }
 

@@ -109,8 +109,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer stopTracing()
+	// keepReady applies the schema; the projection and the tending of the log wait for it.
 	go keepReady(ctx, svc, log)
-	go pruneChanges(ctx, svc, cfg.Retention, log)
+	go tendLog(ctx, svc, cfg.Retention, log)
 	kept := make(chan struct{})
 	keepCtx, stopKeeping := context.WithCancel(ctx)
 	go func() {
@@ -212,8 +213,18 @@ func serveDebug(addr string, log *slog.Logger) {
 	}
 }
 
-// pruneChanges deletes, every minute, the changes of the log older than retention.
-func pruneChanges(ctx context.Context, store *answer.Service, retention time.Duration, log *slog.Logger) {
+// abandonedImport is how long an online import may write no batch before serve takes it for
+// abandoned (its process ended without ending it) and has replicas read everything again.
+const abandonedImport = 5 * time.Minute
+
+// tendLog, every minute once the schema is applied, deletes the changes of the log older than
+// retention, and ends an online import abandoned for abandonedImport.
+func tendLog(ctx context.Context, store *answer.Service, retention time.Duration, log *slog.Logger) {
+	select {
+	case <-store.SchemaApplied():
+	case <-ctx.Done():
+		return
+	}
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -226,6 +237,11 @@ func pruneChanges(ctx context.Context, store *answer.Service, retention time.Dur
 			log.Warn("change log not pruned", "err", err)
 		} else if n > 0 {
 			log.Info("change log pruned", "changes", n, "older_than", retention)
+		}
+		if ended, err := store.EndAbandonedImport(ctx, abandonedImport); err != nil {
+			log.Warn("abandoned imports not looked for", "err", err)
+		} else if ended {
+			log.Warn("an online import wrote nothing for a while and was ended; replicas read everything again", "idle", abandonedImport)
 		}
 	}
 }

@@ -194,16 +194,38 @@ func (s *Service) MemberExists(ctx context.Context, id string) (bool, error) {
 // staleness bound. False when the projection is not loaded or knows nothing of id.
 func (s *Service) Gone(id string) bool { return s.projection.Gone(id) }
 
-// KeepProjection loads the projection and keeps it current until ctx is cancelled
-// (changelog.Log.KeepProjection).
+// KeepProjection waits until the store has applied the schema (Migrate), then loads the
+// projection and keeps it current until ctx is cancelled (changelog.Log.KeepProjection). No load
+// or read of the log comes before the schema: a load reads through its indexes, and makes the
+// change log in a database that has none.
 func (s *Service) KeepProjection(ctx context.Context, events changelog.ProjectionEvents) {
+	select {
+	case <-s.store.SchemaApplied():
+	case <-ctx.Done():
+		return
+	}
 	s.log.KeepProjection(ctx, events)
 }
 
 // SaveProjection writes the projection to a snapshot at path.
 func (s *Service) SaveProjection(path string) error { return s.log.SaveProjection(path) }
 
-// PruneChanges deletes the changes of the log made before before, and returns how many.
+// PruneChanges deletes the changes of the log made before before, and returns how many. Returns
+// ErrUnavailable, deleting nothing, until the store has applied the schema (Migrate).
 func (s *Service) PruneChanges(ctx context.Context, before time.Time) (int, error) {
+	if !s.store.Migrated() {
+		return 0, graph.Fail(graph.ErrUnavailable, "the schema is not applied yet: the change log is not pruned")
+	}
 	return s.log.PruneChanges(ctx, before)
+}
+
+// EndAbandonedImport ends an online import whose latest batch wrote more than idle ago
+// (changelog.Log.EndAbandonedImport): every replica then reads the rows it wrote. It tells
+// whether there was one. Returns ErrUnavailable, ending nothing, until the store has applied the
+// schema (Migrate).
+func (s *Service) EndAbandonedImport(ctx context.Context, idle time.Duration) (bool, error) {
+	if !s.store.Migrated() {
+		return false, graph.Fail(graph.ErrUnavailable, "the schema is not applied yet: no import is ended")
+	}
+	return s.log.EndAbandonedImport(ctx, idle)
 }

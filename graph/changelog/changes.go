@@ -102,12 +102,16 @@ func Last(tx neo4j.ManagedTransaction, text string, params map[string]any) {
 // touchAll says that the transaction changed more than is worth listing, as a bulk import does.
 func TouchAll(tx neo4j.ManagedTransaction) { changesOf(tx).reload = true }
 
+// errNoLog is appendChange's failure in a database without a change log.
+var errNoLog = errors.New("no change log")
+
 // appendChange records the transaction's changes in the change log, as its last statement
 // (AppendChange: it takes the shards it touched and records the change in each), after the
-// write's own last statement (Last) in the same round trip, making the log first in a database
-// that has none, with shards shards. It returns the change's token (without bookmarks, which only
-// the commit gives).
-func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time, shards int, hold *lockHold) (graph.Token, error) {
+// write's own last statement (Last) in the same round trip. It returns the change's token
+// (without bookmarks, which only the commit gives), or errNoLog in a database that has no log:
+// the log is made by Ensure alone, which puts the constraints that keep it single in place
+// first, and a transaction that writes data cannot.
+func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time, hold *lockHold) (graph.Token, error) {
 	if c.empty() {
 		return graph.Token{}, runLast(ctx, tx, c.last)
 	}
@@ -120,14 +124,7 @@ func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, 
 	sent := time.Now()
 	recs, err := bolt.Collect(ctx, tx, text, params)
 	if err == nil && len(recs) == 0 {
-		// No log yet: the last statement has run; make the log and append alone.
-		if _, err = ensureLog(ctx, tx, shards); err == nil {
-			sent = time.Now()
-			recs, err = bolt.Collect(ctx, tx, cypher.AppendChange, c.params(now))
-		}
-	}
-	if err == nil && len(recs) == 0 {
-		err = errors.New("no change log")
+		err = errNoLog // Write makes it, outside this transaction, and runs the write again
 	}
 	if err != nil {
 		return graph.Token{}, fmt.Errorf("append change: %w", err)
@@ -212,9 +209,22 @@ func sortedIDs(ids []string) []string {
 // the commit's bookmarks (a token without a change when work touched nothing), and the members it
 // touched. The time each
 // attempt waited for the shards' locks and held them until its commit or rollback ended goes to
-// locks. A database without a change log gets one with shards shards (0 for DefaultShards). Past
-// the DB's bound on writes at once it returns ErrUnavailable without writing (bolt.Gate).
+// locks. A database without a change log gets one with shards shards (0 for DefaultShards), made
+// by Ensure, and work runs again. Past the DB's bound on writes at once it returns ErrUnavailable
+// without writing (bolt.Gate).
 func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shards int, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, Written, error) {
+	out, written, err := writeOnce(ctx, db, clock, locks, work)
+	if errors.Is(err, errNoLog) {
+		if err = Ensure(ctx, db, shards); err == nil {
+			out, written, err = writeOnce(ctx, db, clock, locks, work)
+		}
+	}
+	return out, written, err
+}
+
+// writeOnce is Write in a database that has a change log: it fails with errNoLog, writing
+// nothing, in one that has none.
+func writeOnce[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, Written, error) {
 	leave, err := db.Writes.Enter(ctx)
 	if err != nil {
 		var none T
@@ -236,7 +246,7 @@ func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shar
 		// The append's statements are remembered for Warm, as work's are, through a changeTx
 		// of their own: they record no change.
 		logTx := changeTx{tx, &db.Samples, &changes{}}
-		written.Token, err = appendChange(ctx, logTx, c, clock(), shards, hold)
+		written.Token, err = appendChange(ctx, logTx, c, clock(), hold)
 		if err == nil && rehearsal(ctx) {
 			err = ErrRehearsed // rolls back
 		}

@@ -55,7 +55,7 @@ func (c *changes) keys() []int64 {
 }
 
 // ensureLog runs EnsureChangeLog in tx with shards shards (0 for DefaultShards, at most MaxShards)
-// and returns the log's epoch and heads.
+// and returns the log's epoch and heads. Only ensure runs it, once the log's constraints exist.
 func ensureLog(ctx context.Context, tx neo4j.ManagedTransaction, shards int) (logHead, error) {
 	if shards <= 0 {
 		shards = DefaultShards
@@ -85,10 +85,23 @@ func readHead(rec *neo4j.Record) (logHead, error) {
 }
 
 // Ensure makes the change log with shards shards (0 for DefaultShards) in a database that has
-// none, and turns a log made before shards into one (cypher/EnsureChangeLog.cypher).
+// none, and turns a log made before shards into one (cypher/EnsureChangeLog.cypher). It first
+// puts in place the constraints that keep the log's node and each shard's head single
+// (cypher.LogSchema), so that replicas making the log at once make one, whether or not the rest of
+// the schema is applied yet.
 func Ensure(ctx context.Context, db *bolt.DB, shards int) error {
-	_, err := bolt.WriteTx(ctx, db, func(tx neo4j.ManagedTransaction) (logHead, error) {
+	_, err := ensure(ctx, db, shards)
+	return err
+}
+
+// ensure is Ensure, returning the log's epoch and heads.
+func ensure(ctx context.Context, db *bolt.DB, shards int) (logHead, error) {
+	for _, stmt := range cypher.LogSchema {
+		if err := db.ApplySchema(ctx, stmt); err != nil {
+			return logHead{}, err
+		}
+	}
+	return bolt.WriteTx(ctx, db, func(tx neo4j.ManagedTransaction) (logHead, error) {
 		return ensureLog(ctx, tx, shards)
 	})
-	return err
 }

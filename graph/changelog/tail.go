@@ -169,9 +169,7 @@ func (l *Log) save(events ProjectionEvents) {
 // exact facts, so applying one twice does no harm.
 func (l *Log) loadProjection(ctx context.Context) (err error) {
 	defer bolt.Wrap(&err, "load projection")
-	head, err := bolt.WriteTx(ctx, l.db, func(tx neo4j.ManagedTransaction) (logHead, error) {
-		return ensureLog(ctx, tx, l.shards)
-	})
+	head, err := ensure(ctx, l.db, l.shards)
 	if err != nil {
 		return err
 	}

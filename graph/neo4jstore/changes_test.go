@@ -45,7 +45,8 @@ var notProjected = map[string]string{
 
 // TestEveryProjectedWriteIsLogged scans cypher/ for the statements that write what replicas keep
 // in memory, and graph's code for the functions that run them: each such function must record
-// its changes (touch, touchPair, touchPairs, touchAll, touchOrganisation, touchGroup), itself or through a function it calls,
+// its changes (touch, touchPair, touchPairs, touchAll, touchOrganisation, touchGroup, or ImportBatch, whose
+// import's end records them), itself or through a function it calls,
 // so that no write escapes the change log and leaves replicas' projections behind.
 func TestEveryProjectedWriteIsLogged(t *testing.T) {
 	writers := projectedStatements(t)
@@ -54,7 +55,7 @@ func TestEveryProjectedWriteIsLogged(t *testing.T) {
 	}
 	calls, refs := graphFunctions(t)
 	logs := map[string]bool{"Touch": true, "TouchPair": true, "touchPairs": true, "TouchAll": true,
-		"TouchOrganisation": true, "TouchGroup": true}
+		"TouchOrganisation": true, "TouchGroup": true, "ImportBatch": true}
 	for changed := true; changed; { // functions that record changes, through any call chain
 		changed = false
 		for fn, callees := range calls {
@@ -168,7 +169,8 @@ func graphFunctions(t *testing.T) (calls map[string][]string, refs map[string][]
 // logStatements are the statements that write the change log itself: its node, its shards' heads
 // and its changes. Only graph/changelog runs them, in changelog.Write or a load, so that every
 // change is numbered under its shards' locks.
-var logStatements = map[string]bool{"AppendChange": true, "EnsureChangeLog": true, "PruneChanges": true}
+var logStatements = map[string]bool{"AppendChange": true, "EnsureChangeLog": true, "PruneChanges": true,
+	"MarkImport": true, "EndImport": true}
 
 // TestOnlyTheLogWritesTheLog scans cypher/ for statements that write the change log's nodes
 // (ChangeLog, LogHead, Change) and fails for any but logStatements, and for any of those that a

@@ -14,6 +14,22 @@ import (
 	"github.com/reach-network/reach/graph/changelog"
 )
 
+// BeginImport returns ctx for the batches of one online import (the Import methods): with it, a
+// batch records no change for replicas, and EndImport, called once when the import ends, whether
+// it succeeded or failed partway, has them read everything again, once. Without it, each batch
+// is an import of its own, and has them read everything again when it commits.
+func (s *Store) BeginImport(ctx context.Context) context.Context { return changelog.Importing(ctx) }
+
+// EndImport ends the online import begun with BeginImport: every replica reads everything again,
+// the rows the import wrote with it (changelog.EndImport).
+func (s *Store) EndImport(ctx context.Context) (err error) {
+	defer bolt.Wrap(&err, "EndImport")
+	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, changelog.EndImport(ctx, tx)
+	})
+	return err
+}
+
 // ImportMembers creates members. Returns ErrConflict, and creates none, if one of them exists.
 func (s *Store) ImportMembers(ctx context.Context, members []graph.ImportMember) (retries int, err error) {
 	defer bolt.Wrap(&err, "ImportMembers(%d)", len(members))
@@ -199,7 +215,9 @@ func (s *Store) importRows(ctx context.Context, stmt, param string, rows []any, 
 	attempts := 0
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		attempts++
-		changelog.TouchAll(tx)
+		if err := changelog.ImportBatch(ctx, tx); err != nil {
+			return struct{}{}, err
+		}
 		recs, err := bolt.Collect(ctx, tx, stmt, map[string]any{param: rows})
 		if err != nil {
 			return struct{}{}, err

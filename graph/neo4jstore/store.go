@@ -5,8 +5,8 @@ package neo4jstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -81,8 +81,9 @@ type Store struct {
 	limits graph.Limits
 	// neighbours caches connection lists; see neighbours.go.
 	neighbours *neighbours
-	// migrated is set once Migrate has applied the schema.
-	migrated atomic.Bool
+	// schema is closed once Migrate has applied the schema (schemaOnce).
+	schema     chan struct{}
+	schemaOnce sync.Once
 	// rehearsed is set once Rehearse has had the statements of members' requests planned.
 	rehearsed atomic.Bool
 	// wrote hears of every write's token, and the members it touched, once committed (OnWrite).
@@ -129,7 +130,7 @@ func New(cfg Config) (*Store, error) {
 	if cached <= 0 {
 		cached = DefaultCachedConnections
 	}
-	return &Store{db: db, clock: clock, limits: limits, logShards: cfg.LogShards,
+	return &Store{db: db, clock: clock, limits: limits, logShards: cfg.LogShards, schema: make(chan struct{}),
 		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token, []string) {}}, nil
 }
 
@@ -187,7 +188,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 func (s *Store) Migrate(ctx context.Context) (err error) {
 	defer bolt.Wrap(&err, "migrate")
 	for _, stmt := range append(cypher.Schema(), "CALL db.awaitIndexes(300)") {
-		if err := s.migrateOne(ctx, stmt); err != nil {
+		if err := s.db.ApplySchema(ctx, stmt); err != nil {
 			return fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
@@ -200,7 +201,7 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 	if err := s.backfillConversations(ctx); err != nil {
 		return fmt.Errorf("conversations: %w", err)
 	}
-	s.migrated.Store(true)
+	s.schemaOnce.Do(func() { close(s.schema) })
 	return nil
 }
 
@@ -218,31 +219,20 @@ func (s *Store) backfill(ctx context.Context, statement string) error {
 	return err
 }
 
-// migrateAttempts bounds how often Migrate runs a schema statement that failed. Two processes
-// creating the same constraint at once can fail one of them though the constraint then exists;
-// every statement is idempotent (IF NOT EXISTS), so running it again is safe and settles it.
-const migrateAttempts = 5
-
-// migrateOne runs one schema statement, again after Neo4j refused it, pausing a little longer
-// each time. When Neo4j does not answer, it fails at once: a caller waiting for Neo4j retries.
-func (s *Store) migrateOne(ctx context.Context, stmt string) (err error) {
-	for attempt := 1; ; attempt++ {
-		_, err = neo4j.ExecuteQuery(ctx, s.db.Driver, stmt, nil, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(s.db.Name), neo4j.ExecuteQueryWithWritersRouting())
-		var refused *neo4j.Neo4jError
-		if err == nil || !errors.As(err, &refused) || attempt == migrateAttempts {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
-		}
+// Migrated tells whether Migrate has applied the schema since the store was made.
+func (s *Store) Migrated() bool {
+	select {
+	case <-s.schema:
+		return true
+	default:
+		return false
 	}
 }
 
-// Migrated tells whether Migrate has applied the schema since the store was made.
-func (s *Store) Migrated() bool { return s.migrated.Load() }
+// SchemaApplied is closed once Migrate has applied the schema: what must not run before the
+// constraints exist waits for it, such as the projection's first load, which makes the change
+// log in a database that has none.
+func (s *Store) SchemaApplied() <-chan struct{} { return s.schema }
 
 // write runs work in one write transaction: everything it writes commits together or not at all.
 // The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
