@@ -1435,7 +1435,7 @@ type ConversationPatch struct {
 	Box   *ConversationPatchBox `json:"box,omitempty"`
 	Muted *bool                 `json:"muted,omitempty"`
 
-	// ReadUpTo A message of the conversation; every message received up to it is marked read.
+	// ReadUpTo A message of the conversation (422 naming it otherwise); every message received up to it is marked read.
 	ReadUpTo *string `json:"readUpTo,omitempty"`
 
 	// Unread Marks the last message received unread.
@@ -11641,6 +11641,11 @@ type UpdateConversationResponse415Headers struct {
 	XRequestId string
 }
 
+// UpdateConversationResponse422Headers the declared response headers of an HTTP 422 response for UpdateConversation
+type UpdateConversationResponse422Headers struct {
+	XRequestId string
+}
+
 // UpdateConversationResponse429Headers the declared response headers of an HTTP 429 response for UpdateConversation
 type UpdateConversationResponse429Headers struct {
 	RetryAfter int
@@ -11671,6 +11676,8 @@ type UpdateConversationResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
 	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationproblemJSON429 *RateLimited
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -11687,6 +11694,8 @@ type UpdateConversationResponse struct {
 	Headers404 *UpdateConversationResponse404Headers
 	// Headers415 the parsed response headers for an HTTP 415 response
 	Headers415 *UpdateConversationResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateConversationResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *UpdateConversationResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
@@ -11718,6 +11727,11 @@ func (r UpdateConversationResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
 func (r UpdateConversationResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
 	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r UpdateConversationResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -19718,6 +19732,13 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 		}
 		response.ApplicationproblemJSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest RateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19806,6 +19827,16 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 			headers.XRequestId = value
 		}
 		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateConversationResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
 		var headers UpdateConversationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

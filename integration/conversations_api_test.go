@@ -191,8 +191,9 @@ func TestConversationsHideBlocks(t *testing.T) {
 	}
 }
 
-// TestConversationBadInput checks each bad parameter gets a 400 naming it, and someone else's
-// conversation a 404 as if it did not exist.
+// TestConversationBadInput checks each bad parameter gets a 400 naming it, a readUpTo that is no
+// message of the conversation a 422 naming it, and someone else's conversation a 404 as if it did
+// not exist.
 func TestConversationBadInput(t *testing.T) {
 	id := ids(t)
 	network(t, id, [2]string{"ann", "bob"})
@@ -219,12 +220,15 @@ func TestConversationBadInput(t *testing.T) {
 		{map[string]any{"archive": true}, "archive"},
 		{map[string]any{"box": "other"}, "box"},
 		{map[string]any{"unread": false}, "unread"},
-		{map[string]any{"readUpTo": "NOSUCHMESSAGE"}, "readUpTo"},
 		{map[string]any{}, "body"},
 	} {
 		if p := as(t, id("ann")).do(http.MethodPatch, "/v1/conversations/"+conv, c.body).expectProblem(http.StatusBadRequest); p.Field != c.field {
 			t.Errorf("PATCH %v: field %q, want %q", c.body, p.Field, c.field)
 		}
+	}
+	if p := as(t, id("ann")).do(http.MethodPatch, "/v1/conversations/"+conv, map[string]any{"readUpTo": "NOSUCHMESSAGE"}).
+		expectProblem(http.StatusUnprocessableEntity); p.Field != "readUpTo" {
+		t.Errorf("readUpTo naming no message of the conversation: field %q", p.Field)
 	}
 	as(t, id("eve")).get("/v1/conversations/" + conv).expectProblem(http.StatusNotFound)
 	as(t, id("eve")).do(http.MethodPatch, "/v1/conversations/"+conv, map[string]any{"readUpTo": first}).expectProblem(http.StatusNotFound)
@@ -360,5 +364,58 @@ func TestBlastLandsInOther(t *testing.T) {
 	}
 	if p, q := conversations(t, last, ""), conversations(t, last, "box=other"); len(p.Items) != 1 || len(q.Items) != 0 {
 		t.Errorf("after not spam, the inbox holds %+v and Other %+v", p.Items, q.Items)
+	}
+}
+
+// TestConversationEvents has Ann's two devices listen while one of them archives and mutes her
+// conversation with Bob: the other hears each change with the side as it is after it; Bob hears
+// nothing of it; and Bob's next message, in a conversation Ann muted, sends her no event.
+func TestConversationEvents(t *testing.T) {
+	id := ids(t)
+	network(t, id, [2]string{"ann", "bob"})
+	ann, bob := id("ann"), id("bob")
+	_, conv := sendTo(t, bob, ann, "Hello Ann.")
+	device, bobs := openEvents(t, ann), openEvents(t, bob)
+	patchConversation(t, ann, conv, map[string]any{"archived": true})
+	if e := device.next(); e.Type != "conversation_archived" || e.Data["id"] != conv || e.Data["archived"] != true || e.Data["box"] != "archived" {
+		t.Errorf("archive event %s %v", e.Type, e.Data)
+	}
+	patchConversation(t, ann, conv, map[string]any{"muted": true})
+	if e := device.next(); e.Type != "conversation_muted" || e.Data["muted"] != true {
+		t.Errorf("mute event %s %v", e.Type, e.Data)
+	}
+	patchConversation(t, ann, conv, map[string]any{"muted": true}) // no change, no event
+	sendTo(t, bob, ann, "Still there?")
+	device.quiet()
+	bobs.quiet()
+	patchConversation(t, ann, conv, map[string]any{"muted": false})
+	if e := device.next(); e.Type != "conversation_muted" || e.Data["muted"] != false {
+		t.Errorf("unmute event %s %v", e.Type, e.Data)
+	}
+	sendTo(t, bob, ann, "Hello again.")
+	if e := device.next(); e.Type != "message" || e.Data["conversationId"] != conv || e.Data["box"] != "inbox" {
+		t.Errorf("message event once unmuted %s %v", e.Type, e.Data)
+	}
+}
+
+// TestConversationWithFormerMember checks that a member who closes their account leaves their
+// conversations to the others as with "Former member", whom nobody can write to.
+func TestConversationWithFormerMember(t *testing.T) {
+	id := ids(t)
+	network(t, id, [2]string{"ann", "bob"})
+	sendTo(t, id("ann"), id("bob"), "Goodbye, Bob.")
+	as(t, id("ann")).do(http.MethodDelete, "/v1/me", nil).expect(http.StatusNoContent)
+	p := conversations(t, id("bob"), "")
+	if len(p.Items) != 1 || !p.Items[0].With.Former || p.Items[0].With.ID != nil || p.Items[0].With.Name != graph.FormerMemberName ||
+		p.Items[0].Reply.Allowed || p.Items[0].Reply.Reason != "closed" || p.Items[0].UnreadCount != 1 {
+		t.Fatalf("bob's conversation with the closed account: %+v", p.Items)
+	}
+	var one conversationRow
+	as(t, id("bob")).get("/v1/conversations/" + p.Items[0].ID).expect(http.StatusOK).into(&one)
+	if one.Messages == nil || len(one.Messages.Items) != 1 {
+		t.Errorf("the conversation's messages: %+v", one.Messages)
+	}
+	if row := patchConversation(t, id("bob"), p.Items[0].ID, map[string]any{"readUpTo": one.Messages.Items[0].ID}); row.UnreadCount != 0 {
+		t.Errorf("read: unread %d", row.UnreadCount)
 	}
 }

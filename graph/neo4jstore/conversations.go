@@ -139,7 +139,8 @@ func ConversationsParams(caller string, filter graph.ConversationFilter, page gr
 // or hidden since the page was read).
 func withReaches(ctx context.Context, caller string, items []graph.Conversation, reaches Reaches) error {
 	others := make([]string, 0, len(items))
-	for _, c := range items {
+	for i, c := range items {
+		items[i].Degree, items[i].Messaging = graph.OutOfNetwork, graph.Decision{Reason: graph.ReasonClosed}
 		if !c.With.IsFormer() {
 			others = append(others, c.With.ID)
 		}
@@ -148,17 +149,12 @@ func withReaches(ctx context.Context, caller string, items []graph.Conversation,
 		return nil
 	}
 	known, err := reaches(ctx, caller, others)
-	if err != nil {
-		return err
-	}
 	for i := range items {
-		items[i].Degree = graph.OutOfNetwork
-		items[i].Messaging = graph.Decision{Reason: graph.ReasonClosed}
-		if r, ok := known[items[i].With.ID]; ok {
+		if r, ok := known[items[i].With.ID]; ok && !items[i].With.IsFormer() {
 			items[i].Degree, items[i].Messaging = r.Degree, r.Messaging
 		}
 	}
-	return nil
+	return err
 }
 
 // Conversation returns the conversation id as the caller lists it, with one page of its messages,
@@ -218,7 +214,7 @@ func (s *Store) conversation(ctx context.Context, q querier, caller, id string, 
 
 // UpdateConversation changes the caller's side of a conversation (graph.ConversationUpdate) and
 // answers the conversation as it is then, with what changed, for the caller's other devices to
-// hear of. A readUpTo naming no message of the conversation is refused.
+// hear of. A readUpTo naming no message of the conversation is refused (ErrUnprocessable).
 func (s *Store) UpdateConversation(ctx context.Context, caller, id string, u graph.ConversationUpdate) (graph.Conversation, graph.ConversationChanges, error) {
 	return s.UpdateConversationWith(ctx, caller, id, u, s.reaches)
 }
@@ -247,7 +243,7 @@ func (s *Store) UpdateConversationWith(ctx context.Context, caller, id string, u
 			return result{}, err
 		}
 		if u.ReadUpTo != "" && !marked.upTo {
-			return result{}, &graph.Error{Kind: graph.ErrInvalid, Field: "readUpTo",
+			return result{}, &graph.Error{Kind: graph.ErrUnprocessable, Field: "readUpTo",
 				Detail: fmt.Sprintf("readUpTo %q is no message of conversation %q", u.ReadUpTo, id)}
 		}
 		c, err := s.conversation(ctx, inTx(tx), caller, id, noReaches)
