@@ -292,3 +292,48 @@ func TestConversationPageCostFollowsThePage(t *testing.T) {
 			heavy.dbHits, limit, light.dbHits)
 	}
 }
+
+// TestSendFactsDoNotWalkTheConversation profiles a send's LockedRelations and the change log's
+// append for a pair with 10 messages between them and one with 300: the pair's facts come from
+// the conversation's two sides, so the long conversation costs Neo4j the same database hits, where
+// walking the messages cost 1,281 against 105.
+func TestSendFactsDoNotWalkTheConversation(t *testing.T) {
+	id := ids(t)
+	network(t, id, [2]string{"short1", "short2"}, [2]string{"long1", "long2"})
+	start := time.Now().Add(-time.Hour)
+	var rows []graph.ImportMessage
+	for pair, count := range map[string]int{"short": 10, "long": 300} {
+		for i := range count {
+			from, to := id(pair+"1"), id(pair+"2")
+			if i%2 == 1 {
+				from, to = to, from
+			}
+			rows = append(rows, graph.ImportMessage{ID: id(fmt.Sprintf("%s-%d", pair, i)), From: from, To: to,
+				Channel: graph.ChannelMessage, Body: "hello", SentAt: start.Add(time.Duration(i) * time.Millisecond)})
+		}
+	}
+	if _, err := env.store.ImportMessages(context.Background(), rows); err != nil {
+		t.Fatal(err)
+	}
+	cost := func(pair string) (relations, appended int64) {
+		a, b := id(pair+"1"), id(pair+"2")
+		relations = profile(t, query{cypher.LockedRelations, map[string]any{
+			"caller": a, "members": []any{b}, "threads": map[string]any{b: graph.ThreadID(a, b)}, "near": false, "key": "",
+			"ids": []any{min(a, b), max(a, b)},
+		}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
+		// It appends a change of the pair's facts, as they are: replicas apply it as any other.
+		appended = profile(t, query{cypher.AppendChange, map[string]any{
+			"keys": []any{}, "members": []any{}, "pairs": []any{[]any{a, b, graph.ThreadID(a, b)}}, "reload": false,
+			"changedAt": time.Now().UTC(), "organisations": []any{}, "groups": []any{},
+		}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
+		return relations, appended
+	}
+	shortRelations, shortAppend := cost("short")
+	longRelations, longAppend := cost("long")
+	t.Logf("LockedRelations: %d db hits at 10 messages, %d at 300; AppendChange: %d and %d",
+		shortRelations, longRelations, shortAppend, longAppend)
+	if longRelations > shortRelations+10 || longAppend > shortAppend+10 {
+		t.Errorf("a send's statements cost more in the longer conversation: LockedRelations %d against %d, AppendChange %d against %d",
+			longRelations, shortRelations, longAppend, shortAppend)
+	}
+}

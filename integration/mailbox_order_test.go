@@ -101,11 +101,15 @@ type query struct {
 	params    map[string]any
 }
 
-// profile runs q under PROFILE and sums its cost.
-func profile(t testing.TB, q query) pageCost {
+// profile runs q under PROFILE and sums its cost; a statement that writes (it runs under PROFILE)
+// passes neo4j.ExecuteQueryWithWritersRouting.
+func profile(t testing.TB, q query, routing ...neo4j.ExecuteQueryConfigurationOption) pageCost {
 	t.Helper()
+	if len(routing) == 0 {
+		routing = append(routing, neo4j.ExecuteQueryWithReadersRouting())
+	}
 	res, err := neo4j.ExecuteQuery(context.Background(), env.store.DB().Driver, "PROFILE "+q.statement, q.params,
-		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithReadersRouting())
+		neo4j.EagerResultTransformer, routing...)
 	if err != nil {
 		t.Fatal(err)
 	}
