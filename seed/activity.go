@@ -28,6 +28,17 @@ const (
 	day                  = 86400     // seconds
 )
 
+// The largest mailboxes: the few most connected members (recruiters, well-known names) have
+// talked with most of their connections, so that their conversations run to tens of thousands
+// in a network of 100,000, against one or two for most members.
+const (
+	busyMembers     = 3      // how many hold the largest mailboxes
+	busyShare       = 0.8    // the share of their connections they have a conversation with
+	busyMostMailbox = 40_000 // at most this many conversations each
+	busyReplyShare  = 0.4    // the share of those conversations the busy member answered
+	busyHistoryDays = 365    // their conversations began within the last year
+)
+
 type block struct {
 	by, member uint32
 	at         stamp
@@ -115,7 +126,8 @@ func (g *Generated) makeActivity(d draws, progress Progress) {
 	inmailed := g.makeInMails(r, d, targets[0], blocked, progress)
 	g.makeBlocks(r, targets[1], blocked, inmailed, progress)
 	g.makeInvitations(r, d, targets[2], blocked, progress)
-	g.makeThreads(r, targets[3], progress)
+	talked := g.makeThreads(r, targets[3], progress)
+	g.makeBusyMailboxes(r, talked)
 	g.makeReports(r, targets[4], progress)
 	g.settleCredits()
 }
@@ -393,8 +405,9 @@ func (g *Generated) makeInvitations(r *rng, d draws, target int, blocked map[uin
 }
 
 // makeThreads makes conversations between connections: one to six messages each, in the last
-// four months and after the two connected, each as the rules send it between connections.
-func (g *Generated) makeThreads(r *rng, target int, progress Progress) {
+// four months and after the two connected, each as the rules send it between connections. It
+// returns the pairs that talked.
+func (g *Generated) makeThreads(r *rng, target int, progress Progress) map[uint64]bool {
 	talked := make(map[uint64]bool)
 	for made, tries := 0, 0; made < target && tries < 50*target; tries++ {
 		key := g.edges[r.intn(len(g.edges))]
@@ -431,6 +444,64 @@ func (g *Generated) makeThreads(r *rng, target int, progress Progress) {
 			}
 			t += stamp(r.between(60, 2*day))
 		}
+	}
+	return talked
+}
+
+// makeBusyMailboxes gives the busyMembers most connected members a conversation with busyShare
+// of their connections (at most busyMostMailbox), leaving out pairs that talked already: the
+// connection writes first, within the last year and after the two connected, and the busy member
+// answers busyReplyShare of them.
+func (g *Generated) makeBusyMailboxes(r *rng, talked map[uint64]bool) {
+	adj := g.adjacency()
+	for _, busy := range g.mostConnected(busyMembers) {
+		made := 0
+		for _, other := range adj.of(busy) {
+			key := pairKey(busy, other)
+			if made == busyMostMailbox {
+				break
+			}
+			if talked[key] || !r.chance(busyShare) {
+				continue
+			}
+			start := max(g.since(key), g.now-busyHistoryDays*day)
+			if g.now-start < 600 {
+				continue
+			}
+			talked[key] = true
+			t := start + stamp(r.between(60, int64(g.now-start)*4/5))
+			g.busyConversation(r, other, busy, t)
+			made++
+		}
+	}
+}
+
+// mostConnected is the n members with the most connections, the most first (ties by index).
+func (g *Generated) mostConnected(n int) []uint32 {
+	order := make([]uint32, len(g.degree))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Or(cmp.Compare(g.degree[b], g.degree[a]), cmp.Compare(a, b)) })
+	return order[:min(n, len(order))]
+}
+
+// busyConversation is one conversation with a busy member: from writes at t, and busy answers
+// busyReplyShare of the time, within two days.
+func (g *Generated) busyConversation(r *rng, from, busy uint32, t stamp) {
+	for _, m := range []message{{from: from, to: busy, sent: t}, {from: busy, to: from, sent: t + stamp(r.between(60, 2*day))}} {
+		if m.sent >= g.now-60 || m.from == busy && !r.chance(busyReplyShare) {
+			return
+		}
+		m.text = uint8(r.next())
+		if !g.decide(&m, g.facts(m.from, m.to, graph.First)) {
+			return
+		}
+		m.flags |= g.messageFlags(r)
+		if m.from == busy || r.chance(0.85) {
+			m.read = g.readAt(r, m.sent)
+		}
+		g.messages = append(g.messages, m)
 	}
 }
 

@@ -509,3 +509,32 @@ func TestWithinAbuseLimits(t *testing.T) {
 		t.Error("a different body, or the same a day and a second later, was refused")
 	}
 }
+
+// TestBusyMailboxes checks the spread of mailbox sizes: the most connected members have a
+// conversation with most of their connections, hundreds of times the median member's.
+func TestBusyMailboxes(t *testing.T) {
+	g := generate(t, testSpec)
+	conversations := make(map[uint32]map[uint32]bool)
+	for _, m := range g.messages {
+		for _, side := range [][2]uint32{{m.from, m.to}, {m.to, m.from}} {
+			if conversations[side[0]] == nil {
+				conversations[side[0]] = make(map[uint32]bool)
+			}
+			conversations[side[0]][side[1]] = true
+		}
+	}
+	var sizes []int
+	for _, with := range conversations {
+		sizes = append(sizes, len(with))
+	}
+	slices.Sort(sizes)
+	median := sizes[len(sizes)/2]
+	for _, busy := range g.mostConnected(busyMembers) {
+		got, want := len(conversations[busy]), int(0.7*float64(g.degree[busy]))
+		t.Logf("member %d: %d connections, %d conversations (median mailbox %d)", busy, g.degree[busy], got, median)
+		if got < min(want, busyMostMailbox) || got < 100*median {
+			t.Errorf("member %d with %d connections has %d conversations, want at least %d and 100× the median %d",
+				busy, g.degree[busy], got, min(want, busyMostMailbox), median)
+		}
+	}
+}
