@@ -18,6 +18,16 @@ const (
 	KindHub          = "hub" // one side is among the most connected members
 )
 
+// Members whose mailboxes the benchmark pages, each filed as a pair with the second member left
+// empty: the members with the most conversations, and members with the median number.
+const (
+	KindMailboxLargest = "mailbox_largest"
+	KindMailboxMedian  = "mailbox_median"
+)
+
+// LargestMailboxes is how many of the largest mailboxes the benchmark pages.
+const LargestMailboxes = 3
+
 // Kinds lists the pair kinds in the order they are reported.
 var Kinds = []string{KindFirst, KindSecond, KindThird, KindOutOfNetwork, KindHub}
 
@@ -52,6 +62,43 @@ func (p Pairs) Pick(rng *rand.Rand, kinds ...string) [2]string {
 	}
 	list := p[have[rng.IntN(len(have))]]
 	return list[rng.IntN(len(list))]
+}
+
+// Caller returns the first member of a pair of one of kinds, as Pick draws it; or of any of
+// Kinds when none of kinds has pairs (pairs drawn from a graph with no conversations, or before
+// mailboxes were drawn).
+func (p Pairs) Caller(rng *rand.Rand, kinds ...string) string {
+	for _, k := range kinds {
+		if len(p[k]) > 0 {
+			return p.Pick(rng, kinds...)[0]
+		}
+	}
+	return p.Pick(rng, Kinds...)[0]
+}
+
+// MailboxSampler is what drawing mailboxes needs of the graph.
+type MailboxSampler interface {
+	LargestMailboxes(ctx context.Context, n int) ([]string, error)
+	MedianMailboxes(ctx context.Context, n int) ([]string, error)
+}
+
+// DrawMailboxes files under KindMailboxLargest the LargestMailboxes members with the most
+// conversations, and under KindMailboxMedian up to n members with the median number.
+func (p Pairs) DrawMailboxes(ctx context.Context, s MailboxSampler, n int) error {
+	largest, err := s.LargestMailboxes(ctx, LargestMailboxes)
+	if err != nil {
+		return err
+	}
+	median, err := s.MedianMailboxes(ctx, n)
+	if err != nil {
+		return err
+	}
+	for kind, ids := range map[string][]string{KindMailboxLargest: largest, KindMailboxMedian: median} {
+		for _, id := range ids {
+			p[kind] = append(p[kind], [2]string{id, ""})
+		}
+	}
+	return nil
 }
 
 // DrawPairs draws up to perKind pairs of each kind: from random members, it walks one, two and

@@ -34,6 +34,8 @@
 # BENCH_COLD_RATE (250: the mix's rate in the cold run), BENCH_CONCURRENCY (0: no cap on requests
 # in flight; a number caps them, waiting for a slot counting as latency),
 # BENCH_COMPARE_REV (none: a git revision whose reach is measured beside this tree's as reach-before),
+# BENCH_COMPARE_MAILBOX (that revision's mailbox page: /v1/conversations where its API has it,
+# else /v1/inbox),
 # REACH_CACHED_CONNECTIONS (room for the whole graph), the launcher's
 # REACH_NEO4J_HEAP / REACH_NEO4J_PAGECACHE and the peer's REACH_POSTGRES_SHARED_BUFFERS (sized
 # from the member count when unset).
@@ -235,7 +237,12 @@ args=(--url http://127.0.0.1:8089 --pairs-file "$pairs_file" --processes "$proce
   --out "$out" --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}" "${peer_args[@]}")
 [[ -n "${BENCH_SYSTEMS:-}" ]] && args+=(--systems "$BENCH_SYSTEMS")
 [[ -n "${BENCH_CONCURRENCY:-}" ]] && args+=(--concurrency "$BENCH_CONCURRENCY")
-[[ -n "$compare_rev" ]] && args+=(--compare-url http://127.0.0.1:8091 --compare-rev "$compare_label")
+if [[ -n "$compare_rev" ]]; then
+  # A revision from before conversations pages its mailbox as a list of messages.
+  compare_mailbox=/v1/conversations
+  git show "$commit:api/openapi.yaml" | grep -q '^  /v1/conversations:' || compare_mailbox=/v1/inbox
+  args+=(--compare-url http://127.0.0.1:8091 --compare-rev "$compare_label" --compare-mailbox "${BENCH_COMPARE_MAILBOX:-$compare_mailbox}")
+fi
 if [[ "$mode" == sweep ]]; then
   args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}")
   [[ -n "${BENCH_SWEEP_RATES:-}" ]] && args+=(--sweep-rates "$BENCH_SWEEP_RATES")

@@ -23,6 +23,19 @@ func (s *Baseline) TopConnected(ctx context.Context, n int) (_ []string, err err
 	return s.idList(ctx, topConnected, map[string]any{"n": int64(n)})
 }
 
+// LargestMailboxes returns the ids of the n members with the most conversations.
+func (s *Baseline) LargestMailboxes(ctx context.Context, n int) (_ []string, err error) {
+	defer bolt.Wrap(&err, "LargestMailboxes(%d)", n)
+	return s.idList(ctx, largestMailboxes, map[string]any{"n": int64(n)})
+}
+
+// MedianMailboxes returns the ids of up to n members, drawn at random, with the median number of
+// conversations among members who have any.
+func (s *Baseline) MedianMailboxes(ctx context.Context, n int) (_ []string, err error) {
+	defer bolt.Wrap(&err, "MedianMailboxes(%d)", n)
+	return s.idList(ctx, medianMailboxes, map[string]any{"n": int64(n)})
+}
+
 // RandomNeighbor returns one connection of a member drawn at random, or "" when it has none.
 func (s *Baseline) RandomNeighbor(ctx context.Context, id string) (_ string, err error) {
 	defer bolt.Wrap(&err, "RandomNeighbor(%q)", id)

@@ -25,6 +25,8 @@ var (
 	baselineHistory     = load("BaselineHistory")
 	sampleMembers       = load("SampleMembers")
 	topConnected        = load("TopConnected")
+	largestMailboxes    = load("LargestMailboxes")
+	medianMailboxes     = load("MedianMailboxes")
 	randomNeighbor      = load("RandomNeighbor")
 	neo4jMemory         = load("Neo4jMemory")
 	graphSize           = load("GraphSize")

@@ -67,10 +67,12 @@ type options struct {
 	peerURL     string // the peer behind reach's HTTP stack
 	compareURL  string // another reach, measured as reach-before
 	compareRev  string // what that reach was built from, for the report
-	pgPool      int
-	only        string // the systems to measure, comma-separated; empty for all
-	processes   bench.Processes
-	sweep       sweepOptions
+	// compareMailbox is the path of that reach's mailbox page.
+	compareMailbox string
+	pgPool         int
+	only           string // the systems to measure, comma-separated; empty for all
+	processes      bench.Processes
+	sweep          sweepOptions
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -95,6 +97,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	flags.StringVar(&o.postgres, "postgres", "", "URL of the PostgreSQL peer's database: measure the peer through pgx")
 	flags.StringVar(&o.peerURL, "peer-url", "", "base URL of the PostgreSQL peer's HTTP server (reachpeer serve): measure it over HTTP")
 	flags.StringVar(&o.compareURL, "compare-url", "", "base URL of another reach, such as an older revision's: measure it beside reach with the same mix (reach-before)")
+	flags.StringVar(&o.compareMailbox, "compare-mailbox", pathConversations, "the path of the mailbox page of the reach at --compare-url: "+pathInbox+" for a revision before conversations")
 	flags.StringVar(&o.compareRev, "compare-rev", "", "what the reach at --compare-url was built from, such as a git revision, for the report")
 	flags.IntVar(&o.pgPool, "postgres-pool", pgpeer.DefaultPoolSize, "connections of the peer's pool, through pgx")
 	flags.StringVar(&o.only, "systems", "", "measure only these systems, comma-separated (reach, reach-before, reach-reachability-alone, reach-fully-consistent, reach-at-least-as-fresh, http-floor, baseline, postgres, postgres-http)")
@@ -235,7 +238,11 @@ func drawPairs(ctx context.Context, o options, store *neo4jstore.Store, out io.W
 		}
 	}
 	fmt.Fprintf(out, "drawing %d pairs of each kind...\n", o.perKind)
-	pairs, err := bench.DrawPairs(ctx, sampler{store, baseline.NewBaseline(store)}, o.perKind, rand.New(rand.NewPCG(o.seed, 7)))
+	s := sampler{store, baseline.NewBaseline(store)}
+	pairs, err := bench.DrawPairs(ctx, s, o.perKind, rand.New(rand.NewPCG(o.seed, 7)))
+	if err == nil {
+		err = pairs.DrawMailboxes(ctx, s, o.perKind)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -24,10 +24,19 @@ import (
 )
 
 // The mix of operations sent to reach; the other systems answer the part of it they implement.
+// A tenth of it is mailbox pages: half for members with the median number of conversations,
+// half for those with the most (bench.KindMailboxMedian, bench.KindMailboxLargest).
 var mix = []struct {
 	name   string
 	weight float64
-}{{"reachability", 60}, {"mutual-connections", 25}, {"inbox", 10}, {"send", 5}}
+}{{"reachability", 60}, {"mutual-connections", 25}, {"mailbox", 5}, {"mailbox-largest", 5}, {"send", 5}}
+
+// Where each system's mailbox page is: reach lists conversations; the peer, and a reach from
+// before conversations, list messages (one index range each, as a conversation list is).
+const (
+	pathConversations = "/v1/conversations"
+	pathInbox         = "/v1/inbox"
+)
 
 // do sends one request of an op.
 type do func(ctx context.Context, rng *rand.Rand) error
@@ -48,13 +57,13 @@ func newSystems(o options, secret []byte, store *neo4jstore.Store, peer *pgpeer.
 	transport := &http.Transport{MaxIdleConns: idle, MaxIdleConnsPerHost: idle}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: transport}
 	tokens := &tokens{secret: secret}
-	reach := &caller{url: strings.TrimRight(o.url, "/"), tokens: tokens, http: client}
+	reach := &caller{url: strings.TrimRight(o.url, "/"), tokens: tokens, http: client, mailbox: pathConversations}
 	consistent := &caller{url: reach.url, tokens: tokens, http: client, query: "?consistency=fully_consistent"}
 	fresh := &caller{url: reach.url, tokens: tokens, http: client, latest: &latest{}}
 	freshOps := fresh.ops(p)
 	systems := []system{{name: bench.SystemReach, how: "over HTTP", ops: reach.ops(p), roles: []string{"reach", "neo4j"}}}
 	if o.compareURL != "" {
-		before := &caller{url: strings.TrimRight(o.compareURL, "/"), tokens: tokens, http: client}
+		before := &caller{url: strings.TrimRight(o.compareURL, "/"), tokens: tokens, http: client, mailbox: o.compareMailbox}
 		systems = append(systems, system{name: bench.SystemReachBefore, how: "over HTTP", ops: before.ops(p),
 			roles: []string{bench.SystemReachBefore, "neo4j"}})
 	}
@@ -78,7 +87,7 @@ func newSystems(o options, secret []byte, store *neo4jstore.Store, peer *pgpeer.
 		systems = append(systems, system{name: bench.SystemPostgres, how: "through pgx", roles: []string{"postgres"}, ops: peerOps(peer, p)})
 	}
 	if o.peerURL != "" {
-		peerHTTP := &caller{url: strings.TrimRight(o.peerURL, "/"), tokens: tokens, http: client}
+		peerHTTP := &caller{url: strings.TrimRight(o.peerURL, "/"), tokens: tokens, http: client, mailbox: pathInbox}
 		systems = append(systems, system{name: bench.SystemPostgresHTTP, how: "over HTTP", roles: []string{"peer", "postgres"},
 			ops: peerHTTP.ops(p)})
 	}
@@ -169,6 +178,8 @@ type caller struct {
 	tokens *tokens
 	http   *http.Client
 	query  string // added to reachability requests, such as a consistency mode
+	// mailbox is the path of its mailbox page: pathConversations or pathInbox.
+	mailbox string
 	// latest, when set, keeps the consistency token of the latest write answered, and
 	// reachability requests ask to be at least as fresh as it.
 	latest *latest
@@ -236,9 +247,11 @@ func (c *caller) ops(p bench.Pairs) map[string]do {
 			pair := p.Pick(rng, all...)
 			return c.do(ctx, http.MethodGet, "/v1/members/"+pair[1]+"/mutual-connections", pair[0], "", http.StatusOK)
 		},
-		"inbox": func(ctx context.Context, rng *rand.Rand) error {
-			pair := p.Pick(rng, all...)
-			return c.do(ctx, http.MethodGet, "/v1/inbox", pair[0], "", http.StatusOK)
+		"mailbox": func(ctx context.Context, rng *rand.Rand) error {
+			return c.do(ctx, http.MethodGet, c.mailbox, p.Caller(rng, bench.KindMailboxMedian), "", http.StatusOK)
+		},
+		"mailbox-largest": func(ctx context.Context, rng *rand.Rand) error {
+			return c.do(ctx, http.MethodGet, c.mailbox, p.Caller(rng, bench.KindMailboxLargest), "", http.StatusOK)
 		},
 		"send": func(ctx context.Context, rng *rand.Rand) error {
 			pair, text := sendPair(p, rng)
@@ -275,9 +288,12 @@ func peerOps(peer *pgpeer.Peer, p bench.Pairs) map[string]do {
 			_, err := peer.MutualConnections(ctx, pair[0], pair[1], page)
 			return err
 		},
-		"inbox": func(ctx context.Context, rng *rand.Rand) error {
-			pair := p.Pick(rng, all...)
-			_, err := peer.Mailbox(ctx, pair[0], true, graph.MailboxFilter{}, page)
+		"mailbox": func(ctx context.Context, rng *rand.Rand) error {
+			_, err := peer.Mailbox(ctx, p.Caller(rng, bench.KindMailboxMedian), true, graph.MailboxFilter{}, page)
+			return err
+		},
+		"mailbox-largest": func(ctx context.Context, rng *rand.Rand) error {
+			_, err := peer.Mailbox(ctx, p.Caller(rng, bench.KindMailboxLargest), true, graph.MailboxFilter{}, page)
 			return err
 		},
 		"send": func(ctx context.Context, rng *rand.Rand) error {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 // offered the same rate of each of its operations as reach, and says what it runs.
 func TestEachSystemGetsReachsRateOfWhatItAnswers(t *testing.T) {
 	nop := func(context.Context, *rand.Rand) error { return nil }
-	reach := system{name: bench.SystemReach, how: "over HTTP", ops: map[string]do{"reachability": nop, "mutual-connections": nop, "inbox": nop, "send": nop}}
+	reach := system{name: bench.SystemReach, how: "over HTTP", ops: map[string]do{"reachability": nop, "mutual-connections": nop, "mailbox": nop, "mailbox-largest": nop, "send": nop}}
 	baseline := system{name: bench.SystemBaseline, how: "through the Neo4j driver", ops: map[string]do{"reachability": nop, "mutual-connections": nop}}
 	peer := system{name: bench.SystemPostgres, how: "through pgx", ops: map[string]do{"reachability": nop}}
 	for _, c := range []struct {
@@ -27,7 +28,7 @@ func TestEachSystemGetsReachsRateOfWhatItAnswers(t *testing.T) {
 		share float64
 		runs  string
 	}{
-		{reach, 1, "the 60/25/10/5 mix over HTTP"},
+		{reach, 1, "the 60/25/5/5/5 mix over HTTP"},
 		{baseline, .85, "reachability and mutual-connections 60:25"},
 		{peer, .6, "reachability only (all it implements) through pgx"},
 	} {
@@ -49,11 +50,13 @@ func TestEachSystemGetsReachsRateOfWhatItAnswers(t *testing.T) {
 
 // TestReachBeforeRunsReachsMixAtItsOwnURL checks that the reach at --compare-url is measured as
 // reach-before: the same ops as reach, sent to its own server, its processor time its own, and
-// its turn right after reach's.
+// its turn right after reach's, its mailbox pages at --compare-mailbox.
 func TestReachBeforeRunsReachsMixAtItsOwnURL(t *testing.T) {
+	var paths sync.Map // path → true
 	server := func(hits *atomic.Int64) *httptest.Server {
 		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			hits.Add(1)
+			paths.Store(r.URL.Path, true)
 			if r.Method == http.MethodPost {
 				w.WriteHeader(http.StatusCreated)
 			}
@@ -62,7 +65,7 @@ func TestReachBeforeRunsReachsMixAtItsOwnURL(t *testing.T) {
 		return s
 	}
 	var now, before atomic.Int64
-	o := options{url: server(&now).URL, compareURL: server(&before).URL + "/", concurrency: 2}
+	o := options{url: server(&now).URL, compareURL: server(&before).URL + "/", compareMailbox: pathInbox, concurrency: 2}
 	pairs := bench.Pairs{bench.KindFirst: {{"m1", "m2"}}, bench.KindSecond: {{"m1", "m3"}}}
 	systems := newSystems(o, []byte("secret"), nil, nil, pairs)
 	if len(systems) < 2 || systems[0].name != bench.SystemReach || systems[1].name != bench.SystemReachBefore {
@@ -88,6 +91,9 @@ func TestReachBeforeRunsReachsMixAtItsOwnURL(t *testing.T) {
 	}
 	if before.Load() != int64(len(cmp.ops)) || now.Load() != 0 {
 		t.Errorf("reach-before's requests went %d to its server and %d to reach's, want %d and 0", before.Load(), now.Load(), len(cmp.ops))
+	}
+	if _, ok := paths.Load(pathInbox); !ok {
+		t.Errorf("reach-before's mailbox pages were not asked of %s", pathInbox)
 	}
 	if only := newSystems(options{url: o.url, concurrency: 2}, []byte("secret"), nil, nil, pairs); slices.ContainsFunc(only,
 		func(s system) bool { return s.name == bench.SystemReachBefore }) {
