@@ -121,7 +121,7 @@ CALL () {
 WITH *, randomUUID() AS change
 UNWIND range(0, size(shards) - 1) AS i
 CREATE (:Change {
-  id: change, shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: $changedAt, reload: $reload,
+  id: change, shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: datetime.statement(), reload: $reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
   messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,

@@ -166,7 +166,7 @@ func TestFullyConsistentSeesOtherReplicasAtOnce(t *testing.T) {
 func TestPrunedLogIsLoadedAgain(t *testing.T) {
 	id := ids(t)
 	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
-	pruned, err := env.store.PruneChanges(context.Background(), time.Now().Add(time.Minute))
+	pruned, err := env.store.PruneChanges(context.Background(), -time.Minute)
 	if err != nil || pruned == 0 {
 		t.Fatalf("pruned %d changes (%v), want the whole log", pruned, err)
 	}
@@ -199,7 +199,7 @@ func TestPruningKeepsWhatReplicasConfirm(t *testing.T) {
 		t.Fatal(err)
 	}
 	loads := env.store.ProjectionStats().Loads
-	if _, err := env.store.PruneChanges(ctx, time.Now().Add(time.Minute)); err != nil {
+	if _, err := env.store.PruneChanges(ctx, -time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	head, err := changelog.Head(ctx, env.store.DB())
@@ -224,5 +224,31 @@ func TestPruningKeepsWhatReplicasConfirm(t *testing.T) {
 	if st := env.store.ProjectionStats(); st.Served == served || st.Loads != loads {
 		t.Errorf("after pruning, the projection answered %d reads from memory and loaded %d times; want 1 and 0",
 			st.Served-served, st.Loads-loads)
+	}
+}
+
+// TestPruningUsesNeo4jsClock writes changes through a store whose clock is two hours slow, then
+// prunes changes older than an hour: none of them goes, because changes are stamped, and pruned,
+// by Neo4j's clock. With the writer's clock stamping them, the first change would be taken for
+// two hours old and pruned while replicas may still need it.
+func TestPruningUsesNeo4jsClock(t *testing.T) {
+	ctx := context.Background()
+	slow, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.neo4jURI, Clock: func() time.Time { return time.Now().Add(-2 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close(ctx)
+	id := ids(t)
+	for _, name := range []string{"Ann", "Ann Again"} {
+		if _, err := slow.PutMember(ctx, graph.Profile{ID: id("ann"), Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := env.store.PruneChanges(ctx, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	recs := cypherRun(t, "MATCH (c:Change) WHERE $id IN c.members RETURN count(c) AS kept", map[string]any{"id": id("ann")})
+	if kept, _ := recs[0].Get("kept"); kept != int64(2) {
+		t.Errorf("%v of the 2 changes a slow writer made a moment ago are kept, want both", kept)
 	}
 }

@@ -233,7 +233,7 @@ func tendLog(ctx context.Context, store *answer.Service, retention time.Duration
 			return
 		case <-tick.C:
 		}
-		if n, err := store.PruneChanges(ctx, time.Now().Add(-retention)); err != nil {
+		if n, err := store.PruneChanges(ctx, retention); err != nil {
 			log.Warn("change log not pruned", "err", err)
 		} else if n > 0 {
 			log.Info("change log pruned", "changes", n, "older_than", retention)

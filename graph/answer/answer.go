@@ -210,13 +210,14 @@ func (s *Service) KeepProjection(ctx context.Context, events changelog.Projectio
 // SaveProjection writes the projection to a snapshot at path.
 func (s *Service) SaveProjection(path string) error { return s.log.SaveProjection(path) }
 
-// PruneChanges deletes the changes of the log made before before, and returns how many. Returns
-// ErrUnavailable, deleting nothing, until the store has applied the schema (Migrate).
-func (s *Service) PruneChanges(ctx context.Context, before time.Time) (int, error) {
+// PruneChanges deletes the changes of the log made more than olderThan ago, by Neo4j's clock, and
+// returns how many. Returns ErrUnavailable, deleting nothing, until the store has applied the
+// schema (Migrate).
+func (s *Service) PruneChanges(ctx context.Context, olderThan time.Duration) (int, error) {
 	if !s.store.Migrated() {
 		return 0, graph.Fail(graph.ErrUnavailable, "the schema is not applied yet: the change log is not pruned")
 	}
-	return s.log.PruneChanges(ctx, before)
+	return s.log.PruneChanges(ctx, olderThan)
 }
 
 // EndAbandonedImport ends an online import whose latest batch wrote more than idle ago

@@ -111,11 +111,11 @@ var errNoLog = errors.New("no change log")
 // (without bookmarks, which only the commit gives), or errNoLog in a database that has no log:
 // the log is made by Ensure alone, which puts the constraints that keep it single in place
 // first, and a transaction that writes data cannot.
-func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, now time.Time, hold *lockHold) (graph.Token, error) {
+func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, hold *lockHold) (graph.Token, error) {
 	if c.empty() {
 		return graph.Token{}, runLast(ctx, tx, c.last)
 	}
-	params := c.params(now)
+	params := c.params()
 	text := cypher.AppendChange
 	if c.last != nil {
 		text, _ = cypher.AppendedTo(c.last.text)
@@ -153,15 +153,15 @@ func (c *changes) touched() []string {
 	return sortedIDs(out)
 }
 
-// params are AppendChange's parameters for c, recorded at now.
-func (c *changes) params(now time.Time) map[string]any {
+// params are AppendChange's parameters for c.
+func (c *changes) params() map[string]any {
 	pairs := make([]any, 0, len(c.pairs))
 	for _, p := range c.pairs {
 		pairs = append(pairs, []any{p[0], p[1], graph.ThreadID(p[0], p[1])})
 	}
 	return map[string]any{
 		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "reload": c.reload,
-		"changedAt": bolt.AsNeo4jTime(now), "organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
+		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
 	}
 }
 
@@ -204,19 +204,20 @@ func sortedIDs(ids []string) []string {
 // Write runs work in one write transaction: everything it writes commits together or not at all.
 // The driver retries the whole of work on transient failures (deadlocks, leader changes), so work
 // must only talk to the transaction it is given. What work says it changed (Touch, TouchPair,
-// TouchAll) is recorded in the change log in the same transaction, as its last statement, with
-// the time clock tells, in each shard of the log it touched. It returns the change's token, with
+// TouchAll) is recorded in the change log in the same transaction, as its last statement, at
+// Neo4j's time (so that pruning, which also reads Neo4j's clock, never sees a writer's clock), in
+// each shard of the log it touched. It returns the change's token, with
 // the commit's bookmarks (a token without a change when work touched nothing), and the members it
 // touched. The time each
 // attempt waited for the shards' locks and held them until its commit or rollback ended goes to
 // locks. A database without a change log gets one with shards shards (0 for DefaultShards), made
 // by Ensure, and work runs again. Past the DB's bound on writes at once it returns ErrUnavailable
 // without writing (bolt.Gate).
-func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shards int, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, Written, error) {
-	out, written, err := writeOnce(ctx, db, clock, locks, work)
+func Write[T any](ctx context.Context, db *bolt.DB, shards int, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, Written, error) {
+	out, written, err := writeOnce(ctx, db, locks, work)
 	if errors.Is(err, errNoLog) {
 		if err = Ensure(ctx, db, shards); err == nil {
-			out, written, err = writeOnce(ctx, db, clock, locks, work)
+			out, written, err = writeOnce(ctx, db, locks, work)
 		}
 	}
 	return out, written, err
@@ -224,7 +225,7 @@ func Write[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, shar
 
 // writeOnce is Write in a database that has a change log: it fails with errNoLog, writing
 // nothing, in one that has none.
-func writeOnce[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, Written, error) {
+func writeOnce[T any](ctx context.Context, db *bolt.DB, locks *LockTimes, work func(tx neo4j.ManagedTransaction) (T, error)) (T, Written, error) {
 	leave, err := db.Writes.Enter(ctx)
 	if err != nil {
 		var none T
@@ -246,7 +247,7 @@ func writeOnce[T any](ctx context.Context, db *bolt.DB, clock func() time.Time, 
 		// The append's statements are remembered for Warm, as work's are, through a changeTx
 		// of their own: they record no change.
 		logTx := changeTx{tx, &db.Samples, &changes{}}
-		written.Token, err = appendChange(ctx, logTx, c, clock(), hold)
+		written.Token, err = appendChange(ctx, logTx, c, hold)
 		if err == nil && rehearsal(ctx) {
 			err = ErrRehearsed // rolls back
 		}

@@ -50,7 +50,7 @@ func EndImport(ctx context.Context, tx neo4j.ManagedTransaction) error {
 // now. It tells whether there was one.
 func (l *Log) EndAbandonedImport(ctx context.Context, idle time.Duration) (ended bool, err error) {
 	defer bolt.Wrap(&err, "EndAbandonedImport(%s)", idle)
-	_, _, err = Write(ctx, l.db, time.Now, l.shards, &LockTimes{}, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+	_, _, err = Write(ctx, l.db, l.shards, &LockTimes{}, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		recs, err := bolt.Collect(ctx, tx, cypher.AbandonedImport, map[string]any{"idleMillis": idle.Milliseconds()})
 		if err != nil {
 			return struct{}{}, err

@@ -392,15 +392,16 @@ func (l *Log) readLog(ctx context.Context, applied []int64) ([]*neo4j.Record, er
 // prunedPerTransaction bounds the changes one transaction of PruneChanges deletes.
 const prunedPerTransaction = 10_000
 
-// PruneChanges deletes the changes of the log made before before, and returns how many. Changes
-// are kept long enough for every running replica to read them; a replica that comes back after
-// they are gone loads its projection afresh.
-func (l *Log) PruneChanges(ctx context.Context, before time.Time) (pruned int, err error) {
-	defer bolt.Wrap(&err, "PruneChanges(%s)", before.Format(time.RFC3339))
+// PruneChanges deletes the changes of the log made more than olderThan ago, by Neo4j's clock
+// (which also stamped them, so no replica's clock matters), and returns how many. Changes are
+// kept long enough for every running replica to read them; a replica that comes back after they
+// are gone loads its projection afresh.
+func (l *Log) PruneChanges(ctx context.Context, olderThan time.Duration) (pruned int, err error) {
+	defer bolt.Wrap(&err, "PruneChanges(%s)", olderThan)
 	for {
 		n, err := bolt.WriteTx(ctx, l.db, func(tx neo4j.ManagedTransaction) (int64, error) {
 			recs, err := bolt.Collect(ctx, tx, cypher.PruneChanges, map[string]any{
-				"before": bolt.AsNeo4jTime(before), "limit": int64(prunedPerTransaction),
+				"olderThanMillis": olderThan.Milliseconds(), "limit": int64(prunedPerTransaction),
 			})
 			if err != nil {
 				return 0, err

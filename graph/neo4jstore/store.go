@@ -241,7 +241,7 @@ func (s *Store) SchemaApplied() <-chan struct{} { return s.schema }
 // ctx's Receipt. It shares the bookmarks of read, so a read that follows a write sees it, on a
 // cluster too.
 func write[T any](ctx context.Context, s *Store, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
-	out, written, err := changelog.Write(ctx, s.db, s.clock, s.logShards, &s.locks, work)
+	out, written, err := changelog.Write(ctx, s.db, s.logShards, &s.locks, work)
 	if err != nil {
 		return out, err
 	}
