@@ -89,24 +89,32 @@ func membersByShard(b *testing.B, count int) [][2]string {
 
 // processorTime is the processor time used so far by this process and, when its pid file can be
 // read, by the Neo4j that launcher/ started.
-func processorTime(b *testing.B) time.Duration {
+func processorTime(_ *testing.B) time.Duration { return ownProcessorTime() + neo4jProcessorTime() }
+
+// ownProcessorTime is the processor time this process has used so far.
+func ownProcessorTime() time.Duration {
 	var self syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
-	total := time.Duration(self.Utime.Nano() + self.Stime.Nano())
+	return time.Duration(self.Utime.Nano() + self.Stime.Nano())
+}
+
+// neo4jProcessorTime is the processor time the Neo4j that launcher/ started has used so far; 0
+// when its pid file or its process cannot be read.
+func neo4jProcessorTime() time.Duration {
 	dir := os.Getenv("REACH_NEO4J_DIR")
 	pid, err := os.ReadFile(dir + "/neo4j.pid")
 	if dir == "" || err != nil {
-		return total
+		return 0
 	}
 	stat, err := os.ReadFile("/proc/" + strings.TrimSpace(string(pid)) + "/stat")
 	if err != nil {
-		return total
+		return 0
 	}
 	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
 	if len(fields) < 13 {
-		return total
+		return 0
 	}
 	utime, _ := strconv.ParseInt(fields[11], 10, 64)
 	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	return total + time.Duration(utime+stime)*10*time.Millisecond // clock ticks of 1/100 s
+	return time.Duration(utime+stime) * 10 * time.Millisecond // clock ticks of 1/100 s
 }
