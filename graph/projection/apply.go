@@ -289,11 +289,12 @@ func (st *State) applyMembers(c map[string]any) error {
 		requests, recorded := column(c, "messageRequests", i).(bool) // absent from older changes: on
 		month, _ := column(c, "requestsMonth", i).(int64)
 		sent, _ := column(c, "requestsSent", i).(int64)
-		if st.facts[k].Present && !present {
-			st.dropPairs(k) // closed: a member who does not exist stands in no pair
+		if !present {
+			st.forget(k, st.facts[k].Present)
+			continue
 		}
 		name, named := column(c, "names", i).(string) // absent from older changes: as they were
-		if headline, _ := column(c, "headlines", i).(string); !present || named {
+		if headline, _ := column(c, "headlines", i).(string); named {
 			st.cards[k] = newCard(name, headline)
 		}
 		st.facts[k] = MemberFacts{Present: present, Inmail: graph.InMailPolicy(inmail), OpenProfile: open,
@@ -336,12 +337,15 @@ func (st *State) applyAffiliations(c map[string]any) {
 	numbers := make([]int32, len(ids))
 	for i, v := range ids {
 		id, _ := v.(string)
-		numbers[i], _ = st.Number(id, true)
-		st.held[numbers[i]], st.joined[numbers[i]] = nil, nil
+		k, ok := st.Number(id, false) // applyMembers added those present, and forgot the others
+		numbers[i] = -1
+		if ok {
+			numbers[i], st.held[k], st.joined[k] = k, nil, nil
+		}
 	}
 	owner := func(name string, i int) (int32, bool) {
 		n, ok := column(c, name, i).(int64)
-		if !ok || n < 0 || int(n) >= len(numbers) {
+		if !ok || n < 0 || int(n) >= len(numbers) || numbers[n] < 0 {
 			return 0, false
 		}
 		return numbers[n], true
@@ -366,6 +370,9 @@ func (st *State) applyAffiliations(c map[string]any) {
 		}
 	}
 	for _, k := range numbers {
+		if k < 0 {
+			continue
+		}
 		st.held[k] = mergedHeld(st.held[k])
 		if list := st.joined[k]; len(list) > 0 {
 			st.joined[k] = slices.Clip(slices.Compact(slices.Sorted(slices.Values(list))))

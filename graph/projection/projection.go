@@ -65,6 +65,8 @@ type State struct {
 	groups catalogue
 	held   [][]int32
 	joined [][]int32
+	// free are the numbers of members gone (forget), given to the next members added.
+	free []int32
 }
 
 // memberFacts are what the messaging decision needs of a member. The fields are ordered so that
@@ -139,11 +141,23 @@ func NewState(epoch string, applied []int64) *State {
 		hidden: map[int32][]int32{}, pairs: map[uint64]PairBits{}}
 }
 
-// number returns a member's number, adding the member when add is set.
+// Number returns a member's number, adding the member when add is set: under the number of a
+// member gone, when there is one, or a new one.
 func (st *State) Number(id string, add bool) (int32, bool) {
 	if k, ok := st.index[id]; ok || !add {
 		return k, ok
 	}
+	if n := len(st.free); n > 0 {
+		k := st.free[n-1]
+		st.free = st.free[:n-1]
+		st.index[id], st.ids[k] = k, id
+		return k, true
+	}
+	return st.appended(id), true
+}
+
+// appended adds member id under the next new number and returns it.
+func (st *State) appended(id string) int32 {
 	k := int32(len(st.ids))
 	st.index[id] = k
 	st.ids = append(st.ids, id)
@@ -152,7 +166,7 @@ func (st *State) Number(id string, add bool) (int32, bool) {
 	st.adj = append(st.adj, nil)
 	st.held = append(st.held, nil)
 	st.joined = append(st.joined, nil)
-	return k, true
+	return k
 }
 
 // setPair records the bits of a pair read from a to b, keeping connections and block relations
@@ -195,6 +209,23 @@ func (st *State) dropPairs(k int32) {
 		}
 	}
 }
+
+// forget drops member k, who does not exist (closed, or recorded missing), and frees its number
+// for the next member added, so that members gone take no room in the state or its snapshots.
+// A member who was present first leaves every pair they stood in (dropPairs).
+func (st *State) forget(k int32, wasPresent bool) {
+	if wasPresent {
+		st.dropPairs(k)
+	}
+	delete(st.index, st.ids[k])
+	delete(st.hidden, k)
+	st.ids[k], st.facts[k], st.cards[k] = "", MemberFacts{}, ""
+	st.adj[k], st.held[k], st.joined[k] = nil, nil, nil
+	st.free = append(st.free, k)
+}
+
+// members is how many members the state holds.
+func (st *State) members() int { return len(st.ids) - len(st.free) }
 
 // withMember returns the sorted list with k in it, or without it.
 func withMember(list []int32, k int32, in bool) []int32 {
@@ -343,7 +374,7 @@ func (p *Projection) Stats() graph.ProjectionStats {
 	defer p.mu.RUnlock()
 	out := graph.ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load(), Loads: p.loads.Load()}
 	if p.state != nil {
-		out.Loaded, out.Applied, out.Members, out.Connections = true, p.state.total(), len(p.state.ids), p.state.links
+		out.Loaded, out.Applied, out.Members, out.Connections = true, p.state.total(), p.state.members(), p.state.links
 		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load()))
 	}
 	return out
@@ -358,7 +389,7 @@ func (st *State) countLinks() {
 }
 
 func (st *State) String() string {
-	return fmt.Sprintf("projection %s#%v: %d members", st.Epoch, st.Applied, len(st.ids))
+	return fmt.Sprintf("projection %s#%v: %d members", st.Epoch, st.Applied, st.members())
 }
 
 // total is the changes applied, each shard's positions added up.
@@ -467,8 +498,9 @@ func (p *Projection) Holds(t graph.Token) bool {
 	return p.trusted(p.state) && p.state.Epoch == t.Epoch && t.Covers(p.state.Applied)
 }
 
-// Gone tells whether the state in place holds that member id does not exist (closed, or recorded
-// missing); false before the first load or when it knows nothing of id.
+// Gone tells whether the state in place does not hold member id as present: the member is gone
+// (closed), or was never added, or was added after the changes the state has applied. False
+// before the first load.
 func (p *Projection) Gone(id string) bool {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
@@ -476,5 +508,5 @@ func (p *Projection) Gone(id string) bool {
 		return false
 	}
 	k, ok := p.state.index[id]
-	return ok && !p.state.facts[k].Present
+	return !ok || !p.state.facts[k].Present
 }

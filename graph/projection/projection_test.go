@@ -1,7 +1,11 @@
 package projection
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -275,5 +279,52 @@ func TestOwnWritesHoldOnlyTheirMembers(t *testing.T) {
 	defer p.ownMu.Unlock()
 	if len(p.own) != 0 || p.ownAll.Seq != 0 {
 		t.Errorf("applied writes not forgotten: %v, %v", p.own, p.ownAll)
+	}
+}
+
+// TestClosedMembersLeaveTheState checks that a member whose closure is applied leaves the state:
+// their id is forgotten, their number goes to the next member added, who starts with no pair of
+// theirs, and a snapshot holds nothing of them; a snapshot of an earlier version that still holds
+// a member gone is read without them.
+func TestClosedMembersLeaveTheState(t *testing.T) {
+	st := NewState("e", []int64{0})
+	var k [3]int32
+	for i, id := range []string{"gone-member", "a", "b"} {
+		k[i], _ = st.Number(id, true)
+		st.facts[k[i]].Present = true
+	}
+	st.setPair(k[0], k[1], bitConnected|bitWroteAB)
+	st.setPair(k[2], k[0], BitBlocksAB)
+	closure := map[string]any{"seq": int64(1), "members": []any{"gone-member"}, "present": []any{false}}
+	if err := applyNext(st, closure); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.Number("gone-member", false); ok || st.members() != 2 {
+		t.Errorf("after the closure the state holds the member gone (%v) and %d members, want 2", ok, st.members())
+	}
+	joined := map[string]any{"seq": int64(2), "members": []any{"newcomer"}, "present": []any{true}}
+	if err := applyNext(st, joined); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.Number("newcomer", false); n != k[0] || len(st.adj[n]) != 0 || len(st.hidden) != 0 || len(st.pairs) != 0 {
+		t.Errorf("the newcomer has number %d (the gone member's %d), connections %v, hidden %v, pairs %v",
+			n, k[0], st.adj[n], st.hidden, st.pairs)
+	}
+	ghost, _ := st.Number("ghost-of-an-earlier-version", true) // as a snapshot of before kept them
+	path := filepath.Join(t.TempDir(), "projection")
+	if err := st.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	saved, _ := os.ReadFile(path)
+	if bytes.Contains(saved, []byte("gone-member")) {
+		t.Error("the snapshot holds the member gone")
+	}
+	back, err := LoadSnapshot(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := back.Number("ghost-of-an-earlier-version", false); ok || back.members() != 3 || !slices.Equal(back.free, []int32{ghost}) {
+		t.Errorf("read back: the member not present is held (%v), %d members, free %v; want 3 members and %d free",
+			ok, back.members(), back.free, ghost)
 	}
 }

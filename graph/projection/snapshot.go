@@ -121,12 +121,17 @@ func decodeProjState(r *snapshotReader) (*State, error) {
 	n := r.count()
 	st.ids, st.facts, st.cards, st.adj = make([]string, 0, n), make([]MemberFacts, 0, n), make([]card, 0, n), make([][]int32, 0, n)
 	for range n {
-		k, _ := st.Number(r.string(), true)
+		id := r.string()
+		k := st.appended(id)
+		if id == "" { // a free number, of a member gone
+			delete(st.index, id)
+			st.free = append(st.free, k)
+		}
 		st.facts[k] = r.facts()
 		st.cards[k] = r.card()
 	}
-	if len(st.ids) != n {
-		r.fail("%d members, %d of them distinct", n, len(st.ids))
+	if len(st.index)+len(st.free) != n {
+		r.fail("%d members, %d of them distinct", n, len(st.index)+len(st.free))
 	}
 	for k := range st.adj {
 		st.adj[k] = r.list(n)
@@ -145,6 +150,11 @@ func decodeProjState(r *snapshotReader) (*State, error) {
 	for k := range st.ids {
 		st.held[k] = r.list(2 * len(st.orgs.entries))
 		st.joined[k] = r.list(len(st.groups.entries))
+	}
+	for k, id := range st.ids { // members gone that a snapshot of an earlier version still holds
+		if id != "" && !st.facts[k].Present {
+			st.forget(int32(k), false)
+		}
 	}
 	return st, r.err
 }

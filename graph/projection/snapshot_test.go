@@ -15,13 +15,14 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// randomProjection is a projection of n members with random facts, connections, blocks and pairs.
+// randomProjection is a projection of n members with random facts, connections, blocks and pairs,
+// a tenth of whom are gone again (their numbers free).
 func randomProjection(n int, rng *rand.Rand) *State {
 	st := NewState("epoch-1", []int64{4242, 0})
 	st.AppliedIDs[0] = "the id of change 4242"
 	for i := range n {
 		k, _ := st.Number(fmt.Sprintf("m%05d", i), true)
-		st.facts[k] = MemberFacts{Present: rng.IntN(10) > 0, Inmail: graph.InMailAnyone, OpenProfile: rng.IntN(2) == 0,
+		st.facts[k] = MemberFacts{Present: true, Inmail: graph.InMailAnyone, OpenProfile: rng.IntN(2) == 0,
 			Restricted: rng.IntN(20) == 0, Plan: graph.PlanBusiness, Credits: rng.IntN(100),
 			RequestsOff: rng.IntN(5) == 0, RequestsMonth: int32(202600 + rng.IntN(12) + 1), RequestsSent: int32(rng.IntN(16))}
 		if rng.IntN(4) > 0 {
@@ -52,6 +53,16 @@ func randomProjection(n int, rng *rand.Rand) *State {
 		st.held[k] = mergedHeld(held)
 		if len(joined) > 0 {
 			st.joined[k] = slices.Compact(slices.Sorted(slices.Values(joined)))
+		}
+	}
+	for k := range st.ids {
+		if rng.IntN(10) == 0 {
+			st.forget(int32(k), true)
+		}
+	}
+	for k, list := range st.adj {
+		if len(list) == 0 {
+			st.adj[k] = nil // as a snapshot reads an empty list back
 		}
 	}
 	return st
