@@ -10,7 +10,8 @@ import (
 // Roster is what authentication asks of the graph, through knownMembers: whether a member exists.
 type Roster interface {
 	MemberExists(ctx context.Context, id string) (bool, error)
-	// Gone reports whether the replica knows, from the change log, that id no longer exists.
+	// Gone reports whether the replica's copy of the graph does not hold id as present: closed
+	// (as the change log says), or not known yet; false when it has no copy.
 	Gone(id string) bool
 }
 

@@ -188,10 +188,10 @@ func (s *Service) MemberExists(ctx context.Context, id string) (bool, error) {
 	return s.store.MemberExists(ctx, id)
 }
 
-// Gone reports whether the projection holds that member id does not exist (closed, or recorded
-// missing) as of the change it has applied: a hint for caches of who exists, such as the API's
+// Gone reports whether the projection does not hold member id as present, as of the changes it
+// has applied (closed, or not added yet): a hint for caches of who exists, such as the API's
 // known members, so that a closure made through another replica reaches them within the
-// staleness bound. False when the projection is not loaded or knows nothing of id.
+// staleness bound. False when the projection is not loaded.
 func (s *Service) Gone(id string) bool { return s.projection.Gone(id) }
 
 // KeepProjection waits until the store has applied the schema (Migrate), then loads the
