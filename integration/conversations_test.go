@@ -337,3 +337,45 @@ func TestSendFactsDoNotWalkTheConversation(t *testing.T) {
 			longRelations, shortRelations, longAppend, shortAppend)
 	}
 }
+
+// TestConversationMessagesCostFollowsThePage profiles a page of a conversation's messages in a
+// conversation of 10 messages and in one of 600: the page reads a range of the thread's messages
+// by time in index order, so the long conversation costs about what the short one does.
+func TestConversationMessagesCostFollowsThePage(t *testing.T) {
+	const limit = 10
+	id := ids(t)
+	network(t, id, [2]string{"short1", "short2"}, [2]string{"long1", "long2"})
+	start := time.Now().Add(-time.Hour)
+	var rows []graph.ImportMessage
+	for pair, count := range map[string]int{"short": limit, "long": 600} {
+		for i := range count {
+			from, to := id(pair+"1"), id(pair+"2")
+			if i%2 == 1 {
+				from, to = to, from
+			}
+			rows = append(rows, graph.ImportMessage{ID: id(fmt.Sprintf("%s-%d", pair, i)), From: from, To: to,
+				Channel: graph.ChannelMessage, Body: "hello", SentAt: start.Add(time.Duration(i) * time.Second)})
+		}
+	}
+	if _, err := env.store.ImportMessages(context.Background(), rows); err != nil {
+		t.Fatal(err)
+	}
+	page := func(pair string) pageCost {
+		a, b := id(pair+"1"), id(pair+"2")
+		return profile(t, query{cypher.ConversationMessages,
+			neo4jstore.ConversationMessagesParams(a, graph.ThreadID(a, b), graph.TimeKey{}, false, limit)})
+	}
+	long, short := page("long"), page("short")
+	t.Logf("a page of %d: 600 messages %d db hits, %d messages %d; operators %v", limit, long.dbHits, limit, short.dbHits, long.operators)
+	if !slices.Contains(long.operators, "DirectedRelationshipIndexSeek") || slices.Contains(long.operators, "Sort") ||
+		slices.Contains(long.operators, "Top") { // a PartialTop sorts only the messages of one time by id
+		t.Errorf("the page does not read a range of the thread's messages in order: %v", long.operators)
+	}
+	if long.rows != limit+1 || short.rows != limit {
+		t.Errorf("rows: long %d, short %d, want %d and %d", long.rows, short.rows, limit+1, limit)
+	}
+	if long.dbHits > short.dbHits*3/2+20 {
+		t.Errorf("a page of a conversation of 600 messages cost %d db hits, of %d messages %d: the cost grows with the conversation",
+			long.dbHits, limit, short.dbHits)
+	}
+}

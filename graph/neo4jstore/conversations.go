@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/reach-network/reach/cypher"
@@ -176,10 +177,7 @@ func (s *Store) ConversationWith(ctx context.Context, caller, id string, page gr
 	if err != nil {
 		return graph.Conversation{}, graph.Page[graph.Message]{}, err
 	}
-	from, _ := graph.MailboxRange(caller, key, ok)
-	recs, err := s.db.Read(ctx, cypher.ConversationMessages, map[string]any{
-		"caller": caller, "id": id, "from": from, "limit": int64(page.Limit),
-	})
+	recs, err := s.db.Read(ctx, cypher.ConversationMessages, ConversationMessagesParams(caller, id, key, ok, page.Limit))
 	if err != nil {
 		return graph.Conversation{}, graph.Page[graph.Message]{}, err
 	}
@@ -193,6 +191,20 @@ func (s *Store) ConversationWith(ctx context.Context, caller, id string, page gr
 	}
 	return c, graph.PageOf(messages, page.Limit, func(m graph.Message) any { return graph.TimeKey{At: m.SentAt, ID: m.ID} }), nil
 }
+
+// ConversationMessagesParams are ConversationMessages' parameters for a page of limit messages of
+// conversation id as caller has them, after the message key names (when ok).
+func ConversationMessagesParams(caller, id string, key graph.TimeKey, ok bool, limit int) map[string]any {
+	from, _ := graph.MailboxRange(caller, key, ok)
+	at := endOfTime
+	if ok {
+		at = bolt.AsNeo4jTime(key.At)
+	}
+	return map[string]any{"caller": caller, "id": id, "from": from, "at": at, "limit": int64(limit)}
+}
+
+// endOfTime is after every message: a first page starts there.
+var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // conversation reads the conversation id as the caller lists it with q.
 func (s *Store) conversation(ctx context.Context, q querier, caller, id string, reaches Reaches) (graph.Conversation, error) {
