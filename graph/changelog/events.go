@@ -15,11 +15,12 @@ import (
 const maxReplayed = 20 * changesPerRead
 
 // EventsSince returns member's events after the place after, read from the change log in the
-// order of the member's shard, up to the first change not visible yet (its events come with the
-// tailer), and the place the reading reached. Returns graph.ErrEventsLost, with the place this
+// order of the member's shard, up to the latest change visible (those committed since come with
+// the tailer), and the place the reading reached. Returns graph.ErrEventsLost, with the place this
 // replica's tailer stands at in the member's shard (from which it tells their events), when the
 // log cannot give them all: after is of another log or another member's shard, beyond the log's
-// head, its change is pruned, or it is more than maxReplayed changes behind.
+// head, its change or one after it is pruned (missing while later ones are there), or it is more
+// than maxReplayed changes behind.
 func (l *Log) EventsSince(ctx context.Context, member string, after graph.EventID) (told []graph.Told, reached graph.EventID, err error) {
 	defer bolt.Wrap(&err, "EventsSince(%q, %s)", member, after)
 	now, ok := l.projection.EventPosition(member)
@@ -38,8 +39,11 @@ func (l *Log) EventsSince(ctx context.Context, member string, after graph.EventI
 		if page.epoch != after.Epoch || page.head < after.Seq || (reached == after && page.pruned(after.Seq)) {
 			return nil, now, graph.ErrEventsLost
 		}
-		var more bool
-		told, reached, more = page.told(told, reached, l.projection.Name)
+		var more, gap bool
+		told, reached, more, gap = page.told(told, reached, l.projection.Name)
+		if gap {
+			return nil, now, graph.ErrEventsLost
+		}
 		if !more {
 			return told, reached, nil
 		}
@@ -59,13 +63,14 @@ type eventPage struct {
 // ones are there: pruning keeps every change after one it keeps.
 func (p eventPage) pruned(at int64) bool { return len(p.seqs) > 0 && p.seqs[0] != max(at, 1) }
 
-// told adds to out the events of the page's changes after reached, up to the first gap in their
-// numbers, each naming who acted as name tells, and returns how far they reached; more says that
-// the page was full and without a gap, so that more may follow.
-func (p eventPage) told(out []graph.Told, reached graph.EventID, name func(string) string) ([]graph.Told, graph.EventID, bool) {
+// told adds to out the events of the page's changes after reached, each naming who acted as name
+// tells, and returns how far they reached; more says that the page was full, so that more may
+// follow, and gap that a change is missing before a later one: pruned (a change not visible yet is
+// one of the latest, with none visible after it).
+func (p eventPage) told(out []graph.Told, reached graph.EventID, name func(string) string) (_ []graph.Told, _ graph.EventID, more, gap bool) {
 	for i, seq := range p.seqs {
 		if seq != reached.Seq && seq != reached.Seq+1 {
-			return out, reached, false
+			return out, reached, false, true
 		}
 		for j, v := range p.events[i] {
 			at := graph.EventID{Epoch: reached.Epoch, Shard: reached.Shard, Seq: seq, Index: j}
@@ -77,7 +82,7 @@ func (p eventPage) told(out []graph.Told, reached graph.EventID, name func(strin
 		}
 		reached = graph.EventID{Epoch: reached.Epoch, Shard: reached.Shard, Seq: seq, Index: graph.ChangeEnd}
 	}
-	return out, reached, len(p.seqs) == changesPerRead
+	return out, reached, len(p.seqs) == changesPerRead, false
 }
 
 // eventPage reads the member's shard after reached.
