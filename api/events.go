@@ -35,7 +35,8 @@ const (
 	// devices); one more is refused with 429 until one of them ends.
 	MaxStreamsPerMember = 5
 	// streamBuffer is how many events wait for a slow stream before it is ended: the client
-	// reconnects and reloads what it shows instead of reading an ever longer backlog.
+	// reconnects with Last-Event-ID and reads the rest from the log, rather than the replica
+	// holding an ever longer backlog.
 	streamBuffer = 32
 	// heartbeatEvery is how often an idle stream sends a comment, so that proxies keep it open
 	// and a client notices a dead connection.
