@@ -10,7 +10,7 @@ import (
 
 // TestEventsAcrossReplicas runs two reach processes on one Neo4j, as replicas behind a load
 // balancer: a member listening on one hears, within the staleness bound and once each, of what was
-// done through the other; and a client that reconnects to the other replica with the id of the
+// done through the other (messages, and their own change to a conversation on another device); and a client that reconnects to the other replica with the id of the
 // last event it saw gets exactly the events after it, whichever replica made them, none again.
 func TestEventsAcrossReplicas(t *testing.T) {
 	const bound = time.Second
@@ -19,9 +19,10 @@ func TestEventsAcrossReplicas(t *testing.T) {
 	member(t, id("dan"), "Dan Example")
 	r1, r2 := startReplicas(t, bound) // once members exist: it waits for a projection that holds some
 	ann, bob := id("ann"), id("bob")
+	var conversation string
 	send := func(via *reachProcess, body string) string {
 		t.Helper()
-		var sent struct{ ID string }
+		var sent struct{ ID, ConversationID string }
 		c := via.do(t, as(t, ann).token, http.MethodPost, "/v1/messages", map[string]any{"to": bob, "body": body}, nil)
 		if c.Status != http.StatusCreated {
 			t.Fatalf("send %q: %d %s", body, c.Status, c.Body)
@@ -29,6 +30,7 @@ func TestEventsAcrossReplicas(t *testing.T) {
 		if err := json.Unmarshal(c.Body, &sent); err != nil {
 			t.Fatal(err)
 		}
+		conversation = sent.ConversationID
 		return sent.ID
 	}
 	expect := func(s *eventStream, typ, id string) streamEvent {
@@ -57,6 +59,11 @@ func TestEventsAcrossReplicas(t *testing.T) {
 		for _, sent := range burst { // each once, in order
 			expect(stream, "message", sent)
 		}
+		// bob's change on one device, through one replica, reaches his device on the other.
+		if c := r1.do(t, as(t, bob).token, http.MethodPatch, "/v1/conversations/"+conversation, map[string]any{"archived": true}, nil); c.Status != http.StatusOK {
+			t.Fatalf("archive: %d %s", c.Status, c.Body)
+		}
+		expect(stream, "conversation_archived", conversation)
 		stream.quiet()
 	})
 
