@@ -137,9 +137,14 @@ func (h *Events) EndAll() {
 	}
 }
 
-// Tell queues events on the streams of their members, in order, without waiting (publish).
+// Tell queues events on the streams of their members, in order, without waiting (publish); an
+// account's closure ends its member's streams instead, whichever replica closed it.
 func (h *Events) Tell(events []graph.Told) {
 	for _, e := range events {
+		if e.Kind == graph.EventAccountClosed {
+			h.end(e.To)
+			continue
+		}
 		h.publish(e.To, e)
 	}
 }
@@ -222,6 +227,9 @@ func (r replayed) write(res *echo.Response) error {
 		return writeFrame(res, r.reached, eventResync, resyncEvent{Reason: "the events after Last-Event-ID are no longer kept; reload"})
 	}
 	for _, t := range r.told {
+		if t.Kind == graph.EventAccountClosed {
+			continue // not sent: it ends streams
+		}
 		if err := writeEvent(res, t); err != nil {
 			return err
 		}

@@ -28,6 +28,8 @@ const (
 	EventConversationArchived EventKind = "conversation_archived" // archived, or unarchived
 	EventConversationMuted    EventKind = "conversation_muted"    // muted, or unmuted
 	EventConversationMoved    EventKind = "conversation_moved"    // moved out of Other to the inbox
+	// The member closed their account: every replica ends their streams. It is not sent.
+	EventAccountClosed EventKind = "account_closed"
 )
 
 // Event is one thing a write did that concerns one member (To), with what their client shows of

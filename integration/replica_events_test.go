@@ -11,12 +11,14 @@ import (
 // TestEventsAcrossReplicas runs two reach processes on one Neo4j, as replicas behind a load
 // balancer: a member listening on one hears, within the staleness bound and once each, of what was
 // done through the other (messages, and their own change to a conversation on another device); and a client that reconnects to the other replica with the id of the
-// last event it saw gets exactly the events after it, whichever replica made them, none again.
+// last event it saw gets exactly the events after it, whichever replica made them, none again; and
+// closing an account through one ends the member's streams on the other.
 func TestEventsAcrossReplicas(t *testing.T) {
 	const bound = time.Second
 	id := ids(t)
 	network(t, id, [2]string{"ann", "bob"})
 	member(t, id("dan"), "Dan Example")
+	member(t, id("eve"), "Eve Example")
 	r1, r2 := startReplicas(t, bound) // once members exist: it waits for a projection that holds some
 	ann, bob := id("ann"), id("bob")
 	var conversation string
@@ -88,6 +90,18 @@ func TestEventsAcrossReplicas(t *testing.T) {
 		resumed.quiet()
 		if e := openEventsAt(t, r1.url, bob, "0.0.not-this-log").next(); e.Type != "resync" || e.ID == "" {
 			t.Errorf("an id of another log: %s %q %v; want a resync with the id to go on from", e.Type, e.ID, e.Data)
+		}
+	})
+
+	t.Run("Closed", func(t *testing.T) {
+		stream := openEventsAt(t, r2.url, id("eve"), "")
+		if c := r1.do(t, as(t, id("eve")).token, http.MethodDelete, "/v1/me", nil, nil); c.Status != http.StatusNoContent {
+			t.Fatalf("close: %d %s", c.Status, c.Body)
+		}
+		select {
+		case <-stream.ended:
+		case <-time.After(bound):
+			t.Errorf("the closed member's stream on the other replica still open after %s", bound)
 		}
 	})
 }

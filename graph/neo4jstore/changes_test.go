@@ -89,10 +89,10 @@ func callers(calls map[string][]string, seeds ...string) map[string]bool {
 
 // toldStatements are the statements whose writes concern a member's event streams (graph.Event):
 // a message sent, an InMail or request declined or accepted, an invitation, a change to one's side
-// of a conversation (for one's other devices). An invitation's acceptance connects the two
+// of a conversation (for one's other devices), an account closed (its streams end). An invitation's acceptance connects the two
 // through connect, which an administrator's connection runs too, without an event:
 // TestEventsTellWhoIsConcerned (integration) checks it.
-var toldStatements = []string{"SendMessage", "DeclineMessage", "AcceptRequest", "CreateInvitation", "UpdateConversation"}
+var toldStatements = []string{"SendMessage", "DeclineMessage", "AcceptRequest", "CreateInvitation", "UpdateConversation", "CloseMember"}
 
 // TestEveryToldWriteTells checks that every function of graph that runs one of toldStatements
 // records the write's events in its change (changelog.Tell), itself or through a function it
