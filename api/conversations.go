@@ -164,7 +164,7 @@ func (p conversationPatch) update() (graph.ConversationUpdate, error) {
 }
 
 // updateConversation changes the caller's side of a conversation and answers the row as it is
-// then; the caller's other devices hear of what changed.
+// then; the caller's other devices hear of what changed from the change log (graph.ConversationEvents).
 func (h *handlers) updateConversation(c echo.Context) error {
 	id, err := idParam(c, "id", "a conversation")
 	if err != nil {
@@ -179,10 +179,9 @@ func (h *handlers) updateConversation(c echo.Context) error {
 		return err
 	}
 	caller := callerOf(c).id
-	conv, changes, err := h.Conversations.UpdateConversation(c.Request().Context(), caller, id, u)
+	conv, _, err := h.Conversations.UpdateConversation(c.Request().Context(), caller, id, u)
 	if err != nil {
 		return err
 	}
-	h.publishConversation(caller, conv, changes)
 	return c.JSON(http.StatusOK, toConversationView(conv, caller))
 }

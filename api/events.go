@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -13,24 +15,18 @@ import (
 )
 
 // This file serves GET /v1/events: a Server-Sent Events stream telling a member, as it happens,
-// what others did that concerns them. Events come from an in-process hub that the handlers feed
-// after a write has committed, so a stream hears of the writes made through the replica it is
-// connected to; fan-out across replicas would come from the change log, which every replica
-// already tails.
+// what others did that concerns them. A write records its events in the change log in its own
+// transaction (graph.Event), and every replica's tailer, applying the write, hands them to this
+// replica's hub (Events.Tell), so a stream hears of the writes made through any replica, once.
+// Each event's id is its place in the log (graph.EventID): a client that reconnects, to any
+// replica, with Last-Event-ID resumes after it from the log.
 
-// The event types a stream carries.
+// The event types a stream carries besides graph's event kinds.
 const (
-	eventMessage         = "message"          // a message, InMail or message request was sent to the member
-	eventInvitation      = "invitation"       // the member was invited to connect
-	eventAcceptance      = "acceptance"       // the member's invitation was accepted
-	eventDecline         = "decline"          // the member's InMail or message request was declined
-	eventRequestAccepted = "request_accepted" // the member's message request was accepted
-	// What a member changed of their side of a conversation, for their other devices.
-	eventConversationRead     = "conversation_read"     // messages marked read
-	eventConversationUnread   = "conversation_unread"   // the last message marked unread
-	eventConversationArchived = "conversation_archived" // archived, or unarchived (archived false)
-	eventConversationMuted    = "conversation_muted"    // muted, or unmuted (muted false)
-	eventConversationMoved    = "conversation_moved"    // moved out of Other to the inbox
+	// eventResync tells a client resuming from a Last-Event-ID that the events after it cannot be
+	// given (another database, or older than the change log keeps): it reloads what it shows, and
+	// the stream goes on from the id this event carries.
+	eventResync = "resync"
 )
 
 // Limits of the event streams.
@@ -39,7 +35,8 @@ const (
 	// devices); one more is refused with 429 until one of them ends.
 	MaxStreamsPerMember = 5
 	// streamBuffer is how many events wait for a slow stream before it is ended: the client
-	// reconnects and reloads what it shows instead of reading an ever longer backlog.
+	// reconnects with Last-Event-ID and reads the rest from the log, rather than the replica
+	// holding an ever longer backlog.
 	streamBuffer = 32
 	// heartbeatEvery is how often an idle stream sends a comment, so that proxies keep it open
 	// and a client notices a dead connection.
@@ -48,14 +45,16 @@ const (
 	eventsRoute = "/v1/events"
 )
 
-// event is one event for one member: its type and its JSON data.
-type event struct {
-	Type string
-	Data any
+// EventLog replays a member's events from the change log, for a stream resuming after an id: the
+// events after the place after, in order, and the place the reading reached. It returns
+// graph.ErrEventsLost, with the place from which this replica tells the member's events, when the
+// log cannot give them all.
+type EventLog interface {
+	EventsSince(ctx context.Context, member string, after graph.EventID) ([]graph.Told, graph.EventID, error)
 }
 
-// Events is the hub that carries events from the handlers that commit writes to the streams of
-// the members concerned, within one process. The zero value is not usable; use NewEvents.
+// Events is the hub that carries the events this replica's tailer applies (Tell) to the streams
+// of the members concerned. The zero value is not usable; use NewEvents.
 type Events struct {
 	mu      sync.Mutex
 	streams map[string]map[*stream]struct{} // by member id
@@ -65,7 +64,7 @@ type Events struct {
 
 // stream is one open event stream of one member.
 type stream struct {
-	events chan event
+	events chan graph.Told
 	lagged chan struct{} // closed when an event could not be queued
 	once   sync.Once
 }
@@ -98,7 +97,7 @@ func (h *Events) subscribe(member string) (*stream, error) {
 		return nil, &requestError{kind: tooMany, retryAfter: heartbeatEvery,
 			detail: fmt.Sprintf("at most %d event streams may be open at once; close one first", MaxStreamsPerMember)}
 	}
-	s := &stream{events: make(chan event, streamBuffer), lagged: make(chan struct{})}
+	s := &stream{events: make(chan graph.Told, streamBuffer), lagged: make(chan struct{})}
 	if h.streams[member] == nil {
 		h.streams[member] = map[*stream]struct{}{}
 	}
@@ -126,17 +125,33 @@ func (h *Events) end(member string) {
 	}
 }
 
-// listening reports whether member has a stream open, so that a handler reads what an event
-// needs (a name) only when someone will receive it.
-func (h *Events) listening(member string) bool {
+// EndAll ends every stream, as the replica loads its projection again: the events of changes a
+// load catches up with are not told, so the streams' clients resume from the log instead.
+func (h *Events) EndAll() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.streams[member]) > 0
+	for _, streams := range h.streams {
+		for s := range streams {
+			s.once.Do(func() { close(s.lagged) })
+		}
+	}
+}
+
+// Tell queues events on the streams of their members, in order, without waiting (publish); an
+// account's closure ends its member's streams instead, whichever replica closed it.
+func (h *Events) Tell(events []graph.Told) {
+	for _, e := range events {
+		if e.Kind == graph.EventAccountClosed {
+			h.end(e.To)
+			continue
+		}
+		h.publish(e.To, e)
+	}
 }
 
 // publish queues e on every stream of member without waiting: a stream whose queue is full is
-// ended rather than allowed to slow the write that published.
-func (h *Events) publish(member string, e event) {
+// ended rather than allowed to slow the tailer; its client resumes from the log.
+func (h *Events) publish(member string, e graph.Told) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.streams[member] {
@@ -149,8 +164,9 @@ func (h *Events) publish(member string, e event) {
 }
 
 // streamEvents streams the caller's events until the client goes away, the caller's token expires, the
-// stream falls behind, or the server shuts down. The request's write deadline is lifted: the
-// stream outlives the server's WriteTimeout, which bounds ordinary answers.
+// stream falls behind, or the server shuts down; a client reconnecting with Last-Event-ID first
+// gets the events after it (resume). The request's write deadline is lifted: the stream outlives
+// the server's WriteTimeout, which bounds ordinary answers.
 func (h *handlers) streamEvents(c echo.Context) error {
 	who := callerOf(c)
 	s, err := h.events.subscribe(who.id)
@@ -158,6 +174,11 @@ func (h *handlers) streamEvents(c echo.Context) error {
 		return err
 	}
 	defer h.events.unsubscribe(who.id, s)
+	// Subscribed first, then read from the log: an event is told live, or read, or both.
+	replay, err := h.replay(c, who.id)
+	if err != nil {
+		return err
+	}
 	res := c.Response()
 	rc := http.NewResponseController(res)
 	_ = rc.SetWriteDeadline(time.Time{}) // not every ResponseWriter can; the server's one can
@@ -166,15 +187,59 @@ func (h *handlers) streamEvents(c echo.Context) error {
 	res.Header().Set("X-Accel-Buffering", "no")
 	res.WriteHeader(http.StatusOK)
 	// retry tells EventSource how soon to reconnect; the comment sends the headers at once.
-	if _, err := fmt.Fprint(res, "retry: 3000\n: connected\n\n"); err != nil {
+	if _, err := fmt.Fprint(res, "retry: 3000\n: connected\n\n"); err != nil || replay.write(res) != nil {
 		return nil
 	}
 	res.Flush()
-	return h.pump(c, s, who.expires)
+	return h.pump(c, s, who.expires, replay.reached)
 }
 
-// pump writes events and heartbeats to the response until the stream has to end.
-func (h *handlers) pump(c echo.Context, s *stream, expires time.Time) error {
+// replayed is what a resuming stream writes before the live events: the events read from the log,
+// or a resync, and the place the stream goes on from.
+type replayed struct {
+	told    []graph.Told
+	resync  bool
+	reached graph.EventID // live events at or before it are written already, or covered by the resync
+}
+
+// replay reads, for a client reconnecting with Last-Event-ID, the caller's events after it from
+// the change log, or finds that it must resync: the id is not one reach gave, or the log cannot
+// give every event after it (graph.ErrEventsLost). Nothing for a stream without Last-Event-ID.
+func (h *handlers) replay(c echo.Context, member string) (replayed, error) {
+	raw := c.Request().Header.Get("Last-Event-ID")
+	if raw == "" {
+		return replayed{}, nil
+	}
+	if h.EventLog == nil {
+		return replayed{resync: true}, nil
+	}
+	after, _ := graph.ParseEventID(raw) // one reach did not give is of no log: lost
+	told, reached, err := h.EventLog.EventsSince(c.Request().Context(), member, after)
+	if errors.Is(err, graph.ErrEventsLost) {
+		return replayed{resync: true, reached: reached}, nil
+	}
+	return replayed{told: told, reached: reached}, err
+}
+
+// write writes the replayed events, or the resync.
+func (r replayed) write(res *echo.Response) error {
+	if r.resync {
+		return writeFrame(res, r.reached, eventResync, resyncEvent{Reason: "the events after Last-Event-ID are no longer kept; reload"})
+	}
+	for _, t := range r.told {
+		if t.Kind == graph.EventAccountClosed {
+			continue // not sent: it ends streams
+		}
+		if err := writeEvent(res, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pump writes events and heartbeats to the response until the stream has to end, leaving out the
+// events at or before from, which the stream wrote already.
+func (h *handlers) pump(c echo.Context, s *stream, expires time.Time, from graph.EventID) error {
 	ctx := lasting(c)
 	heartbeat := time.NewTicker(heartbeatEvery)
 	defer heartbeat.Stop()
@@ -198,6 +263,9 @@ func (h *handlers) pump(c echo.Context, s *stream, expires time.Time) error {
 		case <-heartbeat.C:
 			_, err = fmt.Fprint(c.Response(), ": heartbeat\n\n")
 		case e := <-s.events:
+			if from.Epoch != "" && !e.At.After(from) {
+				continue
+			}
 			err = writeEvent(c.Response(), e)
 		}
 		if err != nil {
@@ -207,15 +275,50 @@ func (h *handlers) pump(c echo.Context, s *stream, expires time.Time) error {
 	}
 }
 
-// writeEvent writes one event in the text/event-stream format: its type and its data, one line
-// of JSON.
-func writeEvent(res *echo.Response, e event) error {
-	data, err := json.Marshal(e.Data)
+// writeEvent writes one event of the log in the text/event-stream format (writeFrame).
+func writeEvent(res *echo.Response, t graph.Told) error {
+	return writeFrame(res, t.At, string(t.Kind), eventData(t.Event))
+}
+
+// writeFrame writes one event in the text/event-stream format: its id (none when at is of no
+// log), its type and its data, one line of JSON.
+func writeFrame(res *echo.Response, at graph.EventID, kind string, data any) error {
+	body, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(res, "event: %s\ndata: %s\n\n", e.Type, data)
+	if at.Epoch != "" {
+		if _, err := fmt.Fprintf(res, "id: %s\n", at); err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintf(res, "event: %s\ndata: %s\n\n", kind, body)
 	return err
+}
+
+// eventData is what a stream shows of e, by its kind.
+func eventData(e graph.Event) any {
+	by := eventPerson{ID: e.By, Name: e.ByName}
+	switch e.Kind {
+	case graph.EventMessage:
+		return messageEvent{ID: e.ID, ThreadID: e.ThreadID, ConversationID: e.ThreadID, Box: e.Box, Kind: e.MessageKind,
+			From: by, Subject: e.Subject, Preview: previewOf(e.MessageKind, true, by.Name, e.Excerpt)}
+	case graph.EventInvitation:
+		return invitationEvent{ID: e.ID, From: by, Note: e.Note}
+	case graph.EventAcceptance:
+		return acceptanceEvent{ID: e.ID, By: by}
+	case graph.EventDecline:
+		return declineEvent{ID: e.ID, ThreadID: e.ThreadID, By: by, Note: e.Note}
+	case graph.EventRequestAccepted:
+		return requestAcceptedEvent{ID: e.ID, ThreadID: e.ThreadID, By: by}
+	default: // the conversation's
+		return conversationEvent{ID: e.ID, Box: e.Box, UnreadCount: e.UnreadCount, Archived: e.Archived, Muted: e.Muted}
+	}
+}
+
+// resyncEvent is the data of a resync.
+type resyncEvent struct {
+	Reason string `json:"reason"`
 }
 
 // eventPerson names the member who acted, in an event's data.
@@ -271,92 +374,4 @@ type declineEvent struct {
 	ThreadID string      `json:"threadId"`
 	By       eventPerson `json:"by"`
 	Note     string      `json:"note"`
-}
-
-// person returns the caller as an event names them. Its name is read only when to is listening;
-// a failure to read it, or a server without Members, costs the event, never the write that
-// already committed.
-func (h *handlers) person(c echo.Context, to string) (eventPerson, bool) {
-	if h.Members == nil || !h.events.listening(to) {
-		return eventPerson{}, false
-	}
-	id := callerOf(c).id
-	m, err := h.Members.Member(c.Request().Context(), id)
-	if err != nil {
-		return eventPerson{}, false
-	}
-	return eventPerson{ID: id, Name: m.Name}, true
-}
-
-// publishSent tells the recipient of a message that has been sent, unless they muted the
-// conversation.
-func (h *handlers) publishSent(c echo.Context, d graph.Draft, sent graph.Sent) {
-	if sent.RecipientMuted {
-		return
-	}
-	from, ok := h.person(c, d.To)
-	if !ok {
-		return
-	}
-	m := graph.Message{Kind: sent.Kind, Body: d.Body}
-	h.events.publish(d.To, event{eventMessage, messageEvent{
-		ID: sent.ID, ThreadID: sent.ThreadID, ConversationID: sent.ThreadID, Box: sent.RecipientBox,
-		Kind: sent.Kind, From: from, Subject: d.Subject, Preview: preview(m, true, from.Name),
-	}})
-}
-
-// publishConversation tells the member's devices each change they made to their side of conv.
-func (h *handlers) publishConversation(member string, conv graph.Conversation, changes graph.ConversationChanges) {
-	data := conversationEvent{ID: conv.ID, Box: conv.Box, UnreadCount: conv.UnreadCount, Archived: conv.Archived, Muted: conv.Muted}
-	for _, change := range []struct {
-		happened bool
-		kind     string
-	}{
-		{changes.Read, eventConversationRead}, {changes.Unread, eventConversationUnread},
-		{changes.Archived, eventConversationArchived}, {changes.Muted, eventConversationMuted},
-		{changes.MovedToInbox, eventConversationMoved},
-	} {
-		if change.happened {
-			h.events.publish(member, event{change.kind, data})
-		}
-	}
-}
-
-// publishInvited tells the invited member, or, when the invitation connected the two at once
-// (the other had invited the caller), tells the other member their invitation was accepted.
-func (h *handlers) publishInvited(c echo.Context, inv graph.Invitation) {
-	other := inv.To
-	if other == callerOf(c).id {
-		other = inv.From
-	}
-	by, ok := h.person(c, other)
-	if !ok {
-		return
-	}
-	if inv.Status == graph.InvitationAccepted {
-		h.events.publish(other, event{eventAcceptance, acceptanceEvent{ID: inv.ID, By: by}})
-		return
-	}
-	h.events.publish(other, event{eventInvitation, invitationEvent{ID: inv.ID, From: by, Note: inv.Note}})
-}
-
-// publishAccepted tells the sender of an invitation the caller accepted.
-func (h *handlers) publishAccepted(c echo.Context, inv graph.Invitation) {
-	if by, ok := h.person(c, inv.From); ok {
-		h.events.publish(inv.From, event{eventAcceptance, acceptanceEvent{ID: inv.ID, By: by}})
-	}
-}
-
-// publishDeclined tells the sender of an InMail or a message request the caller declined.
-func (h *handlers) publishDeclined(c echo.Context, m graph.Message, note string) {
-	if by, ok := h.person(c, m.From.ID); ok {
-		h.events.publish(m.From.ID, event{eventDecline, declineEvent{ID: m.ID, ThreadID: m.ThreadID, By: by, Note: note}})
-	}
-}
-
-// publishRequestAccepted tells the sender of a message request the caller accepted.
-func (h *handlers) publishRequestAccepted(c echo.Context, m graph.Message) {
-	if by, ok := h.person(c, m.From.ID); ok {
-		h.events.publish(m.From.ID, event{eventRequestAccepted, requestAcceptedEvent{ID: m.ID, ThreadID: m.ThreadID, By: by}})
-	}
 }

@@ -2,6 +2,8 @@ package api
 
 import (
 	"bufio"
+	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/reach-network/reach/graph"
 )
 
 // TestEventsEndOnClose checks that closing the hub, as a server does when it shuts down, ends an
@@ -56,20 +60,14 @@ func TestEventsEndALaggingStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range streamBuffer + 1 {
-		events.publish("ann", event{eventMessage, nil})
+		events.Tell([]graph.Told{{Event: graph.Event{Kind: graph.EventMessage, To: "ann"}}})
 	}
 	select {
 	case <-s.lagged:
 	default:
 		t.Error("a stream that fell behind was not told to end")
 	}
-	if !events.listening("ann") || events.listening("bob") {
-		t.Error("listening is wrong")
-	}
 	events.unsubscribe("ann", s)
-	if events.listening("ann") {
-		t.Error("an ended stream is still listening")
-	}
 }
 
 // TestEventsOutliveTheRequestDeadline checks that a stream still delivers events after the read
@@ -93,7 +91,7 @@ func TestEventsOutliveTheRequestDeadline(t *testing.T) {
 	}
 	defer res.Body.Close()
 	time.Sleep(4 * short.Read)
-	events.publish("ann", event{eventInvitation, invitationEvent{ID: "inv1", From: eventPerson{ID: "bob", Name: "Bob"}}})
+	events.Tell([]graph.Told{{Event: graph.Event{Kind: graph.EventInvitation, To: "ann", ID: "inv1", By: "bob", ByName: "Bob"}}})
 	lines := bufio.NewScanner(res.Body)
 	for lines.Scan() {
 		if lines.Text() == "event: invitation" {
@@ -101,4 +99,90 @@ func TestEventsOutliveTheRequestDeadline(t *testing.T) {
 		}
 	}
 	t.Fatalf("the stream ended before the event: %v", lines.Err())
+}
+
+// eventLog is an EventLog over a list of one member's events, the log's heads at its last.
+type eventLog struct {
+	epoch string
+	told  []graph.Told
+	kept  int64 // the first number the log still holds
+}
+
+func (l eventLog) EventsSince(_ context.Context, _ string, after graph.EventID) ([]graph.Told, graph.EventID, error) {
+	head := graph.EventID{Epoch: l.epoch, Seq: l.told[len(l.told)-1].At.Seq, Index: graph.ChangeEnd}
+	if after.Epoch != l.epoch || after.Seq+1 < l.kept {
+		return nil, head, graph.ErrEventsLost
+	}
+	var out []graph.Told
+	for _, t := range l.told {
+		if t.At.Seq > after.Seq {
+			out = append(out, t)
+		}
+	}
+	return out, head, nil
+}
+
+// TestEventsResume checks that a stream opened with Last-Event-ID gets the events after it from
+// the log, then only the live events after those, each with its id; and that an id the log can no
+// longer serve, or none reach gave, gets a resync carrying the id to go on from.
+func TestEventsResume(t *testing.T) {
+	told := func(seq int64, id string) graph.Told {
+		return graph.Told{Event: graph.Event{Kind: graph.EventInvitation, To: "ann", ID: id}, At: graph.EventID{Epoch: "e1", Seq: seq}}
+	}
+	log := eventLog{epoch: "e1", told: []graph.Told{told(3, "a"), told(5, "b"), told(8, "c")}, kept: 2}
+	end := fmt.Sprintf("0.8.%d.e1", graph.ChangeEnd) // the place after every event of change 8
+	cases := []struct {
+		name, lastID string
+		want         []string // id and type of each event, then the live ones
+	}{
+		{"Replays", "0.3.0.e1", []string{"0.5.0.e1 invitation", "0.8.0.e1 invitation", "0.9.0.e1 invitation"}},
+		{"Pruned", "0.0.0.e1", []string{end + " resync", "0.9.0.e1 invitation"}},
+		{"OtherLog", "0.3.0.e0", []string{end + " resync", "0.9.0.e1 invitation"}},
+		{"NotAnID", "junk", []string{end + " resync", "0.9.0.e1 invitation"}},
+		{"Fresh", "", []string{"0.8.0.e1 invitation", "0.9.0.e1 invitation"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			events := NewEvents()
+			services := Everything(newFakeGraph("ann"))
+			services.EventLog = log
+			srv := httptest.NewServer(New(services, Config{Tokens: mustHS256(t), Events: events,
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+			defer srv.Close()
+			defer events.Close()
+			tok, _ := IssueToken(testSecret, "ann", false, time.Hour)
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/events?access_token="+tok, nil)
+			if tc.lastID != "" {
+				req.Header.Set("Last-Event-ID", tc.lastID)
+			}
+			res, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			// Live: the tailer tells 8 (replayed already, or before the stream) and 9.
+			go events.Tell([]graph.Told{told(8, "c"), told(9, "d")})
+			got := readFrames(t, res.Body, len(tc.want))
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("events %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// readFrames reads n events of a stream, each as its id and type.
+func readFrames(t *testing.T, body io.Reader, n int) []string {
+	t.Helper()
+	lines := bufio.NewScanner(body)
+	var out []string
+	var id string
+	for len(out) < n && lines.Scan() {
+		line := lines.Text()
+		if v, ok := strings.CutPrefix(line, "id: "); ok {
+			id = v
+		} else if v, ok := strings.CutPrefix(line, "event: "); ok {
+			out = append(out, id+" "+v)
+		}
+	}
+	return out
 }

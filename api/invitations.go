@@ -46,7 +46,6 @@ func (h *handlers) invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.publishInvited(c, inv)
 	return c.JSON(http.StatusCreated, toInvitationView(inv))
 }
 
@@ -72,11 +71,7 @@ func (h *handlers) invitations(c echo.Context) error {
 
 func (h *handlers) accept(c echo.Context) error {
 	return h.answerInvitation(c, func(ctx context.Context, caller, id string) (graph.Invitation, error) {
-		inv, err := h.Connections.AcceptInvitation(ctx, caller, id)
-		if err == nil {
-			h.publishAccepted(c, inv)
-		}
-		return inv, err
+		return h.Connections.AcceptInvitation(ctx, caller, id)
 	})
 }
 

@@ -68,9 +68,8 @@ func (h *handlers) send(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !sent.Replayed { // a retry's message was counted and announced when first sent
+	if !sent.Replayed { // a retry's message was counted when first sent
 		h.metrics.sentMessage(sent)
-		h.publishSent(c, draft, sent)
 	}
 	return c.JSON(http.StatusCreated, sentView{ID: sent.ID, ThreadID: sent.ThreadID, ConversationID: sent.ThreadID, Kind: sent.Kind, Cost: sent.Cost,
 		InMailCredits: sent.InMailCredits})
@@ -228,7 +227,6 @@ func (h *handlers) declineInMail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.publishDeclined(c, m, req.Note)
 	return c.JSON(http.StatusOK, toMessageView(m))
 }
 
@@ -242,7 +240,6 @@ func (h *handlers) acceptRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.publishRequestAccepted(c, m)
 	return c.JSON(http.StatusOK, toMessageView(m))
 }
 

@@ -36,6 +36,9 @@ type Services struct {
 	Safety        Safety        // blocks, reports and restrictions
 	Affiliations  Affiliations  // organisations and groups
 	Accounts      Accounts      // closing an account and exporting it
+	// EventLog replays a member's events from the change log for a stream resuming with
+	// Last-Event-ID; nil: such a stream is told to resync.
+	EventLog EventLog
 }
 
 // Health is what readiness, the schema gate and the metrics ask of the graph.
@@ -287,6 +290,10 @@ type AllAreas interface {
 
 // Everything is the Services of one value that serves every area.
 func Everything(s AllAreas) Services {
-	return Services{Health: s, Roster: s, Consistency: s, Members: s, Connections: s,
+	out := Services{Health: s, Roster: s, Consistency: s, Members: s, Connections: s,
 		Reach: s, Network: s, Messages: s, Conversations: s, Safety: s, Affiliations: s, Accounts: s}
+	if log, ok := s.(EventLog); ok {
+		out.EventLog = log
+	}
+	return out
 }

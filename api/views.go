@@ -234,9 +234,6 @@ func toSummaryView(s graph.MemberSummary) summaryView {
 	return summaryView{ID: s.ID, Name: s.Name, Headline: s.Headline}
 }
 
-// previewLength is how many characters of the body a mailbox preview shows.
-const previewLength = 80
-
 // partyView is one side of a message: a member, or a closed account, shown with a null id, the
 // name "Former member" and former set, with no profile to link to.
 type partyView struct {
@@ -281,8 +278,13 @@ type envelopeView struct {
 // preview is how a mailbox introduces a message: "InMail from Jane Smith: ", "Message request
 // from Jane Smith: " or "Message from Jane Smith: " (to, in the sent box), then the first 80 characters of the body, and "…" when cut.
 func preview(m graph.Message, incoming bool, name string) string {
+	return previewOf(m.Kind, incoming, name, graph.Excerpt(m.Body))
+}
+
+// previewOf is the preview of a message of kind, to or from name, whose body's excerpt is excerpt.
+func previewOf(kind graph.MessageKind, incoming bool, name, excerpt string) string {
 	var b strings.Builder
-	switch m.Kind {
+	switch kind {
 	case graph.KindInMail:
 		b.WriteString("InMail")
 	case graph.KindRequest:
@@ -297,13 +299,7 @@ func preview(m graph.Message, incoming bool, name string) string {
 	}
 	b.WriteString(name)
 	b.WriteString(": ")
-	body := []rune(m.Body)
-	if len(body) > previewLength {
-		b.WriteString(string(body[:previewLength]))
-		b.WriteString("…")
-	} else {
-		b.WriteString(m.Body)
-	}
+	b.WriteString(excerpt)
 	return b.String()
 }
 

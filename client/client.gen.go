@@ -2413,6 +2413,13 @@ type RequestAcceptedEvent struct {
 	ThreadId string `json:"threadId"`
 }
 
+// ResyncEvent The data of a `resync` event, which begins a stream resumed with a `Last-Event-ID` whose
+// following events can no longer be given: the client reloads what it shows, and the
+// stream goes on from the event's own `id:`.
+type ResyncEvent struct {
+	Reason string `json:"reason"`
+}
+
 // SendRequest defines model for SendRequest.
 type SendRequest struct {
 	Attachments *[]NewAttachment `json:"attachments,omitempty"`
@@ -2949,6 +2956,10 @@ type EventsParams struct {
 	// XRequestId The client's id for the request, up to 128 visible ASCII characters without quotes or
 	// backslashes; answered back in X-Request-Id. Another value is replaced by a new id.
 	XRequestId *RequestId `json:"X-Request-Id,omitempty"`
+
+	// LastEventID The `id:` of the last event the client saw, on any replica: the stream begins with the
+	// events after it, or with a `resync` event when they can no longer be given.
+	LastEventID *string `json:"Last-Event-ID,omitempty"`
 }
 
 // ListGroupMembersParams defines parameters for ListGroupMembers.
@@ -3730,21 +3741,28 @@ type ClientInterface interface {
 	// the changes they make to their side of a conversation (`conversation_read`,
 	// `conversation_unread`, `conversation_archived`, `conversation_muted`,
 	// `conversation_moved`). A message in a conversation the member muted sends no event. Each
-	// event is one `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
-	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent`,
-	// `ConversationEvent` below). A comment line
-	// (`: heartbeat`) comes every 15 seconds.
+	// event is one `id:` line, one `event:` line naming its type and one `data:` line of JSON
+	// (`MessageEvent`, `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`,
+	// `RequestAcceptedEvent`, `ConversationEvent` below). A comment line (`: heartbeat`) comes
+	// every 15 seconds.
+	//
+	// Every replica's stream hears of the writes made through any replica, once each, within
+	// the staleness bound: a write records its events in the change log in its own transaction,
+	// and each replica tells its streams as it applies the write. The `id:` is the event's place
+	// in the change log, opaque, increasing along one member's stream. A client that reconnects,
+	// to any replica, with `Last-Event-ID` (`EventSource` does by itself, after the `retry:` it
+	// is sent) gets the events after it first, none again, then the live ones. When those can no
+	// longer be given (the log keeps changes for `REACH_CHANGELOG_RETENTION`, an hour by default; the id is of another
+	// database or not one reach gave) the stream begins with a `resync` event instead
+	// (`ResyncEvent`), whose `id:` is where the stream goes on from: the client reloads what it
+	// shows.
 	//
 	// The token may come as `?access_token=` instead of the header, since a browser's
 	// `EventSource` cannot set headers; it is never logged. The stream ends when the token
-	// expires, when the server shuts down, or when the client reads so slowly that events queue
-	// up; the client reconnects (`EventSource` does by itself, after the `retry:` it is sent)
-	// and reloads what it shows, since events missed while disconnected are not replayed.
+	// expires, when the server shuts down, when the replica loads its projection again, or when
+	// the client reads so slowly that events queue up; the client reconnects with
+	// `Last-Event-ID` and misses nothing.
 	// A member may hold 5 streams open at once on one replica; one more is answered 429.
-	//
-	// Events reach the streams connected to the replica that handled the write. Behind a
-	// load balancer with several replicas, a client hears only of the writes made through its
-	// own replica; fan-out across replicas would come from the change log every replica reads.
 	//
 	// Corresponds with GET /v1/events (the `Events` operationId).
 	Events(ctx context.Context, params *EventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4482,21 +4500,28 @@ func (c *Client) UpdateConversation(ctx context.Context, id Id, params *UpdateCo
 // the changes they make to their side of a conversation (`conversation_read`,
 // `conversation_unread`, `conversation_archived`, `conversation_muted`,
 // `conversation_moved`). A message in a conversation the member muted sends no event. Each
-// event is one `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
-// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent`,
-// `ConversationEvent` below). A comment line
-// (`: heartbeat`) comes every 15 seconds.
+// event is one `id:` line, one `event:` line naming its type and one `data:` line of JSON
+// (`MessageEvent`, `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`,
+// `RequestAcceptedEvent`, `ConversationEvent` below). A comment line (`: heartbeat`) comes
+// every 15 seconds.
+//
+// Every replica's stream hears of the writes made through any replica, once each, within
+// the staleness bound: a write records its events in the change log in its own transaction,
+// and each replica tells its streams as it applies the write. The `id:` is the event's place
+// in the change log, opaque, increasing along one member's stream. A client that reconnects,
+// to any replica, with `Last-Event-ID` (`EventSource` does by itself, after the `retry:` it
+// is sent) gets the events after it first, none again, then the live ones. When those can no
+// longer be given (the log keeps changes for `REACH_CHANGELOG_RETENTION`, an hour by default; the id is of another
+// database or not one reach gave) the stream begins with a `resync` event instead
+// (`ResyncEvent`), whose `id:` is where the stream goes on from: the client reloads what it
+// shows.
 //
 // The token may come as `?access_token=` instead of the header, since a browser's
 // `EventSource` cannot set headers; it is never logged. The stream ends when the token
-// expires, when the server shuts down, or when the client reads so slowly that events queue
-// up; the client reconnects (`EventSource` does by itself, after the `retry:` it is sent)
-// and reloads what it shows, since events missed while disconnected are not replayed.
+// expires, when the server shuts down, when the replica loads its projection again, or when
+// the client reads so slowly that events queue up; the client reconnects with
+// `Last-Event-ID` and misses nothing.
 // A member may hold 5 streams open at once on one replica; one more is answered 429.
-//
-// Events reach the streams connected to the replica that handled the write. Behind a
-// load balancer with several replicas, a client hears only of the writes made through its
-// own replica; fan-out across replicas would come from the change log every replica reads.
 //
 // Corresponds with GET /v1/events (the `Events` operationId).
 func (c *Client) Events(ctx context.Context, params *EventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6301,6 +6326,17 @@ func NewEventsRequest(server string, params *EventsParams) (*http.Request, error
 			}
 
 			req.Header.Set("X-Request-Id", headerParam0)
+		}
+
+		if params.LastEventID != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Last-Event-ID", *params.LastEventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Last-Event-ID", headerParam1)
 		}
 
 	}
@@ -9033,21 +9069,28 @@ type ClientWithResponsesInterface interface {
 	// the changes they make to their side of a conversation (`conversation_read`,
 	// `conversation_unread`, `conversation_archived`, `conversation_muted`,
 	// `conversation_moved`). A message in a conversation the member muted sends no event. Each
-	// event is one `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
-	// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent`,
-	// `ConversationEvent` below). A comment line
-	// (`: heartbeat`) comes every 15 seconds.
+	// event is one `id:` line, one `event:` line naming its type and one `data:` line of JSON
+	// (`MessageEvent`, `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`,
+	// `RequestAcceptedEvent`, `ConversationEvent` below). A comment line (`: heartbeat`) comes
+	// every 15 seconds.
+	//
+	// Every replica's stream hears of the writes made through any replica, once each, within
+	// the staleness bound: a write records its events in the change log in its own transaction,
+	// and each replica tells its streams as it applies the write. The `id:` is the event's place
+	// in the change log, opaque, increasing along one member's stream. A client that reconnects,
+	// to any replica, with `Last-Event-ID` (`EventSource` does by itself, after the `retry:` it
+	// is sent) gets the events after it first, none again, then the live ones. When those can no
+	// longer be given (the log keeps changes for `REACH_CHANGELOG_RETENTION`, an hour by default; the id is of another
+	// database or not one reach gave) the stream begins with a `resync` event instead
+	// (`ResyncEvent`), whose `id:` is where the stream goes on from: the client reloads what it
+	// shows.
 	//
 	// The token may come as `?access_token=` instead of the header, since a browser's
 	// `EventSource` cannot set headers; it is never logged. The stream ends when the token
-	// expires, when the server shuts down, or when the client reads so slowly that events queue
-	// up; the client reconnects (`EventSource` does by itself, after the `retry:` it is sent)
-	// and reloads what it shows, since events missed while disconnected are not replayed.
+	// expires, when the server shuts down, when the replica loads its projection again, or when
+	// the client reads so slowly that events queue up; the client reconnects with
+	// `Last-Event-ID` and misses nothing.
 	// A member may hold 5 streams open at once on one replica; one more is answered 429.
-	//
-	// Events reach the streams connected to the replica that handled the write. Behind a
-	// load balancer with several replicas, a client hears only of the writes made through its
-	// own replica; fan-out across replicas would come from the change log every replica reads.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -16482,21 +16525,28 @@ func (c *ClientWithResponses) UpdateConversationWithResponse(ctx context.Context
 // the changes they make to their side of a conversation (`conversation_read`,
 // `conversation_unread`, `conversation_archived`, `conversation_muted`,
 // `conversation_moved`). A message in a conversation the member muted sends no event. Each
-// event is one `event:` line naming its type and one `data:` line of JSON (`MessageEvent`,
-// `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`, `RequestAcceptedEvent`,
-// `ConversationEvent` below). A comment line
-// (`: heartbeat`) comes every 15 seconds.
+// event is one `id:` line, one `event:` line naming its type and one `data:` line of JSON
+// (`MessageEvent`, `InvitationEvent`, `AcceptanceEvent`, `DeclineEvent`,
+// `RequestAcceptedEvent`, `ConversationEvent` below). A comment line (`: heartbeat`) comes
+// every 15 seconds.
+//
+// Every replica's stream hears of the writes made through any replica, once each, within
+// the staleness bound: a write records its events in the change log in its own transaction,
+// and each replica tells its streams as it applies the write. The `id:` is the event's place
+// in the change log, opaque, increasing along one member's stream. A client that reconnects,
+// to any replica, with `Last-Event-ID` (`EventSource` does by itself, after the `retry:` it
+// is sent) gets the events after it first, none again, then the live ones. When those can no
+// longer be given (the log keeps changes for `REACH_CHANGELOG_RETENTION`, an hour by default; the id is of another
+// database or not one reach gave) the stream begins with a `resync` event instead
+// (`ResyncEvent`), whose `id:` is where the stream goes on from: the client reloads what it
+// shows.
 //
 // The token may come as `?access_token=` instead of the header, since a browser's
 // `EventSource` cannot set headers; it is never logged. The stream ends when the token
-// expires, when the server shuts down, or when the client reads so slowly that events queue
-// up; the client reconnects (`EventSource` does by itself, after the `retry:` it is sent)
-// and reloads what it shows, since events missed while disconnected are not replayed.
+// expires, when the server shuts down, when the replica loads its projection again, or when
+// the client reads so slowly that events queue up; the client reconnects with
+// `Last-Event-ID` and misses nothing.
 // A member may hold 5 streams open at once on one replica; one more is answered 429.
-//
-// Events reach the streams connected to the replica that handled the write. Behind a
-// load balancer with several replicas, a client hears only of the writes made through its
-// own replica; fan-out across replicas would come from the change log every replica reads.
 //
 // Returns a wrapper object for the known response body format(s).
 //

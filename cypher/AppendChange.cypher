@@ -33,10 +33,13 @@
 // in $members) held a position at heldOrg[i], current (to absent) when heldCurrent[i]; and
 // memberOfBy[i] is in group memberOf[i]. For each organisation in $organisations and group in
 // $groups: whether it exists, its name and kind. $reload says that too much changed to list
-// (a bulk import): replicas read everything again.
+// (a bulk import): replicas read everything again. $events are what the write did that concerns
+// members, for their event streams (graph.Event as JSON), and $eventTo their members: $keys hold
+// those members' keys, so every copy, the one in each event's member's shard included, records them.
 // Cost: a unique-index seek and a lock per shard touched, the shards' heads (a handful), an index
 // seek per member, with their positions and group memberships (a handful each), two per pair and
-// their relationships between them but messages (a unique-index seek on their conversation instead), one per organisation and group.
+// their relationships between them but messages (a unique-index seek on their conversation instead), one per organisation and group;
+// the events are stored as given (a send's one, an excerpt of its body), nothing read for them.
 MATCH (log:ChangeLog {id: 'main'})
 WHERE log.shards IS NOT NULL
 CALL (log) {
@@ -129,7 +132,8 @@ CREATE (:Change {
   pairA: pairA, pairB: pairB, pairBits: bits,
   heldBy: heldBy, heldOrg: heldOrg, heldCurrent: heldCurrent, memberOfBy: memberOfBy, memberOf: memberOf,
   orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,
-  groups: groups, groupPresent: groupPresent, groupNames: groupNames
+  groups: groups, groupPresent: groupPresent, groupNames: groupNames,
+  events: $events, eventTo: $eventTo
 })
 WITH log, heads, lockWait, lockedAfter
 LIMIT 1

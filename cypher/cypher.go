@@ -78,6 +78,7 @@ var (
 	ReportedMessage            = load("ReportedMessage.cypher")
 	AppendChange               = load("AppendChange.cypher")
 	ChangesSince               = load("ChangesSince.cypher")
+	EventsSince                = load("EventsSince.cypher")
 	PruneChanges               = load("PruneChanges.cypher")
 	EnsureChangeLog            = load("EnsureChangeLog.cypher")
 	ChangeLogHead              = load("ChangeLogHead.cypher")

@@ -16,8 +16,8 @@ import (
 )
 
 // TestWritesAnswerWithToken checks that writes answer with a Consistency-Token, one that numbers a
-// change when the write changed what replicas keep in memory, and that a read sent with it sees
-// the write at once.
+// change when the write changed what replicas keep in memory or told a member's event streams (an
+// invitation), and that a read sent with it sees the write at once.
 func TestWritesAnswerWithToken(t *testing.T) {
 	id := ids(t)
 	network(t, id, [2]string{"ann", "ben"}, [2]string{"ben", "cat"})
@@ -28,7 +28,7 @@ func TestWritesAnswerWithToken(t *testing.T) {
 	}{
 		{"PutMember", admin(t).do(http.MethodPut, "/v1/admin/members/"+id("dan"), map[string]any{"name": "Dan"}), true},
 		{"Settings", as(t, id("cat")).do(http.MethodPatch, "/v1/me/settings", map[string]any{"inmail": "off"}), true},
-		{"Invite", as(t, id("ann")).do(http.MethodPost, "/v1/invitations", map[string]any{"to": id("dan")}), false},
+		{"Invite", as(t, id("ann")).do(http.MethodPost, "/v1/invitations", map[string]any{"to": id("dan")}), true},
 		{"Send", as(t, id("ann")).do(http.MethodPost, "/v1/messages", map[string]any{"to": id("ben"), "body": "hi"}), true},
 		{"Block", as(t, id("ann")).do(http.MethodPut, "/v1/blocks/"+id("cat"), nil), true},
 	}

@@ -324,7 +324,7 @@ func TestSendFactsDoNotWalkTheConversation(t *testing.T) {
 		// It appends a change of the pair's facts, as they are: replicas apply it as any other.
 		appended = profile(t, query{cypher.AppendChange, map[string]any{
 			"keys": []any{}, "members": []any{}, "pairs": []any{[]any{a, b, graph.ThreadID(a, b)}}, "reload": false,
-			"organisations": []any{}, "groups": []any{},
+			"organisations": []any{}, "groups": []any{}, "events": []any{}, "eventTo": []any{},
 		}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
 		return relations, appended
 	}

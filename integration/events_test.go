@@ -14,8 +14,9 @@ import (
 	"github.com/reach-network/reach/api"
 )
 
-// streamEvent is one event read from GET /v1/events: its type and its data.
+// streamEvent is one event read from GET /v1/events: its id, its type and its data.
 type streamEvent struct {
+	ID   string
 	Type string
 	Data map[string]any
 }
@@ -25,13 +26,22 @@ type eventStream struct {
 	t      testing.TB
 	events chan streamEvent
 	ended  chan struct{}
+	close  context.CancelFunc // ends the stream, as a client going away does
 }
 
 // openEvents opens the event stream of member, with the token in ?access_token= as a browser's
 // EventSource sends it, and returns once the stream has begun; it is closed when the test ends.
 func openEvents(t testing.TB, member string) *eventStream {
 	t.Helper()
-	res, err := streamRequest(t, member)
+	return openEventsAt(t, env.baseURL, member, "")
+}
+
+// openEventsAt is openEvents at the server of base, resuming after lastID unless it is empty.
+func openEventsAt(t testing.TB, base, member, lastID string) *eventStream {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	res, err := streamRequestAt(ctx, t, base, member, lastID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +49,10 @@ func openEvents(t testing.TB, member string) *eventStream {
 		res.Body.Close()
 		t.Fatalf("GET /v1/events as %s: %d %s", member, res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	contract.claim(t, res.Header.Get("X-Request-Id"))
-	s := &eventStream{t: t, events: make(chan streamEvent, 16), ended: make(chan struct{})}
+	if base == env.baseURL {
+		contract.claim(t, res.Header.Get("X-Request-Id"))
+	}
+	s := &eventStream{t: t, events: make(chan streamEvent, 16), ended: make(chan struct{}), close: cancel}
 	go s.read(res)
 	return s
 }
@@ -49,9 +61,18 @@ func openEvents(t testing.TB, member string) *eventStream {
 func streamRequest(t testing.TB, member string) (*http.Response, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, env.baseURL+"/v1/events?access_token="+url.QueryEscape(as(t, member).token), nil)
+	return streamRequestAt(ctx, t, env.baseURL, member, "")
+}
+
+// streamRequestAt asks the server of base for member's event stream, with Last-Event-ID lastID
+// unless it is empty, until ctx ends.
+func streamRequestAt(ctx context.Context, t testing.TB, base, member, lastID string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/events?access_token="+url.QueryEscape(as(t, member).token), nil)
 	if err != nil {
 		return nil, err
+	}
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
 	}
 	return http.DefaultClient.Do(req)
 }
@@ -61,10 +82,12 @@ func (s *eventStream) read(res *http.Response) {
 	defer close(s.ended)
 	defer res.Body.Close()
 	sc := bufio.NewScanner(res.Body)
-	var typ, data string
+	var id, typ, data string
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
+		case strings.HasPrefix(line, "id: "):
+			id = strings.TrimPrefix(line, "id: ")
 		case strings.HasPrefix(line, "event: "):
 			typ = strings.TrimPrefix(line, "event: ")
 		case strings.HasPrefix(line, "data: "):
@@ -74,8 +97,8 @@ func (s *eventStream) read(res *http.Response) {
 			if err := json.Unmarshal([]byte(data), &d); err != nil {
 				s.t.Errorf("event %s: data %q: %v", typ, data, err)
 			}
-			s.events <- streamEvent{Type: typ, Data: d}
-			typ, data = "", ""
+			s.events <- streamEvent{ID: id, Type: typ, Data: d}
+			id, typ, data = "", "", ""
 		}
 	}
 }

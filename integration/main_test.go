@@ -100,14 +100,17 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	svc := answer.New(store, answer.Options{})
-	srv := httptest.NewServer(contract.wrap(api.New(api.Everything(svc), api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited, Timeouts: patient})))
+	events := api.NewEvents()
+	srv := httptest.NewServer(contract.wrap(api.New(api.Everything(svc), api.Config{Tokens: tokens, Logger: log, RateLimit: unlimited,
+		Timeouts: patient, Events: events})))
 	defer srv.Close()
 	env.store, env.baseURL, env.neo4jURI = svc, srv.URL, cfg.URI
 	// The store keeps its in-memory projection, as `reach serve` does, so that reachability
 	// reads in the default mode are answered from memory.
 	keepCtx, stopKeeping := context.WithCancel(ctx)
 	defer stopKeeping()
-	go svc.KeepProjection(keepCtx, changelog.ProjectionEvents{Failed: func(err error) { log.Warn("projection not current", "err", err) }})
+	go svc.KeepProjection(keepCtx, changelog.ProjectionEvents{Told: events.Tell,
+		Failed: func(err error) { log.Warn("projection not current", "err", err) }})
 	for deadline := time.Now().Add(time.Minute); !svc.ProjectionStats().Loaded; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			fmt.Fprintln(os.Stderr, "integration: the projection did not load in a minute")

@@ -112,11 +112,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	// keepReady applies the schema; the projection and the tending of the log wait for it.
 	go keepReady(ctx, svc, log)
 	go tendLog(ctx, svc, cfg.Retention, log)
+	// The members' event streams hear of the events of the changes the tailer applies.
+	events := api.NewEvents()
 	kept := make(chan struct{})
 	keepCtx, stopKeeping := context.WithCancel(ctx)
 	go func() {
 		defer close(kept)
-		svc.KeepProjection(keepCtx, projectionEvents(log))
+		svc.KeepProjection(keepCtx, projectionEvents(log, events))
 	}()
 	// On the way out, the projection is saved (when there is a snapshot path) before the driver closes.
 	defer func() {
@@ -131,7 +133,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	events := api.NewEvents()
 	srv := &http.Server{
 		Addr: cfg.Addr,
 		Handler: api.New(api.Everything(svc), api.Config{Tokens: tokens, Logger: log,
@@ -181,13 +182,16 @@ func devTokens(cfg config, log *slog.Logger) (api.DevTokens, error) {
 	return api.DevTokens{Mint: mint, Members: members}, nil
 }
 
-// projectionEvents logs the projection's loads, failures and snapshots.
-func projectionEvents(log *slog.Logger) changelog.ProjectionEvents {
+// projectionEvents logs the projection's loads, failures and snapshots, and hands the events of
+// the changes it applies to the streams; a load ends the streams, whose clients resume from the log.
+func projectionEvents(log *slog.Logger, events *api.Events) changelog.ProjectionEvents {
 	return changelog.ProjectionEvents{
 		Loaded: func(l changelog.ProjectionLoad) {
 			log.Info("projection loaded; reachability answers from memory", "from", l.From,
 				"members", l.Members, "connections", l.Connections, "took", l.Took)
+			events.EndAll()
 		},
+		Told:   events.Tell,
 		Failed: func(err error) { log.Warn("projection not current", "err", err) },
 		Saved: func(path string, took time.Duration, err error) {
 			if err != nil {

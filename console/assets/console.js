@@ -283,6 +283,9 @@ function listen() {
     // A change made on another device: the list shows it.
     es.addEventListener(type, () => { if (currentSection() === "inbox") inboxView(true); });
   }
+  // Events were missed that the log no longer holds (EventSource resumes with Last-Event-ID):
+  // what is shown is read again.
+  es.addEventListener("resync", () => { if (currentSection() === "inbox") inboxView(true); });
   es.addEventListener("open", () => { document.body.dataset.live = "on"; });
   es.addEventListener("error", () => {
     document.body.dataset.live = "off";

@@ -207,6 +207,13 @@ func (s *Service) KeepProjection(ctx context.Context, events changelog.Projectio
 	s.log.KeepProjection(ctx, events)
 }
 
+// EventsSince returns member's events after the place after, read from the change log, and the
+// place reached (changelog.Log.EventsSince). Returns graph.ErrEventsLost, with the place from which
+// this replica tells the member's events, when the log cannot give them all.
+func (s *Service) EventsSince(ctx context.Context, member string, after graph.EventID) ([]graph.Told, graph.EventID, error) {
+	return s.log.EventsSince(ctx, member, after)
+}
+
 // SaveProjection writes the projection to a snapshot at path.
 func (s *Service) SaveProjection(path string) error { return s.log.SaveProjection(path) }
 

@@ -2,6 +2,7 @@ package changelog
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -38,10 +39,11 @@ func (tx changeTx) Run(ctx context.Context, query string, params map[string]any)
 type changes struct {
 	members       []string
 	pairs         [][2]string
-	organisations []string   // organisations created or renamed
-	groups        []string   // groups created or renamed
-	reload        bool       // too much to list: replicas read everything again
-	last          *statement // the write's last statement, run with the append (Last)
+	organisations []string      // organisations created or renamed
+	groups        []string      // groups created or renamed
+	reload        bool          // too much to list: replicas read everything again
+	events        []graph.Event // what it tells members' event streams (Tell)
+	last          *statement    // the write's last statement, run with the append (Last)
 }
 
 // statement is a statement with its parameters.
@@ -51,7 +53,8 @@ type statement struct {
 }
 
 func (c *changes) empty() bool {
-	return len(c.members) == 0 && len(c.pairs) == 0 && len(c.organisations) == 0 && len(c.groups) == 0 && !c.reload
+	return len(c.members) == 0 && len(c.pairs) == 0 && len(c.organisations) == 0 && len(c.groups) == 0 && !c.reload &&
+		len(c.events) == 0
 }
 
 // changesOf returns the changes a transaction collects; tx must be one that write gave out.
@@ -97,6 +100,15 @@ func Last(tx neo4j.ManagedTransaction, text string, params map[string]any) {
 		panic(fmt.Sprintf("changelog: %s cannot run with the append", cypher.Name(text)))
 	}
 	changesOf(tx).last = &statement{text, params}
+}
+
+// Tell records events of the transaction for their members' event streams, in its change: the
+// change is appended to each event's member's shard too, so that every event of a member has a
+// number in that one shard (graph.EventID), and every replica tells the member's streams as it
+// applies the change.
+func Tell(tx neo4j.ManagedTransaction, events ...graph.Event) {
+	c := changesOf(tx)
+	c.events = append(c.events, events...)
 }
 
 // touchAll says that the transaction changed more than is worth listing, as a bulk import does.
@@ -159,10 +171,23 @@ func (c *changes) params() map[string]any {
 	for _, p := range c.pairs {
 		pairs = append(pairs, []any{p[0], p[1], graph.ThreadID(p[0], p[1])})
 	}
+	events, to := c.recordedEvents()
 	return map[string]any{
 		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "reload": c.reload,
 		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
+		"events": events, "eventTo": to,
 	}
+}
+
+// recordedEvents are c's events as AppendChange records them: each as JSON, and their members,
+// never nil.
+func (c *changes) recordedEvents() (events, to []string) {
+	events, to = make([]string, 0, len(c.events)), make([]string, 0, len(c.events))
+	for _, e := range c.events {
+		data, _ := json.Marshal(e) // strings, numbers and booleans only: it cannot fail
+		events, to = append(events, string(data)), append(to, e.To)
+	}
+	return events, to
 }
 
 // runLast runs a write's last statement on its own, if it has one.

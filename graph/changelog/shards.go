@@ -3,10 +3,10 @@ package changelog
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/bolt"
 )
 
@@ -20,17 +20,13 @@ const MaxShards = 1024
 // Key is what places a member in a shard of the change log: a stable hash of its id (FNV-1a, 32
 // bits), taken modulo the log's shard count (cypher/AppendChange.cypher). Organisations and groups
 // are placed by their ids with a prefix of their own.
-func Key(id string) int64 {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(id))
-	return int64(h.Sum32())
-}
+func Key(id string) int64 { return graph.LogKey(id) }
 
 // ShardOf is the shard of a log of count shards that holds the member id.
-func ShardOf(id string, count int) int { return int(Key(id) % int64(count)) }
+func ShardOf(id string, count int) int { return graph.LogShard(id, count) }
 
 // keys are the keys of everything the changes touched: each member, both members of each pair,
-// each organisation and group. A write locks their shards; none, for a reload, locks shard 0.
+// each organisation and group, and the member of each event. A write locks their shards; none, for a reload, locks shard 0.
 // A pair's facts are recorded by writes that hold both its members' shards, so that closing a
 // member, which records only the member's absence in the member's shard, is ordered with every
 // write to any of the member's pairs.
@@ -38,7 +34,7 @@ func (c *changes) keys() []int64 {
 	if c.reload {
 		return []int64{}
 	}
-	keys := make([]int64, 0, len(c.members)+2*len(c.pairs)+len(c.organisations)+len(c.groups))
+	keys := make([]int64, 0, len(c.members)+2*len(c.pairs)+len(c.organisations)+len(c.groups)+len(c.events))
 	for _, m := range c.members {
 		keys = append(keys, Key(m))
 	}
@@ -50,6 +46,9 @@ func (c *changes) keys() []int64 {
 	}
 	for _, g := range c.groups {
 		keys = append(keys, Key("group:"+g))
+	}
+	for _, e := range c.events {
+		keys = append(keys, Key(e.To))
 	}
 	return keys
 }

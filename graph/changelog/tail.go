@@ -31,11 +31,15 @@ const logReadTimeout = 5 * time.Second
 const maxRetryPause = time.Second
 
 // ProjectionEvents are what KeepProjection reports: each load, each failure to load or to read
-// the log, and each snapshot written. Any may be nil.
+// the log, each snapshot written, and the members' events of the changes it applies, in the order
+// it applied them (Told: the caller hands them to the members' streams without waiting). Any may
+// be nil. Events of changes applied by a load's catching up are not told: a stream open across
+// a load after the first resumes from the log instead (graph.EventID).
 type ProjectionEvents struct {
 	Loaded func(ProjectionLoad)
 	Failed func(error)
 	Saved  func(path string, took time.Duration, err error)
+	Told   func([]graph.Told)
 }
 
 // ProjectionLoad describes one load of the projection.
@@ -80,7 +84,7 @@ func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
 			err = l.load(ctx, restore, events)
 			loaded = err == nil
 			restore = restore && !loaded // until a load succeeds: Neo4j may be away
-		} else if err = l.readChanges(ctx); errors.Is(err, projection.ErrReload) {
+		} else if err = l.readChanges(ctx, events.Told); errors.Is(err, projection.ErrReload) {
 			if errors.Is(err, projection.ErrFork) && events.Failed != nil {
 				events.Failed(err) // worth a line in the log: Neo4j lost writes this replica had applied
 			}
@@ -319,11 +323,18 @@ func (l *Log) loadPairs(ctx context.Context, st *projection.State) error {
 	return err
 }
 
-// readChanges applies the changes logged since the projection's, and notes when it reached the
-// log's head. The log is read without the projection's lock; only applying takes it.
-func (l *Log) readChanges(ctx context.Context) error {
+// readChanges applies the changes logged since the projection's, hands their events to tell (when
+// not nil) once applied, and notes when it reached the log's head. The log is read without the
+// projection's lock; only applying takes it.
+func (l *Log) readChanges(ctx context.Context, tell func([]graph.Told)) error {
 	st := l.projection.Current()
-	reached, err := l.catchUp(ctx, st, func(changes []any) (int, error) { return l.projection.Apply(st, changes) })
+	reached, err := l.catchUp(ctx, st, func(changes []any) (int, error) {
+		n, told, err := l.projection.ApplyTelling(st, changes)
+		if tell != nil && len(told) > 0 {
+			tell(told)
+		}
+		return n, err
+	})
 	l.projection.CaughtUp(reached, err == nil)
 	return err
 }

@@ -54,18 +54,7 @@ func TestEveryProjectedWriteIsLogged(t *testing.T) {
 		t.Fatalf("found only %d statements writing projected state: %v", len(writers), writers)
 	}
 	calls, refs := graphFunctions(t)
-	logs := map[string]bool{"Touch": true, "TouchPair": true, "touchPairs": true, "TouchAll": true,
-		"TouchOrganisation": true, "TouchGroup": true, "ImportBatch": true}
-	for changed := true; changed; { // functions that record changes, through any call chain
-		changed = false
-		for fn, callees := range calls {
-			for _, c := range callees {
-				if logs[c] && !logs[fn] {
-					logs[fn], changed = true, true
-				}
-			}
-		}
-	}
+	logs := callers(calls, "Touch", "TouchPair", "touchPairs", "TouchAll", "TouchOrganisation", "TouchGroup", "ImportBatch")
 	for _, stmt := range writers {
 		runners := refs[stmt]
 		if len(runners) == 0 {
@@ -74,6 +63,51 @@ func TestEveryProjectedWriteIsLogged(t *testing.T) {
 		for _, fn := range runners {
 			if !logs[fn] {
 				t.Errorf("%s runs cypher/%s.cypher, which writes projected state, without recording the change (touch...)", fn, stmt)
+			}
+		}
+	}
+}
+
+// callers are the functions that call any of seeds, through any call chain, and seeds themselves.
+func callers(calls map[string][]string, seeds ...string) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range seeds {
+		out[s] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for fn, callees := range calls {
+			for _, c := range callees {
+				if out[c] && !out[fn] {
+					out[fn], changed = true, true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// toldStatements are the statements whose writes concern a member's event streams (graph.Event):
+// a message sent, an InMail or request declined or accepted, an invitation, a change to one's side
+// of a conversation (for one's other devices), an account closed (its streams end). An invitation's acceptance connects the two
+// through connect, which an administrator's connection runs too, without an event:
+// TestEventsTellWhoIsConcerned (integration) checks it.
+var toldStatements = []string{"SendMessage", "DeclineMessage", "AcceptRequest", "CreateInvitation", "UpdateConversation", "CloseMember"}
+
+// TestEveryToldWriteTells checks that every function of graph that runs one of toldStatements
+// records the write's events in its change (changelog.Tell), itself or through a function it
+// calls, so that every replica tells the streams of the members concerned, whichever replica made
+// the write.
+func TestEveryToldWriteTells(t *testing.T) {
+	calls, refs := graphFunctions(t)
+	tells := callers(calls, "Tell")
+	for _, stmt := range toldStatements {
+		if len(refs[stmt]) == 0 {
+			t.Errorf("no function of graph runs cypher/%s.cypher", stmt)
+		}
+		for _, fn := range refs[stmt] {
+			if !tells[fn] {
+				t.Errorf("%s runs cypher/%s.cypher, which members' streams hear of, without recording its events (changelog.Tell)", fn, stmt)
 			}
 		}
 	}

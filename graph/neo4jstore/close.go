@@ -30,7 +30,9 @@ func (s *Store) CloseAccount(ctx context.Context, id string) (closed bool, err e
 		if err != nil || !found {
 			return false, err
 		}
-		changelog.Touch(tx, id) // recorded absent: replicas drop the member's pairs
+		// Recorded absent: replicas drop the member's pairs and end their streams.
+		changelog.Touch(tx, id)
+		changelog.Tell(tx, graph.Event{Kind: graph.EventAccountClosed, To: id})
 		now, renamed := s.now(), newThreads(threads)
 		params := map[string]any{"id": id, "now": now, "threads": renamed, "refundSince": now.Add(-graph.RefundWindow)}
 		recs, err := bolt.Collect(ctx, tx, cypher.CloseMessages, params)

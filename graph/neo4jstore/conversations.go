@@ -259,7 +259,12 @@ func (s *Store) UpdateConversationWith(ctx context.Context, caller, id string, u
 				Detail: fmt.Sprintf("readUpTo %q is no message of conversation %q", u.ReadUpTo, id)}
 		}
 		c, err := s.conversation(ctx, inTx(tx), caller, id, noReaches)
-		return result{c, marked.changes(c)}, err
+		if err != nil {
+			return result{}, err
+		}
+		changes := marked.changes(c)
+		changelog.Tell(tx, graph.ConversationEvents(caller, c, changes)...) // for the caller's other devices
+		return result{c, changes}, nil
 	})
 	if err != nil {
 		return graph.Conversation{}, graph.ConversationChanges{}, err

@@ -9,6 +9,7 @@ import (
 	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/bolt"
+	"github.com/reach-network/reach/graph/changelog"
 )
 
 // Invite sends a pending invitation from one member to another. When the other member has already
@@ -44,11 +45,13 @@ func (s *Store) Invite(ctx context.Context, from, to, note string) (_ graph.Invi
 		inv := graph.Invitation{ID: rand.Text(), From: from, To: to, Note: note, Status: graph.InvitationPending, SentAt: now.UTC()}
 		if state.receivedID != "" {
 			inv.Status = graph.InvitationAccepted
+			changelog.Tell(tx, graph.Event{Kind: graph.EventAcceptance, To: to, By: from, ID: inv.ID})
 			return inv, connect(ctx, tx, now, from, to)
 		}
 		_, err = bolt.Collect(ctx, tx, cypher.CreateInvitation, map[string]any{
 			"id": inv.ID, "from": from, "to": to, "note": note, "now": now,
 		})
+		changelog.Tell(tx, graph.Event{Kind: graph.EventInvitation, To: to, By: from, ID: inv.ID, Note: note})
 		return inv, err
 	})
 }
@@ -61,6 +64,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, caller, id string) (_ grap
 			return graph.Invitation{}, err
 		}
 		inv.Status = graph.InvitationAccepted
+		changelog.Tell(tx, graph.Event{Kind: graph.EventAcceptance, To: inv.From, By: inv.To, ID: inv.ID})
 		return inv, connect(ctx, tx, s.now(), inv.From, inv.To)
 	})
 }

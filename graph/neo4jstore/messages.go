@@ -97,6 +97,10 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 	}
 	changelog.Touch(tx, from.ID, to) // credits or requests spent, or refunded to the InMail's sender a reply answers
 	changelog.TouchPair(tx, from.ID, to)
+	if !o.muted {
+		changelog.Tell(tx, graph.Event{Kind: graph.EventMessage, To: to, By: from.ID, ID: sent.ID, ThreadID: sent.ThreadID,
+			Box: filed, MessageKind: kind, Subject: o.draft.Subject, Excerpt: graph.Excerpt(o.draft.Body)})
+	}
 	changelog.Last(tx, cypher.SendMessage, map[string]any{
 		"caller": from.ID, "to": to, "id": sent.ID, "threadId": sent.ThreadID,
 		"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
@@ -340,7 +344,8 @@ func (s *Store) Thread(ctx context.Context, caller, threadID string, page graph.
 // requests.
 func (s *Store) Decline(ctx context.Context, caller, id, note string) (_ graph.Message, err error) {
 	defer bolt.Wrap(&err, "Decline(%q, %q)", caller, id)
-	return s.answerMessage(ctx, caller, id, graph.StatusDeclined, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
+	told := graph.Event{Kind: graph.EventDecline, Note: note}
+	return s.answerMessage(ctx, caller, id, graph.StatusDeclined, told, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
 		return bolt.Collect(ctx, tx, cypher.DeclineMessage, map[string]any{
 			"caller": caller, "id": id, "note": note, "now": now, "refundSince": now.Add(-graph.RefundWindow),
 		})
@@ -352,15 +357,16 @@ func (s *Store) Decline(ctx context.Context, caller, id, note string) (_ graph.M
 // inbox.
 func (s *Store) Accept(ctx context.Context, caller, id string) (_ graph.Message, err error) {
 	defer bolt.Wrap(&err, "Accept(%q, %q)", caller, id)
-	return s.answerMessage(ctx, caller, id, graph.StatusAccepted, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
+	told := graph.Event{Kind: graph.EventRequestAccepted}
+	return s.answerMessage(ctx, caller, id, graph.StatusAccepted, told, func(tx neo4j.ManagedTransaction, now time.Time) ([]*neo4j.Record, error) {
 		return bolt.Collect(ctx, tx, cypher.AcceptRequest, map[string]any{"caller": caller, "id": id, "now": now})
 	})
 }
 
 // answerMessage is Decline and Accept: it checks that the caller received message id, pending and of a
-// kind that can be answered so, locks both members, runs the answering statement and reports the
-// message with its new status.
-func (s *Store) answerMessage(ctx context.Context, caller, id string, to graph.InMailStatus,
+// kind that can be answered so, locks both members, runs the answering statement, tells the
+// sender (told, made theirs) and reports the message with its new status.
+func (s *Store) answerMessage(ctx context.Context, caller, id string, to graph.InMailStatus, told graph.Event,
 	run func(neo4j.ManagedTransaction, time.Time) ([]*neo4j.Record, error)) (graph.Message, error) {
 	return write(ctx, s, func(tx neo4j.ManagedTransaction) (graph.Message, error) {
 		msg, err := messageInTx(ctx, tx, caller, id)
@@ -383,6 +389,8 @@ func (s *Store) answerMessage(ctx context.Context, caller, id string, to graph.I
 			return graph.Message{}, graph.Fail(graph.ErrConflict, "message %q was answered meanwhile", id)
 		}
 		msg.Status = to
+		told.To, told.By, told.ID, told.ThreadID = msg.From.ID, caller, msg.ID, msg.ThreadID
+		changelog.Tell(tx, told)
 		return msg, nil
 	})
 }

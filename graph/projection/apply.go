@@ -139,7 +139,10 @@ func Millis(ms int64) time.Time {
 // change its heads name: so the state always holds, with each write, every write committed before
 // that write read the heads. Changes applied already (another shard's copy of the same write) are
 // passed over; the rest, waiting for changes not read yet, are left for the next read.
-func (st *State) ApplyAll(changes []any) (int, error) {
+func (st *State) ApplyAll(changes []any) (int, error) { return st.applyAll(changes, nil) }
+
+// applyAll is ApplyAll, adding to told, when not nil, the events of the changes it applies.
+func (st *State) applyAll(changes []any, told *[]graph.Told) (int, error) {
 	queues := map[int][]entry{}
 	for _, v := range changes {
 		e, err := entryOf(v)
@@ -159,6 +162,9 @@ func (st *State) ApplyAll(changes []any) (int, error) {
 				if st.turnOf(queue[0]) == ready {
 					if err := st.apply(queue[0]); err != nil {
 						return applied, err
+					}
+					if told != nil {
+						*told = append(*told, st.told(queue[0])...)
 					}
 					applied, progress = applied+1, true
 				}

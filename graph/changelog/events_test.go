@@ -1,0 +1,30 @@
+package changelog
+
+import (
+	"testing"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// TestEventPages checks how a read of a member's shard is taken: the events after the place, in
+// its own change those past its index, then those of the changes that follow; a change missing
+// before a later one is a gap (pruned), and a place whose change is gone while later ones are there
+// is found pruned.
+func TestEventPages(t *testing.T) {
+	at := graph.EventID{Epoch: "e", Shard: 2, Seq: 4, Index: 0}
+	read := `{"kind":"conversation_read","to":"b"}`
+	page := eventPage{epoch: "e", head: 9, seqs: []int64{4, 5, 6, 8},
+		events: [][]any{{read, read}, {`{"kind":"message","to":"b","by":"a"}`}, {}, {`{"kind":"invitation","to":"b"}`}}}
+	told, reached, more, gap := page.told(nil, at, func(string) string { return "Ann" })
+	if len(told) != 2 || told[0].At.Seq != 4 || told[0].At.Index != 1 || told[1].At.Seq != 5 || told[1].ByName != "Ann" ||
+		reached.Seq != 6 || reached.Index != graph.ChangeEnd || more || !gap {
+		t.Errorf("told %+v, reached %v, more %v, gap %v; want 4's second event and 5's, up to the end of 6, then the gap", told, reached, more, gap)
+	}
+	page.seqs, page.events = page.seqs[:3], page.events[:3] // 8 not there: none missing before a later one
+	if _, reached, more, gap := page.told(nil, at, func(string) string { return "" }); gap || more || reached.Seq != 6 {
+		t.Errorf("without 8: reached %v, more %v, gap %v; want up to 6, no gap", reached, more, gap)
+	}
+	if page.pruned(at.Seq) || !page.pruned(3) || (eventPage{}).pruned(3) || (eventPage{seqs: []int64{1}}).pruned(0) {
+		t.Error("pruned: want only a place whose change is missing while later ones are there")
+	}
+}

@@ -1,0 +1,17 @@
+package graph
+
+import "testing"
+
+// TestEventIDsRoundTrip checks that an event's id reads back as written, and that what reach did
+// not write reads as no id.
+func TestEventIDsRoundTrip(t *testing.T) {
+	id := EventID{Epoch: "5f0c-e1", Shard: 3, Seq: 42, Index: 1}
+	if back, ok := ParseEventID(id.String()); !ok || back != id {
+		t.Errorf("%s read back as %+v, %v", id, back, ok)
+	}
+	for _, bad := range []string{"", "3.42.e", "x.42.0.e", "3.-1.0.e", "-1.4.0.e", "3.4.0.", "3.4.-1.e"} {
+		if _, ok := ParseEventID(bad); ok {
+			t.Errorf("%q read as an id", bad)
+		}
+	}
+}
