@@ -10932,6 +10932,7 @@ func (r ListBlocksResponse) ContentType() string {
 // UnblockResponse204Headers the declared response headers of an HTTP 204 response for Unblock
 type UnblockResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -11075,6 +11076,7 @@ func (r UnblockResponse) ContentType() string {
 // BlockResponse204Headers the declared response headers of an HTTP 204 response for Block
 type BlockResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -11218,6 +11220,7 @@ func (r BlockResponse) ContentType() string {
 // DisconnectResponse204Headers the declared response headers of an HTTP 204 response for Disconnect
 type DisconnectResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -11617,6 +11620,7 @@ func (r GetConversationResponse) ContentType() string {
 // UpdateConversationResponse200Headers the declared response headers of an HTTP 200 response for UpdateConversation
 type UpdateConversationResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12044,6 +12048,7 @@ func (r ListGroupMembersResponse) ContentType() string {
 // LeaveGroupResponse204Headers the declared response headers of an HTTP 204 response for LeaveGroup
 type LeaveGroupResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12173,6 +12178,7 @@ func (r LeaveGroupResponse) ContentType() string {
 // JoinGroupResponse204Headers the declared response headers of an HTTP 204 response for JoinGroup
 type JoinGroupResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12544,6 +12550,7 @@ func (r ListInvitationsResponse) ContentType() string {
 // InviteResponse201Headers the declared response headers of an HTTP 201 response for Invite
 type InviteResponse201Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12736,6 +12743,7 @@ func (r InviteResponse) ContentType() string {
 // WithdrawInvitationResponse204Headers the declared response headers of an HTTP 204 response for WithdrawInvitation
 type WithdrawInvitationResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12893,6 +12901,7 @@ func (r WithdrawInvitationResponse) ContentType() string {
 // AcceptInvitationResponse200Headers the declared response headers of an HTTP 200 response for AcceptInvitation
 type AcceptInvitationResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -13057,6 +13066,7 @@ func (r AcceptInvitationResponse) ContentType() string {
 // DeclineInvitationResponse200Headers the declared response headers of an HTTP 200 response for DeclineInvitation
 type DeclineInvitationResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -13221,6 +13231,7 @@ func (r DeclineInvitationResponse) ContentType() string {
 // CloseMeResponse204Headers the declared response headers of an HTTP 204 response for CloseMe
 type CloseMeResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -13727,6 +13738,7 @@ func (r ListMyGroupsResponse) ContentType() string {
 // UpdateSettingsResponse200Headers the declared response headers of an HTTP 200 response for UpdateSettings
 type UpdateSettingsResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -14850,6 +14862,7 @@ func (r GetReachabilityResponse) ContentType() string {
 // SendMessageResponse201Headers the declared response headers of an HTTP 201 response for SendMessage
 type SendMessageResponse201Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15042,6 +15055,7 @@ func (r SendMessageResponse) ContentType() string {
 // DeleteMessageResponse204Headers the declared response headers of an HTTP 204 response for DeleteMessage
 type DeleteMessageResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15171,6 +15185,7 @@ func (r DeleteMessageResponse) ContentType() string {
 // GetMessageResponse200Headers the declared response headers of an HTTP 200 response for GetMessage
 type GetMessageResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15307,6 +15322,7 @@ func (r GetMessageResponse) ContentType() string {
 // AcceptRequestResponse200Headers the declared response headers of an HTTP 200 response for AcceptRequest
 type AcceptRequestResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15485,6 +15501,7 @@ func (r AcceptRequestResponse) ContentType() string {
 // DeclineInMailResponse200Headers the declared response headers of an HTTP 200 response for DeclineInMail
 type DeclineInMailResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15691,6 +15708,7 @@ func (r DeclineInMailResponse) ContentType() string {
 // ReportResponse202Headers the declared response headers of an HTTP 202 response for Report
 type ReportResponse202Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -18908,6 +18926,13 @@ func ParseUnblockResponse(rsp *http.Response) (*UnblockResponse, error) {
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -19090,6 +19115,13 @@ func ParseBlockResponse(rsp *http.Response) (*BlockResponse, error) {
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -19271,6 +19303,13 @@ func ParseDisconnectResponse(rsp *http.Response) (*DisconnectResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19771,6 +19810,13 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20274,6 +20320,13 @@ func ParseLeaveGroupResponse(rsp *http.Response) (*LeaveGroupResponse, error) {
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -20438,6 +20491,13 @@ func ParseJoinGroupResponse(rsp *http.Response) (*JoinGroupResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20926,6 +20986,13 @@ func ParseInviteResponse(rsp *http.Response) (*InviteResponse, error) {
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -21145,6 +21212,13 @@ func ParseWithdrawInvitationResponse(rsp *http.Response) (*WithdrawInvitationRes
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -21347,6 +21421,13 @@ func ParseAcceptInvitationResponse(rsp *http.Response) (*AcceptInvitationRespons
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -21551,6 +21632,13 @@ func ParseDeclineInvitationResponse(rsp *http.Response) (*DeclineInvitationRespo
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -21728,6 +21816,13 @@ func ParseCloseMeResponse(rsp *http.Response) (*CloseMeResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -22370,6 +22465,13 @@ func ParseUpdateSettingsResponse(rsp *http.Response) (*UpdateSettingsResponse, e
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -23739,6 +23841,13 @@ func ParseSendMessageResponse(rsp *http.Response) (*SendMessageResponse, error) 
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23944,6 +24053,13 @@ func ParseDeleteMessageResponse(rsp *http.Response) (*DeleteMessageResponse, err
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -24112,6 +24228,13 @@ func ParseGetMessageResponse(rsp *http.Response) (*GetMessageResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -24302,6 +24425,13 @@ func ParseAcceptRequestResponse(rsp *http.Response) (*AcceptRequestResponse, err
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -24536,6 +24666,13 @@ func ParseDeclineInMailResponse(rsp *http.Response) (*DeclineInMailResponse, err
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -24776,6 +24913,13 @@ func ParseReportResponse(rsp *http.Response) (*ReportResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
