@@ -77,8 +77,8 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 	tail := opts.Tail
 	if tail == nil {
 		tail = store.DB()
-	} else {
-		tail.Bookmarks = store.DB().Bookmarks // the log read where this replica's writes are
+	} else if tail.Bookmarks == nil {
+		tail.Bookmarks = store.DB().BookmarkManager() // the log read where this replica's writes are
 	}
 	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot, store.LogShards())
 	capped := newCapped(opts.FallbackConcurrency, store)

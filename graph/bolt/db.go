@@ -96,10 +96,9 @@ type DB struct {
 	Driver  neo4j.DriverWithContext
 	Name    string
 	Samples Samples
-	// Bookmarks, when set, is the bookmark manager the DB's sessions share, perhaps with another
-	// DB on the same database whose writes this one's reads must see (a DB with a driver of its
-	// own); nil: the driver's, which ForgetBookmarks cannot empty.
-	Bookmarks *Bookmarks
+	// Bookmarks, when set, is the bookmark manager of another DB on the same database, whose
+	// writes this one's reads must see (a DB with a driver of its own); nil: the driver's.
+	Bookmarks neo4j.BookmarkManager
 	// Reads and Writes bound the reads and the write transactions the DB has Neo4j doing at
 	// once (nil: unbounded); the change log's tail, with a DB of its own, has none.
 	Reads, Writes *Gate
@@ -119,13 +118,6 @@ func (db *DB) BookmarkManager() neo4j.BookmarkManager {
 		return db.Bookmarks
 	}
 	return db.Driver.ExecuteQueryBookmarkManager()
-}
-
-// ForgetBookmarks empties Bookmarks (Bookmarks.Forget), when the DB has its own.
-func (db *DB) ForgetBookmarks() {
-	if db.Bookmarks != nil {
-		db.Bookmarks.Forget()
-	}
 }
 
 // Ping checks that Neo4j answers on a connection of the DB's pool; it fails with ErrUnavailable

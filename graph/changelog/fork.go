@@ -29,7 +29,6 @@ func HeadFor(ctx context.Context, db *bolt.DB, p *projection.Projection) (graph.
 		return graph.Token{}, err
 	}
 	if err := p.Confirmed(st, at, ids, found); err != nil {
-		db.ForgetBookmarks() // of writes the database lost: a transaction carrying them would wait for them
 		return graph.Token{}, err
 	}
 	return graph.NewToken(h.epoch, h.heads), nil

@@ -84,14 +84,8 @@ func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
 			if errors.Is(err, projection.ErrFork) && events.Failed != nil {
 				events.Failed(err) // worth a line in the log: Neo4j lost writes this replica had applied
 			}
-			l.db.ForgetBookmarks()
 			loaded = false
 			continue
-		}
-		if err != nil {
-			// A read that failed may have waited for bookmarks of transactions a restored database
-			// never made, which it would wait for until the database made as many again.
-			l.db.ForgetBookmarks()
 		}
 		if err != nil && ctx.Err() == nil && events.Failed != nil {
 			events.Failed(err)
