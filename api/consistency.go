@@ -36,6 +36,7 @@ func consistent(c echo.Context, next echo.HandlerFunc) error {
 	}
 	c.Set(tokenKey, sentToken{token: want.Token, field: field})
 	ctx, receipt := graph.WithReceipt(graph.WithConsistency(c.Request().Context(), want))
+	c.Set(receiptKey, receipt)
 	c.SetRequest(c.Request().WithContext(ctx))
 	c.Response().Before(func() {
 		if t, ok := receipt.Token(); ok {
@@ -51,6 +52,15 @@ func consistent(c echo.Context, next echo.HandlerFunc) error {
 
 // tokenKey keeps, in the echo context, the consistency token a request sent, for checkToken.
 const tokenKey = "reach.consistencyToken"
+
+// receiptKey keeps, in the echo context, the receipt of the request's writes, for ownWrites.
+const receiptKey = "reach.receipt"
+
+// namesConsistency tells whether the request says how fresh it must be: a consistency mode, or a
+// token as a parameter or a header. What a client names wins over the reach_written cookie.
+func namesConsistency(c echo.Context) bool {
+	return c.QueryParam("consistency") != "" || c.QueryParam("token") != "" || c.Request().Header.Get(headerToken) != ""
+}
 
 // sentToken is a consistency token a request sent, and the parameter or header it came in.
 type sentToken struct {

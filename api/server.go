@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -71,6 +72,10 @@ type Config struct {
 	// every read would go to Neo4j. Off, the replica is ready once Neo4j answers and the schema
 	// is applied, and serves from Neo4j while it loads.
 	AwaitProjection bool
+	// StalenessBound is how far behind Neo4j a default read may be on any replica
+	// (REACH_STALENESS_BOUND): a member's reads ask for their own writes that long, and a second
+	// more (ownWrites). Zero: 1 s, the replicas' default.
+	StalenessBound time.Duration
 }
 
 // New returns the HTTP handler serving the API: every route, each answered by its area of s or,
@@ -106,7 +111,7 @@ func New(s Services, cfg Config) *echo.Echo {
 	registerConsole(e, s, cfg.DevTokens)
 
 	authenticated := chain(requireSchema(s.Health), requireProjection(s.Health, cfg.AwaitProjection), authenticate(cfg.Tokens, h.known), limitRate(cfg.RateLimit.orDefaults()),
-		checkToken(s.Consistency))
+		checkToken(s.Consistency), ownWrites(s.Consistency, writtenLife(cfg.StalenessBound)))
 	member := routes{e: e, served: s.Roster != nil, mw: authenticated}
 	h.memberRoutes(member)
 	streams := routes{e: e, served: s.Roster != nil, mw: chain(tokenFromQuery, authenticated)}

@@ -10975,6 +10975,7 @@ func (r ListBlocksResponse) ContentType() string {
 // UnblockResponse204Headers the declared response headers of an HTTP 204 response for Unblock
 type UnblockResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -11118,6 +11119,7 @@ func (r UnblockResponse) ContentType() string {
 // BlockResponse204Headers the declared response headers of an HTTP 204 response for Block
 type BlockResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -11261,6 +11263,7 @@ func (r BlockResponse) ContentType() string {
 // DisconnectResponse204Headers the declared response headers of an HTTP 204 response for Disconnect
 type DisconnectResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -11660,6 +11663,7 @@ func (r GetConversationResponse) ContentType() string {
 // UpdateConversationResponse200Headers the declared response headers of an HTTP 200 response for UpdateConversation
 type UpdateConversationResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12087,6 +12091,7 @@ func (r ListGroupMembersResponse) ContentType() string {
 // LeaveGroupResponse204Headers the declared response headers of an HTTP 204 response for LeaveGroup
 type LeaveGroupResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12216,6 +12221,7 @@ func (r LeaveGroupResponse) ContentType() string {
 // JoinGroupResponse204Headers the declared response headers of an HTTP 204 response for JoinGroup
 type JoinGroupResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12587,6 +12593,7 @@ func (r ListInvitationsResponse) ContentType() string {
 // InviteResponse201Headers the declared response headers of an HTTP 201 response for Invite
 type InviteResponse201Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12779,6 +12786,7 @@ func (r InviteResponse) ContentType() string {
 // WithdrawInvitationResponse204Headers the declared response headers of an HTTP 204 response for WithdrawInvitation
 type WithdrawInvitationResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -12936,6 +12944,7 @@ func (r WithdrawInvitationResponse) ContentType() string {
 // AcceptInvitationResponse200Headers the declared response headers of an HTTP 200 response for AcceptInvitation
 type AcceptInvitationResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -13100,6 +13109,7 @@ func (r AcceptInvitationResponse) ContentType() string {
 // DeclineInvitationResponse200Headers the declared response headers of an HTTP 200 response for DeclineInvitation
 type DeclineInvitationResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -13264,6 +13274,7 @@ func (r DeclineInvitationResponse) ContentType() string {
 // CloseMeResponse204Headers the declared response headers of an HTTP 204 response for CloseMe
 type CloseMeResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -13770,6 +13781,7 @@ func (r ListMyGroupsResponse) ContentType() string {
 // UpdateSettingsResponse200Headers the declared response headers of an HTTP 200 response for UpdateSettings
 type UpdateSettingsResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -14893,6 +14905,7 @@ func (r GetReachabilityResponse) ContentType() string {
 // SendMessageResponse201Headers the declared response headers of an HTTP 201 response for SendMessage
 type SendMessageResponse201Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15085,6 +15098,7 @@ func (r SendMessageResponse) ContentType() string {
 // DeleteMessageResponse204Headers the declared response headers of an HTTP 204 response for DeleteMessage
 type DeleteMessageResponse204Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15214,6 +15228,7 @@ func (r DeleteMessageResponse) ContentType() string {
 // GetMessageResponse200Headers the declared response headers of an HTTP 200 response for GetMessage
 type GetMessageResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15350,6 +15365,7 @@ func (r GetMessageResponse) ContentType() string {
 // AcceptRequestResponse200Headers the declared response headers of an HTTP 200 response for AcceptRequest
 type AcceptRequestResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15528,6 +15544,7 @@ func (r AcceptRequestResponse) ContentType() string {
 // DeclineInMailResponse200Headers the declared response headers of an HTTP 200 response for DeclineInMail
 type DeclineInMailResponse200Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -15734,6 +15751,7 @@ func (r DeclineInMailResponse) ContentType() string {
 // ReportResponse202Headers the declared response headers of an HTTP 202 response for Report
 type ReportResponse202Headers struct {
 	ConsistencyToken *ConsistencyToken
+	SetCookie        *string
 	XRequestId       string
 }
 
@@ -18958,6 +18976,13 @@ func ParseUnblockResponse(rsp *http.Response) (*UnblockResponse, error) {
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -19140,6 +19165,13 @@ func ParseBlockResponse(rsp *http.Response) (*BlockResponse, error) {
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -19321,6 +19353,13 @@ func ParseDisconnectResponse(rsp *http.Response) (*DisconnectResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19821,6 +19860,13 @@ func ParseUpdateConversationResponse(rsp *http.Response) (*UpdateConversationRes
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20324,6 +20370,13 @@ func ParseLeaveGroupResponse(rsp *http.Response) (*LeaveGroupResponse, error) {
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -20488,6 +20541,13 @@ func ParseJoinGroupResponse(rsp *http.Response) (*JoinGroupResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20976,6 +21036,13 @@ func ParseInviteResponse(rsp *http.Response) (*InviteResponse, error) {
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -21195,6 +21262,13 @@ func ParseWithdrawInvitationResponse(rsp *http.Response) (*WithdrawInvitationRes
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -21397,6 +21471,13 @@ func ParseAcceptInvitationResponse(rsp *http.Response) (*AcceptInvitationRespons
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -21601,6 +21682,13 @@ func ParseDeclineInvitationResponse(rsp *http.Response) (*DeclineInvitationRespo
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -21778,6 +21866,13 @@ func ParseCloseMeResponse(rsp *http.Response) (*CloseMeResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -22420,6 +22515,13 @@ func ParseUpdateSettingsResponse(rsp *http.Response) (*UpdateSettingsResponse, e
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -23789,6 +23891,13 @@ func ParseSendMessageResponse(rsp *http.Response) (*SendMessageResponse, error) 
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23994,6 +24103,13 @@ func ParseDeleteMessageResponse(rsp *http.Response) (*DeleteMessageResponse, err
 			}
 			headers.ConsistencyToken = &value
 		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -24162,6 +24278,13 @@ func ParseGetMessageResponse(rsp *http.Response) (*GetMessageResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -24352,6 +24475,13 @@ func ParseAcceptRequestResponse(rsp *http.Response) (*AcceptRequestResponse, err
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -24586,6 +24716,13 @@ func ParseDeclineInMailResponse(rsp *http.Response) (*DeclineInMailResponse, err
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -24826,6 +24963,13 @@ func ParseReportResponse(rsp *http.Response) (*ReportResponse, error) {
 				return nil, err
 			}
 			headers.ConsistencyToken = &value
+		}
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string

@@ -137,7 +137,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Addr: cfg.Addr,
 		Handler: api.New(api.Everything(svc), api.Config{Tokens: tokens, Logger: log,
 			Timeouts: cfg.Timeouts, RateLimit: cfg.RateLimit, Events: events, DevTokens: dev,
-			AwaitProjection: !cfg.ServeWhileLoading}),
+			AwaitProjection: !cfg.ServeWhileLoading, StalenessBound: cfg.Answer.Freshness.OrDefaults().Bound}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      cfg.writeTimeout(),

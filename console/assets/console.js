@@ -72,11 +72,14 @@ class APIError extends Error {
 }
 
 // api calls reach as the member acted as; with development tokens on, an expired token is
-// replaced once and the call repeated.
+// replaced once and the call repeated. It sends reach's cookies (same-origin credentials), so
+// that reach_written shows the member their own actions on whichever replica answers.
 async function api(method, path, body, retried) {
   const headers = { Authorization: "Bearer " + session.token };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (res.status === 401 && session.dev && session.me && !retried) {
     await mint(session.me.id);
     return api(method, path, body, true);

@@ -20,6 +20,9 @@ type Client struct {
 	// Answered, when set, hears the request id of every answer once it is in: the integration
 	// tests claim there what their contract checker found wrong with the exchange.
 	Answered func(t testing.TB, requestID string)
+	// HTTP sends the requests, such as a client with a cookie jar as a browser keeps;
+	// http.DefaultClient when nil.
+	HTTP *http.Client
 }
 
 // Do sends one request and returns its answer, failing the test when there is none. The body is
@@ -66,7 +69,11 @@ func (c *Client) Send(method, path string, body any, header http.Header) *Respon
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	res, err := http.DefaultClient.Do(req)
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
 	if err != nil {
 		c.T.Fatal(err)
 	}
