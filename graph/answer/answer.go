@@ -78,7 +78,7 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 	if tail == nil {
 		tail = store.DB()
 	} else if tail.Bookmarks == nil {
-		tail.Bookmarks = store.DB().BookmarkManager() // the log read where this replica's writes are
+		tail.Bookmarks = store.DB().Bookmarks // forgotten together when the log's history is not the one applied
 	}
 	log := changelog.New(tail, p, opts.Freshness, opts.Snapshot, store.LogShards())
 	capped := newCapped(opts.FallbackConcurrency, store)

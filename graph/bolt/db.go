@@ -96,19 +96,23 @@ type DB struct {
 	Driver  neo4j.DriverWithContext
 	Name    string
 	Samples Samples
-	// Bookmarks, when set, is the bookmark manager of another DB on the same database, whose
-	// writes this one's reads must see (a DB with a driver of its own); nil: the driver's.
-	Bookmarks neo4j.BookmarkManager
+	// Bookmarks, when set, is the bookmark manager the DB's sessions share, perhaps with another
+	// DB on the same database whose writes this one's reads must see (a DB with a driver of its
+	// own); nil: the driver's, which ForgetBookmarks cannot empty.
+	Bookmarks *Bookmarks
 	// Reads and Writes bound the reads and the write transactions the DB has Neo4j doing at
 	// once (nil: unbounded); the change log's tail, with a DB of its own, has none.
 	Reads, Writes *Gate
 }
 
 // Session opens a session on the database in mode, sharing the DB's bookmarks so that a read
-// begun after a write sees it, on a cluster too.
+// begun after a write sees it, on a cluster too; with none when ctx says so (WithoutBookmarks).
 func (db *DB) Session(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionWithContext {
-	return db.Driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.Name, AccessMode: mode,
-		BookmarkManager: db.BookmarkManager()})
+	config := neo4j.SessionConfig{DatabaseName: db.Name, AccessMode: mode}
+	if bookmarksWanted(ctx) {
+		config.BookmarkManager = db.BookmarkManager()
+	}
+	return db.Driver.NewSession(ctx, config)
 }
 
 // BookmarkManager is what the DB's sessions share bookmarks through: Bookmarks when set, the
@@ -118,6 +122,13 @@ func (db *DB) BookmarkManager() neo4j.BookmarkManager {
 		return db.Bookmarks
 	}
 	return db.Driver.ExecuteQueryBookmarkManager()
+}
+
+// ForgetBookmarks empties Bookmarks (Bookmarks.Forget), when the DB has its own.
+func (db *DB) ForgetBookmarks() {
+	if db.Bookmarks != nil {
+		db.Bookmarks.Forget()
+	}
 }
 
 // Ping checks that Neo4j answers on a connection of the DB's pool; it fails with ErrUnavailable

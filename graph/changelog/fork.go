@@ -29,6 +29,7 @@ func HeadFor(ctx context.Context, db *bolt.DB, p *projection.Projection) (graph.
 		return graph.Token{}, err
 	}
 	if err := p.Confirmed(st, at, ids, found); err != nil {
+		db.ForgetBookmarks() // of writes the database lost: a transaction carrying them would wait for them
 		return graph.Token{}, err
 	}
 	return graph.NewToken(h.epoch, h.heads), nil
@@ -36,7 +37,7 @@ func HeadFor(ctx context.Context, db *bolt.DB, p *projection.Projection) (graph.
 
 // headWithIDs reads the log's head and the ids of the changes at the positions at (by shard).
 func headWithIDs(ctx context.Context, db *bolt.DB, at []int64) (logHead, []any, error) {
-	recs, err := db.Read(ctx, cypher.ChangeLogHead, map[string]any{"at": at})
+	recs, err := db.Read(bolt.WithoutBookmarks(ctx), cypher.ChangeLogHead, map[string]any{"at": at})
 	if err != nil {
 		return logHead{}, nil, err
 	}

@@ -74,6 +74,7 @@ func New(db *bolt.DB, p *projection.Projection, freshness projection.Freshness, 
 // (New), the first load reads the snapshot, if there is one that the log
 // can bring up to date, and every load from Neo4j, and the end, write one (snapshot.go).
 func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
+	ctx = bolt.WithoutBookmarks(ctx) // the log as the database holds it, whatever this process wrote
 	tick := time.NewTicker(l.freshness.Interval)
 	defer tick.Stop()
 	loaded, restore := false, l.snapshot != ""
@@ -88,6 +89,9 @@ func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
 			if errors.Is(err, projection.ErrFork) && events.Failed != nil {
 				events.Failed(err) // worth a line in the log: Neo4j lost writes this replica had applied
 			}
+			// Bookmarks of writes the database may have lost: a transaction carrying them would
+			// wait until it made as many again.
+			l.db.ForgetBookmarks()
 			loaded = false
 			continue
 		}

@@ -155,7 +155,8 @@ func NewDB(cfg Config) (_ *bolt.DB, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &bolt.DB{Driver: driver, Name: cfg.Database, Reads: bolt.NewGate(pool.Reads), Writes: bolt.NewGate(pool.Writes)}, nil
+	return &bolt.DB{Driver: driver, Name: cfg.Database, Reads: bolt.NewGate(pool.Reads), Writes: bolt.NewGate(pool.Writes),
+		Bookmarks: bolt.NewBookmarks()}, nil
 }
 
 // orDefaults fills the zero fields of p from DefaultPool.
