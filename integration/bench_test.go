@@ -33,7 +33,7 @@ func TestBenchmarkSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reachbench: %v\n%s", err, out)
 	}
-	for _, want := range []string{"reachability", "mutual-connections", "inbox", "send", "other system ÷ reach", "baseline"} {
+	for _, want := range []string{"reachability", "mutual-connections", "mailbox", "mailbox-largest", "send", "other system ÷ reach", "baseline"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the table lacks %q:\n%s", want, out)
 		}
