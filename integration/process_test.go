@@ -23,6 +23,7 @@ import (
 // startup, HTTP server timeouts and JSON logs are what a test sees.
 type reachProcess struct {
 	url  string
+	cmd  *exec.Cmd
 	mu   sync.Mutex
 	logs []string // stderr, one JSON record a line
 }
@@ -73,7 +74,7 @@ func startReach(t *testing.T, neo4jURI string, extra map[string]string) *reachPr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &reachProcess{url: "http://127.0.0.1:" + port}
+	p := &reachProcess{url: "http://127.0.0.1:" + port, cmd: cmd}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -136,6 +137,16 @@ type call struct {
 // headers. A transport failure, such as a connection closed with no answer, fails the test.
 func (p *reachProcess) do(t testing.TB, token, method, path string, body any, header http.Header) call {
 	t.Helper()
+	c, err := p.attempt(token, method, path, body, header, 0)
+	if err != nil {
+		t.Fatalf("%s %s: no answer after %s: %v", method, path, c.Elapsed.Round(time.Millisecond), err)
+	}
+	return c
+}
+
+// attempt sends one request as do does, and returns a transport failure, or no answer within
+// timeout (none when 0), as an error.
+func (p *reachProcess) attempt(token, method, path string, body any, header http.Header, timeout time.Duration) (call, error) {
 	var r io.Reader
 	if body != nil {
 		buf, _ := json.Marshal(body)
@@ -143,7 +154,7 @@ func (p *reachProcess) do(t testing.TB, token, method, path string, body any, he
 	}
 	req, err := http.NewRequest(method, p.url+path, r)
 	if err != nil {
-		t.Fatal(err)
+		return call{}, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -155,13 +166,13 @@ func (p *reachProcess) do(t testing.TB, token, method, path string, body any, he
 		req.Header[k] = v
 	}
 	start := time.Now()
-	res, err := http.DefaultClient.Do(req)
+	res, err := (&http.Client{Timeout: timeout}).Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: no answer after %s: %v", method, path, time.Since(start).Round(time.Millisecond), err)
+		return call{Elapsed: time.Since(start)}, err
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
-	return call{Status: res.StatusCode, Header: res.Header, Body: data, Elapsed: time.Since(start)}
+	return call{Status: res.StatusCode, Header: res.Header, Body: data, Elapsed: time.Since(start)}, nil
 }
 
 // freePort returns a loopback port nobody listens on.

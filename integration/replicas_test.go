@@ -197,6 +197,20 @@ type replicaAnswer struct {
 
 // readOnce asks the reader for one member's reachability, as the caller m0, in a random mode.
 func readOnce(t *testing.T, reader *reachProcess, net *replicaModel, rng *rand.Rand, known int, latest string) readRecord {
+	rec, path := newRead(net, rng, known, latest)
+	rec.t0 = time.Now()
+	c := reader.do(t, token(t, net.members[0]), http.MethodGet, path, nil, nil)
+	rec.t1 = time.Now()
+	if !rec.answered(t, c) {
+		t.Errorf("reachability: %d %s", c.Status, c.Body)
+	}
+	return rec
+}
+
+// newRead draws a read of one member's reachability, as the caller m0, in a random mode, and
+// returns it with the path to ask: known is the writes answered so far, latest the token of the
+// latest.
+func newRead(net *replicaModel, rng *rand.Rand, known int, latest string) (readRecord, string) {
 	target := net.members[1+rng.IntN(len(net.members)-1)]
 	rec := readRecord{member: target, known: known}
 	path := "/v1/members/" + target + "/reachability"
@@ -210,11 +224,14 @@ func readOnce(t *testing.T, reader *reachProcess, net *replicaModel, rng *rand.R
 		rec.mode, rec.tokenFor = "at_least_as_fresh", known
 		path += "?token=" + latest
 	}
-	rec.t0 = time.Now()
-	c := reader.do(t, token(t, net.members[0]), http.MethodGet, path, nil, nil)
-	rec.t1 = time.Now()
+	return rec, path
+}
+
+// answered records c as the read's answer, and tells whether it was one (200 or 404).
+func (rec *readRecord) answered(t *testing.T, c call) bool {
 	switch c.Status {
 	case http.StatusNotFound:
+		rec.answer = replicaAnswer{}
 	case http.StatusOK:
 		var body struct {
 			Degree      *int
@@ -229,9 +246,9 @@ func readOnce(t *testing.T, reader *reachProcess, net *replicaModel, rng *rand.R
 			rec.answer.Degree = *body.Degree
 		}
 	default:
-		t.Errorf("reachability: %d %s", c.Status, c.Body)
+		return false
 	}
-	return rec
+	return true
 }
 
 // metric reads a counter from a process's /metrics.
