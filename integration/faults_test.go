@@ -1,10 +1,14 @@
 package integration
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,6 +34,12 @@ import (
 // Reads may go unanswered only with 503, or with no answer from a replica paused or killed, or
 // with 400 for the token of a write the restore lost. The test reports the answers checked and
 // those outside their mode's guarantee, which must be none.
+//
+// Besides, the writer sends messages from one member to another, each with its Idempotency-Key,
+// and the recipient listens to its event stream, reconnecting to either replica with
+// Last-Event-ID whenever its stream ends: every message answered must be heard once, unless the
+// restore lost it or a resync told the client to reload after it was sent; none may be heard
+// twice.
 func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and stops reach processes and Neo4j")
@@ -52,6 +62,12 @@ func TestFaults(t *testing.T) {
 	if violations > 0 {
 		t.Errorf("%d answers outside their mode's guarantee", violations)
 	}
+	lost, twice, excused := f.heard.check(f.sent)
+	t.Logf("%d messages sent, %d heard; %d events lost, %d heard twice, %d lost to the restore or covered by a resync",
+		len(f.sent), f.heard.total(), lost, twice, excused)
+	if lost > 0 || twice > 0 {
+		t.Errorf("%d events lost and %d heard twice", lost, twice)
+	}
 	if len(f.reads) < 100 {
 		t.Errorf("only %d reads were answered: the test checked too little", len(f.reads))
 	}
@@ -64,6 +80,10 @@ type faultRun struct {
 	replicas [2]atomic.Pointer[reachProcess]
 	settings [2]map[string]string
 	net      *replicaModel
+	// sender messages listener; heard is what the listener's streams told.
+	sender, listener string
+	heard            *listening
+	sent             []answeredSend
 
 	writing    sync.Mutex // held by each write, and by a restore so that no write is in flight
 	mu         sync.Mutex // guards history and reads
@@ -76,7 +96,9 @@ type faultRun struct {
 // newFaultRun starts the replicas, each with a snapshot of its own, and creates the model's
 // members.
 func newFaultRun(t *testing.T, bound time.Duration) *faultRun {
-	f := &faultRun{t: t, bound: bound, net: newReplicaModel(ids(t))}
+	id := ids(t)
+	f := &faultRun{t: t, bound: bound, net: newReplicaModel(id), sender: id("sender"), listener: id("listener"),
+		heard: &listening{count: map[string]int{}}}
 	dir := t.TempDir()
 	for i := range f.replicas {
 		f.settings[i] = map[string]string{"REACH_STALENESS_BOUND": bound.String(), "REACH_RATE_LIMIT": "100000",
@@ -85,26 +107,33 @@ func newFaultRun(t *testing.T, bound time.Duration) *faultRun {
 		waitReady(t, r, 20*time.Second)
 		f.replicas[i].Store(r)
 	}
-	for _, m := range f.net.members {
+	for _, m := range append(slices.Clone(f.net.members), f.sender, f.listener) {
 		f.settle(replicaWrite{method: http.MethodPut, path: "/v1/admin/members/" + m, admin: true,
 			body: map[string]any{"name": m}, model: func() {}}, 0)
 	}
+	f.settle(replicaWrite{method: http.MethodPost, path: "/v1/admin/connections", admin: true,
+		body: map[string]string{"a": f.sender, "b": f.listener}, model: func() {}}, 0)
 	time.Sleep(2 * bound) // the members' creation is then older than any read may lag: state 0
 	return f
 }
 
-// run writes and reads while faults runs, then a little longer.
+// run writes and reads while faults runs, then a little longer, and listens until the events of
+// the last writes have had time to arrive.
 func (f *faultRun) run(faults func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
+	done, heard := make(chan struct{}), make(chan struct{})
+	var wg, listener sync.WaitGroup
 	for r := range 2 {
 		wg.Go(func() { f.read(rand.New(rand.NewPCG(uint64(r), 11)), done) })
 	}
 	wg.Go(func() { f.write(rand.New(rand.NewPCG(3, 4)), done) })
+	listener.Go(func() { f.listen(heard) })
 	faults()
 	time.Sleep(2 * time.Second)
 	close(done)
 	wg.Wait()
+	time.Sleep(2 * f.bound)
+	close(heard)
+	listener.Wait()
 }
 
 // write makes random writes through the replicas in turn until done.
@@ -129,6 +158,10 @@ func (f *faultRun) write(rng *rand.Rand, done chan struct{}) {
 		last := &f.history[len(f.history)-1]
 		last.acked, last.token, last.state = time.Now(), token, f.net.snapshot()
 		f.mu.Unlock()
+		if rng.IntN(3) == 0 && !f.send(k) {
+			f.writing.Unlock()
+			return
+		}
 		f.writing.Unlock()
 		time.Sleep(time.Duration(rng.IntN(30)) * time.Millisecond)
 	}
@@ -253,7 +286,7 @@ func (f *faultRun) restore(dump, load func(dir string)) {
 	dir := f.t.TempDir()
 	f.writing.Lock()
 	dump(dir)
-	backup := f.net.snapshot()
+	dumped, backup := time.Now(), f.net.snapshot()
 	f.writing.Unlock()
 	time.Sleep(2 * time.Second)
 	f.writing.Lock()
@@ -263,6 +296,13 @@ func (f *faultRun) restore(dump, load func(dir string)) {
 	f.mu.Unlock()
 	load(dir)
 	f.net.state = backup
+	f.mu.Lock()
+	for i := range f.sent {
+		if f.sent[i].at.After(dumped) {
+			f.sent[i].restoredAway = true
+		}
+	}
+	f.mu.Unlock()
 	f.mu.Lock()
 	last := &f.history[len(f.history)-1]
 	last.acked, last.state = time.Now(), f.net.snapshot()
@@ -307,4 +347,135 @@ func waitLoaded(t *testing.T, r *reachProcess, within time.Duration, from string
 		}
 	}
 	t.Fatalf("the projection was not loaded in %s", within)
+}
+
+// answeredSend is a message the writer sent and had answered: its id, when it was answered, and
+// whether a restore of a backup taken before it lost it.
+type answeredSend struct {
+	id           string
+	at           time.Time
+	restoredAway bool
+}
+
+// send sends the listener one message through the replicas, beginning with the k-th, retrying
+// with the same Idempotency-Key until one answers it, and records it.
+func (f *faultRun) send(k int) bool {
+	key := http.Header{"Idempotency-Key": {fmt.Sprintf("fault-%d-%d", k, time.Now().UnixNano())}}
+	body := map[string]any{"to": f.listener, "body": fmt.Sprintf("message %d", k)}
+	began := time.Now()
+	for try := 0; ; try++ {
+		c, err := f.replicas[(k+try)%2].Load().attempt(token(f.t, f.sender), http.MethodPost, "/v1/messages", body, key, 10*time.Second)
+		switch {
+		case err == nil && c.Status == http.StatusCreated:
+			var sent struct{ ID string }
+			_ = json.Unmarshal(c.Body, &sent)
+			f.mu.Lock()
+			f.sent = append(f.sent, answeredSend{id: sent.ID, at: time.Now()})
+			f.mu.Unlock()
+			return true
+		case (err != nil || c.Status == http.StatusServiceUnavailable) && time.Since(began) < settleWithin:
+			f.retried.Add(1)
+			time.Sleep(100 * time.Millisecond)
+		default:
+			f.t.Errorf("send %d: %d %s (%v)", k, c.Status, c.Body, err)
+			return false
+		}
+	}
+}
+
+// listening is what the listener's streams told: how often each message was heard, and when the
+// latest resync came.
+type listening struct {
+	mu       sync.Mutex
+	count    map[string]int
+	resynced time.Time
+}
+
+// listen keeps the listener's event stream open until done, on either replica in turn, resuming
+// each time with the id of the last event heard.
+func (f *faultRun) listen(done chan struct{}) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-done; cancel() }()
+	last := ""
+	for k := 0; ctx.Err() == nil; k++ {
+		res, err := streamRequestAt(ctx, f.t, f.replicas[k%2].Load().url, f.listener, last)
+		if err != nil || res.StatusCode != http.StatusOK {
+			if err == nil {
+				res.Body.Close()
+			}
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		last = f.heard.read(res, last)
+	}
+}
+
+// read records the events of one stream until it ends, and returns the id of the last.
+func (l *listening) read(res *http.Response, last string) string {
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	var id, typ, data string
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "id: "):
+			id = strings.TrimPrefix(line, "id: ")
+		case strings.HasPrefix(line, "event: "):
+			typ = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			data = strings.TrimPrefix(line, "data: ")
+		case line == "" && typ != "":
+			l.heard(typ, data)
+			if id != "" {
+				last = id
+			}
+			id, typ, data = "", "", ""
+		}
+	}
+	return last
+}
+
+// heard records one event.
+func (l *listening) heard(typ, data string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch typ {
+	case "resync":
+		l.resynced = time.Now()
+	case "message":
+		var m struct{ ID string }
+		_ = json.Unmarshal([]byte(data), &m)
+		l.count[m.ID]++
+	}
+}
+
+// total is how many message events were heard.
+func (l *listening) total() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, c := range l.count {
+		n += c
+	}
+	return n
+}
+
+// check counts the messages sent but never heard, those heard more than once, and those not
+// heard that the restore lost or a later resync covered.
+func (l *listening) check(sent []answeredSend) (lost, twice, excused int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, m := range sent {
+		switch c := l.count[m.id]; {
+		case c > 1:
+			twice++
+		case c == 1:
+		case m.restoredAway || l.resynced.After(m.at):
+			excused++
+		default:
+			lost++
+		}
+	}
+	return lost, twice, excused
 }
