@@ -299,22 +299,7 @@ func TestConversationPageCostFollowsThePage(t *testing.T) {
 // walking the messages cost 1,281 against 105.
 func TestSendFactsDoNotWalkTheConversation(t *testing.T) {
 	id := ids(t)
-	network(t, id, [2]string{"short1", "short2"}, [2]string{"long1", "long2"})
-	start := time.Now().Add(-time.Hour)
-	var rows []graph.ImportMessage
-	for pair, count := range map[string]int{"short": 10, "long": 300} {
-		for i := range count {
-			from, to := id(pair+"1"), id(pair+"2")
-			if i%2 == 1 {
-				from, to = to, from
-			}
-			rows = append(rows, graph.ImportMessage{ID: id(fmt.Sprintf("%s-%d", pair, i)), From: from, To: to,
-				Channel: graph.ChannelMessage, Body: "hello", SentAt: start.Add(time.Duration(i) * time.Millisecond)})
-		}
-	}
-	if _, err := env.store.ImportMessages(context.Background(), rows); err != nil {
-		t.Fatal(err)
-	}
+	shortAndLong(t, id, 10, 300, time.Millisecond)
 	cost := func(pair string) (relations, appended int64) {
 		a, b := id(pair+"1"), id(pair+"2")
 		relations = profile(t, query{cypher.LockedRelations, map[string]any{
@@ -344,22 +329,7 @@ func TestSendFactsDoNotWalkTheConversation(t *testing.T) {
 func TestConversationMessagesCostFollowsThePage(t *testing.T) {
 	const limit = 10
 	id := ids(t)
-	network(t, id, [2]string{"short1", "short2"}, [2]string{"long1", "long2"})
-	start := time.Now().Add(-time.Hour)
-	var rows []graph.ImportMessage
-	for pair, count := range map[string]int{"short": limit, "long": 600} {
-		for i := range count {
-			from, to := id(pair+"1"), id(pair+"2")
-			if i%2 == 1 {
-				from, to = to, from
-			}
-			rows = append(rows, graph.ImportMessage{ID: id(fmt.Sprintf("%s-%d", pair, i)), From: from, To: to,
-				Channel: graph.ChannelMessage, Body: "hello", SentAt: start.Add(time.Duration(i) * time.Second)})
-		}
-	}
-	if _, err := env.store.ImportMessages(context.Background(), rows); err != nil {
-		t.Fatal(err)
-	}
+	shortAndLong(t, id, limit, 600, time.Second)
 	page := func(pair string) pageCost {
 		a, b := id(pair+"1"), id(pair+"2")
 		return profile(t, query{cypher.ConversationMessages,
@@ -377,5 +347,27 @@ func TestConversationMessagesCostFollowsThePage(t *testing.T) {
 	if long.dbHits > short.dbHits*3/2+20 {
 		t.Errorf("a page of a conversation of 600 messages cost %d db hits, of %d messages %d: the cost grows with the conversation",
 			long.dbHits, limit, short.dbHits)
+	}
+}
+
+// shortAndLong connects short1 with short2 and long1 with long2, and imports between each pair a
+// conversation, short and long messages long, the two writing in turn, one message every gap.
+func shortAndLong(t *testing.T, id func(string) string, short, long int, gap time.Duration) {
+	t.Helper()
+	network(t, id, [2]string{"short1", "short2"}, [2]string{"long1", "long2"})
+	start := time.Now().Add(-time.Hour)
+	var rows []graph.ImportMessage
+	for pair, count := range map[string]int{"short": short, "long": long} {
+		for i := range count {
+			from, to := id(pair+"1"), id(pair+"2")
+			if i%2 == 1 {
+				from, to = to, from
+			}
+			rows = append(rows, graph.ImportMessage{ID: id(fmt.Sprintf("%s-%d", pair, i)), From: from, To: to,
+				Channel: graph.ChannelMessage, Body: "hello", SentAt: start.Add(time.Duration(i) * gap)})
+		}
+	}
+	if _, err := env.store.ImportMessages(context.Background(), rows); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -81,7 +82,19 @@ func streamRequestAt(ctx context.Context, t testing.TB, base, member, lastID str
 func (s *eventStream) read(res *http.Response) {
 	defer close(s.ended)
 	defer res.Body.Close()
-	sc := bufio.NewScanner(res.Body)
+	eachEvent(res.Body, func(id, typ, data string) {
+		var d map[string]any
+		if err := json.Unmarshal([]byte(data), &d); err != nil {
+			s.t.Errorf("event %s: data %q: %v", typ, data, err)
+		}
+		s.events <- streamEvent{ID: id, Type: typ, Data: d}
+	})
+}
+
+// eachEvent reads server-sent events from r until it ends, handing each one's id, type and data
+// to each.
+func eachEvent(r io.Reader, each func(id, typ, data string)) {
+	sc := bufio.NewScanner(r)
 	var id, typ, data string
 	for sc.Scan() {
 		line := sc.Text()
@@ -93,11 +106,7 @@ func (s *eventStream) read(res *http.Response) {
 		case strings.HasPrefix(line, "data: "):
 			data = strings.TrimPrefix(line, "data: ")
 		case line == "" && typ != "":
-			var d map[string]any
-			if err := json.Unmarshal([]byte(data), &d); err != nil {
-				s.t.Errorf("event %s: data %q: %v", typ, data, err)
-			}
-			s.events <- streamEvent{ID: id, Type: typ, Data: d}
+			each(id, typ, data)
 			id, typ, data = "", "", ""
 		}
 	}

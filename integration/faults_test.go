@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -440,25 +439,12 @@ func (f *faultRun) listen(done chan struct{}) {
 // read records the events of one stream until it ends, and returns the id of the last.
 func (l *listening) read(res *http.Response, last string) string {
 	defer res.Body.Close()
-	sc := bufio.NewScanner(res.Body)
-	var id, typ, data string
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "id: "):
-			id = strings.TrimPrefix(line, "id: ")
-		case strings.HasPrefix(line, "event: "):
-			typ = strings.TrimPrefix(line, "event: ")
-		case strings.HasPrefix(line, "data: "):
-			data = strings.TrimPrefix(line, "data: ")
-		case line == "" && typ != "":
-			l.heard(typ, data)
-			if id != "" {
-				last = id
-			}
-			id, typ, data = "", "", ""
+	eachEvent(res.Body, func(id, typ, data string) {
+		l.heard(typ, data)
+		if id != "" {
+			last = id
 		}
-	}
+	})
 	return last
 }
 
