@@ -46,9 +46,9 @@ func TestBenchmarkSmoke(t *testing.T) {
 	if err := json.Unmarshal(data, &report); err != nil {
 		t.Fatal(err)
 	}
-	// reach's four operations; reachability alone, fully_consistent, and at_least_as_fresh beside
+	// reach's five operations; reachability alone, fully_consistent, and at_least_as_fresh beside
 	// its sends; the HTTP floor; the baseline's two.
-	if len(report.Results) != 11 || report.Machine.Cores < 1 || report.Machine.Members < 5 {
+	if len(report.Results) != 12 || report.Machine.Cores < 1 || report.Machine.Members < 5 {
 		t.Errorf("results.json: %+v", report)
 	}
 	for _, m := range report.Results {
