@@ -49,6 +49,10 @@ func (db *DB) readOnce(ctx context.Context, query string, params map[string]any)
 	}
 	defer leave()
 	db.Samples.Remember(query, params, false)
+	landed, err := db.Plans.Ahead(ctx, query)
+	if err != nil {
+		return nil, err
+	}
 	// A read that must see writes made through other replicas goes where writes go: a cluster's
 	// followers may lag behind. The token's bookmarks are not used: a client could make them up
 	// and have Neo4j wait for a transaction that never comes (CheckToken vets the rest of it).
@@ -60,9 +64,12 @@ func (db *DB) readOnce(ctx context.Context, query string, params map[string]any)
 	defer session.Close(ctx)
 	res, err := session.Run(ctx, query, params, WithDeadline(ctx)...)
 	if err != nil {
+		landed(false)
 		return nil, err
 	}
-	return res.Collect(ctx)
+	recs, err := res.Collect(ctx)
+	landed(err == nil)
+	return recs, err
 }
 
 // WithDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
@@ -90,12 +97,14 @@ func Collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, par
 	return res.Collect(ctx)
 }
 
-// DB runs statements on one Neo4j database: sessions, retries, deadlines and tracing, and the
-// statements run so far, for Warm.
+// DB runs statements on one Neo4j database: sessions, retries, deadlines and tracing, the
+// statements run so far, for Warm, and which of them have run since Neo4j last lost its plans
+// (Plans).
 type DB struct {
 	Driver  neo4j.DriverWithContext
 	Name    string
 	Samples Samples
+	Plans   Plans
 	// Bookmarks, when set, is the bookmark manager the DB's sessions share, perhaps with another
 	// DB on the same database whose writes this one's reads must see (a DB with a driver of its
 	// own); nil: the driver's, which ForgetBookmarks cannot empty.

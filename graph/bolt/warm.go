@@ -73,17 +73,22 @@ func (s *Samples) all() []*sample {
 	return out
 }
 
-// warm has Neo4j plan every statement run so far, in the order first seen.
+// Warm has Neo4j plan every statement run so far again, in the order first seen, as after a
+// restart of Neo4j; the next run of each goes first again (Plans), since a plan is not all that
+// a statement's first run makes ready. It forgets the bookmarks too: the Neo4j that came back
+// may be a backup restored, older than they are, and every transaction would wait for them.
 func (db *DB) Warm(ctx context.Context) (planned int, took time.Duration, err error) {
 	defer Wrap(&err, "warm")
 	start := time.Now()
+	db.Plans.Forget()
+	db.ForgetBookmarks()
 	for _, smp := range db.Samples.all() {
 		routing := neo4j.ExecuteQueryWithReadersRouting()
 		if smp.write {
 			routing = neo4j.ExecuteQueryWithWritersRouting()
 		}
 		if _, err := neo4j.ExecuteQuery(ctx, db.Driver, "EXPLAIN "+smp.statement, smp.params, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(db.Name), routing); err != nil {
+			neo4j.ExecuteQueryWithDatabase(db.Name), routing, neo4j.ExecuteQueryWithoutBookmarkManager()); err != nil {
 			return planned, time.Since(start), err
 		}
 		planned++

@@ -16,11 +16,12 @@ import (
 )
 
 // changeTx is the transaction a write's work is given (see write): it remembers the statements run
-// in it, for Warm, and what they changed of the state replicas keep in memory, which write then
-// records in the change log (cypher/AppendChange.cypher) in the same transaction.
+// in it, for Warm, lets each statement's first run go first (bolt.Plans), and keeps what they
+// changed of the state replicas keep in memory, which write then records in the change log
+// (cypher/AppendChange.cypher) in the same transaction.
 type changeTx struct {
 	neo4j.ManagedTransaction
-	samples *bolt.Samples
+	db      *bolt.DB
 	changes *changes
 }
 
@@ -28,8 +29,14 @@ func (tx changeTx) Run(ctx context.Context, query string, params map[string]any)
 	if tx.changes.last != nil {
 		panic("changelog: a statement ran after the write's last (Last)")
 	}
-	tx.samples.Remember(query, params, true)
-	return tx.ManagedTransaction.Run(ctx, query, params)
+	tx.db.Samples.Remember(query, params, true)
+	landed, err := tx.db.Plans.Ahead(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.ManagedTransaction.Run(ctx, query, params)
+	landed(err == nil)
+	return res, err
 }
 
 // changes is what one write transaction changed of what replicas keep in memory: members whose
@@ -264,14 +271,14 @@ func writeOnce[T any](ctx context.Context, db *bolt.DB, locks *LockTimes, work f
 	out, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (T, error) {
 		hold.released() // an earlier attempt's lock ended with its rollback
 		c := &changes{}
-		out, err := work(changeTx{tx, &db.Samples, c})
+		out, err := work(changeTx{tx, db, c})
 		if err != nil {
 			return out, err
 		}
 		written.Members = c.touched()
 		// The append's statements are remembered for Warm, as work's are, through a changeTx
 		// of their own: they record no change.
-		logTx := changeTx{tx, &db.Samples, &changes{}}
+		logTx := changeTx{tx, db, &changes{}}
 		written.Token, err = appendChange(ctx, logTx, c, hold)
 		if err == nil && rehearsal(ctx) {
 			err = ErrRehearsed // rolls back
