@@ -3,10 +3,11 @@
 // $markRead is true, it is marked read now, and the recipient's side of the conversation has one
 // unread message fewer; every change to what a side counts unread holds the side's write lock
 // first, and reads the message's state only after it, so that two devices reading at once, or a
-// read racing a deletion, count it once. The other member may be a FormerMember (a closed
-// account), whose id is null.
+// read racing a deletion, count it once: it finds the message again (fresh) after the lock, since
+// what the first MATCH read of it may be cached from before the lock. The other member may be a
+// FormerMember (a closed account), whose id is null.
 // Cost: one relationship-index seek on MESSAGED(id); marking read, a unique-index seek on the
-// conversation.
+// conversation and a second seek on MESSAGED(id).
 MATCH (from)-[m:MESSAGED {id: $id}]->(to)
 WHERE (from.id = $caller AND NOT m.deletedBySender)
    OR (to.id = $caller AND NOT m.deletedByRecipient)
@@ -19,7 +20,8 @@ CALL (m, to) {
   SET mine._lock = true
   REMOVE mine._lock
   WITH m, mine
-  WHERE m.readAt IS NULL AND NOT m.deletedByRecipient
+  MATCH ()-[fresh:MESSAGED {id: $id}]->()
+  WHERE fresh.readAt IS NULL AND NOT fresh.deletedByRecipient
   SET m.readAt = $now, mine.unread = mine.unread - 1
 }
 RETURN m {.*} AS message, from.id AS from, to.id AS to,
