@@ -319,7 +319,7 @@ func TestModelCheck(t *testing.T) {
 	} else {
 		t.Logf("%d calls answered once Neo4j was back", n)
 	}
-	res, _ := porcupine.CheckOperationsVerbose(pairModel, run.history, 30*time.Second)
+	res, _ := porcupine.CheckOperationsVerbose(pairModel, run.history, checkWithin)
 	t.Logf("%d calls checked in %s: %s", run.calls, time.Since(run.start), res)
 	if res != porcupine.Ok {
 		run.explain(t)
@@ -363,3 +363,8 @@ func (r *modelRun) explain(t *testing.T) {
 		t.Logf("pair %v does not fit the model: its calls are in %s", r.pairs[part[0].Input.(pairCall).pair], f.Name())
 	}
 }
+
+// checkWithin is how long porcupine may search a history before answering Unknown, which fails
+// the test as a violation would: a history with many calls left pending by the restart takes it
+// longer than 30 s on a loaded 2-core machine.
+const checkWithin = 90 * time.Second
