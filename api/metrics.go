@@ -53,6 +53,7 @@ func newMetrics(health Health) *metrics {
 	if health != nil {
 		m.registry.MustRegister(cacheGauges(health)...)
 		m.registry.MustRegister(shedCounters(health)...)
+		m.registry.MustRegister(sendCounters(health)...)
 		m.registry.MustRegister(projectionGauges(health)...)
 		m.registry.MustRegister(lockHistograms{health})
 	}
@@ -110,6 +111,20 @@ func shedCounters(health Health) []prometheus.Collector {
 	return []prometheus.Collector{
 		counter("read", func(s graph.ShedStats) int64 { return s.Reads }),
 		counter("write", func(s graph.ShedStats) int64 { return s.Writes }),
+	}
+}
+
+// sendCounters read from health the transactions of sends and the sends they carried.
+func sendCounters(health Health) []prometheus.Collector {
+	counter := func(name, help string, read func(graph.SendStats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(read(health.SendStats())) })
+	}
+	return []prometheus.Collector{
+		counter("reach_send_transactions_total", "Write transactions of sends: each carries the sends that waited while REACH_SEND_TRANSACTIONS were at work, up to REACH_SEND_BATCH.",
+			func(s graph.SendStats) int64 { return s.Transactions }),
+		counter("reach_send_transaction_sends_total", "Sends the transactions of sends carried: divided by reach_send_transactions_total, the sends a transaction shared on average.",
+			func(s graph.SendStats) int64 { return s.Sends }),
 	}
 }
 

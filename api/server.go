@@ -52,6 +52,7 @@ type Health interface {
 	ProjectionStats() graph.ProjectionStats
 	ShedStats() graph.ShedStats
 	LockStats() graph.LockStats
+	SendStats() graph.SendStats
 }
 
 // Config is what the API needs besides its services.

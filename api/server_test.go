@@ -78,6 +78,7 @@ func (health) Rehearsed() bool              { return true }
 func (health) CacheStats() graph.CacheStats { return graph.CacheStats{} }
 func (health) ShedStats() graph.ShedStats   { return graph.ShedStats{} }
 func (health) LockStats() graph.LockStats   { return graph.LockStats{} }
+func (health) SendStats() graph.SendStats   { return graph.SendStats{} }
 func (h health) ProjectionStats() graph.ProjectionStats {
 	return graph.ProjectionStats{Loaded: h.loaded}
 }

@@ -1,5 +1,5 @@
-// Relations gathers, in one round trip, what reach needs to say how the caller stands to each
-// member in $members: the member's profile and connection count (less the members in a block
+// Relations gathers, in one round trip, for each ask in $asks ({caller, members, threads, key}),
+// what reach needs to say how the ask's caller stands to each of its members: the member's profile and connection count (less the members in a block
 // relation with the caller, whom the member's connection list leaves out too); what the messaging
 // rules need (has the member written to the caller, declined the caller's InMail or request,
 // accepted the caller's request, or an InMail or request from the caller awaiting an answer; a
@@ -12,10 +12,12 @@
 // - the connections versions of both, to tell whether cached lists are current (and as of which
 //   version to cache lists read later: never near, read beside them in this statement).
 // For a send ($near false), near is read only when the two are not connected: a send needs no
-// mutual count, and connected says the degree. With $key not '', keyed is the message the caller
-// already sent with that idempotency key, if any (else null), as MessageByKey answers it.
+// mutual count, and connected says the degree. With the ask's key not '', keyed is the message the
+// caller already sent with that idempotency key, if any (else null), as MessageByKey answers it.
+// A read asks once, for one caller; sends gathered into one transaction ask once each, and their
+// members are all different, so each row names its send by its caller.
 // What the rules read of the messages between the two comes from their sides of the conversation
-// ($threads maps each member to the conversation's id, graph.ThreadID), never from the messages;
+// (the ask's threads map each member to the conversation's id, graph.ThreadID), never from the messages;
 // filed is the box the conversation is filed in for the member, for a send's graph.Filing, and
 // muted whether the member muted it.
 // A member in a block relation with the caller is left out, as if not in the graph.
@@ -23,21 +25,22 @@
 // send, only for a pair not connected), a relationship-index seek for a key, a seek
 // per member in a block relation with the caller, and the caller's groups and positions (a
 // handful), each tested against the member's.
-MATCH (me:Member {id: $caller})
-WITH me,
+UNWIND $asks AS ask
+MATCH (me:Member {id: ask.caller})
+WITH ask, me,
      COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b.id } AS hidden,
      COUNT { (me)-[:CONNECTED_TO]-() } AS myConnections
-UNWIND $members AS memberId
+UNWIND ask.members AS memberId
 MATCH (them:Member {id: memberId})
 WHERE NOT them.id IN hidden
-WITH me, hidden, myConnections, them, COUNT { (them)-[:CONNECTED_TO]-() } AS theirConnections
-WITH me, hidden, them, theirConnections, myConnections <= theirConnections AS callerIsSmall
-WITH me, hidden, them, theirConnections, callerIsSmall,
+WITH ask, me, hidden, myConnections, them, COUNT { (them)-[:CONNECTED_TO]-() } AS theirConnections
+WITH ask, me, hidden, them, theirConnections, myConnections <= theirConnections AS callerIsSmall
+WITH ask, me, hidden, them, theirConnections, callerIsSmall,
      CASE WHEN callerIsSmall THEN me ELSE them END AS small,
      coalesce(me.connectionsVersion, 0) AS callerVersion,
      coalesce(them.connectionsVersion, 0) AS memberVersion,
      me <> them AND EXISTS { (me)-[:CONNECTED_TO]-(them) } AS connected
-OPTIONAL MATCH (me)-[mine:IN]->(:Conversation {id: $threads[them.id]})<-[theirs:IN]-(them)
+OPTIONAL MATCH (me)-[mine:IN]->(:Conversation {id: ask.threads[them.id]})<-[theirs:IN]-(them)
 RETURN them {
          .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
          .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable,
@@ -53,8 +56,8 @@ RETURN them {
          THEN [(small)-[:CONNECTED_TO]-(x:Member) | [x.id, coalesce(x.connectionsVersion, 0)]]
          ELSE []
        END AS near,
-       CASE WHEN $key <> '' THEN COLLECT {
-         MATCH (me)-[m:MESSAGED {idempotencyKey: $key}]->()
+       CASE WHEN ask.key <> '' THEN COLLECT {
+         MATCH (me)-[m:MESSAGED {idempotencyKey: ask.key}]->()
          RETURN m {.*} AS m LIMIT 1
        }[0] END AS keyed,
        coalesce(theirs.wrote, false) AS theyWroteFirst,

@@ -1,9 +1,11 @@
-// SendMessage writes one message as a MESSAGED relationship from the caller to the recipient,
+// SendMessage writes each message in $messages (a map of the parameters below, all but $newSide)
+// as a MESSAGED relationship from its caller to its recipient,
 // sets the caller's credits (after any monthly grant and this message's cost) and message
 // requests sent this month ($requestsMonth, $requestsSent), and, since a message to someone
 // answers every InMail and request they sent you, marks the recipient's pending InMails to the
 // caller replied, giving back the credit of each sent on or after $refundSince, once, and their
 // pending requests to the caller accepted.
+// The messages have no member in common (sends gathered into one transaction, one row each).
 // Every parameter has one type in every call, since Neo4j plans a statement once per set of
 // parameter types: $status, $key, $viaKind, $viaId and $viaName are '' for none
 // (the group or company that allowed a request, its name kept as it was when the request went), and $planGrantedAt is
@@ -20,49 +22,50 @@
 // conversation's messages: wrote (this side has written), pending (its InMails and requests
 // awaiting an answer; $pending is 1 for this message when it awaits one) and accepted (the other
 // accepted its request). Answering the recipient's pending messages leaves them none.
-// Cost: two index seeks, a unique-index MERGE and the conversation's two sides; the recipient's
+// Cost, per message: two index seeks, a unique-index MERGE and the conversation's two sides; the recipient's
 // messages to the caller only when their side says some await an answer.
-MATCH (me:Member {id: $caller})
-MATCH (them:Member {id: $to})
+UNWIND $messages AS msg
+MATCH (me:Member {id: msg.caller})
+MATCH (them:Member {id: msg.to})
 CREATE (me)-[m:MESSAGED {
-  id: $id, threadId: $threadId, kind: $kind, channel: $channel, cost: $cost,
-  subject: $subject, body: $body, bodyHash: $bodyHash, attachments: $attachments,
-  sentAt: $now, status: nullIf($status, ''), refunded: false,
+  id: msg.id, threadId: msg.threadId, kind: msg.kind, channel: msg.channel, cost: msg.cost,
+  subject: msg.subject, body: msg.body, bodyHash: msg.bodyHash, attachments: msg.attachments,
+  sentAt: msg.now, status: nullIf(msg.status, ''), refunded: false,
   deletedBySender: false, deletedByRecipient: false,
-  idempotencyKey: nullIf($key, ''), requestHash: $requestHash, creditsAfter: $credits,
-  viaKind: nullIf($viaKind, ''), viaId: nullIf($viaId, ''), viaName: nullIf($viaName, ''),
-  inboxKey: nullIf($inboxKey, ''), requestKey: nullIf($requestKey, ''), sentKey: $sentKey
+  idempotencyKey: nullIf(msg.key, ''), requestHash: msg.requestHash, creditsAfter: msg.credits,
+  viaKind: nullIf(msg.viaKind, ''), viaId: nullIf(msg.viaId, ''), viaName: nullIf(msg.viaName, ''),
+  inboxKey: nullIf(msg.inboxKey, ''), requestKey: nullIf(msg.requestKey, ''), sentKey: msg.sentKey
 }]->(them)
-SET me.inmailCredits = $credits,
-    me.planGrantedAt = CASE WHEN $granted THEN $planGrantedAt END,
-    me.requestsMonth = $requestsMonth, me.requestsSent = $requestsSent
-MERGE (c:Conversation {id: $threadId})
-  ON CREATE SET c.kind = $conversationKind, c.startedAt = $now
+SET me.inmailCredits = msg.credits,
+    me.planGrantedAt = CASE WHEN msg.granted THEN msg.planGrantedAt END,
+    me.requestsMonth = msg.requestsMonth, me.requestsSent = msg.requestsSent
+MERGE (c:Conversation {id: msg.threadId})
+  ON CREATE SET c.kind = msg.conversationKind, c.startedAt = msg.now
 MERGE (me)-[mine:IN]->(c)
   ON CREATE SET mine += $newSide
 MERGE (them)-[theirs:IN]->(c)
   ON CREATE SET theirs += $newSide
-WITH me, them, c, mine, theirs
-CALL (me, them, theirs) {
-  WITH me, them, theirs
+WITH msg, me, them, c, mine, theirs
+CALL (msg, me, them, theirs) {
+  WITH msg, me, them, theirs
   WHERE theirs.pending > 0
   MATCH (them)-[r:MESSAGED {status: 'pending'}]->(me)
-  SET r.status = CASE r.kind WHEN 'request' THEN 'accepted' ELSE 'replied' END, r.answeredAt = $now,
+  SET r.status = CASE r.kind WHEN 'request' THEN 'accepted' ELSE 'replied' END, r.answeredAt = msg.now,
       r.inboxKey = CASE r.kind WHEN 'request' THEN r.requestKey ELSE r.inboxKey END,
       r.requestKey = CASE r.kind WHEN 'request' THEN null ELSE r.requestKey END
-  WITH them, r
-  CALL (them, r) {
-    WITH them, r
-    WHERE r.kind = 'inmail' AND r.cost > 0 AND NOT r.refunded AND r.sentAt >= $refundSince
+  WITH msg, them, r
+  CALL (msg, them, r) {
+    WITH msg, them, r
+    WHERE r.kind = 'inmail' AND r.cost > 0 AND NOT r.refunded AND r.sentAt >= msg.refundSince
     SET r.refunded = true, them.inmailCredits = them.inmailCredits + r.cost
   }
   RETURN count(CASE r.kind WHEN 'request' THEN 1 END) AS acceptedNow
 }
 SET c.kind = CASE WHEN acceptedNow > 0 AND c.kind = 'request' THEN 'conversation' ELSE c.kind END,
-    mine.wrote = true, mine.pending = mine.pending + $pending,
+    mine.wrote = true, mine.pending = mine.pending + msg.pending,
     mine.filed = 'inbox', mine.archived = false,
-    mine.lastAt = $now, mine.lastId = $id, mine.activity = $activity, mine.boxKey = $senderBoxKey,
+    mine.lastAt = msg.now, mine.lastId = msg.id, mine.activity = msg.activity, mine.boxKey = msg.senderBoxKey,
     theirs.pending = 0, theirs.accepted = theirs.accepted OR acceptedNow > 0,
     theirs.unread = theirs.unread + 1,
-    theirs.filed = $recipientFiled, theirs.archived = false,
-    theirs.lastAt = $now, theirs.lastId = $id, theirs.activity = $activity, theirs.boxKey = $recipientBoxKey
+    theirs.filed = msg.recipientFiled, theirs.archived = false,
+    theirs.lastAt = msg.now, theirs.lastId = msg.id, theirs.activity = msg.activity, theirs.boxKey = msg.recipientBoxKey

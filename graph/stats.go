@@ -22,6 +22,12 @@ type ShedStats struct {
 	Reads, Writes int64
 }
 
+// SendStats counts the transactions of sends a replica ran and the sends they carried: their ratio
+// is how many sends shared a transaction on average (REACH_SEND_TRANSACTIONS, REACH_SEND_BATCH).
+type SendStats struct {
+	Transactions, Sends int64
+}
+
 // CacheStats says how the cache of connection lists is doing.
 type CacheStats struct {
 	Hits, Misses int64 // lists found current, and lists read from Neo4j, since the store opened

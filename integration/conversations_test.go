@@ -303,8 +303,8 @@ func TestSendFactsDoNotWalkTheConversation(t *testing.T) {
 	cost := func(pair string) (relations, appended int64) {
 		a, b := id(pair+"1"), id(pair+"2")
 		relations = profile(t, query{cypher.LockedRelations, map[string]any{
-			"caller": a, "members": []any{b}, "threads": map[string]any{b: graph.ThreadID(a, b)}, "near": false, "key": "",
-			"ids": []any{min(a, b), max(a, b)},
+			"asks": []any{map[string]any{"caller": a, "members": []any{b}, "threads": map[string]any{b: graph.ThreadID(a, b)}, "key": ""}},
+			"near": false, "ids": []any{min(a, b), max(a, b)},
 		}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
 		// It appends a change of the pair's facts, as they are: replicas apply it as any other.
 		appended = profile(t, query{cypher.AppendChange, map[string]any{

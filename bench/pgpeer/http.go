@@ -99,3 +99,4 @@ func (s apiServer) Gone(string) bool { return false }
 
 // LockStats is empty: the peer keeps no change log.
 func (s apiServer) LockStats() graph.LockStats { return graph.LockStats{} }
+func (s apiServer) SendStats() graph.SendStats { return graph.SendStats{} }

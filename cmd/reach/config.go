@@ -150,6 +150,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 			Database:          getenv("NEO4J_DATABASE"),
 			CachedConnections: number("REACH_CACHED_CONNECTIONS", neo4jstore.DefaultCachedConnections),
 			LogShards:         number("REACH_CHANGELOG_SHARDS", changelog.DefaultShards),
+			SendTransactions:  number("REACH_SEND_TRANSACTIONS", neo4jstore.DefaultSendTransactions),
+			SendBatch:         number("REACH_SEND_BATCH", neo4jstore.DefaultSendBatch),
 			Pool: neo4jstore.Pool{
 				Size:           number("NEO4J_POOL_SIZE", neo4jstore.DefaultPool.Size),
 				AcquireTimeout: duration("NEO4J_ACQUIRE_TIMEOUT", neo4jstore.DefaultPool.AcquireTimeout),

@@ -34,6 +34,7 @@ func TestLoadConfig(t *testing.T) {
 		"REACH_SERVE_WHILE_LOADING":  "1",
 		"REACH_NEO4J_WRITES":         "8",
 		"REACH_CHANGELOG_SHARDS":     "16",
+		"REACH_SEND_TRANSACTIONS":    "2",
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -45,6 +46,8 @@ func TestLoadConfig(t *testing.T) {
 			OtherSameBody: 3, OtherDeclinePercent: 50, OtherMinSent: 5},
 		CachedConnections: 1000,
 		LogShards:         16,
+		SendTransactions:  2,
+		SendBatch:         neo4jstore.DefaultSendBatch,
 		Pool: neo4jstore.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second,
 			Reads: neo4jstore.DefaultReads, Writes: 8},
 	},

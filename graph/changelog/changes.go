@@ -280,7 +280,7 @@ func writeOnce[T any](ctx context.Context, db *bolt.DB, locks *LockTimes, work f
 		// of their own: they record no change.
 		logTx := changeTx{tx, db, &changes{}}
 		written.Token, err = appendChange(ctx, logTx, c, hold)
-		if err == nil && rehearsal(ctx) {
+		if err == nil && IsRehearsal(ctx) {
 			err = ErrRehearsed // rolls back
 		}
 		return out, err

@@ -17,7 +17,8 @@ func Rehearsing(ctx context.Context) context.Context {
 	return context.WithValue(ctx, rehearsalKey{}, true)
 }
 
-func rehearsal(ctx context.Context) bool {
+// IsRehearsal tells whether ctx is a rehearsal's (Rehearsing).
+func IsRehearsal(ctx context.Context) bool {
 	on, _ := ctx.Value(rehearsalKey{}).(bool)
 	return on
 }

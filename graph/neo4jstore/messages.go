@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -19,7 +20,9 @@ import (
 // that writes it, so that the decision and the write cannot drift apart: two sends racing for the
 // last credit are serialised on the caller's lock, and only one of them gets it. With a non-empty
 // idempotency key, a send the caller already made with that key is not made again: its first
-// answer comes back. A refusal is an *Error whose Reason names the rule.
+// answer comes back. A refusal is an *Error whose Reason names the rule. Sends arriving while the
+// store's transactions of sends are busy share the next (sends.go); each is decided and answered
+// as if it went alone.
 func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key string) (_ graph.Sent, err error) {
 	defer bolt.Wrap(&err, "Send(%q, %q)", caller, d.To)
 	if caller == d.To {
@@ -29,45 +32,149 @@ func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key stri
 	if err != nil {
 		return graph.Sent{}, err
 	}
-	requestHash := graph.HashOf(d.To, d.Subject, d.Body, string(attachments))
-	return write(ctx, s, func(tx neo4j.ManagedTransaction) (graph.Sent, error) {
-		rel, err := s.lockedRelation(ctx, tx, caller, d.To, key)
-		if err != nil && !(key != "" && errors.Is(err, graph.ErrNotFound)) {
-			return graph.Sent{}, err
-		}
-		if key != "" {
-			// A retry finds its first answer even if the recipient has since blocked the caller.
-			keyed, keyErr := rel.keyed, error(nil)
-			if err != nil {
-				keyed, keyErr = messageByKey(ctx, tx, caller, key)
-			}
-			if sent, found, keyErr := replayed(keyed, keyErr, key, requestHash); keyErr != nil || found {
-				return sent, keyErr
-			}
-			if err != nil {
-				return graph.Sent{}, err
-			}
-		}
-		decision := rel.Messaging
-		if !decision.Allowed {
-			return graph.Sent{}, graph.Refusal(graph.ErrRefused, decision.Reason, graph.RefusalDetail(decision.Reason, rel.Member.Name))
-		}
-		now, kind := s.now(), decision.Channel.Kind()
-		bodyHash := graph.BodyHash(d.Body)
-		if kind == graph.KindInMail {
-			if err := s.checkAbuse(ctx, tx, caller, d.To, bodyHash, now); err != nil {
-				return graph.Sent{}, err
-			}
-		}
-		filing := graph.Filing{Filed: rel.filed, Kind: kind, Connected: rel.connected}
-		if filing.Kind != graph.KindMessage && !filing.Connected {
-			if filing.Blast, err = s.blasting(ctx, tx, caller, d.To, bodyHash, now); err != nil {
-				return graph.Sent{}, err
-			}
-		}
-		return s.writeMessage(ctx, tx, outgoing{draft: d, attachments: string(attachments), bodyHash: bodyHash,
-			key: key, requestHash: requestHash, decision: decision, sender: rel.caller, filing: filing, muted: rel.muted}, now)
+	r := &sending{ctx: ctx, caller: caller, draft: d, key: key, attachments: string(attachments),
+		requestHash: graph.HashOf(d.To, d.Subject, d.Body, string(attachments)), done: make(chan struct{})}
+	if changelog.IsRehearsal(ctx) || graph.IsForEveryone(ctx) {
+		s.sendAll(ctx, []*sending{r}) // alone: its transaction is not like the others
+	} else {
+		s.sends.send(r)
+	}
+	return r.sent, r.err
+}
+
+// sendBatch writes a batch the send queue took, in its own context (batchContext).
+func (s *Store) sendBatch(batch []*sending) {
+	ctx, cancel := batchContext(batch)
+	defer cancel()
+	s.sendAll(ctx, batch)
+}
+
+// sendAll writes sends with no member in common in one write transaction and finishes each with
+// its own answer: a refusal or a replay answers its send alone, and the others are written. If
+// the transaction fails, each send of a batch is tried again alone, so that one send's failure
+// is never another's.
+func (s *Store) sendAll(ctx context.Context, batch []*sending) {
+	answers := make([]answered, len(batch))
+	_, written, err := changelog.Write(ctx, s.db, s.logShards, &s.locks, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		clear(answers) // an attempt the driver retries starts again
+		return struct{}{}, s.decideAll(ctx, tx, batch, answers)
 	})
+	if err != nil && len(batch) > 1 && !unavailable(ctx, err) {
+		var alone sync.WaitGroup
+		for _, r := range batch {
+			alone.Go(func() { s.sendAll(r.ctx, []*sending{r}) })
+		}
+		alone.Wait()
+		return
+	}
+	if err == nil {
+		members := written.Members
+		if graph.IsForEveryone(ctx) {
+			members = nil
+		}
+		s.wrote(written.Token, members)
+	}
+	for i, r := range batch {
+		if err != nil {
+			r.finish(graph.Sent{}, err)
+			continue
+		}
+		if answers[i].err == nil {
+			graph.RecordWrite(r.ctx, written.Token)
+		}
+		r.finish(answers[i].sent, answers[i].err)
+	}
+}
+
+// unavailable tells whether a batch failed because Neo4j did not answer in time, which its sends
+// alone would meet as well.
+func unavailable(ctx context.Context, err error) bool {
+	bolt.Wrap(&err, "sends")
+	return ctx.Err() != nil || errors.Is(err, graph.ErrUnavailable)
+}
+
+// answered is one send's answer within its batch's transaction.
+type answered struct {
+	sent graph.Sent
+	err  error
+}
+
+// decideAll decides each send of a batch under its members' locks, all taken by one statement,
+// and writes the messages the rules allow with one more, the change log's append with it.
+func (s *Store) decideAll(ctx context.Context, tx neo4j.ManagedTransaction, batch []*sending, answers []answered) error {
+	rows, err := s.lockedRelations(ctx, tx, batch)
+	if err != nil {
+		return err
+	}
+	var messages []any
+	for i, r := range batch {
+		o, sent, err := s.decide(ctx, tx, r, rows[r.caller])
+		if err != nil && !isAnswer(err) {
+			return err // Neo4j failed: the transaction cannot go on
+		}
+		if o != nil {
+			var message map[string]any
+			sent, message = s.message(tx, *o)
+			messages = append(messages, message)
+		}
+		answers[i] = answered{sent, err}
+	}
+	if len(messages) > 0 {
+		changelog.Last(tx, cypher.SendMessage, map[string]any{"messages": messages, "newSide": newSide})
+	}
+	return nil
+}
+
+// isAnswer tells whether err is a send's own answer (a refusal, a missing member, a key reused),
+// which leaves the transaction whole, rather than a failure of Neo4j, which does not.
+func isAnswer(err error) bool {
+	var domain *graph.Error
+	return errors.As(err, &domain)
+}
+
+// decide applies the messaging rules to one send, given the relation lockedRelations read for it
+// (nil when its caller or recipient is missing or hidden): it answers the message to write, or
+// the first answer to the send's idempotency key, or a refusal (isAnswer), or a failure of Neo4j.
+func (s *Store) decide(ctx context.Context, tx neo4j.ManagedTransaction, r *sending, rel *relationRow) (*outgoing, graph.Sent, error) {
+	if rel == nil {
+		// Say which one is missing: the caller, or the member (or the member is hidden by a block).
+		if _, err := lockMembers(ctx, tx, r.caller); err != nil {
+			return nil, graph.Sent{}, err
+		}
+		if r.key == "" {
+			return nil, graph.Sent{}, graph.MemberNotFound(r.draft.To)
+		}
+		// A retry finds its first answer even if the recipient has since blocked the caller.
+		keyed, err := messageByKey(ctx, tx, r.caller, r.key)
+		if sent, found, err := replayed(keyed, err, r.key, r.requestHash); err != nil || found {
+			return nil, sent, err
+		}
+		return nil, graph.Sent{}, graph.MemberNotFound(r.draft.To)
+	}
+	if r.key != "" {
+		if sent, found, err := replayed(rel.keyed, nil, r.key, r.requestHash); err != nil || found {
+			return nil, sent, err
+		}
+	}
+	decision := rel.Messaging
+	if !decision.Allowed {
+		return nil, graph.Sent{}, graph.Refusal(graph.ErrRefused, decision.Reason, graph.RefusalDetail(decision.Reason, rel.Member.Name))
+	}
+	now, kind, bodyHash := s.now(), decision.Channel.Kind(), graph.BodyHash(r.draft.Body)
+	if kind == graph.KindInMail {
+		if err := s.checkAbuse(ctx, tx, r.caller, r.draft.To, bodyHash, now); err != nil {
+			return nil, graph.Sent{}, err
+		}
+	}
+	filing := graph.Filing{Filed: rel.filed, Kind: kind, Connected: rel.connected}
+	if filing.Kind != graph.KindMessage && !filing.Connected {
+		var err error
+		if filing.Blast, err = s.blasting(ctx, tx, r.caller, r.draft.To, bodyHash, now); err != nil {
+			return nil, graph.Sent{}, err
+		}
+	}
+	return &outgoing{draft: r.draft, attachments: r.attachments, bodyHash: bodyHash, key: r.key, requestHash: r.requestHash,
+		decision: decision, sender: rel.caller, filing: filing, muted: rel.muted, now: now}, graph.Sent{}, nil
 }
 
 // outgoing is a message the rules allowed, on its way to being written.
@@ -79,12 +186,14 @@ type outgoing struct {
 	sender                graph.Member // as stored before this send
 	filing                graph.Filing // files the conversation for the recipient
 	muted                 bool         // the recipient muted the conversation
+	now                   time.Time    // when it is sent
 }
 
-// writeMessage writes o with what it changes of its sender: credits spent (after any monthly grant
-// due) and the month's requests counted.
-func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o outgoing, now time.Time) (graph.Sent, error) {
-	from, to, decision := o.sender, o.draft.To, o.decision
+// message is o as one of SendMessage's $messages, with what it changes of its sender (credits
+// spent after any monthly grant due, the month's requests counted) and the change log's record of
+// it, and the answer to its send.
+func (s *Store) message(tx neo4j.ManagedTransaction, o outgoing) (graph.Sent, map[string]any) {
+	from, to, decision, now := o.sender, o.draft.To, o.decision, o.now
 	kind := decision.Channel.Kind()
 	charge := graph.ChargeFor(from, to, decision, rand.Text(), now)
 	sent, grantedAt := charge.Sent, charge.GrantedAt
@@ -101,7 +210,7 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 		changelog.Tell(tx, graph.Event{Kind: graph.EventMessage, To: to, By: from.ID, ID: sent.ID, ThreadID: sent.ThreadID,
 			Box: filed, MessageKind: kind, Subject: o.draft.Subject, Excerpt: graph.Excerpt(o.draft.Body)})
 	}
-	changelog.Last(tx, cypher.SendMessage, map[string]any{
+	return sent, map[string]any{
 		"caller": from.ID, "to": to, "id": sent.ID, "threadId": sent.ThreadID,
 		"kind": string(kind), "channel": string(decision.Channel), "cost": int64(decision.Cost),
 		"subject": o.draft.Subject, "body": o.draft.Body, "bodyHash": o.bodyHash, "attachments": o.attachments,
@@ -111,11 +220,10 @@ func (s *Store) writeMessage(ctx context.Context, tx neo4j.ManagedTransaction, o
 		"requestsMonth": int64(charge.RequestsMonth), "requestsSent": int64(charge.RequestsSent),
 		"inboxKey": inboxKey, "requestKey": requestKey, "sentKey": graph.MailboxKey(from.ID, now, sent.ID),
 		"now": now, "refundSince": now.Add(-graph.RefundWindow),
-		"conversationKind": string(graph.ConversationKindOf(kind)), "newSide": newSide, "pending": pending,
+		"conversationKind": string(graph.ConversationKindOf(kind)), "pending": pending,
 		"activity": graph.ActivityKey(now, sent.ID), "senderBoxKey": graph.BoxKey(from.ID, graph.BoxInbox, now, sent.ID),
 		"recipientFiled": string(filed), "recipientBoxKey": graph.BoxKey(to, filed, now, sent.ID),
-	})
-	return sent, nil
+	}
 }
 
 // newSide is a member's side of a conversation as it starts: nothing written, read or answered,

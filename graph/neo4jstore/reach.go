@@ -19,7 +19,7 @@ import (
 // what they share. A member in a block relation with the caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relation(%q, %q)", caller, member)
-	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, nil)
+	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, false)
 	if err != nil {
 		return graph.Relation{}, err
 	}
@@ -38,7 +38,7 @@ func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Re
 func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relations(%q, %d members)", caller, len(members))
 	members = slices.Compact(slices.Sorted(slices.Values(members)))
-	rels, err := s.relations(ctx, s.db.Read, caller, members, nil)
+	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: members}}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -49,22 +49,25 @@ func (s *Store) Relations(ctx context.Context, caller string, members []string) 
 	return out, nil
 }
 
-// lockedRelation locks the caller and the member (in id order) inside a write transaction and
-// then computes their relation, in one round trip, so that the decision holds when the message
-// is written. With a key, the row holds the message the caller already sent with it (keyed).
-func (s *Store) lockedRelation(ctx context.Context, tx neo4j.ManagedTransaction, caller, member, key string) (relationRow, error) {
-	rels, err := s.relations(ctx, inTx(tx), caller, []string{member}, &forSend{key: key})
+// lockedRelations locks the members of a batch of sends (in id order) inside a write transaction
+// and then computes the relation of each send's caller to its recipient, in one round trip, so
+// that each decision holds when the messages are written. It answers them by caller (a batch's
+// members are all different), with no entry for a send whose caller or recipient is missing or
+// hidden. A send with a key finds in its row the message its caller already sent with it (keyed).
+func (s *Store) lockedRelations(ctx context.Context, tx neo4j.ManagedTransaction, batch []*sending) (map[string]*relationRow, error) {
+	asks := make([]asking, len(batch))
+	for i, r := range batch {
+		asks[i] = asking{caller: r.caller, members: []string{r.draft.To}, key: r.key}
+	}
+	rels, err := s.relations(ctx, inTx(tx), asks, true)
 	if err != nil {
-		return relationRow{}, err
+		return nil, err
 	}
-	if len(rels) == 0 {
-		// Say which one is missing: the caller, or the member (or the member is hidden by a block).
-		if _, err := lockMembers(ctx, tx, caller); err != nil {
-			return relationRow{}, err
-		}
-		return relationRow{}, graph.MemberNotFound(member)
+	rows := make(map[string]*relationRow, len(rels))
+	for i := range rels {
+		rows[rels[i].caller.ID] = &rels[i]
 	}
-	return rels[0], nil
+	return rows, nil
 }
 
 // querier runs one statement, on its own or inside a transaction.
@@ -77,28 +80,42 @@ func inTx(tx neo4j.ManagedTransaction) querier {
 	}
 }
 
-// forSend is a relation read for a send, inside its write transaction: relations first locks the
-// caller and the member, skips what only reads show (the mutual count, and the connection lists
-// of a connected pair, whose degree is first), and finds the message the caller already sent
-// with key, if not "". A nil *forSend is a read.
-type forSend struct{ key string }
+// asking is one caller's question about members, as the Relations statement takes it; a send
+// asks about its recipient, with its idempotency key ("" for none).
+type asking struct {
+	caller  string
+	members []string
+	key     string
+}
+
+// param is a as one of the statement's $asks.
+func (a asking) param() map[string]any {
+	ids := make([]any, len(a.members))
+	threads := make(map[string]any, len(a.members))
+	for i, m := range a.members {
+		ids[i], threads[m] = m, graph.ThreadID(a.caller, m)
+	}
+	return map[string]any{"caller": a.caller, "members": ids, "threads": threads, "key": a.key}
+}
 
 // relations runs the Relations statement and completes each row's degree and mutual count from
 // connection lists: the smaller side's, which the statement returns, and the larger side's and
 // (for the 3-hop test) the smaller side's connections', taken from the cache when their versions
-// are current and read with q otherwise.
-func (s *Store) relations(ctx context.Context, q querier, caller string, members []string, send *forSend) ([]relationRow, error) {
-	ids := make([]any, len(members))
-	threads := make(map[string]any, len(members))
-	for i, m := range members {
-		ids[i], threads[m] = m, graph.ThreadID(caller, m)
+// are current and read with q otherwise. For sends, inside their write transaction, it first locks
+// every member asked about and every caller, and skips what only reads show: the mutual count,
+// and the connection lists of a connected pair, whose degree is first.
+func (s *Store) relations(ctx context.Context, q querier, asks []asking, send bool) ([]relationRow, error) {
+	params := make([]any, len(asks))
+	var members []string
+	for i, a := range asks {
+		params[i] = a.param()
+		members = append(append(members, a.caller), a.members...)
 	}
-	query, params := cypher.Relations, map[string]any{"caller": caller, "members": ids, "threads": threads, "near": true, "key": ""}
-	if send != nil {
-		query, params["ids"] = cypher.LockedRelations, slices.Sorted(slices.Values(append([]string{caller}, members...)))
-		params["near"], params["key"] = false, send.key
+	query, args := cypher.Relations, map[string]any{"asks": params, "near": !send}
+	if send {
+		query, args["ids"] = cypher.LockedRelations, slices.Compact(slices.Sorted(slices.Values(members)))
 	}
-	recs, err := q(ctx, query, params)
+	recs, err := q(ctx, query, args)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +182,7 @@ type relationRow struct {
 
 // sendsDirect says that the row is for a send between connected members, whose degree needs no
 // connection lists.
-func (r *relationRow) sendsDirect(send *forSend) bool { return send != nil && r.connected }
+func (r *relationRow) sendsDirect(send bool) bool { return send && r.connected }
 
 // toRelationRow reads one row of the Relations statement, numbering its members in g.
 func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
@@ -328,7 +345,7 @@ func (s *Store) mutualPage(ctx context.Context, mutuals []any, params map[string
 // mutualsFromLists finds the mutual connections through Relations, then keeps the smaller side's
 // list too (Relations keeps the larger side's), so that the next page is cachedMutualConnections'.
 func (s *Store) mutualsFromLists(ctx context.Context, caller, member string) ([]any, error) {
-	rels, err := s.relations(ctx, s.db.Read, caller, []string{member}, nil)
+	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, false)
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,10 @@ type Config struct {
 	// that has none (or one made before shards); zero means changelog.DefaultShards. A log keeps
 	// the count it was made with for its epoch: writers and replicas read it from the log.
 	LogShards int
+	// SendTransactions is how many transactions of sends the store has Neo4j writing at once, and
+	// SendBatch how many sends one carries at most (sends.go); zero means DefaultSendTransactions
+	// and DefaultSendBatch. A SendBatch of 1 writes every send alone.
+	SendTransactions, SendBatch int
 }
 
 // Pool is how the store uses connections to Neo4j.
@@ -92,6 +96,8 @@ type Store struct {
 	locks changelog.LockTimes
 	// logShards is the shard count of a change log this store makes (Config.LogShards).
 	logShards int
+	// sends gathers sends into shared transactions (sends.go).
+	sends *sendQueue
 }
 
 // OnWrite has the store tell f of every write's token and the members it touched (nil: every
@@ -130,8 +136,19 @@ func New(cfg Config) (*Store, error) {
 	if cached <= 0 {
 		cached = DefaultCachedConnections
 	}
-	return &Store{db: db, clock: clock, limits: limits, logShards: cfg.LogShards, schema: make(chan struct{}),
-		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token, []string) {}}, nil
+	s := &Store{db: db, clock: clock, limits: limits, logShards: cfg.LogShards, schema: make(chan struct{}),
+		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token, []string) {}}
+	s.sends = &sendQueue{transactions: orDefault(cfg.SendTransactions, DefaultSendTransactions),
+		most: orDefault(cfg.SendBatch, DefaultSendBatch), run: s.sendBatch}
+	return s, nil
+}
+
+// orDefault is n, or def when n is not positive.
+func orDefault(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
 // NewDB makes a handle on the database cfg names, with a driver and a pool of connections of its
@@ -260,6 +277,11 @@ func (s *Store) LogShards() int { return s.logShards }
 
 // LockStats says how long the store's writes waited for the change log's locks and held them.
 func (s *Store) LockStats() graph.LockStats { return s.locks.Stats() }
+
+// SendStats counts the transactions of sends the store ran from its queue and the sends they carried.
+func (s *Store) SendStats() graph.SendStats {
+	return graph.SendStats{Transactions: s.sends.transactionsRun.Load(), Sends: s.sends.sendsRun.Load()}
+}
 
 // DB is the database the store runs its statements on, for tools that ask Neo4j questions of
 // their own, such as the benchmark's baseline.
