@@ -125,6 +125,8 @@ func sendCounters(health Health) []prometheus.Collector {
 			func(s graph.SendStats) int64 { return s.Transactions }),
 		counter("reach_send_transaction_sends_total", "Sends the transactions of sends carried: divided by reach_send_transactions_total, the sends a transaction shared on average.",
 			func(s graph.SendStats) int64 { return s.Sends }),
+		counter("reach_sends_shed_total", "Sends refused 503 at once, rather than queued, because REACH_SEND_TRANSACTIONS × REACH_SEND_BATCH sends were already waiting for a transaction.",
+			func(s graph.SendStats) int64 { return s.Shed }),
 	}
 }
 

@@ -24,8 +24,9 @@ type ShedStats struct {
 
 // SendStats counts the transactions of sends a replica ran and the sends they carried: their ratio
 // is how many sends shared a transaction on average (REACH_SEND_TRANSACTIONS, REACH_SEND_BATCH).
+// Shed counts the sends refused at once because a full round of batches was already waiting.
 type SendStats struct {
-	Transactions, Sends int64
+	Transactions, Sends, Shed int64
 }
 
 // CacheStats says how the cache of connection lists is doing.

@@ -25,7 +25,7 @@ import (
 //   - when the harness can stop, start and back up Neo4j (make test's can), unless
 //     REACH_TEST_NEO4J_FAULTS=0: Neo4j stopped and started again; a backup taken (neo4j-admin
 //     dump, Neo4j stopped meanwhile), more writes, and the backup restored behind the running
-//     replicas, losing those writes. Before each statement's first run went first (bolt.Plans),
+//     replicas, losing those writes. Before each statement's first run went first (bolt.FirstRuns),
 //     writes through the replicas failed for more than the 90 s a write may take here after
 //     Neo4j came back (docs/performance.md, "The first run of a statement").
 //

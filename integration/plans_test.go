@@ -16,7 +16,7 @@ import (
 // have run), a burst of sends between different pairs arriving at once must each still be
 // answered within the service's write deadline (5 s). Each first run of a statement makes it
 // ready for itself: with every send of the burst doing so, 32 at once took 4–5 s and most missed
-// the deadline; with one run of each statement going first (bolt.Plans) they took 1.1–1.3 s
+// the deadline; with one run of each statement going first (bolt.FirstRuns) they took 1.1–1.3 s
 // (docs/performance.md, "The first run of a statement").
 func TestSendsAfterNeo4jLostItsPlans(t *testing.T) {
 	id := ids(t)
@@ -30,7 +30,7 @@ func TestSendsAfterNeo4jLostItsPlans(t *testing.T) {
 	}
 	send(t, sender(0), recipient(0), "hello").expect(http.StatusCreated) // the store knows the send's statements
 	cypherRun(t, "CALL db.clearQueryCaches()", nil)
-	env.store.DB().Plans.Forget()
+	env.store.DB().FirstRuns.Forget()
 
 	start := time.Now()
 	errs := make([]error, senders)

@@ -49,7 +49,7 @@ func (db *DB) readOnce(ctx context.Context, query string, params map[string]any)
 	}
 	defer leave()
 	db.Samples.Remember(query, params, false)
-	landed, err := db.Plans.Ahead(ctx, query)
+	landed, err := db.FirstRuns.Ahead(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +99,12 @@ func Collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, par
 
 // DB runs statements on one Neo4j database: sessions, retries, deadlines and tracing, the
 // statements run so far, for Warm, and which of them have run since Neo4j last lost its plans
-// (Plans).
+// (FirstRuns).
 type DB struct {
-	Driver  neo4j.DriverWithContext
-	Name    string
-	Samples Samples
-	Plans   Plans
+	Driver    neo4j.DriverWithContext
+	Name      string
+	Samples   Samples
+	FirstRuns FirstRuns
 	// Bookmarks, when set, is the bookmark manager the DB's sessions share, perhaps with another
 	// DB on the same database whose writes this one's reads must see (a DB with a driver of its
 	// own); nil: the driver's, which ForgetBookmarks cannot empty.

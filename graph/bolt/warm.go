@@ -74,13 +74,13 @@ func (s *Samples) all() []*sample {
 }
 
 // Warm has Neo4j plan every statement run so far again, in the order first seen, as after a
-// restart of Neo4j; the next run of each goes first again (Plans), since a plan is not all that
+// restart of Neo4j; the next run of each goes first again (FirstRuns), since a plan is not all that
 // a statement's first run makes ready. It forgets the bookmarks too: the Neo4j that came back
 // may be a backup restored, older than they are, and every transaction would wait for them.
 func (db *DB) Warm(ctx context.Context) (planned int, took time.Duration, err error) {
 	defer Wrap(&err, "warm")
 	start := time.Now()
-	db.Plans.Forget()
+	db.FirstRuns.Forget()
 	db.ForgetBookmarks()
 	for _, smp := range db.Samples.all() {
 		routing := neo4j.ExecuteQueryWithReadersRouting()

@@ -16,7 +16,7 @@ import (
 )
 
 // changeTx is the transaction a write's work is given (see write): it remembers the statements run
-// in it, for Warm, lets each statement's first run go first (bolt.Plans), and keeps what they
+// in it, for Warm, lets each statement's first run go first (bolt.FirstRuns), and keeps what they
 // changed of the state replicas keep in memory, which write then records in the change log
 // (cypher/AppendChange.cypher) in the same transaction.
 type changeTx struct {
@@ -30,7 +30,7 @@ func (tx changeTx) Run(ctx context.Context, query string, params map[string]any)
 		panic("changelog: a statement ran after the write's last (Last)")
 	}
 	tx.db.Samples.Remember(query, params, true)
-	landed, err := tx.db.Plans.Ahead(ctx, query)
+	landed, err := tx.db.FirstRuns.Ahead(ctx, query)
 	if err != nil {
 		return nil, err
 	}

@@ -49,9 +49,11 @@ func (r *sending) finish(sent graph.Sent, err error) {
 // written in the order they came.
 type sendQueue struct {
 	transactions, most int
+	limit              int                    // sends that may wait at once: a round of batches
 	run                func(batch []*sending) // writes a batch and finishes each of its sends
 
 	transactionsRun, sendsRun atomic.Int64 // batches run, and the sends they carried (SendStats)
+	shed                      atomic.Int64 // sends refused with a full queue
 
 	mu      sync.Mutex
 	waiting []*sending
@@ -60,9 +62,18 @@ type sendQueue struct {
 }
 
 // send queues r and returns once it has its answer, or once ctx ends while r still waits, having
-// written nothing.
+// written nothing. With a full round of batches already waiting (limit: transactions × most), it
+// refuses r at once with ErrUnavailable: more would wait longer than a send should, and a Neo4j
+// that far behind is better asked again later than buried.
 func (q *sendQueue) send(r *sending) {
 	q.mu.Lock()
+	if len(q.waiting) >= q.limit {
+		q.mu.Unlock()
+		q.shed.Add(1)
+		r.finish(graph.Sent{}, &graph.Error{Kind: graph.ErrUnavailable, RetryAfter: time.Second,
+			Detail: "reach has more sends waiting for the graph database than it lets wait; try again shortly"})
+		return
+	}
 	q.waiting = append(q.waiting, r)
 	start := q.running < q.transactions
 	if start {

@@ -30,7 +30,7 @@ func TestSendQueueGathersSendsWithoutSharedMembers(t *testing.T) {
 		running atomic.Int32
 		most    atomic.Int32
 	)
-	q := &sendQueue{transactions: 2, most: 4}
+	q := &sendQueue{transactions: 2, most: 4, limit: 40}
 	q.run = func(batch []*sending) {
 		n := running.Add(1)
 		defer running.Add(-1)
@@ -97,7 +97,7 @@ func TestSendQueueGathersSendsWithoutSharedMembers(t *testing.T) {
 func TestSendQueueLetsAWaitingSendGo(t *testing.T) {
 	release := make(chan struct{})
 	var written atomic.Int32
-	q := &sendQueue{transactions: 1, most: 4}
+	q := &sendQueue{transactions: 1, most: 4, limit: 4}
 	q.run = func(batch []*sending) {
 		<-release
 		for _, r := range batch {
@@ -119,5 +119,38 @@ func TestSendQueueLetsAWaitingSendGo(t *testing.T) {
 	<-first.done
 	if written.Load() != 1 {
 		t.Errorf("%d sends written, want only the one that did not give up", written.Load())
+	}
+}
+
+// TestSendQueueShedsPastAFullRound fills the queue's one transaction and a round of batches
+// behind it: the next send is refused at once with ErrUnavailable, and the others are written.
+func TestSendQueueShedsPastAFullRound(t *testing.T) {
+	release := make(chan struct{})
+	var written atomic.Int32
+	q := &sendQueue{transactions: 1, most: 2, limit: 2}
+	q.run = func(batch []*sending) {
+		<-release
+		for _, r := range batch {
+			written.Add(1)
+			r.finish(graph.Sent{}, nil)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range 3 { // one in the transaction, two waiting: a full round
+		wg.Go(func() { q.send(queued(context.Background(), fmt.Sprint("a", i), fmt.Sprint("b", i))) })
+		time.Sleep(5 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // were it queued, it would not wait for ever
+	defer cancel()
+	over := queued(ctx, "c", "d")
+	start := time.Now()
+	q.send(over)
+	if !errors.Is(over.err, graph.ErrUnavailable) || time.Since(start) > 100*time.Millisecond {
+		t.Errorf("the send past a full round answered %v after %s, want ErrUnavailable at once", over.err, time.Since(start))
+	}
+	close(release)
+	wg.Wait()
+	if written.Load() != 3 || q.shed.Load() != 1 {
+		t.Errorf("%d written and %d shed, want 3 and 1", written.Load(), q.shed.Load())
 	}
 }

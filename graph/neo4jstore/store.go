@@ -138,8 +138,8 @@ func New(cfg Config) (*Store, error) {
 	}
 	s := &Store{db: db, clock: clock, limits: limits, logShards: cfg.LogShards, schema: make(chan struct{}),
 		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token, []string) {}}
-	s.sends = &sendQueue{transactions: orDefault(cfg.SendTransactions, DefaultSendTransactions),
-		most: orDefault(cfg.SendBatch, DefaultSendBatch), run: s.sendBatch}
+	transactions, most := orDefault(cfg.SendTransactions, DefaultSendTransactions), orDefault(cfg.SendBatch, DefaultSendBatch)
+	s.sends = &sendQueue{transactions: transactions, most: most, limit: transactions * most, run: s.sendBatch}
 	return s, nil
 }
 
@@ -278,9 +278,10 @@ func (s *Store) LogShards() int { return s.logShards }
 // LockStats says how long the store's writes waited for the change log's locks and held them.
 func (s *Store) LockStats() graph.LockStats { return s.locks.Stats() }
 
-// SendStats counts the transactions of sends the store ran from its queue and the sends they carried.
+// SendStats counts the transactions of sends the store ran from its queue, the sends they carried,
+// and the sends refused because the queue was full.
 func (s *Store) SendStats() graph.SendStats {
-	return graph.SendStats{Transactions: s.sends.transactionsRun.Load(), Sends: s.sends.sendsRun.Load()}
+	return graph.SendStats{Transactions: s.sends.transactionsRun.Load(), Sends: s.sends.sendsRun.Load(), Shed: s.sends.shed.Load()}
 }
 
 // DB is the database the store runs its statements on, for tools that ask Neo4j questions of

@@ -12,7 +12,7 @@ import (
 // firstRuns has n runs of statement arrive at once, and returns how many went first, how many of
 // the rest ran before the first landed, and what each got from Ahead. The first run lands once
 // all have arrived, with ok.
-func firstRuns(plans *Plans, statement string, n int, ok bool, timeout time.Duration) (first, early int64, errs []error) {
+func firstRuns(plans *FirstRuns, statement string, n int, ok bool, timeout time.Duration) (first, early int64, errs []error) {
 	var firsts, landed, beforeLanding atomic.Int64
 	errs = make([]error, n)
 	var wg sync.WaitGroup
@@ -42,7 +42,7 @@ func firstRuns(plans *Plans, statement string, n int, ok bool, timeout time.Dura
 }
 
 // goesFirst tells whether a run of statement arriving now goes first.
-func goesFirst(t *testing.T, plans *Plans, statement string) bool {
+func goesFirst(t *testing.T, plans *FirstRuns, statement string) bool {
 	t.Helper()
 	_, first, err := plans.ahead(context.Background(), statement)
 	if err != nil {
@@ -54,7 +54,7 @@ func goesFirst(t *testing.T, plans *Plans, statement string) bool {
 // TestFirstRunGoesAlone: of many runs of a statement arriving at once, one goes first and the
 // others run only once it has landed; later runs go at once, until Forget.
 func TestFirstRunGoesAlone(t *testing.T) {
-	var plans Plans
+	var plans FirstRuns
 	first, early, errs := firstRuns(&plans, "MATCH (m) RETURN m", 32, true, 5*time.Second)
 	if first != 1 || early != 0 {
 		t.Fatalf("%d runs went first and %d ran before the first landed; want 1 and 0", first, early)
@@ -75,7 +75,7 @@ func TestFirstRunGoesAlone(t *testing.T) {
 
 // TestFirstRunHoldsOnlyItsStatement: a first run holds back only the runs of its own statement.
 func TestFirstRunHoldsOnlyItsStatement(t *testing.T) {
-	var plans Plans
+	var plans FirstRuns
 	if _, err := plans.Ahead(context.Background(), "slow"); err != nil { // never lands
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestFirstRunHoldsOnlyItsStatement(t *testing.T) {
 // TestWaitingEndsAtTheDeadline: a run waiting for the first run gives up with its context's error
 // when its deadline passes first.
 func TestWaitingEndsAtTheDeadline(t *testing.T) {
-	var plans Plans
+	var plans FirstRuns
 	if _, err := plans.Ahead(context.Background(), "s"); err != nil { // never lands
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestWaitingEndsAtTheDeadline(t *testing.T) {
 // TestFailedFirstRunGoesAgain: when the first run fails, those that waited go on, and the next
 // run goes first again.
 func TestFailedFirstRunGoesAgain(t *testing.T) {
-	var plans Plans
+	var plans FirstRuns
 	first, _, errs := firstRuns(&plans, "s", 8, false, 5*time.Second)
 	if first != 1 {
 		t.Fatalf("%d runs went first, want 1", first)

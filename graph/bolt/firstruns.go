@@ -12,12 +12,12 @@ import (
 // 2.1 s each, and 32 at once all missed the 5 s write deadline, against 0.3 s for the 32 once the
 // statements had run (docs/performance.md, "The first run of a statement"). Requests arriving
 // after a restart of Neo4j all run cold statements at once, and those that follow start over. So
-// the DB lets one run of each statement go first (Plans): the runs that arrive meanwhile wait
+// the DB lets one run of each statement go first (FirstRuns): the runs that arrive meanwhile wait
 // for it, up to their deadline, and then find the statement ready.
 
-// Plans lets the first run of each statement go ahead alone, and remembers which statements
+// FirstRuns lets the first run of each statement go ahead alone, and remembers which statements
 // have run.
-type Plans struct {
+type FirstRuns struct {
 	byText sync.Map // statement text → *flight
 }
 
@@ -32,7 +32,7 @@ type flight struct {
 // an error). Others that need statement meanwhile wait for that, or until ctx ends, when Ahead
 // returns ctx's error. A first run that fails lets its waiters go on, and the next run goes first
 // again.
-func (p *Plans) Ahead(ctx context.Context, statement string) (landed func(ok bool), err error) {
+func (p *FirstRuns) Ahead(ctx context.Context, statement string) (landed func(ok bool), err error) {
 	f, first, err := p.ahead(ctx, statement)
 	if !first {
 		return nothing, err
@@ -41,7 +41,7 @@ func (p *Plans) Ahead(ctx context.Context, statement string) (landed func(ok boo
 }
 
 // ahead is Ahead, saying whether this run goes first, with the flight it then must land.
-func (p *Plans) ahead(ctx context.Context, statement string) (f *flight, first bool, err error) {
+func (p *FirstRuns) ahead(ctx context.Context, statement string) (f *flight, first bool, err error) {
 	if found, ok := p.byText.Load(statement); ok && found.(*flight).isReady() {
 		return nil, false, nil
 	}
@@ -61,7 +61,7 @@ func (p *Plans) ahead(ctx context.Context, statement string) (f *flight, first b
 func nothing(bool) {}
 
 // land ends flight f of statement; one that failed is forgotten, so that the next run goes first.
-func (p *Plans) land(statement string, f *flight, ok bool) {
+func (p *FirstRuns) land(statement string, f *flight, ok bool) {
 	f.ready = ok
 	if !ok {
 		p.byText.CompareAndDelete(statement, f)
@@ -81,6 +81,6 @@ func (f *flight) isReady() bool {
 
 // Forget forgets which statements have run, as when Neo4j restarted and lost what it had made
 // ready: the next run of each goes first again.
-func (p *Plans) Forget() {
+func (p *FirstRuns) Forget() {
 	p.byText.Clear()
 }
