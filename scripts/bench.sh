@@ -28,7 +28,8 @@
 # BENCH_DURATION (60s), BENCH_WARMUP (15s), BENCH_OUT (bench), BENCH_POSTGRES (1; 0 leaves the
 # peer out), BENCH_NEO4J_PORT (7689), BENCH_POSTGRES_PORT (5439), BENCH_SWEEP_STEP (10s),
 # BENCH_SWEEP_WARMUP (3s), BENCH_SWEEP_RATES (reachbench's list), BENCH_SWEEP_LIMIT (10: the p99 in
-# ms a step must keep to hold), BENCH_SYSTEMS (all; a
+# ms a step must keep to hold), BENCH_SWEEP_WORKLOADS (reachability,mix,sends: those to climb),
+# BENCH_SYSTEMS (all; a
 # comma-separated subset of reach, reach-before, reach-reachability-alone, reach-fully-consistent,
 # reach-at-least-as-fresh, http-floor, baseline,
 # postgres, postgres-http), BENCH_COLD (110s: the cold run right after reach starts; 0 for none),
@@ -245,7 +246,8 @@ if [[ -n "$compare_rev" ]]; then
   args+=(--compare-url http://127.0.0.1:8091 --compare-rev "$compare_label" --compare-mailbox "${BENCH_COMPARE_MAILBOX:-$compare_mailbox}")
 fi
 if [[ "$mode" == sweep ]]; then
-  args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}" --sweep-limit "${BENCH_SWEEP_LIMIT:-10}")
+  args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}" --sweep-limit "${BENCH_SWEEP_LIMIT:-10}" \
+    --sweep-workloads "${BENCH_SWEEP_WORKLOADS:-reachability,mix,sends}")
   [[ -n "${BENCH_SWEEP_RATES:-}" ]] && args+=(--sweep-rates "$BENCH_SWEEP_RATES")
 fi
 bin/reachbench "${args[@]}"

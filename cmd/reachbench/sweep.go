@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,8 @@ type sweepOptions struct {
 	limit   float64
 	rates   string
 	samples int
+	// workloads are the workloads a sweep climbs, comma-separated.
+	workloads string
 }
 
 func (s *sweepOptions) flags(fs *flag.FlagSet) {
@@ -29,6 +32,7 @@ func (s *sweepOptions) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&s.warmup, "sweep-warmup", 3*time.Second, "unmeasured time before each step of a sweep")
 	fs.Float64Var(&s.limit, "sweep-limit", 10, "p99 in ms a step must stay within to hold")
 	fs.IntVar(&s.samples, "sweep-samples", 200, "requests of each op a step measures at least, lengthening low-rate steps of the mix, so no p99 rests on a handful")
+	fs.StringVar(&s.workloads, "sweep-workloads", "reachability,mix,sends", "the workloads a sweep climbs, comma-separated")
 	fs.StringVar(&s.rates, "sweep-rates", "100,200,300,400,500,650,800,1000,1250,1500,1750,2000,2500,3000,3500,4000,5000,6000,7000,8000,10000",
 		"offered rates of the steps, in requests/s, lowest first")
 }
@@ -87,6 +91,9 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 		on     bool
 	}
 	climb := func(workload string, climbers []*climber) {
+		if !slices.Contains(strings.Split(o.sweep.workloads, ","), workload) {
+			return
+		}
 		for step, rate := range rates {
 			for _, c := range climbers {
 				if !c.on || ctx.Err() != nil {
@@ -156,10 +163,13 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 		return err
 	}
 	for _, w := range []string{bench.WorkloadMix, bench.WorkloadReachability, bench.WorkloadSends} {
+		if !slices.Contains(strings.Split(o.sweep.workloads, ","), w) {
+			continue
+		}
 		if err := report.WriteChart(filepath.Join(o.out, "sweep-"+w+".png"), w); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(out, "\nwrote %s, sweep-mix.png, sweep-reachability.png and sweep-sends.png\n", path)
+	fmt.Fprintf(out, "\nwrote %s and the charts of %s (sweep-<workload>.png)\n", path, o.sweep.workloads)
 	return ctx.Err()
 }
