@@ -365,6 +365,6 @@ func (r *modelRun) explain(t *testing.T) {
 }
 
 // checkWithin is how long porcupine may search a history before answering Unknown, which fails
-// the test as a violation would: a history with many calls left pending by the restart takes it
-// longer than 30 s on a loaded 2-core machine.
-const checkWithin = 90 * time.Second
+// the test as a violation would: a history with many calls left pending by the restart took it
+// longer than 30 s on a loaded 2-core machine, and once, with about 3,000 calls, longer than 90 s.
+const checkWithin = 180 * time.Second

@@ -20,12 +20,6 @@ const (
 	DefaultSendBatch        = 16
 )
 
-// sendWait bounds how long a send waits while no transaction of sends finishes: past it, the
-// transactions at work are stalled (a Neo4j starting cold, pausing, or buried), and the send is
-// refused with ErrUnavailable rather than kept waiting for them. While they finish, a waiting
-// send is taken within a round of batches.
-const sendWait = 2 * time.Second
-
 // sending is a send waiting to be written: alone, or with others in one transaction (sendAll).
 type sending struct {
 	ctx                      context.Context
@@ -56,8 +50,6 @@ func (r *sending) finish(sent graph.Sent, err error) {
 type sendQueue struct {
 	transactions, most int
 	limit              int                    // sends that may wait at once: a round of batches
-	wait               time.Duration          // how long a send may wait while no batch is written (sendWait)
-	lastWritten        atomic.Int64           // when a batch was last written, in Unix nanoseconds
 	run                func(batch []*sending) // writes a batch and finishes each of its sends
 
 	transactionsRun, sendsRun atomic.Int64 // batches run, and the sends they carried (SendStats)
@@ -71,14 +63,15 @@ type sendQueue struct {
 
 // send queues r and returns once it has its answer, or once ctx ends while r still waits, having
 // written nothing. With a full round of batches already waiting (limit: transactions × most), it
-// refuses r at once with ErrUnavailable, and so it does when r has waited the queue's wait with no
-// batch written meanwhile: more would wait longer than a send should, and a Neo4j that far behind
-// is better asked again later than buried.
+// refuses r at once with ErrUnavailable: more would wait longer than a send should, and a Neo4j
+// that far behind is better asked again later than buried.
 func (q *sendQueue) send(r *sending) {
 	q.mu.Lock()
 	if len(q.waiting) >= q.limit {
 		q.mu.Unlock()
-		q.refuse(r)
+		q.shed.Add(1)
+		r.finish(graph.Sent{}, &graph.Error{Kind: graph.ErrUnavailable, RetryAfter: time.Second,
+			Detail: "reach has more sends waiting for the graph database than it lets wait; try again shortly"})
 		return
 	}
 	q.waiting = append(q.waiting, r)
@@ -90,46 +83,15 @@ func (q *sendQueue) send(r *sending) {
 	if start {
 		go q.drain()
 	}
-	queued := time.Now()
-	waited := time.NewTimer(q.wait)
-	defer waited.Stop()
-	for {
-		select {
-		case <-r.done:
+	select {
+	case <-r.done:
+	case <-r.ctx.Done():
+		if q.withdraw(r) {
+			r.finish(graph.Sent{}, r.ctx.Err())
 			return
-		case <-waited.C:
-			if still := q.wait - time.Since(q.progress(queued)); still > 0 {
-				waited.Reset(still) // batches are being written: r's turn comes
-				continue
-			}
-			if q.withdraw(r) {
-				q.refuse(r)
-				return
-			}
-		case <-r.ctx.Done():
-			if q.withdraw(r) {
-				r.finish(graph.Sent{}, r.ctx.Err())
-				return
-			}
 		}
 		<-r.done // taken already: its transaction's deadline is no later than ctx's
-		return
 	}
-}
-
-// progress is when the queue last wrote a batch, or since, if later.
-func (q *sendQueue) progress(since time.Time) time.Time {
-	if last := time.Unix(0, q.lastWritten.Load()); last.After(since) {
-		return last
-	}
-	return since
-}
-
-// refuse answers r with ErrUnavailable, having written nothing, and counts it shed.
-func (q *sendQueue) refuse(r *sending) {
-	q.shed.Add(1)
-	r.finish(graph.Sent{}, &graph.Error{Kind: graph.ErrUnavailable, RetryAfter: time.Second,
-		Detail: "reach has more sends waiting for the graph database than it lets wait; try again shortly"})
 }
 
 // drain writes batches while sends wait, then leaves its place to the next send.
@@ -148,7 +110,6 @@ func (q *sendQueue) drain() {
 
 // written frees the members of a batch for the sends that wait.
 func (q *sendQueue) written(batch []*sending) {
-	q.lastWritten.Store(time.Now().UnixNano())
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, r := range batch {

@@ -30,7 +30,7 @@ func TestSendQueueGathersSendsWithoutSharedMembers(t *testing.T) {
 		running atomic.Int32
 		most    atomic.Int32
 	)
-	q := &sendQueue{transactions: 2, most: 4, limit: 40, wait: time.Minute}
+	q := &sendQueue{transactions: 2, most: 4, limit: 40}
 	q.run = func(batch []*sending) {
 		n := running.Add(1)
 		defer running.Add(-1)
@@ -95,16 +95,7 @@ func TestSendQueueGathersSendsWithoutSharedMembers(t *testing.T) {
 // TestSendQueueLetsAWaitingSendGo has a send give up while it waits for a place: it is answered
 // with its context's error and never written.
 func TestSendQueueLetsAWaitingSendGo(t *testing.T) {
-	release := make(chan struct{})
-	var written atomic.Int32
-	q := &sendQueue{transactions: 1, most: 4, limit: 4, wait: time.Minute}
-	q.run = func(batch []*sending) {
-		<-release
-		for _, r := range batch {
-			written.Add(1)
-			r.finish(graph.Sent{}, nil)
-		}
-	}
+	q, release, written := stalled(&sendQueue{transactions: 1, most: 4, limit: 4})
 	first := queued(context.Background(), "a", "b")
 	go q.send(first)
 	time.Sleep(10 * time.Millisecond) // first holds the one place
@@ -117,24 +108,15 @@ func TestSendQueueLetsAWaitingSendGo(t *testing.T) {
 	}
 	close(release)
 	<-first.done
-	if written.Load() != 1 {
-		t.Errorf("%d sends written, want only the one that did not give up", written.Load())
+	if written() != 1 {
+		t.Errorf("%d sends written, want only the one that did not give up", written())
 	}
 }
 
 // TestSendQueueShedsPastAFullRound fills the queue's one transaction and a round of batches
 // behind it: the next send is refused at once with ErrUnavailable, and the others are written.
 func TestSendQueueShedsPastAFullRound(t *testing.T) {
-	release := make(chan struct{})
-	var written atomic.Int32
-	q := &sendQueue{transactions: 1, most: 2, limit: 2, wait: time.Minute}
-	q.run = func(batch []*sending) {
-		<-release
-		for _, r := range batch {
-			written.Add(1)
-			r.finish(graph.Sent{}, nil)
-		}
-	}
+	q, release, written := stalled(&sendQueue{transactions: 1, most: 2, limit: 2})
 	var wg sync.WaitGroup
 	for i := range 3 { // one in the transaction, two waiting: a full round
 		wg.Go(func() { q.send(queued(context.Background(), fmt.Sprint("a", i), fmt.Sprint("b", i))) })
@@ -150,64 +132,22 @@ func TestSendQueueShedsPastAFullRound(t *testing.T) {
 	}
 	close(release)
 	wg.Wait()
-	if written.Load() != 3 || q.shed.Load() != 1 {
-		t.Errorf("%d written and %d shed, want 3 and 1", written.Load(), q.shed.Load())
+	if written() != 3 || q.shed.Load() != 1 {
+		t.Errorf("%d written and %d shed, want 3 and 1", written(), q.shed.Load())
 	}
 }
 
-// TestSendQueueShedsASendNotTakenInTime stalls the queue's one transaction: a send that waits the
-// queue's wait with no batch written is refused with ErrUnavailable then, and never written.
-func TestSendQueueShedsASendNotTakenInTime(t *testing.T) {
-	release := make(chan struct{})
-	var written atomic.Int32
-	q := &sendQueue{transactions: 1, most: 4, limit: 4, wait: 50 * time.Millisecond}
+// stalled gives q batches that are written only once release is closed, and written, which counts
+// the sends written.
+func stalled(q *sendQueue) (_ *sendQueue, release chan struct{}, written func() int32) {
+	release = make(chan struct{})
+	var count atomic.Int32
 	q.run = func(batch []*sending) {
 		<-release
 		for _, r := range batch {
-			written.Add(1)
+			count.Add(1)
 			r.finish(graph.Sent{}, nil)
 		}
 	}
-	first := queued(context.Background(), "a", "b")
-	go q.send(first)
-	time.Sleep(10 * time.Millisecond)                                       // first holds the one transaction
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // were it not refused, it would not wait for ever
-	defer cancel()
-	late := queued(ctx, "c", "d")
-	start := time.Now()
-	q.send(late)
-	if took := time.Since(start); !errors.Is(late.err, graph.ErrUnavailable) || took < 50*time.Millisecond || took > time.Second {
-		t.Errorf("the send not taken answered %v after %s, want ErrUnavailable after the queue's wait", late.err, took)
-	}
-	close(release)
-	<-first.done
-	if written.Load() != 1 || q.shed.Load() != 1 {
-		t.Errorf("%d written and %d shed, want 1 and 1", written.Load(), q.shed.Load())
-	}
-}
-
-// TestSendQueueKeepsASendWhileBatchesAreWritten has batches written one after another, each
-// slower than half the queue's wait, while a send waits behind them for longer than the wait: it
-// is not refused, since the queue is not stalled.
-func TestSendQueueKeepsASendWhileBatchesAreWritten(t *testing.T) {
-	q := &sendQueue{transactions: 1, most: 1, limit: 10, wait: 100 * time.Millisecond}
-	q.run = func(batch []*sending) {
-		time.Sleep(60 * time.Millisecond)
-		for _, r := range batch {
-			r.finish(graph.Sent{}, nil)
-		}
-	}
-	sends := make([]*sending, 5) // the last waits about 240 ms behind the others
-	var wg sync.WaitGroup
-	for i := range sends {
-		sends[i] = queued(context.Background(), fmt.Sprint("a", i), fmt.Sprint("b", i))
-		wg.Go(func() { q.send(sends[i]) })
-		time.Sleep(2 * time.Millisecond)
-	}
-	wg.Wait()
-	for i, r := range sends {
-		if r.err != nil {
-			t.Errorf("send %d: %v", i, r.err)
-		}
-	}
+	return q, release, count.Load
 }

@@ -139,7 +139,7 @@ func New(cfg Config) (*Store, error) {
 	s := &Store{db: db, clock: clock, limits: limits, logShards: cfg.LogShards, schema: make(chan struct{}),
 		neighbours: newNeighbours(int64(cached) * connectionBytes), wrote: func(graph.Token, []string) {}}
 	transactions, most := orDefault(cfg.SendTransactions, DefaultSendTransactions), orDefault(cfg.SendBatch, DefaultSendBatch)
-	s.sends = &sendQueue{transactions: transactions, most: most, limit: transactions * most, wait: sendWait, run: s.sendBatch}
+	s.sends = &sendQueue{transactions: transactions, most: most, limit: transactions * most, run: s.sendBatch}
 	return s, nil
 }
 
