@@ -21,7 +21,10 @@
 // their ids, so a replica that finds another id at a position it applied knows that the history
 // it holds has forked from the database's (graph/changelog/fork.go).
 // It may follow a write's own last statement in one round trip (AppendedTo in cypher.go), whose
-// parameters are beside its own: its own are named so that they never clash.
+// parameters are beside its own: its own are the fields of one map, $append ($keys below stands
+// for $append.keys, and so on), which no statement's parameter is named. Inside a map, lists of
+// any length share one plan: Neo4j plans a statement anew for each order of magnitude of a list
+// parameter's length, and the lists here grow with the sends gathered into one transaction.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
 // them. For each pair in $pairs ([a, b, the id of their conversation]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,
 // 8 a wrote to b, 16 b wrote to a, 32 a's InMail or request to b awaits an answer, 64 b's to a
@@ -44,7 +47,7 @@ MATCH (log:ChangeLog {id: 'main'})
 WHERE log.shards IS NOT NULL
 CALL (log) {
   WITH log, datetime.realtime() AS asked
-  UNWIND CASE WHEN size($keys) = 0 THEN [0] ELSE [k IN $keys | k % log.shards] END AS shard
+  UNWIND CASE WHEN size($append.keys) = 0 THEN [0] ELSE [k IN $append.keys | k % log.shards] END AS shard
   WITH DISTINCT asked, shard
   ORDER BY shard
   MATCH (head:LogHead {shard: shard})
@@ -55,7 +58,7 @@ CALL (log) {
   RETURN shards, seqs, at[1] - at[0] AS lockWait, at[1] - at[2] AS lockedAfter
 }
 CALL () {
-  UNWIND $members AS id
+  UNWIND $append.members AS id
   OPTIONAL MATCH (m:Member {id: id})
   RETURN collect(id) AS ids, collect(m IS NOT NULL) AS present,
          collect(coalesce(m.inmail, 'anyone')) AS inmail,
@@ -70,7 +73,7 @@ CALL () {
          collect(coalesce(m.name, '')) AS names, collect(coalesce(m.headline, '')) AS headlines
 }
 CALL () {
-  UNWIND $pairs AS pair
+  UNWIND $append.pairs AS pair
   OPTIONAL MATCH (a:Member {id: pair[0]})
   OPTIONAL MATCH (b:Member {id: pair[1]})
   OPTIONAL MATCH (a)-[sa:IN]->(:Conversation {id: pair[2]})<-[sb:IN]-(b)
@@ -90,27 +93,27 @@ CALL () {
            END) AS bits
 }
 CALL () {
-  UNWIND range(0, size($members) - 1) AS i
-  MATCH (:Member {id: $members[i]})-[p:HELD]->(o:Organisation)
+  UNWIND range(0, size($append.members) - 1) AS i
+  MATCH (:Member {id: $append.members[i]})-[p:HELD]->(o:Organisation)
   WITH i, o.id AS org, max(CASE WHEN p.to IS NULL THEN 1 ELSE 0 END) AS current
   ORDER BY i, org
   RETURN collect(i) AS heldBy, collect(org) AS heldOrg, collect(current = 1) AS heldCurrent
 }
 CALL () {
-  UNWIND range(0, size($members) - 1) AS i
-  MATCH (:Member {id: $members[i]})-[:MEMBER_OF]->(g:Group)
+  UNWIND range(0, size($append.members) - 1) AS i
+  MATCH (:Member {id: $append.members[i]})-[:MEMBER_OF]->(g:Group)
   WITH i, g.id AS group
   ORDER BY i, group
   RETURN collect(i) AS memberOfBy, collect(group) AS memberOf
 }
 CALL () {
-  UNWIND $organisations AS id
+  UNWIND $append.organisations AS id
   OPTIONAL MATCH (o:Organisation {id: id})
   RETURN collect(id) AS orgs, collect(o IS NOT NULL) AS orgPresent,
          collect(coalesce(o.name, '')) AS orgNames, collect(coalesce(o.kind, '')) AS orgKinds
 }
 CALL () {
-  UNWIND $groups AS id
+  UNWIND $append.groups AS id
   OPTIONAL MATCH (g:Group {id: id})
   RETURN collect(id) AS groups, collect(g IS NOT NULL) AS groupPresent,
          collect(coalesce(g.name, '')) AS groupNames
@@ -124,7 +127,7 @@ CALL () {
 WITH *, randomUUID() AS change
 UNWIND range(0, size(shards) - 1) AS i
 CREATE (:Change {
-  id: change, shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: datetime.statement(), reload: $reload,
+  id: change, shard: shards[i], seq: seqs[i], heads: heads, shards: shards, at: datetime.statement(), reload: $append.reload,
   members: ids, present: present, inmail: inmail, openProfile: openProfile, restricted: restricted,
   plan: plan, credits: credits, grantedAt: grantedAt,
   messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,
@@ -133,7 +136,7 @@ CREATE (:Change {
   heldBy: heldBy, heldOrg: heldOrg, heldCurrent: heldCurrent, memberOfBy: memberOfBy, memberOf: memberOf,
   orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,
   groups: groups, groupPresent: groupPresent, groupNames: groupNames,
-  events: $events, eventTo: $eventTo
+  events: $append.events, eventTo: $append.eventTo
 })
 WITH log, heads, lockWait, lockedAfter
 LIMIT 1

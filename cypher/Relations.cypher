@@ -1,4 +1,6 @@
-// Relations gathers, in one round trip, for each ask in $asks ({caller, members, threads, key}),
+// Relations gathers, in one round trip, for each ask in $batch.asks ({caller, members, threads,
+// key}; the list comes inside a map so that Neo4j plans the statement once for any number of
+// asks, as AppendChange explains),
 // what reach needs to say how the ask's caller stands to each of its members: the member's profile and connection count (less the members in a block
 // relation with the caller, whom the member's connection list leaves out too); what the messaging
 // rules need (has the member written to the caller, declined the caller's InMail or request,
@@ -25,7 +27,7 @@
 // send, only for a pair not connected), a relationship-index seek for a key, a seek
 // per member in a block relation with the caller, and the caller's groups and positions (a
 // handful), each tested against the member's.
-UNWIND $asks AS ask
+UNWIND $batch.asks AS ask
 MATCH (me:Member {id: ask.caller})
 WITH ask, me,
      COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b.id } AS hidden,

@@ -1,4 +1,6 @@
-// SendMessage writes each message in $messages (a map of the parameters below, all but $newSide)
+// SendMessage writes each message in $batch.messages (a map of the parameters below, all but
+// $newSide; the list comes inside a map so that Neo4j plans the statement once for any number of
+// messages, as AppendChange explains)
 // as a MESSAGED relationship from its caller to its recipient,
 // sets the caller's credits (after any monthly grant and this message's cost) and message
 // requests sent this month ($requestsMonth, $requestsSent), and, since a message to someone
@@ -24,7 +26,7 @@
 // accepted its request). Answering the recipient's pending messages leaves them none.
 // Cost, per message: two index seeks, a unique-index MERGE and the conversation's two sides; the recipient's
 // messages to the caller only when their side says some await an answer.
-UNWIND $messages AS msg
+UNWIND $batch.messages AS msg
 MATCH (me:Member {id: msg.caller})
 MATCH (them:Member {id: msg.to})
 CREATE (me)-[m:MESSAGED {

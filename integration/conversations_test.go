@@ -303,14 +303,17 @@ func TestSendFactsDoNotWalkTheConversation(t *testing.T) {
 	cost := func(pair string) (relations, appended int64) {
 		a, b := id(pair+"1"), id(pair+"2")
 		relations = profile(t, query{cypher.LockedRelations, map[string]any{
-			"asks": []any{map[string]any{"caller": a, "members": []any{b}, "threads": map[string]any{b: graph.ThreadID(a, b)}, "key": ""}},
-			"near": false, "ids": []any{min(a, b), max(a, b)},
+			"batch": map[string]any{
+				"asks": []any{map[string]any{"caller": a, "members": []any{b}, "threads": map[string]any{b: graph.ThreadID(a, b)}, "key": ""}},
+				"ids":  []any{min(a, b), max(a, b)},
+			},
+			"near": false,
 		}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
 		// It appends a change of the pair's facts, as they are: replicas apply it as any other.
-		appended = profile(t, query{cypher.AppendChange, map[string]any{
+		appended = profile(t, query{cypher.AppendChange, map[string]any{"append": map[string]any{
 			"keys": []any{}, "members": []any{}, "pairs": []any{[]any{a, b, graph.ThreadID(a, b)}}, "reload": false,
 			"organisations": []any{}, "groups": []any{}, "events": []any{}, "eventTo": []any{},
-		}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
+		}}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
 		return relations, appended
 	}
 	shortRelations, shortAppend := cost("short")

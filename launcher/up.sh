@@ -11,6 +11,8 @@
 #   REACH_NEO4J_FRESH      1 = wipe the data directory before starting
 #   REACH_NEO4J_TIMEOUT    seconds to wait for readiness (default 180)
 #   REACH_NEO4J_JAVA_OPTS  extra JVM flags, appended (word-split)
+#   REACH_NEO4J_SETTINGS   extra Neo4j settings, KEY=VALUE separated by spaces, given last so
+#                          that they override the launcher's own
 #   JAVA_HOME              Java 17+ to use (default: java on PATH)
 #
 # On success prints the Bolt URI (bolt://127.0.0.1:<port>) on stdout; progress and errors go
@@ -37,6 +39,13 @@ timeout="${REACH_NEO4J_TIMEOUT:-180}"
 [[ "$heap" =~ ^[0-9]+[kKmMgG]?$ ]] || die "REACH_NEO4J_HEAP is not a size: $heap"
 [[ "$pagecache" =~ ^[0-9]+[kKmMgG]?$ ]] || die "REACH_NEO4J_PAGECACHE is not a size: $pagecache"
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "REACH_NEO4J_TIMEOUT is not a number of seconds: $timeout"
+
+settings=()
+read -r -a extra_settings <<<"${REACH_NEO4J_SETTINGS:-}"
+for kv in "${extra_settings[@]}"; do
+  [[ "$kv" =~ ^[a-z0-9_.]+=.+$ ]] || die "REACH_NEO4J_SETTINGS holds something other than KEY=VALUE: $kv"
+  settings+=("--setting=$kv")
+done
 
 mkdir -p "$state"
 state="$(cd "$state" && pwd)"
@@ -137,7 +146,7 @@ mkdir -p "$data_dir"
   # shellcheck disable=SC2016 # expanded by the inner bash
   exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
     "$java_bin" "${jvm_flags[@]}" -cp "$here/target/classes:$here/target/lib/*" "$main_class" \
-    --data-dir="$data_dir" --bolt-port="$port" --pagecache="$pagecache" \
+    --data-dir="$data_dir" --bolt-port="$port" --pagecache="$pagecache" "${settings[@]}" \
     </dev/null >"$log_file" 2>&1
 ) &
 

@@ -172,18 +172,18 @@ func (c *changes) touched() []string {
 	return sortedIDs(out)
 }
 
-// params are AppendChange's parameters for c.
+// params are AppendChange's parameters for c: one map, $append (cypher/AppendChange.cypher).
 func (c *changes) params() map[string]any {
 	pairs := make([]any, 0, len(c.pairs))
 	for _, p := range c.pairs {
 		pairs = append(pairs, []any{p[0], p[1], graph.ThreadID(p[0], p[1])})
 	}
 	events, to := c.recordedEvents()
-	return map[string]any{
+	return map[string]any{"append": map[string]any{
 		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "reload": c.reload,
 		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
 		"events": events, "eventTo": to,
-	}
+	}}
 }
 
 // recordedEvents are c's events as AppendChange records them: each as JSON, and their members,

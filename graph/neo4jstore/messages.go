@@ -120,7 +120,7 @@ func (s *Store) decideAll(ctx context.Context, tx neo4j.ManagedTransaction, batc
 		answers[i] = answered{sent, err}
 	}
 	if len(messages) > 0 {
-		changelog.Last(tx, cypher.SendMessage, map[string]any{"messages": messages, "newSide": newSide})
+		changelog.Last(tx, cypher.SendMessage, map[string]any{"batch": map[string]any{"messages": messages}, "newSide": newSide})
 	}
 	return nil
 }

@@ -98,6 +98,16 @@ func (a asking) param() map[string]any {
 	return map[string]any{"caller": a.caller, "members": ids, "threads": threads, "key": a.key}
 }
 
+// lockOrder is every member of asks, callers and the members they ask about, each once and
+// sorted, the order in which LockPair locks them.
+func lockOrder(asks []asking) []string {
+	var members []string
+	for _, a := range asks {
+		members = append(append(members, a.caller), a.members...)
+	}
+	return slices.Compact(slices.Sorted(slices.Values(members)))
+}
+
 // relations runs the Relations statement and completes each row's degree and mutual count from
 // connection lists: the smaller side's, which the statement returns, and the larger side's and
 // (for the 3-hop test) the smaller side's connections', taken from the cache when their versions
@@ -106,14 +116,13 @@ func (a asking) param() map[string]any {
 // and the connection lists of a connected pair, whose degree is first.
 func (s *Store) relations(ctx context.Context, q querier, asks []asking, send bool) ([]relationRow, error) {
 	params := make([]any, len(asks))
-	var members []string
 	for i, a := range asks {
 		params[i] = a.param()
-		members = append(append(members, a.caller), a.members...)
 	}
-	query, args := cypher.Relations, map[string]any{"asks": params, "near": !send}
+	batch := map[string]any{"asks": params}
+	query, args := cypher.Relations, map[string]any{"batch": batch, "near": !send}
 	if send {
-		query, args["ids"] = cypher.LockedRelations, slices.Compact(slices.Sorted(slices.Values(members)))
+		query, batch["ids"] = cypher.LockedRelations, lockOrder(asks)
 	}
 	recs, err := q(ctx, query, args)
 	if err != nil {
