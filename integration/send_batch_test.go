@@ -11,6 +11,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
 	"github.com/reach-network/reach/graph/neo4jstore"
 )
@@ -194,4 +195,79 @@ func lockMember(t *testing.T, memberID string) (release func()) {
 		}
 		session.Close(ctx)
 	}
+}
+
+// TestSendBatchesShareOnePlan checks that Neo4j plans a send's statements once whatever the
+// number of sends in their transaction: Neo4j plans a statement again for each order of magnitude
+// of a list parameter's length, so the lists a batch's length sets come inside a map. With Neo4j's
+// plans forgotten, a send alone plans LockedRelations and the append; twelve sends then share a
+// transaction, and their runs of those statements must take a fraction of that planning time
+// (db.stats' compile time of each run).
+func TestSendBatchesShareOnePlan(t *testing.T) {
+	id := ids(t)
+	ctx := context.Background()
+	store, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.neo4jURI, SendTransactions: 1, SendBatch: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close(ctx)
+	const batch = 12
+	pairs := make([][2]string, batch)
+	for i := range pairs {
+		pairs[i] = [2]string{fmt.Sprint("a", i), fmt.Sprint("b", i)}
+	}
+	network(t, id, append(pairs, [2]string{"holder", "held"}, [2]string{"lone", "other"})...)
+
+	run(t, "CALL db.clearQueryCaches()", nil)
+	run(t, "CALL db.stats.clear('QUERIES')", nil)
+	run(t, "CALL db.stats.collect('QUERIES')", nil)
+	defer run(t, "CALL db.stats.stop('QUERIES')", nil)
+	if _, err := store.Send(ctx, id("lone"), graph.Draft{To: id("other"), Body: "alone"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	release := lockMember(t, id("held"))
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = store.Send(ctx, id("holder"), graph.Draft{To: id("held"), Body: "first"}, "") })
+	time.Sleep(300 * time.Millisecond)
+	for _, p := range pairs {
+		wg.Go(func() {
+			if _, err := store.Send(ctx, id(p[0]), graph.Draft{To: id(p[1]), Body: "together"}, ""); err != nil {
+				t.Errorf("%s's send: %v", p[0], err)
+			}
+		})
+	}
+	time.Sleep(300 * time.Millisecond)
+	release()
+	wg.Wait()
+	if s := store.SendStats(); s.Sends-s.Transactions < batch-1 {
+		t.Fatalf("%d sends went in %d transactions, want %d of them in one", s.Sends, s.Transactions, batch)
+	}
+	for _, stmt := range []string{cypher.LockedRelations, appendedTo(t, cypher.SendMessage)} {
+		compiled := compileTimes(t, stmt)
+		if len(compiled) < 3 {
+			t.Fatalf("%s ran %d times, want the lone send's, the holder's and the batch's", cypher.Name(stmt), len(compiled))
+		}
+		first, last := compiled[0], compiled[len(compiled)-1]
+		t.Logf("%s: planned in %s alone, %s for %d sends together", cypher.Name(stmt), first, last, batch)
+		if last > first/5 {
+			t.Errorf("%s took %s to compile for %d sends together, against %s planned for one alone: planned again",
+				cypher.Name(stmt), last, batch, first)
+		}
+	}
+}
+
+// compileTimes are the compile times db.stats collected for each run of statement, in order.
+func compileTimes(t *testing.T, statement string) []time.Duration {
+	t.Helper()
+	// db.stats keeps the start of a long statement's text.
+	recs := run(t, "CALL db.stats.retrieve('QUERIES') YIELD data WHERE $text STARTS WITH data.query "+
+		"UNWIND data.invocations AS run RETURN run.elapsedCompileTimeInUs AS us ORDER BY run.startTimestampMillis",
+		map[string]any{"text": statement})
+	out := make([]time.Duration, len(recs))
+	for i, rec := range recs {
+		us, _ := rec.Get("us")
+		n, _ := us.(int64)
+		out[i] = time.Duration(n) * time.Microsecond
+	}
+	return out
 }
