@@ -353,7 +353,7 @@ func (l *connectionLists) load(ctx context.Context) error {
 
 // read reads the connections of members, by number; members not found are left out.
 func (l *connectionLists) read(ctx context.Context, ids []any) (map[int32][]int32, error) {
-	recs, err := l.q(ctx, cypher.ConnectionLists, map[string]any{"members": ids})
+	recs, err := l.q(ctx, cypher.ConnectionLists, map[string]any{"batch": map[string]any{"members": ids}})
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +380,7 @@ func (l *connectionLists) versions(ctx context.Context, members []int32) (map[in
 	if len(members) == 0 {
 		return nil, nil
 	}
-	recs, err := l.q(ctx, cypher.ConnectionVersions, map[string]any{"members": l.gen.idsOf(members)})
+	recs, err := l.q(ctx, cypher.ConnectionVersions, map[string]any{"batch": map[string]any{"members": l.gen.idsOf(members)}})
 	if err != nil {
 		return nil, err
 	}
