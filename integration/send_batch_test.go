@@ -38,11 +38,7 @@ type sendCase struct {
 func TestSendsSharingATransaction(t *testing.T) {
 	id := ids(t)
 	ctx := context.Background()
-	store, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.neo4jURI, SendTransactions: 1, SendBatch: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close(ctx)
+	store := oneTransactionStore(t)
 
 	cases := sendCases(t)
 	for i, c := range cases {
@@ -208,11 +204,7 @@ func lockMember(t *testing.T, memberID string) (release func()) {
 func TestSendBatchesShareOnePlan(t *testing.T) {
 	id := ids(t)
 	ctx := context.Background()
-	store, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.neo4jURI, SendTransactions: 1, SendBatch: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close(ctx)
+	store := oneTransactionStore(t)
 	const batch = 12
 	pairs := make([][2]string, batch)
 	for i := range pairs {
@@ -285,4 +277,16 @@ func statementRuns(t *testing.T, statement string) []statementRun {
 		}
 	}
 	return out
+}
+
+// oneTransactionStore opens a store of its own that writes one transaction of sends at a time,
+// of up to 16 sends, closed when the test ends.
+func oneTransactionStore(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: env.neo4jURI, SendTransactions: 1, SendBatch: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close(context.Background()) })
+	return store
 }
