@@ -1,6 +1,7 @@
 // AppendChange records, as the last statement of a write transaction, what it changed of the
 // state every reach replica keeps in memory (graph/projection/projection.go): one Change in each
-// shard of the log the write touched.
+// shard of the log the write touched. Its parameters are the fields of one map, $append ($keys
+// below stands for $append.keys, and so on; why a map, below).
 // It first takes those shards' next numbers: the shard of each key in $keys (a hash of each
 // member, organisation and group the write touched, both members of each pair: key % the log's
 // shard count), or shard 0 alone when $keys is empty (a bulk import). It takes them in shard
@@ -21,9 +22,8 @@
 // their ids, so a replica that finds another id at a position it applied knows that the history
 // it holds has forked from the database's (graph/changelog/fork.go).
 // It may follow a write's own last statement in one round trip (AppendedTo in cypher.go), whose
-// parameters are beside its own: its own are the fields of one map, $append ($keys below stands
-// for $append.keys, and so on), which no statement's parameter is named. Inside a map, lists of
-// any length share one plan: Neo4j plans a statement anew for each order of magnitude of a list
+// parameters are beside its own: its own are inside $append, which no statement's parameter is
+// named. Inside a map, lists of any length share one plan: Neo4j plans a statement anew for each order of magnitude of a list
 // parameter's length, and the lists here grow with the sends gathered into one transaction.
 // For each member in $members: whether they exist and the facts the messaging decision needs of
 // them. For each pair in $pairs ([a, b, the id of their conversation]), as bits: 1 connected, 2 a blocks b, 4 b blocks a,

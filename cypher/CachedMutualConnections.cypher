@@ -1,5 +1,5 @@
 // CachedMutualConnections answers what MutualConnections does in one round trip, when the store
-// holds both members' connection lists: $members are the connections those lists share, and they
+// holds both members' connection lists: $batch.members are the connections those lists share, and they
 // are only used if both members' connections versions are still $callerVersion and
 // $memberVersion. It leaves out members in a block relation with the caller, and answers nothing
 // when a version has moved on, when either member is missing, or when the two are in a block
@@ -12,4 +12,4 @@ WHERE coalesce(me.connectionsVersion, 0) = $callerVersion
   AND coalesce(them.connectionsVersion, 0) = $memberVersion
   AND NOT EXISTS { (me)-[:BLOCKED]-(them) }
 WITH COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b.id } AS hidden
-WITH [id IN $members WHERE NOT id IN hidden] AS mutuals
+WITH [id IN $batch.members WHERE NOT id IN hidden] AS mutuals

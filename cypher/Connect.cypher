@@ -1,11 +1,11 @@
-// Connect connects each pair in $pairs ([low, high] with low < high, so a pair has one relationship
+// Connect connects each pair in $batch.pairs ([low, high] with low < high, so a pair has one relationship
 // in one direction) and clears any invitations between them. Pairs already connected are left
 // as they are. A new connection gives both members a new connections version, a random number
 // never used before, which tells cached connection lists (graph/neo4jstore/neighbours.go) that they are out
 // of date. Answers how many
 // pairs were found.
 // Cost: two index seeks per pair and the relationships between the pair.
-UNWIND $pairs AS pair
+UNWIND $batch.pairs AS pair
 MATCH (low:Member {id: pair[0]})
 MATCH (high:Member {id: pair[1]})
 MERGE (low)-[c:CONNECTED_TO]->(high)

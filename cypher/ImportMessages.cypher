@@ -1,4 +1,4 @@
-// ImportMessages records each message in $messages as the MESSAGED relationship SendMessage
+// ImportMessages records each message in $batch.messages as the MESSAGED relationship SendMessage
 // writes, with its history already applied: readAt when read, the status of an InMail or message
 // request after any reply, acceptance or decline, whether its credit came back, the sender's
 // credits right after it was sent, and what a request went through (viaKind, viaId, viaName).
@@ -8,7 +8,7 @@
 // null key leaves it out of that box.
 // Answers how many messages were created.
 // Cost: two unique-index seeks and one unique-index insert (message id) per row.
-UNWIND $messages AS msg
+UNWIND $batch.messages AS msg
 MATCH (from:Member {id: msg.from})
 MATCH (to:Member {id: msg.to})
 CREATE (from)-[m:MESSAGED {

@@ -1,7 +1,7 @@
-// ImportOrganisations creates each organisation in $organisations, {id, name, kind}, for a bulk
+// ImportOrganisations creates each organisation in $batch.organisations, {id, name, kind}, for a bulk
 // load into an empty graph. Answers how many were created; an id already taken fails the
 // organisation_id constraint.
 // Cost: one unique-index insert per row.
-UNWIND $organisations AS o
+UNWIND $batch.organisations AS o
 CREATE (:Organisation {id: o.id, name: o.name, kind: o.kind})
 RETURN count(*) AS created

@@ -1,7 +1,7 @@
-// MissingOrganisations answers which of the organisation ids in $ids name no organisation, so
+// MissingOrganisations answers which of the organisation ids in $batch.ids name no organisation, so
 // that positions at an unknown organisation are refused, naming it, before any is written.
 // Cost: one unique-index seek per id.
-UNWIND $ids AS id
+UNWIND $batch.ids AS id
 OPTIONAL MATCH (o:Organisation {id: id})
 WITH id, o
 WHERE o IS NULL

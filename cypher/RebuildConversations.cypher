@@ -1,4 +1,4 @@
-// RebuildConversations makes, or makes again, the Conversation of each thread id in $threads and
+// RebuildConversations makes, or makes again, the Conversation of each thread id in $batch.threads and
 // its two sides from the thread's messages, with what the sends, reads and answers that made those
 // messages would have left (SendMessage, Message, AcceptRequest, DeclineMessage, DeleteMessage):
 // - the conversation's kind from its first message: an InMail's, a request's while it is not
@@ -14,7 +14,7 @@
 // An import runs it for the threads it wrote (ImportMessages), and Store.Migrate for the threads
 // with no conversation yet, written before conversations existed. Answers how many it built.
 // Cost: per thread, a unique-index MERGE and the thread's messages, read a few times.
-UNWIND $threads AS thread
+UNWIND $batch.threads AS thread
 CALL (thread) {
   MATCH (a)-[first:MESSAGED {threadId: thread}]->(b)
   WITH a, b, first

@@ -1,4 +1,4 @@
-// SetPositions replaces the positions member $member holds with $positions, each
+// SetPositions replaces the positions member $member holds with $batch.positions, each
 // {org, title, from, to} (years; to null while the position is current), one HELD relationship
 // per position. MissingOrganisations has checked that every org exists; organisations are never
 // deleted.
@@ -7,7 +7,7 @@ MATCH (m:Member {id: $member})
 OPTIONAL MATCH (m)-[old:HELD]->(:Organisation)
 DELETE old
 WITH DISTINCT m
-UNWIND $positions AS p
+UNWIND $batch.positions AS p
 MATCH (o:Organisation {id: p.org})
 CREATE (m)-[:HELD {title: p.title, from: p.from, to: p.to}]->(o)
 RETURN count(*) AS written

@@ -1,4 +1,4 @@
-// SharedAffiliations answers, for each member in $members who exists, the organisations at which
+// SharedAffiliations answers, for each member in $batch.members who exists, the organisations at which
 // both they and $caller have held a position (at any time) and the groups both are in, each
 // {id, name, kind}. It is the Neo4j path's answer; the projection answers the default path
 // (graph/projection/shared.go) with the very same rule.
@@ -6,7 +6,7 @@
 // groups (a handful), each tested against the member's from whichever side has fewer. Asked about
 // themselves, a member shares all their own.
 MATCH (me:Member {id: $caller})
-UNWIND $members AS id
+UNWIND $batch.members AS id
 MATCH (them:Member {id: id})
 RETURN id,
        COLLECT {

@@ -1,11 +1,11 @@
-// UpsertMembers creates each member in $members with default settings on the free plan, or
+// UpsertMembers creates each member in $batch.members with default settings on the free plan, or
 // updates an existing member's profile. A null inmailCredits, plan or planGrantedAt leaves that
 // value alone. A new member gets a new, random connections version, so that no connection list
 // cached for a closed account with the same id is ever used for them. Answers how many members
 // were written and how many of them are new.
 // Cost: one unique-index seek per member (MERGE on the constrained id also locks it against a
 // racing create).
-UNWIND $members AS p
+UNWIND $batch.members AS p
 MERGE (m:Member {id: p.id})
   ON CREATE SET
     m.createdAt = $now,

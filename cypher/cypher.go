@@ -1,6 +1,8 @@
 // Package cypher holds every Cypher statement the service can run, one statement per file,
 // embedded at build time so the text a reader sees is the text Neo4j receives. Statements take
-// parameters only; nothing is ever pasted into them. The benchmark's own statements live in
+// parameters only; nothing is ever pasted into them. A list comes inside a map parameter
+// ($batch.members), never as a parameter of its own, which Neo4j would plan again for each order
+// of magnitude of its length (graph/bolt refuses one). The benchmark's own statements live in
 // bench/baseline, outside the service.
 package cypher
 

@@ -206,7 +206,7 @@ func TestPruningKeepsWhatReplicasConfirm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := env.store.DB().Read(ctx, cypher.ChangeLogHead, map[string]any{"at": head.Positions()})
+	recs, err := env.store.DB().Read(ctx, cypher.ChangeLogHead, map[string]any{"batch": map[string]any{"at": head.Positions()}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -175,7 +175,7 @@ func checkSidesAgainstRebuild(t *testing.T, threads []any, minSides int) {
 	var kept, rebuilt map[string]sideState
 	inTx(t, func(tx neo4j.ManagedTransaction) {
 		kept = conversationStates(ctx, t, tx, threads)
-		if _, err := tx.Run(ctx, cypher.RebuildConversations, map[string]any{"threads": threads}); err != nil {
+		if _, err := tx.Run(ctx, cypher.RebuildConversations, map[string]any{"batch": map[string]any{"threads": threads}}); err != nil {
 			t.Fatal(err)
 		}
 		rebuilt = conversationStates(ctx, t, tx, threads)

@@ -44,7 +44,7 @@ func BenchmarkChangeLogHead(b *testing.B) {
 		params    map[string]any
 	}{
 		{"HeadsOnly", headBeforeIDs, nil},
-		{"Confirming", cypher.ChangeLogHead, map[string]any{"at": head.Positions()}},
+		{"Confirming", cypher.ChangeLogHead, map[string]any{"batch": map[string]any{"at": head.Positions()}}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			cpu := processorTime(b)

@@ -52,7 +52,7 @@ func BenchmarkMutualPage(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("Mutuals%d/Statement", n), func(b *testing.B) {
 			params := func() map[string]any {
-				return map[string]any{"members": mutuals, "limit": int64(req.Limit), "afterName": nil, "afterId": nil}
+				return map[string]any{"batch": map[string]any{"members": mutuals}, "limit": int64(req.Limit), "afterName": nil, "afterId": nil}
 			}
 			cpu := processorTime(b)
 			for b.Loop() {

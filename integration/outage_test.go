@@ -15,6 +15,7 @@ import (
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // Bounds the outage test gives reach, and the slack it allows a loaded two-core machine.
@@ -55,7 +56,8 @@ func TestOutage(t *testing.T) {
 	setUp(t, reach, http.MethodPost, "/v1/admin/connections", map[string]any{"a": alice, "b": bob})
 
 	stop, start := neo4jControl(t)
-	if stop == nil {
+	restarts := stop != nil // Stopped stops the real Neo4j, rather than cutting the link
+	if !restarts {
 		stop, start = link.down, link.up
 	}
 	for i, fault := range []struct {
@@ -67,6 +69,7 @@ func TestOutage(t *testing.T) {
 		{"Silent", link.silence, link.up},   // connections open, answers never coming
 	} {
 		t.Run(fault.name, func(t *testing.T) {
+			startedBefore := neo4jStarted(t)
 			fault.cut()
 			// Default reachability reads and mutual pages may still be answered from memory within
 			// the staleness bound; these all need Neo4j.
@@ -94,6 +97,9 @@ func TestOutage(t *testing.T) {
 
 			fault.restore()
 			waitReady(t, reach, 10*time.Second)
+			if startedAfter := neo4jStarted(t); restarts && fault.name == "Stopped" && !startedAfter.After(startedBefore) {
+				t.Errorf("Neo4j says it started at %s after its restart, as before it", startedAfter)
+			}
 			// A Neo4j that has just started is cold (it plans every statement anew, on a JVM not
 			// yet compiled), so the first requests after a restart may still time out: a client
 			// retries, and the send lands once.
@@ -149,6 +155,21 @@ func checkLogs(t *testing.T, reach *reachProcess, token, body string) {
 			t.Errorf("a token or a message body was logged: %s", line)
 		}
 	}
+}
+
+// neo4jStarted asks the test Neo4j when it started (bolt.DB.Started), as reach's pings do.
+func neo4jStarted(t *testing.T) time.Time {
+	t.Helper()
+	db, err := neo4jstore.NewDB(neo4jstore.Config{URI: env.neo4jURI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(context.Background())
+	started, err := db.Started(context.Background())
+	if err != nil || started.IsZero() || started.After(time.Now()) {
+		t.Fatalf("Neo4j says it started at %s (%v), want a time before now", started, err)
+	}
+	return started
 }
 
 // neo4jControl returns functions that stop the test Neo4j and start it again with its data, when

@@ -37,7 +37,7 @@ type ExportedNetwork struct {
 // never calls it.
 func (s *Baseline) ExportNetwork(ctx context.Context, ids []string) (_ ExportedNetwork, err error) {
 	defer bolt.Wrap(&err, "ExportNetwork(%d members)", len(ids))
-	recs, err := s.db.Read(ctx, exportNetwork, map[string]any{"ids": ids})
+	recs, err := s.db.Read(ctx, exportNetwork, map[string]any{"batch": map[string]any{"ids": ids}})
 	if err != nil {
 		return ExportedNetwork{}, err
 	}

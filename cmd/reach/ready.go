@@ -14,10 +14,10 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// neo4jWatch is what keepReady asks of the service: pings on a connection of their own
-// (answer.Service.Ping), the schema and planning statements.
+// neo4jWatch is what keepReady asks of the service: pings on a connection of their own that say
+// when Neo4j started (answer.Service.Started), the schema and planning statements.
 type neo4jWatch interface {
-	Ping(ctx context.Context) error
+	Started(ctx context.Context) (time.Time, error)
 	Migrated() bool
 	Migrate(ctx context.Context) error
 	Warm(ctx context.Context) (planned int, took time.Duration, err error)
@@ -28,16 +28,21 @@ type neo4jWatch interface {
 // pingTimeout bounds one ping of keepReady's.
 const pingTimeout = 2 * time.Second
 
+// pingEvery is how long keepReady waits after a ping before the next.
+var pingEvery = time.Second
+
 // keepReady applies the schema as soon as Neo4j answers, and has Neo4j plan the statements of
-// members' requests (neo4jstore.Store.Rehearse), then watches Neo4j until ctx is cancelled. When Neo4j answers again after going away, as after a restart, it has Neo4j plan
-// reach's statements again before requests need them (neo4jstore.Store.Warm), so the first requests
-// after an outage do not each give up on a cold Neo4j. A ping that is only slow, as under load,
-// is not taken for Neo4j going away (pingWatch).
+// members' requests (neo4jstore.Store.Rehearse), then watches Neo4j until ctx is cancelled. When
+// Neo4j answers again after going away, or answers having started again since the last ping (a
+// restart too quick for any ping to fail), it has Neo4j plan reach's statements again before
+// requests need them (neo4jstore.Store.Warm), so the first requests after an outage do not each
+// give up on a cold Neo4j. A ping that is only slow, as under load, is not taken for Neo4j going
+// away (pingWatch).
 func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 	var w pingWatch
 	for {
 		pingCtx, cancel := context.WithTimeout(ctx, pingTimeout)
-		err := store.Ping(pingCtx)
+		started, err := store.Started(pingCtx)
 		cancel()
 		switch {
 		case err != nil:
@@ -45,7 +50,7 @@ func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 				log.Warn("Neo4j does not answer", "err", err, "gone", neo4jGone(err))
 			}
 		case !store.Migrated():
-			w.answered() // nothing planned yet to plan again
+			w.answered(started) // nothing planned yet to plan again
 			if err := store.Migrate(ctx); err != nil {
 				log.Warn("schema not applied yet", "err", err)
 				break
@@ -53,10 +58,10 @@ func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 			log.Info("schema applied; ready")
 			rehearse(ctx, store, log)
 		case !store.Rehearsed():
-			w.answered()
+			w.answered(started)
 			rehearse(ctx, store, log)
-		case w.answered():
-			log.Info("Neo4j answers again after going away; planning reach's statements")
+		case w.answered(started):
+			log.Info("Neo4j answers again after going away or restarting; planning reach's statements")
 			planned, took, err := store.Warm(ctx)
 			log.Info("statements planned", "planned", planned, "took", took, "err", err)
 			if errors.Is(err, graph.ErrUnavailable) {
@@ -68,7 +73,7 @@ func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(time.Second):
+		case <-time.After(pingEvery):
 		}
 	}
 }
@@ -89,8 +94,9 @@ func rehearse(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 // are planned again once it answers; Neo4j that is only slow to answer, as under load, has
 // forgotten nothing, and planning every statement again would only load it more.
 type pingWatch struct {
-	gone bool // Neo4j went away since it last answered a ping
-	told bool // the log said Neo4j does not answer, and has not been told otherwise since
+	gone    bool      // Neo4j went away since it last answered a ping
+	told    bool      // the log said Neo4j does not answer, and has not been told otherwise since
+	started time.Time // when Neo4j started, as the last ping that could tell said
 }
 
 // failed takes a ping that failed with err, and tells whether to log it: the first failure since
@@ -101,10 +107,15 @@ func (w *pingWatch) failed(err error) (tell bool) {
 	return tell
 }
 
-// answered takes a ping that Neo4j answered, and tells whether to have it plan reach's statements
-// again: only when it went away since it last answered, never after pings that were only slow.
-func (w *pingWatch) answered() (replan bool) {
-	replan = w.gone
+// answered takes a ping that Neo4j answered, saying when it started (zero if it would not say), and
+// tells whether to have it plan reach's statements again: only when it went away or started again
+// since it last answered, never after pings that were only slow.
+func (w *pingWatch) answered(started time.Time) (replan bool) {
+	restarted := !started.IsZero() && !w.started.IsZero() && !started.Equal(w.started)
+	replan = w.gone || restarted
+	if !started.IsZero() {
+		w.started = started
+	}
 	w.gone, w.told = false, false
 	return replan
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"syscall"
 	"testing"
@@ -37,10 +38,10 @@ func TestOverloadIsNotARestart(t *testing.T) {
 					t.Errorf("failure %d logged: %t, want only the first", i+1, tell)
 				}
 			}
-			if got := w.answered(); got != tc.replan {
+			if got := w.answered(time.Time{}); got != tc.replan {
 				t.Errorf("statements planned again: %t, want %t", got, tc.replan)
 			}
-			if w.answered() {
+			if w.answered(time.Time{}) {
 				t.Error("planned again at the next answer too")
 			}
 			if !w.failed(slow) {
@@ -50,8 +51,9 @@ func TestOverloadIsNotARestart(t *testing.T) {
 	}
 }
 
-// TestPingFailuresAsTheDriverGivesThem checks neo4jGone on real pings: to a port nothing listens
-// on (refused: gone), and to a server that accepts connections and never answers (slow: not).
+// TestPingFailuresAsTheDriverGivesThem checks neo4jGone on real pings (bolt.DB.Started, as
+// keepReady makes them): to a port nothing listens on (refused: gone), and to a server that
+// accepts connections and never answers (slow: not).
 func TestPingFailuresAsTheDriverGivesThem(t *testing.T) {
 	silent, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -85,7 +87,7 @@ func TestPingFailuresAsTheDriverGivesThem(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-		err = db.Ping(ctx)
+		_, err = db.Started(ctx)
 		cancel()
 		_ = db.Close(context.Background())
 		if err == nil || neo4jGone(err) != gone {
@@ -93,3 +95,63 @@ func TestPingFailuresAsTheDriverGivesThem(t *testing.T) {
 		}
 	}
 }
+
+// TestRestartBetweenPings checks that keepReady has Neo4j plan reach's statements again when a
+// ping answers with another start time than the last, though no ping failed in between (a restart
+// quicker than the pings), and only then: not while the start time stays the same, nor when Neo4j
+// does not say when it started.
+func TestRestartBetweenPings(t *testing.T) {
+	before := time.UnixMilli(1_700_000_000_000)
+	after := before.Add(time.Minute)
+	for _, tc := range []struct {
+		name   string
+		starts []time.Time
+		warms  int
+	}{
+		{"Same", []time.Time{before, before, before, before}, 0},
+		{"Restarted", []time.Time{before, before, after, after}, 1},
+		{"RestartedTwice", []time.Time{before, after, after, before}, 2},
+		{"NotSaid", []time.Time{{}, {}, {}, {}}, 0},
+		{"SaidOnlyAfter", []time.Time{{}, {}, after, after}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pingEvery = time.Millisecond
+			t.Cleanup(func() { pingEvery = time.Second })
+			neo := &startingNeo4j{starts: tc.starts, done: make(chan struct{})}
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() { <-neo.done; cancel() }()
+			keepReady(ctx, neo, slog.New(slog.DiscardHandler))
+			if neo.warms != tc.warms {
+				t.Errorf("statements planned again %d times, want %d", neo.warms, tc.warms)
+			}
+		})
+	}
+}
+
+// startingNeo4j is a Neo4j already migrated and rehearsed whose pings answer the start times
+// given, one each, and then end the test's keepReady.
+type startingNeo4j struct {
+	starts []time.Time
+	warms  int
+	done   chan struct{}
+}
+
+func (n *startingNeo4j) Started(ctx context.Context) (time.Time, error) {
+	if len(n.starts) == 0 {
+		close(n.done)
+		<-ctx.Done()
+		return time.Time{}, ctx.Err()
+	}
+	started := n.starts[0]
+	n.starts = n.starts[1:]
+	return started, nil
+}
+
+func (n *startingNeo4j) Warm(context.Context) (int, time.Duration, error) {
+	n.warms++
+	return 1, 0, nil
+}
+func (n *startingNeo4j) Migrated() bool                 { return true }
+func (n *startingNeo4j) Migrate(context.Context) error  { return nil }
+func (n *startingNeo4j) Rehearse(context.Context) error { return nil }
+func (n *startingNeo4j) Rehearsed() bool                { return true }

@@ -93,6 +93,10 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 // with ErrUnavailable when Neo4j does not answer.
 func (s *Service) Ping(ctx context.Context) error { return s.tail.Ping(ctx) }
 
+// Started pings Neo4j as Ping does, and answers when its process started (bolt.DB.Started), so
+// that a restart between two pings is seen.
+func (s *Service) Started(ctx context.Context) (time.Time, error) { return s.tail.Started(ctx) }
+
 // Reachability is Answerer's, from memory when the read's consistency allows.
 func (s *Service) Reachability(ctx context.Context, caller, member string) (graph.Reach, error) {
 	return s.chain.Reachability(ctx, caller, member)

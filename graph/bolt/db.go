@@ -5,6 +5,8 @@ package bolt
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -43,6 +45,9 @@ const (
 func (db *DB) readOnce(ctx context.Context, query string, params map[string]any) (_ []*neo4j.Record, err error) {
 	ctx, end := Traced(ctx, query)
 	defer func() { end(err) }()
+	if err := onePlan(params); err != nil {
+		return nil, err
+	}
 	leave, err := db.Reads.Enter(ctx)
 	if err != nil {
 		return nil, err
@@ -90,6 +95,9 @@ func WithDeadline(ctx context.Context) []func(*neo4j.TransactionConfig) {
 func Collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) (_ []*neo4j.Record, err error) {
 	ctx, end := Traced(ctx, query)
 	defer func() { end(err) }()
+	if err := onePlan(params); err != nil {
+		return nil, err
+	}
 	res, err := tx.Run(ctx, query, params)
 	if err != nil {
 		return nil, err
@@ -145,6 +153,34 @@ func (db *DB) ForgetBookmarks() {
 func (db *DB) Ping(ctx context.Context) (err error) {
 	defer Wrap(&err, "ping")
 	return db.Driver.VerifyConnectivity(ctx)
+}
+
+// started asks the JVM behind Neo4j when it started, in milliseconds since the epoch.
+const started = "CALL dbms.queryJmx('java.lang:type=Runtime') YIELD attributes RETURN attributes.StartTime.value AS started"
+
+// Started pings Neo4j, on the server that takes writes, and answers when its process started, as
+// its JVM says: a different answer from one ping to the next says that Neo4j restarted between
+// them, however quickly, and lost the plans it had made. It answers the zero time when Neo4j does
+// not let the DB's user ask (then only the ping is made), and fails with ErrUnavailable when Neo4j
+// does not answer.
+func (db *DB) Started(ctx context.Context) (_ time.Time, err error) {
+	defer Wrap(&err, "ping")
+	session := db.Driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.Name, AccessMode: neo4j.AccessModeWrite})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, started, nil, WithDeadline(ctx)...)
+	var rec *neo4j.Record
+	if err == nil {
+		rec, err = res.Single(ctx)
+	}
+	var refused *neo4j.Neo4jError
+	if errors.As(err, &refused) && strings.HasPrefix(refused.Code, "Neo.ClientError.") {
+		return time.Time{}, db.Driver.VerifyConnectivity(ctx) // no such procedure, or not allowed
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	ms, err := Value[int64](rec, "started")
+	return time.UnixMilli(ms), err
 }
 
 // Close releases the driver's connections.

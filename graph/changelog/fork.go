@@ -37,7 +37,7 @@ func HeadFor(ctx context.Context, db *bolt.DB, p *projection.Projection) (graph.
 
 // headWithIDs reads the log's head and the ids of the changes at the positions at (by shard).
 func headWithIDs(ctx context.Context, db *bolt.DB, at []int64) (logHead, []any, error) {
-	recs, err := db.Read(bolt.WithoutBookmarks(ctx), cypher.ChangeLogHead, map[string]any{"at": at})
+	recs, err := db.Read(bolt.WithoutBookmarks(ctx), cypher.ChangeLogHead, map[string]any{"batch": map[string]any{"at": at}})
 	if err != nil {
 		return logHead{}, nil, err
 	}

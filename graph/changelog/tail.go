@@ -401,7 +401,7 @@ func (l *Log) catchUpOnce(ctx context.Context, st *projection.State, apply func(
 func (l *Log) readLog(ctx context.Context, applied []int64) ([]*neo4j.Record, error) {
 	ctx, cancel := context.WithTimeout(ctx, logReadTimeout)
 	defer cancel()
-	return l.db.Read(ctx, cypher.ChangesSince, map[string]any{"after": applied, "limit": int64(changesPerRead)})
+	return l.db.Read(ctx, cypher.ChangesSince, map[string]any{"batch": map[string]any{"after": applied}, "limit": int64(changesPerRead)})
 }
 
 // prunedPerTransaction bounds the changes one transaction of PruneChanges deletes.

@@ -230,14 +230,8 @@ func (a *account) params(more map[string]any) map[string]any {
 
 // each runs one statement in the account's transaction and hands its rows to row as the driver
 // fetches them.
-func (a *account) each(query string, params map[string]any, row func(*neo4j.Record) error) (err error) {
-	ctx, end := bolt.Traced(a.ctx, query)
-	defer func() { end(err) }()
-	res, err := a.tx.Run(ctx, query, params)
-	if err != nil {
-		return err
-	}
-	return bolt.EachRecord(ctx, res, row)
+func (a *account) each(query string, params map[string]any, row func(*neo4j.Record) error) error {
+	return bolt.Each(a.ctx, a.tx, query, params, row)
 }
 
 // toAccountMessage converts a row of ExportMessages.

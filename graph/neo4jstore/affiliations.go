@@ -59,7 +59,7 @@ func setPositions(ctx context.Context, tx neo4j.ManagedTransaction, member strin
 		}
 		rows[i] = row
 	}
-	recs, err := bolt.Collect(ctx, tx, cypher.MissingOrganisations, map[string]any{"ids": ids})
+	recs, err := bolt.Collect(ctx, tx, cypher.MissingOrganisations, map[string]any{"batch": map[string]any{"ids": ids}})
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func setPositions(ctx context.Context, tx neo4j.ManagedTransaction, member strin
 			Detail: fmt.Sprintf("organisation %q does not exist", missing[0])}
 	}
 	changelog.Touch(tx, member)
-	_, err = bolt.Collect(ctx, tx, cypher.SetPositions, map[string]any{"member": member, "positions": rows})
+	_, err = bolt.Collect(ctx, tx, cypher.SetPositions, map[string]any{"member": member, "batch": map[string]any{"positions": rows}})
 	return err
 }
 

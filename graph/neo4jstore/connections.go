@@ -47,7 +47,7 @@ func (s *Store) Connect(ctx context.Context, a, b string) (err error) {
 func (s *Store) ConnectAll(ctx context.Context, pairs [][2]string) (err error) {
 	defer bolt.Wrap(&err, "ConnectAll(%d)", len(pairs))
 	rows, unique := connectRows(pairs)
-	params := map[string]any{"pairs": rows, "now": s.now()}
+	params := map[string]any{"batch": map[string]any{"pairs": rows}, "now": s.now()}
 	// The count is checked inside the transaction, so that a short count rolls the batch back.
 	_, err = write(ctx, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		touchPairs(tx, rows)
@@ -134,7 +134,7 @@ func lockMembers(ctx context.Context, tx neo4j.ManagedTransaction, ids ...string
 	sorted := slices.Clone(ids)
 	slices.Sort(sorted)
 	sorted = slices.Compact(sorted)
-	recs, err := bolt.Collect(ctx, tx, cypher.LockMembers, map[string]any{"ids": sorted})
+	recs, err := bolt.Collect(ctx, tx, cypher.LockMembers, map[string]any{"batch": map[string]any{"ids": sorted}})
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func pairState(ctx context.Context, tx neo4j.ManagedTransaction, a, b string) (p
 func connect(ctx context.Context, tx neo4j.ManagedTransaction, now time.Time, a, b string) error {
 	rows, _ := connectRows([][2]string{{a, b}})
 	touchPairs(tx, rows)
-	_, err := bolt.Collect(ctx, tx, cypher.Connect, map[string]any{"pairs": rows, "now": now})
+	_, err := bolt.Collect(ctx, tx, cypher.Connect, map[string]any{"batch": map[string]any{"pairs": rows}, "now": now})
 	return err
 }
 

@@ -69,7 +69,7 @@ func rebuildConversations(ctx context.Context, tx neo4j.ManagedTransaction, thre
 	if len(threads) == 0 {
 		return nil
 	}
-	_, err := bolt.Collect(ctx, tx, cypher.RebuildConversations, map[string]any{"threads": threads})
+	_, err := bolt.Collect(ctx, tx, cypher.RebuildConversations, map[string]any{"batch": map[string]any{"threads": threads}})
 	return err
 }
 

@@ -218,7 +218,7 @@ func (s *Store) importRows(ctx context.Context, stmt, param string, rows []any, 
 		if err := changelog.ImportBatch(ctx, tx); err != nil {
 			return struct{}{}, err
 		}
-		recs, err := bolt.Collect(ctx, tx, stmt, map[string]any{param: rows})
+		recs, err := bolt.Collect(ctx, tx, stmt, map[string]any{"batch": map[string]any{param: rows}})
 		if err != nil {
 			return struct{}{}, err
 		}

@@ -107,7 +107,7 @@ func upsertMembers(ctx context.Context, tx neo4j.ManagedTransaction, now time.Ti
 	for _, row := range rows {
 		changelog.Touch(tx, row.(map[string]any)["id"].(string))
 	}
-	recs, err := bolt.Collect(ctx, tx, cypher.UpsertMembers, map[string]any{"members": rows, "now": now})
+	recs, err := bolt.Collect(ctx, tx, cypher.UpsertMembers, map[string]any{"batch": map[string]any{"members": rows}, "now": now})
 	if err != nil {
 		return 0, err
 	}

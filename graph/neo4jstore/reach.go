@@ -343,7 +343,7 @@ func (s *Store) MutualConnections(ctx context.Context, caller, member string, pa
 
 // mutualPage reads the page of mutuals that params asks for.
 func (s *Store) mutualPage(ctx context.Context, mutuals []any, params map[string]any, limit int) (graph.Page[graph.MemberSummary], error) {
-	params["members"] = mutuals
+	params["batch"] = map[string]any{"members": mutuals}
 	recs, err := s.db.Read(ctx, cypher.MutualConnections, params)
 	if err != nil {
 		return graph.Page[graph.MemberSummary]{}, err
@@ -393,7 +393,8 @@ func (s *Store) cachedMutualConnections(ctx context.Context, caller, member stri
 	}
 	mutuals := g.idsOf(slices.Collect(graph.Common(mine.members, theirs.members)))
 	params["caller"], params["member"] = caller, member
-	params["members"], params["callerVersion"], params["memberVersion"] = mutuals, mine.version, theirs.version
+	params["batch"] = map[string]any{"members": mutuals}
+	params["callerVersion"], params["memberVersion"] = mine.version, theirs.version
 	recs, err := s.db.Read(ctx, cypher.CachedMutualConnections, params)
 	if err != nil || len(recs) == 0 {
 		return graph.Page[graph.MemberSummary]{}, false, err

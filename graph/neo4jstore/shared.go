@@ -13,7 +13,7 @@ import (
 // sharedFromNeo4j works out what the caller shares with each of members from Neo4j, with the
 // rule the projection applies; members who do not exist are left out.
 func (s *Store) sharedFromNeo4j(ctx context.Context, caller string, members []string) (map[string]graph.Shared, error) {
-	recs, err := s.db.Read(ctx, cypher.SharedAffiliations, map[string]any{"caller": caller, "members": members})
+	recs, err := s.db.Read(ctx, cypher.SharedAffiliations, map[string]any{"caller": caller, "batch": map[string]any{"members": members}})
 	if err != nil {
 		return nil, err
 	}
