@@ -35,3 +35,27 @@ func Traced(ctx context.Context, statement string) (context.Context, func(err er
 		span.End()
 	}
 }
+
+// TracedBatch gives work done at once for several requests, such as sends sharing one
+// transaction, a span of its own named name, in which the spans of its statements are made: a new
+// trace, linked to each traced request's span, and each of those spans linked back to it, so
+// that every request's trace leads to the statements that did its work, not only the first's.
+// With one request, or none traced, the statements stay in the first request's trace (ctx's).
+// The returned function ends the span.
+func TracedBatch(ctx context.Context, name string, requests []context.Context) (context.Context, func()) {
+	var links []trace.Link
+	for _, r := range requests {
+		if span := trace.SpanFromContext(r); span.IsRecording() {
+			links = append(links, trace.Link{SpanContext: span.SpanContext()})
+		}
+	}
+	if len(requests) < 2 || len(links) == 0 {
+		return ctx, func() {}
+	}
+	ctx, batch := tracer.Start(ctx, name, trace.WithNewRoot(), trace.WithLinks(links...),
+		trace.WithAttributes(attribute.Int("reach.requests", len(requests))))
+	for _, r := range requests {
+		trace.SpanFromContext(r).AddLink(trace.Link{SpanContext: batch.SpanContext()})
+	}
+	return ctx, func() { batch.End() }
+}

@@ -42,10 +42,17 @@ func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key stri
 	return r.sent, r.err
 }
 
-// sendBatch writes a batch the send queue took, in its own context (batchContext).
+// sendBatch writes a batch the send queue took, in its own context (batchContext) and, when it
+// holds several sends, a span of its own that each send's trace links to (bolt.TracedBatch).
 func (s *Store) sendBatch(batch []*sending) {
 	ctx, cancel := batchContext(batch)
 	defer cancel()
+	requests := make([]context.Context, len(batch))
+	for i, r := range batch {
+		requests[i] = r.ctx
+	}
+	ctx, end := bolt.TracedBatch(ctx, "send transaction", requests)
+	defer end()
 	s.sendAll(ctx, batch)
 }
 

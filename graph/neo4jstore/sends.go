@@ -160,9 +160,10 @@ func (q *sendQueue) withdraw(r *sending) bool {
 	return true
 }
 
-// batchContext is the context a batch's transaction runs in: the first send's values (its trace
-// and the like), not ended when one of the sends' requests goes away, and with the earliest of
-// their deadlines, so that no send is written after its request gave up.
+// batchContext is the context a batch's transaction runs in: the first send's values (a lone
+// send's trace, and the like; sendBatch gives a batch of several a span of its own), not ended
+// when one of the sends' requests goes away, and with the earliest of their deadlines, so that no
+// send is written after its request gave up.
 func batchContext(batch []*sending) (context.Context, context.CancelFunc) {
 	ctx := context.WithoutCancel(batch[0].ctx)
 	var earliest time.Time
