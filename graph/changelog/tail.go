@@ -404,16 +404,21 @@ func (l *Log) readLog(ctx context.Context, applied []int64) ([]*neo4j.Record, er
 	return l.db.Read(ctx, cypher.ChangesSince, map[string]any{"batch": map[string]any{"after": applied}, "limit": int64(changesPerRead)})
 }
 
-// prunedPerTransaction bounds the changes one transaction of PruneChanges deletes.
-const prunedPerTransaction = 10_000
+// prunedPerTransaction bounds the changes one transaction of PruneChanges deletes. Deleting a
+// change writes its whole record to Neo4j's transaction log, and a transaction deleting thousands
+// held every other commit back for seconds (docs/performance.md, "Pruning in small steps").
+const prunedPerTransaction = 200
 
 // PruneChanges deletes the changes of the log made more than olderThan ago, by Neo4j's clock
 // (which also stamped them, so no replica's clock matters), and returns how many. Changes are
 // kept long enough for every running replica to read them; a replica that comes back after they
-// are gone loads its projection afresh.
+// are gone loads its projection afresh. It deletes them a few at a time, and after each
+// transaction waits as long as it took, so that pruning however far behind takes at most about
+// half of one of Neo4j's workers and never stalls the writes beside it.
 func (l *Log) PruneChanges(ctx context.Context, olderThan time.Duration) (pruned int, err error) {
 	defer bolt.Wrap(&err, "PruneChanges(%s)", olderThan)
 	for {
+		start := time.Now()
 		n, err := bolt.WriteTx(ctx, l.db, func(tx neo4j.ManagedTransaction) (int64, error) {
 			recs, err := bolt.Collect(ctx, tx, cypher.PruneChanges, map[string]any{
 				"olderThanMillis": olderThan.Milliseconds(), "limit": int64(prunedPerTransaction),
@@ -426,6 +431,11 @@ func (l *Log) PruneChanges(ctx context.Context, olderThan time.Duration) (pruned
 		pruned += int(n)
 		if err != nil || n < prunedPerTransaction {
 			return pruned, err
+		}
+		select {
+		case <-ctx.Done():
+			return pruned, nil
+		case <-time.After(time.Since(start)):
 		}
 	}
 }
