@@ -84,6 +84,7 @@ var (
 	PruneChanges               = load("PruneChanges.cypher")
 	EnsureChangeLog            = load("EnsureChangeLog.cypher")
 	ChangeLogHead              = load("ChangeLogHead.cypher")
+	Neo4jStarted               = load("Neo4jStarted.cypher")
 	ProjectionRange            = load("ProjectionRange.cypher")
 	ProjectionMembers          = load("ProjectionMembers.cypher")
 	ProjectionPairs            = load("ProjectionPairs.cypher")

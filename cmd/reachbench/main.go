@@ -150,7 +150,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 // runBench measures every system at the rate offered to reach, each at the same rate of each
 // operation it answers, and writes results.json and latency.png. The measured time is cut into
 // rounds, and the systems take turns, one round each, so that a neighbour's load on the machine
-// falls on all of them alike; each system's rounds are then merged.
+// falls on all of them alike; each system's rounds are then merged. Who goes first moves on by
+// one each round (turns), since the system measured first in a round pays more (docs/performance.md,
+// "The first system of each round pays more").
 func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs, systems []system, out io.Writer) error {
 	report := &bench.Report{When: time.Now().UTC(), Machine: m, Rate: o.rate, Duration: o.duration.String(),
 		Concurrency: o.concurrency, Mix: map[string]float64{}, Pairs: pairs.Counts()}
@@ -189,7 +191,8 @@ func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 			lead = 0
 		}
 		fmt.Fprintf(out, "round %d of %d: %s of each system after %s of warm-up...\n", r+1, rounds, span, lead)
-		for i, s := range systems {
+		for _, i := range turns(len(systems), r) {
+			s := systems[i]
 			if ctx.Err() != nil {
 				break
 			}
@@ -332,4 +335,14 @@ func machine(ctx context.Context, store *neo4jstore.Store, peer *pgpeer.Peer, o 
 type sampler struct {
 	*neo4jstore.Store
 	*baseline.Baseline
+}
+
+// turns is the order in which n systems take their turns in round r: from system r mod n on,
+// so that each round a different one goes first.
+func turns(n, r int) []int {
+	order := make([]int, n)
+	for k := range order {
+		order[k] = (r + k) % n
+	}
+	return order
 }

@@ -128,3 +128,25 @@ func TestLowRateStepsOfTheMixLastLonger(t *testing.T) {
 		t.Errorf("one op at 100/s: %s, want the step's 10s", d)
 	}
 }
+
+// TestTurnsMoveTheFirstPlace checks that over as many rounds as systems, each system goes first
+// once and every round measures every system once.
+func TestTurnsMoveTheFirstPlace(t *testing.T) {
+	for n := 1; n <= 4; n++ {
+		all := make([]int, n)
+		for i := range all {
+			all[i] = i
+		}
+		first := map[int]int{}
+		for r := range n {
+			order := turns(n, r)
+			if !slices.Equal(slices.Sorted(slices.Values(order)), all) {
+				t.Fatalf("round %d of %d systems measures %v", r, n, order)
+			}
+			first[order[0]]++
+		}
+		if len(first) != n {
+			t.Errorf("%d systems over %d rounds: first places %v, want each once", n, n, first)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
 )
 
@@ -155,9 +156,6 @@ func (db *DB) Ping(ctx context.Context) (err error) {
 	return db.Driver.VerifyConnectivity(ctx)
 }
 
-// started asks the JVM behind Neo4j when it started, in milliseconds since the epoch.
-const started = "CALL dbms.queryJmx('java.lang:type=Runtime') YIELD attributes RETURN attributes.StartTime.value AS started"
-
 // Started pings Neo4j, on the server that takes writes, and answers when its process started, as
 // its JVM says: a different answer from one ping to the next says that Neo4j restarted between
 // them, however quickly, and lost the plans it had made. It answers the zero time when Neo4j does
@@ -167,7 +165,7 @@ func (db *DB) Started(ctx context.Context) (_ time.Time, err error) {
 	defer Wrap(&err, "ping")
 	session := db.Driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db.Name, AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
-	res, err := session.Run(ctx, started, nil, WithDeadline(ctx)...)
+	res, err := session.Run(ctx, cypher.Neo4jStarted, nil, WithDeadline(ctx)...)
 	var rec *neo4j.Record
 	if err == nil {
 		rec, err = res.Single(ctx)
