@@ -151,8 +151,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 // operation it answers, and writes results.json and latency.png. The measured time is cut into
 // rounds, and the systems take turns, one round each, so that a neighbour's load on the machine
 // falls on all of them alike; each system's rounds are then merged. Who goes first moves on by
-// one each round (turns), since the system measured first in a round pays more (docs/performance.md,
-// "The first system of each round pays more").
+// one each round (turns), so that no system always follows another's load.
 func runBench(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs, systems []system, out io.Writer) error {
 	report := &bench.Report{When: time.Now().UTC(), Machine: m, Rate: o.rate, Duration: o.duration.String(),
 		Concurrency: o.concurrency, Mix: map[string]float64{}, Pairs: pairs.Counts()}
