@@ -240,9 +240,10 @@ args=(--url http://127.0.0.1:8089 --pairs-file "$pairs_file" --processes "$proce
 [[ -n "${BENCH_SYSTEMS:-}" ]] && args+=(--systems "$BENCH_SYSTEMS")
 [[ -n "${BENCH_CONCURRENCY:-}" ]] && args+=(--concurrency "$BENCH_CONCURRENCY")
 if [[ -n "$compare_rev" ]]; then
-  # A revision from before conversations pages its mailbox as a list of messages.
+  # A revision from before conversations pages its mailbox as a list of messages. (grep -c reads
+  # the whole spec: grep -q would stop early and, under pipefail, fail the pipe with git's SIGPIPE.)
   compare_mailbox=/v1/conversations
-  git show "$commit:api/openapi.yaml" | grep -q '^  /v1/conversations:' || compare_mailbox=/v1/inbox
+  git show "$commit:api/openapi.yaml" | grep -c '^  /v1/conversations:' >/dev/null || compare_mailbox=/v1/inbox
   args+=(--compare-url http://127.0.0.1:8091 --compare-rev "$compare_label" --compare-mailbox "${BENCH_COMPARE_MAILBOX:-$compare_mailbox}")
 fi
 if [[ "$mode" == sweep ]]; then
