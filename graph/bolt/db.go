@@ -93,17 +93,16 @@ func WithDeadline(ctx context.Context) []func(*neo4j.TransactionConfig) {
 }
 
 // collect runs one statement inside a transaction and returns all its records.
-func Collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) (_ []*neo4j.Record, err error) {
-	ctx, end := Traced(ctx, query)
-	defer func() { end(err) }()
-	if err := onePlan(params); err != nil {
-		return nil, err
-	}
-	res, err := tx.Run(ctx, query, params)
+func Collect(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]*neo4j.Record, error) {
+	var recs []*neo4j.Record
+	err := Each(ctx, tx, query, params, func(rec *neo4j.Record) error {
+		recs = append(recs, rec)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	return res.Collect(ctx)
+	return recs, nil
 }
 
 // DB runs statements on one Neo4j database: sessions, retries, deadlines and tracing, the

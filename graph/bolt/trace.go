@@ -43,13 +43,16 @@ func Traced(ctx context.Context, statement string) (context.Context, func(err er
 // With one request, or none traced, the statements stay in the first request's trace (ctx's).
 // The returned function ends the span.
 func TracedBatch(ctx context.Context, name string, requests []context.Context) (context.Context, func()) {
+	if len(requests) < 2 {
+		return ctx, func() {}
+	}
 	var links []trace.Link
 	for _, r := range requests {
 		if span := trace.SpanFromContext(r); span.IsRecording() {
 			links = append(links, trace.Link{SpanContext: span.SpanContext()})
 		}
 	}
-	if len(requests) < 2 || len(links) == 0 {
+	if len(links) == 0 {
 		return ctx, func() {}
 	}
 	ctx, batch := tracer.Start(ctx, name, trace.WithNewRoot(), trace.WithLinks(links...),
