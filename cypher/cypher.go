@@ -50,11 +50,15 @@ var (
 	// MutualConnections and CachedMutualConnections say who the mutual connections are, the
 	// first from the store's list, the second only if the store's cached connection lists are
 	// current; MutualPage reads the page of them.
-	MutualConnections          = compose("MutualConnections", load("MutualConnections.cypher"), load("MutualPage.cypher"))
-	CachedMutualConnections    = compose("CachedMutualConnections", load("CachedMutualConnections.cypher"), load("MutualPage.cypher"))
-	Path                       = load("Path.cypher")
-	SearchMembers              = load("SearchMembers.cypher")
-	SendMessage                = load("SendMessage.cypher")
+	MutualConnections       = compose("MutualConnections", load("MutualConnections.cypher"), load("MutualPage.cypher"))
+	CachedMutualConnections = compose("CachedMutualConnections", load("CachedMutualConnections.cypher"), load("MutualPage.cypher"))
+	Path                    = load("Path.cypher")
+	SearchMembers           = load("SearchMembers.cypher")
+	SendMessage             = load("SendMessage.cypher")
+	// GuardedSend is SendMessage for one send between connected members decided from a
+	// Relations read without locks: it takes the members' locks (LockPair) and writes only if
+	// SendGuard finds that what the decision was made from still holds.
+	GuardedSend                = compose("GuardedSend", load("LockPair.cypher"), load("SendGuard.cypher"), SendMessage)
 	MessageByKey               = load("MessageByKey.cypher")
 	RecentInMails              = load("RecentInMails.cypher")
 	BlastSignals               = load("BlastSignals.cypher")
@@ -132,6 +136,8 @@ var (
 // log reads the facts they changed.
 var appended = map[string]string{
 	SendMessage: compose("SendMessageAndAppendChange", SendMessage, "WITH count(*) AS written", AppendChange),
+	// A guard that passed nothing on wrote nothing: nor does the append.
+	GuardedSend: compose("GuardedSendAndAppendChange", GuardedSend, "WITH count(*) AS written\nWHERE written > 0", AppendChange),
 }
 
 // AppendedTo returns statement followed by AppendChange, run as one; ok is false for a statement

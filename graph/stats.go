@@ -25,8 +25,11 @@ type ShedStats struct {
 // SendStats counts the transactions of sends a replica ran and the sends they carried: their ratio
 // is how many sends shared a transaction on average (REACH_SEND_TRANSACTIONS, REACH_SEND_BATCH).
 // Shed counts the sends refused at once because a full round of batches was already waiting.
+// Direct counts the sends between connected members written by one guarded statement, and
+// Missed those whose guard found the facts changed, which a transaction then decided again.
 type SendStats struct {
 	Transactions, Sends, Shed int64
+	Direct, Missed            int64
 }
 
 // CacheStats says how the cache of connection lists is doing.

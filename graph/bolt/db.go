@@ -78,6 +78,43 @@ func (db *DB) readOnce(ctx context.Context, query string, params map[string]any)
 	return recs, err
 }
 
+// Write runs one statement that writes as an auto-commit transaction: its begin, its run and
+// its commit in one exchange with the server, where a managed transaction (WriteTx) waits for
+// each. It returns the statement's records and the commit's bookmarks. The driver does not run it
+// again: after a failure that is not Neo4j's own answer (a *neo4j.Neo4jError), such as a
+// connection lost, it may have committed or not. Past the DB's bound on writes at once it returns
+// ErrUnavailable without writing.
+func (db *DB) Write(ctx context.Context, query string, params map[string]any) (_ []*neo4j.Record, _ neo4j.Bookmarks, err error) {
+	ctx, end := Traced(ctx, query)
+	defer func() { end(err) }()
+	if err := onePlan(params); err != nil {
+		return nil, nil, err
+	}
+	leave, err := db.Writes.Enter(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer leave()
+	db.Samples.Remember(query, params, true)
+	landed, err := db.FirstRuns.Ahead(ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	session := db.Session(ctx, neo4j.AccessModeWrite)
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, query, params, WithDeadline(ctx)...)
+	if err != nil {
+		landed(false)
+		return nil, nil, err
+	}
+	recs, err := res.Collect(ctx)
+	landed(err == nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return recs, session.LastBookmarks(), nil
+}
+
 // WithDeadline gives a transaction the time left before ctx's deadline as its timeout, so that
 // Neo4j itself ends a transaction whose request has given up, releasing its locks, rather than
 // finishing work nobody waits for. Every transaction the stores begin passes it

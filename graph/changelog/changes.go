@@ -26,6 +26,9 @@ type changeTx struct {
 }
 
 func (tx changeTx) Run(ctx context.Context, query string, params map[string]any) (neo4j.ResultWithContext, error) {
+	if tx.ManagedTransaction == nil {
+		panic("changelog: a guarded write runs no statement but its Last")
+	}
 	if tx.changes.last != nil {
 		panic("changelog: a statement ran after the write's last (Last)")
 	}
@@ -148,10 +151,17 @@ func appendChange(ctx context.Context, tx neo4j.ManagedTransaction, c *changes, 
 	if err != nil {
 		return graph.Token{}, fmt.Errorf("append change: %w", err)
 	}
-	epoch, e1 := bolt.Value[string](recs[0], "epoch")
-	heads, e2 := bolt.Value[[]any](recs[0], "heads")
-	waited, e3 := bolt.Value[int64](recs[0], "lockWait")
-	after, e4 := bolt.Value[int64](recs[0], "lockedAfter")
+	return appended(recs[0], hold, sent)
+}
+
+// appended reads AppendChange's row: the change's token (without bookmarks), and how long the
+// write waited for the shards' locks and from when it held them, given when its statement was
+// sent, which go to hold.
+func appended(rec *neo4j.Record, hold *lockHold, sent time.Time) (graph.Token, error) {
+	epoch, e1 := bolt.Value[string](rec, "epoch")
+	heads, e2 := bolt.Value[[]any](rec, "heads")
+	waited, e3 := bolt.Value[int64](rec, "lockWait")
+	after, e4 := bolt.Value[int64](rec, "lockedAfter")
 	if err := errors.Join(e1, e2, e3, e4); err != nil {
 		return graph.Token{}, fmt.Errorf("append change: %w", err)
 	}
@@ -291,6 +301,40 @@ func writeOnce[T any](ctx context.Context, db *bolt.DB, locks *LockTimes, work f
 	}
 	written.Token.Bookmarks = session.LastBookmarks()
 	return out, written, nil
+}
+
+// Guarded runs a write of one statement as an auto-commit transaction: one exchange with Neo4j,
+// where Write's managed transaction takes one for its begin, one for each statement and one for
+// its commit. work runs no statement: it says what the write changes (Touch, TouchPair, Tell) and
+// gives its one statement to Last, which must be one that writes only after a guard, under the
+// members' locks, has found that what the write was decided from still holds, and passes no row
+// on otherwise (cypher.GuardedSend). Then nothing is written, nor appended, and ok is false: the
+// caller decides again, in a transaction. So is it in a database without a change log, which the
+// guard finds too. A failure that is not Neo4j's own answer (a *neo4j.Neo4jError) may have
+// committed (bolt.DB.Write).
+func Guarded(ctx context.Context, db *bolt.DB, locks *LockTimes, work func(tx neo4j.ManagedTransaction)) (written Written, ok bool, err error) {
+	c := &changes{}
+	work(changeTx{nil, db, c})
+	text, composed := "", false
+	if c.last != nil {
+		text, composed = cypher.AppendedTo(c.last.text)
+	}
+	if !composed || c.empty() {
+		panic("changelog: a guarded write must change something and end with a statement composed with the append")
+	}
+	hold := &lockHold{times: locks}
+	sent := time.Now()
+	recs, bookmarks, err := db.Write(ctx, text, merged(c.last.params, c.params()))
+	if err != nil || len(recs) == 0 {
+		return Written{}, false, err
+	}
+	written.Token, err = appended(recs[0], hold, sent)
+	hold.released() // the commit was the statement's end
+	if err != nil {
+		return Written{}, false, err
+	}
+	written.Token.Bookmarks, written.Members = bookmarks, c.touched()
+	return written, true, nil
 }
 
 // Written is a write as the change log recorded it: its token, and the members whose facts or

@@ -61,6 +61,9 @@ func (s *Store) sendBatch(batch []*sending) {
 // the transaction fails, each send of a batch is tried again alone, so that one send's failure
 // is never another's.
 func (s *Store) sendAll(ctx context.Context, batch []*sending) {
+	if len(batch) == 1 && s.sendDirect(ctx, batch[0]) {
+		return
+	}
 	answers := make([]answered, len(batch))
 	_, written, err := changelog.Write(ctx, s.db, s.logShards, &s.locks, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		clear(answers) // an attempt the driver retries starts again

@@ -73,7 +73,7 @@ func TestListsAreCachedAsOfTheVersionReadBeforeThem(t *testing.T) {
 		}
 		return recs, err
 	}
-	if _, err := s.relations(ctx, q1, []asking{{caller: a, members: []string{p}}}, false); err != nil {
+	if _, err := s.relations(ctx, q1, []asking{{caller: a, members: []string{p}}}, forReading); err != nil {
 		t.Fatal(err)
 	}
 	if !interleaved {

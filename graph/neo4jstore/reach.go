@@ -19,7 +19,7 @@ import (
 // what they share. A member in a block relation with the caller, either way, is not found.
 func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relation(%q, %q)", caller, member)
-	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, false)
+	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, forReading)
 	if err != nil {
 		return graph.Relation{}, err
 	}
@@ -38,7 +38,7 @@ func (s *Store) Relation(ctx context.Context, caller, member string) (_ graph.Re
 func (s *Store) Relations(ctx context.Context, caller string, members []string) (_ map[string]graph.Relation, err error) {
 	defer bolt.Wrap(&err, "Relations(%q, %d members)", caller, len(members))
 	members = slices.Compact(slices.Sorted(slices.Values(members)))
-	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: members}}, false)
+	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: members}}, forReading)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (s *Store) lockedRelations(ctx context.Context, tx neo4j.ManagedTransaction
 	for i, r := range batch {
 		asks[i] = asking{caller: r.caller, members: []string{r.draft.To}, key: r.key}
 	}
-	rels, err := s.relations(ctx, inTx(tx), asks, true)
+	rels, err := s.relations(ctx, inTx(tx), asks, forSendingLocked)
 	if err != nil {
 		return nil, err
 	}
@@ -108,20 +108,30 @@ func lockOrder(asks []asking) []string {
 	return slices.Compact(slices.Sorted(slices.Values(members)))
 }
 
+// asked says what a Relations statement is run for.
+type asked int
+
+const (
+	forReading       asked = iota // a read: degrees and mutual counts
+	forSending                    // a send's decision, read without locks, which its guard checks again (direct.go)
+	forSendingLocked              // sends' decisions under their members' locks, in their write transaction
+)
+
 // relations runs the Relations statement and completes each row's degree and mutual count from
 // connection lists: the smaller side's, which the statement returns, and the larger side's and
 // (for the 3-hop test) the smaller side's connections', taken from the cache when their versions
-// are current and read with q otherwise. For sends, inside their write transaction, it first locks
-// every member asked about and every caller, and skips what only reads show: the mutual count,
-// and the connection lists of a connected pair, whose degree is first.
-func (s *Store) relations(ctx context.Context, q querier, asks []asking, send bool) ([]relationRow, error) {
+// are current and read with q otherwise. For sends it skips what only reads show: the mutual
+// count, and the connection lists of a connected pair, whose degree is first; inside their write
+// transaction (forSendingLocked), it first locks every member asked about and every caller.
+func (s *Store) relations(ctx context.Context, q querier, asks []asking, purpose asked) ([]relationRow, error) {
 	params := make([]any, len(asks))
 	for i, a := range asks {
 		params[i] = a.param()
 	}
+	send := purpose != forReading
 	batch := map[string]any{"asks": params}
 	query, args := cypher.Relations, map[string]any{"batch": batch, "near": !send}
-	if send {
+	if purpose == forSendingLocked {
 		query, batch["ids"] = cypher.LockedRelations, lockOrder(asks)
 	}
 	recs, err := q(ctx, query, args)
@@ -187,6 +197,7 @@ type relationRow struct {
 	keyed        map[string]any        // for a send with a key: the message sent with it before, or nil
 	filed        graph.ConversationBox // the box the pair's conversation is filed in for the member, "" for none
 	muted        bool                  // the member muted the pair's conversation
+	quota        []any                 // what a send writes back of the caller, as SendGuard compares it
 }
 
 // sendsDirect says that the row is for a send between connected members, whose degree needs no
@@ -257,6 +268,7 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 	row.filed = graph.ConversationBox(filed)
 	errs = append(errs, err)
 	row.muted = flag("muted")
+	row.quota = list("quota")
 	var nearIDs []string
 	for _, v := range list("near") {
 		pair, ok := v.([]any)
@@ -354,7 +366,7 @@ func (s *Store) mutualPage(ctx context.Context, mutuals []any, params map[string
 // mutualsFromLists finds the mutual connections through Relations, then keeps the smaller side's
 // list too (Relations keeps the larger side's), so that the next page is cachedMutualConnections'.
 func (s *Store) mutualsFromLists(ctx context.Context, caller, member string) ([]any, error) {
-	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, false)
+	rels, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, forReading)
 	if err != nil {
 		return nil, err
 	}

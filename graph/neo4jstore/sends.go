@@ -54,6 +54,7 @@ type sendQueue struct {
 
 	transactionsRun, sendsRun atomic.Int64 // batches run, and the sends they carried (SendStats)
 	shed                      atomic.Int64 // sends refused with a full queue
+	direct, missed            atomic.Int64 // sends written directly, and those whose guard found the facts changed (direct.go)
 
 	mu      sync.Mutex
 	waiting []*sending

@@ -98,6 +98,9 @@ type Store struct {
 	logShards int
 	// sends gathers sends into shared transactions (sends.go).
 	sends *sendQueue
+	// guarding, when set, runs in sendDirect between its read and its guarded write: tests change
+	// the facts there.
+	guarding func()
 }
 
 // OnWrite has the store tell f of every write's token and the members it touched (nil: every
@@ -279,9 +282,10 @@ func (s *Store) LogShards() int { return s.logShards }
 func (s *Store) LockStats() graph.LockStats { return s.locks.Stats() }
 
 // SendStats counts the transactions of sends the store ran from its queue, the sends they carried,
-// and the sends refused because the queue was full.
+// the sends refused because the queue was full, and the sends written directly or not (direct.go).
 func (s *Store) SendStats() graph.SendStats {
-	return graph.SendStats{Transactions: s.sends.transactionsRun.Load(), Sends: s.sends.sendsRun.Load(), Shed: s.sends.shed.Load()}
+	return graph.SendStats{Transactions: s.sends.transactionsRun.Load(), Sends: s.sends.sendsRun.Load(), Shed: s.sends.shed.Load(),
+		Direct: s.sends.direct.Load(), Missed: s.sends.missed.Load()}
 }
 
 // DB is the database the store runs its statements on, for tools that ask Neo4j questions of

@@ -1,0 +1,154 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// TestGuardedSends sends between two connected members while another store on the same Neo4j
+// changes, between the send's read and its guarded write (Store.guarding), a fact the send was
+// decided from or writes back. The guard must find each change and leave the send to a
+// transaction, which decides it on the facts as they are: with a check of the guard missing, the
+// send goes free to a member no longer connected, gives back a credit spent meanwhile, sends twice
+// with one key, or tells a member who has just muted the conversation. (A block removes the
+// connection too: only with both checks missing is a message written past it.)
+func TestGuardedSends(t *testing.T) {
+	s, other := neo4jStore(t), neo4jStore(t)
+	ctx := context.Background()
+	run := time.Now().UnixNano() % 1e12
+	var n int
+	members := func() (a, b, c string) {
+		n++
+		id := func(name string) string { return fmt.Sprintf("guard%d_%d%s", run, n, name) }
+		a, b, c = id("a"), id("b"), id("c")
+		credits, plan := 5, graph.PlanBusiness
+		for _, p := range []graph.Profile{{ID: a, Name: a, InMailCredits: &credits, Plan: &plan}, {ID: b, Name: b}, {ID: c, Name: c}} {
+			if _, err := s.PutMember(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.ConnectAll(ctx, [][2]string{{a, b}}); err != nil {
+			t.Fatal(err)
+		}
+		return a, b, c
+	}
+	for _, tc := range []struct {
+		name    string
+		key     string
+		between func(a, b, c string) error // changes the facts; nil changes nothing
+		check   func(t *testing.T, a, b string, sent graph.Sent, err error)
+	}{{
+		name: "nothing changes",
+		check: func(t *testing.T, a, b string, sent graph.Sent, err error) {
+			if err != nil || sent.Kind != graph.KindMessage || sent.InMailCredits != 5 {
+				t.Errorf("sent %+v, %v; want a free message, 5 credits left", sent, err)
+			}
+		},
+	}, {
+		name:    "the recipient blocks the caller",
+		between: func(a, b, _ string) error { return other.Block(ctx, b, a) },
+		check: func(t *testing.T, a, b string, sent graph.Sent, err error) {
+			if !errors.Is(err, graph.ErrNotFound) {
+				t.Errorf("sent %+v, %v; want the member not found: they blocked the caller", sent, err)
+			}
+		},
+	}, {
+		name:    "the two disconnect",
+		between: func(a, b, _ string) error { return other.Disconnect(ctx, a, b) },
+		check: func(t *testing.T, a, b string, sent graph.Sent, err error) {
+			if err != nil || sent.Kind != graph.KindInMail || sent.InMailCredits != 4 {
+				t.Errorf("sent %+v, %v; want an InMail for a credit: they are no longer connected", sent, err)
+			}
+		},
+	}, {
+		name: "the caller spends a credit",
+		between: func(a, _, c string) error {
+			_, err := other.Send(ctx, a, graph.Draft{To: c, Subject: "hello", Body: "an InMail"}, "")
+			return err
+		},
+		check: func(t *testing.T, a, b string, sent graph.Sent, err error) {
+			if err != nil || sent.InMailCredits != 4 || credits(t, s, a) != 4 {
+				t.Errorf("sent %+v, %v, %d credits stored; want 4 credits left after the InMail sent meanwhile", sent, err, credits(t, s, a))
+			}
+		},
+	}, {
+		name: "the same key is sent meanwhile",
+		key:  "once",
+		between: func(a, b, _ string) error {
+			_, err := other.Send(ctx, a, graph.Draft{To: b, Body: "hello"}, "once")
+			return err
+		},
+		check: func(t *testing.T, a, b string, sent graph.Sent, err error) {
+			if err != nil || !sent.Replayed || messages(t, s, a, b) != 1 {
+				t.Errorf("sent %+v, %v, %d messages; want the first send's answer replayed, one message", sent, err, messages(t, s, a, b))
+			}
+		},
+	}, {
+		name: "the recipient mutes the conversation",
+		between: func(a, b, _ string) error {
+			if _, err := other.Send(ctx, a, graph.Draft{To: b, Body: "first"}, ""); err != nil {
+				return err
+			}
+			muted := true
+			_, _, err := other.UpdateConversation(ctx, b, graph.ThreadID(a, b), graph.ConversationUpdate{Muted: &muted})
+			return err
+		},
+		check: func(t *testing.T, a, b string, sent graph.Sent, err error) {
+			if err != nil || !sent.RecipientMuted {
+				t.Errorf("sent %+v, %v; want it sent to a muted conversation, so that nobody is told", sent, err)
+			}
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b, c := members()
+			var betweenErr error
+			s.guarding = func() {
+				if tc.between != nil {
+					betweenErr = tc.between(a, b, c)
+				}
+			}
+			defer func() { s.guarding = nil }()
+			before := s.SendStats()
+			sent, err := s.Send(ctx, a, graph.Draft{To: b, Body: "hello"}, tc.key)
+			if betweenErr != nil {
+				t.Fatal(betweenErr)
+			}
+			tc.check(t, a, b, sent, err)
+			after := s.SendStats()
+			direct, missed := after.Direct-before.Direct, after.Missed-before.Missed
+			if want := tc.between == nil; direct != 1 && want || missed != 1 && !want {
+				t.Errorf("%d sent directly, %d missed; want the send direct only if nothing changed", direct, missed)
+			}
+		})
+	}
+}
+
+// credits reads a member's stored InMail credits.
+func credits(t *testing.T, s *Store, id string) int64 {
+	t.Helper()
+	recs, err := s.db.Read(context.Background(), "MATCH (m:Member {id: $id}) RETURN m.inmailCredits AS n", map[string]any{"id": id})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("credits of %s: %v", id, err)
+	}
+	n, _ := recs[0].Get("n")
+	v, _ := n.(int64)
+	return v
+}
+
+// messages counts the messages from a to b.
+func messages(t *testing.T, s *Store, a, b string) int64 {
+	t.Helper()
+	recs, err := s.db.Read(context.Background(), "MATCH (:Member {id: $a})-[m:MESSAGED]->(:Member {id: $b}) RETURN count(m) AS n",
+		map[string]any{"a": a, "b": b})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("messages from %s to %s: %v", a, b, err)
+	}
+	n, _ := recs[0].Get("n")
+	v, _ := n.(int64)
+	return v
+}
