@@ -22,8 +22,6 @@
 // (the ask's threads map each member to the conversation's id, graph.ThreadID), never from the messages;
 // filed is the box the conversation is filed in for the member, for a send's graph.Filing, and
 // muted whether the member muted it.
-// quota is what a send writes back of the caller (credits, plan and grant, the month's requests),
-// as SendGuard compares it under the members' locks before a send decided from this row writes.
 // A member in a block relation with the caller is left out, as if not in the graph.
 // Cost: two index seeks, a unique-index seek on the conversation and its two sides, the stored connection counts, the smaller side's connections (for a
 // send, only for a pair not connected), a relationship-index seek for a key, a seek
@@ -85,6 +83,4 @@ RETURN them {
          .id, .name, .headline, .company, .inmailCredits, .plan, .planGrantedAt, .restricted,
          .inmail, .openProfile, .profileVisibility, .connectionsVisibility, .searchable,
          .messageRequests, .requestsMonth, .requestsSent
-       } AS caller,
-       [coalesce(me.inmailCredits, 0), coalesce(me.plan, 'free'), coalesce(me.planGrantedAt.epochMillis, 0),
-        coalesce(me.requestsMonth, 0), coalesce(me.requestsSent, 0)] AS quota
+       } AS caller

@@ -1,15 +1,16 @@
 // SendGuard follows LockPair in GuardedSend (cypher.go): under both members' locks, it passes one
-// row on only if what a send between connected members was decided from, read before without
-// the locks (Relations), still holds, and no row otherwise, so that nothing after it writes:
+// row on only if what a send between connected members was decided from, known before without
+// the locks (a replica's memory), still holds, and no row otherwise, so that nothing after it
+// writes:
 // - the change log exists (AppendChange, after the message, must record it);
 // - $guard.caller and $guard.to exist, are connected, and neither blocks the other (the decision:
 //   a free message, graph.Decide's first case);
 // - the caller's quota, which the send writes back (credits after any monthly grant, the
-//   month's requests), is $guard.quota, listed as Relations lists it (its quota column): each
-//   missing property as the store reads it, and as AppendChange records it, so that a send
-//   writing it down as it was read changes nothing;
-// - whether the recipient muted the conversation $guard.thread is $guard.muted (the send tells
-//   the recipient's streams only when not);
+//   month's requests), is $guard.quota (neo4jstore's quotaOf): each missing property as the
+//   store reads it, and as AppendChange records it, so that a send writing it down as it was
+//   read changes nothing; the grant's time to the millisecond, as memory holds it;
+// - the recipient has not muted the conversation $guard.thread (memory does not know; the send
+//   tells the recipient's streams);
 // - with $guard.key not '', the caller has sent nothing with that idempotency key.
 // $guard.rehearsal passes nothing on: a rehearsal plans the statement and writes nothing.
 // Cost: a unique-index seek on the log, two index seeks, a relationship check each way, the
@@ -26,6 +27,6 @@ WHERE me <> them
   AND ($guard.key = '' OR NOT EXISTS { (me)-[:MESSAGED {idempotencyKey: $guard.key}]->() })
 OPTIONAL MATCH (me)-[:IN]->(:Conversation {id: $guard.thread})<-[theirs:IN]-(them)
 WITH theirs
-WHERE coalesce(theirs.muted, false) = $guard.muted
+WHERE NOT coalesce(theirs.muted, false)
 WITH count(*) AS guarded
 WHERE guarded = 1

@@ -11,7 +11,8 @@
 // Every parameter has one type in every call, since Neo4j plans a statement once per set of
 // parameter types: $status, $key, $viaKind, $viaId and $viaName are '' for none
 // (the group or company that allowed a request, its name kept as it was when the request went), and $planGrantedAt is
-// written only if $granted.
+// written only if $granted, and only if it differs to the millisecond from the stored one: a send
+// decided from memory, which holds it in milliseconds, leaves it as it was.
 // $inboxKey (or, for a message request, $requestKey; the other is '') and $sentKey place the
 // message in the recipient's inbox (or requests box) and the caller's sent box
 // (graph.RecipientKeys, graph.MailboxKey of $now); a request the caller's message accepts moves
@@ -39,7 +40,11 @@ CREATE (me)-[m:MESSAGED {
   inboxKey: nullIf(msg.inboxKey, ''), requestKey: nullIf(msg.requestKey, ''), sentKey: msg.sentKey
 }]->(them)
 SET me.inmailCredits = msg.credits,
-    me.planGrantedAt = CASE WHEN msg.granted THEN msg.planGrantedAt END,
+    me.planGrantedAt = CASE
+      WHEN NOT msg.granted THEN null
+      WHEN me.planGrantedAt.epochMillis = msg.planGrantedAt.epochMillis THEN me.planGrantedAt
+      ELSE msg.planGrantedAt
+    END,
     me.requestsMonth = msg.requestsMonth, me.requestsSent = msg.requestsSent
 MERGE (c:Conversation {id: msg.threadId})
   ON CREATE SET c.kind = msg.conversationKind, c.startedAt = msg.now

@@ -197,7 +197,8 @@ func (r *modelRun) write(ctx context.Context, client, pair int, rng *rand.Rand) 
 	case "unblock":
 		err = store.Unblock(ctx, me, other)
 	case "send":
-		_, err = store.Send(ctx, me, graph.Draft{To: other, Body: fmt.Sprintf("model %d %d", pair, call)}, "")
+		// Through the replica, which decides a send between connected members from its memory.
+		_, err = r.replicas[through].Send(ctx, me, graph.Draft{To: other, Body: fmt.Sprintf("model %d %d", pair, call)}, "")
 	}
 	out, ret := outcome(err), r.now()
 	if out == outUnknown {

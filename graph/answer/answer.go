@@ -65,6 +65,7 @@ type Service struct {
 	projection *projection.Projection
 	log        *changelog.Log
 	chain      Answerer
+	memory     *memory              // the chain's first link, which sends decide from too
 	freshness  projection.Freshness // when memory may answer a default read
 	capped     *capped              // the chain's cap on reads handed to Neo4j
 }
@@ -84,7 +85,7 @@ func New(store *neo4jstore.Store, opts Options) *Service {
 	capped := newCapped(opts.FallbackConcurrency, store)
 	freshness := opts.Freshness.OrDefaults()
 	mem := &memory{projection: p, freshness: freshness, store: store, next: capped}
-	return &Service{Store: store, store: store, tail: tail, projection: p, log: log, chain: mem, capped: capped,
+	return &Service{Store: store, store: store, tail: tail, projection: p, log: log, chain: mem, memory: mem, capped: capped,
 		freshness: freshness}
 }
 
@@ -152,6 +153,12 @@ func (s *Service) ProjectionStats() graph.ProjectionStats {
 // one statement.
 func (s *Service) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error) {
 	return s.store.MailboxWith(ctx, caller, incoming, filter, page, s.degrees)
+}
+
+// Send is the store's (neo4jstore.Store.SendWith), a send between connected members decided from
+// memory when it may answer for both, and written by one guarded statement.
+func (s *Service) Send(ctx context.Context, caller string, d graph.Draft, key string) (graph.Sent, error) {
+	return s.store.SendWith(ctx, caller, d, key, s.memory.known)
 }
 
 // Conversations is the store's page of a member's conversations (neo4jstore.Store.Conversations),

@@ -10,46 +10,50 @@ import (
 	"github.com/reach-network/reach/graph/changelog"
 )
 
-// sendDirect writes a send between connected members, the most common, in two exchanges with
-// Neo4j rather than a transaction's four (its begin, the locked decision, the write, the commit):
-// it reads the pair's relation without locks and decides from it, then writes with one
-// auto-commit statement (cypher.GuardedSend) that takes both members' locks and writes only if
-// what the decision was made from still holds. So the rules are enforced inside the transaction
-// that writes, as in sendAll. It answers r and returns true, or returns false having written
-// nothing and left r unanswered, for sendAll to decide in a transaction: a pair not connected,
-// hidden or missing, a key already used (a replay), facts that changed between the read and the
-// write, a rehearsal (which plans the statements and writes nothing).
+// Known tells what is known, without Neo4j's locks, of a send's caller and the member they write
+// to: the caller as stored and how they stand to the member (the rules' decision included), and
+// whether it knows them at all. A replica's memory knows (answer.Service); so does Neo4j itself,
+// read without locks (Store.Stored).
+type Known func(ctx context.Context, caller, member string) (sender graph.Member, r graph.Reach, ok bool)
+
+// SendWith is Send, deciding a send between connected members from what known knows and writing
+// it with one auto-commit statement, in one exchange with Neo4j rather than a transaction's four
+// (its begin, the locked decision, the write, the commit), where it can (sendDirect).
+func (s *Store) SendWith(ctx context.Context, caller string, d graph.Draft, key string, known Known) (graph.Sent, error) {
+	return s.send(ctx, caller, d, key, known)
+}
+
+// sendDirect writes a send between connected members that known decides a free message with one
+// statement (cypher.GuardedSend): it takes both members' locks and writes only if what the
+// decision was made from, and what the send writes back, still holds. So the rules are enforced
+// inside the transaction that writes, as in sendAll. It answers r and returns true, or returns
+// false having written nothing and left r unanswered, for sendAll to decide in a transaction: a
+// pair known not connected, or not known, facts that changed since (the guard), a muted
+// conversation or a key already used (which known does not know), a rehearsal (which plans the
+// statement and writes nothing).
 func (s *Store) sendDirect(ctx context.Context, r *sending) bool {
-	if graph.IsForEveryone(ctx) {
+	if r.known == nil || graph.IsForEveryone(ctx) {
 		return false
 	}
-	rows, err := s.relations(ctx, s.db.Read, []asking{{caller: r.caller, members: []string{r.draft.To}, key: r.key}}, forSending)
-	if err != nil && ctx.Err() != nil {
-		r.finish(graph.Sent{}, err)
-		return true
-	}
-	if err != nil || len(rows) != 1 || !rows[0].connected || rows[0].keyed != nil {
-		return false
-	}
-	row := &rows[0]
-	// Connected and not yet sent with its key: decide reads nothing more (no abuse limits, no
-	// blast signals, which only InMail and requests take).
-	o, _, err := s.decide(ctx, nil, r, row)
-	if err != nil || o == nil || o.decision.Channel != graph.ChannelMessage {
+	sender, reach, ok := r.known(ctx, r.caller, r.draft.To)
+	if !ok || reach.Degree != graph.First || !reach.Messaging.Allowed || reach.Messaging.Channel != graph.ChannelMessage {
 		return false
 	}
 	if s.guarding != nil {
 		s.guarding()
 	}
+	o := outgoing{draft: r.draft, attachments: r.attachments, bodyHash: graph.BodyHash(r.draft.Body), key: r.key,
+		requestHash: r.requestHash, decision: reach.Messaging, sender: sender,
+		filing: graph.Filing{Kind: graph.KindMessage, Connected: true}, now: s.now()}
 	var sent graph.Sent
 	written, ok, err := changelog.Guarded(ctx, s.db, &s.locks, func(tx neo4j.ManagedTransaction) {
 		var message map[string]any
-		sent, message = s.message(tx, *o)
+		sent, message = s.message(tx, o)
 		changelog.Last(tx, cypher.GuardedSend, map[string]any{
 			"batch":   map[string]any{"ids": lockOrder([]asking{{caller: r.caller, members: []string{r.draft.To}}}), "messages": []any{message}},
 			"newSide": newSide,
 			"guard": map[string]any{"caller": r.caller, "to": r.draft.To, "thread": graph.ThreadID(r.caller, r.draft.To),
-				"quota": row.quota, "muted": row.muted, "key": r.key, "rehearsal": changelog.IsRehearsal(ctx)},
+				"quota": quotaOf(sender), "key": r.key, "rehearsal": changelog.IsRehearsal(ctx)},
 		})
 	})
 	if err != nil {
@@ -68,6 +72,17 @@ func (s *Store) sendDirect(ctx context.Context, r *sending) bool {
 	return true
 }
 
+// quotaOf is what a send writes back of its sender (credits, plan and the time of its last grant
+// to the millisecond, the month's requests), as cypher/SendGuard.cypher lists it from the stored
+// member, each missing property as ToMember reads it.
+func quotaOf(m graph.Member) []any {
+	granted := int64(0)
+	if !m.Quota.GrantedAt.IsZero() {
+		granted = m.Quota.GrantedAt.UnixMilli()
+	}
+	return []any{int64(m.InMailCredits), string(m.Plan), granted, int64(m.Quota.RequestsMonth), int64(m.Quota.RequestsSent)}
+}
+
 // directFailed answers a send whose guarded write failed with err, unless Neo4j answered err
 // itself, which leaves nothing written (a transient failure such as a deadlock, a statement
 // refused): then it returns false, for the send to go the transaction's way. Neo4j not answering
@@ -80,4 +95,14 @@ func (s *Store) directFailed(ctx context.Context, r *sending, err error) bool {
 	}
 	r.finish(graph.Sent{}, err)
 	return true
+}
+
+// Stored is Known from Neo4j, read without locks: the facts a replica's memory would hold, as of
+// now. The rehearsal plans the direct way's statement with it.
+func (s *Store) Stored(ctx context.Context, caller, member string) (graph.Member, graph.Reach, bool) {
+	rows, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, forSending)
+	if err != nil || len(rows) != 1 {
+		return graph.Member{}, graph.Reach{}, false
+	}
+	return rows[0].caller, rows[0].Reach, true
 }

@@ -10,8 +10,9 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// TestGuardedSends sends between two connected members while another store on the same Neo4j
-// changes, between the send's read and its guarded write (Store.guarding), a fact the send was
+// TestGuardedSends sends between two connected members, decided from what Neo4j holds read
+// without locks (Store.Stored, as memory would hold it), while another store on the same Neo4j
+// changes, between that and the send's guarded write (Store.guarding), a fact the send was
 // decided from or writes back. The guard must find each change and leave the send to a
 // transaction, which decides it on the facts as they are: with a check of the guard missing, the
 // send goes free to a member no longer connected, gives back a credit spent meanwhile, sends twice
@@ -114,7 +115,7 @@ func TestGuardedSends(t *testing.T) {
 			}
 			defer func() { s.guarding = nil }()
 			before := s.SendStats()
-			sent, err := s.Send(ctx, a, graph.Draft{To: b, Body: "hello"}, tc.key)
+			sent, err := s.SendWith(ctx, a, graph.Draft{To: b, Body: "hello"}, tc.key, s.Stored)
 			if betweenErr != nil {
 				t.Fatal(betweenErr)
 			}

@@ -23,7 +23,13 @@ import (
 // answer comes back. A refusal is an *Error whose Reason names the rule. Sends arriving while the
 // store's transactions of sends are busy share the next (sends.go); each is decided and answered
 // as if it went alone.
-func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key string) (_ graph.Sent, err error) {
+func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key string) (graph.Sent, error) {
+	return s.send(ctx, caller, d, key, nil)
+}
+
+// send is Send and SendWith: known, when not nil, lets a send between connected members go the
+// direct way (direct.go).
+func (s *Store) send(ctx context.Context, caller string, d graph.Draft, key string, known Known) (_ graph.Sent, err error) {
 	defer bolt.Wrap(&err, "Send(%q, %q)", caller, d.To)
 	if caller == d.To {
 		return graph.Sent{}, graph.Refusal(graph.ErrSelf, graph.ReasonSelf, "you cannot message yourself")
@@ -33,7 +39,7 @@ func (s *Store) Send(ctx context.Context, caller string, d graph.Draft, key stri
 		return graph.Sent{}, err
 	}
 	r := &sending{ctx: ctx, caller: caller, draft: d, key: key, attachments: string(attachments),
-		requestHash: graph.HashOf(d.To, d.Subject, d.Body, string(attachments)), done: make(chan struct{})}
+		requestHash: graph.HashOf(d.To, d.Subject, d.Body, string(attachments)), known: known, done: make(chan struct{})}
 	if changelog.IsRehearsal(ctx) || graph.IsForEveryone(ctx) {
 		s.sendAll(ctx, []*sending{r}) // alone: its transaction is not like the others
 	} else {

@@ -197,7 +197,6 @@ type relationRow struct {
 	keyed        map[string]any        // for a send with a key: the message sent with it before, or nil
 	filed        graph.ConversationBox // the box the pair's conversation is filed in for the member, "" for none
 	muted        bool                  // the member muted the pair's conversation
-	quota        []any                 // what a send writes back of the caller, as SendGuard compares it
 }
 
 // sendsDirect says that the row is for a send between connected members, whose degree needs no
@@ -268,7 +267,6 @@ func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
 	row.filed = graph.ConversationBox(filed)
 	errs = append(errs, err)
 	row.muted = flag("muted")
-	row.quota = list("quota")
 	var nearIDs []string
 	for _, v := range list("near") {
 		pair, ok := v.([]any)

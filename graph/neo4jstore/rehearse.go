@@ -13,7 +13,7 @@ import (
 
 // Rehearse has Neo4j plan the statements of members' requests before the first of them arrives:
 // it asks the common questions about two connected members, and sends a message between them
-// that is rolled back (changelog.Rehearsing). A Neo4j just started plans each statement anew, on
+// that is rolled back (changelog.Rehearsing), the direct way's statement planned on the way. A Neo4j just started plans each statement anew, on
 // a cold JVM, which can take seconds; requests arriving then would all wait on the same plans and
 // give up at their deadlines, again and again (docs/performance.md, "Holding load"). After it,
 // Warm can plan them again after a restart, having seen them run. A graph with no connection has
@@ -50,7 +50,7 @@ func (s *Store) Rehearse(ctx context.Context) (err error) {
 		}
 	}
 	rehearsal := changelog.Rehearsing(ctx)
-	_, err = s.Send(rehearsal, a, graph.Draft{To: b, Body: "rehearsal"}, "rehearsal")
+	_, err = s.SendWith(rehearsal, a, graph.Draft{To: b, Body: "rehearsal"}, "rehearsal", s.Stored) // both ways
 	if err != nil && !errors.Is(err, changelog.ErrRehearsed) && !errors.Is(err, graph.ErrRefused) {
 		return err
 	}

@@ -27,6 +27,7 @@ type sending struct {
 	draft                    graph.Draft
 	key                      string // the idempotency key, "" for none
 	attachments, requestHash string // the draft's attachments as JSON, and what the key was sent with
+	known                    Known  // what is known of the pair before locks, for the direct way; nil for none
 	done                     chan struct{}
 	sent                     graph.Sent // once done, the answer: the message sent, or the one sent before with key
 	err                      error      // once done, the refusal or failure

@@ -49,6 +49,16 @@ func (st *State) pair(caller, member string) (kc, km int32, err error) {
 	return kc, km, nil
 }
 
+// Member is what the state holds of member id, as a Member (its facts, not its profile), and
+// whether it holds the member as present. st must be read-locked.
+func (st *State) Member(id string) (graph.Member, bool) {
+	k, ok := st.Number(id, false)
+	if !ok || !st.facts[k].Present {
+		return graph.Member{}, false
+	}
+	return st.member(k), true
+}
+
 // member is what the projection knows of a member, as a Member.
 func (st *State) member(k int32) graph.Member {
 	f := st.facts[k]

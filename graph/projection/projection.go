@@ -472,6 +472,23 @@ func (p *Projection) Read(c graph.Consistency, members []string, f Freshness, fn
 	return true
 }
 
+// Know runs fn on the state, read-locked, when the projection may answer a default read about
+// members within f's bound, without waiting for this replica's writes and counting nothing, and
+// tells whether it did. It serves a write that decides from memory (a send), whose guard checks the
+// facts again under Neo4j's locks, not a member's read.
+func (p *Projection) Know(members []string, f Freshness, fn func(*State)) bool {
+	if !p.answerable(graph.Consistency{}, members, f.Bound, 0) {
+		return false
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if !p.trusted(p.state) {
+		return false
+	}
+	fn(p.state)
+	return true
+}
+
 // Exists tells whether the state in place holds member id as present, when it may answer a
 // default read (current within f); false when it holds otherwise or may not answer. Unlike Read
 // it counts nothing: it answers authentication, not a member's question.
