@@ -90,27 +90,41 @@ func Excerpt(body string) string {
 // that change's events for the member (a change to one's side of a conversation may make
 // several). Every event of a member is recorded in the member's shard, whose numbers follow the
 // order its changes committed, so within one epoch a later (Seq, Index) is a later event of the
-// member's stream.
+// member's stream. Change is the id of the change at Seq (cypher/AppendChange.cypher), which a
+// database restored from a backup, numbering its next changes as it numbered the lost ones, never
+// draws again: a stream resuming at an id whose change the log no longer holds there was told of
+// a history that is gone, and resyncs rather than skip the changes that took its place. It is ""
+// where not known, as in ids given before changes had ids.
 type EventID struct {
-	Epoch string
-	Shard int
-	Seq   int64
-	Index int
+	Epoch  string
+	Shard  int
+	Seq    int64
+	Index  int
+	Change string
 }
 
 // ChangeEnd is the Index of a place after every event of its change: where a stream stands once
 // it has every event of the changes up to Seq.
 const ChangeEnd = 1<<31 - 1
 
-// String encodes the id as an event stream's id: shard.seq.index.epoch, opaque to clients.
+// String encodes the id as an event stream's id: shard.seq.index.epoch.change (without .change
+// when not known), opaque to clients.
 func (id EventID) String() string {
-	return fmt.Sprintf("%d.%d.%d.%s", id.Shard, id.Seq, id.Index, id.Epoch)
+	s := fmt.Sprintf("%d.%d.%d.%s", id.Shard, id.Seq, id.Index, id.Epoch)
+	if id.Change != "" {
+		s += "." + id.Change
+	}
+	return s
 }
 
 // ParseEventID decodes an id that String encoded; ok is false for anything else.
 func ParseEventID(s string) (id EventID, ok bool) {
-	parts := strings.SplitN(s, ".", 4)
-	if len(parts) != 4 || parts[3] == "" {
+	parts := strings.Split(s, ".")
+	change := ""
+	if len(parts) == 5 && parts[4] != "" {
+		change, parts = parts[4], parts[:4]
+	}
+	if len(parts) != 4 || parts[3] == "" || len(s) > maxEventID {
 		return EventID{}, false
 	}
 	shard, e1 := strconv.Atoi(parts[0])
@@ -119,8 +133,11 @@ func ParseEventID(s string) (id EventID, ok bool) {
 	if e1 != nil || e2 != nil || e3 != nil || shard < 0 || shard >= maxShards || seq < 0 || index < 0 || index > ChangeEnd {
 		return EventID{}, false
 	}
-	return EventID{Epoch: parts[3], Shard: shard, Seq: seq, Index: index}, true
+	return EventID{Epoch: parts[3], Shard: shard, Seq: seq, Index: index, Change: change}, true
 }
+
+// maxEventID bounds the length of an id ParseEventID reads: String's longest, with room.
+const maxEventID = 160
 
 // After tells whether id is a later place than o in the same member's stream (any place of
 // another log is).

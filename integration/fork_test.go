@@ -24,7 +24,8 @@ import (
 // write then takes the lost write's positions in the same epoch, so that the log's heads are the
 // replicas' positions again: numbers alone cannot tell. The running replica must not answer a
 // fully consistent read from its state (Neo4j answers it), must load again and then answer from
-// memory as Neo4j does; a replica started from the snapshot must refuse it and load from Neo4j.
+// memory as Neo4j does; a replica started from the snapshot must refuse it and load from Neo4j;
+// and an event stream resuming at the lost write's place must resync.
 func TestRestoredBackup(t *testing.T) {
 	dump, load := backups(t)
 	ctx := context.Background()
@@ -46,6 +47,11 @@ func TestRestoredBackup(t *testing.T) {
 			t.Fatalf("before the restore, ann → ben: %v (%v); want 1st", got.Degree, err)
 		}
 	}
+	// ben's event stream, as a client holds it once told of the lost write: the place it goes on from.
+	_, place, err := cutOff.EventsSince(ctx, id("ben"), graph.EventID{})
+	if !errors.Is(err, graph.ErrEventsLost) || place.Change == "" {
+		t.Fatalf("ben's place in the stream: %s (%v); want one naming the lost write's change", place, err)
+	}
 	stopped.close(t) // its snapshot holds the lost write
 	load(dir)
 	// The new write, in the lost one's shards and positions, through the store that ran through
@@ -64,6 +70,16 @@ func TestRestoredBackup(t *testing.T) {
 	}
 	pairs := [][2]string{{"cat", "ben"}, {"ann", "ben"}, {"ann", "cat"}}
 	want := answersOf(ctx, neo4j, id, pairs)
+	// The new write took the lost one's place in ben's shard: a stream resuming there must resync,
+	// not go on after it as if it had been told of the new write.
+	_, _, err = env.store.EventsSince(ctx, id("ben"), place)
+	for deadline := time.Now().Add(30 * time.Second); errors.Is(err, graph.ErrUnavailable) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		_, _, err = env.store.EventsSince(ctx, id("ben"), place)
+	}
+	if !errors.Is(err, graph.ErrEventsLost) {
+		t.Errorf("ben's stream resuming at the lost write's place %s: %v; want its events lost, for a resync", place, err)
+	}
 
 	if got := answersOf(fully, cutOff, id, pairs); !slices.Equal(got, want) {
 		t.Errorf("fully consistent reads of the replica that ran through the restore: %q; Neo4j: %q", got, want)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/reach-network/reach/cypher"
 	"github.com/reach-network/reach/graph"
@@ -36,7 +37,7 @@ func (l *Log) EventsSince(ctx context.Context, member string, after graph.EventI
 		if err != nil {
 			return nil, now, err
 		}
-		if page.epoch != after.Epoch || page.head < after.Seq || (reached == after && page.pruned(after.Seq)) {
+		if page.epoch != after.Epoch || page.head < after.Seq || (reached == after && (page.pruned(after.Seq) || page.forked(after))) {
 			return nil, now, graph.ErrEventsLost
 		}
 		var more, gap bool
@@ -56,12 +57,20 @@ type eventPage struct {
 	epoch  string
 	head   int64
 	seqs   []int64
-	events [][]any // by change: the member's events, as JSON
+	ids    []string // by change: its id, "" for one logged before changes had ids
+	events [][]any  // by change: the member's events, as JSON
 }
 
 // pruned tells whether the change at position at (the first change, for 0) is gone while later
 // ones are there: pruning keeps every change after one it keeps.
 func (p eventPage) pruned(at int64) bool { return len(p.seqs) > 0 && p.seqs[0] != max(at, 1) }
+
+// forked tells whether the change at after's position is not the one after names: the stream was
+// told of a history the log no longer holds (a database restored from a backup), whose changes
+// others have taken the places of. An id that names no change confirms nothing.
+func (p eventPage) forked(after graph.EventID) bool {
+	return after.Change != "" && len(p.seqs) > 0 && p.seqs[0] == after.Seq && p.ids[0] != after.Change
+}
 
 // told adds to out the events of the page's changes after reached, each naming who acted as name
 // tells, and returns how far they reached; more says that the page was full, so that more may
@@ -73,14 +82,14 @@ func (p eventPage) told(out []graph.Told, reached graph.EventID, name func(strin
 			return out, reached, false, true
 		}
 		for j, v := range p.events[i] {
-			at := graph.EventID{Epoch: reached.Epoch, Shard: reached.Shard, Seq: seq, Index: j}
+			at := graph.EventID{Epoch: reached.Epoch, Shard: reached.Shard, Seq: seq, Index: j, Change: p.ids[i]}
 			var e graph.Event
 			if text, _ := v.(string); at.After(reached) && json.Unmarshal([]byte(text), &e) == nil {
 				e.ByName = name(e.By)
 				out = append(out, graph.Told{Event: e, At: at})
 			}
 		}
-		reached = graph.EventID{Epoch: reached.Epoch, Shard: reached.Shard, Seq: seq, Index: graph.ChangeEnd}
+		reached = graph.EventID{Epoch: reached.Epoch, Shard: reached.Shard, Seq: seq, Index: graph.ChangeEnd, Change: p.ids[i]}
 	}
 	return out, reached, len(p.seqs) == changesPerRead, false
 }
@@ -99,10 +108,17 @@ func (l *Log) eventPage(ctx context.Context, member string, reached graph.EventI
 	head, e2 := bolt.Value[int64](recs[0], "head")
 	seqs, e3 := bolt.Value[[]any](recs[0], "seqs")
 	events, e4 := bolt.Value[[]any](recs[0], "events")
-	if err := errors.Join(e1, e2, e3, e4); err != nil {
+	ids, e5 := bolt.Value[[]any](recs[0], "ids")
+	if err := errors.Join(e1, e2, e3, e4, e5); err != nil {
 		return eventPage{}, err
 	}
-	page := eventPage{epoch: epoch, head: head, seqs: positions(seqs), events: make([][]any, len(events))}
+	if len(ids) != len(seqs) || len(events) != len(seqs) {
+		return eventPage{}, fmt.Errorf("events since: %d changes, %d ids, %d lists of events", len(seqs), len(ids), len(events))
+	}
+	page := eventPage{epoch: epoch, head: head, seqs: positions(seqs), ids: make([]string, len(ids)), events: make([][]any, len(events))}
+	for i, id := range ids {
+		page.ids[i], _ = id.(string)
+	}
 	for i, e := range events {
 		page.events[i], _ = e.([]any)
 	}

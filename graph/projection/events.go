@@ -18,6 +18,7 @@ func (st *State) told(e entry) []graph.Told {
 	raw, _ := e.change["events"].([]any)
 	out := make([]graph.Told, 0, len(raw))
 	index := map[string]int{}
+	change, _ := e.change["id"].(string)
 	for _, v := range raw {
 		text, _ := v.(string)
 		var ev graph.Event
@@ -29,7 +30,7 @@ func (st *State) told(e entry) []graph.Told {
 			continue
 		}
 		ev.ByName = st.Name(ev.By)
-		at := graph.EventID{Epoch: st.Epoch, Shard: shard, Seq: e.heads[shard], Index: index[ev.To]}
+		at := graph.EventID{Epoch: st.Epoch, Shard: shard, Seq: e.heads[shard], Index: index[ev.To], Change: change}
 		index[ev.To]++
 		out = append(out, graph.Told{Event: ev, At: at})
 	}
@@ -75,5 +76,6 @@ func (p *Projection) EventPosition(member string) (at graph.EventID, ok bool) {
 		return graph.EventID{}, false
 	}
 	shard := graph.LogShard(member, len(p.state.Applied))
-	return graph.EventID{Epoch: p.state.Epoch, Shard: shard, Seq: p.state.Applied[shard], Index: graph.ChangeEnd}, true
+	return graph.EventID{Epoch: p.state.Epoch, Shard: shard, Seq: p.state.Applied[shard], Index: graph.ChangeEnd,
+		Change: p.state.AppliedIDs[shard]}, true
 }
