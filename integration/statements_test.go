@@ -29,11 +29,14 @@ func TestEveryStatementCompiles(t *testing.T) {
 		statements[strings.TrimSuffix(filepath.Base(f), ".cypher")] = string(text)
 	}
 	// Parts of compositions compile only as parts: the compositions stand for them.
-	for _, part := range []string{"LockPair", "MutualPage", "MutualConnections", "CachedMutualConnections", "RefileSide"} {
+	for _, part := range []string{"LockPair", "SendGuard", "MutualPage", "MutualConnections", "CachedMutualConnections", "RefileSide"} {
 		delete(statements, part)
 	}
 	if composed, ok := cypher.AppendedTo(cypher.SendMessage); ok {
 		statements["SendMessageAndAppendChange"] = composed
+	}
+	if composed, ok := cypher.AppendedTo(cypher.GuardedSend); ok {
+		statements["GuardedSendAndAppendChange"] = composed
 	}
 	statements["LockedRelations"] = cypher.LockedRelations
 	statements["MutualConnections"] = cypher.MutualConnections
