@@ -19,8 +19,12 @@ import (
 //go:embed *.cypher schema/*.cypher
 var files embed.FS
 
-// refileSide ends the statements that take a message out of a member's mailbox.
-var refileSide = load("RefileSide.cypher")
+// refileSide ends the statements that take a message out of a member's mailbox; lockPair opens
+// those that read or write only once both members' locks are held.
+var (
+	refileSide = load("RefileSide.cypher")
+	lockPair   = load("LockPair.cypher")
+)
 
 // Statements that read or write the graph, named after the store method that runs them.
 var (
@@ -46,7 +50,7 @@ var (
 	// LockedRelations is Relations run after the locks of LockPair, for a send: the decision it
 	// feeds holds until the message is written, and the message sent before with the send's
 	// idempotency key comes back in the same round trip.
-	LockedRelations = compose("LockedRelations", load("LockPair.cypher"), Relations)
+	LockedRelations = compose("LockedRelations", lockPair, Relations)
 	// MutualConnections and CachedMutualConnections say who the mutual connections are, the
 	// first from the store's list, the second only if the store's cached connection lists are
 	// current; MutualPage reads the page of them.
@@ -58,7 +62,7 @@ var (
 	// GuardedSend is SendMessage for one send between connected members decided from a
 	// Relations read without locks: it takes the members' locks (LockPair) and writes only if
 	// SendGuard finds that what the decision was made from still holds.
-	GuardedSend                = compose("GuardedSend", load("LockPair.cypher"), load("SendGuard.cypher"), SendMessage)
+	GuardedSend                = compose("GuardedSend", lockPair, load("SendGuard.cypher"), SendMessage)
 	MessageByKey               = load("MessageByKey.cypher")
 	RecentInMails              = load("RecentInMails.cypher")
 	BlastSignals               = load("BlastSignals.cypher")

@@ -457,17 +457,26 @@ func (p *Projection) Save(path string) error {
 // caller first) asking for c within f's bounds, and tells whether it did. A fully consistent read is first turned into
 // at_least_as_fresh the log's head by its caller.
 func (p *Projection) Read(c graph.Consistency, members []string, f Freshness, fn func(*State)) bool {
-	if !p.answerable(c, members, f.Bound, f.Wait) {
+	if !p.under(c, members, f.Bound, f.Wait, fn) {
 		p.fallbacks.Add(1)
+		return false
+	}
+	p.served.Add(1)
+	return true
+}
+
+// under runs fn on the state, read-locked, when the projection may answer a read about members
+// asking for c within bound (waiting up to wait for this replica's writes) and the state is
+// trusted, and tells whether it did.
+func (p *Projection) under(c graph.Consistency, members []string, bound, wait time.Duration, fn func(*State)) bool {
+	if !p.answerable(c, members, bound, wait) {
 		return false
 	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if !p.trusted(p.state) {
-		p.fallbacks.Add(1)
 		return false
 	}
-	p.served.Add(1)
 	fn(p.state)
 	return true
 }
@@ -477,16 +486,7 @@ func (p *Projection) Read(c graph.Consistency, members []string, f Freshness, fn
 // tells whether it did. It serves a write that decides from memory (a send), whose guard checks the
 // facts again under Neo4j's locks, not a member's read.
 func (p *Projection) Know(members []string, f Freshness, fn func(*State)) bool {
-	if !p.answerable(graph.Consistency{}, members, f.Bound, 0) {
-		return false
-	}
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if !p.trusted(p.state) {
-		return false
-	}
-	fn(p.state)
-	return true
+	return p.under(graph.Consistency{}, members, f.Bound, 0, fn)
 }
 
 // Exists tells whether the state in place holds member id as present, when it may answer a
