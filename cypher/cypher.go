@@ -1,5 +1,6 @@
 // Package cypher holds every Cypher statement the service can run, one statement per file,
-// embedded at build time so the text a reader sees is the text Neo4j receives. Statements take
+// embedded at build time so the text a reader sees is the text Neo4j receives, less its comments
+// and indentation (compact.go). Statements take
 // parameters only; nothing is ever pasted into them. A list comes inside a map parameter
 // ($batch.members), never as a parameter of its own, which Neo4j would plan again for each order
 // of magnitude of its length (graph/bolt refuses one). The benchmark's own statements live in
@@ -186,15 +187,21 @@ var names = map[string]string{}
 // Relations.cypher, or "" for a text it does not hold.
 func Name(statement string) string { return names[statement] }
 
-// load reads one embedded statement. A missing file is a build mistake, caught by the package test.
+// load reads one embedded statement, compacted. A missing file is a build mistake, caught by the
+// package test.
 func load(file string) string {
+	text := compact(source(file))
+	names[text] = strings.TrimSuffix(path.Base(file), ".cypher")
+	return text
+}
+
+// source is a statement's file as written, comments and all.
+func source(file string) string {
 	b, err := files.ReadFile(file)
 	if err != nil {
 		panic(fmt.Sprintf("cypher: %v", err))
 	}
-	text := strings.TrimSpace(string(b))
-	names[text] = strings.TrimSuffix(path.Base(file), ".cypher")
-	return text
+	return string(b)
 }
 
 // compose joins statements read by load into one, run as one, under a name of its own.

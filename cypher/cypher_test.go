@@ -15,7 +15,7 @@ func TestEveryStatementIsDocumented(t *testing.T) {
 	}
 	schema, _ := fs.Glob(files, "schema/*.cypher")
 	for _, name := range append(names, schema...) {
-		text := load(name)
+		text := strings.TrimSpace(source(name))
 		if !strings.HasPrefix(text, "//") {
 			t.Errorf("%s does not start with a comment", name)
 		}
