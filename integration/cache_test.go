@@ -240,3 +240,39 @@ func (m *model) check(t *testing.T, when string, s *answer.Service, all []string
 		}
 	}
 }
+
+// TestSendsReadListsOnlyWhereTheDecisionTurnsOnThem checks that a send's transaction reads the
+// connection lists that settle how far apart two members stand only when its decision turns on
+// it: an InMail to a 3rd-degree member who takes InMail from anyone reads none (the rules allow it
+// at any degree); one to a member who takes InMail from their network alone reads them, finds the
+// 3-hop chain and is allowed.
+func TestSendsReadListsOnlyWhereTheDecisionTurnsOnThem(t *testing.T) {
+	ctx := context.Background()
+	id := ids(t)
+	network(t, id, [2]string{"ann", "bob"}, [2]string{"bob", "cat"}, [2]string{"cat", "dan"}, [2]string{"cat", "eve"})
+	credits(t, id("ann"), 2)
+	set(t, id("eve"), map[string]any{"inmail": "network"})
+	s, err := openService(ctx, neo4jstore.Config{URI: env.neo4jURI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	inmail := func(to string) {
+		t.Helper()
+		sent, err := s.Send(ctx, id("ann"), graph.Draft{To: id(to), Body: "A role you may like"}, "")
+		if err != nil || sent.Kind != graph.KindInMail || sent.Cost != 1 {
+			t.Fatalf("ann → %s: sent %+v, %v; want an InMail costing 1", to, sent, err)
+		}
+	}
+	before := s.CacheStats()
+	inmail("dan")
+	if after := s.CacheStats(); after.Hits != before.Hits || after.Misses != before.Misses {
+		t.Errorf("an InMail to a member who takes InMail from anyone looked up connection lists (hits %d → %d, read %d → %d); want none",
+			before.Hits, after.Hits, before.Misses, after.Misses)
+	}
+	before = s.CacheStats()
+	inmail("eve")
+	if after := s.CacheStats(); after.Misses == before.Misses {
+		t.Errorf("an InMail to a member who takes InMail from their network alone read no connection list")
+	}
+}

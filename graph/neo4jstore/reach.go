@@ -121,7 +121,7 @@ const (
 // connection lists: the smaller side's, which the statement returns, and the larger side's and
 // (for the 3-hop test) the smaller side's connections', taken from the cache when their versions
 // are current and read with q otherwise. For sends it skips what only reads show: the mutual
-// count, and the connection lists of a connected pair, whose degree is first; inside their write
+// count, and the degree wherever the decision does not turn on it (settled); inside their write
 // transaction (forSendingLocked), it first locks every member asked about and every caller.
 func (s *Store) relations(ctx context.Context, q querier, asks []asking, purpose asked) ([]relationRow, error) {
 	params := make([]any, len(asks))
@@ -145,11 +145,12 @@ func (s *Store) relations(ctx context.Context, q querier, asks []asking, purpose
 		if rows[i], err = toRelationRow(g, rec); err != nil {
 			return nil, err
 		}
+		rows[i].settled = send && s.settled(&rows[i])
 	}
 	lists := newConnectionLists(g, q)
 	// The larger side's lists first: they settle the direct test and the mutual count.
 	for i := range rows {
-		if !rows[i].Self && !rows[i].sendsDirect(send) {
+		if !rows[i].Self && !rows[i].settled {
 			lists.want(rows[i].Large, rows[i].largeVersion)
 		}
 	}
@@ -157,16 +158,14 @@ func (s *Store) relations(ctx context.Context, q querier, asks []asking, purpose
 		return nil, err
 	}
 	for i := range rows {
-		if rows[i].sendsDirect(send) {
-			rows[i].Degree = graph.First
-			continue
+		if !rows[i].settled {
+			rows[i].settle(lists.of)
 		}
-		rows[i].settle(lists.of)
 	}
 	// Then, for pairs neither connected nor sharing a connection, the lists of the smaller side's
 	// connections, to look for a 3-hop chain.
 	for i := range rows {
-		if rows[i].Degree == graph.OutOfNetwork {
+		if rows[i].Degree == graph.OutOfNetwork && !rows[i].settled {
 			for j, x := range rows[i].Near {
 				if !rows[i].Hidden[x] {
 					lists.want(x, rows[i].nearVersions[j])
@@ -178,10 +177,34 @@ func (s *Store) relations(ctx context.Context, q querier, asks []asking, purpose
 		return nil, err
 	}
 	for i := range rows {
-		rows[i].settleThird(lists.of)
+		if !rows[i].settled {
+			rows[i].settleThird(lists.of)
+		}
 		rows[i].Relation = s.decided(rows[i].Relation, rows[i].caller)
 	}
 	return rows, nil
+}
+
+// settled settles, for a send, a degree that needs no connection list: first for a connected
+// pair; out of network for a pair not connected whose messaging decision is the same in network
+// and out of it, which is every recipient's but one who takes InMail from their network alone
+// (graph.Decide). A send's degree shows nowhere but in its decision, so looking for a 2- or 3-hop
+// chain that cannot change it would only cost Neo4j the connection lists of the members between.
+func (s *Store) settled(r *relationRow) bool {
+	if r.Self {
+		return false
+	}
+	if r.connected {
+		r.Degree = graph.First
+		return true
+	}
+	in, out := r.Relation, r.Relation
+	in.Degree, out.Degree = graph.Second, graph.OutOfNetwork
+	if s.decided(in, r.caller).Messaging != s.decided(out, r.caller).Messaging {
+		return false
+	}
+	r.Degree = graph.OutOfNetwork
+	return true
 }
 
 // relationRow is one row of the Relations statement, on its way to a Relation.
@@ -194,14 +217,11 @@ type relationRow struct {
 	largeVersion int64
 	nearVersions []int64               // by Near
 	connected    bool                  // the two are connected
+	settled      bool                  // a send's degree, settled with no connection list (Store.settled)
 	keyed        map[string]any        // for a send with a key: the message sent with it before, or nil
 	filed        graph.ConversationBox // the box the pair's conversation is filed in for the member, "" for none
 	muted        bool                  // the member muted the pair's conversation
 }
-
-// sendsDirect says that the row is for a send between connected members, whose degree needs no
-// connection lists.
-func (r *relationRow) sendsDirect(send bool) bool { return send && r.connected }
 
 // toRelationRow reads one row of the Relations statement, numbering its members in g.
 func toRelationRow(g *generation, rec *neo4j.Record) (relationRow, error) {
