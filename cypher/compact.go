@@ -7,7 +7,7 @@ import "strings"
 // the run held one. Neo4j reads the whole text of a statement every time it runs one, before it
 // finds the plan it cached (its pre-parser copies the text into an array of code points), so a
 // comment costs processor time and garbage on every run, not once: about 27 bytes of garbage a
-// byte of text (docs/performance.md, "The statements' comments").
+// byte of text (docs/performance.md, "Where a send's tail came from").
 func compact(text string) string {
 	var out strings.Builder
 	out.Grow(len(text))

@@ -42,9 +42,7 @@ func (s *Store) sendDirect(ctx context.Context, r *sending) bool {
 	if s.guarding != nil {
 		s.guarding()
 	}
-	o := outgoing{draft: r.draft, attachments: r.attachments, bodyHash: graph.BodyHash(r.draft.Body), key: r.key,
-		requestHash: r.requestHash, decision: reach.Messaging, sender: sender,
-		filing: graph.Filing{Kind: graph.KindMessage, Connected: true}, now: s.now()}
+	o := r.outgoing(sender, reach.Messaging, graph.Filing{Kind: graph.KindMessage, Connected: true}, graph.BodyHash(r.draft.Body), s.now())
 	var sent graph.Sent
 	written, ok, err := changelog.Guarded(ctx, s.db, &s.locks, func(tx neo4j.ManagedTransaction) {
 		var message map[string]any

@@ -189,8 +189,9 @@ func (s *Store) decide(ctx context.Context, tx neo4j.ManagedTransaction, r *send
 			return nil, graph.Sent{}, err
 		}
 	}
-	return &outgoing{draft: r.draft, attachments: r.attachments, bodyHash: bodyHash, key: r.key, requestHash: r.requestHash,
-		decision: decision, sender: rel.caller, filing: filing, muted: rel.muted, now: now}, graph.Sent{}, nil
+	o := r.outgoing(rel.caller, decision, filing, bodyHash, now)
+	o.muted = rel.muted
+	return &o, graph.Sent{}, nil
 }
 
 // outgoing is a message the rules allowed, on its way to being written.
@@ -240,6 +241,13 @@ func (s *Store) message(tx neo4j.ManagedTransaction, o outgoing) (graph.Sent, ma
 		"activity": graph.ActivityKey(now, sent.ID), "senderBoxKey": graph.BoxKey(from.ID, graph.BoxInbox, now, sent.ID),
 		"recipientFiled": string(filed), "recipientBoxKey": graph.BoxKey(to, filed, now, sent.ID),
 	}
+}
+
+// outgoing is r as the rules allowed it, from sender as stored, on its way to being written
+// (muted left false, for a caller that knows the recipient muted the conversation to set).
+func (r *sending) outgoing(sender graph.Member, decision graph.Decision, filing graph.Filing, bodyHash string, now time.Time) outgoing {
+	return outgoing{draft: r.draft, attachments: r.attachments, bodyHash: bodyHash, key: r.key, requestHash: r.requestHash,
+		decision: decision, sender: sender, filing: filing, now: now}
 }
 
 // newSide is a member's side of a conversation as it starts: nothing written, read or answered,
