@@ -83,12 +83,13 @@ func quotaOf(m graph.Member) []any {
 
 // directFailed answers a send whose guarded write failed with err, unless Neo4j answered err
 // itself, which leaves nothing written (a transient failure such as a deadlock, a statement
-// refused): then it returns false, for the send to go the transaction's way. Neo4j not answering
-// in time, or a connection lost, which may have left the send written, is its answer, as is a
-// full gate on writes; a retry with the send's idempotency key finds out.
+// refused) while the request still waits: then it returns false, for the send to go the
+// transaction's way, which retries what is transient. Neo4j not answering in time, or a
+// connection lost, which may have left the send written, is its answer, as is a full gate on
+// writes; a retry with the send's idempotency key finds out.
 func (s *Store) directFailed(ctx context.Context, r *sending, err error) bool {
 	var answered *neo4j.Neo4jError
-	if !unavailable(ctx, err) && errors.As(err, &answered) {
+	if ctx.Err() == nil && errors.As(err, &answered) {
 		return false
 	}
 	r.finish(graph.Sent{}, err)

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/bolt"
 )
 
 // TestGuardedSends sends between two connected members, decided from what Neo4j holds read
@@ -152,4 +154,36 @@ func messages(t *testing.T, s *Store, a, b string) int64 {
 	n, _ := recs[0].Get("n")
 	v, _ := n.(int64)
 	return v
+}
+
+// TestDirectFailures checks which failures of a guarded write leave the send to a transaction:
+// those Neo4j answered itself, a deadlock among them (nothing was written, and a transaction
+// retries what is transient), as the store reports them; not a lost connection nor a request
+// that gave up, which answer the send.
+func TestDirectFailures(t *testing.T) {
+	deadlock := &neo4j.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected", Msg: "deadlock"}
+	wrapped := func(err error) error { bolt.Wrap(&err, "guarded send"); return err }
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, c := range []struct {
+		name     string
+		ctx      context.Context
+		err      error
+		answered bool
+	}{
+		{"Deadlock", context.Background(), wrapped(deadlock), false},
+		{"Refused", context.Background(), wrapped(&neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}), false},
+		{"ConnectionLost", context.Background(), wrapped(&neo4j.ConnectivityError{Inner: errors.New("reset")}), true},
+		{"RequestGone", gone, wrapped(deadlock), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := &sending{ctx: c.ctx, done: make(chan struct{})}
+			if got := (&Store{}).directFailed(c.ctx, r, c.err); got != c.answered {
+				t.Fatalf("directFailed(%v) = %v, want %v", c.err, got, c.answered)
+			}
+			if c.answered && !errors.Is(r.err, c.err) {
+				t.Errorf("the send's answer is %v, want %v", r.err, c.err)
+			}
+		})
+	}
 }
