@@ -3,7 +3,8 @@
 # /openapi.yaml, and checks every answer against the spec (all its checks) and against reach's
 # own rule that every error is a problem document (scripts/contract/checks.py). Its check that
 # schema-valid requests are accepted is replaced by one that knows the refusals of reach's rules,
-# which no schema states (checks.py). It fails on any failure.
+# which no schema states (checks.py), and its check that schema-violating requests are refused
+# also takes 413, a body over the size limit (schemathesis.toml). It fails on any failure.
 #
 # It installs a pinned schemathesis into .venv-contract/ (kept for later runs), starts a
 # throwaway Neo4j from launcher/ on its own port and data directory, and `reach serve` on its own
@@ -97,7 +98,8 @@ seed=()
 # Closing an account (closeMe, closeMember) would close Jane, whose token every request carries,
 # or the demo members the examples name, and leave the rest of the run answered 401 or 404; their
 # answers are held to the contract by the integration tests (TestClosedAccountIsGoneEverywhere).
-SCHEMATHESIS_HOOKS=scripts/contract/checks.py "$venv/bin/schemathesis" run "$base/openapi.yaml" \
+SCHEMATHESIS_HOOKS=scripts/contract/checks.py "$venv/bin/schemathesis" \
+  --config-file scripts/contract/schemathesis.toml run "$base/openapi.yaml" \
   --url "$base" \
   --header "Authorization: Bearer $token" \
   --checks all \

@@ -41,8 +41,9 @@ RELATED_FIELDS = re.compile(r"positions\[\d+\]\.to")
 
 # Answers to schema-valid requests that the rules decide, not the schema: a token's member who
 # may not (401, 403), a member, message or invitation that is not there (404), a state that
-# conflicts (409), a request on yourself or a reused idempotency key (422), a limit (429).
-RULE_STATUSES = {401, 403, 404, 409, 422, 429}
+# conflicts (409), a request on yourself or a reused idempotency key (422), a limit (429), and a
+# body over the size limit, which counts bytes where a schema counts characters (413).
+RULE_STATUSES = {401, 403, 404, 409, 413, 422, 429}
 
 
 @schemathesis.check
