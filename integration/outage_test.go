@@ -235,11 +235,11 @@ func waitReady(t *testing.T, reach *reachProcess, within time.Duration) {
 	for {
 		c := reach.do(t, "", http.MethodGet, "/readyz", nil, nil)
 		if c.Status == http.StatusOK {
-			t.Logf("ready %s after Neo4j came back", time.Since(start).Round(time.Millisecond))
+			t.Logf("ready after %s", time.Since(start).Round(time.Millisecond))
 			return
 		}
 		if time.Since(start) > within {
-			t.Fatalf("/readyz still %d %s %s after Neo4j came back", c.Status, c.Body, within)
+			t.Fatalf("/readyz still %d %s after %s", c.Status, c.Body, within)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
