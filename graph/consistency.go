@@ -164,7 +164,7 @@ func WithConsistency(ctx context.Context, c Consistency) context.Context {
 	return context.WithValue(ctx, consistencyKey{}, c)
 }
 
-// consistencyOf is what ctx's reads ask for; MinimizeLatency when nothing was asked.
+// ConsistencyOf is what ctx's reads ask for; MinimizeLatency when nothing was asked.
 func ConsistencyOf(ctx context.Context) Consistency {
 	c, ok := ctx.Value(consistencyKey{}).(Consistency)
 	if !ok || c.Mode == "" {
