@@ -59,11 +59,11 @@ func firstID(items []graph.Message) string {
 }
 
 // TestSendsRefusedFromMemory checks that a replica answers a send its memory says the rules
-// refuse (here a second InMail to a member who has not answered the first) with no statement to Neo4j
-// (reach_sends_refused_known_total), once its projection knows both members, and with the answer
-// Neo4j's way gives the same send; that a send with an Idempotency-Key, or asking to be at least
-// as fresh as a write, still goes to Neo4j; and that a retry of a send written with the last
-// credit finds its first answer, though memory now says the rules refuse it.
+// refuse (here a second InMail to a member who has not answered the first) with no statement to
+// Neo4j (reach_sends_refused_known_total), once its projection knows both members, and with the
+// answer Neo4j's way gives the same send; that a send with an Idempotency-Key, or asking to be at
+// least as fresh as a write, still goes to Neo4j; and that a retry of a send written with the
+// last credit finds its first answer, though memory now says the rules refuse it.
 func TestSendsRefusedFromMemory(t *testing.T) {
 	id := ids(t)
 	from, to := id("from"), id("to")

@@ -40,7 +40,8 @@ type knowledge struct {
 	ok bool
 }
 
-// know asks known, once, what is known of the send's pair.
+// know asks known what is known of the send's pair, once: when the send arrives, before it
+// queues. What changes before it is written, the direct way's guard finds.
 func (r *sending) know(ctx context.Context) (Knowledge, bool) {
 	if r.knowledge == nil {
 		k, ok := r.known(ctx, r.caller, r.draft.To)
