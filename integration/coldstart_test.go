@@ -26,13 +26,7 @@ func TestColdStart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a reach process under load")
 	}
-	g, err := seed.Generate(seed.Spec{Members: 3000, AvgDegree: 20, Seed: 5, IDPrefix: ids(t)("c")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := g.Import(context.Background(), env.store, seed.ImportOptions{BatchSize: 1000, Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
+	g := importNetwork(t, seed.Spec{Members: 3000, AvgDegree: 20, Seed: 5, IDPrefix: ids(t)("c")})
 	if stop, start := neo4jControl(t); stop != nil {
 		stop()
 		start()
@@ -56,6 +50,19 @@ func TestColdStart(t *testing.T) {
 	}
 	load.Duration, load.Seed = coldSettled, 5
 	check(t, "after the grace", load.Run(context.Background(), ops), false)
+}
+
+// importNetwork generates a network of spec and imports it into the test Neo4j.
+func importNetwork(t *testing.T, spec seed.Spec) *seed.Generated {
+	t.Helper()
+	g, err := seed.Generate(spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Import(context.Background(), env.store, seed.ImportOptions{BatchSize: 1000, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
 
 // The cold start's load: its rate, how long reach may take to be ready under it, and how long

@@ -34,13 +34,7 @@ func TestSendOverloadRecovers(t *testing.T) {
 		t.Skip("starts a reach process under load")
 	}
 	id := ids(t)
-	g, err := seed.Generate(seed.Spec{Members: 2000, AvgDegree: 10, Seed: 11, IDPrefix: id("o")}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := g.Import(context.Background(), env.store, seed.ImportOptions{BatchSize: 1000, Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
+	g := importNetwork(t, seed.Spec{Members: 2000, AvgDegree: 10, Seed: 11, IDPrefix: id("o")})
 	reach := startReach(t, env.neo4jURI, map[string]string{"REACH_RATE_LIMIT": "1000000", "REACH_RATE_BURST": "1000000"})
 	waitReady(t, reach, time.Minute)
 
