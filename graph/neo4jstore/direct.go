@@ -23,9 +23,10 @@ type Knowledge struct {
 	Name   string
 }
 
-// SendWith is Send, deciding a send between connected members from what known knows and writing
-// it with one auto-commit statement, in one exchange with Neo4j rather than a transaction's four
-// (its begin, the locked decision, the write, the commit), where it can (sendDirect).
+// SendWith is Send, deciding from what known knows where it can: a send between connected
+// members is written with one auto-commit statement, in one exchange with Neo4j rather than a
+// transaction's four (its begin, the locked decision, the write, the commit; sendDirect), and a
+// send the rules refuse is answered with none (refuseKnown).
 func (s *Store) SendWith(ctx context.Context, caller string, d graph.Draft, key string, known Known) (graph.Sent, error) {
 	return s.send(ctx, caller, d, key, known)
 }
