@@ -30,7 +30,6 @@ type ShedStats struct {
 type SendStats struct {
 	Transactions, Sends, Shed int64
 	Direct, Missed            int64
-	Refused                   int64 // refused by what the replica knew, with no statement
 }
 
 // CacheStats says how the cache of connection lists is doing.

@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"testing"
 	"time"
 
@@ -56,64 +55,4 @@ func firstID(items []graph.Message) string {
 		return ""
 	}
 	return items[0].ID
-}
-
-// TestSendsRefusedFromMemory checks that a replica answers a send its memory says the rules
-// refuse (here a second InMail to a member who has not answered the first) with no statement to
-// Neo4j (reach_sends_refused_known_total), once its projection knows both members, and with the
-// answer Neo4j's way gives the same send; that a send with an Idempotency-Key, or asking to be at
-// least as fresh as a write, still goes to Neo4j; and that a retry of a send written with the
-// last credit finds its first answer, though memory now says the rules refuse it.
-func TestSendsRefusedFromMemory(t *testing.T) {
-	id := ids(t)
-	from, to := id("from"), id("to")
-	mailMember(t, from, "Frida", map[string]any{"inmailCredits": 1})
-	member(t, to, "Tomas")
-	inmail := map[string]any{"to": to, "body": "about the role"}
-	key := http.Header{"Idempotency-Key": {id("key")}}
-	var first mailSent
-	written := as(t, from).send(http.MethodPost, "/v1/messages", inmail, key).expect(http.StatusCreated)
-	written.into(&first)
-
-	refused := func(header http.Header) (problem, graph.SendStats) {
-		t.Helper()
-		before := env.store.SendStats()
-		p := as(t, from).send(http.MethodPost, "/v1/messages", inmail, header).expectProblem(http.StatusForbidden)
-		after := env.store.SendStats()
-		return p, graph.SendStats{Refused: after.Refused - before.Refused, Sends: after.Sends - before.Sends}
-	}
-	var fromMemory problem
-	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
-		p, ran := refused(nil)
-		if ran.Refused == 1 && ran.Sends == 0 {
-			fromMemory = p
-			break
-		}
-		if time.Since(start) > 10*time.Second {
-			t.Fatal("no refused send was answered from memory in 10 s: memory never knew the first InMail")
-		}
-	}
-	for _, ask := range []struct {
-		name   string
-		header http.Header
-	}{
-		{"with an Idempotency-Key", http.Header{"Idempotency-Key": {id("other")}}},
-		{"at least as fresh as a write", http.Header{"Consistency-Token": {written.Header.Get("Consistency-Token")}}},
-	} {
-		p, ran := refused(ask.header)
-		if ran.Refused != 0 || ran.Sends != 1 {
-			t.Errorf("a send %s: %d refused from memory, %d in transactions; want Neo4j to decide it", ask.name, ran.Refused, ran.Sends)
-		}
-		if p != fromMemory {
-			t.Errorf("a send %s was refused %+v; from memory %+v", ask.name, p, fromMemory)
-		}
-	}
-	if fromMemory.Reason != string(graph.ReasonAwaitingReply) {
-		t.Errorf("refused %+v; want awaiting a reply", fromMemory)
-	}
-	var again mailSent
-	as(t, from).send(http.MethodPost, "/v1/messages", inmail, key).expect(http.StatusCreated).into(&again)
-	if again.ID != first.ID {
-		t.Errorf("the retry with the first send's key answered %s, want its first answer %s", again.ID, first.ID)
-	}
 }

@@ -75,17 +75,15 @@ func (m *memory) all(st *projection.State, caller string, members []string) (map
 	return out, nil
 }
 
-// known is neo4jstore.Known from the projection: the caller as memory holds them, how they
-// stand to the member and the member's name, when memory may answer a default read about both
-// (Projection.Know).
-func (m *memory) known(_ context.Context, caller, member string) (k neo4jstore.Knowledge, ok bool) {
+// known is neo4jstore.Known from the projection: the caller as memory holds them and how they
+// stand to the member, when memory may answer a default read about both (Projection.Know).
+func (m *memory) known(_ context.Context, caller, member string) (sender graph.Member, r graph.Reach, ok bool) {
 	var err error
 	read := m.projection.Know([]string{caller, member}, m.freshness, func(st *projection.State) {
-		k.Reach, err = st.Reach(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
-		k.Sender, ok = st.Member(caller)
-		k.Name = st.Name(member)
+		r, err = st.Reach(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
+		sender, ok = st.Member(caller)
 	})
-	return k, read && ok && err == nil
+	return sender, r, read && ok && err == nil
 }
 
 // MutualConnections answers a page of mutual connections wholly from the projection when the

@@ -11,22 +11,14 @@ import (
 )
 
 // Known tells what is known, without Neo4j's locks, of a send's caller and the member they write
-// to, and whether it knows them at all. A replica's memory knows (answer.Service); so does Neo4j
-// itself, read without locks (Store.Stored).
-type Known func(ctx context.Context, caller, member string) (Knowledge, bool)
+// to: the caller as stored and how they stand to the member (the rules' decision included), and
+// whether it knows them at all. A replica's memory knows (answer.Service); so does Neo4j itself,
+// read without locks (Store.Stored).
+type Known func(ctx context.Context, caller, member string) (sender graph.Member, r graph.Reach, ok bool)
 
-// Knowledge is what is known of a send before Neo4j's locks: the caller as stored, how they stand
-// to the member (the rules' decision included), and the member's name, which a refusal names.
-type Knowledge struct {
-	Sender graph.Member
-	Reach  graph.Reach
-	Name   string
-}
-
-// SendWith is Send, deciding from what known knows where it can: a send between connected
-// members is written with one auto-commit statement, in one exchange with Neo4j rather than a
-// transaction's four (its begin, the locked decision, the write, the commit; sendDirect), and a
-// send the rules refuse is answered with none (refuseKnown).
+// SendWith is Send, deciding a send between connected members from what known knows and writing
+// it with one auto-commit statement, in one exchange with Neo4j rather than a transaction's four
+// (its begin, the locked decision, the write, the commit), where it can (sendDirect).
 func (s *Store) SendWith(ctx context.Context, caller string, d graph.Draft, key string, known Known) (graph.Sent, error) {
 	return s.send(ctx, caller, d, key, known)
 }
@@ -43,8 +35,7 @@ func (s *Store) sendDirect(ctx context.Context, r *sending) bool {
 	if r.known == nil || graph.IsForEveryone(ctx) {
 		return false
 	}
-	k, ok := r.know(ctx)
-	sender, reach := k.Sender, k.Reach
+	sender, reach, ok := r.known(ctx, r.caller, r.draft.To)
 	if !ok || reach.Degree != graph.First || !reach.Messaging.Allowed || reach.Messaging.Channel != graph.ChannelMessage {
 		return false
 	}
@@ -107,32 +98,10 @@ func (s *Store) directFailed(ctx context.Context, r *sending, err error) bool {
 
 // Stored is Known from Neo4j, read without locks: the facts a replica's memory would hold, as of
 // now. The rehearsal plans the direct way's statement with it.
-func (s *Store) Stored(ctx context.Context, caller, member string) (Knowledge, bool) {
+func (s *Store) Stored(ctx context.Context, caller, member string) (graph.Member, graph.Reach, bool) {
 	rows, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, forSending)
 	if err != nil || len(rows) != 1 {
-		return Knowledge{}, false
+		return graph.Member{}, graph.Reach{}, false
 	}
-	return Knowledge{Sender: rows[0].caller, Reach: rows[0].Reach, Name: rows[0].Member.Name}, true
-}
-
-// refuseKnown answers, with no statement, a send that what is known of it before Neo4j's locks
-// (a replica's memory) says the rules refuse, as a read at this replica's memory would answer
-// whether the caller may message the member: nothing is written, so no rule can be got past, and
-// the facts are as fresh as a default read's (docs/architecture.md, "Sends share
-// transactions"). It leaves to Neo4j, returning false, a send with an idempotency key (a retry
-// must find what its first attempt wrote, though the rules would now refuse it), a request asking
-// for fresher facts than memory's default, a rehearsal and an administrator's send.
-func (s *Store) refuseKnown(ctx context.Context, r *sending) bool {
-	if r.known == nil || r.key != "" || graph.ConsistencyOf(ctx).Mode != graph.MinimizeLatency ||
-		changelog.IsRehearsal(ctx) || graph.IsForEveryone(ctx) {
-		return false
-	}
-	k, ok := r.know(ctx)
-	if !ok || k.Reach.Messaging.Allowed {
-		return false
-	}
-	reason := k.Reach.Messaging.Reason
-	r.finish(graph.Sent{}, graph.Refusal(graph.ErrRefused, reason, graph.RefusalDetail(reason, k.Name)))
-	s.sends.refused.Add(1)
-	return true
+	return rows[0].caller, rows[0].Reach, true
 }

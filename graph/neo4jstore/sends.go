@@ -25,29 +25,12 @@ type sending struct {
 	ctx                      context.Context
 	caller                   string
 	draft                    graph.Draft
-	key                      string     // the idempotency key, "" for none
-	attachments, requestHash string     // the draft's attachments as JSON, and what the key was sent with
-	known                    Known      // what is known of the pair before locks, for the direct way; nil for none
-	knowledge                *knowledge // known's answer, once asked
+	key                      string // the idempotency key, "" for none
+	attachments, requestHash string // the draft's attachments as JSON, and what the key was sent with
+	known                    Known  // what is known of the pair before locks, for the direct way; nil for none
 	done                     chan struct{}
 	sent                     graph.Sent // once done, the answer: the message sent, or the one sent before with key
 	err                      error      // once done, the refusal or failure
-}
-
-// knowledge is what known answered of a send.
-type knowledge struct {
-	Knowledge
-	ok bool
-}
-
-// know asks known what is known of the send's pair, once: when the send arrives, before it
-// queues. What changes before it is written, the direct way's guard finds.
-func (r *sending) know(ctx context.Context) (Knowledge, bool) {
-	if r.knowledge == nil {
-		k, ok := r.known(ctx, r.caller, r.draft.To)
-		r.knowledge = &knowledge{k, ok}
-	}
-	return r.knowledge.Knowledge, r.knowledge.ok
 }
 
 // members are the two members a send reads and writes.
@@ -73,7 +56,6 @@ type sendQueue struct {
 	transactionsRun, sendsRun atomic.Int64 // batches run, and the sends they carried (SendStats)
 	shed                      atomic.Int64 // sends refused with a full queue
 	direct, missed            atomic.Int64 // sends written directly, and those whose guard found the facts changed (direct.go)
-	refused                   atomic.Int64 // sends refused by what was known, with no statement (Store.refuseKnown)
 
 	mu      sync.Mutex
 	waiting []*sending

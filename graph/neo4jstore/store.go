@@ -285,7 +285,7 @@ func (s *Store) LockStats() graph.LockStats { return s.locks.Stats() }
 // the sends refused because the queue was full, and the sends written directly or not (direct.go).
 func (s *Store) SendStats() graph.SendStats {
 	return graph.SendStats{Transactions: s.sends.transactionsRun.Load(), Sends: s.sends.sendsRun.Load(), Shed: s.sends.shed.Load(),
-		Direct: s.sends.direct.Load(), Missed: s.sends.missed.Load(), Refused: s.sends.refused.Load()}
+		Direct: s.sends.direct.Load(), Missed: s.sends.missed.Load()}
 }
 
 // DB is the database the store runs its statements on, for tools that ask Neo4j questions of
