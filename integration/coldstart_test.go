@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,32 +112,16 @@ func coldMix(url string, g *seed.Generated) []bench.Op {
 	client := &http.Client{Timeout: 10 * time.Second}
 	c := g.Counts()
 	do := func(ctx context.Context, as, method, path, body string, want ...int) error {
-		var r io.Reader
-		if body != "" {
-			r = strings.NewReader(body)
-		}
-		// The phase's end stops new requests only: those sent are answered.
-		req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), method, url+path, r)
-		if err != nil {
+		status, shed, err := loadCall(ctx, client, url, as, method, path, body, nil)
+		switch {
+		case err != nil:
 			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+tokenOf(as))
-		req.Header.Set("Content-Type", "application/json")
-		res, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer res.Body.Close()
-		_, _ = io.Copy(io.Discard, res.Body)
-		if res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != "" {
+		case shed:
 			return bench.ErrShed
+		case slices.Contains(want, status):
+			return nil
 		}
-		for _, w := range want {
-			if res.StatusCode == w {
-				return nil
-			}
-		}
-		return fmt.Errorf("%s %s: status %d", method, path, res.StatusCode)
+		return fmt.Errorf("%s %s: status %d", method, path, status)
 	}
 	pair := func(rng *rand.Rand) (string, string) {
 		return g.ID(rng.IntN(c.Members)), g.ID(rng.IntN(c.Members))
@@ -160,6 +146,30 @@ func coldMix(url string, g *seed.Generated) []bench.Op {
 				http.StatusCreated, http.StatusForbidden, http.StatusNotFound, http.StatusTooManyRequests)
 		}},
 	}
+}
+
+// loadCall sends one request of a load to the reach at url as member as, with a JSON body unless
+// body is empty and the given extra headers, and tells the answer's status and whether it was shed
+// (503 with Retry-After). The load's end stops new requests only: one sent is answered.
+func loadCall(ctx context.Context, client *http.Client, url, as, method, path, body string, header http.Header) (status int, shed bool, err error) {
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), method, url+path, r)
+	if err != nil {
+		return 0, false, err
+	}
+	maps.Copy(req.Header, header)
+	req.Header.Set("Authorization", "Bearer "+tokenOf(as))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, false, err
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	return res.StatusCode, res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != "", nil
 }
 
 // tokenOf is a member's token, for requests sent where no test may fail (a load's goroutines).

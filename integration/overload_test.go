@@ -3,10 +3,8 @@ package integration
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -91,8 +89,7 @@ func (l *sendLedger) op(g *seed.Generated) func(context.Context, *rand.Rand) err
 		c := g.Connection(rng.IntN(connections))
 		key := fmt.Sprintf("%s%d", l.prefix, l.next.Add(1))
 		s := &keyedSend{key: key, from: c.A, body: fmt.Sprintf(`{"to": %q, "body": "overload %s"}`, c.B, key)}
-		// The phase's end stops new requests only: those sent are answered.
-		status, shed, err := l.post(context.WithoutCancel(ctx), s)
+		status, shed, err := l.post(ctx, s)
 		l.mu.Lock()
 		s.status = status
 		l.sends[key] = s
@@ -111,21 +108,7 @@ func (l *sendLedger) op(g *seed.Generated) func(context.Context, *rand.Rand) err
 
 // post sends s once and tells its status, and whether it was shed (503 with Retry-After).
 func (l *sendLedger) post(ctx context.Context, s *keyedSend) (status int, shed bool, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.url+"/v1/messages", strings.NewReader(s.body))
-	if err != nil {
-		return 0, false, err
-	}
-	req.Header.Set("Authorization", "Bearer "+tokenOf(s.from))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", s.key)
-	res, err := l.client.Do(req)
-	if err != nil {
-		return 0, false, err
-	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, res.Body)
-	shed = res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != ""
-	return res.StatusCode, shed, nil
+	return loadCall(ctx, l.client, l.url, s.from, http.MethodPost, "/v1/messages", s.body, http.Header{"Idempotency-Key": {s.key}})
 }
 
 // toResend returns the sends a client would send again (those shed), and one in ten of the
