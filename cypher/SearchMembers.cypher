@@ -1,15 +1,18 @@
 // SearchMembers answers the ids of members whose name starts with $prefix (lower-cased), as
-// candidates for ranking: every match among the caller's 1st and 2nd degree connections, and the
-// first $cap matches of the whole network in name order. Left out: the caller, members in a
-// block relation with the caller, and members who are not searchable unless they are the
-// caller's connections.
-// Cost: a range-index prefix seek bounded by $cap, plus the caller's two-hop neighbourhood.
+// candidates for ranking: every match among the caller's connections, and the first $cap matches
+// of the whole network in name order, among which the caller's 2nd and 3rd degree are found. Left
+// out: the caller, members in a block relation with the caller, and members who are not
+// searchable unless they are the caller's connections. A 2nd-degree match past the network's
+// first $cap is not a candidate: walking the caller's second degree would cost up to
+// MaxConnections squared, and a longer prefix finds it.
+// Cost: the caller's connections (at most MaxConnections) and a range-index prefix seek bounded by
+// $cap, each row checked against the caller's blocks.
 MATCH (me:Member {id: $caller})
 WITH me, COLLECT { MATCH (me)-[:BLOCKED]-(b:Member) RETURN DISTINCT b } AS hidden
 CALL (me) {
-  MATCH (me)-[:CONNECTED_TO]-{1,2}(m:Member)
+  MATCH (me)-[:CONNECTED_TO]-(m:Member)
   WHERE m.nameLower STARTS WITH $prefix
-  RETURN DISTINCT m
+  RETURN m
   UNION
   MATCH (m:Member)
   WHERE m.nameLower STARTS WITH $prefix

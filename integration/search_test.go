@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -8,8 +9,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/reach-network/reach/cypher"
+	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // searchHit is one member GET /v1/members?q= finds.
@@ -249,4 +254,85 @@ func TestSearchNeverFindsBlocked(t *testing.T) {
 			}
 		}
 	})
+}
+
+// importSearchable imports members, each named by names (id to name) with the default settings,
+// and the connections between pairs of them, through the bulk importer.
+func importSearchable(t *testing.T, names map[string]string, pairs [][2]string) {
+	t.Helper()
+	ctx, now := context.Background(), time.Now()
+	var members []graph.ImportMember
+	for id, name := range names {
+		members = append(members, graph.ImportMember{ID: id, Name: name, Settings: graph.DefaultSettings, CreatedAt: now})
+	}
+	var connections []graph.ImportConnection
+	for _, p := range pairs {
+		connections = append(connections, graph.ImportConnection{A: p[0], B: p[1], Since: now})
+	}
+	if _, err := env.store.ImportMembers(ctx, members); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.store.ImportConnections(ctx, connections); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSearchCostIsBounded profiles the search statement for a member whose second degree holds
+// 600 members and for one whose second degree holds 6, with the same matches: the statement reads
+// the caller's connections and a bounded prefix seek, never the second degree, so the two cost
+// the same. Walking the second degree cost the first member about a hundred times more.
+func TestSearchCostIsBounded(t *testing.T) {
+	id := ids(t)
+	pfx := strings.ToLower(searchPrefix())
+	names := map[string]string{}
+	var pairs [][2]string
+	for caller, each := range map[string]int{"wide": 200, "narrow": 2} {
+		names[id(caller)] = pfx + " " + caller
+		for h := range 3 {
+			hub := id(fmt.Sprintf("%s-hub%d", caller, h))
+			names[hub] = "Hub"
+			pairs = append(pairs, [2]string{id(caller), hub})
+			for i := range each {
+				far := id(fmt.Sprintf("%s-hub%d-far%d", caller, h, i))
+				names[far] = "Far"
+				pairs = append(pairs, [2]string{hub, far})
+			}
+		}
+	}
+	importSearchable(t, names, pairs)
+	cost := func(caller string) pageCost {
+		return profile(t, query{cypher.SearchMembers, map[string]any{
+			"caller": id(caller), "prefix": pfx, "cap": int64(neo4jstore.SearchCap)}})
+	}
+	wide, narrow := cost("wide"), cost("narrow")
+	t.Logf("a second degree of 600: %d db hits; of 6: %d", wide.dbHits, narrow.dbHits)
+	if wide.dbHits > narrow.dbHits*3/2+20 {
+		t.Errorf("a search by a member with 600 members in their second degree cost %d db hits, with 6 %d: "+
+			"the cost grows with the second degree", wide.dbHits, narrow.dbHits)
+	}
+}
+
+// TestSearchPastTheCap fills the first SearchCap matches of the whole network with strangers: a
+// connection whose name sorts after them is still found, ranked first, and a 2nd-degree member
+// whose name sorts after them is found by a longer prefix.
+func TestSearchPastTheCap(t *testing.T) {
+	id := ids(t)
+	pfx := searchPrefix()
+	names := map[string]string{
+		id("me"): pfx + " Me", id("friend"): pfx + " Zy friend", id("hub"): "Hub", id("second"): pfx + " Zz second",
+	}
+	for i := range neo4jstore.SearchCap {
+		names[id(fmt.Sprintf("stranger%03d", i))] = fmt.Sprintf("%s A stranger %03d", pfx, i)
+	}
+	importSearchable(t, names, [][2]string{{id("me"), id("friend")}, {id("me"), id("hub")}, {id("hub"), id("second")}})
+	var first struct {
+		Items []searchHit `json:"items"`
+	}
+	as(t, id("me")).get("/v1/members?limit=5&q=" + url.QueryEscape(pfx)).expect(http.StatusOK).into(&first)
+	if len(first.Items) == 0 || first.Items[0].ID != id("friend") {
+		t.Errorf("the first page's hits %v, want the connection first", first.Items)
+	}
+	if got := searchIDs(t, id("me"), pfx+" Z"); !slices.Equal(got, []string{id("friend"), id("second")}) {
+		t.Errorf("a longer prefix finds %v, want the connection, then the 2nd-degree member", got)
+	}
 }

@@ -10,12 +10,14 @@ import (
 	"github.com/reach-network/reach/graph/bolt"
 )
 
-// searchCap bounds how many name matches outside the caller's 1st and 2nd degree are ranked.
-const searchCap = 500
+// SearchCap bounds how many name matches outside the caller's connections are ranked: the first
+// of the whole network in name order.
+const SearchCap = 500
 
 // Search finds members whose name starts with query, case-insensitively, ranked by how close they
-// are to the caller. Every match in the caller's 1st and 2nd degree is ranked, and the first
-// searchCap matches of the whole network; members who are not searchable are found only by their
+// are to the caller. Every match among the caller's connections is ranked, and the first
+// SearchCap matches of the whole network, so that its cost is bounded whatever the caller's second
+// degree (cypher/SearchMembers.cypher); members who are not searchable are found only by their
 // connections, and members in a block relation with the caller never.
 func (s *Store) Search(ctx context.Context, caller, query string, page graph.PageRequest) (_ graph.Page[graph.Found], err error) {
 	defer bolt.Wrap(&err, "Search(%q, %q)", caller, query)
@@ -25,7 +27,7 @@ func (s *Store) Search(ctx context.Context, caller, query string, page graph.Pag
 		return graph.Page[graph.Found]{}, err
 	}
 	recs, err := s.db.Read(ctx, cypher.SearchMembers, map[string]any{
-		"caller": caller, "prefix": strings.ToLower(query), "cap": int64(searchCap),
+		"caller": caller, "prefix": strings.ToLower(query), "cap": int64(SearchCap),
 	})
 	if err != nil {
 		return graph.Page[graph.Found]{}, err
