@@ -28,6 +28,10 @@ const (
 // LargestMailboxes is how many of the largest mailboxes the benchmark pages.
 const LargestMailboxes = 3
 
+// MailboxPage is how many conversations a page the benchmark asks for holds at most: the API's
+// default page, since its requests name no limit.
+const MailboxPage = 20
+
 // Kinds lists the pair kinds in the order they are reported.
 var Kinds = []string{KindFirst, KindSecond, KindThird, KindOutOfNetwork, KindHub}
 
@@ -79,17 +83,19 @@ func (p Pairs) Caller(rng *rand.Rand, kinds ...string) string {
 // MailboxSampler is what drawing mailboxes needs of the graph.
 type MailboxSampler interface {
 	LargestMailboxes(ctx context.Context, n int) ([]string, error)
-	MedianMailboxes(ctx context.Context, n int) ([]string, error)
+	MedianMailboxes(ctx context.Context, n, page int) ([]string, error)
 }
 
 // DrawMailboxes files under KindMailboxLargest the LargestMailboxes members with the most
-// conversations, and under KindMailboxMedian up to n members with the median number.
+// conversations, and under KindMailboxMedian up to n members whose inbox fills a page
+// (MailboxPage) and holds at most the median number of conversations among such members: pages
+// of the same size, so that the two differ by their mailboxes only.
 func (p Pairs) DrawMailboxes(ctx context.Context, s MailboxSampler, n int) error {
 	largest, err := s.LargestMailboxes(ctx, LargestMailboxes)
 	if err != nil {
 		return err
 	}
-	median, err := s.MedianMailboxes(ctx, n)
+	median, err := s.MedianMailboxes(ctx, n, MailboxPage)
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,11 @@ func (s *Baseline) LargestMailboxes(ctx context.Context, n int) (_ []string, err
 	return s.idList(ctx, largestMailboxes, map[string]any{"n": int64(n)})
 }
 
-// MedianMailboxes returns the ids of up to n members, drawn at random, with the median number of
-// conversations among members who have any.
-func (s *Baseline) MedianMailboxes(ctx context.Context, n int) (_ []string, err error) {
-	defer bolt.Wrap(&err, "MedianMailboxes(%d)", n)
-	return s.idList(ctx, medianMailboxes, map[string]any{"n": int64(n)})
+// MedianMailboxes returns the ids of up to n members, drawn at random, whose inbox holds at least
+// page conversations and at most the median number among members with that many.
+func (s *Baseline) MedianMailboxes(ctx context.Context, n, page int) (_ []string, err error) {
+	defer bolt.Wrap(&err, "MedianMailboxes(%d, %d)", n, page)
+	return s.idList(ctx, medianMailboxes, map[string]any{"n": int64(n), "page": int64(page)})
 }
 
 // RandomNeighbor returns one connection of a member drawn at random, or "" when it has none.
