@@ -141,3 +141,30 @@ func answersAsNeo4j(t *testing.T, r *replica, g *seed.Generated) {
 		t.Errorf("%d of the replica's answers came from Neo4j, want all from memory", after.Fallbacks-before.Fallbacks)
 	}
 }
+
+// TestReloadHoldsOneState has a bulk import ask a loaded replica to read everything again: as the
+// reload begins, the replica has let go of its state (it holds no members), so that it never
+// holds two, and still counts as loaded, so that it stays ready; once loaded again it holds the
+// imported member and answers from memory.
+func TestReloadHoldsOneState(t *testing.T) {
+	r := startReplica(t, "")
+	r.loaded(t)
+	id := ids(t)
+	newcomer := []graph.ImportMember{{ID: id("newcomer"), Name: "Newcomer", Settings: graph.DefaultSettings, CreatedAt: time.Now()}}
+	if _, err := env.store.ImportMembers(context.Background(), newcomer); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case st := <-r.reloading:
+		if st.Members != 0 || st.Connections != 0 || !st.Loaded {
+			t.Errorf("as the reload began the replica held %d members and %d connections, loaded %t; want none, and loaded",
+				st.Members, st.Connections, st.Loaded)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the import did not make the replica reload within a minute")
+	}
+	r.loaded(t)
+	if st := r.ProjectionStats(); st.Members == 0 || r.Gone(id("newcomer")) {
+		t.Errorf("loaded again, the replica holds %d members, the newcomer gone: %t", st.Members, r.Gone(id("newcomer")))
+	}
+}

@@ -19,9 +19,10 @@ import (
 // REACH_PROJECTION_SNAPSHOT set.
 type replica struct {
 	*answer.Service
-	loads chan changelog.ProjectionLoad
-	stop  context.CancelFunc
-	done  chan struct{}
+	loads     chan changelog.ProjectionLoad
+	reloading chan graph.ProjectionStats // the replica's stats as each reload began
+	stop      context.CancelFunc
+	done      chan struct{}
 }
 
 func startReplica(t *testing.T, snapshot string) *replica {
@@ -40,10 +41,19 @@ func startReplicaWith(t *testing.T, opts answer.Options) *replica {
 		t.Fatal(err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	r := &replica{Service: s, loads: make(chan changelog.ProjectionLoad, 4), stop: stop, done: make(chan struct{})}
+	r := &replica{Service: s, loads: make(chan changelog.ProjectionLoad, 4), reloading: make(chan graph.ProjectionStats, 4),
+		stop: stop, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		s.KeepProjection(ctx, changelog.ProjectionEvents{Loaded: func(l changelog.ProjectionLoad) { r.loads <- l }})
+		s.KeepProjection(ctx, changelog.ProjectionEvents{
+			Loaded: func(l changelog.ProjectionLoad) { r.loads <- l },
+			Reloading: func(error) {
+				select {
+				case r.reloading <- s.ProjectionStats():
+				default: // a test that does not look at reloads
+				}
+			},
+		})
 	}()
 	t.Cleanup(func() { r.close(t) })
 	return r

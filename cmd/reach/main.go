@@ -191,6 +191,9 @@ func projectionEvents(log *slog.Logger, events *api.Events) changelog.Projection
 				"members", l.Members, "connections", l.Connections, "took", l.Took)
 			events.EndAll()
 		},
+		Reloading: func(why error) {
+			log.Info("projection reloading; reads answer from Neo4j until it is loaded", "why", why)
+		},
 		Told:   events.Tell,
 		Failed: func(err error) { log.Warn("projection not current", "err", err) },
 		Saved: func(path string, took time.Duration, err error) {

@@ -6,6 +6,7 @@ package changelog
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -30,16 +31,18 @@ const logReadTimeout = 5 * time.Second
 // maxRetryPause is the longest the tailer waits after a failed read of the log before the next.
 const maxRetryPause = time.Second
 
-// ProjectionEvents are what KeepProjection reports: each load, each failure to load or to read
-// the log, each snapshot written, and the members' events of the changes it applies, in the order
-// it applied them (Told: the caller hands them to the members' streams without waiting). Any may
-// be nil. Events of changes applied by a load's catching up are not told: a stream open across
-// a load after the first resumes from the log instead (graph.EventID).
+// ProjectionEvents are what KeepProjection reports: each load, each reload as it begins (with
+// why), each failure to load or to read the log, each snapshot written, and the members' events
+// of the changes it applies, in the order it applied them (Told: the caller hands them to the
+// members' streams without waiting). Any may be nil. Events of changes applied by a load's
+// catching up are not told: a stream open across a load after the first resumes from the log
+// instead (graph.EventID).
 type ProjectionEvents struct {
-	Loaded func(ProjectionLoad)
-	Failed func(error)
-	Saved  func(path string, took time.Duration, err error)
-	Told   func([]graph.Told)
+	Loaded    func(ProjectionLoad)
+	Reloading func(why error)
+	Failed    func(error)
+	Saved     func(path string, took time.Duration, err error)
+	Told      func([]graph.Told)
 }
 
 // ProjectionLoad describes one load of the projection.
@@ -92,6 +95,10 @@ func (l *Log) KeepProjection(ctx context.Context, events ProjectionEvents) {
 			// Bookmarks of writes the database may have lost: a transaction carrying them would
 			// wait until it made as many again.
 			l.db.ForgetBookmarks()
+			l.projection.Release() // the next state is built without this one beside it
+			if events.Reloading != nil {
+				events.Reloading(err)
+			}
 			loaded = false
 			continue
 		}
@@ -172,11 +179,19 @@ func (l *Log) save(events ProjectionEvents) {
 	}
 }
 
+// loadGCPercent is the garbage collector's target while a load builds a state: the heap may
+// grow a quarter past what is live, not twice as far, as the load's rows come and go
+// (docs/performance.md, "A reload holds one state").
+const loadGCPercent = 25
+
 // loadProjection reads everything the projection holds and puts it in place once it has caught
 // up with the log. Changes committed while it reads are applied again afterwards; they record
-// exact facts, so applying one twice does no harm.
+// exact facts, so applying one twice does no harm. Meanwhile the whole process collects garbage
+// more often (loadGCPercent), and at the end hands the load's garbage back to the system.
 func (l *Log) loadProjection(ctx context.Context) (err error) {
 	defer bolt.Wrap(&err, "load projection")
+	defer func() { go debug.FreeOSMemory() }() // a full collection: not in the tailer's way
+	defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
 	head, err := ensure(ctx, l.db, l.shards)
 	if err != nil {
 		return err

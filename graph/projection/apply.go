@@ -56,7 +56,12 @@ type AffiliateNodes struct{ Orgs, Groups map[int64]int32 }
 // addMembers numbers the members read, lists each connection on both of its sides and keeps
 // each member's affiliations.
 func (st *State) AddMembers(parts [][]MemberRow, nodes AffiliateNodes) {
-	numbers := map[int64]int32{}
+	rows := 0
+	for _, part := range parts {
+		rows += len(part)
+	}
+	st.grow(rows)
+	numbers := make(map[int64]int32, rows)
 	for _, rows := range parts {
 		for _, r := range rows {
 			k, _ := st.Number(r.ID, true)
@@ -64,12 +69,47 @@ func (st *State) AddMembers(parts [][]MemberRow, nodes AffiliateNodes) {
 			st.held[k], st.joined[k] = heldList(r, nodes.Orgs), joinedList(r.Groups, nodes.Groups)
 		}
 	}
+	st.connect(parts, numbers)
+	st.countLinks()
+}
+
+// connect lists each connection of the rows on both of its sides, sorted, rewriting each row's
+// connections from internal node ids to member numbers (-1 for none) on the way. The lists are
+// cut from one array, a segment each of just its member's length: a load allocates them once and
+// leaves no room unused, where lists grown one connection at a time would leave up to as much
+// again, and as much garbage behind. A list that later grows past its segment moves out of it.
+func (st *State) connect(parts [][]MemberRow, numbers map[int64]int32) {
+	sizes := make([]int, len(st.adj))
 	for _, rows := range parts {
 		for _, r := range rows {
 			a := numbers[r.Node]
-			for _, n := range r.Connections {
-				if b, ok := numbers[n]; ok && a != b { // a member created while the scan ran: the log brings it
-					st.adj[a], st.adj[b] = append(st.adj[a], b), append(st.adj[b], a)
+			for i, node := range r.Connections {
+				b, ok := numbers[node]
+				if !ok || a == b { // a member created while the scan ran: the log brings it
+					r.Connections[i] = -1
+					continue
+				}
+				r.Connections[i] = int64(b)
+				sizes[a]++
+				sizes[b]++
+			}
+		}
+	}
+	total := 0
+	for k, n := range sizes {
+		total += n + len(st.adj[k])
+	}
+	all := make([]int32, total)
+	for k, n := range sizes {
+		n += len(st.adj[k])
+		st.adj[k], all = append(all[:0:n], st.adj[k]...), all[n:]
+	}
+	for _, rows := range parts {
+		for _, r := range rows {
+			a := numbers[r.Node]
+			for _, b := range r.Connections {
+				if b >= 0 {
+					st.adj[a], st.adj[b] = append(st.adj[a], int32(b)), append(st.adj[b], a)
 				}
 			}
 		}
@@ -78,7 +118,6 @@ func (st *State) AddMembers(parts [][]MemberRow, nodes AffiliateNodes) {
 		slices.Sort(list)
 		st.adj[k] = slices.Compact(list)
 	}
-	st.countLinks()
 }
 
 // heldList is a member row's organisations as heldKeys, sorted, one per organisation: current

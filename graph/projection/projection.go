@@ -156,6 +156,19 @@ func (st *State) Number(id string, add bool) (int32, bool) {
 	return st.appended(id), true
 }
 
+// grow makes room for n more members, so that a load adding them grows nothing one by one.
+func (st *State) grow(n int) {
+	if len(st.index) == 0 {
+		st.index = make(map[string]int32, n)
+	}
+	st.ids = slices.Grow(st.ids, n)
+	st.facts = slices.Grow(st.facts, n)
+	st.cards = slices.Grow(st.cards, n)
+	st.adj = slices.Grow(st.adj, n)
+	st.held = slices.Grow(st.held, n)
+	st.joined = slices.Grow(st.joined, n)
+}
+
 // appended adds member id under the next new number and returns it.
 func (st *State) appended(id string) int32 {
 	k := int32(len(st.ids))
@@ -373,8 +386,9 @@ func (p *Projection) Stats() graph.ProjectionStats {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	out := graph.ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load(), Loads: p.loads.Load()}
+	out.Loaded = out.Loads > 0 // a state was put in place, even if a reload has let go of it since (Release)
 	if p.state != nil {
-		out.Loaded, out.Applied, out.Members, out.Connections = true, p.state.total(), p.state.members(), p.state.links
+		out.Applied, out.Members, out.Connections = p.state.total(), p.state.members(), p.state.links
 		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load()))
 	}
 	return out
@@ -407,6 +421,17 @@ func (p *Projection) Current() *State {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return p.state
+}
+
+// Release lets go of the state in place as a reload begins, so that its memory can be reclaimed
+// while the next is built: a replica never holds two states. Until the next is published, reads
+// go to Neo4j, as they would soon anyway, since a state the log asks to reload is no longer kept
+// current. The projection still counts as loaded (Stats), so a reloading replica stays ready.
+func (p *Projection) Release() {
+	p.mu.Lock()
+	p.state = nil
+	p.mu.Unlock()
+	p.caught.Broadcast()
 }
 
 // Publish puts st in place of the state, caught up with the log as it was at at.

@@ -328,3 +328,53 @@ func TestClosedMembersLeaveTheState(t *testing.T) {
 			ok, back.members(), back.free, ghost)
 	}
 }
+
+// TestLoadedConnectionLists checks the lists a load makes (AddMembers): each connection on both
+// of its sides, sorted, once, leaving out a member's connection to itself and to a node no row
+// read; and, since the lists share one array, that a list growing or shrinking afterwards never
+// touches its neighbours'.
+func TestLoadedConnectionLists(t *testing.T) {
+	st := NewState("e", []int64{0})
+	rows := []MemberRow{
+		{Node: 10, ID: "a", Connections: []int64{11, 12, 10, 99}}, // itself, and a node not read
+		{Node: 11, ID: "b", Connections: []int64{12, 12}},         // c twice
+		{Node: 12, ID: "c"},
+		{Node: 13, ID: "d"},
+	}
+	st.AddMembers([][]MemberRow{rows[:2], rows[2:]}, AffiliateNodes{})
+	list := func(id string) []string {
+		k, _ := st.Number(id, false)
+		var out []string
+		for _, n := range st.adj[k] {
+			out = append(out, st.ids[n])
+		}
+		return out
+	}
+	want := map[string][]string{"a": {"b", "c"}, "b": {"a", "c"}, "c": {"a", "b"}, "d": nil}
+	check := func(when string) {
+		t.Helper()
+		for id, w := range want {
+			if got := list(id); !slices.Equal(got, w) {
+				t.Errorf("%s: %s's connections %v, want %v", when, id, got, w)
+			}
+		}
+		links := 0
+		for _, w := range want {
+			links += len(w)
+		}
+		if st.links != links {
+			t.Errorf("%s: %d links counted, want %d", when, st.links, links)
+		}
+	}
+	check("loaded")
+	a, _ := st.Number("a", false)
+	b, _ := st.Number("b", false)
+	d, _ := st.Number("d", false)
+	st.setPair(a, d, bitConnected) // a's list grows past its segment, d's from nothing
+	want["a"], want["d"] = []string{"b", "c", "d"}, []string{"a"}
+	check("a connected to d")
+	st.setPair(a, b, 0) // and shrinks again
+	st.setPair(b, d, bitConnected)
+	want["a"], want["b"], want["d"] = []string{"c", "d"}, []string{"c", "d"}, []string{"a", "b"}
+	check("a disconnected from b, b connected to d")
+}
