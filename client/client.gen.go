@@ -3902,7 +3902,9 @@ type ClientInterface interface {
 	//
 	// Members whose name starts with `q`, ranked by degree, then mutual connections, then
 	// name. Members who are not searchable, and members in a block relation with the caller,
-	// are left out.
+	// are left out. Every match among the caller's connections is ranked, and the first 500
+	// matches of the whole network in name order, among which the caller's 2nd and 3rd degree
+	// are found; when more members match, a longer `q` finds the rest.
 	//
 	// Corresponds with GET /v1/members (the `SearchMembers` operationId).
 	SearchMembers(ctx context.Context, params *SearchMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4831,7 +4833,9 @@ func (c *Client) UpdateSettings(ctx context.Context, params *UpdateSettingsParam
 //
 // Members whose name starts with `q`, ranked by degree, then mutual connections, then
 // name. Members who are not searchable, and members in a block relation with the caller,
-// are left out.
+// are left out. Every match among the caller's connections is ranked, and the first 500
+// matches of the whole network in name order, among which the caller's 2nd and 3rd degree
+// are found; when more members match, a longer `q` finds the rest.
 //
 // Corresponds with GET /v1/members (the `SearchMembers` operationId).
 func (c *Client) SearchMembers(ctx context.Context, params *SearchMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9256,7 +9260,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Members whose name starts with `q`, ranked by degree, then mutual connections, then
 	// name. Members who are not searchable, and members in a block relation with the caller,
-	// are left out.
+	// are left out. Every match among the caller's connections is ranked, and the first 500
+	// matches of the whole network in name order, among which the caller's 2nd and 3rd degree
+	// are found; when more members match, a longer `q` finds the rest.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -16832,7 +16838,9 @@ func (c *ClientWithResponses) UpdateSettingsWithResponse(ctx context.Context, pa
 //
 // Members whose name starts with `q`, ranked by degree, then mutual connections, then
 // name. Members who are not searchable, and members in a block relation with the caller,
-// are left out.
+// are left out. Every match among the caller's connections is ranked, and the first 500
+// matches of the whole network in name order, among which the caller's 2nd and 3rd degree
+// are found; when more members match, a longer `q` finds the rest.
 //
 // Returns a wrapper object for the known response body format(s).
 //
