@@ -96,6 +96,7 @@ var (
 	Neo4jStarted               = load("Neo4jStarted.cypher")
 	ProjectionRange            = load("ProjectionRange.cypher")
 	ProjectionMembers          = load("ProjectionMembers.cypher")
+	ProjectionConnections      = load("ProjectionConnections.cypher")
 	ProjectionPairs            = load("ProjectionPairs.cypher")
 	ProjectionNames            = load("ProjectionNames.cypher")
 	PutOrganisation            = load("PutOrganisation.cypher")

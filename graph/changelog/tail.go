@@ -240,9 +240,10 @@ func (l *Log) loadNames(ctx context.Context, st *projection.State) (projection.A
 	return nodes, err
 }
 
-// loadMembers reads every member's facts, name and headline, connections and affiliations, in
-// loadParts ranges at once, then numbers the members and lists each connection on both sides,
-// sorted.
+// loadMembers reads every member's facts, name and headline, affiliations and count of
+// connections, in loadParts ranges at once, and numbers the members; then it reads the
+// connections, in the same ranges, into lists sized from the counts. Only the state is held
+// whole: the connections go into it as they come, never all at once beside it.
 func (l *Log) loadMembers(ctx context.Context, st *projection.State, nodes projection.AffiliateNodes) error {
 	recs, err := l.db.Read(ctx, cypher.ProjectionRange, nil)
 	if err != nil {
@@ -253,20 +254,27 @@ func (l *Log) loadMembers(ctx context.Context, st *projection.State, nodes proje
 	if err := errors.Join(e1, e2); err != nil {
 		return err
 	}
-	parts := make([][]projection.MemberRow, loadParts)
 	step := (high-low)/loadParts + 1
-	var g errgroup.Group
-	for i := range parts {
-		g.Go(func() error {
-			var err error
-			parts[i], err = l.memberRows(ctx, low+int64(i)*step, low+int64(i+1)*step)
-			return err
-		})
+	inParts := func(read func(from, to int64) error) error {
+		var g errgroup.Group
+		for i := range int64(loadParts) {
+			g.Go(func() error { return read(low+i*step, low+(i+1)*step) })
+		}
+		return g.Wait()
 	}
-	if err := g.Wait(); err != nil {
+	parts := make([][]projection.MemberRow, loadParts)
+	err = inParts(func(from, to int64) (err error) {
+		parts[(from-low)/step], err = l.memberRows(ctx, from, to)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	st.AddMembers(parts, nodes)
+	loading := st.AddMembers(parts, nodes)
+	if err := inParts(func(from, to int64) error { return l.connections(ctx, loading, from, to) }); err != nil {
+		return err
+	}
+	loading.Done()
 	return nil
 }
 
@@ -276,7 +284,7 @@ func (l *Log) memberRows(ctx context.Context, from, to int64) ([]projection.Memb
 	err := l.db.Stream(ctx, cypher.ProjectionMembers, map[string]any{"from": from, "to": to}, func(rec *neo4j.Record) error {
 		id, e1 := bolt.Value[string](rec, "id")
 		node, e2 := bolt.Value[int64](rec, "node")
-		connections, e3 := bolt.Value[[]any](rec, "connections")
+		connections, e3 := bolt.Value[int64](rec, "connections")
 		facts, e4 := factsOf(rec)
 		held, e5 := bolt.Value[[]any](rec, "held")
 		groups, e6 := bolt.Value[[]any](rec, "groups")
@@ -286,10 +294,7 @@ func (l *Log) memberRows(ctx context.Context, from, to int64) ([]projection.Memb
 			return err
 		}
 		row := projection.MemberRow{Node: node, ID: id, Facts: facts, Name: name, Headline: headline,
-			Connections: make([]int64, len(connections))}
-		for i, c := range connections {
-			row.Connections[i], _ = c.(int64)
-		}
+			Connections: int(connections)}
 		for _, h := range held {
 			pair, _ := h.([]any)
 			if len(pair) == 2 {
@@ -306,6 +311,26 @@ func (l *Log) memberRows(ctx context.Context, from, to int64) ([]projection.Memb
 		return nil
 	})
 	return rows, err
+}
+
+// connections reads the connections of the members whose internal node ids lie in [from, to)
+// into the lists of loading.
+func (l *Log) connections(ctx context.Context, loading *projection.Loading, from, to int64) error {
+	var to64 []int64 // one record's, reused
+	return l.db.Stream(ctx, cypher.ProjectionConnections, map[string]any{"from": from, "to": to}, func(rec *neo4j.Record) error {
+		node, e1 := bolt.Value[int64](rec, "node")
+		connections, e2 := bolt.Value[[]any](rec, "connections")
+		if err := errors.Join(e1, e2); err != nil {
+			return err
+		}
+		to64 = to64[:0]
+		for _, c := range connections {
+			n, _ := c.(int64)
+			to64 = append(to64, n)
+		}
+		loading.Connect(node, to64)
+		return nil
+	})
 }
 
 // factsOf reads a member's facts from a record of ProjectionMembers.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/reach-network/reach/graph"
@@ -43,7 +44,7 @@ type MemberRow struct {
 	Facts       MemberFacts
 	Name        string
 	Headline    string
-	Connections []int64 // internal node ids this member's connections point to
+	Connections int     // how many connections the member has, either way
 	Held        []int64 // internal node ids of the organisations they held a position at
 	Current     []bool  // by held: whether the position is current
 	Groups      []int64 // internal node ids of their groups
@@ -53,48 +54,37 @@ type MemberRow struct {
 // one load.
 type AffiliateNodes struct{ Orgs, Groups map[int64]int32 }
 
-// addMembers numbers the members read, lists each connection on both of its sides and keeps
-// each member's affiliations.
-func (st *State) AddMembers(parts [][]MemberRow, nodes AffiliateNodes) {
+// AddMembers numbers the members read and keeps each member's facts and affiliations, and
+// returns what lists their connections as the load reads them (Loading.Connect).
+func (st *State) AddMembers(parts [][]MemberRow, nodes AffiliateNodes) *Loading {
 	rows := 0
 	for _, part := range parts {
 		rows += len(part)
 	}
 	st.grow(rows)
-	numbers := make(map[int64]int32, rows)
+	l := &Loading{st: st, numbers: make(map[int64]int32, rows)}
 	for _, rows := range parts {
 		for _, r := range rows {
 			k, _ := st.Number(r.ID, true)
-			numbers[r.Node], st.facts[k], st.cards[k] = k, r.Facts, newCard(r.Name, r.Headline)
+			l.numbers[r.Node], st.facts[k], st.cards[k] = k, r.Facts, newCard(r.Name, r.Headline)
 			st.held[k], st.joined[k] = heldList(r, nodes.Orgs), joinedList(r.Groups, nodes.Groups)
 		}
 	}
-	st.connect(parts, numbers)
-	st.countLinks()
-}
-
-// connect lists each connection of the rows on both of its sides, sorted, rewriting each row's
-// connections from internal node ids to member numbers (-1 for none) on the way. The lists are
-// cut from one array, a segment each of just its member's length: a load allocates them once and
-// leaves no room unused, where lists grown one connection at a time would leave up to as much
-// again, and as much garbage behind. A list that later grows past its segment moves out of it.
-func (st *State) connect(parts [][]MemberRow, numbers map[int64]int32) {
 	sizes := make([]int, len(st.adj))
 	for _, rows := range parts {
 		for _, r := range rows {
-			a := numbers[r.Node]
-			for i, node := range r.Connections {
-				b, ok := numbers[node]
-				if !ok || a == b { // a member created while the scan ran: the log brings it
-					r.Connections[i] = -1
-					continue
-				}
-				r.Connections[i] = int64(b)
-				sizes[a]++
-				sizes[b]++
-			}
+			sizes[l.numbers[r.Node]] = r.Connections
 		}
 	}
+	st.cutLists(sizes)
+	return l
+}
+
+// cutLists gives each member's connection list room for sizes more, cut from one array: a
+// segment each, of just that length, so that a load allocates the lists once and leaves no room
+// unused, where lists grown one connection at a time would leave up to as much again, and as much
+// garbage behind. A list that later grows past its segment moves out of it.
+func (st *State) cutLists(sizes []int) {
 	total := 0
 	for k, n := range sizes {
 		total += n + len(st.adj[k])
@@ -104,20 +94,41 @@ func (st *State) connect(parts [][]MemberRow, numbers map[int64]int32) {
 		n += len(st.adj[k])
 		st.adj[k], all = append(all[:0:n], st.adj[k]...), all[n:]
 	}
-	for _, rows := range parts {
-		for _, r := range rows {
-			a := numbers[r.Node]
-			for _, b := range r.Connections {
-				if b >= 0 {
-					st.adj[a], st.adj[b] = append(st.adj[a], int32(b)), append(st.adj[b], a)
-				}
-			}
+}
+
+// Loading lists the connections a load reads, on both of their sides, into the lists AddMembers
+// cut. Its Connect may be called from several goroutines at once.
+type Loading struct {
+	st      *State
+	numbers map[int64]int32 // internal node id → member number, for this load only
+	mu      sync.Mutex
+}
+
+// Connect lists the connections of the member with internal node id node, to the members with
+// the internal node ids to, on both sides. A connection to a member no row read (created while the
+// load read them: the log brings it) or to itself is left out.
+func (l *Loading) Connect(node int64, to []int64) {
+	a, ok := l.numbers[node]
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	adj := l.st.adj
+	for _, n := range to {
+		if b, ok := l.numbers[n]; ok && a != b {
+			adj[a], adj[b] = append(adj[a], b), append(adj[b], a)
 		}
 	}
-	for k, list := range st.adj {
+}
+
+// Done sorts every list and keeps each connection once, and counts them.
+func (l *Loading) Done() {
+	for k, list := range l.st.adj {
 		slices.Sort(list)
-		st.adj[k] = slices.Compact(list)
+		l.st.adj[k] = slices.Compact(list)
 	}
+	l.st.countLinks()
 }
 
 // heldList is a member row's organisations as heldKeys, sorted, one per organisation: current

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -329,19 +330,26 @@ func TestClosedMembersLeaveTheState(t *testing.T) {
 	}
 }
 
-// TestLoadedConnectionLists checks the lists a load makes (AddMembers): each connection on both
-// of its sides, sorted, once, leaving out a member's connection to itself and to a node no row
-// read; and, since the lists share one array, that a list growing or shrinking afterwards never
-// touches its neighbours'.
+// TestLoadedConnectionLists checks the lists a load makes (AddMembers, then Loading.Connect from
+// two goroutines): each connection on both of its sides, sorted, once, leaving out a member's
+// connection to itself and to a node no row read, and taking one the counts did not foresee (made
+// while the load read); and, since the lists share one array, that a list growing or shrinking
+// afterwards never touches its neighbours'.
 func TestLoadedConnectionLists(t *testing.T) {
 	st := NewState("e", []int64{0})
 	rows := []MemberRow{
-		{Node: 10, ID: "a", Connections: []int64{11, 12, 10, 99}}, // itself, and a node not read
-		{Node: 11, ID: "b", Connections: []int64{12, 12}},         // c twice
-		{Node: 12, ID: "c"},
+		{Node: 10, ID: "a", Connections: 2},
+		{Node: 11, ID: "b", Connections: 2},
+		{Node: 12, ID: "c", Connections: 1}, // one connection more than counted
 		{Node: 13, ID: "d"},
 	}
-	st.AddMembers([][]MemberRow{rows[:2], rows[2:]}, AffiliateNodes{})
+	loading := st.AddMembers([][]MemberRow{rows[:2], rows[2:]}, AffiliateNodes{})
+	var wg sync.WaitGroup
+	for node, to := range map[int64][]int64{10: {11, 12, 10, 99}, 11: {12}} { // a to itself, and to a node not read
+		wg.Go(func() { loading.Connect(node, to) })
+	}
+	wg.Wait()
+	loading.Done()
 	list := func(id string) []string {
 		k, _ := st.Number(id, false)
 		var out []string
