@@ -5,7 +5,8 @@ import "time"
 // ProjectionStats says how the projection is doing, for metrics.
 type ProjectionStats struct {
 	// Loaded says that a state was put in place since the process started. While a reload builds
-	// the next, the replica holds none: Members and Connections are 0, and reads go to Neo4j.
+	// the next, the replica holds none: Members and Connections are 0, Staleness grows, and reads
+	// go to Neo4j.
 	Loaded    bool
 	Applied   int64         // the changes applied: every shard's position added up
 	Staleness time.Duration // since the log was last read to its head

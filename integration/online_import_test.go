@@ -156,9 +156,9 @@ func TestReloadHoldsOneState(t *testing.T) {
 	}
 	select {
 	case st := <-r.reloading:
-		if st.Members != 0 || st.Connections != 0 || !st.Loaded {
-			t.Errorf("as the reload began the replica held %d members and %d connections, loaded %t; want none, and loaded",
-				st.Members, st.Connections, st.Loaded)
+		if st.Members != 0 || st.Connections != 0 || !st.Loaded || st.Staleness == 0 {
+			t.Errorf("as the reload began the replica held %d members and %d connections, loaded %t, staleness %s; "+
+				"want none, and loaded, with the staleness since the log was last read to its head", st.Members, st.Connections, st.Loaded, st.Staleness)
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("the import did not make the replica reload within a minute")

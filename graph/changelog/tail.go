@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -180,9 +181,37 @@ func (l *Log) save(events ProjectionEvents) {
 }
 
 // loadGCPercent is the garbage collector's target while a load builds a state: the heap may
-// grow a quarter past what is live, not twice as far, as the load's rows come and go
+// grow a quarter past what is live, not twice as far, as the records read come and go
 // (docs/performance.md, "A reload holds one state").
 const loadGCPercent = 25
+
+// loadsGC counts the loads under way in this process, and keeps the collector's target from
+// before the first of them.
+var loadsGC struct {
+	sync.Mutex
+	loads, before int
+}
+
+// collectingOften has the process collect garbage at loadGCPercent until the function it
+// returns is called. Loads at once in one process (replicas in a test) share it: the last to end
+// puts the target back as it was before the first, and hands the loads' garbage back to the
+// system, in a goroutine of its own, since that takes a full collection.
+func collectingOften() (done func()) {
+	loadsGC.Lock()
+	defer loadsGC.Unlock()
+	if loadsGC.loads == 0 {
+		loadsGC.before = debug.SetGCPercent(loadGCPercent)
+	}
+	loadsGC.loads++
+	return func() {
+		loadsGC.Lock()
+		defer loadsGC.Unlock()
+		if loadsGC.loads--; loadsGC.loads == 0 {
+			debug.SetGCPercent(loadsGC.before)
+			go debug.FreeOSMemory()
+		}
+	}
+}
 
 // loadProjection reads everything the projection holds and puts it in place once it has caught
 // up with the log. Changes committed while it reads are applied again afterwards; they record
@@ -190,8 +219,7 @@ const loadGCPercent = 25
 // more often (loadGCPercent), and at the end hands the load's garbage back to the system.
 func (l *Log) loadProjection(ctx context.Context) (err error) {
 	defer bolt.Wrap(&err, "load projection")
-	defer func() { go debug.FreeOSMemory() }() // a full collection: not in the tailer's way
-	defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
+	defer collectingOften()()
 	head, err := ensure(ctx, l.db, l.shards)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package changelog
 
 import (
 	"errors"
+	"runtime/debug"
 	"slices"
 	"testing"
 
@@ -48,4 +49,27 @@ func TestStateFollowsTheLog(t *testing.T) {
 			t.Errorf("a state not knowing its ids: %v, ids %q; want it to take the log's", err, st.AppliedIDs)
 		}
 	})
+}
+
+// TestLoadsCollectOftenTogether has two loads overlap in one process, as replicas in a test do:
+// the collector's target stays low until the last ends, then is put back as it was before the
+// first, whichever ends first.
+func TestLoadsCollectOftenTogether(t *testing.T) {
+	target := func() int { // the collector's target now, read by setting it and setting it back
+		p := debug.SetGCPercent(100)
+		debug.SetGCPercent(p)
+		return p
+	}
+	before := debug.SetGCPercent(150)
+	defer debug.SetGCPercent(before)
+	first := collectingOften()
+	second := collectingOften()
+	first()
+	if got := target(); got != loadGCPercent {
+		t.Errorf("with one load still under way the target is %d, want %d", got, loadGCPercent)
+	}
+	second()
+	if got := target(); got != 150 {
+		t.Errorf("with no load under way the target is %d, want 150 as before", got)
+	}
 }

@@ -387,9 +387,11 @@ func (p *Projection) Stats() graph.ProjectionStats {
 	defer p.mu.RUnlock()
 	out := graph.ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load(), Loads: p.loads.Load()}
 	out.Loaded = out.Loads > 0 // a state was put in place, even if a reload has let go of it since (Release)
+	if out.Loaded {
+		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load())) // growing while a reload builds
+	}
 	if p.state != nil {
 		out.Applied, out.Members, out.Connections = p.state.total(), p.state.members(), p.state.links
-		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load()))
 	}
 	return out
 }
