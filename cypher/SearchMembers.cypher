@@ -1,5 +1,5 @@
-// SearchMembers answers the ids of members whose name starts with $prefix (lower-cased), as
-// candidates for ranking: every match among the caller's connections, and the first $cap matches
+// SearchMembers answers the ids, names and headlines of members whose name starts with $prefix
+// (lower-cased), as candidates for ranking: every match among the caller's connections, and the first $cap matches
 // of the whole network in name order, among which the caller's 2nd and 3rd degree are found. Left
 // out: the caller, members in a block relation with the caller, and members who are not
 // searchable unless they are the caller's connections. A 2nd-degree match past the network's
@@ -23,4 +23,4 @@ CALL (me) {
 WITH me, hidden, m
 WHERE m <> me AND NOT m IN hidden
   AND (m.searchable OR EXISTS { (m)-[:CONNECTED_TO]-(me) })
-RETURN collect(DISTINCT m.id) AS ids
+RETURN collect(DISTINCT m {.id, name: coalesce(m.name, ''), headline: coalesce(m.headline, '')}) AS found

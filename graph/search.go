@@ -1,6 +1,9 @@
 package graph
 
-import "cmp"
+import (
+	"cmp"
+	"slices"
+)
 
 // MaxQueryLength is the longest search prefix, in characters.
 const MaxQueryLength = 100
@@ -37,4 +40,28 @@ func KeyOf(f Found) RankKey {
 		rank = 4
 	}
 	return RankKey{Rank: rank, Mutual: f.MutualCount, Name: f.Member.Name, ID: f.Member.ID}
+}
+
+// RankPage ranks the members found by how the caller stands to each (reaches, by member id; a
+// member missing from it is left out) and answers the page of them that page asks for: those
+// after its cursor, in RankKey order.
+func RankPage(found []MemberSummary, reaches map[string]Reach, page PageRequest) (Page[Found], error) {
+	var after RankKey
+	hasAfter, err := DecodeCursor(page.After, &after)
+	if err != nil {
+		return Page[Found]{}, err
+	}
+	ranked := make([]Found, 0, len(found))
+	for _, m := range found {
+		r, ok := reaches[m.ID]
+		if !ok {
+			continue
+		}
+		f := Found{Member: m, Degree: r.Degree, MutualCount: r.MutualCount}
+		if !hasAfter || KeyOf(f).Compare(after) > 0 {
+			ranked = append(ranked, f)
+		}
+	}
+	slices.SortFunc(ranked, func(a, b Found) int { return KeyOf(a).Compare(KeyOf(b)) })
+	return PageOf(ranked, page.Limit, func(f Found) any { return KeyOf(f) }), nil
 }

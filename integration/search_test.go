@@ -336,3 +336,30 @@ func TestSearchPastTheCap(t *testing.T) {
 		t.Errorf("a longer prefix finds %v, want the connection, then the 2nd-degree member", got)
 	}
 }
+
+// TestSearchRanksFromMemory checks that a search ranks its candidates by how the caller stands to
+// each from the replica's memory, when the read's consistency allows, as reachability does: memory
+// serves the read, and the ranking is the one Neo4j's answers give.
+func TestSearchRanksFromMemory(t *testing.T) {
+	id := ids(t)
+	pfx := searchPrefix()
+	network(t, id, [2]string{"me", "friend"}, [2]string{"friend", "far"})
+	for _, n := range []string{"friend", "far"} {
+		admin(t).do(http.MethodPut, "/v1/admin/members/"+id(n), map[string]any{"name": pfx + " " + n}).expect(http.StatusOK)
+	}
+	member(t, id("stranger"), pfx+" stranger")
+	before := env.store.ProjectionStats()
+	got := searchAll(t, id("me"), pfx, 20)
+	after := env.store.ProjectionStats()
+	if after.Served == before.Served {
+		t.Errorf("the search was served from memory %d times, and fell back to Neo4j %d times; want memory",
+			after.Served-before.Served, after.Fallbacks-before.Fallbacks)
+	}
+	var ranked []string
+	for _, h := range got {
+		ranked = append(ranked, fmt.Sprintf("%s %s", h.ID, h.Label))
+	}
+	if want := []string{id("friend") + " 1st", id("far") + " 2nd", id("stranger") + " out_of_network"}; !slices.Equal(ranked, want) {
+		t.Errorf("ranked %v, want %v", ranked, want)
+	}
+}

@@ -115,6 +115,28 @@ func (s *Service) MutualConnections(ctx context.Context, caller, member string, 
 	return s.chain.MutualConnections(ctx, caller, member, page)
 }
 
+// Search finds the members whose name starts with query (neo4jstore.Store.SearchCandidates: one
+// bounded statement, which names them too) and ranks them by how the caller stands to each, from
+// memory when the read's consistency allows (Reachabilities), a page at a time (graph.RankPage).
+func (s *Service) Search(ctx context.Context, caller, query string, page graph.PageRequest) (graph.Page[graph.Found], error) {
+	if _, err := graph.DecodeCursor(page.After, &graph.RankKey{}); err != nil {
+		return graph.Page[graph.Found]{}, err // before asking Neo4j anything
+	}
+	found, err := s.store.SearchCandidates(ctx, caller, query)
+	if err != nil {
+		return graph.Page[graph.Found]{}, err
+	}
+	ids := make([]string, len(found))
+	for i, m := range found {
+		ids[i] = m.ID
+	}
+	reaches, err := s.chain.Reachabilities(ctx, caller, ids)
+	if err != nil {
+		return graph.Page[graph.Found]{}, err
+	}
+	return graph.RankPage(found, reaches, page)
+}
+
 // Profile returns how the caller stands to a member with the member's whole profile and what
 // they share, from Neo4j, which alone holds profiles (neo4jstore.Store.Relation). Returns
 // ErrNotFound as Reachability does.

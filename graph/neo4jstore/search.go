@@ -2,7 +2,6 @@ package neo4jstore
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/reach-network/reach/cypher"
@@ -14,51 +13,33 @@ import (
 // of the whole network in name order.
 const SearchCap = 500
 
-// Search finds members whose name starts with query, case-insensitively, ranked by how close they
-// are to the caller. Every match among the caller's connections is ranked, and the first
-// SearchCap matches of the whole network, so that its cost is bounded whatever the caller's second
-// degree (cypher/SearchMembers.cypher); members who are not searchable are found only by their
-// connections, and members in a block relation with the caller never.
-func (s *Store) Search(ctx context.Context, caller, query string, page graph.PageRequest) (_ graph.Page[graph.Found], err error) {
-	defer bolt.Wrap(&err, "Search(%q, %q)", caller, query)
-	var after graph.RankKey
-	hasAfter, err := graph.DecodeCursor(page.After, &after)
-	if err != nil {
-		return graph.Page[graph.Found]{}, err
-	}
+// SearchCandidates finds the members whose name starts with query, case-insensitively, for the
+// caller to rank (graph.RankPage): every match among the caller's connections, and the first
+// SearchCap matches of the whole network, so that its cost is bounded whatever the caller's
+// second degree (cypher/SearchMembers.cypher). Members who are not searchable are found only by
+// their connections, and members in a block relation with the caller never.
+func (s *Store) SearchCandidates(ctx context.Context, caller, query string) (_ []graph.MemberSummary, err error) {
+	defer bolt.Wrap(&err, "SearchCandidates(%q, %q)", caller, query)
 	recs, err := s.db.Read(ctx, cypher.SearchMembers, map[string]any{
 		"caller": caller, "prefix": strings.ToLower(query), "cap": int64(SearchCap),
 	})
 	if err != nil {
-		return graph.Page[graph.Found]{}, err
+		return nil, err
 	}
 	if len(recs) == 0 {
-		return graph.Page[graph.Found]{}, graph.MemberNotFound(caller)
+		return nil, graph.MemberNotFound(caller)
 	}
-	ids, err := bolt.Value[[]any](recs[0], "ids")
+	rows, err := bolt.Value[[]any](recs[0], "found")
 	if err != nil {
-		return graph.Page[graph.Found]{}, err
+		return nil, err
 	}
-	candidates := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if s, ok := id.(string); ok {
-			candidates = append(candidates, s)
-		}
+	found := make([]graph.MemberSummary, 0, len(rows))
+	for _, row := range rows {
+		m, _ := row.(map[string]any)
+		id, _ := m["id"].(string)
+		name, _ := m["name"].(string)
+		headline, _ := m["headline"].(string)
+		found = append(found, graph.MemberSummary{ID: id, Name: name, Headline: headline})
 	}
-	relations, err := s.Relations(ctx, caller, candidates)
-	if err != nil {
-		return graph.Page[graph.Found]{}, err
-	}
-	found := make([]graph.Found, 0, len(relations))
-	for _, r := range relations {
-		f := graph.Found{
-			Member: graph.MemberSummary{ID: r.Member.ID, Name: r.Member.Name, Headline: r.Member.Headline},
-			Degree: r.Degree, MutualCount: r.MutualCount,
-		}
-		if !hasAfter || graph.KeyOf(f).Compare(after) > 0 {
-			found = append(found, f)
-		}
-	}
-	slices.SortFunc(found, func(a, b graph.Found) int { return graph.KeyOf(a).Compare(graph.KeyOf(b)) })
-	return graph.PageOf(found, page.Limit, func(f graph.Found) any { return graph.KeyOf(f) }), nil
+	return found, nil
 }
