@@ -172,6 +172,17 @@ type Reach struct {
 	Shared      Shared   // the companies, schools and groups the caller and the member share
 }
 
+// Standing is how the caller stands to a member as a list's row shows it: the degree, and whether
+// and how the caller may message the member. It leaves out the mutual connections and what the two
+// share, which no row shows and which cost the most to work out.
+type Standing struct {
+	Degree    Degree
+	Messaging Decision
+}
+
+// Standing is r as a list's row shows it.
+func (r Reach) Standing() Standing { return Standing{Degree: r.Degree, Messaging: r.Messaging} }
+
 // Relation is how the caller stands to a member with the member's whole profile, as a profile
 // page shows it: read from Neo4j, which alone holds profiles.
 type Relation struct {

@@ -28,6 +28,9 @@ type Answerer interface {
 	// Reachabilities is Reachability for many members at once; members not found or in a block
 	// relation with the caller are left out. Returns ErrNotFound if the caller does not exist.
 	Reachabilities(ctx context.Context, caller string, members []string) (map[string]graph.Reach, error)
+	// Standings is Reachabilities as a list's rows show it (graph.Standing): the degree and the
+	// rules' decision, with less work than a whole Reach.
+	Standings(ctx context.Context, caller string, members []string) (map[string]graph.Standing, error)
 	// MutualConnections returns one page of the connections both share, ordered by name, with
 	// their total. Errors are Reachability's.
 	MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error)
@@ -108,6 +111,11 @@ func (s *Service) Reachabilities(ctx context.Context, caller string, members []s
 	return s.chain.Reachabilities(ctx, caller, members)
 }
 
+// Standings is Answerer's, from memory when the read's consistency allows.
+func (s *Service) Standings(ctx context.Context, caller string, members []string) (map[string]graph.Standing, error) {
+	return s.chain.Standings(ctx, caller, members)
+}
+
 // MutualConnections is Answerer's: the whole page from memory when the read's consistency allows
 // (who they are, their names and headlines, in order), with no Neo4j statement; from Neo4j
 // otherwise.
@@ -186,26 +194,26 @@ func (s *Service) Send(ctx context.Context, caller string, d graph.Draft, key st
 // Conversations is the store's page of a member's conversations (neo4jstore.Store.Conversations),
 // with how the caller stands to each other member from memory when the read's consistency allows.
 func (s *Service) Conversations(ctx context.Context, caller string, filter graph.ConversationFilter, page graph.PageRequest) (graph.Page[graph.Conversation], error) {
-	return s.store.ConversationsWith(ctx, caller, filter, page, s.chain.Reachabilities)
+	return s.store.ConversationsWith(ctx, caller, filter, page, s.chain.Standings)
 }
 
 // Conversation is the store's conversation with a page of its messages
 // (neo4jstore.Store.Conversation), with how the caller stands to the other member through the chain.
 func (s *Service) Conversation(ctx context.Context, caller, id string, page graph.PageRequest) (graph.Conversation, graph.Page[graph.Message], error) {
-	return s.store.ConversationWith(ctx, caller, id, page, s.chain.Reachabilities)
+	return s.store.ConversationWith(ctx, caller, id, page, s.chain.Standings)
 }
 
 // UpdateConversation is the store's (neo4jstore.Store.UpdateConversation), with how the caller
 // stands to the other member through the chain.
 func (s *Service) UpdateConversation(ctx context.Context, caller, id string, u graph.ConversationUpdate) (graph.Conversation, graph.ConversationChanges, error) {
-	return s.store.UpdateConversationWith(ctx, caller, id, u, s.chain.Reachabilities)
+	return s.store.UpdateConversationWith(ctx, caller, id, u, s.chain.Standings)
 }
 
 // degrees is neo4jstore.Degrees through the chain.
 func (s *Service) degrees(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error) {
-	reach, err := s.chain.Reachabilities(ctx, caller, members)
-	out := make(map[string]graph.Degree, len(reach))
-	for id, r := range reach {
+	standings, err := s.chain.Standings(ctx, caller, members)
+	out := make(map[string]graph.Degree, len(standings))
+	for id, r := range standings {
 		out[id] = r.Degree
 	}
 	return out, err

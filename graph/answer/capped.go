@@ -67,6 +67,14 @@ func (c *capped) Reachabilities(ctx context.Context, caller string, members []st
 	return c.next.Reachabilities(ctx, caller, members)
 }
 
+func (c *capped) Standings(ctx context.Context, caller string, members []string) (map[string]graph.Standing, error) {
+	if err := c.enter(); err != nil {
+		return nil, err
+	}
+	defer c.leave()
+	return c.next.Standings(ctx, caller, members)
+}
+
 func (c *capped) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
 	if err := c.enter(); err != nil {
 		return graph.Page[graph.MemberSummary]{}, err

@@ -31,6 +31,11 @@ func (b *blocking) Reachabilities(context.Context, string, []string) (map[string
 	return map[string]graph.Reach{}, nil
 }
 
+func (b *blocking) Standings(context.Context, string, []string) (map[string]graph.Standing, error) {
+	b.wait()
+	return map[string]graph.Standing{}, nil
+}
+
 func (b *blocking) MutualConnections(context.Context, string, string, graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
 	b.wait()
 	return graph.Page[graph.MemberSummary]{}, nil
@@ -46,6 +51,10 @@ func TestCapRefusesReadsPastIt(t *testing.T) {
 		"Reachability": func(a Answerer) error { _, err := a.Reachability(ctx, "a", "b"); return err },
 		"Reachabilities": func(a Answerer) error {
 			_, err := a.Reachabilities(ctx, "a", []string{"b"})
+			return err
+		},
+		"Standings": func(a Answerer) error {
+			_, err := a.Standings(ctx, "a", []string{"b"})
 			return err
 		},
 		"MutualConnections": func(a Answerer) error {

@@ -75,15 +75,24 @@ func (m *memory) all(st *projection.State, caller string, members []string) (map
 	return out, nil
 }
 
+func (m *memory) Standings(ctx context.Context, caller string, members []string) (out map[string]graph.Standing, err error) {
+	if !m.read(ctx, append([]string{caller}, members...), func(st *projection.State) {
+		out, err = st.Standings(caller, members, m.store.Clock(), m.store.Limits().RequestsMonthly)
+	}) {
+		return m.next.Standings(ctx, caller, members)
+	}
+	return out, wrapped(err, "Standings(%q, %d members)", caller, len(members))
+}
+
 // known is neo4jstore.Known from the projection: the caller as memory holds them and how they
 // stand to the member, when memory may answer a default read about both (Projection.Know).
-func (m *memory) known(_ context.Context, caller, member string) (sender graph.Member, r graph.Reach, ok bool) {
+func (m *memory) known(_ context.Context, caller, member string) (sender graph.Member, s graph.Standing, ok bool) {
 	var err error
 	read := m.projection.Know([]string{caller, member}, m.freshness, func(st *projection.State) {
-		r, err = st.Reach(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
+		s, err = st.Standing(caller, member, m.store.Clock(), m.store.Limits().RequestsMonthly)
 		sender, ok = st.Member(caller)
 	})
-	return sender, r, read && ok && err == nil
+	return sender, s, read && ok && err == nil
 }
 
 // MutualConnections answers a page of mutual connections wholly from the projection when the

@@ -73,30 +73,21 @@ func rebuildConversations(ctx context.Context, tx neo4j.ManagedTransaction, thre
 	return err
 }
 
-// Reaches tells how a caller stands to each of some members; a member left out is hidden from
-// the caller or gone.
-type Reaches func(ctx context.Context, caller string, members []string) (map[string]graph.Reach, error)
-
-// reaches is Reaches from Neo4j (Relations).
-func (s *Store) reaches(ctx context.Context, caller string, members []string) (map[string]graph.Reach, error) {
-	relations, err := s.Relations(ctx, caller, members)
-	out := make(map[string]graph.Reach, len(relations))
-	for id, r := range relations {
-		out[id] = r.Reach
-	}
-	return out, err
-}
+// Standings tells how a caller stands to each of some members, as a list's rows show it; a member
+// left out is hidden from the caller or gone. Store.Standings answers from Neo4j;
+// answer.Service's from memory when it may.
+type Standings func(ctx context.Context, caller string, members []string) (map[string]graph.Standing, error)
 
 // Conversations returns one page of the caller's conversations in one box, newest activity first,
 // each with how the caller stands to the other member. A page reads the box's keys
 // (graph.BoxKey) in order from the cursor's, so its cost follows the page, not the mailbox.
 func (s *Store) Conversations(ctx context.Context, caller string, filter graph.ConversationFilter, page graph.PageRequest) (graph.Page[graph.Conversation], error) {
-	return s.ConversationsWith(ctx, caller, filter, page, s.reaches)
+	return s.ConversationsWith(ctx, caller, filter, page, s.Standings)
 }
 
-// ConversationsWith is Conversations, asking reaches how the caller stands to the members of the
+// ConversationsWith is Conversations, asking standings how the caller stands to the members of the
 // page, such as from memory (answer.Service).
-func (s *Store) ConversationsWith(ctx context.Context, caller string, filter graph.ConversationFilter, page graph.PageRequest, reaches Reaches) (_ graph.Page[graph.Conversation], err error) {
+func (s *Store) ConversationsWith(ctx context.Context, caller string, filter graph.ConversationFilter, page graph.PageRequest, standings Standings) (_ graph.Page[graph.Conversation], err error) {
 	defer bolt.Wrap(&err, "Conversations(%q, %s)", caller, filter.Box)
 	params, err := ConversationsParams(caller, filter, page)
 	if err != nil {
@@ -117,7 +108,7 @@ func (s *Store) ConversationsWith(ctx context.Context, caller string, filter gra
 	out := graph.PageOf(items, page.Limit, func(c graph.Conversation) any {
 		return graph.TimeKey{At: c.LastAt, ID: c.LastMessage.ID}
 	})
-	return out, withReaches(ctx, caller, out.Items, reaches)
+	return out, withStandings(ctx, caller, out.Items, standings)
 }
 
 // ConversationsParams are the parameters of the Conversations statement for a page, so that tests
@@ -135,10 +126,10 @@ func ConversationsParams(caller string, filter graph.ConversationFilter, page gr
 	}, nil
 }
 
-// withReaches fills in how the caller stands to the other member of each conversation: out of
-// network, and refused as a closed account, for a former member or one reaches leaves out (closed
+// withStandings fills in how the caller stands to the other member of each conversation: out of
+// network, and refused as a closed account, for a former member or one standings leaves out (closed
 // or hidden since the page was read).
-func withReaches(ctx context.Context, caller string, items []graph.Conversation, reaches Reaches) error {
+func withStandings(ctx context.Context, caller string, items []graph.Conversation, standings Standings) error {
 	others := make([]string, 0, len(items))
 	for i, c := range items {
 		items[i].Degree, items[i].Messaging = graph.OutOfNetwork, graph.Decision{Reason: graph.ReasonClosed}
@@ -149,7 +140,7 @@ func withReaches(ctx context.Context, caller string, items []graph.Conversation,
 	if len(others) == 0 {
 		return nil
 	}
-	known, err := reaches(ctx, caller, others)
+	known, err := standings(ctx, caller, others)
 	for i := range items {
 		if r, ok := known[items[i].With.ID]; ok && !items[i].With.IsFormer() {
 			items[i].Degree, items[i].Messaging = r.Degree, r.Messaging
@@ -162,18 +153,18 @@ func withReaches(ctx context.Context, caller string, items []graph.Conversation,
 // newest first. A conversation the caller has no message in, or with a member in a block relation
 // with the caller, is not found, as is anyone else's.
 func (s *Store) Conversation(ctx context.Context, caller, id string, page graph.PageRequest) (graph.Conversation, graph.Page[graph.Message], error) {
-	return s.ConversationWith(ctx, caller, id, page, s.reaches)
+	return s.ConversationWith(ctx, caller, id, page, s.Standings)
 }
 
-// ConversationWith is Conversation, asking reaches how the caller stands to the other member.
-func (s *Store) ConversationWith(ctx context.Context, caller, id string, page graph.PageRequest, reaches Reaches) (_ graph.Conversation, _ graph.Page[graph.Message], err error) {
+// ConversationWith is Conversation, asking standings how the caller stands to the other member.
+func (s *Store) ConversationWith(ctx context.Context, caller, id string, page graph.PageRequest, standings Standings) (_ graph.Conversation, _ graph.Page[graph.Message], err error) {
 	defer bolt.Wrap(&err, "Conversation(%q, %q)", caller, id)
 	var key graph.TimeKey
 	ok, err := graph.DecodeCursor(page.After, &key)
 	if err != nil {
 		return graph.Conversation{}, graph.Page[graph.Message]{}, err
 	}
-	c, err := s.conversation(ctx, s.db.Read, caller, id, reaches)
+	c, err := s.conversation(ctx, s.db.Read, caller, id, standings)
 	if err != nil {
 		return graph.Conversation{}, graph.Page[graph.Message]{}, err
 	}
@@ -207,7 +198,7 @@ func ConversationMessagesParams(caller, id string, key graph.TimeKey, ok bool, l
 var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // conversation reads the conversation id as the caller lists it with q.
-func (s *Store) conversation(ctx context.Context, q querier, caller, id string, reaches Reaches) (graph.Conversation, error) {
+func (s *Store) conversation(ctx context.Context, q querier, caller, id string, standings Standings) (graph.Conversation, error) {
 	recs, err := q(ctx, cypher.Conversation, map[string]any{"caller": caller, "id": id})
 	if err != nil {
 		return graph.Conversation{}, err
@@ -220,7 +211,7 @@ func (s *Store) conversation(ctx context.Context, q querier, caller, id string, 
 		return graph.Conversation{}, err
 	}
 	items := []graph.Conversation{c}
-	err = withReaches(ctx, caller, items, reaches)
+	err = withStandings(ctx, caller, items, standings)
 	return items[0], err
 }
 
@@ -228,12 +219,12 @@ func (s *Store) conversation(ctx context.Context, q querier, caller, id string, 
 // answers the conversation as it is then, with what changed, for the caller's other devices to
 // hear of. A readUpTo naming no message of the conversation is refused (ErrUnprocessable).
 func (s *Store) UpdateConversation(ctx context.Context, caller, id string, u graph.ConversationUpdate) (graph.Conversation, graph.ConversationChanges, error) {
-	return s.UpdateConversationWith(ctx, caller, id, u, s.reaches)
+	return s.UpdateConversationWith(ctx, caller, id, u, s.Standings)
 }
 
-// UpdateConversationWith is UpdateConversation, asking reaches how the caller stands to the other
+// UpdateConversationWith is UpdateConversation, asking standings how the caller stands to the other
 // member.
-func (s *Store) UpdateConversationWith(ctx context.Context, caller, id string, u graph.ConversationUpdate, reaches Reaches) (_ graph.Conversation, _ graph.ConversationChanges, err error) {
+func (s *Store) UpdateConversationWith(ctx context.Context, caller, id string, u graph.ConversationUpdate, standings Standings) (_ graph.Conversation, _ graph.ConversationChanges, err error) {
 	defer bolt.Wrap(&err, "UpdateConversation(%q, %q)", caller, id)
 	type result struct {
 		c       graph.Conversation
@@ -258,7 +249,7 @@ func (s *Store) UpdateConversationWith(ctx context.Context, caller, id string, u
 			return result{}, &graph.Error{Kind: graph.ErrUnprocessable, Field: "readUpTo",
 				Detail: fmt.Sprintf("readUpTo %q is no message of conversation %q", u.ReadUpTo, id)}
 		}
-		c, err := s.conversation(ctx, inTx(tx), caller, id, noReaches)
+		c, err := s.conversation(ctx, inTx(tx), caller, id, noStandings)
 		if err != nil {
 			return result{}, err
 		}
@@ -270,12 +261,14 @@ func (s *Store) UpdateConversationWith(ctx context.Context, caller, id string, u
 		return graph.Conversation{}, graph.ConversationChanges{}, err
 	}
 	items := []graph.Conversation{r.c}
-	err = withReaches(ctx, caller, items, reaches)
+	err = withStandings(ctx, caller, items, standings)
 	return items[0], r.changes, err
 }
 
-// noReaches leaves how the caller stands to members to be filled in later.
-func noReaches(context.Context, string, []string) (map[string]graph.Reach, error) { return nil, nil }
+// noStandings leaves how the caller stands to members to be filled in later.
+func noStandings(context.Context, string, []string) (map[string]graph.Standing, error) {
+	return nil, nil
+}
 
 // marked is what UpdateConversation answers: the side before, and the messages it marked.
 type marked struct {

@@ -11,10 +11,10 @@ import (
 )
 
 // Known tells what is known, without Neo4j's locks, of a send's caller and the member they write
-// to: the caller as stored and how they stand to the member (the rules' decision included), and
-// whether it knows them at all. A replica's memory knows (answer.Service); so does Neo4j itself,
+// to: the caller as stored and how they stand to the member (the degree and the rules' decision),
+// and whether it knows them at all. A replica's memory knows (answer.Service); so does Neo4j itself,
 // read without locks (Store.Stored).
-type Known func(ctx context.Context, caller, member string) (sender graph.Member, r graph.Reach, ok bool)
+type Known func(ctx context.Context, caller, member string) (sender graph.Member, s graph.Standing, ok bool)
 
 // SendWith is Send, deciding a send between connected members from what known knows and writing
 // it with one auto-commit statement, in one exchange with Neo4j rather than a transaction's four
@@ -35,14 +35,14 @@ func (s *Store) sendDirect(ctx context.Context, r *sending) bool {
 	if r.known == nil || graph.IsForEveryone(ctx) {
 		return false
 	}
-	sender, reach, ok := r.known(ctx, r.caller, r.draft.To)
-	if !ok || reach.Degree != graph.First || !reach.Messaging.Allowed || reach.Messaging.Channel != graph.ChannelMessage {
+	sender, standing, ok := r.known(ctx, r.caller, r.draft.To)
+	if !ok || standing.Degree != graph.First || !standing.Messaging.Allowed || standing.Messaging.Channel != graph.ChannelMessage {
 		return false
 	}
 	if s.guarding != nil {
 		s.guarding()
 	}
-	o := r.outgoing(sender, reach.Messaging, graph.Filing{Kind: graph.KindMessage, Connected: true}, graph.BodyHash(r.draft.Body), s.now())
+	o := r.outgoing(sender, standing.Messaging, graph.Filing{Kind: graph.KindMessage, Connected: true}, graph.BodyHash(r.draft.Body), s.now())
 	var sent graph.Sent
 	written, ok, err := changelog.Guarded(ctx, s.db, &s.locks, func(tx neo4j.ManagedTransaction) {
 		var message map[string]any
@@ -98,10 +98,10 @@ func (s *Store) directFailed(ctx context.Context, r *sending, err error) bool {
 
 // Stored is Known from Neo4j, read without locks: the facts a replica's memory would hold, as of
 // now. The rehearsal plans the direct way's statement with it.
-func (s *Store) Stored(ctx context.Context, caller, member string) (graph.Member, graph.Reach, bool) {
+func (s *Store) Stored(ctx context.Context, caller, member string) (graph.Member, graph.Standing, bool) {
 	rows, err := s.relations(ctx, s.db.Read, []asking{{caller: caller, members: []string{member}}}, forSending)
 	if err != nil || len(rows) != 1 {
-		return graph.Member{}, graph.Reach{}, false
+		return graph.Member{}, graph.Standing{}, false
 	}
-	return rows[0].caller, rows[0].Reach, true
+	return rows[0].caller, rows[0].Standing(), true
 }

@@ -38,3 +38,15 @@ func (s *Store) Reachabilities(ctx context.Context, caller string, members []str
 	}
 	return out, nil
 }
+
+// Standings is Reachabilities as a list's rows show it, from Neo4j (Relations), without what the
+// two share.
+func (s *Store) Standings(ctx context.Context, caller string, members []string) (_ map[string]graph.Standing, err error) {
+	defer bolt.Wrap(&err, "Standings(%q, %d members)", caller, len(members))
+	relations, err := s.Relations(ctx, caller, members)
+	out := make(map[string]graph.Standing, len(relations))
+	for id, r := range relations {
+		out[id] = r.Standing()
+	}
+	return out, err
+}

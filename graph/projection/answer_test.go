@@ -1,6 +1,8 @@
 package projection
 
 import (
+	"errors"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -51,5 +53,49 @@ func TestCoworkerNeedsACompany(t *testing.T) {
 	}
 	if want := (graph.Affiliate{ID: "d-acme", Name: "Acme"}); r.Facts.Coworker != want || r.Messaging.Reason != graph.ReasonCoworker {
 		t.Errorf("with a company besides: coworker %+v, reason %s; want %+v, coworker", r.Facts.Coworker, r.Messaging.Reason, want)
+	}
+}
+
+// TestStandingsAgreeWithReach checks the rows' and the direct sends' shorter reckoning against the
+// whole one: for random callers of a random projection, Standings holds exactly the members Reach
+// answers, each with Reach's degree and decision, and leaves out the rest (gone, or in a block
+// relation); Standing answers each pair alike.
+func TestStandingsAgreeWithReach(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	st := randomProjection(400, rng)
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	seen := map[graph.Degree]int{}
+	for range 60 {
+		caller := st.ids[rng.IntN(len(st.ids))]
+		got, err := st.Standings(caller, st.ids, now, graph.DefaultRequestsMonthly)
+		if _, cerr := st.Reach(caller, caller, now, graph.DefaultRequestsMonthly); cerr != nil {
+			if !errors.Is(err, graph.ErrNotFound) {
+				t.Fatalf("Standings for %s, who is gone: %v, want ErrNotFound", caller, err)
+			}
+			continue
+		}
+		for _, id := range st.ids {
+			r, rerr := st.Reach(caller, id, now, graph.DefaultRequestsMonthly)
+			s, ok := got[id]
+			switch {
+			case rerr != nil && ok:
+				t.Fatalf("%s to %s: Standings holds %+v where Reach answers %v", caller, id, s, rerr)
+			case rerr == nil && !ok:
+				t.Fatalf("%s to %s: Standings leaves out what Reach answers", caller, id)
+			case rerr == nil && s != r.Standing():
+				t.Fatalf("%s to %s: Standings %+v, Reach %+v", caller, id, s, r.Standing())
+			}
+			if one, oerr := st.Standing(caller, id, now, graph.DefaultRequestsMonthly); one != s || (oerr == nil) != ok {
+				t.Fatalf("%s to %s: Standing %+v (%v), Standings %+v", caller, id, one, oerr, s)
+			}
+			if ok {
+				seen[s.Degree]++
+			}
+		}
+	}
+	for _, d := range []graph.Degree{graph.Self, graph.First, graph.Second, graph.Third, graph.OutOfNetwork} {
+		if seen[d] == 0 {
+			t.Errorf("no pair of degree %v was compared: %v", d, seen)
+		}
 	}
 }
