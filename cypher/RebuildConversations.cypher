@@ -8,7 +8,7 @@
 //   (the one whose mailbox key for that member, less the member, is the smallest: graph.ActivityKey);
 // - the box: none when the member has no message left, the requests box when all it has are
 //   requests awaiting an answer, else the inbox, or Other when it was filed there; archived and
-//   muted stay as they were.
+//   muted stay as they were (as an import sets them: ImportSides).
 // A FormerMember's side (a closed account's, CloseMessages) only says who the conversation is
 // with, and is left as it is.
 // An import runs it for the threads it wrote (ImportMessages), and Store.Migrate for the threads
@@ -21,8 +21,8 @@ CALL (thread) {
   ORDER BY first.sentAt, first.id
   LIMIT 1
   MERGE (c:Conversation {id: thread})
-    ON CREATE SET c.startedAt = first.sentAt
-  SET c.kind = CASE
+  SET c.startedAt = coalesce(c.startedAt, first.sentAt),
+      c.kind = CASE
                  WHEN first.kind = 'inmail' THEN 'inmail'
                  WHEN first.kind = 'request' AND first.status <> 'accepted' THEN 'request'
                  ELSE 'conversation'

@@ -125,6 +125,7 @@ var (
 	ImportBlocks               = load("ImportBlocks.cypher")
 	ImportInvitations          = load("ImportInvitations.cypher")
 	ImportMessages             = load("ImportMessages.cypher")
+	ImportSides                = load("ImportSides.cypher")
 	ImportDeclines             = load("ImportDeclines.cypher")
 	ImportReports              = load("ImportReports.cypher")
 	ImportOrganisations        = load("ImportOrganisations.cypher")

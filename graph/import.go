@@ -81,6 +81,15 @@ type ImportMessage struct {
 	Via                Via // message requests only
 }
 
+// ImportSide is what a member chose of their side of the conversation with member With: archived,
+// muted, moved to the Other box (Other) as the Other rule files InMail. The rest of a side (its
+// unread count, its last message, whether it is a request) follows from the conversation's
+// messages, which the import loads too; a side whose conversation has no message shows nowhere.
+type ImportSide struct {
+	Member, With           string
+	Archived, Muted, Other bool
+}
+
 // ImportDecline says that member By declined the InMail or message request MessageID from
 // Sender, at At.
 type ImportDecline struct {

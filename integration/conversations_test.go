@@ -225,6 +225,139 @@ func TestMigrateBuildsConversationsOfOlderMessages(t *testing.T) {
 	}
 }
 
+// TestImportedSidesKeepTheirChoices archives, mutes and files in Other some sides of a run's
+// conversations, removes the conversations, and loads those choices again: half through the
+// store's import, after the conversations' messages (ImportMessages builds their sides, then
+// ImportSides), half as an offline import leaves them (conversations.csv and sides.csv: a
+// Conversation with its id alone, and the sides' choices), which Migrate then builds. Every side
+// must be as the writes had kept it.
+func TestImportedSidesKeepTheirChoices(t *testing.T) {
+	ctx := context.Background()
+	id := conversationNetwork(t)
+	messageOps(t, id, 2, 30, 5)
+	threads := threadsOf(t, id)
+	chosen := chooseSides(t, threads)
+	var before map[string]sideState
+	inTx(t, func(tx neo4j.ManagedTransaction) { before = conversationStates(ctx, t, tx, threads) })
+	run := func(query string, params map[string]any) {
+		t.Helper()
+		if _, err := neo4j.ExecuteQuery(ctx, env.store.DB().Driver, query, params, neo4j.EagerResultTransformer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(`MATCH (c:Conversation) WHERE c.id IN $threads DETACH DELETE c`, map[string]any{"threads": threads})
+	var online []graph.ImportSide
+	var onlineThreads, offline []any
+	way := map[string]int{} // each conversation's sides go one way, as one import or the other loads them
+	for _, x := range chosen {
+		thread := graph.ThreadID(x.Member, x.With)
+		if _, ok := way[thread]; !ok {
+			way[thread] = len(way) % 2
+			if way[thread] == 1 {
+				onlineThreads = append(onlineThreads, thread)
+			}
+		}
+		if way[thread] == 1 {
+			online = append(online, x)
+		} else {
+			offline = append(offline, map[string]any{"member": x.Member, "thread": thread,
+				"archived": x.Archived, "muted": x.Muted, "other": x.Other})
+		}
+	}
+	run(cypher.RebuildConversations, map[string]any{"batch": map[string]any{"threads": onlineThreads}})
+	if _, err := env.store.ImportSides(ctx, online); err != nil {
+		t.Fatal(err)
+	}
+	inTx(t, func(tx neo4j.ManagedTransaction) {
+		sameSides(t, "after ImportSides", pick(before, onlineThreads), conversationStates(ctx, t, tx, onlineThreads))
+	})
+	run(`UNWIND $sides AS row
+MATCH (me:Member {id: row.member})
+MERGE (c:Conversation {id: row.thread})
+CREATE (me)-[s:IN {archived: row.archived, muted: row.muted}]->(c)
+SET s.filed = CASE WHEN row.other THEN 'other' END`, map[string]any{"sides": offline})
+	if err := env.store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	inTx(t, func(tx neo4j.ManagedTransaction) {
+		sameSides(t, "after Migrate", before, conversationStates(ctx, t, tx, threads))
+	})
+	if len(online) < 3 || len(offline) < 3 {
+		t.Errorf("%d sides imported by the store, %d as an offline import: too few to tell", len(online), len(offline))
+	}
+}
+
+// pick is the states of the sides of threads.
+func pick(states map[string]sideState, threads []any) map[string]sideState {
+	out := map[string]sideState{}
+	for key, state := range states {
+		for _, thread := range threads {
+			if strings.HasPrefix(key, thread.(string)+" ") {
+				out[key] = state
+			}
+		}
+	}
+	return out
+}
+
+// sameSides fails the test, naming each side that differs, unless got holds the sides of want.
+func sameSides(t *testing.T, when string, want, got map[string]sideState) {
+	t.Helper()
+	if reflect.DeepEqual(want, got) {
+		return
+	}
+	t.Errorf("%s: %d sides, want %d; differing:", when, len(got), len(want))
+	for key, w := range want {
+		if g := got[key]; !reflect.DeepEqual(g, w) {
+			t.Errorf("side %s:\n want %v\n got  %v", key, w, g)
+		}
+	}
+}
+
+// chooseSides archives, mutes or files in Other (as the Other rule files a blast) some of the
+// sides of threads that hold a message, and answers them as an import names them.
+func chooseSides(t *testing.T, threads []any) []graph.ImportSide {
+	t.Helper()
+	ctx := context.Background()
+	res, err := neo4j.ExecuteQuery(ctx, env.store.DB().Driver, `UNWIND $threads AS thread
+MATCH (me:Member)-[s:IN]->(c:Conversation {id: thread})<-[:IN]-(other:Member)
+WHERE s.filed <> ''
+RETURN me.id AS member, other.id AS with ORDER BY thread, member`, map[string]any{"threads": threads}, neo4j.EagerResultTransformer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	var chosen []graph.ImportSide
+	for i, rec := range res.Records {
+		member, _ := rec.Get("member")
+		with, _ := rec.Get("with")
+		x := graph.ImportSide{Member: member.(string), With: with.(string), Archived: i%3 == 0, Muted: i%4 == 1, Other: i%5 == 2}
+		thread := graph.ThreadID(x.Member, x.With)
+		if x.Other {
+			if _, err := neo4j.ExecuteQuery(ctx, env.store.DB().Driver, `MATCH (me:Member {id: $member})-[s:IN]->(:Conversation {id: $thread})
+SET s.filed = 'other', s.boxKey = me.id + ' other ' + s.activity`, map[string]any{"member": x.Member, "thread": thread}, neo4j.EagerResultTransformer); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u := graph.ConversationUpdate{}
+		if x.Archived {
+			u.Archived = &yes
+		}
+		if x.Muted {
+			u.Muted = &yes
+		}
+		if !u.Empty() {
+			if _, _, err := env.store.UpdateConversation(ctx, x.Member, thread, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if x.Archived || x.Muted || x.Other {
+			chosen = append(chosen, x)
+		}
+	}
+	return chosen
+}
+
 // inTx runs read in a transaction that is rolled back.
 func inTx(t *testing.T, read func(neo4j.ManagedTransaction)) {
 	t.Helper()

@@ -54,8 +54,9 @@ neo4j_jvm_flags() {
 #                 REACH_NEO4J_IMPORT_THREADS (twice the processors, at least 4: the importer's
 #                 stages wait on I/O, and on a 2-core machine 4 threads import 50 million
 #                 relationships about 25% faster than 2, README.md).
-# Members and connections are required; organisations, groups, blocks, invitations, messages,
-# declines, reports, positions and group memberships are imported when present. An organisation
+# Members and connections are required; organisations, groups, conversations, blocks,
+# invitations, messages, conversation sides, declines, reports, positions and group memberships
+# are imported when present. An organisation
 # whose kind is not company or school is refused (check_kinds).
 import_plan() {
   local csv_dir="$1" prefix="$2" name cpus
@@ -72,14 +73,14 @@ import_plan() {
   if [[ -f "$csv_dir/organisations.csv" ]]; then
     check_kinds "$csv_dir/organisations.csv"
   fi
-  for name in organisations groups; do
+  for name in organisations groups conversations; do
     if [[ -f "$csv_dir/$name.csv" ]]; then
       import_files+=(--nodes="$prefix/$name.csv")
     else
       say "no $name.csv in $csv_dir; skipping it"
     fi
   done
-  for name in blocks invitations messages declines reports positions memberships; do
+  for name in blocks invitations messages sides declines reports positions memberships; do
     if [[ -f "$csv_dir/$name.csv" ]]; then
       import_files+=(--relationships="$prefix/$name.csv")
     else

@@ -7,9 +7,9 @@
 #
 #   launcher/import.sh DIR [IMPORT OPTION ...]
 #
-# DIR must hold members.csv and connections.csv; organisations.csv, groups.csv, blocks.csv,
-# invitations.csv, messages.csv, declines.csv, reports.csv, positions.csv and memberships.csv are
-# imported when present; an organisation whose kind is not company or school is refused, with its
+# DIR must hold members.csv and connections.csv; organisations.csv, groups.csv,
+# conversations.csv, blocks.csv, invitations.csv, messages.csv, sides.csv, declines.csv,
+# reports.csv, positions.csv and memberships.csv are imported when present; an organisation whose kind is not company or school is refused, with its
 # line. IMPORT OPTIONs are passed on to the import command
 # (for example --skip-bad-relationships or --high-parallel-io=on).
 #

@@ -12,9 +12,9 @@
 #
 #   scripts/import.sh DIR [IMPORT OPTION ...]
 #
-# DIR must hold members.csv and connections.csv; organisations.csv, groups.csv, blocks.csv,
-# invitations.csv, messages.csv, declines.csv, reports.csv, positions.csv and memberships.csv are
-# imported when present; an organisation whose kind is not company or school is refused, with its
+# DIR must hold members.csv and connections.csv; organisations.csv, groups.csv,
+# conversations.csv, blocks.csv, invitations.csv, messages.csv, sides.csv, declines.csv,
+# reports.csv, positions.csv and memberships.csv are imported when present; an organisation whose kind is not company or school is refused, with its
 # line. IMPORT OPTIONs go to the import command as they are.
 # Environment, for both ways: REACH_NEO4J_IMPORT_HEAP (importer heap, default 2g),
 # REACH_NEO4J_IMPORT_MEMORY (--max-off-heap-memory, default 8g), REACH_NEO4J_IMPORT_THREADS

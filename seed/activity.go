@@ -111,7 +111,8 @@ const (
 var senderWeights = [len(plans)]float64{0, 1, 2, 4, 6}
 
 // makeActivity draws InMails, blocks, invitations and conversations between connections, then
-// replays every send and refund in time order to settle each member's credits.
+// replays every send and refund in time order to settle each member's credits, and draws what
+// members chose of their conversations.
 func (g *Generated) makeActivity(d draws, progress Progress) {
 	n := len(g.members)
 	targets := [5]int{
@@ -130,6 +131,7 @@ func (g *Generated) makeActivity(d draws, progress Progress) {
 	g.makeBusyMailboxes(r, talked)
 	g.makeReports(r, targets[4], progress)
 	g.settleCredits()
+	g.makeSides()
 }
 
 // makeInMails sends InMails to strangers, drawn by plan (or, to open profiles, from anyone),

@@ -28,6 +28,8 @@ var csvFiles = [...]struct{ name, header string }{
 	{"messages.csv", ":START_ID(Member),:END_ID(Member),:TYPE,id,threadId,kind,channel,cost:long,subject,body,bodyHash,attachments,sentAt:datetime,readAt:datetime,status,refunded:boolean,deletedBySender:boolean,deletedByRecipient:boolean,creditsAfter:long,inboxKey,requestKey,sentKey"},
 	{"declines.csv", ":START_ID(Member),:END_ID(Member),:TYPE,at:datetime,messageId"},
 	{"reports.csv", ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime"},
+	{"conversations.csv", "id:ID(Conversation),:LABEL"},
+	{"sides.csv", ":START_ID(Member),:END_ID(Conversation),:TYPE,archived:boolean,muted:boolean,filed"},
 	{"organisations.csv", "id:ID(Organisation),:LABEL,name,kind"},
 	{"groups.csv", "id:ID(Group),:LABEL,name"},
 	{"positions.csv", ":START_ID(Member),:END_ID(Organisation),:TYPE,title,from:long,to:long"},
@@ -43,8 +45,9 @@ type File struct {
 
 // WriteCSV writes the network into dir, which it creates if needed, as the CSV files
 // `neo4j-admin database import full` reads; it overwrites files of the same names. The rows are
-// the ones Member, Connection, Block, Invitation, Message, Decline and Report return, so a network
-// imported from the files equals one loaded through the store.
+// the ones Member, Connection, Block, Invitation, Message, Side, Decline and Report return, so a
+// network imported from the files equals one loaded through the store once Store.Migrate has built
+// the conversations of the sides (conversations.csv holds only their ids).
 func (g *Generated) WriteCSV(dir string, progress Progress) ([]File, error) {
 	if progress == nil {
 		progress = silent{}
@@ -54,10 +57,11 @@ func (g *Generated) WriteCSV(dir string, progress Progress) ([]File, error) {
 	}
 	f := csvFormat{g: g, days: g.dayTable(), versions: g.versionBase()}
 	counts := g.Counts()
+	f.conversations = g.sideConversations()
 	rows := [len(csvFiles)]int{counts.Members, counts.Connections, counts.Blocks, counts.Invitations, counts.Messages, counts.Declines, counts.Reports,
-		counts.Organisations, counts.Groups, counts.Positions, counts.Memberships}
+		len(f.conversations), counts.Sides, counts.Organisations, counts.Groups, counts.Positions, counts.Memberships}
 	formats := [len(csvFiles)]func([]byte, int) []byte{f.member, f.connection, f.block, f.invitation, f.message, f.decline, f.report,
-		f.organisation, f.group, f.position, f.membership}
+		f.conversation, f.side, f.organisation, f.group, f.position, f.membership}
 	var out []File
 	for i, file := range csvFiles {
 		progress.Start("write "+file.name, int64(rows[i]))
@@ -152,9 +156,10 @@ func writeCSV(path, header string, rows int, format func([]byte, int) []byte, pr
 
 // csvFormat appends the rows of each file.
 type csvFormat struct {
-	g        *Generated
-	days     []string // "2026-11-01T" for each day since the origin
-	versions uint64   // where the members' connections versions are drawn from (versionBase)
+	g             *Generated
+	days          []string // "2026-11-01T" for each day since the origin
+	versions      uint64   // where the members' connections versions are drawn from (versionBase)
+	conversations []int    // the conversations of the sides, as the index of their first side
 }
 
 // versionBase seeds the connections versions the files give members. A connections version
@@ -350,4 +355,23 @@ func (f *csvFormat) decline(b []byte, k int) []byte {
 	b = append(append(b, x.Sender...), ",DECLINED,"...)
 	b = append(f.time(b, x.At), ',')
 	return append(append(b, x.MessageID...), '\n')
+}
+
+// conversation appends the k-th conversation a member chose something of: its id alone, which
+// Store.Migrate finds without a kind and builds from its messages, keeping the sides' choices.
+func (f *csvFormat) conversation(b []byte, k int) []byte {
+	x := f.g.Side(f.conversations[k])
+	return append(append(b, graph.ThreadID(x.Member, x.With)...), ",Conversation\n"...)
+}
+
+func (f *csvFormat) side(b []byte, k int) []byte {
+	x := f.g.Side(k)
+	b = append(append(b, x.Member...), ',')
+	b = append(append(b, graph.ThreadID(x.Member, x.With)...), ",IN,"...)
+	b = append(strconv.AppendBool(b, x.Archived), ',')
+	b = append(strconv.AppendBool(b, x.Muted), ',')
+	if x.Other {
+		b = append(b, graph.BoxOther...)
+	}
+	return append(b, '\n')
 }

@@ -26,6 +26,8 @@ var wantHeaders = map[string]string{
 	"reports.csv":       ":START_ID(Member),:END_ID(Member),:TYPE,reason,at:datetime",
 	"organisations.csv": "id:ID(Organisation),:LABEL,name,kind",
 	"groups.csv":        "id:ID(Group),:LABEL,name",
+	"conversations.csv": "id:ID(Conversation),:LABEL",
+	"sides.csv":         ":START_ID(Member),:END_ID(Conversation),:TYPE,archived:boolean,muted:boolean,filed",
 	"positions.csv":     ":START_ID(Member),:END_ID(Organisation),:TYPE,title,from:long,to:long",
 	"memberships.csv":   ":START_ID(Member),:END_ID(Group),:TYPE,since:datetime",
 }
@@ -107,6 +109,7 @@ func TestCSVLayout(t *testing.T) {
 			t.Errorf("message %s: mailbox keys %q, %q, %q, want %q, %q, %q", m.ID, rec[19], rec[20], rec[21], inbox, requests, sent)
 		}
 	}
+	checkSides(t, g, ids, records["conversations.csv"], records["sides.csv"])
 	ends := map[string]map[string]bool{"Organisation": {}, "Group": {}}
 	for _, name := range []string{"organisations.csv", "groups.csv"} {
 		for _, rec := range records[name][1:] {
@@ -126,6 +129,33 @@ func TestCSVLayout(t *testing.T) {
 		if rec[0] != c.A || rec[1] != c.B || rec[3] != c.Since.UTC().Format(time.RFC3339) {
 			t.Fatalf("connection row %v, want %+v", rec, c)
 		}
+	}
+}
+
+// checkSides checks the conversations and sides files against the sides the store is given: each
+// side in a conversation of the file, of its member and the member it is with, each conversation
+// once and with a side.
+func checkSides(t *testing.T, g *Generated, members map[string]bool, conversations, sides [][]string) {
+	t.Helper()
+	listed := map[string]bool{}
+	for _, rec := range conversations[1:] {
+		if listed[rec[0]] || rec[1] != "Conversation" {
+			t.Fatalf("conversation row %v: repeated id or wrong label", rec)
+		}
+		listed[rec[0]] = true
+	}
+	with := map[string]bool{}
+	for k, rec := range sides[1:] {
+		x := g.Side(k)
+		thread := graph.ThreadID(x.Member, x.With)
+		if rec[0] != x.Member || rec[1] != thread || rec[2] != "IN" || !members[rec[0]] || !listed[thread] ||
+			rec[3] != strconv.FormatBool(x.Archived) || rec[4] != strconv.FormatBool(x.Muted) || (rec[5] == "other") != x.Other {
+			t.Fatalf("side row %v, want %+v in a listed conversation", rec, x)
+		}
+		with[thread] = true
+	}
+	if len(with) != len(listed) || len(sides) < 2 {
+		t.Errorf("%d conversations listed, %d with a side", len(listed), len(with))
 	}
 }
 

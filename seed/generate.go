@@ -72,6 +72,7 @@ type Generated struct {
 	messages    []message
 	declines    []decline
 	reports     []report
+	sides       []side // by conversation, in the order of its first message
 }
 
 // stamp is a time in a generated network: seconds since its origin.
@@ -112,6 +113,7 @@ var (
 type Counts struct {
 	Members, Connections, Blocks, Invitations, Messages, Declines, Reports int
 	Organisations, Groups, Positions, Memberships                          int
+	Sides                                                                  int // sides of conversations a member archived or muted
 }
 
 // Generate makes the network spec describes; progress, when not nil, hears how far it has got.
@@ -155,7 +157,7 @@ func (g *Generated) Counts() Counts {
 		Members: len(g.members), Connections: len(g.edges), Blocks: len(g.blocks),
 		Invitations: len(g.invitations), Messages: len(g.messages), Declines: len(g.declines),
 		Reports: len(g.reports), Organisations: g.companies + g.schools, Groups: g.groups,
-		Positions: len(g.positions), Memberships: len(g.memberships),
+		Positions: len(g.positions), Memberships: len(g.memberships), Sides: len(g.sides),
 	}
 }
 

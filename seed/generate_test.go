@@ -538,3 +538,48 @@ func TestBusyMailboxes(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedSides checks what members chose of their conversations: sides archived and sides
+// muted, each of a conversation with messages, archived only once it went quiet, in about the
+// shares drawn, and both sides of a conversation next to each other.
+func TestGeneratedSides(t *testing.T) {
+	g := generate(t, testSpec)
+	last := map[uint64]stamp{}
+	for _, m := range g.messages {
+		key := pairKey(m.from, m.to)
+		last[key] = max(last[key], m.sent)
+	}
+	quiet := 0
+	for _, at := range last {
+		if g.now-at >= archiveAfterDays*day {
+			quiet++
+		}
+	}
+	archived, muted := 0, 0
+	for k, x := range g.sides {
+		key := pairKey(x.member, x.other)
+		at, talked := last[key]
+		switch {
+		case !talked || x.member == x.other || x.flags == 0:
+			t.Fatalf("side %d %+v: no conversation, or nothing chosen", k, x)
+		case x.flags&sideArchived != 0 && g.now-at < archiveAfterDays*day:
+			t.Fatalf("side %d %+v archived %d s after its last message", k, x, g.now-at)
+		case k > 1 && key != pairKey(g.sides[k-1].member, g.sides[k-1].other) && key == pairKey(g.sides[k-2].member, g.sides[k-2].other):
+			t.Fatalf("side %d %+v apart from the other side of its conversation", k, x)
+		}
+		s := g.Side(k)
+		if s.Archived {
+			archived++
+		}
+		if s.Muted {
+			muted++
+		}
+	}
+	t.Logf("%d conversations, %d quiet; %d sides archived, %d muted", len(last), quiet, archived, muted)
+	if got := float64(archived) / float64(2*quiet); got < archivedShare*0.8 || got > archivedShare*1.2 {
+		t.Errorf("%.3f of the quiet sides archived, want about %.2f", got, archivedShare)
+	}
+	if got := float64(muted) / float64(2*len(last)); got < mutedShare*0.6 || got > mutedShare*1.4 {
+		t.Errorf("%.4f of the sides muted, want about %.2f", got, mutedShare)
+	}
+}

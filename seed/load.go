@@ -25,6 +25,7 @@ type Importer interface {
 	ImportBlocks(ctx context.Context, blocks []graph.ImportBlock) (retries int, err error)
 	ImportInvitations(ctx context.Context, invitations []graph.Invitation) (retries int, err error)
 	ImportMessages(ctx context.Context, messages []graph.ImportMessage) (retries int, err error)
+	ImportSides(ctx context.Context, sides []graph.ImportSide) (retries int, err error)
 	ImportDeclines(ctx context.Context, declines []graph.ImportDecline) (retries int, err error)
 	ImportReports(ctx context.Context, reports []graph.ImportReport) (retries int, err error)
 	ImportOrganisations(ctx context.Context, orgs []graph.Organisation) (retries int, err error)
@@ -49,7 +50,8 @@ type ImportOptions struct {
 }
 
 // Import loads the network into an empty graph through the store's bulk import: members, then
-// connections, blocks, invitations, messages, declines and reports, then organisations, groups,
+// connections, blocks, invitations, messages, what members chose of their conversations (sides),
+// declines and reports, then organisations, groups,
 // positions and group memberships, each in batches run by several
 // workers at once. The schema must be in place (the store's Migrate), so that rows find their
 // members by index.
@@ -98,6 +100,10 @@ func (g *Generated) Import(ctx context.Context, store Importer, opts ImportOptio
 		{"load messages", counts.Messages, func(ctx context.Context, run *phaseRun) error {
 			order := byLowerEnd(counts.Messages, func(k int) (uint32, uint32) { return g.messages[k].from, g.messages[k].to })
 			return load(ctx, opts, run, order, g.Message, store.ImportMessages)
+		}},
+		{"load conversation sides", counts.Sides, func(ctx context.Context, run *phaseRun) error {
+			order := byLowerEnd(counts.Sides, func(k int) (uint32, uint32) { return g.sides[k].member, g.sides[k].other })
+			return load(ctx, opts, run, order, g.Side, store.ImportSides)
 		}},
 		{"load declines", counts.Declines, func(ctx context.Context, run *phaseRun) error {
 			order := byLowerEnd(counts.Declines, func(k int) (uint32, uint32) { return g.declines[k].by, g.declines[k].sender })

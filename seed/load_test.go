@@ -114,6 +114,14 @@ func (s *fakeStore) ImportMessages(ctx context.Context, rows []graph.ImportMessa
 	return 0, s.batch(ctx, "messages", keys)
 }
 
+func (s *fakeStore) ImportSides(ctx context.Context, rows []graph.ImportSide) (int, error) {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Member + " " + r.With
+	}
+	return 0, s.batch(ctx, "sides", keys)
+}
+
 func (s *fakeStore) ImportDeclines(ctx context.Context, rows []graph.ImportDecline) (int, error) {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
@@ -166,7 +174,7 @@ func TestImportWritesEveryRowOnce(t *testing.T) {
 	}
 	c := g.Counts()
 	want := map[string]int{"members": c.Members, "connections": c.Connections, "blocks": c.Blocks,
-		"invitations": c.Invitations, "messages": c.Messages, "declines": c.Declines, "reports": c.Reports,
+		"invitations": c.Invitations, "messages": c.Messages, "sides": c.Sides, "declines": c.Declines, "reports": c.Reports,
 		"organisations": c.Organisations, "groups": c.Groups, "positions": c.Positions, "memberships": c.Memberships}
 	for kind, n := range want {
 		if store.rows[kind] != n {
@@ -179,8 +187,8 @@ func TestImportWritesEveryRowOnce(t *testing.T) {
 	if store.repeats > 0 || store.largest > 700 {
 		t.Errorf("%d rows written twice; largest batch %d rows, want at most 700", store.repeats, store.largest)
 	}
-	if len(retries) != 11 || len(meter.Phases()) != 11 {
-		t.Errorf("retries %v and phases %v, want one for each of the 11 phases", retries, meter.Phases())
+	if len(retries) != 12 || len(meter.Phases()) != 12 {
+		t.Errorf("retries %v and phases %v, want one for each of the 12 phases", retries, meter.Phases())
 	}
 	for _, p := range meter.Phases() {
 		if p.Name == "load connections" && p.Rows != int64(c.Connections) {

@@ -15,6 +15,7 @@ const (
 	streamTopUp
 	streamActivity
 	streamAffiliations
+	streamSides
 )
 
 func newRNG(seed uint64, stream uint64, piece uint64) *rng {

@@ -362,9 +362,9 @@ func loadGenerated(ctx context.Context, store *neo4jstore.Store, spec seed.Spec,
 		return err
 	}
 	c := g.Counts()
-	fmt.Fprintf(out, "\nloaded %d members, %d connections, %d blocks, %d invitations, %d messages, %d declines, "+
-		"%d reports, %d organisations, %d groups, %d positions, %d group memberships (batches of %d rows, %d workers)\n",
-		c.Members, c.Connections, c.Blocks, c.Invitations, c.Messages, c.Declines, c.Reports,
+	fmt.Fprintf(out, "\nloaded %d members, %d connections, %d blocks, %d invitations, %d messages, %d conversation sides archived or muted, "+
+		"%d declines, %d reports, %d organisations, %d groups, %d positions, %d group memberships (batches of %d rows, %d workers)\n",
+		c.Members, c.Connections, c.Blocks, c.Invitations, c.Messages, c.Sides, c.Declines, c.Reports,
 		c.Organisations, c.Groups, c.Positions, c.Memberships, opts.BatchSize, opts.Workers)
 	for _, name := range slices.Sorted(maps.Keys(retries)) {
 		if retries[name] > 0 {

@@ -125,6 +125,25 @@ func (s *Store) ImportMessages(ctx context.Context, messages []graph.ImportMessa
 	})
 }
 
+// ImportSides sets what members chose of their sides of conversations, and builds the rest of
+// each side from the conversation's messages in the same transaction, whether they were imported
+// before or come after (their import builds the side again, keeping these choices). Returns
+// ErrNotFound, and sets none, if a row names a member that does not exist.
+func (s *Store) ImportSides(ctx context.Context, sides []graph.ImportSide) (retries int, err error) {
+	defer bolt.Wrap(&err, "ImportSides(%d)", len(sides))
+	rows := make([]any, len(sides))
+	threads := map[any]bool{}
+	for i, x := range sides {
+		thread := graph.ThreadID(x.Member, x.With)
+		threads[thread] = true
+		rows[i] = map[string]any{"member": x.Member, "with": x.With, "thread": thread,
+			"archived": x.Archived, "muted": x.Muted, "other": x.Other}
+	}
+	return s.importRows(ctx, cypher.ImportSides, "sides", rows, func(ctx context.Context, tx neo4j.ManagedTransaction) error {
+		return rebuildConversations(ctx, tx, slices.Collect(maps.Keys(threads)))
+	})
+}
+
 // sentKey is where m sits in its sender's sent box, or "" when the sender deleted it.
 func sentKey(m graph.ImportMessage) string {
 	if m.DeletedBySender {
