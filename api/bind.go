@@ -220,15 +220,15 @@ func bindOptionalJSON(c echo.Context, dst any) error {
 	return bindJSON(c, dst)
 }
 
-// Page sizes for lists.
+// Page sizes for lists: DefaultLimit when a request names no limit, maxLimit at most.
 const (
-	defaultLimit = 20
+	DefaultLimit = 20
 	maxLimit     = 100
 )
 
 // pageParams reads the limit and cursor query parameters.
 func pageParams(c echo.Context) (graph.PageRequest, error) {
-	page := graph.PageRequest{Limit: defaultLimit, After: c.QueryParam("cursor")}
+	page := graph.PageRequest{Limit: DefaultLimit, After: c.QueryParam("cursor")}
 	if raw := c.QueryParam("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > maxLimit {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
 )
 
@@ -30,7 +31,7 @@ const LargestMailboxes = 3
 
 // MailboxPage is how many conversations a page the benchmark asks for holds at most: the API's
 // default page, since its requests name no limit.
-const MailboxPage = 20
+const MailboxPage = api.DefaultLimit
 
 // Kinds lists the pair kinds in the order they are reported.
 var Kinds = []string{KindFirst, KindSecond, KindThird, KindOutOfNetwork, KindHub}

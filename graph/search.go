@@ -42,15 +42,21 @@ func KeyOf(f Found) RankKey {
 	return RankKey{Rank: rank, Mutual: f.MutualCount, Name: f.Member.Name, ID: f.Member.ID}
 }
 
-// RankPage ranks the members found by how the caller stands to each (reaches, by member id; a
-// member missing from it is left out) and answers the page of them that page asks for: those
-// after its cursor, in RankKey order.
-func RankPage(found []MemberSummary, reaches map[string]Reach, page PageRequest) (Page[Found], error) {
-	var after RankKey
-	hasAfter, err := DecodeCursor(page.After, &after)
-	if err != nil {
-		return Page[Found]{}, err
+// RankAfter is the key a page of search results follows, as its cursor names it: nil for the
+// first page. Returns ErrInvalidCursor for a cursor a search did not give out.
+func RankAfter(cursor string) (*RankKey, error) {
+	var key RankKey
+	ok, err := DecodeCursor(cursor, &key)
+	if !ok || err != nil {
+		return nil, err
 	}
+	return &key, nil
+}
+
+// RankPage ranks the members found by how the caller stands to each (reaches, by member id; a
+// member missing from it is left out) and answers a page of at most limit of them: those after
+// the key after (from the page's cursor; nil for the first page), in RankKey order.
+func RankPage(found []MemberSummary, reaches map[string]Reach, limit int, after *RankKey) Page[Found] {
 	ranked := make([]Found, 0, len(found))
 	for _, m := range found {
 		r, ok := reaches[m.ID]
@@ -58,10 +64,10 @@ func RankPage(found []MemberSummary, reaches map[string]Reach, page PageRequest)
 			continue
 		}
 		f := Found{Member: m, Degree: r.Degree, MutualCount: r.MutualCount}
-		if !hasAfter || KeyOf(f).Compare(after) > 0 {
+		if after == nil || KeyOf(f).Compare(*after) > 0 {
 			ranked = append(ranked, f)
 		}
 	}
 	slices.SortFunc(ranked, func(a, b Found) int { return KeyOf(a).Compare(KeyOf(b)) })
-	return PageOf(ranked, page.Limit, func(f Found) any { return KeyOf(f) }), nil
+	return PageOf(ranked, limit, func(f Found) any { return KeyOf(f) })
 }

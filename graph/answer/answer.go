@@ -127,7 +127,8 @@ func (s *Service) MutualConnections(ctx context.Context, caller, member string, 
 // bounded statement, which names them too) and ranks them by how the caller stands to each, from
 // memory when the read's consistency allows (Reachabilities), a page at a time (graph.RankPage).
 func (s *Service) Search(ctx context.Context, caller, query string, page graph.PageRequest) (graph.Page[graph.Found], error) {
-	if _, err := graph.DecodeCursor(page.After, &graph.RankKey{}); err != nil {
+	after, err := graph.RankAfter(page.After)
+	if err != nil {
 		return graph.Page[graph.Found]{}, err // before asking Neo4j anything
 	}
 	found, err := s.store.SearchCandidates(ctx, caller, query)
@@ -142,7 +143,7 @@ func (s *Service) Search(ctx context.Context, caller, query string, page graph.P
 	if err != nil {
 		return graph.Page[graph.Found]{}, err
 	}
-	return graph.RankPage(found, reaches, page)
+	return graph.RankPage(found, reaches, page.Limit, after), nil
 }
 
 // Profile returns how the caller stands to a member with the member's whole profile and what
