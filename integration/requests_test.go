@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -9,9 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/reach-network/reach/api"
+	"github.com/reach-network/reach/cypher"
 )
 
 // TestRateLimit checks per-member request limits on a server of its own with a small bucket: a
@@ -135,4 +138,23 @@ func TestTraces(t *testing.T) {
 			t.Errorf("a statement span has no file name: %v", statements)
 		}
 	}
+}
+
+// TestStreamedStatementsAreTraced checks that a statement whose rows are streamed (bolt.DB.Stream,
+// as a projection's load reads members and connections) has its span in the caller's trace.
+func TestStreamedStatementsAreTraced(t *testing.T) {
+	recorder, tracer := statementSpans()
+	t.Cleanup(recorder.Reset)
+	ctx, span := tracer.Start(context.Background(), "load")
+	err := env.store.DB().Stream(ctx, cypher.CountMembers, nil, func(*neo4j.Record) error { return nil })
+	span.End()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range recorder.Ended() {
+		if s.Name() == "cypher CountMembers" && s.Parent().SpanID() == span.SpanContext().SpanID() {
+			return
+		}
+	}
+	t.Errorf("no span cypher CountMembers in the caller's trace among %d spans", len(recorder.Ended()))
 }

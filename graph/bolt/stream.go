@@ -7,8 +7,11 @@ import (
 )
 
 // Stream runs a read statement and hands each record to row, without holding them all. Like
-// Read, it gives Neo4j ctx's deadline as the transaction's timeout.
-func (db *DB) Stream(ctx context.Context, query string, params map[string]any, row func(*neo4j.Record) error) error {
+// Read, it gives Neo4j ctx's deadline as the transaction's timeout, and traces the statement in
+// ctx's trace.
+func (db *DB) Stream(ctx context.Context, query string, params map[string]any, row func(*neo4j.Record) error) (err error) {
+	ctx, end := Traced(ctx, query)
+	defer func() { end(err) }()
 	if err := onePlan(params); err != nil {
 		return err
 	}

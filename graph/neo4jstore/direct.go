@@ -39,9 +39,6 @@ func (s *Store) sendDirect(ctx context.Context, r *sending) bool {
 	if !ok || standing.Degree != graph.First || !standing.Messaging.Allowed || standing.Messaging.Channel != graph.ChannelMessage {
 		return false
 	}
-	if s.guarding != nil {
-		s.guarding()
-	}
 	o := r.outgoing(sender, standing.Messaging, graph.Filing{Kind: graph.KindMessage, Connected: true}, graph.BodyHash(r.draft.Body), s.now())
 	var sent graph.Sent
 	written, ok, err := changelog.Guarded(ctx, s.db, &s.locks, func(tx neo4j.ManagedTransaction) {

@@ -14,7 +14,7 @@ import (
 
 // TestGuardedSends sends between two connected members, decided from what Neo4j holds read
 // without locks (Store.Stored, as memory would hold it), while another store on the same Neo4j
-// changes, between that and the send's guarded write (Store.guarding), a fact the send was
+// changes, between that and the send's guarded write (as known returns), a fact the send was
 // decided from or writes back. The guard must find each change and leave the send to a
 // transaction, which decides it on the facts as they are: with a check of the guard missing, the
 // send goes free to a member no longer connected, gives back a credit spent meanwhile, sends twice
@@ -110,14 +110,15 @@ func TestGuardedSends(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a, b, c := members()
 			var betweenErr error
-			s.guarding = func() {
+			known := func(ctx context.Context, caller, member string) (graph.Member, graph.Standing, bool) {
+				sender, standing, ok := s.Stored(ctx, caller, member)
 				if tc.between != nil {
 					betweenErr = tc.between(a, b, c)
 				}
+				return sender, standing, ok
 			}
-			defer func() { s.guarding = nil }()
 			before := s.SendStats()
-			sent, err := s.SendWith(ctx, a, graph.Draft{To: b, Body: "hello"}, tc.key, s.Stored)
+			sent, err := s.SendWith(ctx, a, graph.Draft{To: b, Body: "hello"}, tc.key, known)
 			if betweenErr != nil {
 				t.Fatal(betweenErr)
 			}

@@ -98,9 +98,6 @@ type Store struct {
 	logShards int
 	// sends gathers sends into shared transactions (sends.go).
 	sends *sendQueue
-	// guarding, when set, runs in sendDirect between its read and its guarded write: tests change
-	// the facts there.
-	guarding func()
 }
 
 // OnWrite has the store tell f of every write's token and the members it touched (nil: every
