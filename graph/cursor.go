@@ -44,7 +44,13 @@ func DecodeCursor(cursor string, key interface{ Valid() bool }) (bool, error) {
 }
 
 func (k *NameKey) Valid() bool { return k.ID != "" }
-func (k *TimeKey) Valid() bool { return k.ID != "" && !k.At.IsZero() }
+
+// Valid says whether k names an item: an id, and a time a cursor can carry. Parsing takes zone
+// offsets of 24 hours and more, which encoding refuses: such a cursor was never given out.
+func (k *TimeKey) Valid() bool {
+	_, err := k.At.MarshalJSON()
+	return k.ID != "" && !k.At.IsZero() && err == nil
+}
 
 // pageOf makes a page of items fetched with one row more than the limit: the extra row only says
 // that another page follows, whose cursor is the sort key of the page's last item.
