@@ -51,10 +51,9 @@ type ImportOptions struct {
 
 // Import loads the network into an empty graph through the store's bulk import: members, then
 // connections, blocks, invitations, messages, what members chose of their conversations (sides),
-// declines and reports, then organisations, groups,
-// positions and group memberships, each in batches run by several
-// workers at once. The schema must be in place (the store's Migrate), so that rows find their
-// members by index.
+// declines and reports, then organisations, groups, positions and group memberships, each in
+// batches run by several workers at once. The schema must be in place (the store's Migrate), so
+// that rows find their members by index.
 //
 // Two transactions that add relationships to the same members at once may deadlock, and one of
 // them is then retried. Rows go out ordered by the lower index of their two members, so that
