@@ -183,7 +183,7 @@ func (s *Service) ProjectionStats() graph.ProjectionStats {
 // to each member on it from memory when the read's consistency allows, so that a page costs Neo4j
 // one statement.
 func (s *Service) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error) {
-	return s.store.MailboxWith(ctx, caller, incoming, filter, page, s.degrees)
+	return s.store.MailboxWith(ctx, caller, incoming, filter, page, s.chain.Standings)
 }
 
 // Send is the store's (neo4jstore.Store.SendWith), a send between connected members decided from
@@ -208,16 +208,6 @@ func (s *Service) Conversation(ctx context.Context, caller, id string, page grap
 // stands to the other member through the chain.
 func (s *Service) UpdateConversation(ctx context.Context, caller, id string, u graph.ConversationUpdate) (graph.Conversation, graph.ConversationChanges, error) {
 	return s.store.UpdateConversationWith(ctx, caller, id, u, s.chain.Standings)
-}
-
-// degrees is neo4jstore.Degrees through the chain.
-func (s *Service) degrees(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error) {
-	standings, err := s.chain.Standings(ctx, caller, members)
-	out := make(map[string]graph.Degree, len(standings))
-	for id, r := range standings {
-		out[id] = r.Degree
-	}
-	return out, err
 }
 
 // MemberExists reports whether a member has id: from memory when the projection, current enough

@@ -330,26 +330,12 @@ func replayed(m map[string]any, err error, key, requestHash string) (graph.Sent,
 // block relation with the caller are never listed. A page reads the caller's mailbox keys
 // (graph.MailboxKey) in order from the cursor's, so its cost follows the page, not the mailbox.
 func (s *Store) Mailbox(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest) (graph.Page[graph.Envelope], error) {
-	return s.MailboxWith(ctx, caller, incoming, filter, page, s.degrees)
+	return s.MailboxWith(ctx, caller, incoming, filter, page, s.Standings)
 }
 
-// Degrees tells how a caller stands to each of some members: the degree of those the caller may
-// see; a member left out is out of network.
-type Degrees func(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error)
-
-// degrees is Degrees from Neo4j (Relations).
-func (s *Store) degrees(ctx context.Context, caller string, members []string) (map[string]graph.Degree, error) {
-	relations, err := s.Relations(ctx, caller, members)
-	out := make(map[string]graph.Degree, len(relations))
-	for id, r := range relations {
-		out[id] = r.Degree
-	}
-	return out, err
-}
-
-// MailboxWith is Mailbox, asking degrees how the caller stands to the members of the page, such
-// as from memory (answer.Service).
-func (s *Store) MailboxWith(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest, degrees Degrees) (_ graph.Page[graph.Envelope], err error) {
+// MailboxWith is Mailbox, asking standings how the caller stands to the members of the page, such
+// as from memory (answer.Service); a member left out is out of network.
+func (s *Store) MailboxWith(ctx context.Context, caller string, incoming bool, filter graph.MailboxFilter, page graph.PageRequest, standings Standings) (_ graph.Page[graph.Envelope], err error) {
 	defer bolt.Wrap(&err, "Mailbox(%q, incoming=%v)", caller, incoming)
 	statement, params, err := MailboxQuery(caller, incoming, filter, page)
 	if err != nil {
@@ -381,14 +367,14 @@ func (s *Store) MailboxWith(ctx context.Context, caller string, incoming bool, f
 			others = append(others, e.Other.ID)
 		}
 	}
-	known, err := degrees(ctx, caller, others)
+	known, err := standings(ctx, caller, others)
 	if err != nil {
 		return graph.Page[graph.Envelope]{}, err
 	}
 	for i := range out.Items {
 		out.Items[i].Degree = graph.OutOfNetwork
-		if d, ok := known[out.Items[i].Other.ID]; ok {
-			out.Items[i].Degree = d
+		if st, ok := known[out.Items[i].Other.ID]; ok {
+			out.Items[i].Degree = st.Degree
 		}
 	}
 	return out, nil
