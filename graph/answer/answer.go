@@ -111,11 +111,6 @@ func (s *Service) Reachabilities(ctx context.Context, caller string, members []s
 	return s.chain.Reachabilities(ctx, caller, members)
 }
 
-// Standings is Answerer's, from memory when the read's consistency allows.
-func (s *Service) Standings(ctx context.Context, caller string, members []string) (map[string]graph.Standing, error) {
-	return s.chain.Standings(ctx, caller, members)
-}
-
 // MutualConnections is Answerer's: the whole page from memory when the read's consistency allows
 // (who they are, their names and headlines, in order), with no Neo4j statement; from Neo4j
 // otherwise.
