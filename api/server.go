@@ -48,6 +48,10 @@ type Health interface {
 	Migrated() bool
 	// Rehearsed tells whether Neo4j has planned the statements of members' requests.
 	Rehearsed() bool
+	// ProjectionLoaded tells whether the projection was loaded since the process started. Every
+	// request asks it, so it must not wait for the projection's lock, which the tailer holds while
+	// it applies a change.
+	ProjectionLoaded() bool
 	CacheStats() graph.CacheStats
 	ProjectionStats() graph.ProjectionStats
 	ShedStats() graph.ShedStats
@@ -219,7 +223,7 @@ func (h *handlers) readyz(c echo.Context) error {
 		checks["schema"] = "pending"
 	}
 	// Without AwaitProjection these are informational: the replica answers from Neo4j until then.
-	if !h.Health.ProjectionStats().Loaded {
+	if !h.Health.ProjectionLoaded() {
 		checks["projection"] = "loading"
 	}
 	checks["statements"] = "planned"
@@ -260,7 +264,7 @@ func requireSchema(health Health) echo.MiddlewareFunc {
 func requireProjection(health Health, await bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if await && health != nil && (!health.ProjectionStats().Loaded || !health.Rehearsed()) {
+			if await && health != nil && (!health.ProjectionLoaded() || !health.Rehearsed()) {
 				return graph.Unavailable("reach is loading what it keeps in memory; try again shortly")
 			}
 			return next(c)

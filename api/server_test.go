@@ -69,19 +69,19 @@ func needsArea(path string) bool {
 }
 
 // health is a Health whose Neo4j answers, whose schema is applied and whose projection is loaded
-// when loaded says so.
+// when loaded says so. Its stats say nothing of the load: readiness must ask ProjectionLoaded, which
+// takes no lock, not the stats, which wait for the projection's.
 type health struct{ loaded bool }
 
-func (health) Ping(context.Context) error   { return nil }
-func (health) Migrated() bool               { return true }
-func (health) Rehearsed() bool              { return true }
-func (health) CacheStats() graph.CacheStats { return graph.CacheStats{} }
-func (health) ShedStats() graph.ShedStats   { return graph.ShedStats{} }
-func (health) LockStats() graph.LockStats   { return graph.LockStats{} }
-func (health) SendStats() graph.SendStats   { return graph.SendStats{} }
-func (h health) ProjectionStats() graph.ProjectionStats {
-	return graph.ProjectionStats{Loaded: h.loaded}
-}
+func (health) Ping(context.Context) error             { return nil }
+func (health) Migrated() bool                         { return true }
+func (health) Rehearsed() bool                        { return true }
+func (health) CacheStats() graph.CacheStats           { return graph.CacheStats{} }
+func (health) ShedStats() graph.ShedStats             { return graph.ShedStats{} }
+func (health) LockStats() graph.LockStats             { return graph.LockStats{} }
+func (health) SendStats() graph.SendStats             { return graph.SendStats{} }
+func (h health) ProjectionLoaded() bool               { return h.loaded }
+func (health) ProjectionStats() graph.ProjectionStats { return graph.ProjectionStats{} }
 
 // loadingCases are the projection's states the tests below try, each with or without
 // AwaitProjection, and the status a request, or /readyz, should then get.

@@ -88,6 +88,7 @@ func (s apiServer) ShedStats() graph.ShedStats   { return graph.ShedStats{} }
 
 // ProjectionStats is empty: the peer keeps no projection; it asks PostgreSQL every time.
 func (s apiServer) ProjectionStats() graph.ProjectionStats { return graph.ProjectionStats{} }
+func (s apiServer) ProjectionLoaded() bool                 { return false }
 
 func (s apiServer) MemberExists(ctx context.Context, id string) (bool, error) {
 	return s.peer.MemberExists(ctx, id)

@@ -20,6 +20,7 @@ type neo4jWatch interface {
 	Started(ctx context.Context) (time.Time, error)
 	Migrated() bool
 	Migrate(ctx context.Context) error
+	Restarted()
 	Warm(ctx context.Context) (planned int, took time.Duration, err error)
 	Rehearse(ctx context.Context) error
 	Rehearsed() bool
@@ -62,6 +63,7 @@ func keepReady(ctx context.Context, store neo4jWatch, log *slog.Logger) {
 			rehearse(ctx, store, log)
 		case w.answered(started):
 			log.Info("Neo4j answers again after going away or restarting; planning reach's statements")
+			store.Restarted()
 			planned, took, err := store.Warm(ctx)
 			log.Info("statements planned", "planned", planned, "took", took, "err", err)
 			if errors.Is(err, graph.ErrUnavailable) {

@@ -121,8 +121,8 @@ func TestRestartBetweenPings(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			go func() { <-neo.done; cancel() }()
 			keepReady(ctx, neo, slog.New(slog.DiscardHandler))
-			if neo.warms != tc.warms {
-				t.Errorf("statements planned again %d times, want %d", neo.warms, tc.warms)
+			if neo.warms != tc.warms || neo.restarts != tc.warms {
+				t.Errorf("statements planned again %d times after forgetting %d times, want %d each", neo.warms, neo.restarts, tc.warms)
 			}
 		})
 	}
@@ -131,9 +131,10 @@ func TestRestartBetweenPings(t *testing.T) {
 // startingNeo4j is a Neo4j already migrated and rehearsed whose pings answer the start times
 // given, one each, and then end the test's keepReady.
 type startingNeo4j struct {
-	starts []time.Time
-	warms  int
-	done   chan struct{}
+	starts   []time.Time
+	warms    int
+	restarts int // what a restarted Neo4j no longer holds forgotten
+	done     chan struct{}
 }
 
 func (n *startingNeo4j) Started(ctx context.Context) (time.Time, error) {
@@ -148,9 +149,13 @@ func (n *startingNeo4j) Started(ctx context.Context) (time.Time, error) {
 }
 
 func (n *startingNeo4j) Warm(context.Context) (int, time.Duration, error) {
+	if n.restarts != n.warms+1 {
+		panic("statements planned again before what the restarted Neo4j lost was forgotten")
+	}
 	n.warms++
 	return 1, 0, nil
 }
+func (n *startingNeo4j) Restarted()                     { n.restarts++ }
 func (n *startingNeo4j) Migrated() bool                 { return true }
 func (n *startingNeo4j) Migrate(context.Context) error  { return nil }
 func (n *startingNeo4j) Rehearse(context.Context) error { return nil }

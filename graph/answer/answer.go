@@ -174,6 +174,10 @@ func (s *Service) ProjectionStats() graph.ProjectionStats {
 	return st
 }
 
+// ProjectionLoaded tells whether a projection was put in place since the service started, without
+// waiting for the projection's lock (projection.Projection.Loaded).
+func (s *Service) ProjectionLoaded() bool { return s.projection.Loaded() }
+
 // Mailbox is the store's page of a mailbox (neo4jstore.Store.Mailbox), with how the caller stands
 // to each member on it from memory when the read's consistency allows, so that a page costs Neo4j
 // one statement.

@@ -74,14 +74,10 @@ func (s *Samples) all() []*sample {
 }
 
 // Warm has Neo4j plan every statement run so far again, in the order first seen, as after a
-// restart of Neo4j; the next run of each goes first again (FirstRuns), since a plan is not all that
-// a statement's first run makes ready. It forgets the bookmarks too: the Neo4j that came back
-// may be a backup restored, older than they are, and every transaction would wait for them.
+// restart of Neo4j (Restarted says what else such a Neo4j no longer holds).
 func (db *DB) Warm(ctx context.Context) (planned int, took time.Duration, err error) {
 	defer Wrap(&err, "warm")
 	start := time.Now()
-	db.FirstRuns.Forget()
-	db.ForgetBookmarks()
 	for _, smp := range db.Samples.all() {
 		routing := neo4j.ExecuteQueryWithReadersRouting()
 		if smp.write {
@@ -94,4 +90,13 @@ func (db *DB) Warm(ctx context.Context) (planned int, took time.Duration, err er
 		planned++
 	}
 	return planned, time.Since(start), nil
+}
+
+// Restarted forgets what a Neo4j that started again no longer holds: which statements have run,
+// since a plan is not all that a statement's first run makes ready, so the next run of each goes
+// first again (FirstRuns); and the bookmarks, since the Neo4j that came back may be a backup
+// restored, older than they are, and every transaction would wait for them.
+func (db *DB) Restarted() {
+	db.FirstRuns.Forget()
+	db.ForgetBookmarks()
 }

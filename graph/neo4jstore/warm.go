@@ -11,3 +11,7 @@ import (
 func (s *Store) Warm(ctx context.Context) (planned int, took time.Duration, err error) {
 	return s.db.Warm(ctx)
 }
+
+// Restarted forgets what a Neo4j that started again no longer holds (bolt.DB.Restarted), before
+// Warm plans the statements again.
+func (s *Store) Restarted() { s.db.Restarted() }

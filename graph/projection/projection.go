@@ -382,11 +382,16 @@ func (p *Projection) forgetApplied(st *State) {
 	}
 }
 
+// Loaded tells whether a state was put in place since the process started, even if a reload has
+// let go of it since (Release). It takes no lock, so a request asking it never waits for a change
+// being applied.
+func (p *Projection) Loaded() bool { return p.loads.Load() > 0 }
+
 func (p *Projection) Stats() graph.ProjectionStats {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	out := graph.ProjectionStats{Served: p.served.Load(), Fallbacks: p.fallbacks.Load(), Loads: p.loads.Load()}
-	out.Loaded = out.Loads > 0 // a state was put in place, even if a reload has let go of it since (Release)
+	out.Loaded = out.Loads > 0 // as Loaded
 	if out.Loaded {
 		out.Staleness = time.Since(time.Unix(0, p.freshAt.Load())) // growing while a reload builds
 	}

@@ -386,3 +386,26 @@ func TestLoadedConnectionLists(t *testing.T) {
 	want["a"], want["b"], want["d"] = []string{"c", "d"}, []string{"c", "d"}, []string{"a", "b"}
 	check("a disconnected from b, b connected to d")
 }
+
+// TestLoadedWaitsForNoApply checks that whether a projection was loaded, which every member's
+// request asks before it is served (api.requireProjection), is told while a change being applied
+// holds the state's lock: a long apply must not hold back requests that never read the projection.
+func TestLoadedWaitsForNoApply(t *testing.T) {
+	p := NewProjection()
+	if p.Loaded() {
+		t.Fatal("Loaded before any state was published")
+	}
+	p.Publish(NewState("e", []int64{0}), time.Now())
+	p.mu.Lock() // as the tailer holds it while it applies a change
+	defer p.mu.Unlock()
+	told := make(chan bool, 1)
+	go func() { told <- p.Loaded() }()
+	select {
+	case loaded := <-told:
+		if !loaded {
+			t.Error("not Loaded after a state was published")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Loaded waited for the state's lock")
+	}
+}
