@@ -104,13 +104,14 @@ func shedCounters(health Health) []prometheus.Collector {
 	counter := func(kind string, read func(graph.ShedStats) int64) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name:        "reach_neo4j_shed_total",
-			Help:        "Reads and write transactions refused 503 at once, rather than queued, because REACH_NEO4J_READS or REACH_NEO4J_WRITES were already at work in Neo4j.",
+			Help:        "Reads, write transactions and account exports refused 503 at once, rather than queued, because REACH_NEO4J_READS, REACH_NEO4J_WRITES or REACH_NEO4J_EXPORTS were already at work in Neo4j.",
 			ConstLabels: prometheus.Labels{"kind": kind},
 		}, func() float64 { return float64(read(health.ShedStats())) })
 	}
 	return []prometheus.Collector{
 		counter("read", func(s graph.ShedStats) int64 { return s.Reads }),
 		counter("write", func(s graph.ShedStats) int64 { return s.Writes }),
+		counter("export", func(s graph.ShedStats) int64 { return s.Exports }),
 	}
 }
 

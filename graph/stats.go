@@ -22,7 +22,7 @@ type ProjectionStats struct {
 // ShedStats counts the work a replica refused rather than queue it for Neo4j, past its bounds on
 // reads and write transactions at once (REACH_NEO4J_READS, REACH_NEO4J_WRITES).
 type ShedStats struct {
-	Reads, Writes int64
+	Reads, Writes, Exports int64
 }
 
 // SendStats counts the transactions of sends a replica ran and the sends they carried: their ratio

@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/reach-network/reach/api"
 	"github.com/reach-network/reach/graph"
+	"github.com/reach-network/reach/graph/neo4jstore"
 )
 
 // exported is the export document, with what the test compares of each section.
@@ -371,3 +373,48 @@ func countKeys(r io.Reader, key string) (int, error) {
 
 // ptr is a pointer to v, for the optional fields of a wanted value.
 func ptr[T any](v T) *T { return &v }
+
+// TestExportsHaveAGateOfTheirOwn: an export holds its read for as long as its answer takes to
+// write, so exports are bounded apart from reads (Pool.Exports). While one export is being
+// written, with one place for reads and one for exports, a member's read still finds its place,
+// and a second export is refused at once with ErrUnavailable and a Retry-After; once the first
+// ends, the next export goes through.
+func TestExportsHaveAGateOfTheirOwn(t *testing.T) {
+	id := ids(t)
+	member(t, id("exporter"), "Exporter")
+	ctx := context.Background()
+	store, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: env.neo4jURI, Pool: neo4jstore.Pool{Reads: 1, Exports: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close(ctx) })
+
+	writing, done := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- store.ReadAccount(ctx, id("exporter"), func(graph.Account) error {
+			close(writing)
+			<-done // a slow client reading the answer
+			return nil
+		})
+	}()
+	<-writing
+	if ok, err := store.MemberExists(ctx, id("exporter")); err != nil || !ok {
+		t.Errorf("a read while an export is written: %v, %v; want it to find its place", ok, err)
+	}
+	err = store.ReadAccount(ctx, id("exporter"), func(graph.Account) error { return nil })
+	var ge *graph.Error
+	if !errors.As(err, &ge) || ge.Kind != graph.ErrUnavailable || ge.RetryAfter <= 0 {
+		t.Errorf("a second export at once: %v, want ErrUnavailable with a Retry-After", err)
+	}
+	if shed := store.ShedStats().Exports; shed != 1 {
+		t.Errorf("%d exports shed, want 1", shed)
+	}
+	close(done)
+	if err := <-first; err != nil {
+		t.Fatalf("the first export: %v", err)
+	}
+	if err := store.ReadAccount(ctx, id("exporter"), func(graph.Account) error { return nil }); err != nil {
+		t.Errorf("an export after the first ended: %v", err)
+	}
+}

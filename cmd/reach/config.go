@@ -158,6 +158,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 				RetryTime:      timeouts.Write,
 				Reads:          number("REACH_NEO4J_READS", neo4jstore.DefaultReads),
 				Writes:         number("REACH_NEO4J_WRITES", neo4jstore.DefaultWrites),
+				Exports:        number("REACH_NEO4J_EXPORTS", neo4jstore.DefaultExports),
 			},
 			Limits: graph.Limits{
 				InMailsPerDay:       number("REACH_INMAIL_DAILY_LIMIT", graph.DefaultLimits.InMailsPerDay),

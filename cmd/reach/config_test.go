@@ -33,6 +33,7 @@ func TestLoadConfig(t *testing.T) {
 		"REACH_FALLBACK_CONCURRENCY": "12",
 		"REACH_SERVE_WHILE_LOADING":  "1",
 		"REACH_NEO4J_WRITES":         "8",
+		"REACH_NEO4J_EXPORTS":        "3",
 		"REACH_CHANGELOG_SHARDS":     "16",
 		"REACH_SEND_TRANSACTIONS":    "2",
 	}
@@ -49,7 +50,7 @@ func TestLoadConfig(t *testing.T) {
 		SendTransactions:  2,
 		SendBatch:         neo4jstore.DefaultSendBatch,
 		Pool: neo4jstore.Pool{Size: 20, AcquireTimeout: 2 * time.Second, RetryTime: 3 * time.Second,
-			Reads: neo4jstore.DefaultReads, Writes: 8},
+			Reads: neo4jstore.DefaultReads, Writes: 8, Exports: 3},
 	},
 		Answer:            answer.Options{Freshness: projection.DefaultFreshness, FallbackConcurrency: 12},
 		Timeouts:          api.Timeouts{Read: 2 * time.Second, Write: 3 * time.Second},

@@ -155,8 +155,9 @@ type DB struct {
 	// own); nil: the driver's, which ForgetBookmarks cannot empty.
 	Bookmarks *Bookmarks
 	// Reads and Writes bound the reads and the write transactions the DB has Neo4j doing at
-	// once (nil: unbounded); the change log's tail, with a DB of its own, has none.
-	Reads, Writes *Gate
+	// once (nil: unbounded); the change log's tail, with a DB of its own, has none. Exports bounds
+	// the account exports apart, since each holds its read for as long as its answer takes.
+	Reads, Writes, Exports *Gate
 }
 
 // Session opens a session on the database in mode, sharing the DB's bookmarks so that a read

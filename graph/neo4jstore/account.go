@@ -28,9 +28,15 @@ type account struct {
 
 // ReadAccount opens one read transaction, reads the member's profile and hands read the account
 // to read the rest from, section by section, until it returns. Returns ErrNotFound if the member
-// does not exist, before read is called.
+// does not exist, before read is called, and ErrUnavailable past the bound on exports at once
+// (Pool.Exports).
 func (s *Store) ReadAccount(ctx context.Context, id string, read func(graph.Account) error) (err error) {
 	defer bolt.Wrap(&err, "ReadAccount(%q)", id)
+	leave, err := s.db.Exports.Enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	session := s.db.Driver.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName: s.db.Name, AccessMode: neo4j.AccessModeRead, FetchSize: exportFetchSize,
 		BookmarkManager: s.db.BookmarkManager(),

@@ -406,5 +406,5 @@ func (s *Store) CacheStats() graph.CacheStats { return s.neighbours.stats() }
 
 // ShedStats counts the reads and writes refused past the store's bounds (Pool.Reads, Pool.Writes).
 func (s *Store) ShedStats() graph.ShedStats {
-	return graph.ShedStats{Reads: s.db.Reads.Shed(), Writes: s.db.Writes.Shed()}
+	return graph.ShedStats{Reads: s.db.Reads.Shed(), Writes: s.db.Writes.Shed(), Exports: s.db.Exports.Shed()}
 }

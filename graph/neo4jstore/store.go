@@ -60,14 +60,19 @@ type Pool struct {
 	// Reads and Writes bound the reads and the write transactions the store has Neo4j doing at
 	// once; past them, work is shed with ErrUnavailable (bolt.Gate). Zero: unbounded.
 	Reads, Writes int
+	// Exports bounds the account exports the store reads at once, apart from Reads: an export
+	// holds its read transaction for as long as its answer takes to write, so among the reads it
+	// would leave requests fewer places for that long. Zero: unbounded.
+	Exports int
 }
 
 // DefaultReads and DefaultWrites are what `reach serve` bounds Pool.Reads and Pool.Writes to
 // unless told otherwise: a few times what a small Neo4j server works on at once, so that bursts
 // pass and a slow server is not buried (docs/performance.md, "Holding load").
 const (
-	DefaultReads  = 32
-	DefaultWrites = 32
+	DefaultReads   = 32
+	DefaultWrites  = 32
+	DefaultExports = 2
 )
 
 // DefaultPool is the driver's pool size with waits short enough that a client learns of an
@@ -173,7 +178,7 @@ func NewDB(cfg Config) (_ *bolt.DB, err error) {
 		return nil, err
 	}
 	return &bolt.DB{Driver: driver, Name: cfg.Database, Reads: bolt.NewGate(pool.Reads), Writes: bolt.NewGate(pool.Writes),
-		Bookmarks: bolt.NewBookmarks()}, nil
+		Exports: bolt.NewGate(pool.Exports), Bookmarks: bolt.NewBookmarks()}, nil
 }
 
 // orDefaults fills the zero fields of p from DefaultPool.
