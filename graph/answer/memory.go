@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -100,6 +101,10 @@ func (m *memory) known(_ context.Context, caller, member string) (sender graph.M
 // it asks Neo4j nothing then.
 func (m *memory) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (out graph.Page[graph.MemberSummary], err error) {
 	if !m.read(ctx, []string{caller, member}, func(st *projection.State) { out, err = st.MutualPage(caller, member, page) }) {
+		return m.next.MutualConnections(ctx, caller, member, page)
+	}
+	if errors.Is(err, projection.ErrUnnamed) {
+		m.projection.Fallback()
 		return m.next.MutualConnections(ctx, caller, member, page)
 	}
 	return out, wrapped(err, "MutualConnections(%q, %q)", caller, member)

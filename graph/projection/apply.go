@@ -349,15 +349,24 @@ func (st *State) applyMembers(c map[string]any) error {
 			st.forget(k, st.facts[k].Present)
 			continue
 		}
-		name, named := column(c, "names", i).(string) // absent from older changes: as they were
-		if headline, _ := column(c, "headlines", i).(string); named {
-			st.cards[k] = newCard(name, headline)
-		}
+		st.cards[k] = cardOf(c, i)
 		st.facts[k] = MemberFacts{Present: present, Inmail: graph.InMailPolicy(inmail), OpenProfile: open,
 			Restricted: restricted, Plan: graph.Plan(plan), Credits: int(credits), GrantedAt: Millis(granted),
 			RequestsOff: recorded && !requests, RequestsMonth: int32(month), RequestsSent: int32(sent)}
 	}
 	return nil
+}
+
+// cardOf is the card change c records of its i-th member: unnamed when c records no names, as a
+// replica of a version before names were kept in memory writes it, so that nothing answers with a
+// name the member may have changed since.
+func cardOf(c map[string]any, i int) card {
+	name, named := column(c, "names", i).(string)
+	if !named {
+		return unnamed
+	}
+	headline, _ := column(c, "headlines", i).(string)
+	return newCard(name, headline)
 }
 
 // column reads the i-th value of one of a change's lists, nil past its end or when it is absent

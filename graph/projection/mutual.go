@@ -3,6 +3,7 @@ package projection
 import (
 	"cmp"
 	"encoding/binary"
+	"errors"
 	"slices"
 	"strings"
 
@@ -14,6 +15,16 @@ import (
 // length as a uvarint, the name, then the headline. A member with neither, or not present, has
 // the empty card.
 type card string
+
+// unnamed is the card of a member whose name and headline the state does not know: a change
+// recorded their facts without them, as replicas of versions before names were kept in memory
+// write it (during a rolling upgrade). newCard never makes it: its length prefix runs past its end.
+// It lasts until a change with the member's name, or the next load.
+const unnamed card = "\x7f"
+
+// ErrUnnamed is what a page ordered by name answers when a member it would order has no name in the
+// state (unnamed): Neo4j, which holds the name, answers it instead.
+var ErrUnnamed = errors.New("projection: a member's name is not known to this replica")
 
 // newCard packs a name and a headline into one allocation.
 func newCard(name, headline string) card {
@@ -67,8 +78,9 @@ func uvarint(s string) (n, width int) {
 // compares them), starting after the key page.After names when given, with a cursor to the next
 // page when more follow. It costs a merge of the two members' connection lists and, of the
 // mutual connections after the key, a comparison each with the page's last (and an insertion for
-// those that go in the page); it asks Neo4j nothing. Returns ErrNotFound as Reach does, and
-// ErrInvalidCursor for a cursor that no name-ordered list gave out.
+// those that go in the page); it asks Neo4j nothing. Returns ErrNotFound as Reach does,
+// ErrInvalidCursor for a cursor that no name-ordered list gave out, and ErrUnnamed when a mutual
+// connection's name is not known.
 func (st *State) MutualPage(caller, member string, page graph.PageRequest) (graph.Page[graph.MemberSummary], error) {
 	kc, km, err := st.pair(caller, member)
 	if err != nil {
@@ -85,6 +97,9 @@ func (st *State) MutualPage(caller, member string, page graph.PageRequest) (grap
 		for x := range graph.Common(st.adj[kc], st.adj[km]) {
 			if graph.Contains(st.hidden[kc], x) {
 				continue
+			}
+			if st.cards[x] == unnamed {
+				return graph.Page[graph.MemberSummary]{}, ErrUnnamed
 			}
 			total++
 			if from && st.compareKey(x, after) <= 0 {

@@ -351,7 +351,7 @@ func (r *snapshotReader) facts() MemberFacts {
 // card reads a member's name and headline, as one string.
 func (r *snapshotReader) card() card {
 	c := card(r.string())
-	if _, width := uvarint(string(c)); c != "" && width == 0 {
+	if _, width := uvarint(string(c)); c != "" && c != unnamed && width == 0 {
 		r.fail("a name and headline of %d bytes that do not read as one", len(c))
 	}
 	return c

@@ -15,8 +15,8 @@ import (
 	"github.com/reach-network/reach/graph"
 )
 
-// randomProjection is a projection of n members with random facts, connections, blocks and pairs,
-// a tenth of whom are gone again (their numbers free).
+// randomProjection is a projection of n members with random facts, names (some unnamed),
+// connections, blocks and pairs, a tenth of whom are gone again (their numbers free).
 func randomProjection(n int, rng *rand.Rand) *State {
 	st := NewState("epoch-1", []int64{4242, 0})
 	st.AppliedIDs[0] = "the id of change 4242"
@@ -25,7 +25,11 @@ func randomProjection(n int, rng *rand.Rand) *State {
 		st.facts[k] = MemberFacts{Present: true, Inmail: graph.InMailAnyone, OpenProfile: rng.IntN(2) == 0,
 			Restricted: rng.IntN(20) == 0, Plan: graph.PlanBusiness, Credits: rng.IntN(100),
 			RequestsOff: rng.IntN(5) == 0, RequestsMonth: int32(202600 + rng.IntN(12) + 1), RequestsSent: int32(rng.IntN(16))}
-		if rng.IntN(4) > 0 {
+		switch rng.IntN(8) {
+		case 0: // no name nor headline
+		case 1:
+			st.cards[k] = unnamed // a change without names recorded them
+		default:
 			st.cards[k] = newCard(fmt.Sprintf("Member %d", rng.IntN(n)), []string{"", "Engineer at Acme", "Zoë 😀"}[rng.IntN(3)])
 		}
 		if rng.IntN(3) == 0 {
