@@ -125,6 +125,22 @@ func TestGenerated(t *testing.T) {
 		t.Fatal("no restricted member was generated")
 	})
 
+	t.Run("OtherBox", func(t *testing.T) {
+		for k := range c.Sides {
+			side := g.Side(k)
+			if !side.Other || side.Archived {
+				continue
+			}
+			for _, row := range conversations(t, side.Member, "box=other&limit=100").Items {
+				if row.With.ID != nil && *row.With.ID == side.With {
+					return
+				}
+			}
+			t.Fatalf("%s's Other box lacks the conversation with %s, which the generator filed there", side.Member, side.With)
+		}
+		t.Fatal("the generator filed nothing in Other")
+	})
+
 	t.Run("Invitation", func(t *testing.T) {
 		inv := g.Invitation(0)
 		var got struct {

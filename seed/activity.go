@@ -105,6 +105,7 @@ const (
 	msgDeletedBySender
 	msgDeletedByRecipient
 	msgAttachment
+	msgBlast // one body, the same for every recipient (blastBodies)
 )
 
 // senderWeights says how much more InMail members on each plan send than a career member.
@@ -180,7 +181,7 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 			continue
 		}
 		m.text, m.sent = uint8(r.next()), g.now-stamp(r.between(3600, 60*day))
-		body := sentInMail{at: m.sent, body: uint16(int(m.text)%len(inmailBodies))<<8 | uint16(recipient.first)}
+		body := sentInMail{at: m.sent, body: g.inmailBody(m)}
 		if !withinAbuseLimits(sent[from], body) {
 			continue
 		}
@@ -232,6 +233,10 @@ func (g *Generated) makeInMails(r *rng, d draws, target int, blocked map[uint64]
 				blocked[key] = true
 			}
 		}
+	}
+	if anySender {
+		b := blasting{d: d, senders: &senders, budget: budget, pairs: pairs, adj: adj, sent: sent}
+		g.makeBlasts(newRNG(g.spec.Seed, streamBlasts, 0), &b)
 	}
 	return pairs
 }
@@ -306,6 +311,15 @@ func (g *Generated) decide(m *message, f graph.Facts) bool {
 type sentInMail struct {
 	at   stamp
 	body uint16
+}
+
+// inmailBody is what makes InMail m's body differ from its sender's others: the template and the
+// recipient's first name (sentInMail).
+func (g *Generated) inmailBody(m message) uint16 {
+	if m.flags&msgBlast != 0 {
+		return 0xFF00 | uint16(int(m.text)%len(blastBodies)) // the same for every recipient
+	}
+	return uint16(int(m.text)%len(inmailBodies))<<8 | uint16(g.members[m.to].first)
 }
 
 // withinAbuseLimits tells whether one more InMail fits a sender's others under the daily limit and
@@ -630,10 +644,13 @@ func (g *Generated) Message(k int) graph.ImportMessage {
 		CreditsAfter: int(m.creditsAfter),
 	}
 	var bodies []string
-	switch m.channel {
-	case channelMessage:
+	switch {
+	case m.flags&msgBlast != 0:
+		bodies = blastBodies[:]
+		out.Subject = g.fill(inmailSubjects[int(m.text)%len(inmailSubjects)], m.to, m.from)
+	case m.channel == channelMessage:
 		bodies = plainBodies[:]
-	case channelReply:
+	case m.channel == channelReply:
 		bodies = replyBodies[:]
 	default:
 		bodies = inmailBodies[:]

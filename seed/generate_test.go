@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/reach-network/reach/graph"
 )
 
@@ -581,5 +582,76 @@ func TestGeneratedSides(t *testing.T) {
 	}
 	if got := float64(muted) / float64(2*len(last)); got < mutedShare*0.6 || got > mutedShare*1.4 {
 		t.Errorf("%.4f of the sides muted, want about %.2f", got, mutedShare)
+	}
+}
+
+// TestGeneratedOtherBox checks the sides the generator files in Other against the Other box's rule
+// worked out again from the network as it is exported: for each InMail, its sender's InMails of
+// the 30 days before it and those declined by then, the members who got the same folded body in
+// the 24 hours before it, and the reports against the sender, read the way
+// cypher/BlastSignals.cypher reads them. Exactly the recipients' sides of the InMails the rule
+// files in Other are filed there.
+func TestGeneratedOtherBox(t *testing.T) {
+	g := generate(t, testSpec)
+	counts := g.Counts()
+	declinedAt := map[string]time.Time{}
+	for k := range counts.Declines {
+		d := g.Decline(k)
+		declinedAt[d.MessageID] = d.At
+	}
+	reports := map[string][]time.Time{}
+	for k := range counts.Reports {
+		r := g.Report(k)
+		reports[r.Member] = append(reports[r.Member], r.At)
+	}
+	bySender := map[string][]graph.ImportMessage{}
+	for k := range counts.Messages {
+		if m := g.Message(k); m.Channel.Kind() == graph.KindInMail {
+			bySender[m.From] = append(bySender[m.From], m)
+		}
+	}
+	within := func(at, before time.Time, span time.Duration) bool {
+		return at.After(before.Add(-span)) && at.Before(before)
+	}
+	want := map[[2]string]bool{}
+	for from, sent := range bySender {
+		for _, m := range sent {
+			var s graph.BlastSignals
+			sameBody := map[string]bool{}
+			for _, e := range sent {
+				if !within(e.SentAt, m.SentAt, graph.ReportWindow) {
+					continue
+				}
+				s.Sent++
+				if at, ok := declinedAt[e.ID]; ok && at.Before(m.SentAt) {
+					s.Declined++
+				}
+				if within(e.SentAt, m.SentAt, graph.AbuseWindow) && e.To != m.To && graph.BodyHash(e.Body) == graph.BodyHash(m.Body) {
+					sameBody[e.To] = true
+				}
+			}
+			s.SameBody = len(sameBody)
+			for _, at := range reports[from] {
+				if within(at, m.SentAt, graph.ReportWindow) {
+					s.Reported++
+				}
+			}
+			if graph.DefaultLimits.Blasting(s) {
+				want[[2]string{m.To, from}] = true
+			}
+		}
+	}
+	got := map[[2]string]bool{}
+	for k := range g.sides {
+		if s := g.Side(k); s.Other {
+			got[[2]string{s.Member, s.With}] = true
+		}
+	}
+	t.Logf("%d InMail senders; %d sides filed in Other", len(bySender), len(got))
+	if len(want) == 0 {
+		t.Fatal("the rule files nothing in Other in this network: the test shows nothing")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sides filed in Other (-by the rule +generated):\n%s", diff)
 	}
 }

@@ -16,6 +16,7 @@ const (
 	streamActivity
 	streamAffiliations
 	streamSides
+	streamBlasts
 )
 
 func newRNG(seed uint64, stream uint64, piece uint64) *rng {

@@ -1,6 +1,10 @@
 package seed
 
-import "github.com/reach-network/reach/graph"
+import (
+	"slices"
+
+	"github.com/reach-network/reach/graph"
+)
 
 // What members choose of their conversations: most leave them in the inbox, some archive those
 // they are done with, a few mute one.
@@ -10,15 +14,17 @@ const (
 	mutedShare       = 0.03 // of every side
 )
 
-// side is what member chose of their side of the conversation with other.
+// side is what member chose of their side of the conversation with other, and where the rules
+// filed it.
 type side struct {
 	member, other uint32
-	flags         uint8 // sideArchived, sideMuted
+	flags         uint8 // sideArchived, sideMuted, sideOther
 }
 
 const (
 	sideArchived uint8 = 1 << iota
 	sideMuted
+	sideOther // the rules filed it in Other: its first message came from a sender who looked like a blast
 )
 
 // makeSides draws, for each side of each conversation, whether its member archived or muted it,
@@ -26,6 +32,7 @@ const (
 // made, so that the rest of the network is the same as without them.
 func (g *Generated) makeSides() {
 	r := newRNG(g.spec.Seed, streamSides, 0)
+	other := g.filedInOther()
 	var pairs []uint64 // in the order of their first message, so that the draws are the same each time
 	last := make(map[uint64]stamp)
 	for _, m := range g.messages {
@@ -46,6 +53,9 @@ func (g *Generated) makeSides() {
 			if r.chance(mutedShare) {
 				flags |= sideMuted
 			}
+			if other[[2]uint32{ends[0], ends[1]}] {
+				flags |= sideOther
+			}
 			if flags != 0 {
 				g.sides = append(g.sides, side{member: ends[0], other: ends[1], flags: flags})
 			}
@@ -57,7 +67,7 @@ func (g *Generated) makeSides() {
 func (g *Generated) Side(k int) graph.ImportSide {
 	x := &g.sides[k]
 	return graph.ImportSide{Member: g.ID(int(x.member)), With: g.ID(int(x.other)),
-		Archived: x.flags&sideArchived != 0, Muted: x.flags&sideMuted != 0}
+		Archived: x.flags&sideArchived != 0, Muted: x.flags&sideMuted != 0, Other: x.flags&sideOther != 0}
 }
 
 // sideConversations are the conversations of the sides, each once, as indices of the side that
@@ -70,4 +80,62 @@ func (g *Generated) sideConversations() []int {
 		}
 	}
 	return out
+}
+
+// filedInOther replays the Other box's rule (graph.Limits.Blasting, with the default limits) over
+// the InMails, each sender's in the order they went out, as cypher/BlastSignals.cypher reads the
+// signals at each send: the sender's InMails of the 30 days before it and how many of them had
+// been declined by then, the other members who got the same body in the 24 hours before it, and
+// the reports against the sender in those 30 days. It returns the sides, as {recipient, sender},
+// that an InMail filed in Other: each InMail starts its conversation, between members not
+// connected, so nothing filed the recipient's side before it.
+func (g *Generated) filedInOther() map[[2]uint32]bool {
+	bySender := make(map[uint32][]int) // indices in g.messages
+	for i, m := range g.messages {
+		if channels[m.channel].Kind() == graph.KindInMail {
+			bySender[m.from] = append(bySender[m.from], i)
+		}
+	}
+	reported := make(map[uint32][]stamp)
+	for _, rep := range g.reports {
+		reported[rep.member] = append(reported[rep.member], rep.at)
+	}
+	out := make(map[[2]uint32]bool)
+	for from, sent := range bySender {
+		slices.SortFunc(sent, func(a, b int) int { return int(g.messages[a].sent - g.messages[b].sent) })
+		for k, i := range sent {
+			if graph.DefaultLimits.Blasting(g.blastSignals(sent[:k], g.messages[i], reported[from])) {
+				out[[2]uint32{g.messages[i].to, from}] = true
+			}
+		}
+	}
+	return out
+}
+
+// blastSignals are the signals of a sender as InMail m goes out, earlier their InMails before it
+// (indices in g.messages) and reports the times of the reports against them.
+func (g *Generated) blastSignals(earlier []int, m message, reports []stamp) graph.BlastSignals {
+	const day, month = stamp(graph.AbuseWindow / 1e9), stamp(graph.ReportWindow / 1e9)
+	var s graph.BlastSignals
+	sameBody := make(map[uint32]bool)
+	for _, i := range earlier {
+		e := g.messages[i]
+		if e.sent <= m.sent-month || e.sent >= m.sent {
+			continue
+		}
+		s.Sent++
+		if e.status == statusDeclined && e.answered < m.sent {
+			s.Declined++
+		}
+		if e.sent > m.sent-day && g.inmailBody(e) == g.inmailBody(m) && e.to != m.to {
+			sameBody[e.to] = true
+		}
+	}
+	s.SameBody = len(sameBody)
+	for _, at := range reports {
+		if at > m.sent-month && at < m.sent {
+			s.Reported++
+		}
+	}
+	return s
 }

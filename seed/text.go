@@ -103,6 +103,13 @@ var inmailBodies = [...]string{
 	"{to}, hope you're well. {from} from {company} here. We're putting together a panel next month and your perspective would be valuable.",
 }
 
+// blastBodies name no recipient: a mass blast sends one text to everyone.
+var blastBodies = [...]string{
+	"Hi there, {from} from {company} here. We are hiring across every team this quarter; reply to this message and I will send you a referral link.",
+	"Exclusive offer from {company}: book a free demo this week and get three months at no cost. Just reply here. {from}",
+	"Hello! {company} is growing fast and looking for people like you. Interested? Reply YES and {from} will be in touch.",
+}
+
 var plainBodies = [...]string{
 	"Hi {to}, great catching up the other day! Let's grab coffee soon. {from}",
 	"Thanks {to}, that's really helpful.",
