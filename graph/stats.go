@@ -20,7 +20,8 @@ type ProjectionStats struct {
 }
 
 // ShedStats counts the work a replica refused rather than queue it for Neo4j, past its bounds on
-// reads and write transactions at once (REACH_NEO4J_READS, REACH_NEO4J_WRITES).
+// reads, write transactions and account exports at once (REACH_NEO4J_READS, REACH_NEO4J_WRITES,
+// REACH_NEO4J_EXPORTS).
 type ShedStats struct {
 	Reads, Writes, Exports int64
 }

@@ -404,7 +404,8 @@ func (l *connectionLists) of(member int32) []int32 { return l.have[member] }
 // CacheStats reports on the cache of connection lists.
 func (s *Store) CacheStats() graph.CacheStats { return s.neighbours.stats() }
 
-// ShedStats counts the reads and writes refused past the store's bounds (Pool.Reads, Pool.Writes).
+// ShedStats counts the reads, writes and exports refused past the store's bounds (Pool.Reads,
+// Pool.Writes, Pool.Exports).
 func (s *Store) ShedStats() graph.ShedStats {
 	return graph.ShedStats{Reads: s.db.Reads.Shed(), Writes: s.db.Writes.Shed(), Exports: s.db.Exports.Shed()}
 }

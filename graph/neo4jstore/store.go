@@ -68,7 +68,8 @@ type Pool struct {
 
 // DefaultReads and DefaultWrites are what `reach serve` bounds Pool.Reads and Pool.Writes to
 // unless told otherwise: a few times what a small Neo4j server works on at once, so that bursts
-// pass and a slow server is not buried (docs/performance.md, "Holding load").
+// pass and a slow server is not buried (docs/performance.md, "Holding load"). DefaultExports is
+// Pool.Exports': exports are rare, and each holds its read for as long as its answer takes.
 const (
 	DefaultReads   = 32
 	DefaultWrites  = 32
