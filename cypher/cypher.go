@@ -65,8 +65,7 @@ var (
 	// SendGuard finds that what the decision was made from still holds.
 	GuardedSend                = compose("GuardedSend", lockPair, load("SendGuard.cypher"), SendMessage)
 	MessageByKey               = load("MessageByKey.cypher")
-	RecentInMails              = load("RecentInMails.cypher")
-	BlastSignals               = load("BlastSignals.cypher")
+	SenderSignals              = load("SenderSignals.cypher")
 	Message                    = load("Message.cypher")
 	Inbox                      = load("Inbox.cypher")
 	Requests                   = load("Requests.cypher")

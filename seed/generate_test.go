@@ -589,7 +589,7 @@ func TestGeneratedSides(t *testing.T) {
 // worked out again from the network as it is exported: for each InMail, its sender's InMails of
 // the 30 days before it and those declined by then, the members who got the same folded body in
 // the 24 hours before it, and the reports against the sender, read the way
-// cypher/BlastSignals.cypher reads them. Exactly the recipients' sides of the InMails the rule
+// cypher/SenderSignals.cypher reads them. Exactly the recipients' sides of the InMails the rule
 // files in Other are filed there.
 func TestGeneratedOtherBox(t *testing.T) {
 	g := generate(t, testSpec)

@@ -83,7 +83,7 @@ func (g *Generated) sideConversations() []int {
 }
 
 // filedInOther replays the Other box's rule (graph.Limits.Blasting, with the default limits) over
-// the InMails, each sender's in the order they went out, as cypher/BlastSignals.cypher reads the
+// the InMails, each sender's in the order they went out, as cypher/SenderSignals.cypher reads the
 // signals at each send: the sender's InMails of the 30 days before it and how many of them had
 // been declined by then, the other members who got the same body in the 24 hours before it, and
 // the reports against the sender in those 30 days. It returns the sides, as {recipient, sender},

@@ -177,17 +177,18 @@ func (s *Store) decide(ctx context.Context, tx neo4j.ManagedTransaction, r *send
 		return nil, graph.Sent{}, graph.Refusal(graph.ErrRefused, decision.Reason, graph.RefusalDetail(decision.Reason, rel.Member.Name))
 	}
 	now, kind, bodyHash := s.now(), decision.Channel.Kind(), graph.BodyHash(r.draft.Body)
-	if kind == graph.KindInMail {
-		if err := s.checkAbuse(ctx, tx, r.caller, r.draft.To, bodyHash, now); err != nil {
-			return nil, graph.Sent{}, err
-		}
-	}
 	filing := graph.Filing{Filed: rel.filed, Kind: kind, Connected: rel.connected}
-	if filing.Kind != graph.KindMessage && !filing.Connected {
-		var err error
-		if filing.Blast, err = s.blasting(ctx, tx, r.caller, r.draft.To, bodyHash, now); err != nil {
+	if kind != graph.KindMessage {
+		signals, err := readSenderSignals(ctx, tx, r.caller, r.draft.To, bodyHash, now)
+		if err != nil {
 			return nil, graph.Sent{}, err
 		}
+		if kind == graph.KindInMail {
+			if err := s.limits.CheckInMail(signals.inmails, signals.sameInMailBody, signals.oldest, now); err != nil {
+				return nil, graph.Sent{}, err
+			}
+		}
+		filing.Blast = !filing.Connected && s.limits.Blasting(signals.blast)
 	}
 	o := r.outgoing(rel.caller, decision, filing, bodyHash, now)
 	o.muted = rel.muted
@@ -255,47 +256,39 @@ func (r *sending) outgoing(sender graph.Member, decision graph.Decision, filing 
 var newSide = map[string]any{"wrote": false, "pending": int64(0), "accepted": false, "unread": int64(0),
 	"filed": "", "archived": false, "muted": false}
 
-// checkAbuse applies the abuse limits to an InMail about to be sent.
-func (s *Store) checkAbuse(ctx context.Context, tx neo4j.ManagedTransaction, caller, to, bodyHash string, now time.Time) error {
-	recs, err := bolt.Collect(ctx, tx, cypher.RecentInMails, map[string]any{
-		"caller": caller, "to": to, "bodyHash": bodyHash, "since": now.Add(-graph.AbuseWindow),
-	})
-	if err != nil {
-		return err
-	}
-	sent, err1 := bolt.Value[int64](recs[0], "sent")
-	oldest, err2 := bolt.Value[time.Time](recs[0], "oldest")
-	sameBody, err3 := bolt.Value[int64](recs[0], "sameBody")
-	for _, err := range []error{err1, err2, err3} {
-		if err != nil {
-			return fmt.Errorf("recent inmails: %w", err)
-		}
-	}
-	return s.limits.CheckInMail(int(sent), int(sameBody), oldest, now)
+// senderSignals is what the rules count of a sender as an InMail or request of theirs goes out
+// (cypher/SenderSignals.cypher): for the abuse limits, their InMails of the last 24 hours, the
+// oldest's time, and the other members one with the same body went to; for the Other box's rule,
+// the signals it reads.
+type senderSignals struct {
+	inmails, sameInMailBody int
+	oldest                  time.Time
+	blast                   graph.BlastSignals
 }
 
-// blasting tells whether the caller shows the mass-blast pattern (graph.Limits.Blasting) as an
-// InMail or request of theirs with bodyHash goes to member to.
-func (s *Store) blasting(ctx context.Context, tx neo4j.ManagedTransaction, caller, to, bodyHash string, now time.Time) (bool, error) {
-	recs, err := bolt.Collect(ctx, tx, cypher.BlastSignals, map[string]any{
+// readSenderSignals reads, in one statement, what the abuse limits and the Other box's rule count
+// of the caller as an InMail or request of theirs with bodyHash goes to member to.
+func readSenderSignals(ctx context.Context, tx neo4j.ManagedTransaction, caller, to, bodyHash string, now time.Time) (senderSignals, error) {
+	recs, err := bolt.Collect(ctx, tx, cypher.SenderSignals, map[string]any{
 		"caller": caller, "to": to, "bodyHash": bodyHash, "day": now.Add(-graph.AbuseWindow), "month": now.Add(-graph.ReportWindow),
 	})
 	if err != nil {
-		return false, err
+		return senderSignals{}, err
 	}
-	var signals graph.BlastSignals
-	var errs []error
+	oldest, err := bolt.Value[time.Time](recs[0], "oldest")
+	out, errs := senderSignals{oldest: oldest}, []error{err}
 	for _, f := range []struct {
 		key  string
 		into *int
-	}{{"sameBody", &signals.SameBody}, {"sent", &signals.Sent}, {"declined", &signals.Declined}, {"reported", &signals.Reported}} {
+	}{{"inmails", &out.inmails}, {"sameInMailBody", &out.sameInMailBody}, {"sameBody", &out.blast.SameBody},
+		{"sent", &out.blast.Sent}, {"declined", &out.blast.Declined}, {"reported", &out.blast.Reported}} {
 		n, err := bolt.Value[int64](recs[0], f.key)
 		*f.into, errs = int(n), append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return false, fmt.Errorf("blast signals: %w", err)
+		return senderSignals{}, fmt.Errorf("sender signals: %w", err)
 	}
-	return s.limits.Blasting(signals), nil
+	return out, nil
 }
 
 // messageByKey finds the message the caller already sent with an idempotency key, or nil.

@@ -54,9 +54,10 @@ func (s *Store) Rehearse(ctx context.Context) (err error) {
 	if !rehearsed(err) {
 		return err
 	}
-	// The abuse limits' count, which only an InMail runs.
+	// What the abuse limits and the Other box's rule count, which only an InMail or a request runs.
 	_, err = write(rehearsal, s, func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		return struct{}{}, s.checkAbuse(ctx, tx, a, b, graph.BodyHash("rehearsal"), s.now())
+		_, err := readSenderSignals(ctx, tx, a, b, graph.BodyHash("rehearsal"), s.now())
+		return struct{}{}, err
 	})
 	if !rehearsed(err) {
 		return err
