@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/reach-network/reach/graph"
@@ -21,6 +22,21 @@ func cypherRun(t testing.TB, stmt string, params map[string]any) []*neo4j.Record
 		t.Fatalf("%s: %v", stmt, err)
 	}
 	return recs
+}
+
+// reloaded runs write, which asks every replica to load its projection again (an import, a
+// Migrate that built conversations), and waits until the shared replica has loaded it: the tests
+// after it must not meet a replica still loading, whose reads go to Neo4j and whose members' events
+// wait for the load's end.
+func reloaded(t testing.TB, write func()) {
+	t.Helper()
+	loads := env.store.ProjectionStats().Loads
+	write()
+	for deadline := time.Now().Add(time.Minute); env.store.ProjectionStats().Loads == loads; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the projection did not load again")
+		}
+	}
 }
 
 // TestLogBeforeShardsBecomesShardZero turns the change log back into the one it was before it had

@@ -210,9 +210,11 @@ func TestMigrateBuildsConversationsOfOlderMessages(t *testing.T) {
 		neo4j.EagerResultTransformer); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	reloaded(t, func() {
+		if err := env.store.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
 	var after map[string]sideState
 	inTx(t, func(tx neo4j.ManagedTransaction) { after = conversationStates(ctx, t, tx, threads) })
 	if len(before) < 4 || !reflect.DeepEqual(before, after) {
@@ -276,9 +278,11 @@ MATCH (me:Member {id: row.member})
 MERGE (c:Conversation {id: row.thread})
 CREATE (me)-[s:IN {archived: row.archived, muted: row.muted}]->(c)
 SET s.filed = CASE WHEN row.other THEN 'other' END`, map[string]any{"sides": offline})
-	if err := env.store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	reloaded(t, func() {
+		if err := env.store.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
 	inTx(t, func(tx neo4j.ManagedTransaction) {
 		sameSides(t, "after Migrate", before, conversationStates(ctx, t, tx, threads))
 	})
@@ -386,12 +390,18 @@ func importConversations(t *testing.T, id func(string) string, to string, count 
 		messages = append(messages, graph.ImportMessage{ID: id(fmt.Sprintf("%s-m%05d", to, i)), From: from, To: id(to),
 			Channel: graph.ChannelMessage, Body: "hello", SentAt: start.Add(time.Duration(i) * time.Millisecond)})
 	}
-	if _, err := env.store.ImportMembers(ctx, members); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.store.ImportMessages(ctx, messages); err != nil {
-		t.Fatal(err)
-	}
+	reloaded(t, func() {
+		importing := env.store.BeginImport(ctx)
+		if _, err := env.store.ImportMembers(importing, members); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.store.ImportMessages(importing, messages); err != nil {
+			t.Fatal(err)
+		}
+		if err := env.store.EndImport(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestConversationPageCostFollowsThePage gives one member 2,000 conversations and another 10, and
@@ -503,7 +513,9 @@ func shortAndLong(t *testing.T, id func(string) string, short, long int, gap tim
 				Channel: graph.ChannelMessage, Body: "hello", SentAt: start.Add(time.Duration(i) * gap)})
 		}
 	}
-	if _, err := env.store.ImportMessages(context.Background(), rows); err != nil {
-		t.Fatal(err)
-	}
+	reloaded(t, func() {
+		if _, err := env.store.ImportMessages(context.Background(), rows); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
