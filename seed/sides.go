@@ -1,10 +1,6 @@
 package seed
 
-import (
-	"slices"
-
-	"github.com/reach-network/reach/graph"
-)
+import "github.com/reach-network/reach/graph"
 
 // What members choose of their conversations: most leave them in the inbox, some archive those
 // they are done with, a few mute one.
@@ -83,9 +79,8 @@ func (g *Generated) sideConversations() []int {
 }
 
 // filedInOther replays the Other box's rule (graph.Limits.Blasting, with the default limits) over
-// the InMails, each sender's in the order they went out, as cypher/SenderSignals.cypher reads the
-// signals at each send: the sender's InMails of the 30 days before it and how many of them had
-// been declined by then, the other members who got the same body in the 24 hours before it, and
+// the InMails, reading at each send what cypher/SenderSignals.cypher reads then: the sender's
+// InMails of the 30 days before it and how many of them had been declined by then, the other members who got the same body in the 24 hours before it, and
 // the reports against the sender in those 30 days. It returns the sides, as {recipient, sender},
 // that an InMail filed in Other: each InMail starts its conversation, between members not
 // connected, so nothing filed the recipient's side before it.
@@ -102,9 +97,8 @@ func (g *Generated) filedInOther() map[[2]uint32]bool {
 	}
 	out := make(map[[2]uint32]bool)
 	for from, sent := range bySender {
-		slices.SortFunc(sent, func(a, b int) int { return int(g.messages[a].sent - g.messages[b].sent) })
-		for k, i := range sent {
-			if graph.DefaultLimits.Blasting(g.blastSignals(sent[:k], g.messages[i], reported[from])) {
+		for _, i := range sent {
+			if graph.DefaultLimits.Blasting(g.blastSignals(sent, g.messages[i], reported[from])) {
 				out[[2]uint32{g.messages[i].to, from}] = true
 			}
 		}
@@ -112,13 +106,14 @@ func (g *Generated) filedInOther() map[[2]uint32]bool {
 	return out
 }
 
-// blastSignals are the signals of a sender as InMail m goes out, earlier their InMails before it
-// (indices in g.messages) and reports the times of the reports against them.
-func (g *Generated) blastSignals(earlier []int, m message, reports []stamp) graph.BlastSignals {
+// blastSignals are the signals of a sender as InMail m goes out, sent their InMails (indices in
+// g.messages; those not before m count for nothing) and reports the times of the reports against
+// them.
+func (g *Generated) blastSignals(sent []int, m message, reports []stamp) graph.BlastSignals {
 	const day, month = stamp(graph.AbuseWindow / 1e9), stamp(graph.ReportWindow / 1e9)
 	var s graph.BlastSignals
 	sameBody := make(map[uint32]bool)
-	for _, i := range earlier {
+	for _, i := range sent {
 		e := g.messages[i]
 		if e.sent <= m.sent-month || e.sent >= m.sent {
 			continue
