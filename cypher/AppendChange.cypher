@@ -39,9 +39,20 @@
 // (a bulk import): replicas read everything again. $events are what the write did that concerns
 // members, for their event streams (graph.Event as JSON), and $eventTo their members: $keys hold
 // those members' keys, so every copy, the one in each event's member's shard included, records them.
+// For each side in $sides ([a member, a conversation]: those the write named, and both sides of
+// each pair's conversation), what a page of the member's conversations shows of it (sideOf,
+// sideIn, and the rest as columns by side): whether it was found, the other member's id ('' for a FormerMember), the
+// conversation's kind, the side's unread count, box, archived, muted and activity key ('' when
+// the side lists no message: in no box), and its last message: id, kind,
+// whether the member sent it, the beginning of its body (162 characters hold
+// graph.PreviewLength code points and the one past them, however the string is counted), its
+// time in nanoseconds, whether it was read, and what allowed a message request.
 // Cost: a unique-index seek and a lock per shard touched, the shards' heads (a handful), an index
 // seek per member, with their positions and group memberships (a handful each), two per pair and
 // their relationships between them but messages (a unique-index seek on their conversation instead), one per organisation and group;
+// per side, a unique-index seek on the conversation (the hint: from the member, Neo4j would
+// expand every conversation they have), its two sides, and a relationship-index seek on
+// MESSAGED(id) for the last message;
 // the events are stored as given (a send's one, an excerpt of its body), nothing read for them.
 MATCH (log:ChangeLog {id: 'main'})
 WHERE log.shards IS NOT NULL
@@ -93,6 +104,23 @@ CALL () {
            END) AS bits
 }
 CALL () {
+  UNWIND $append.sides AS side
+  OPTIONAL MATCH (me:Member {id: side[0]})-[s:IN]->(c:Conversation {id: side[1]})<-[:IN]-(other)
+    USING INDEX c:Conversation(id)
+  WHERE other <> me
+  OPTIONAL MATCH (x)-[m:MESSAGED {id: s.lastId}]->()
+  RETURN collect(side[0]) AS sideOf, collect(side[1]) AS sideIn, collect(s IS NOT NULL) AS sideFound,
+         collect(coalesce(other.id, '')) AS sideWith,
+         collect(coalesce(c.kind, '')) AS sideKind, collect(coalesce(s.unread, 0)) AS sideUnread,
+         collect(coalesce(s.filed, '')) AS sideFiled, collect(coalesce(s.archived, false)) AS sideArchived,
+         collect(coalesce(s.muted, false)) AS sideMuted, collect(coalesce(s.activity, '')) AS sideActivity,
+         collect(coalesce(m.id, '')) AS lastId, collect(coalesce(m.kind, '')) AS lastKind,
+         collect(coalesce(x = me, false)) AS lastMine, collect(left(coalesce(m.body, ''), 162)) AS lastText,
+         collect(coalesce(m.sentAt.epochSeconds * 1000000000 + m.sentAt.nanosecond, 0)) AS lastAt,
+         collect(m.readAt IS NOT NULL) AS lastRead, collect(coalesce(m.viaKind, '')) AS lastViaKind,
+         collect(coalesce(m.viaId, '')) AS lastViaId, collect(coalesce(m.viaName, '')) AS lastViaName
+}
+CALL () {
   UNWIND range(0, size($append.members) - 1) AS i
   MATCH (:Member {id: $append.members[i]})-[p:HELD]->(o:Organisation)
   WITH i, o.id AS org, max(CASE WHEN p.to IS NULL THEN 1 ELSE 0 END) AS current
@@ -133,6 +161,10 @@ CREATE (:Change {
   messageRequests: messageRequests, requestsMonth: requestsMonth, requestsSent: requestsSent,
   names: names, headlines: headlines,
   pairA: pairA, pairB: pairB, pairBits: bits,
+  sideOf: sideOf, sideIn: sideIn, sideFound: sideFound, sideWith: sideWith, sideKind: sideKind, sideUnread: sideUnread, sideFiled: sideFiled,
+  sideArchived: sideArchived, sideMuted: sideMuted, sideActivity: sideActivity,
+  lastId: lastId, lastKind: lastKind, lastMine: lastMine, lastText: lastText, lastAt: lastAt, lastRead: lastRead,
+  lastViaKind: lastViaKind, lastViaId: lastViaId, lastViaName: lastViaName,
   heldBy: heldBy, heldOrg: heldOrg, heldCurrent: heldCurrent, memberOfBy: memberOfBy, memberOf: memberOf,
   orgs: orgs, orgPresent: orgPresent, orgNames: orgNames, orgKinds: orgKinds,
   groups: groups, groupPresent: groupPresent, groupNames: groupNames,

@@ -2,7 +2,7 @@
 // me's mailbox (DeleteMessage, DeclineMessage), with me's side of the conversation, mine, locked.
 // When m was the side's last message, the last becomes the newest message me still has (the one
 // whose mailbox key, less the member, is the smallest: graph.ActivityKey), and the side's box key
-// follows; a side with no message left is in no box. Answers m's id.
+// follows; a side with no message left is in no box. Answers m's id and its thread's.
 // Cost: when m was the last, the conversation's messages (a relationship-index seek on
 // MESSAGED(threadId)).
 WITH m, me, mine
@@ -18,4 +18,4 @@ CALL (m, me, mine) {
       mine.filed = CASE WHEN last IS NULL THEN '' ELSE mine.filed END,
       mine.boxKey = me.id + ' ' + CASE WHEN mine.archived THEN 'archived' ELSE mine.filed END + ' ' + activity
 }
-RETURN m.id AS id
+RETURN m.id AS id, m.threadId AS threadId

@@ -7,14 +7,15 @@
 // - $archived and $muted (null for no change) set those;
 // - $toInbox moves a conversation filed in Other to the inbox ("not spam").
 // The unread count follows the messages marked, and the box key the box (graph.BoxKey). Answers
-// the side as it was before, and how many messages were marked read and unread.
+// the side as it was before, the other member's id (null for a FormerMember), and how many
+// messages were marked read and unread.
 // Cost: a unique-index seek on the conversation and its two sides; with $readUpTo or $unread, the
 // conversation's messages.
 MATCH (me:Member {id: $caller})-[s:IN]->(c:Conversation {id: $id})<-[:IN]-(other)
 WHERE other <> me AND s.lastId IS NOT NULL AND NOT EXISTS { (me)-[:BLOCKED]-(other) }
 SET s._lock = true
 REMOVE s._lock
-WITH me, s, c, s {.archived, .muted, .filed} AS before
+WITH me, s, c, other.id AS other, s {.archived, .muted, .filed} AS before
 OPTIONAL MATCH ()-[upTo:MESSAGED {id: $readUpTo}]->()
 WHERE upTo.threadId = c.id
 CALL (me, c, upTo) {
@@ -44,4 +45,4 @@ SET s.unread = s.unread - readNow + unreadNow,
     s.muted = coalesce($muted, s.muted),
     s.filed = CASE WHEN $toInbox AND s.filed = 'other' THEN 'inbox' ELSE s.filed END
 SET s.boxKey = me.id + ' ' + CASE WHEN s.archived THEN 'archived' ELSE s.filed END + ' ' + s.activity
-RETURN before, upTo IS NOT NULL AS upTo, readNow, unreadNow
+RETURN before, other, upTo IS NOT NULL AS upTo, readNow, unreadNow

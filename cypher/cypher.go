@@ -97,6 +97,7 @@ var (
 	ProjectionMembers          = load("ProjectionMembers.cypher")
 	ProjectionConnections      = load("ProjectionConnections.cypher")
 	ProjectionPairs            = load("ProjectionPairs.cypher")
+	ProjectionSides            = load("ProjectionSides.cypher")
 	ProjectionNames            = load("ProjectionNames.cypher")
 	PutOrganisation            = load("PutOrganisation.cypher")
 	PutGroup                   = load("PutGroup.cypher")

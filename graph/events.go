@@ -78,6 +78,9 @@ const PreviewLength = 80
 // Excerpt is the part of body a preview shows: its first PreviewLength characters, and an
 // ellipsis when there are more.
 func Excerpt(body string) string {
+	if len(body) <= PreviewLength { // no more characters than bytes
+		return body
+	}
 	runes := []rune(body)
 	if len(runes) <= PreviewLength {
 		return body

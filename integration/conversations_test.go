@@ -406,7 +406,8 @@ func importConversations(t *testing.T, id func(string) string, to string, count 
 
 // TestConversationPageCostFollowsThePage gives one member 2,000 conversations and another 10, and
 // profiles a page of 20 of each inbox: the page reads the box's keys in index order with no sort,
-// and costs the heavy member no more than the light one, whatever the mailbox's size.
+// and costs the heavy member no more than the light one, whatever the mailbox's size. So does the
+// change log's record of one side of theirs.
 func TestConversationPageCostFollowsThePage(t *testing.T) {
 	const limit = 10
 	id := ids(t)
@@ -434,6 +435,18 @@ func TestConversationPageCostFollowsThePage(t *testing.T) {
 		t.Errorf("a page of 2,000 conversations cost %d db hits, of %d conversations %d: the cost grows with the mailbox",
 			heavy.dbHits, limit, light.dbHits)
 	}
+	recorded := func(who string) int64 { // the change log's record of one side, as a write appends it
+		side := []any{id(who), graph.ThreadID(id(who), id(who+"-pal00001"))}
+		return profile(t, query{cypher.AppendChange, map[string]any{"append": map[string]any{
+			"keys": []any{}, "members": []any{}, "pairs": []any{}, "sides": []any{side}, "reload": false,
+			"organisations": []any{}, "groups": []any{}, "events": []any{}, "eventTo": []any{},
+		}}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
+	}
+	heavySide, lightSide := recorded("heavy"), recorded("light")
+	t.Logf("recording a side: heavy %d db hits, light %d", heavySide, lightSide)
+	if heavySide > lightSide+10 {
+		t.Errorf("recording a side of a member with 2,000 conversations cost %d db hits, with %d %d", heavySide, limit, lightSide)
+	}
 }
 
 // TestSendFactsDoNotWalkTheConversation profiles a send's LockedRelations and the change log's
@@ -455,6 +468,7 @@ func TestSendFactsDoNotWalkTheConversation(t *testing.T) {
 		// It appends a change of the pair's facts, as they are: replicas apply it as any other.
 		appended = profile(t, query{cypher.AppendChange, map[string]any{"append": map[string]any{
 			"keys": []any{}, "members": []any{}, "pairs": []any{[]any{a, b, graph.ThreadID(a, b)}}, "reload": false,
+			"sides":         []any{[]any{a, graph.ThreadID(a, b)}, []any{b, graph.ThreadID(a, b)}},
 			"organisations": []any{}, "groups": []any{}, "events": []any{}, "eventTo": []any{},
 		}}}, neo4j.ExecuteQueryWithWritersRouting()).dbHits
 		return relations, appended

@@ -19,8 +19,9 @@ func startReplicas(t *testing.T, bound time.Duration) (writer, reader *reachProc
 	t.Helper()
 	extra := map[string]string{"REACH_STALENESS_BOUND": bound.String(), "REACH_RATE_LIMIT": "100000", "REACH_RATE_BURST": "100000"}
 	writer, reader = startReach(t, env.neo4jURI, extra), startReach(t, env.neo4jURI, extra)
-	waitReady(t, writer, 20*time.Second)
-	waitReady(t, reader, 20*time.Second)
+	// Both load their projections and plan their statements at once, on the test's Neo4j.
+	waitReady(t, writer, 40*time.Second)
+	waitReady(t, reader, 40*time.Second)
 	for start := time.Now(); metric(t, reader, "reach_projection_members") == 0; time.Sleep(100 * time.Millisecond) {
 		if time.Since(start) > 2*time.Minute {
 			t.Fatal("the reader's projection did not load in two minutes")

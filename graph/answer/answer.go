@@ -191,9 +191,14 @@ func (s *Service) Send(ctx context.Context, caller string, d graph.Draft, key st
 	return s.store.SendWith(ctx, caller, d, key, s.memory.known)
 }
 
-// Conversations is the store's page of a member's conversations (neo4jstore.Store.Conversations),
-// with how the caller stands to each other member from memory when the read's consistency allows.
+// Conversations is a page of a member's conversations: wholly from memory when the read's
+// consistency allows and the projection holds the caller's conversations; otherwise the store's
+// (neo4jstore.Store.Conversations), with how the caller stands to each other member through the
+// chain.
 func (s *Service) Conversations(ctx context.Context, caller string, filter graph.ConversationFilter, page graph.PageRequest) (graph.Page[graph.Conversation], error) {
+	if out, ok, err := s.memory.conversations(ctx, caller, filter, page); ok {
+		return out, err
+	}
 	return s.store.ConversationsWith(ctx, caller, filter, page, s.chain.Standings)
 }
 

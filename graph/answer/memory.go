@@ -27,6 +27,12 @@ type memory struct {
 // only once the projection has applied it: the projection then holds every write committed
 // before the read began.
 func (m *memory) read(ctx context.Context, members []string, fn func(*projection.State)) bool {
+	return m.answer(ctx, members, func(st *projection.State) bool { fn(st); return true })
+}
+
+// answer is read for a read the state may still leave to Neo4j once it runs: fn says whether it
+// answered (projection.Projection.Answer).
+func (m *memory) answer(ctx context.Context, members []string, fn func(*projection.State) bool) bool {
 	c := graph.ConsistencyOf(ctx)
 	if c.Mode == graph.FullyConsistent {
 		head, err := m.heads.at(ctx, time.Now(), m.head)
@@ -36,7 +42,7 @@ func (m *memory) read(ctx context.Context, members []string, fn func(*projection
 		}
 		c = graph.Consistency{Mode: graph.AtLeastAsFresh, Token: head}
 	}
-	return m.projection.Read(c, members, m.freshness, fn)
+	return m.projection.Answer(c, members, m.freshness, fn)
 }
 
 // head reads the change log's head through the store's connections: a fully consistent read is
@@ -100,12 +106,22 @@ func (m *memory) known(_ context.Context, caller, member string) (sender graph.M
 // read's consistency allows: who they are, their names and headlines, their order and the page;
 // it asks Neo4j nothing then.
 func (m *memory) MutualConnections(ctx context.Context, caller, member string, page graph.PageRequest) (out graph.Page[graph.MemberSummary], err error) {
-	if !m.read(ctx, []string{caller, member}, func(st *projection.State) { out, err = st.MutualPage(caller, member, page) }) {
-		return m.next.MutualConnections(ctx, caller, member, page)
-	}
-	if errors.Is(err, projection.ErrUnnamed) {
-		m.projection.Fallback()
+	if !m.answer(ctx, []string{caller, member}, func(st *projection.State) bool {
+		out, err = st.MutualPage(caller, member, page)
+		return !errors.Is(err, projection.ErrUnnamed)
+	}) {
 		return m.next.MutualConnections(ctx, caller, member, page)
 	}
 	return out, wrapped(err, "MutualConnections(%q, %q)", caller, member)
+}
+
+// conversations answers a page of the caller's conversations wholly from the projection when the
+// read's consistency allows and the projection holds them (projection.State.ConversationPage),
+// and tells whether it did; Neo4j answers the rest (Service.Conversations).
+func (m *memory) conversations(ctx context.Context, caller string, filter graph.ConversationFilter, page graph.PageRequest) (out graph.Page[graph.Conversation], ok bool, err error) {
+	ok = m.answer(ctx, []string{caller}, func(st *projection.State) bool {
+		out, err = st.ConversationPage(caller, filter, page, m.store.Clock(), m.store.Limits().RequestsMonthly)
+		return !errors.Is(err, projection.ErrUnheld) && !errors.Is(err, projection.ErrUnnamed)
+	})
+	return out, ok, wrapped(err, "Conversations(%q, %s)", caller, filter.Box)
 }

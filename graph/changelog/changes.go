@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -45,10 +46,12 @@ func (tx changeTx) Run(ctx context.Context, query string, params map[string]any)
 // changes is what one write transaction changed of what replicas keep in memory: members whose
 // facts changed (existence, name or headline, settings, restriction, plan, credits, positions, groups),
 // organisations and groups created or renamed, and pairs whose relation did
-// (connected, blocked, written to, an InMail pending or declined).
+// (connected, blocked, written to, an InMail pending or declined), and members' sides of
+// conversations (what a conversation page lists of them).
 type changes struct {
 	members       []string
 	pairs         [][2]string
+	sides         [][2]string   // a member and a conversation they have a side of
 	organisations []string      // organisations created or renamed
 	groups        []string      // groups created or renamed
 	reload        bool          // too much to list: replicas read everything again
@@ -63,8 +66,8 @@ type statement struct {
 }
 
 func (c *changes) empty() bool {
-	return len(c.members) == 0 && len(c.pairs) == 0 && len(c.organisations) == 0 && len(c.groups) == 0 && !c.reload &&
-		len(c.events) == 0
+	return len(c.members) == 0 && len(c.pairs) == 0 && len(c.sides) == 0 && len(c.organisations) == 0 &&
+		len(c.groups) == 0 && !c.reload && len(c.events) == 0
 }
 
 // changesOf returns the changes a transaction collects; tx must be one that write gave out.
@@ -100,6 +103,14 @@ func TouchGroup(tx neo4j.ManagedTransaction, id string) {
 func TouchPair(tx neo4j.ManagedTransaction, a, b string) {
 	c := changesOf(tx)
 	c.pairs = append(c.pairs, [2]string{a, b})
+}
+
+// TouchSide says that the transaction changed member's side of a conversation: what a page of
+// their conversations shows of it (its box, unread count, archived or muted, the last message and
+// whether it was read). TouchPair covers both sides of the pair's own conversation.
+func TouchSide(tx neo4j.ManagedTransaction, member, conversation string) {
+	c := changesOf(tx)
+	c.sides = append(c.sides, [2]string{member, conversation})
 }
 
 // Last says that statement, with params, is the write's last: it runs with the change log's
@@ -179,6 +190,9 @@ func (c *changes) touched() []string {
 	for _, p := range c.pairs {
 		out = append(out, p[0], p[1])
 	}
+	for _, s := range c.sides {
+		out = append(out, s[0])
+	}
 	return sortedIDs(out)
 }
 
@@ -190,10 +204,27 @@ func (c *changes) params() map[string]any {
 	}
 	events, to := c.recordedEvents()
 	return map[string]any{"append": map[string]any{
-		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "reload": c.reload,
+		"keys": c.keys(), "members": sortedIDs(c.members), "pairs": pairs, "sides": c.allSides(), "reload": c.reload,
 		"organisations": sortedIDs(c.organisations), "groups": sortedIDs(c.groups),
 		"events": events, "eventTo": to,
 	}}
+}
+
+// allSides are the sides c changed, each once, in order, as [member, conversation]: those it named
+// (TouchSide) and both of each pair's conversation. Never nil: AppendChange reads it.
+func (c *changes) allSides() []any {
+	all := slices.Clone(c.sides)
+	for _, p := range c.pairs {
+		thread := graph.ThreadID(p[0], p[1])
+		all = append(all, [2]string{p[0], thread}, [2]string{p[1], thread})
+	}
+	slices.SortFunc(all, func(a, b [2]string) int { return strings.Compare(a[0]+" "+a[1], b[0]+" "+b[1]) })
+	all = slices.Compact(all)
+	out := make([]any, len(all))
+	for i, s := range all {
+		out[i] = []any{s[0], s[1]}
+	}
+	return out
 }
 
 // recordedEvents are c's events as AppendChange records them: each as JSON, and their members,

@@ -41,6 +41,9 @@ func (c *changes) keys() []int64 {
 	for _, p := range c.pairs {
 		keys = append(keys, Key(p[0]), Key(p[1]))
 	}
+	for _, s := range c.sides {
+		keys = append(keys, Key(s[0]))
+	}
 	for _, o := range c.organisations {
 		keys = append(keys, Key("organisation:"+o))
 	}

@@ -6,6 +6,7 @@ package changelog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -232,10 +233,17 @@ func (l *Log) loadProjection(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := l.loadMembers(ctx, st, nodes); err != nil {
+	inParts, err := l.memberRanges(ctx)
+	if err != nil {
+		return err
+	}
+	if err := l.loadMembers(ctx, st, nodes, inParts); err != nil {
 		return err
 	}
 	if err := l.loadPairs(ctx, st); err != nil {
+		return err
+	}
+	if err := l.loadSides(ctx, st, inParts); err != nil {
 		return err
 	}
 	return l.catchUpAndPublish(ctx, st)
@@ -272,38 +280,46 @@ func (l *Log) loadNames(ctx context.Context, st *projection.State) (projection.A
 // connections, in loadParts ranges at once, and numbers the members; then it reads the
 // connections, in the same ranges, into lists sized from the counts. Only the state is held
 // whole: the connections go into it as they come, never all at once beside it.
-func (l *Log) loadMembers(ctx context.Context, st *projection.State, nodes projection.AffiliateNodes) error {
-	recs, err := l.db.Read(ctx, cypher.ProjectionRange, nil)
-	if err != nil {
-		return err
-	}
-	low, e1 := bolt.Value[int64](recs[0], "low")
-	high, e2 := bolt.Value[int64](recs[0], "high")
-	if err := errors.Join(e1, e2); err != nil {
-		return err
-	}
-	step := (high-low)/loadParts + 1
-	inParts := func(read func(from, to int64) error) error {
-		var g errgroup.Group
-		for i := range int64(loadParts) {
-			g.Go(func() error { return read(low+i*step, low+(i+1)*step) })
-		}
-		return g.Wait()
-	}
+func (l *Log) loadMembers(ctx context.Context, st *projection.State, nodes projection.AffiliateNodes, inParts memberParts) error {
 	parts := make([][]projection.MemberRow, loadParts)
-	err = inParts(func(from, to int64) (err error) {
-		parts[(from-low)/step], err = l.memberRows(ctx, from, to)
+	err := inParts(func(i int, from, to int64) (err error) {
+		parts[i], err = l.memberRows(ctx, from, to)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	loading := st.AddMembers(parts, nodes)
-	if err := inParts(func(from, to int64) error { return l.connections(ctx, loading, from, to) }); err != nil {
+	if err := inParts(func(_ int, from, to int64) error { return l.connections(ctx, loading, from, to) }); err != nil {
 		return err
 	}
 	loading.Done()
 	return nil
+}
+
+// memberParts runs read on each of loadParts ranges of the members' internal node ids at once:
+// the i-th is [from, to).
+type memberParts func(read func(i int, from, to int64) error) error
+
+// memberRanges reads the range of the members' internal node ids and splits it in loadParts.
+func (l *Log) memberRanges(ctx context.Context) (memberParts, error) {
+	recs, err := l.db.Read(ctx, cypher.ProjectionRange, nil)
+	if err != nil {
+		return nil, err
+	}
+	low, e1 := bolt.Value[int64](recs[0], "low")
+	high, e2 := bolt.Value[int64](recs[0], "high")
+	if err := errors.Join(e1, e2); err != nil {
+		return nil, err
+	}
+	step := (high-low)/loadParts + 1
+	return func(read func(i int, from, to int64) error) error {
+		var g errgroup.Group
+		for i := range loadParts {
+			g.Go(func() error { return read(i, low+int64(i)*step, low+int64(i+1)*step) })
+		}
+		return g.Wait()
+	}, nil
 }
 
 // memberRows reads the members whose internal node ids lie in [from, to).
@@ -393,6 +409,53 @@ func (l *Log) loadPairs(ctx context.Context, st *projection.State) error {
 	})
 	st.SortBlocks()
 	return err
+}
+
+// loadSides reads every member's side of every conversation, by ranges of members at once, and
+// sorts each box once at the end.
+func (l *Log) loadSides(ctx context.Context, st *projection.State, inParts memberParts) error {
+	var mu sync.Mutex
+	err := inParts(func(_ int, from, to int64) error {
+		return l.db.Stream(ctx, cypher.ProjectionSides, map[string]any{"from": from, "to": to}, func(rec *neo4j.Record) error {
+			row, err := sideRow(rec)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			st.AddSide(row)
+			return nil
+		})
+	})
+	st.SortSides()
+	return err
+}
+
+// sideRow reads one row of ProjectionSides.
+func sideRow(rec *neo4j.Record) (projection.SideRow, error) {
+	var errs []error
+	str := func(key string) string {
+		v, err := bolt.Value[string](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	flag := func(key string) bool {
+		v, err := bolt.Value[bool](rec, key)
+		errs = append(errs, err)
+		return v
+	}
+	unread, err1 := bolt.Value[int64](rec, "unread")
+	at, err2 := bolt.Value[time.Time](rec, "at")
+	row := projection.SideRow{Member: str("member"), Conversation: str("conversation"), With: str("with"),
+		Kind: graph.ConversationKind(str("kind")), Unread: int(unread), Filed: graph.ConversationBox(str("filed")),
+		Archived: flag("archived"), Muted: flag("muted"), Listed: flag("listed"),
+		Last: projection.LastMessage{ID: str("lastId"), Kind: graph.MessageKind(str("lastKind")), Mine: flag("mine"),
+			Text: str("text"), At: at.UTC(), Read: flag("read"),
+			Via: graph.Via{Kind: str("viaKind"), Affiliate: graph.Affiliate{ID: str("viaId"), Name: str("viaName")}}}}
+	if err := errors.Join(append(errs, err1, err2)...); err != nil {
+		return projection.SideRow{}, fmt.Errorf("projection sides: %w", err)
+	}
+	return row, nil
 }
 
 // readChanges applies the changes logged since the projection's, hands their events to tell (when

@@ -245,6 +245,10 @@ func (s *Store) UpdateConversationWith(ctx context.Context, caller, id string, u
 		if err != nil {
 			return result{}, err
 		}
+		changelog.TouchSide(tx, caller, id)
+		if marked.other != "" {
+			changelog.TouchSide(tx, marked.other, id) // whether its last message was read
+		}
 		if u.ReadUpTo != "" && !marked.upTo {
 			return result{}, &graph.Error{Kind: graph.ErrUnprocessable, Field: "readUpTo",
 				Detail: fmt.Sprintf("readUpTo %q is no message of conversation %q", u.ReadUpTo, id)}
@@ -274,7 +278,8 @@ func noStandings(context.Context, string, []string) (map[string]graph.Standing, 
 type marked struct {
 	archived, muted    bool
 	filed              graph.ConversationBox
-	upTo               bool // readUpTo named a message of the conversation
+	other              string // the other member; "" for a former member
+	upTo               bool   // readUpTo named a message of the conversation
 	readNow, unreadNow int64
 }
 
@@ -295,10 +300,12 @@ func toMarked(rec *neo4j.Record) (marked, error) {
 	archived, err5 := bolt.Field[bool](before, "archived")
 	muted, err6 := bolt.Field[bool](before, "muted")
 	filed, err7 := bolt.Field[string](before, "filed")
-	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7); err != nil {
+	other, err8 := bolt.Value[string](rec, "other")
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8); err != nil {
 		return marked{}, fmt.Errorf("update conversation: %w", err)
 	}
-	return marked{archived: archived, muted: muted, filed: graph.ConversationBox(filed), upTo: upTo, readNow: readNow, unreadNow: unreadNow}, nil
+	return marked{archived: archived, muted: muted, filed: graph.ConversationBox(filed), other: other, upTo: upTo,
+		readNow: readNow, unreadNow: unreadNow}, nil
 }
 
 // toConversation reads one row of Conversations or Conversation.

@@ -410,8 +410,22 @@ func (s *Store) Message(ctx context.Context, caller, id string) (_ graph.Message
 		if len(recs) == 0 {
 			return graph.Message{}, graph.Fail(graph.ErrNotFound, "message %q not found", id)
 		}
-		return toMessage(recs[0], "sender", "recipient")
+		m, err := toMessage(recs[0], "sender", "recipient")
+		if err == nil && m.To.ID == caller {
+			touchSides(tx, m) // the recipient's unread count, and whether each side's last message was read
+		}
+		return m, err
 	})
+}
+
+// touchSides says that the transaction changed both sides of m's conversation (a former
+// member's has none).
+func touchSides(tx neo4j.ManagedTransaction, m graph.Message) {
+	for _, member := range []graph.MemberSummary{m.From, m.To} {
+		if !member.IsFormer() {
+			changelog.TouchSide(tx, member.ID, m.ThreadID)
+		}
+	}
 }
 
 // Thread returns one page of a conversation, oldest first, to one of its two members.
@@ -535,6 +549,11 @@ func (s *Store) DeleteMessage(ctx context.Context, caller, id string) (err error
 		if err == nil && len(recs) == 0 {
 			err = graph.Fail(graph.ErrNotFound, "message %q not found", id)
 		}
+		if err != nil {
+			return struct{}{}, err
+		}
+		thread, err := bolt.Value[string](recs[0], "threadId")
+		changelog.TouchSide(tx, caller, thread) // its last message, and unread count
 		return struct{}{}, err
 	})
 	return err

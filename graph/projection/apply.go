@@ -317,6 +317,7 @@ func (st *State) apply(e entry) error {
 	if err := st.applyPairs(c); err != nil {
 		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
 	}
+	st.applySides(c)
 	id, _ := c["id"].(string) // absent from changes logged before ids: not known
 	for _, s := range e.shards {
 		if s < len(st.Applied) && s < len(e.heads) {
@@ -467,6 +468,49 @@ func (st *State) applyPairs(c map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// applySides keeps the sides of conversations a change records. A change that records none
+// (written by a version before sides were recorded) may have changed the sides of its members,
+// pairs and events' members unseen: their mailboxes are no longer held.
+func (st *State) applySides(c map[string]any) {
+	of, recorded := c["sideOf"].([]any)
+	if !recorded {
+		for _, list := range []string{"members", "pairA", "pairB", "eventTo"} {
+			ids, _ := c[list].([]any)
+			for _, id := range ids {
+				if id, ok := id.(string); ok {
+					if _, held := st.Number(id, false); held {
+						st.unheld[id] = true
+					}
+				}
+			}
+		}
+		return
+	}
+	for i := range of {
+		row := sideRowOf(c, i)
+		if found, _ := column(c, "sideFound", i).(bool); !found {
+			st.dropSide(row.Member, row.Conversation) // not found: no such side
+			continue
+		}
+		st.PutSide(row)
+	}
+}
+
+// sideRowOf is the i-th side a change records.
+func sideRowOf(c map[string]any, i int) SideRow {
+	str := func(name string) string { v, _ := column(c, name, i).(string); return v }
+	flag := func(name string) bool { v, _ := column(c, name, i).(bool); return v }
+	unread, _ := column(c, "sideUnread", i).(int64)
+	at, _ := column(c, "lastAt", i).(int64)
+	row := SideRow{Member: str("sideOf"), Conversation: str("sideIn"), With: str("sideWith"),
+		Kind: graph.ConversationKind(str("sideKind")), Unread: int(unread), Filed: graph.ConversationBox(str("sideFiled")),
+		Archived: flag("sideArchived"), Muted: flag("sideMuted"), Listed: str("sideActivity") != ""}
+	row.Last = LastMessage{ID: str("lastId"), Kind: graph.MessageKind(str("lastKind")), Mine: flag("lastMine"),
+		Text: str("lastText"), At: time.Unix(0, at).UTC(), Read: flag("lastRead"),
+		Via: graph.Via{Kind: str("lastViaKind"), Affiliate: graph.Affiliate{ID: str("lastViaId"), Name: str("lastViaName")}}}
+	return row
 }
 
 // field reads a value of a change: zero when it is absent or null, an error when it is of

@@ -67,6 +67,10 @@ type State struct {
 	joined [][]int32
 	// free are the numbers of members gone (forget), given to the next members added.
 	free []int32
+	// Members' sides of their conversations, by member id (conversations.go), and the members
+	// whose conversations the state does not hold (ErrUnheld).
+	mailboxes map[string]*mailbox
+	unheld    map[string]bool
 }
 
 // memberFacts are what the messaging decision needs of a member. The fields are ordered so that
@@ -138,7 +142,7 @@ func NewProjection() *Projection {
 // NewState is an empty state of the log of epoch, as of applied (by shard).
 func NewState(epoch string, applied []int64) *State {
 	return &State{Epoch: epoch, Applied: applied, AppliedIDs: make([]string, len(applied)), index: map[string]int32{},
-		hidden: map[int32][]int32{}, pairs: map[uint64]PairBits{}}
+		hidden: map[int32][]int32{}, pairs: map[uint64]PairBits{}, mailboxes: map[string]*mailbox{}, unheld: map[string]bool{}}
 }
 
 // Number returns a member's number, adding the member when add is set: under the number of a
@@ -230,6 +234,7 @@ func (st *State) forget(k int32, wasPresent bool) {
 	if wasPresent {
 		st.dropPairs(k)
 	}
+	st.closeMailbox(st.ids[k])
 	delete(st.index, st.ids[k])
 	delete(st.hidden, k)
 	st.ids[k], st.facts[k], st.cards[k] = "", MemberFacts{}, ""
@@ -489,12 +494,20 @@ func (p *Projection) Save(path string) error {
 // caller first) asking for c within f's bounds, and tells whether it did. A fully consistent read is first turned into
 // at_least_as_fresh the log's head by its caller.
 func (p *Projection) Read(c graph.Consistency, members []string, f Freshness, fn func(*State)) bool {
-	if !p.under(c, members, f.Bound, f.Wait, fn) {
-		p.fallbacks.Add(1)
-		return false
+	return p.Answer(c, members, f, func(st *State) bool { fn(st); return true })
+}
+
+// Answer is Read for a read the state may still leave to Neo4j once it runs: fn says whether it
+// answered (a page naming a member whose name the state does not know, say), and the read counts
+// as served from memory only then.
+func (p *Projection) Answer(c graph.Consistency, members []string, f Freshness, fn func(*State) bool) bool {
+	answered := false
+	if p.under(c, members, f.Bound, f.Wait, func(st *State) { answered = fn(st) }) && answered {
+		p.served.Add(1)
+		return true
 	}
-	p.served.Add(1)
-	return true
+	p.fallbacks.Add(1)
+	return false
 }
 
 // under runs fn on the state, read-locked, when the projection may answer a read about members

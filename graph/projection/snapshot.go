@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/reach-network/reach/graph"
 )
@@ -29,15 +30,17 @@ import (
 // headline (as one string, the card); each member's connections, as gaps between sorted numbers;
 // the block relations; the pairs' messaging facts; the organisations (id, name, kind, whether it
 // exists) and the groups (the same, without kind); each member's organisations (heldKeys) and
-// groups, as gaps between sorted numbers; and a CRC-32 of all that came before.
+// groups, as gaps between sorted numbers; the members' sides of conversations (mailboxes); and a
+// CRC-32 of all that came before.
 
 // snapshotMagic opens every snapshot; its last digit is the format's version. Version 2 added
 // affiliations, version 3 the members' message requests, version 4 the log's shards, version 5
-// the members' names and headlines, version 6 the ids of the changes at its positions. A snapshot
+// the members' names and headlines, version 6 the ids of the changes at its positions, version 7
+// the members' sides of their conversations. A snapshot
 // of an earlier version is refused, and the projection loaded from Neo4j: it lacks what the
 // projection now holds (before version 6, what would tell whether the log still holds its
 // history).
-const snapshotMagic = "reach-projection-6\n"
+const snapshotMagic = "reach-projection-7\n"
 
 func (st *State) Save(path string) error {
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
@@ -111,6 +114,7 @@ func (st *State) encode(w *snapshotWriter) {
 		w.list(st.held[k])
 		w.list(st.joined[k])
 	}
+	w.mailboxes(st)
 }
 
 func decodeProjState(r *snapshotReader) (*State, error) {
@@ -151,6 +155,7 @@ func decodeProjState(r *snapshotReader) (*State, error) {
 		st.held[k] = r.list(2 * len(st.orgs.entries))
 		st.joined[k] = r.list(len(st.groups.entries))
 	}
+	r.mailboxes(st, n)
 	for k, id := range st.ids { // members gone that a snapshot of an earlier version still holds
 		if id != "" && !st.facts[k].Present {
 			st.forget(int32(k), false)
@@ -229,6 +234,47 @@ func (w *snapshotWriter) catalogue(c *catalogue) {
 	}
 }
 
+// mailboxes writes the members' sides of their conversations (conversations.go): how many
+// mailboxes, each as its member's id and its sides, then the members whose conversations the state
+// does not hold.
+func (w *snapshotWriter) mailboxes(st *State) {
+	w.uint(uint64(len(st.mailboxes)))
+	for id, mb := range st.mailboxes {
+		w.string(id)
+		w.uint(uint64(len(mb.sides)))
+		for _, s := range mb.sides {
+			w.side(s)
+		}
+	}
+	w.uint(uint64(len(st.unheld)))
+	for id := range st.unheld {
+		w.string(id)
+	}
+}
+
+func (w *snapshotWriter) side(s *side) {
+	w.string(s.conversation)
+	w.uint(uint64(s.with + 1)) // 0 for a former member
+	w.string(string(s.kind))
+	w.int(int64(s.unread))
+	w.string(string(s.filed))
+	w.bool(s.archived)
+	w.bool(s.muted)
+	w.bool(s.listed)
+	m := s.last
+	w.string(m.ID)
+	w.string(string(m.Kind))
+	w.bool(m.Mine)
+	w.string(m.Text)
+	w.int(m.At.UnixNano())
+	w.bool(m.Read)
+	w.string(m.Via.Kind)
+	w.string(m.Via.ID)
+	w.string(m.Via.Name)
+}
+
+func (w *snapshotWriter) int(v int64) { _, _ = w.w.Write(binary.AppendVarint(w.buf[:0], v)) }
+
 // finish flushes, then writes the checksum of everything written.
 func (w *snapshotWriter) finish() error {
 	if err := w.w.Flush(); err != nil {
@@ -305,6 +351,47 @@ func (r *snapshotReader) string() string {
 }
 
 func (r *snapshotReader) bool() bool { return r.uint() != 0 }
+
+func (r *snapshotReader) int() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, err := binary.ReadVarint(r.r)
+	if err != nil {
+		r.err = fmt.Errorf("truncated: %w", err)
+	}
+	return v
+}
+
+// mailboxes reads what snapshotWriter.mailboxes wrote into st, whose n members are read.
+func (r *snapshotReader) mailboxes(st *State, n int) {
+	for range r.count() {
+		id := r.string()
+		if _, ok := st.index[id]; !ok && r.err == nil {
+			r.fail("a mailbox of %q, who is no member", id)
+		}
+		mb := st.mailboxOf(id, true)
+		for range r.count() {
+			if r.err != nil {
+				return
+			}
+			mb.put(r.side(n))
+		}
+	}
+	for range r.count() {
+		st.unheld[r.string()] = true
+	}
+}
+
+func (r *snapshotReader) side(n int) *side {
+	s := &side{conversation: r.string(), with: r.member(n+1) - 1, kind: graph.ConversationKind(r.string()),
+		unread: int32(r.int()), filed: graph.ConversationBox(r.string()), archived: r.bool(), muted: r.bool(), listed: r.bool()}
+	s.last = LastMessage{ID: r.string(), Kind: graph.MessageKind(r.string()), Mine: r.bool(), Text: r.string()}
+	s.last.At = time.Unix(0, r.int()).UTC()
+	s.last.Read = r.bool()
+	s.last.Via = graph.Via{Kind: r.string(), Affiliate: graph.Affiliate{ID: r.string(), Name: r.string()}}
+	return s
+}
 
 // member reads a member number, which must be below n.
 func (r *snapshotReader) member(n int) int32 {

@@ -59,6 +59,9 @@ func randomProjection(n int, rng *rand.Rand) *State {
 			st.joined[k] = slices.Compact(slices.Sorted(slices.Values(joined)))
 		}
 	}
+	for range n * 2 {
+		st.PutSide(randomSide(rng, fmt.Sprintf("m%05d", rng.IntN(n)), fmt.Sprintf("m%05d", rng.IntN(n+n/10))))
+	}
 	for k := range st.ids {
 		if rng.IntN(10) == 0 {
 			st.forget(int32(k), true)

@@ -1,0 +1,278 @@
+package projection
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/reach-network/reach/graph"
+)
+
+// This file keeps members' sides of their conversations, so that a page of conversations is
+// answered from memory: each member's sides, by conversation and, in the order their pages list
+// them, by box. The change log records every side a write changes (cypher/AppendChange.cypher:
+// sideOf and the columns after it), as a load reads them (cypher/ProjectionSides.cypher).
+
+// ErrUnheld says that the state does not hold a member's conversations as Neo4j does: an account
+// closed since the load renamed the conversations its partners had with it (neo4jstore's
+// CloseAccount rebuilds them without recording them, to keep its work under the log's lock
+// bounded), or a change written by an older version changed sides without recording them. Such a
+// page is for Neo4j to answer, until the next load.
+var ErrUnheld = errors.New("the state does not hold this member's conversations")
+
+// SideRow is one member's side of a conversation as the log records it and a load reads it.
+type SideRow struct {
+	Member, Conversation string
+	With                 string // the other member's id; "" for a former member
+	Kind                 graph.ConversationKind
+	Unread               int
+	Filed                graph.ConversationBox
+	Archived, Muted      bool
+	Listed               bool // the side has a last message, and so a place in a box
+	Last                 LastMessage
+}
+
+// LastMessage is what a conversation's row shows of its last message.
+type LastMessage struct {
+	ID   string
+	Kind graph.MessageKind
+	Mine bool   // the side's member sent it
+	Text string // its body's beginning: Excerpt keeps what a preview shows
+	At   time.Time
+	Read bool
+	Via  graph.Via
+}
+
+// side is SideRow as a mailbox keeps it: the other member by number (-1 for a former member),
+// and the body's excerpt alone.
+type side struct {
+	conversation    string
+	with            int32
+	kind            graph.ConversationKind
+	unread          int32
+	filed           graph.ConversationBox
+	archived, muted bool
+	listed          bool
+	last            LastMessage
+}
+
+// box is the box that lists s: none ("") while it has no last message.
+func (s *side) box() graph.ConversationBox {
+	switch {
+	case !s.listed:
+		return ""
+	case s.archived:
+		return graph.BoxArchived
+	}
+	return s.filed
+}
+
+// newer orders sides as their box lists them: by their last message's graph.ActivityKey, newest
+// activity first, then by id.
+func newer(a, b *side) int {
+	if c := b.last.At.Compare(a.last.At); c != 0 {
+		return c
+	}
+	return strings.Compare(a.last.ID, b.last.ID)
+}
+
+// mailbox is one member's sides of conversations.
+type mailbox struct {
+	sides map[string]*side                  // by conversation
+	boxes map[graph.ConversationBox][]*side // each in its order (newer)
+}
+
+// put files s in place of the side of the same conversation, if any.
+func (mb *mailbox) put(s *side) {
+	mb.remove(s.conversation)
+	mb.sides[s.conversation] = s
+	if box := s.box(); box != "" {
+		list := mb.boxes[box]
+		i, _ := slices.BinarySearchFunc(list, s, newer)
+		mb.boxes[box] = slices.Insert(list, i, s)
+	}
+}
+
+// remove takes the side of conversation out of the mailbox.
+func (mb *mailbox) remove(conversation string) {
+	old, ok := mb.sides[conversation]
+	if !ok {
+		return
+	}
+	delete(mb.sides, conversation)
+	box := old.box()
+	list := mb.boxes[box]
+	// No two sides share a last message, so old's place is its key's.
+	if i, _ := slices.BinarySearchFunc(list, old, newer); i < len(list) && list[i] == old {
+		list = slices.Delete(list, i, i+1)
+		mb.boxes[box] = list
+	}
+	if len(list) == 0 {
+		delete(mb.boxes, box)
+	}
+}
+
+// mailboxOf returns the mailbox of member id, made when create is set.
+func (st *State) mailboxOf(id string, create bool) *mailbox {
+	mb := st.mailboxes[id]
+	if mb == nil && create {
+		mb = &mailbox{sides: map[string]*side{}, boxes: map[graph.ConversationBox][]*side{}}
+		st.mailboxes[id] = mb
+	}
+	return mb
+}
+
+// PutSide keeps one side as a change records it, in place of the side of the same conversation:
+// a side of a member the state does not hold is left out, and one not listed is kept only to know
+// the member's partners (closeMailbox).
+func (st *State) PutSide(row SideRow) {
+	if s, mb := st.sideOf(row); s != nil {
+		mb.put(s)
+	}
+}
+
+// AddSide adds to a state being loaded one row of ProjectionSides, as PutSide would, in no order:
+// SortSides must follow the last row.
+func (st *State) AddSide(row SideRow) {
+	s, mb := st.sideOf(row)
+	if s == nil {
+		return
+	}
+	mb.sides[s.conversation] = s
+	if box := s.box(); box != "" {
+		mb.boxes[box] = append(mb.boxes[box], s)
+	}
+}
+
+// SortSides puts every box AddSide filled in its order.
+func (st *State) SortSides() {
+	for _, mb := range st.mailboxes {
+		for _, list := range mb.boxes {
+			slices.SortFunc(list, newer)
+		}
+	}
+}
+
+// sideOf is row as its member's mailbox keeps it, with that mailbox; nil for a member the state
+// does not hold.
+func (st *State) sideOf(row SideRow) (*side, *mailbox) {
+	if _, ok := st.Number(row.Member, false); !ok {
+		return nil, nil
+	}
+	with := int32(-1)
+	if row.With != "" {
+		k, ok := st.Number(row.With, false)
+		if !ok {
+			st.unheld[row.Member] = true // a partner the state does not hold: the log brings them
+		}
+		with = k
+	}
+	last := row.Last
+	last.Text = graph.Excerpt(last.Text)
+	return &side{conversation: row.Conversation, with: with, kind: row.Kind, unread: int32(row.Unread),
+		filed: row.Filed, archived: row.Archived, muted: row.Muted, listed: row.Listed, last: last}, st.mailboxOf(row.Member, true)
+}
+
+// dropSide takes a side the log records as gone out of its member's mailbox.
+func (st *State) dropSide(member, conversation string) {
+	if mb := st.mailboxOf(member, false); mb != nil {
+		mb.remove(conversation)
+	}
+}
+
+// closeMailbox forgets the mailbox of member id, whose account closed: the conversations its
+// partners had with it were renamed and rebuilt, which the log does not record, so their
+// mailboxes are no longer held (ErrUnheld).
+func (st *State) closeMailbox(id string) {
+	mb := st.mailboxes[id]
+	if mb == nil {
+		return
+	}
+	for _, s := range mb.sides {
+		if s.with >= 0 && int(s.with) < len(st.ids) {
+			st.unheld[st.ids[s.with]] = true
+		}
+	}
+	delete(st.mailboxes, id)
+	delete(st.unheld, id)
+}
+
+// ConversationPage is a page of caller's conversations in one box, as neo4jstore's Conversations
+// answers it (cypher/Conversations.cypher): newest activity first, those with a member in a block
+// relation with the caller left out, each with how the caller stands to the other member.
+// ErrUnheld when the state does not hold the caller's conversations, ErrUnnamed when it does not
+// know the name of a member the page shows.
+func (st *State) ConversationPage(caller string, filter graph.ConversationFilter, page graph.PageRequest, now time.Time, requestsMonthly int) (graph.Page[graph.Conversation], error) {
+	var after graph.TimeKey
+	from, err := graph.DecodeCursor(page.After, &after)
+	if err != nil {
+		return graph.Page[graph.Conversation]{}, err
+	}
+	if st.unheld[caller] {
+		return graph.Page[graph.Conversation]{}, ErrUnheld
+	}
+	kc, ok := st.Number(caller, false)
+	mb := st.mailboxOf(caller, false)
+	if !ok || mb == nil {
+		return graph.Page[graph.Conversation]{}, nil
+	}
+	list := mb.boxes[filter.Box]
+	start := 0
+	if from {
+		key := graph.ActivityKey(after.At, after.ID)
+		start, _ = slices.BinarySearchFunc(list, key, func(s *side, key string) int {
+			if graph.ActivityKey(s.last.At, s.last.ID) <= key {
+				return -1
+			}
+			return 1
+		})
+	}
+	want, hidden := max(page.Limit, 0)+1, st.hiddenFrom(kc)
+	items := make([]graph.Conversation, 0, min(want, 32))
+	for _, s := range list[start:] {
+		if len(items) == want {
+			break
+		}
+		if (filter.UnreadOnly && s.unread <= 0) || (filter.Kind != "" && s.kind != filter.Kind) ||
+			(s.with >= 0 && hidden[s.with]) {
+			continue
+		}
+		c, err := st.conversation(kc, s, filter.Box, hidden, now, requestsMonthly)
+		if err != nil {
+			return graph.Page[graph.Conversation]{}, err
+		}
+		items = append(items, c)
+	}
+	return graph.PageOf(items, page.Limit, func(c graph.Conversation) any {
+		return graph.TimeKey{At: c.LastAt, ID: c.LastMessage.ID}
+	}), nil
+}
+
+// conversation is s as caller kc's page lists it from box, hidden being the members in a block
+// relation with kc.
+func (st *State) conversation(kc int32, s *side, box graph.ConversationBox, hidden map[int32]bool, now time.Time, requestsMonthly int) (graph.Conversation, error) {
+	with := graph.FormerMember
+	standing := graph.Standing{Degree: graph.OutOfNetwork, Messaging: graph.Decision{Reason: graph.ReasonClosed}}
+	if s.with >= 0 {
+		if st.cards[s.with] == unnamed {
+			return graph.Conversation{}, ErrUnnamed
+		}
+		name, headline := st.cards[s.with].split()
+		with = graph.MemberSummary{ID: st.ids[s.with], Name: name, Headline: headline}
+		standing = st.standing(kc, s.with, hidden, now, requestsMonthly)
+	}
+	if st.cards[kc] == unnamed {
+		return graph.Conversation{}, ErrUnnamed
+	}
+	name, headline := st.cards[kc].split()
+	me := graph.MemberSummary{ID: st.ids[kc], Name: name, Headline: headline}
+	m := graph.Message{ID: s.last.ID, ThreadID: s.conversation, Kind: s.last.Kind, Body: s.last.Text,
+		From: with, To: me, SentAt: s.last.At, Read: s.last.Read, Via: s.last.Via}
+	if s.last.Mine {
+		m.From, m.To = me, with
+	}
+	return graph.Conversation{ID: s.conversation, With: with, Degree: standing.Degree, Messaging: standing.Messaging,
+		LastMessage: m, UnreadCount: int(s.unread), LastAt: s.last.At, Kind: s.kind, Box: box,
+		Archived: s.archived, Muted: s.muted}, nil
+}
