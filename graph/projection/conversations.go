@@ -1,6 +1,7 @@
 package projection
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strings"
@@ -44,50 +45,71 @@ type LastMessage struct {
 	Via  graph.Via
 }
 
-// side is SideRow as a mailbox keeps it: the other member by number (-1 for a former member),
-// and the body's excerpt alone.
+// side is SideRow as a mailbox keeps it, small: the other member by number (-1 for a former
+// member), the kinds and box as the package's constants, the body's excerpt alone.
 type side struct {
 	conversation    string
-	with            int32
+	last            lastMessage
 	kind            graph.ConversationKind
-	unread          int32
 	filed           graph.ConversationBox
+	with, unread    int32
 	archived, muted bool
 	listed          bool
-	last            LastMessage
 }
 
-// box is the box that lists s: none ("") while it has no last message.
-func (s *side) box() graph.ConversationBox {
+// lastMessage is LastMessage as a side keeps it.
+type lastMessage struct {
+	id, excerpt string
+	kind        graph.MessageKind
+	via         *graph.Via // nil for all but message requests
+	at          int64      // unix nanoseconds
+	mine, read  bool
+}
+
+// boxOrder numbers the boxes a mailbox lists sides in.
+var boxOrder = [...]graph.ConversationBox{graph.BoxInbox, graph.BoxOther, graph.BoxArchived, graph.BoxRequests}
+
+// boxNumber is box's place in boxOrder; false for a box no page asks for.
+func boxNumber(box graph.ConversationBox) (int, bool) {
+	for i, b := range boxOrder {
+		if b == box {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// box is the number of the box that lists s: none while it has no last message.
+func (s *side) box() (int, bool) {
 	switch {
 	case !s.listed:
-		return ""
+		return 0, false
 	case s.archived:
-		return graph.BoxArchived
+		return boxNumber(graph.BoxArchived)
 	}
-	return s.filed
+	return boxNumber(s.filed)
 }
 
 // newer orders sides as their box lists them: by their last message's graph.ActivityKey, newest
 // activity first, then by id.
 func newer(a, b *side) int {
-	if c := b.last.At.Compare(a.last.At); c != 0 {
+	if c := cmp.Compare(b.last.at, a.last.at); c != 0 {
 		return c
 	}
-	return strings.Compare(a.last.ID, b.last.ID)
+	return strings.Compare(a.last.id, b.last.id)
 }
 
 // mailbox is one member's sides of conversations.
 type mailbox struct {
-	sides map[string]*side                  // by conversation
-	boxes map[graph.ConversationBox][]*side // each in its order (newer)
+	sides map[string]*side       // by conversation
+	boxes [len(boxOrder)][]*side // by box number, each in its order (newer)
 }
 
 // put files s in place of the side of the same conversation, if any.
 func (mb *mailbox) put(s *side) {
 	mb.remove(s.conversation)
 	mb.sides[s.conversation] = s
-	if box := s.box(); box != "" {
+	if box, ok := s.box(); ok {
 		list := mb.boxes[box]
 		i, _ := slices.BinarySearchFunc(list, s, newer)
 		mb.boxes[box] = slices.Insert(list, i, s)
@@ -101,23 +123,26 @@ func (mb *mailbox) remove(conversation string) {
 		return
 	}
 	delete(mb.sides, conversation)
-	box := old.box()
+	box, listed := old.box()
+	if !listed {
+		return
+	}
 	list := mb.boxes[box]
 	// No two sides share a last message, so old's place is its key's.
 	if i, _ := slices.BinarySearchFunc(list, old, newer); i < len(list) && list[i] == old {
 		list = slices.Delete(list, i, i+1)
-		mb.boxes[box] = list
 	}
 	if len(list) == 0 {
-		delete(mb.boxes, box)
+		list = nil // an empty box holds nothing
 	}
+	mb.boxes[box] = list
 }
 
 // mailboxOf returns the mailbox of member id, made when create is set.
 func (st *State) mailboxOf(id string, create bool) *mailbox {
 	mb := st.mailboxes[id]
 	if mb == nil && create {
-		mb = &mailbox{sides: map[string]*side{}, boxes: map[graph.ConversationBox][]*side{}}
+		mb = &mailbox{sides: map[string]*side{}}
 		st.mailboxes[id] = mb
 	}
 	return mb
@@ -140,7 +165,7 @@ func (st *State) AddSide(row SideRow) {
 		return
 	}
 	mb.sides[s.conversation] = s
-	if box := s.box(); box != "" {
+	if box, ok := s.box(); ok {
 		mb.boxes[box] = append(mb.boxes[box], s)
 	}
 }
@@ -168,10 +193,42 @@ func (st *State) sideOf(row SideRow) (*side, *mailbox) {
 		}
 		with = k
 	}
-	last := row.Last
-	last.Text = graph.Excerpt(last.Text)
-	return &side{conversation: row.Conversation, with: with, kind: row.Kind, unread: int32(row.Unread),
-		filed: row.Filed, archived: row.Archived, muted: row.Muted, listed: row.Listed, last: last}, st.mailboxOf(row.Member, true)
+	return &side{conversation: row.Conversation, with: with, kind: known(row.Kind, graph.ConversationKinds),
+		unread: int32(row.Unread), filed: known(row.Filed, boxOrder[:]), archived: row.Archived, muted: row.Muted,
+		listed: row.Listed, last: lastOf(row.Last)}, st.mailboxOf(row.Member, true)
+}
+
+// lastOf is m as a side keeps it.
+func lastOf(m LastMessage) lastMessage {
+	out := lastMessage{id: m.ID, excerpt: graph.Excerpt(m.Text), at: m.At.UnixNano(), mine: m.Mine, read: m.Read,
+		kind: known(m.Kind, messageKinds)}
+	if m.Via != (graph.Via{}) {
+		out.via = &m.Via
+	}
+	return out
+}
+
+// LastMessage is what the side keeps of its last message.
+func (m lastMessage) LastMessage() LastMessage {
+	out := LastMessage{ID: m.id, Kind: m.kind, Mine: m.mine, Text: m.excerpt, At: time.Unix(0, m.at).UTC(), Read: m.read}
+	if m.via != nil {
+		out.Via = *m.via
+	}
+	return out
+}
+
+// messageKinds are the kinds of messages, for known.
+var messageKinds = []graph.MessageKind{graph.KindMessage, graph.KindInMail, graph.KindRequest}
+
+// known is v as the constant of the same value among values, so that the many sides holding it
+// share the constant's bytes; v itself when it is none of them.
+func known[T ~string](v T, values []T) T {
+	for _, k := range values {
+		if k == v {
+			return k
+		}
+	}
+	return v
 }
 
 // dropSide takes a side the log records as gone out of its member's mailbox.
@@ -217,12 +274,16 @@ func (st *State) ConversationPage(caller string, filter graph.ConversationFilter
 	if !ok || mb == nil {
 		return graph.Page[graph.Conversation]{}, nil
 	}
-	list := mb.boxes[filter.Box]
+	box, ok := boxNumber(filter.Box)
+	if !ok {
+		return graph.Page[graph.Conversation]{}, nil
+	}
+	list := mb.boxes[box]
 	start := 0
 	if from {
 		key := graph.ActivityKey(after.At, after.ID)
 		start, _ = slices.BinarySearchFunc(list, key, func(s *side, key string) int {
-			if graph.ActivityKey(s.last.At, s.last.ID) <= key {
+			if graph.ActivityKey(time.Unix(0, s.last.at), s.last.id) <= key {
 				return -1
 			}
 			return 1
@@ -267,12 +328,13 @@ func (st *State) conversation(kc int32, s *side, box graph.ConversationBox, hidd
 	}
 	name, headline := st.cards[kc].split()
 	me := graph.MemberSummary{ID: st.ids[kc], Name: name, Headline: headline}
-	m := graph.Message{ID: s.last.ID, ThreadID: s.conversation, Kind: s.last.Kind, Body: s.last.Text,
-		From: with, To: me, SentAt: s.last.At, Read: s.last.Read, Via: s.last.Via}
-	if s.last.Mine {
+	last := s.last.LastMessage()
+	m := graph.Message{ID: last.ID, ThreadID: s.conversation, Kind: last.Kind, Body: last.Text,
+		From: with, To: me, SentAt: last.At, Read: last.Read, Via: last.Via}
+	if last.Mine {
 		m.From, m.To = me, with
 	}
 	return graph.Conversation{ID: s.conversation, With: with, Degree: standing.Degree, Messaging: standing.Messaging,
-		LastMessage: m, UnreadCount: int(s.unread), LastAt: s.last.At, Kind: s.kind, Box: box,
+		LastMessage: m, UnreadCount: int(s.unread), LastAt: last.At, Kind: s.kind, Box: box,
 		Archived: s.archived, Muted: s.muted}, nil
 }

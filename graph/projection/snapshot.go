@@ -261,7 +261,7 @@ func (w *snapshotWriter) side(s *side) {
 	w.bool(s.archived)
 	w.bool(s.muted)
 	w.bool(s.listed)
-	m := s.last
+	m := s.last.LastMessage()
 	w.string(m.ID)
 	w.string(string(m.Kind))
 	w.bool(m.Mine)
@@ -386,10 +386,12 @@ func (r *snapshotReader) mailboxes(st *State, n int) {
 func (r *snapshotReader) side(n int) *side {
 	s := &side{conversation: r.string(), with: r.member(n+1) - 1, kind: graph.ConversationKind(r.string()),
 		unread: int32(r.int()), filed: graph.ConversationBox(r.string()), archived: r.bool(), muted: r.bool(), listed: r.bool()}
-	s.last = LastMessage{ID: r.string(), Kind: graph.MessageKind(r.string()), Mine: r.bool(), Text: r.string()}
-	s.last.At = time.Unix(0, r.int()).UTC()
-	s.last.Read = r.bool()
-	s.last.Via = graph.Via{Kind: r.string(), Affiliate: graph.Affiliate{ID: r.string(), Name: r.string()}}
+	m := LastMessage{ID: r.string(), Kind: graph.MessageKind(r.string()), Mine: r.bool(), Text: r.string()}
+	m.At = time.Unix(0, r.int()).UTC()
+	m.Read = r.bool()
+	m.Via = graph.Via{Kind: r.string(), Affiliate: graph.Affiliate{ID: r.string(), Name: r.string()}}
+	s.last = lastOf(m)
+	s.kind, s.filed = known(s.kind, graph.ConversationKinds), known(s.filed, boxOrder[:])
 	return s
 }
 
