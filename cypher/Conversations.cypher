@@ -6,7 +6,8 @@
 // other member may be a FormerMember (a closed account), whose id is null. $unread keeps those with
 // unread messages, $kind ('' for any) those of one kind. Each row has the conversation, the
 // caller's side and its last message. Holds up to $limit + 1 rows, so the caller can tell whether
-// another page follows.
+// another page follows. A replica answers the same page from memory when the read's consistency
+// allows (graph/projection/conversations.go); this statement answers the rest.
 // Cost: a range seek on IN(boxKey) in index order, no sort, stopped after $limit + 1 rows pass the
 // filters; per row, the conversation's other side and a relationship-index seek on MESSAGED(id).
 MATCH (me)-[s:IN]->(c:Conversation)
