@@ -5,7 +5,7 @@
 // first, and reads the message's state only after it, so that two devices reading at once, or a
 // read racing a deletion, count it once: it finds the message again (fresh) after the lock, since
 // what the first MATCH read of it may be cached from before the lock. The other member may be a
-// FormerMember (a closed account), whose id is null.
+// FormerMember (a closed account), whose id is null. marked says whether it was marked read now.
 // Cost: one relationship-index seek on MESSAGED(id); marking read, a unique-index seek on the
 // conversation and a second seek on MESSAGED(id).
 MATCH (from)-[m:MESSAGED {id: $id}]->(to)
@@ -23,6 +23,7 @@ CALL (m, to) {
   MATCH ()-[fresh:MESSAGED {id: $id}]->()
   WHERE fresh.readAt IS NULL AND NOT fresh.deletedByRecipient
   SET m.readAt = $now, mine.unread = mine.unread - 1
+  RETURN count(fresh) AS marked
 }
 RETURN m {.*} AS message, from.id AS from, to.id AS to,
-       from {.id, .name, .headline} AS sender, to {.id, .name, .headline} AS recipient
+       from {.id, .name, .headline} AS sender, to {.id, .name, .headline} AS recipient, marked > 0 AS marked

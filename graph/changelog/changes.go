@@ -1,6 +1,7 @@
 package changelog
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -218,7 +219,9 @@ func (c *changes) allSides() []any {
 		thread := graph.ThreadID(p[0], p[1])
 		all = append(all, [2]string{p[0], thread}, [2]string{p[1], thread})
 	}
-	slices.SortFunc(all, func(a, b [2]string) int { return strings.Compare(a[0]+" "+a[1], b[0]+" "+b[1]) })
+	slices.SortFunc(all, func(a, b [2]string) int {
+		return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1]))
+	})
 	all = slices.Compact(all)
 	out := make([]any, len(all))
 	for i, s := range all {

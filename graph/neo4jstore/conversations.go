@@ -246,7 +246,7 @@ func (s *Store) UpdateConversationWith(ctx context.Context, caller, id string, u
 			return result{}, err
 		}
 		changelog.TouchSide(tx, caller, id)
-		if marked.other != "" {
+		if marked.other != "" && marked.readNow+marked.unreadNow > 0 {
 			changelog.TouchSide(tx, marked.other, id) // whether its last message was read
 		}
 		if u.ReadUpTo != "" && !marked.upTo {

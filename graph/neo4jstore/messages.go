@@ -411,7 +411,7 @@ func (s *Store) Message(ctx context.Context, caller, id string) (_ graph.Message
 			return graph.Message{}, graph.Fail(graph.ErrNotFound, "message %q not found", id)
 		}
 		m, err := toMessage(recs[0], "sender", "recipient")
-		if err == nil && m.To.ID == caller {
+		if marked, _ := bolt.Value[bool](recs[0], "marked"); err == nil && marked {
 			touchSides(tx, m) // the recipient's unread count, and whether each side's last message was read
 		}
 		return m, err
@@ -553,7 +553,9 @@ func (s *Store) DeleteMessage(ctx context.Context, caller, id string) (err error
 			return struct{}{}, err
 		}
 		thread, err := bolt.Value[string](recs[0], "threadId")
-		changelog.TouchSide(tx, caller, thread) // its last message, and unread count
+		if err == nil {
+			changelog.TouchSide(tx, caller, thread) // its last message, and unread count
+		}
 		return struct{}{}, err
 	})
 	return err

@@ -19,7 +19,7 @@ import (
 // closed since the load renamed the conversations its partners had with it (neo4jstore's
 // CloseAccount rebuilds them without recording them, to keep its work under the log's lock
 // bounded), or a change written by an older version changed sides without recording them. Such a
-// page is for Neo4j to answer, until the next load.
+// page is for Neo4j to answer, until the next load from Neo4j (a snapshot keeps the mark).
 var ErrUnheld = errors.New("the state does not hold this member's conversations")
 
 // SideRow is one member's side of a conversation as the log records it and a load reads it.
@@ -45,14 +45,16 @@ type LastMessage struct {
 	Via  graph.Via
 }
 
-// side is SideRow as a mailbox keeps it, small: the other member by number (-1 for a former
-// member), the kinds and box as the package's constants, the body's excerpt alone.
+// side is SideRow as a mailbox keeps it, small: the kinds and box as the package's constants, the
+// body's excerpt alone. The other member is kept by id, not number: a number is given to the next
+// member once its own leaves, and a side of a member gone must not show the next one.
 type side struct {
 	conversation    string
 	last            lastMessage
 	kind            graph.ConversationKind
 	filed           graph.ConversationBox
-	with, unread    int32
+	with            string // the other member's id; "" for a former member
+	unread          int32
 	archived, muted bool
 	listed          bool
 }
@@ -160,10 +162,16 @@ func (st *State) PutSide(row SideRow) {
 // AddSide adds to a state being loaded one row of ProjectionSides, as PutSide would, in no order:
 // SortSides must follow the last row.
 func (st *State) AddSide(row SideRow) {
-	s, mb := st.sideOf(row)
-	if s == nil {
-		return
+	if _, held := st.Number(row.With, false); row.With != "" && !held {
+		return // a member who joined after the load read the members: the log brings both
 	}
+	if s, mb := st.sideOf(row); s != nil {
+		mb.add(s)
+	}
+}
+
+// add is put in no order: SortSides must follow.
+func (mb *mailbox) add(s *side) {
 	mb.sides[s.conversation] = s
 	if box, ok := s.box(); ok {
 		mb.boxes[box] = append(mb.boxes[box], s)
@@ -185,13 +193,9 @@ func (st *State) sideOf(row SideRow) (*side, *mailbox) {
 	if _, ok := st.Number(row.Member, false); !ok {
 		return nil, nil
 	}
-	with := int32(-1)
-	if row.With != "" {
-		k, ok := st.Number(row.With, false)
-		if !ok {
-			st.unheld[row.Member] = true // a partner the state does not hold: the log brings them
-		}
-		with = k
+	with := row.With
+	if k, ok := st.Number(with, false); ok {
+		with = st.ids[k] // the state's copy of the id, shared
 	}
 	return &side{conversation: row.Conversation, with: with, kind: known(row.Kind, graph.ConversationKinds),
 		unread: int32(row.Unread), filed: known(row.Filed, boxOrder[:]), archived: row.Archived, muted: row.Muted,
@@ -200,16 +204,18 @@ func (st *State) sideOf(row SideRow) (*side, *mailbox) {
 
 // lastOf is m as a side keeps it.
 func lastOf(m LastMessage) lastMessage {
-	out := lastMessage{id: m.ID, excerpt: graph.Excerpt(m.Text), at: m.At.UnixNano(), mine: m.Mine, read: m.Read,
-		kind: known(m.Kind, messageKinds)}
+	out := lastMessage{id: m.ID, excerpt: graph.Excerpt(m.Text), mine: m.Mine, read: m.Read, kind: known(m.Kind, messageKinds)}
+	if !m.At.IsZero() { // a side with no message has no time
+		out.at = m.At.UnixNano()
+	}
 	if m.Via != (graph.Via{}) {
 		out.via = &m.Via
 	}
 	return out
 }
 
-// LastMessage is what the side keeps of its last message.
-func (m lastMessage) LastMessage() LastMessage {
+// row is m as a SideRow holds it.
+func (m lastMessage) row() LastMessage {
 	out := LastMessage{ID: m.id, Kind: m.kind, Mine: m.mine, Text: m.excerpt, At: time.Unix(0, m.at).UTC(), Read: m.read}
 	if m.via != nil {
 		out.Via = *m.via
@@ -247,8 +253,8 @@ func (st *State) closeMailbox(id string) {
 		return
 	}
 	for _, s := range mb.sides {
-		if s.with >= 0 && int(s.with) < len(st.ids) {
-			st.unheld[st.ids[s.with]] = true
+		if s.with != "" {
+			st.unheld[s.with] = true
 		}
 	}
 	delete(st.mailboxes, id)
@@ -295,11 +301,17 @@ func (st *State) ConversationPage(caller string, filter graph.ConversationFilter
 		if len(items) == want {
 			break
 		}
-		if (filter.UnreadOnly && s.unread <= 0) || (filter.Kind != "" && s.kind != filter.Kind) ||
-			(s.with >= 0 && hidden[s.with]) {
+		if (filter.UnreadOnly && s.unread <= 0) || (filter.Kind != "" && s.kind != filter.Kind) {
 			continue
 		}
-		c, err := st.conversation(kc, s, filter.Box, hidden, now, requestsMonthly)
+		km, held := st.Number(s.with, false)
+		if s.with != "" && !held {
+			return graph.Page[graph.Conversation]{}, ErrUnheld // renamed by a closure the log does not record
+		}
+		if s.with != "" && hidden[km] {
+			continue
+		}
+		c, err := st.conversation(kc, km, s, filter.Box, hidden, now, requestsMonthly)
 		if err != nil {
 			return graph.Page[graph.Conversation]{}, err
 		}
@@ -310,25 +322,25 @@ func (st *State) ConversationPage(caller string, filter graph.ConversationFilter
 	}), nil
 }
 
-// conversation is s as caller kc's page lists it from box, hidden being the members in a block
-// relation with kc.
-func (st *State) conversation(kc int32, s *side, box graph.ConversationBox, hidden map[int32]bool, now time.Time, requestsMonthly int) (graph.Conversation, error) {
+// conversation is s as caller kc's page lists it from box, km being the other member's number
+// (unless a former member), hidden the members in a block relation with kc.
+func (st *State) conversation(kc, km int32, s *side, box graph.ConversationBox, hidden map[int32]bool, now time.Time, requestsMonthly int) (graph.Conversation, error) {
 	with := graph.FormerMember
 	standing := graph.Standing{Degree: graph.OutOfNetwork, Messaging: graph.Decision{Reason: graph.ReasonClosed}}
-	if s.with >= 0 {
-		if st.cards[s.with] == unnamed {
+	if s.with != "" {
+		if st.cards[km] == unnamed {
 			return graph.Conversation{}, ErrUnnamed
 		}
-		name, headline := st.cards[s.with].split()
-		with = graph.MemberSummary{ID: st.ids[s.with], Name: name, Headline: headline}
-		standing = st.standing(kc, s.with, hidden, now, requestsMonthly)
+		name, headline := st.cards[km].split()
+		with = graph.MemberSummary{ID: s.with, Name: name, Headline: headline}
+		standing = st.standing(kc, km, hidden, now, requestsMonthly)
 	}
 	if st.cards[kc] == unnamed {
 		return graph.Conversation{}, ErrUnnamed
 	}
 	name, headline := st.cards[kc].split()
 	me := graph.MemberSummary{ID: st.ids[kc], Name: name, Headline: headline}
-	last := s.last.LastMessage()
+	last := s.last.row()
 	m := graph.Message{ID: last.ID, ThreadID: s.conversation, Kind: last.Kind, Body: last.Text,
 		From: with, To: me, SentAt: last.At, Read: last.Read, Via: last.Via}
 	if last.Mine {

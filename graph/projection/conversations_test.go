@@ -188,4 +188,16 @@ func TestChangesRecordSides(t *testing.T) {
 	if _, err := page("cat", graph.BoxInbox); err != nil {
 		t.Errorf("cat after a change without sides of ann's: %v", err)
 	}
+	gone := sides(5, true, "inbox", false) // cat's side with a member the state no longer holds
+	gone["sideOf"], gone["sideWith"], gone["sideIn"] = []any{"cat"}, []any{"zed"}, []any{graph.ThreadID("cat", "zed")}
+	if err := applyNext(st, gone); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := page("cat", graph.BoxInbox); !errors.Is(err, ErrUnheld) {
+		t.Errorf("cat with a side of a member not held: %v, want ErrUnheld", err)
+	}
+	st.AddSide(randomSide(rand.New(rand.NewPCG(1, 1)), "bob", "zed")) // a load leaves it to the log
+	if _, err := page("bob", graph.BoxInbox); err != nil {
+		t.Errorf("bob after a load's row of a member not held: %v", err)
+	}
 }

@@ -155,7 +155,7 @@ func decodeProjState(r *snapshotReader) (*State, error) {
 		st.held[k] = r.list(2 * len(st.orgs.entries))
 		st.joined[k] = r.list(len(st.groups.entries))
 	}
-	r.mailboxes(st, n)
+	r.mailboxes(st)
 	for k, id := range st.ids { // members gone that a snapshot of an earlier version still holds
 		if id != "" && !st.facts[k].Present {
 			st.forget(int32(k), false)
@@ -254,14 +254,14 @@ func (w *snapshotWriter) mailboxes(st *State) {
 
 func (w *snapshotWriter) side(s *side) {
 	w.string(s.conversation)
-	w.uint(uint64(s.with + 1)) // 0 for a former member
+	w.string(s.with)
 	w.string(string(s.kind))
 	w.int(int64(s.unread))
 	w.string(string(s.filed))
 	w.bool(s.archived)
 	w.bool(s.muted)
 	w.bool(s.listed)
-	m := s.last.LastMessage()
+	m := s.last.row()
 	w.string(m.ID)
 	w.string(string(m.Kind))
 	w.bool(m.Mine)
@@ -364,7 +364,7 @@ func (r *snapshotReader) int() int64 {
 }
 
 // mailboxes reads what snapshotWriter.mailboxes wrote into st, whose n members are read.
-func (r *snapshotReader) mailboxes(st *State, n int) {
+func (r *snapshotReader) mailboxes(st *State) {
 	for range r.count() {
 		id := r.string()
 		if _, ok := st.index[id]; !ok && r.err == nil {
@@ -375,16 +375,21 @@ func (r *snapshotReader) mailboxes(st *State, n int) {
 			if r.err != nil {
 				return
 			}
-			mb.put(r.side(n))
+			s := r.side()
+			if k, ok := st.index[s.with]; ok {
+				s.with = st.ids[k] // the state's copy of the id, shared
+			}
+			mb.add(s)
 		}
 	}
+	st.SortSides()
 	for range r.count() {
 		st.unheld[r.string()] = true
 	}
 }
 
-func (r *snapshotReader) side(n int) *side {
-	s := &side{conversation: r.string(), with: r.member(n+1) - 1, kind: graph.ConversationKind(r.string()),
+func (r *snapshotReader) side() *side {
+	s := &side{conversation: r.string(), with: r.string(), kind: graph.ConversationKind(r.string()),
 		unread: int32(r.int()), filed: graph.ConversationBox(r.string()), archived: r.bool(), muted: r.bool(), listed: r.bool()}
 	m := LastMessage{ID: r.string(), Kind: graph.MessageKind(r.string()), Mine: r.bool(), Text: r.string()}
 	m.At = time.Unix(0, r.int()).UTC()
