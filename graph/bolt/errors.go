@@ -53,9 +53,12 @@ func unreachable(err error) bool {
 }
 
 // failedHandshake tells whether a new connection's Bolt handshake got no usable answer, as from
-// a server starting, stopping or too busy to answer it; the driver says so only in words.
+// a server starting, stopping or too busy to answer it; the driver says so only in words, in
+// one of two ways.
 func failedHandshake(err error) bool {
-	return strings.Contains(err.Error(), "offered Bolt versions are supported")
+	text := err.Error()
+	return strings.Contains(text, "offered Bolt versions are supported") ||
+		strings.Contains(text, "did not accept any of the requested Bolt versions")
 }
 
 // badBookmarks tells whether Neo4j refused the bookmarks of a read, which come from the client's
