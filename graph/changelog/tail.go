@@ -6,7 +6,6 @@ package changelog
 import (
 	"context"
 	"errors"
-	"fmt"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -417,7 +416,7 @@ func (l *Log) loadSides(ctx context.Context, st *projection.State, inParts membe
 	var mu sync.Mutex
 	err := inParts(func(_ int, from, to int64) error {
 		return l.db.Stream(ctx, cypher.ProjectionSides, map[string]any{"from": from, "to": to}, func(rec *neo4j.Record) error {
-			row, err := sideRow(rec)
+			row, err := projection.ReadSide(func(column string) any { v, _ := rec.Get(column); return v })
 			if err != nil {
 				return err
 			}
@@ -429,33 +428,6 @@ func (l *Log) loadSides(ctx context.Context, st *projection.State, inParts membe
 	})
 	st.SortSides()
 	return err
-}
-
-// sideRow reads one row of ProjectionSides.
-func sideRow(rec *neo4j.Record) (projection.SideRow, error) {
-	var errs []error
-	str := func(key string) string {
-		v, err := bolt.Value[string](rec, key)
-		errs = append(errs, err)
-		return v
-	}
-	flag := func(key string) bool {
-		v, err := bolt.Value[bool](rec, key)
-		errs = append(errs, err)
-		return v
-	}
-	unread, err1 := bolt.Value[int64](rec, "unread")
-	at, err2 := bolt.Value[time.Time](rec, "at")
-	row := projection.SideRow{Member: str("member"), Conversation: str("conversation"), With: str("with"),
-		Kind: graph.ConversationKind(str("kind")), Unread: int(unread), Filed: graph.ConversationBox(str("filed")),
-		Archived: flag("archived"), Muted: flag("muted"), Listed: flag("listed"),
-		Last: projection.LastMessage{ID: str("lastId"), Kind: graph.MessageKind(str("lastKind")), Mine: flag("mine"),
-			Text: str("text"), At: at.UTC(), Read: flag("read"),
-			Via: graph.Via{Kind: str("viaKind"), Affiliate: graph.Affiliate{ID: str("viaId"), Name: str("viaName")}}}}
-	if err := errors.Join(append(errs, err1, err2)...); err != nil {
-		return projection.SideRow{}, fmt.Errorf("projection sides: %w", err)
-	}
-	return row, nil
 }
 
 // readChanges applies the changes logged since the projection's, hands their events to tell (when

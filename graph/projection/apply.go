@@ -317,7 +317,9 @@ func (st *State) apply(e entry) error {
 	if err := st.applyPairs(c); err != nil {
 		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
 	}
-	st.applySides(c)
+	if err := st.applySides(c); err != nil {
+		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
+	}
 	id, _ := c["id"].(string) // absent from changes logged before ids: not known
 	for _, s := range e.shards {
 		if s < len(st.Applied) && s < len(e.heads) {
@@ -473,44 +475,39 @@ func (st *State) applyPairs(c map[string]any) error {
 // applySides keeps the sides of conversations a change records. A change that records none
 // (written by a version before sides were recorded) may have changed the sides of its members,
 // pairs and events' members unseen: their mailboxes are no longer held.
-func (st *State) applySides(c map[string]any) {
+func (st *State) applySides(c map[string]any) error {
 	of, recorded := c["sideOf"].([]any)
 	if !recorded {
-		for _, list := range []string{"members", "pairA", "pairB", "eventTo"} {
-			ids, _ := c[list].([]any)
-			for _, id := range ids {
-				if id, ok := id.(string); ok {
-					if _, held := st.Number(id, false); held {
-						st.unheld[id] = true
-					}
-				}
-			}
-		}
-		return
+		st.unholdSides(c)
+		return nil
 	}
 	for i := range of {
-		row := sideRowOf(c, i)
+		row, err := ReadSide(func(name string) any { return column(c, name, i) })
+		if err != nil {
+			return err
+		}
 		if found, _ := column(c, "sideFound", i).(bool); !found {
 			st.dropSide(row.Member, row.Conversation) // not found: no such side
 			continue
 		}
 		st.PutSide(row)
 	}
+	return nil
 }
 
-// sideRowOf is the i-th side a change records.
-func sideRowOf(c map[string]any, i int) SideRow {
-	str := func(name string) string { v, _ := column(c, name, i).(string); return v }
-	flag := func(name string) bool { v, _ := column(c, name, i).(bool); return v }
-	unread, _ := column(c, "sideUnread", i).(int64)
-	at, _ := column(c, "lastAt", i).(int64)
-	row := SideRow{Member: str("sideOf"), Conversation: str("sideIn"), With: str("sideWith"),
-		Kind: graph.ConversationKind(str("sideKind")), Unread: int(unread), Filed: graph.ConversationBox(str("sideFiled")),
-		Archived: flag("sideArchived"), Muted: flag("sideMuted"), Listed: str("sideActivity") != ""}
-	row.Last = LastMessage{ID: str("lastId"), Kind: graph.MessageKind(str("lastKind")), Mine: flag("lastMine"),
-		Text: str("lastText"), At: time.Unix(0, at).UTC(), Read: flag("lastRead"),
-		Via: graph.Via{Kind: str("lastViaKind"), Affiliate: graph.Affiliate{ID: str("lastViaId"), Name: str("lastViaName")}}}
-	return row
+// unholdSides marks as unheld the members whose sides change c, which records none, may have
+// changed.
+func (st *State) unholdSides(c map[string]any) {
+	for _, list := range []string{"members", "pairA", "pairB", "eventTo"} {
+		ids, _ := c[list].([]any)
+		for _, id := range ids {
+			if id, ok := id.(string); ok {
+				if _, held := st.Number(id, false); held {
+					st.unheld[id] = true
+				}
+			}
+		}
+	}
 }
 
 // field reads a value of a change: zero when it is absent or null, an error when it is of

@@ -3,6 +3,7 @@ package projection
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +33,49 @@ type SideRow struct {
 	Archived, Muted      bool
 	Listed               bool // the side has a last message, and so a place in a box
 	Last                 LastMessage
+}
+
+// ReadSide reads one side from its columns, named as AppendChange records them (sideOf, sideIn,
+// sideWith, ... lastViaName) and as ProjectionSides returns them, so that the log and a load
+// read a side alike. value gives a column's value: nil, when null or absent, reads as zero; a
+// value of another type is an error.
+func ReadSide(value func(column string) any) (SideRow, error) {
+	r := sideReader{value: value}
+	at := valueOf[int64](&r, "lastAt") // unix nanoseconds; 0 when the side has no message
+	row := SideRow{Member: r.str("sideOf"), Conversation: r.str("sideIn"), With: r.str("sideWith"),
+		Kind: graph.ConversationKind(r.str("sideKind")), Unread: int(valueOf[int64](&r, "sideUnread")),
+		Filed: graph.ConversationBox(r.str("sideFiled")), Archived: r.flag("sideArchived"),
+		Muted: r.flag("sideMuted"), Listed: r.str("sideActivity") != ""}
+	row.Last = LastMessage{ID: r.str("lastId"), Kind: graph.MessageKind(r.str("lastKind")), Mine: r.flag("lastMine"),
+		Text: r.str("lastText"), Read: r.flag("lastRead"),
+		Via: graph.Via{Kind: r.str("lastViaKind"), Affiliate: graph.Affiliate{ID: r.str("lastViaId"), Name: r.str("lastViaName")}}}
+	if at != 0 {
+		row.Last.At = time.Unix(0, at).UTC()
+	}
+	if r.err != nil {
+		return SideRow{}, fmt.Errorf("side %s of %s: %w", row.Conversation, row.Member, r.err)
+	}
+	return row, nil
+}
+
+// sideReader reads a side's columns for ReadSide, keeping the first error.
+type sideReader struct {
+	value func(column string) any
+	err   error
+}
+
+func (r *sideReader) str(name string) string { return valueOf[string](r, name) }
+func (r *sideReader) flag(name string) bool  { return valueOf[bool](r, name) }
+
+// valueOf is column name's value as a T: zero when it is nil or of another type, which r keeps
+// as its error.
+func valueOf[T any](r *sideReader, name string) T {
+	raw := r.value(name)
+	v, ok := raw.(T)
+	if !ok && raw != nil && r.err == nil {
+		r.err = fmt.Errorf("column %s: got %T, want %T", name, raw, v)
+	}
+	return v
 }
 
 // LastMessage is what a conversation's row shows of its last message.

@@ -201,3 +201,29 @@ func TestChangesRecordSides(t *testing.T) {
 		t.Errorf("bob after a load's row of a member not held: %v", err)
 	}
 }
+
+// TestReadSideReadsColumns: a side read from its columns keeps each column in its field, a null
+// column reads as zero (a side with no message has no time), and a column of another type is an
+// error rather than a zero.
+func TestReadSideReadsColumns(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 5, time.UTC)
+	columns := map[string]any{"sideOf": "m1", "sideIn": "t1", "sideWith": "m2", "sideKind": "direct",
+		"sideUnread": int64(3), "sideFiled": "inbox", "sideArchived": true, "sideMuted": false,
+		"sideActivity": "k", "lastId": "x1", "lastKind": "inmail", "lastMine": true, "lastText": "hello",
+		"lastAt": at.UnixNano(), "lastRead": true, "lastViaKind": "group", "lastViaId": "g1", "lastViaName": "Go"}
+	row, err := ReadSide(func(c string) any { return columns[c] })
+	want := SideRow{Member: "m1", Conversation: "t1", With: "m2", Kind: "direct", Unread: 3, Filed: "inbox",
+		Archived: true, Listed: true, Last: LastMessage{ID: "x1", Kind: "inmail", Mine: true, Text: "hello", At: at,
+			Read: true, Via: graph.Via{Kind: "group", Affiliate: graph.Affiliate{ID: "g1", Name: "Go"}}}}
+	if err != nil || row != want {
+		t.Fatalf("read %+v, %v; want %+v", row, err, want)
+	}
+	row, err = ReadSide(func(c string) any { return map[string]any{"sideOf": "m1", "sideIn": "t1"}[c] })
+	if err != nil || row != (SideRow{Member: "m1", Conversation: "t1"}) || !row.Last.At.IsZero() {
+		t.Fatalf("nulls read %+v, %v; want zeros", row, err)
+	}
+	columns["sideUnread"] = "3"
+	if _, err := ReadSide(func(c string) any { return columns[c] }); err == nil || !strings.Contains(err.Error(), "sideUnread") {
+		t.Fatalf("a string unread count read with error %v; want one naming the column", err)
+	}
+}
