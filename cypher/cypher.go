@@ -60,9 +60,9 @@ var (
 	Path                    = load("Path.cypher")
 	SearchMembers           = load("SearchMembers.cypher")
 	SendMessage             = load("SendMessage.cypher")
-	// GuardedSend is SendMessage for one send between connected members decided from a
+	// GuardedSend is SendMessage for sends between connected members, each decided from a
 	// Relations read without locks: it takes the members' locks (LockPair) and writes only if
-	// SendGuard finds that what the decision was made from still holds.
+	// SendGuard finds that what every decision was made from still holds.
 	GuardedSend                = compose("GuardedSend", lockPair, load("SendGuard.cypher"), SendMessage)
 	MessageByKey               = load("MessageByKey.cypher")
 	SenderSignals              = load("SenderSignals.cypher")

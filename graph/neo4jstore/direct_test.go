@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -132,6 +133,97 @@ func TestGuardedSends(t *testing.T) {
 	}
 }
 
+// TestGuardedSendsTogether writes one batch of sends as the queue would: four between connected
+// members, which go together in one guarded statement, and an InMail to a stranger, which a
+// transaction decides beside them. Each is answered as the rules decide, and the four are one
+// change of the log (one token). Then a batch in which one recipient blocks its caller after
+// known has read: the guard turns all four back, and a transaction decides each on the facts as
+// they are: three free messages, the blocked one not found, nothing written twice.
+func TestGuardedSendsTogether(t *testing.T) {
+	s, other := neo4jStore(t), neo4jStore(t)
+	ctx := context.Background()
+	run := time.Now().UnixNano() % 1e12
+	id := func(name string, i int) string { return fmt.Sprintf("together%d_%s%d", run, name, i) }
+	credits, plan := 5, graph.PlanBusiness
+	var pairs [][2]string
+	for i := range 4 {
+		pairs = append(pairs, [2]string{id("a", i), id("b", i)})
+	}
+	for _, p := range append(pairs, [2]string{id("inmailer", 0), id("stranger", 0)}) {
+		for _, m := range p {
+			if _, err := s.PutMember(ctx, graph.Profile{ID: m, Name: m, InMailCredits: &credits, Plan: &plan}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := s.ConnectAll(ctx, pairs); err != nil {
+		t.Fatal(err)
+	}
+	send := func(blocked string) ([]*sending, []*graph.Receipt) {
+		var batch []*sending
+		var receipts []*graph.Receipt
+		known := func(ctx context.Context, caller, member string) (graph.Member, graph.Standing, bool) {
+			sender, standing, ok := s.Stored(ctx, caller, member)
+			if member == blocked {
+				if err := other.Block(ctx, member, caller); err != nil {
+					t.Error(err)
+				}
+			}
+			return sender, standing, ok
+		}
+		for _, p := range append(pairs, [2]string{id("inmailer", 0), id("stranger", 0)}) {
+			rctx, receipt := graph.WithReceipt(ctx)
+			r, err := newSending(rctx, p[0], graph.Draft{To: p[1], Subject: "hello", Body: "hello " + p[1]}, "", known)
+			if err != nil {
+				t.Fatal(err)
+			}
+			batch, receipts = append(batch, r), append(receipts, receipt)
+		}
+		s.sendAll(ctx, batch)
+		return batch, receipts
+	}
+
+	before := s.SendStats()
+	batch, receipts := send("")
+	after := s.SendStats()
+	if direct := after.Direct - before.Direct; direct != 4 {
+		t.Errorf("%d sent directly; want the four between connected members", direct)
+	}
+	first, _ := receipts[0].Token()
+	for i, r := range batch[:4] {
+		token, _ := receipts[i].Token()
+		if r.err != nil || r.sent.Kind != graph.KindMessage || !slices.Equal(token.Heads, first.Heads) {
+			t.Errorf("send %d: %+v, %v, heads %v; want a free message in the change of heads %v", i, r.sent, r.err, token.Heads, first.Heads)
+		}
+	}
+	if r := batch[4]; r.err != nil || r.sent.Kind != graph.KindInMail || r.sent.InMailCredits != 4 {
+		t.Errorf("the InMail: %+v, %v; want an InMail for a credit", r.sent, r.err)
+	}
+
+	before = s.SendStats()
+	batch, _ = send(pairs[2][1])
+	after = s.SendStats()
+	if direct, missed := after.Direct-before.Direct, after.Missed-before.Missed; direct != 0 || missed != 4 {
+		t.Errorf("%d sent directly, %d missed; want the guard to turn back all four", direct, missed)
+	}
+	for i, r := range batch[:4] {
+		if i == 2 {
+			if !errors.Is(r.err, graph.ErrNotFound) {
+				t.Errorf("the send to a member who blocked its caller: %+v, %v; want not found", r.sent, r.err)
+			}
+			continue
+		}
+		if r.err != nil || r.sent.Kind != graph.KindMessage {
+			t.Errorf("send %d: %+v, %v; want a free message", i, r.sent, r.err)
+		}
+	}
+	for i, p := range pairs {
+		if want := map[bool]int64{true: 1, false: 2}[i == 2]; messages(t, s, p[0], p[1]) != want {
+			t.Errorf("pair %d holds %d messages; want %d", i, messages(t, s, p[0], p[1]), want)
+		}
+	}
+}
+
 // credits reads a member's stored InMail credits.
 func credits(t *testing.T, s *Store, id string) int64 {
 	t.Helper()
@@ -178,12 +270,15 @@ func TestDirectFailures(t *testing.T) {
 		{"RequestGone", gone, wrapped(deadlock), true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := &sending{ctx: c.ctx, done: make(chan struct{})}
-			if got := (&Store{}).directFailed(c.ctx, r, c.err); got != c.answered {
-				t.Fatalf("directFailed(%v) = %v, want %v", c.err, got, c.answered)
+			ones := []direct{{sending: &sending{ctx: c.ctx, done: make(chan struct{})}}, {sending: &sending{ctx: c.ctx, done: make(chan struct{})}}}
+			rest := (&Store{}).directFailed(c.ctx, ones, c.err)
+			if answered := len(rest) == 0; answered != c.answered || !answered && len(rest) != len(ones) {
+				t.Fatalf("directFailed(%v) left %d of %d sends; want them answered: %v", c.err, len(rest), len(ones), c.answered)
 			}
-			if c.answered && !errors.Is(r.err, c.err) {
-				t.Errorf("the send's answer is %v, want %v", r.err, c.err)
+			for _, d := range ones {
+				if c.answered && !errors.Is(d.err, c.err) {
+					t.Errorf("a send's answer is %v, want %v", d.err, c.err)
+				}
 			}
 		})
 	}

@@ -34,18 +34,26 @@ func (s *Store) send(ctx context.Context, caller string, d graph.Draft, key stri
 	if caller == d.To {
 		return graph.Sent{}, graph.Refusal(graph.ErrSelf, graph.ReasonSelf, "you cannot message yourself")
 	}
-	attachments, err := json.Marshal(d.Attachments)
+	r, err := newSending(ctx, caller, d, key, known)
 	if err != nil {
 		return graph.Sent{}, err
 	}
-	r := &sending{ctx: ctx, caller: caller, draft: d, key: key, attachments: string(attachments),
-		requestHash: graph.HashOf(d.To, d.Subject, d.Body, string(attachments)), known: known, done: make(chan struct{})}
 	if changelog.IsRehearsal(ctx) || graph.IsForEveryone(ctx) {
 		s.sendAll(ctx, []*sending{r}) // alone: its transaction is not like the others
 	} else {
 		s.sends.send(r)
 	}
 	return r.sent, r.err
+}
+
+// newSending is a send of d from caller, on its way to the queue.
+func newSending(ctx context.Context, caller string, d graph.Draft, key string, known Known) (*sending, error) {
+	attachments, err := json.Marshal(d.Attachments)
+	if err != nil {
+		return nil, err
+	}
+	return &sending{ctx: ctx, caller: caller, draft: d, key: key, attachments: string(attachments),
+		requestHash: graph.HashOf(d.To, d.Subject, d.Body, string(attachments)), known: known, done: make(chan struct{})}, nil
 }
 
 // sendBatch writes a batch the send queue took, in its own context (batchContext) and, when it
@@ -62,14 +70,31 @@ func (s *Store) sendBatch(batch []*sending) {
 	s.sendAll(ctx, batch)
 }
 
-// sendAll writes sends with no member in common in one write transaction and finishes each with
-// its own answer: a refusal or a replay answers its send alone, and the others are written. If
-// the transaction fails, each send of a batch is tried again alone, so that one send's failure
-// is never another's.
+// sendAll writes sends with no member in common and finishes each with its own answer: those
+// that memory decides free messages between connected members all with one guarded statement
+// (sendDirect), and, at the same time, the others in one write transaction
+// (decideInTransaction); any the guard turned back follow in a transaction of their own.
 func (s *Store) sendAll(ctx context.Context, batch []*sending) {
-	if len(batch) == 1 && s.sendDirect(ctx, batch[0]) {
+	ones, others := s.directOnes(ctx, batch)
+	if len(ones) == 0 {
+		s.decideInTransaction(ctx, others)
 		return
 	}
+	var decided sync.WaitGroup
+	if len(others) > 0 {
+		decided.Go(func() { s.decideInTransaction(ctx, others) })
+	}
+	if rest := s.sendDirect(ctx, ones); len(rest) > 0 {
+		s.decideInTransaction(ctx, rest)
+	}
+	decided.Wait()
+}
+
+// decideInTransaction decides and writes sends with no member in common in one write transaction
+// and finishes each with its own answer: a refusal or a replay answers its send alone, and the
+// others are written. If the transaction fails, each send of a batch is tried again alone, so
+// that one send's failure is never another's.
+func (s *Store) decideInTransaction(ctx context.Context, batch []*sending) {
 	answers := make([]answered, len(batch))
 	_, written, err := changelog.Write(ctx, s.db, s.logShards, &s.locks, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 		clear(answers) // an attempt the driver retries starts again
