@@ -130,7 +130,7 @@ func sendCounters(health Health) []prometheus.Collector {
 			func(s graph.SendStats) int64 { return s.Shed }),
 		counter("reach_sends_direct_total", "Sends between connected members written by one guarded statement, in one exchange with Neo4j, rather than in a transaction of sends.",
 			func(s graph.SendStats) int64 { return s.Direct }),
-		counter("reach_sends_direct_missed_total", "Sends whose guarded statement found the facts they were decided from changed: written nothing, then decided again in a transaction of sends.",
+		counter("reach_sends_direct_missed_total", "Sends whose guarded statement found the facts they, or another send of their batch, were decided from changed: written nothing, then decided again in a transaction of sends.",
 			func(s graph.SendStats) int64 { return s.Missed }),
 	}
 }

@@ -12,7 +12,8 @@
 // - the recipient has not muted the conversation (thread; memory does not know; the send tells
 //   the recipient's streams);
 // - with a key not '', the caller has sent nothing with that idempotency key.
-// $guard.rehearsal passes nothing on: a rehearsal plans the statement and writes nothing.
+// It counts the sends that pass, not their rows, so that no send's extra row can stand for
+// another's missing one. $guard.rehearsal passes nothing on: a rehearsal plans the statement and writes nothing.
 // Cost, per send: two index seeks, a relationship check each way, the caller's sent messages by
 // key (a relationship-index seek), and the conversation's two sides; and one unique-index seek
 // on the log.
@@ -28,7 +29,7 @@ WHERE me <> them
        coalesce(me.requestsMonth, 0), coalesce(me.requestsSent, 0)] = send.quota
   AND (send.key = '' OR NOT EXISTS { (me)-[:MESSAGED {idempotencyKey: send.key}]->() })
 OPTIONAL MATCH (me)-[:IN]->(:Conversation {id: send.thread})<-[theirs:IN]-(them)
-WITH theirs
+WITH send, theirs
 WHERE NOT coalesce(theirs.muted, false)
-WITH count(*) AS guarded
+WITH count(DISTINCT send) AS guarded
 WHERE guarded = size($guard.sends)

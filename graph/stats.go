@@ -30,7 +30,8 @@ type ShedStats struct {
 // is how many sends shared a transaction on average (REACH_SEND_TRANSACTIONS, REACH_SEND_BATCH).
 // Shed counts the sends refused at once because a full round of batches was already waiting.
 // Direct counts the sends between connected members written by one guarded statement, and
-// Missed those whose guard found the facts changed, which a transaction then decided again.
+// Missed those whose guard found the facts of one of its sends changed, which a transaction then
+// decided again: every send of that batch.
 type SendStats struct {
 	Transactions, Sends, Shed int64
 	Direct, Missed            int64

@@ -6,6 +6,7 @@ package changelog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -416,7 +417,7 @@ func (l *Log) loadSides(ctx context.Context, st *projection.State, inParts membe
 	var mu sync.Mutex
 	err := inParts(func(_ int, from, to int64) error {
 		return l.db.Stream(ctx, cypher.ProjectionSides, map[string]any{"from": from, "to": to}, func(rec *neo4j.Record) error {
-			row, err := projection.ReadSide(func(column string) any { v, _ := rec.Get(column); return v })
+			row, err := sideOf(rec)
 			if err != nil {
 				return err
 			}
@@ -428,6 +429,23 @@ func (l *Log) loadSides(ctx context.Context, st *projection.State, inParts membe
 	})
 	st.SortSides()
 	return err
+}
+
+// sideOf reads one row of ProjectionSides; a column the row lacks is an error, where ReadSide
+// reads it as zero.
+func sideOf(rec *neo4j.Record) (projection.SideRow, error) {
+	absent := ""
+	row, err := projection.ReadSide(func(column string) any {
+		v, ok := rec.Get(column)
+		if !ok && absent == "" {
+			absent = column
+		}
+		return v
+	})
+	if err == nil && absent != "" {
+		err = fmt.Errorf("projection sides: no column %s", absent)
+	}
+	return row, err
 }
 
 // readChanges applies the changes logged since the projection's, hands their events to tell (when

@@ -189,7 +189,10 @@ func TestGuardedSendsTogether(t *testing.T) {
 	if direct := after.Direct - before.Direct; direct != 4 {
 		t.Errorf("%d sent directly; want the four between connected members", direct)
 	}
-	first, _ := receipts[0].Token()
+	first, wrote := receipts[0].Token()
+	if !wrote || len(first.Heads) == 0 {
+		t.Fatalf("the first send's receipt holds %+v, %v; want the change's token", first, wrote)
+	}
 	for i, r := range batch[:4] {
 		token, _ := receipts[i].Token()
 		if r.err != nil || r.sent.Kind != graph.KindMessage || !slices.Equal(token.Heads, first.Heads) {

@@ -103,7 +103,7 @@ func (s *Store) decideInTransaction(ctx context.Context, batch []*sending) {
 	if err != nil && len(batch) > 1 && !unavailable(ctx, err) {
 		var alone sync.WaitGroup
 		for _, r := range batch {
-			alone.Go(func() { s.sendAll(r.ctx, []*sending{r}) })
+			alone.Go(func() { s.decideInTransaction(r.ctx, []*sending{r}) }) // the direct way, if any, was tried
 		}
 		alone.Wait()
 		return

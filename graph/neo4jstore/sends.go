@@ -14,7 +14,8 @@ import (
 // Neo4j writing at once, and how many sends one carries at most, unless told otherwise
 // (Config.SendTransactions, Config.SendBatch). A transaction costs Neo4j about as much with one
 // send as with eight (docs/performance.md, "Sends gathered into shared transactions"), so sends
-// arriving while these few are busy wait and go together in the next.
+// arriving while these few are busy wait and go together in the next (whose sends between
+// connected members go by one guarded statement beside its transaction: direct.go).
 const (
 	DefaultSendTransactions = 4
 	DefaultSendBatch        = 16
@@ -55,7 +56,7 @@ type sendQueue struct {
 
 	transactionsRun, sendsRun atomic.Int64 // batches run, and the sends they carried (SendStats)
 	shed                      atomic.Int64 // sends refused with a full queue
-	direct, missed            atomic.Int64 // sends written directly, and those whose guard found the facts changed (direct.go)
+	direct, missed            atomic.Int64 // sends written directly, and those whose guard found facts changed, theirs or a batch-mate's (direct.go)
 
 	mu      sync.Mutex
 	waiting []*sending
