@@ -34,8 +34,8 @@ type direct struct {
 
 // directOnes parts batch into the sends known decides free messages between connected members,
 // which sendDirect may write, and the rest, which a transaction decides: sends with no known, a
-// pair known not connected or not known at all, and every send meant for everyone (a rehearsal of
-// the common reads, which writes nothing, and the like).
+// pair known not connected or not known at all, and every send made for everyone (an
+// administrator's, graph.ForEveryone).
 func (s *Store) directOnes(ctx context.Context, batch []*sending) (ones []direct, rest []*sending) {
 	if graph.IsForEveryone(ctx) {
 		return nil, batch
@@ -59,7 +59,7 @@ func (s *Store) directOnes(ctx context.Context, batch []*sending) (ones []direct
 // one statement (cypher.GuardedSend), in one exchange with Neo4j rather than a transaction's four
 // (its begin, the locked decision, the write, the commit): it takes every member's lock and
 // writes only if what each send was decided from, and what each writes back, still holds. So the
-// rules are enforced inside the transaction that writes, as in sendAll. It answers the sends and
+// rules are enforced inside the transaction that writes, as in decideInTransaction. It answers the sends and
 // returns none, or returns them all having written nothing and answered none, for a transaction
 // to decide: facts that changed since for any of them (the guard), a muted conversation or a key
 // already used (which known does not know), a rehearsal (which plans the statement and writes
