@@ -308,17 +308,17 @@ func (st *State) apply(e entry) error {
 	if reload, _ := c["reload"].(bool); reload {
 		return ErrReload
 	}
-	st.applyAffiliates(c, "orgs", "orgPresent", "orgNames", "orgKinds", &st.orgs)
-	st.applyAffiliates(c, "groups", "groupPresent", "groupNames", "", &st.groups)
-	if err := st.applyMembers(c); err != nil {
-		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
-	}
-	st.applyAffiliations(c)
-	if err := st.applyPairs(c); err != nil {
-		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
-	}
-	if err := st.applySides(c); err != nil {
-		return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
+	for _, step := range []func() error{
+		func() error { return st.applyAffiliates(c, "orgs", "orgPresent", "orgNames", "orgKinds", &st.orgs) },
+		func() error { return st.applyAffiliates(c, "groups", "groupPresent", "groupNames", "", &st.groups) },
+		func() error { return st.applyMembers(c) },
+		func() error { return st.applyAffiliations(c) },
+		func() error { return st.applyPairs(c) },
+		func() error { return st.applySides(c) },
+	} {
+		if err := step(); err != nil {
+			return fmt.Errorf("change %d of shard %d: %w", e.seq, e.shard, err)
+		}
 	}
 	id, _ := c["id"].(string) // absent from changes logged before ids: not known
 	for _, s := range e.shards {
@@ -331,77 +331,72 @@ func (st *State) apply(e entry) error {
 
 // applyMembers sets the facts a change records of its members, with their names and headlines.
 func (st *State) applyMembers(c map[string]any) error {
-	ids, err := field[[]any](c, "members")
-	if err != nil {
-		return err
+	change := fieldsOf(c)
+	ids := change.list("members")
+	if change.err != nil {
+		return change.err
 	}
 	for i, v := range ids {
 		id, _ := v.(string)
 		k, _ := st.Number(id, true)
-		present, _ := column(c, "present", i).(bool)
-		inmail, _ := column(c, "inmail", i).(string)
-		open, _ := column(c, "openProfile", i).(bool)
-		restricted, _ := column(c, "restricted", i).(bool)
-		plan, _ := column(c, "plan", i).(string)
-		credits, _ := column(c, "credits", i).(int64)
-		granted, _ := column(c, "grantedAt", i).(int64)
-		requests, recorded := column(c, "messageRequests", i).(bool) // absent from older changes: on
-		month, _ := column(c, "requestsMonth", i).(int64)
-		sent, _ := column(c, "requestsSent", i).(int64)
-		if !present {
+		r := rowOf(c, i)
+		if !r.flag("present") {
 			st.forget(k, st.facts[k].Present)
 			continue
 		}
-		st.cards[k] = cardOf(c, i)
-		st.facts[k] = MemberFacts{Present: present, Inmail: graph.InMailPolicy(inmail), OpenProfile: open,
-			Restricted: restricted, Plan: graph.Plan(plan), Credits: int(credits), GrantedAt: Millis(granted),
-			RequestsOff: recorded && !requests, RequestsMonth: int32(month), RequestsSent: int32(sent)}
+		requestsOff := r.recorded("messageRequests") && !r.flag("messageRequests") // absent from older changes: on
+		facts := MemberFacts{Present: true, Inmail: graph.InMailPolicy(r.str("inmail")), OpenProfile: r.flag("openProfile"),
+			Restricted: r.flag("restricted"), Plan: graph.Plan(r.str("plan")), Credits: int(r.number("credits")),
+			GrantedAt: Millis(r.number("grantedAt")), RequestsOff: requestsOff,
+			RequestsMonth: int32(r.number("requestsMonth")), RequestsSent: int32(r.number("requestsSent"))}
+		card := cardOf(r)
+		if r.err != nil {
+			return fmt.Errorf("member %s: %w", id, r.err)
+		}
+		st.cards[k], st.facts[k] = card, facts
 	}
 	return nil
 }
 
-// cardOf is the card change c records of its i-th member: unnamed when c records no names, as a
-// replica of a version before names were kept in memory writes it, so that nothing answers with a
-// name the member may have changed since.
-func cardOf(c map[string]any, i int) card {
-	name, named := column(c, "names", i).(string)
-	if !named {
+// cardOf is the card a change's member row r records: unnamed when the change records no names,
+// as a replica of a version before names were kept in memory writes it, so that nothing answers
+// with a name the member may have changed since.
+func cardOf(r *values) card {
+	if !r.recorded("names") {
 		return unnamed
 	}
-	headline, _ := column(c, "headlines", i).(string)
-	return newCard(name, headline)
-}
-
-// column reads the i-th value of one of a change's lists, nil past its end or when it is absent
-// (a change logged before the list was recorded).
-func column(c map[string]any, name string, i int) any {
-	list, _ := c[name].([]any)
-	if i < len(list) {
-		return list[i]
-	}
-	return nil
+	return newCard(r.str("names"), r.str("headlines"))
 }
 
 // applyAffiliates sets the names, kinds and existence a change records of organisations or
 // groups (kinds is "" for groups, which have none).
-func (st *State) applyAffiliates(c map[string]any, ids, present, names, kinds string, into *catalogue) {
-	list, _ := c[ids].([]any)
+func (st *State) applyAffiliates(c map[string]any, ids, present, names, kinds string, into *catalogue) error {
+	change := fieldsOf(c)
+	list := change.list(ids)
+	if change.err != nil {
+		return change.err
+	}
 	for i, v := range list {
 		id, _ := v.(string)
+		r := rowOf(c, i)
+		e := affiliate{id: id, present: r.flag(present), name: r.str(names), Kind: graph.OrgKind(r.str(kinds))}
+		if r.err != nil {
+			return fmt.Errorf("%s %s: %w", ids, id, r.err)
+		}
 		k, _ := into.Number(id, true)
-		e := affiliate{id: id}
-		e.present, _ = column(c, present, i).(bool)
-		e.name, _ = column(c, names, i).(string)
-		kind, _ := column(c, kinds, i).(string)
-		e.Kind = graph.OrgKind(kind)
 		into.entries[k] = e
 	}
+	return nil
 }
 
 // applyAffiliations sets the organisations and groups of each member a change records: all of
 // them, so a member with none listed has none.
-func (st *State) applyAffiliations(c map[string]any) {
-	ids, _ := c["members"].([]any)
+func (st *State) applyAffiliations(c map[string]any) error {
+	change := fieldsOf(c)
+	ids, heldBy, memberOfBy := change.list("members"), change.list("heldBy"), change.list("memberOfBy")
+	if change.err != nil {
+		return change.err
+	}
 	numbers := make([]int32, len(ids))
 	for i, v := range ids {
 		id, _ := v.(string)
@@ -411,32 +406,43 @@ func (st *State) applyAffiliations(c map[string]any) {
 			numbers[i], st.held[k], st.joined[k] = k, nil, nil
 		}
 	}
-	owner := func(name string, i int) (int32, bool) {
-		n, ok := column(c, name, i).(int64)
-		if !ok || n < 0 || int(n) >= len(numbers) || numbers[n] < 0 {
+	// owner is the number of the member at position n of the change's members, if present.
+	owner := func(n int64) (int32, bool) {
+		if n < 0 || int(n) >= len(numbers) || numbers[n] < 0 {
 			return 0, false
 		}
 		return numbers[n], true
 	}
-	by, _ := c["heldBy"].([]any)
-	for i := range by {
-		k, ok := owner("heldBy", i)
-		org, _ := column(c, "heldOrg", i).(string)
-		current, _ := column(c, "heldCurrent", i).(bool)
+	for i := range heldBy {
+		r := rowOf(c, i)
+		k, ok := owner(r.number("heldBy"))
+		org, current := r.str("heldOrg"), r.flag("heldCurrent")
+		if r.err != nil {
+			return fmt.Errorf("position %d: %w", i, r.err)
+		}
 		if ok {
 			o, _ := st.orgs.Number(org, true)
 			st.held[k] = append(st.held[k], heldKey(o, current))
 		}
 	}
-	by, _ = c["memberOfBy"].([]any)
-	for i := range by {
-		k, ok := owner("memberOfBy", i)
-		group, _ := column(c, "memberOf", i).(string)
+	for i := range memberOfBy {
+		r := rowOf(c, i)
+		k, ok := owner(r.number("memberOfBy"))
+		group := r.str("memberOf")
+		if r.err != nil {
+			return fmt.Errorf("membership %d: %w", i, r.err)
+		}
 		if ok {
 			g, _ := st.groups.Number(group, true)
 			st.joined[k] = append(st.joined[k], g)
 		}
 	}
+	st.tidyAffiliations(numbers)
+	return nil
+}
+
+// tidyAffiliations sorts, and rids of repeats, the affiliations of the members numbered (-1: none).
+func (st *State) tidyAffiliations(numbers []int32) {
 	for _, k := range numbers {
 		if k < 0 {
 			continue
@@ -450,11 +456,10 @@ func (st *State) applyAffiliations(c map[string]any) {
 
 // applyPairs sets the relation a change records of each of its pairs.
 func (st *State) applyPairs(c map[string]any) error {
-	as, e1 := field[[]any](c, "pairA")
-	bs, e2 := field[[]any](c, "pairB")
-	bits, e3 := field[[]any](c, "pairBits")
-	if err := errors.Join(e1, e2, e3); err != nil {
-		return err
+	change := fieldsOf(c)
+	as, bs, bits := change.list("pairA"), change.list("pairB"), change.list("pairBits")
+	if change.err != nil {
+		return change.err
 	}
 	if len(as) != len(bs) || len(as) != len(bits) {
 		return fmt.Errorf("pairs of %d, %d and %d", len(as), len(bs), len(bits))
@@ -482,11 +487,13 @@ func (st *State) applySides(c map[string]any) error {
 		return nil
 	}
 	for i := range of {
-		row, err := ReadSide(func(name string) any { return column(c, name, i) })
+		r := rowOf(c, i)
+		found := r.flag("sideFound")
+		row, err := readSide(r) // checks found's type too
 		if err != nil {
 			return err
 		}
-		if found, _ := column(c, "sideFound", i).(bool); !found {
+		if !found {
 			st.dropSide(row.Member, row.Conversation) // not found: no such side
 			continue
 		}
@@ -508,21 +515,6 @@ func (st *State) unholdSides(c map[string]any) {
 			}
 		}
 	}
-}
-
-// field reads a value of a change: zero when it is absent or null, an error when it is of
-// another type.
-func field[T any](m map[string]any, key string) (T, error) {
-	var zero T
-	raw, ok := m[key]
-	if !ok || raw == nil {
-		return zero, nil
-	}
-	v, ok := raw.(T)
-	if !ok {
-		return zero, fmt.Errorf("field %s: got %T, want %T", key, raw, zero)
-	}
-	return v, nil
 }
 
 // AddOrganisation adds an organisation to a state being loaded and returns its number.

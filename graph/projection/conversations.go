@@ -40,10 +40,14 @@ type SideRow struct {
 // read a side alike. value gives a column's value: nil, when null or absent, reads as zero; a
 // value of another type is an error.
 func ReadSide(value func(column string) any) (SideRow, error) {
-	r := sideReader{value: value}
-	at := valueOf[int64](&r, "lastAt") // unix nanoseconds; 0 when the side has no message
+	return readSide(&values{value: value})
+}
+
+// readSide reads a side from r.
+func readSide(r *values) (SideRow, error) {
+	at := r.number("lastAt") // unix nanoseconds; 0 when the side has no message
 	row := SideRow{Member: r.str("sideOf"), Conversation: r.str("sideIn"), With: r.str("sideWith"),
-		Kind: graph.ConversationKind(r.str("sideKind")), Unread: int(valueOf[int64](&r, "sideUnread")),
+		Kind: graph.ConversationKind(r.str("sideKind")), Unread: int(r.number("sideUnread")),
 		Filed: graph.ConversationBox(r.str("sideFiled")), Archived: r.flag("sideArchived"),
 		Muted: r.flag("sideMuted"), Listed: r.str("sideActivity") != ""}
 	row.Last = LastMessage{ID: r.str("lastId"), Kind: graph.MessageKind(r.str("lastKind")), Mine: r.flag("lastMine"),
@@ -56,26 +60,6 @@ func ReadSide(value func(column string) any) (SideRow, error) {
 		return SideRow{}, fmt.Errorf("side %s of %s: %w", row.Conversation, row.Member, r.err)
 	}
 	return row, nil
-}
-
-// sideReader reads a side's columns for ReadSide, keeping the first error.
-type sideReader struct {
-	value func(column string) any
-	err   error
-}
-
-func (r *sideReader) str(name string) string { return valueOf[string](r, name) }
-func (r *sideReader) flag(name string) bool  { return valueOf[bool](r, name) }
-
-// valueOf is column name's value as a T: zero when it is nil or of another type, which r keeps
-// as its error.
-func valueOf[T any](r *sideReader, name string) T {
-	raw := r.value(name)
-	v, ok := raw.(T)
-	if !ok && raw != nil && r.err == nil {
-		r.err = fmt.Errorf("column %s: got %T, want %T", name, raw, v)
-	}
-	return v
 }
 
 // LastMessage is what a conversation's row shows of its last message.
