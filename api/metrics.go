@@ -122,9 +122,9 @@ func sendCounters(health Health) []prometheus.Collector {
 			func() float64 { return float64(read(health.SendStats())) })
 	}
 	return []prometheus.Collector{
-		counter("reach_send_transactions_total", "Write transactions of sends: each carries the sends that waited while REACH_SEND_TRANSACTIONS were at work, up to REACH_SEND_BATCH.",
+		counter("reach_send_transactions_total", "Batches of sends written: each carries the sends that waited while REACH_SEND_TRANSACTIONS were at work, up to REACH_SEND_BATCH, its sends between connected members by one guarded statement (reach_sends_direct_total), the others by a write transaction.",
 			func(s graph.SendStats) int64 { return s.Transactions }),
-		counter("reach_send_transaction_sends_total", "Sends the transactions of sends carried: divided by reach_send_transactions_total, the sends a transaction shared on average.",
+		counter("reach_send_transaction_sends_total", "Sends the batches of sends carried: divided by reach_send_transactions_total, the sends a batch shared on average.",
 			func(s graph.SendStats) int64 { return s.Sends }),
 		counter("reach_sends_shed_total", "Sends refused 503 at once, rather than queued, because REACH_SEND_TRANSACTIONS × REACH_SEND_BATCH sends were already waiting for a transaction.",
 			func(s graph.SendStats) int64 { return s.Shed }),

@@ -26,8 +26,9 @@ type ShedStats struct {
 	Reads, Writes, Exports int64
 }
 
-// SendStats counts the transactions of sends a replica ran and the sends they carried: their ratio
-// is how many sends shared a transaction on average (REACH_SEND_TRANSACTIONS, REACH_SEND_BATCH).
+// SendStats counts the batches of sends a replica wrote (Transactions: each by a write
+// transaction, a guarded statement or both) and the sends they carried: their ratio is how many
+// sends shared a batch on average (REACH_SEND_TRANSACTIONS, REACH_SEND_BATCH).
 // Shed counts the sends refused at once because a full round of batches was already waiting.
 // Direct counts the sends between connected members written by one guarded statement, and
 // Missed those whose guard found the facts of one of its sends changed, which a transaction then
