@@ -261,3 +261,38 @@ func TestMergeKeepsSettled(t *testing.T) {
 		t.Fatalf("merged %+v: lost the settled summary or the shed count", got[0])
 	}
 }
+
+// TestCompilersOfAJVM checks that a JVM's JIT compilers' processor time is read from its compiler
+// threads, as a part of the JVM's own, and that a process with no such threads has none.
+func TestCompilersOfAJVM(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("no /proc")
+	}
+	java, err := exec.LookPath("java")
+	if err != nil {
+		t.Skip("no java")
+	}
+	src := filepath.Join(t.TempDir(), "Spin.java")
+	spin := `class Spin { public static void main(String[] a) { long s = 0; long end = System.nanoTime() + 4_000_000_000L;
+  while (System.nanoTime() < end) { for (int i = 0; i < 1000; i++) { s += Integer.toString(i).hashCode(); } } System.out.println(s); } }`
+	if err := os.WriteFile(src, []byte(spin), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(java, src)
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	p := Processes{"jvm": cmd.Process.Pid, "self": os.Getpid()}
+	var jit time.Duration
+	for deadline := time.Now().Add(8 * time.Second); jit == 0 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		jit = p.CompilerCPU()["jvm"]
+	}
+	if all := p.CPU()["jvm"]; jit == 0 || jit > all {
+		t.Errorf("the JVM's compilers took %v of its %v", jit, all)
+	}
+	if _, ok := p.CompilerCPU()["self"]; ok {
+		t.Error("a Go process has compiler threads")
+	}
+}

@@ -55,6 +55,48 @@ func (p Processes) CPU() map[string]time.Duration {
 	return out
 }
 
+// CompilerCPU returns, for each role whose process is a JVM, the processor time its just-in-time
+// compilers' threads (HotSpot's "C1 CompilerThread" and "C2 CompilerThread") have used so far: a
+// part of CPU's, which in the minutes after a JVM starts, and on a small machine, can be a large
+// one (docs/performance.md). A compiler thread that has ended takes its time with it, so a
+// difference of two readings may fall short; it never goes below zero in costs.
+func (p Processes) CompilerCPU() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for role, pid := range p {
+		tasks, err := os.ReadDir(filepath.Join("/proc", strconv.Itoa(pid), "task"))
+		if err != nil {
+			continue
+		}
+		for _, t := range tasks {
+			if d, ok := compilerCPU(pid, t.Name()); ok {
+				out[role] += d
+			}
+		}
+	}
+	return out
+}
+
+// compilerCPU reads one thread's processor time, if it is a JIT compiler's.
+func compilerCPU(pid int, tid string) (time.Duration, bool) {
+	dir := filepath.Join("/proc", strconv.Itoa(pid), "task", tid)
+	name, err := os.ReadFile(filepath.Join(dir, "comm"))
+	if err != nil || !isCompilerThread(string(name)) {
+		return 0, false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "stat"))
+	if err != nil {
+		return 0, false
+	}
+	own, _ := statCPU(string(b))
+	return own, true
+}
+
+// isCompilerThread tells a HotSpot JIT compiler's thread by its name (as /proc shows it, cut to
+// 15 bytes).
+func isCompilerThread(name string) bool {
+	return strings.HasPrefix(name, "C1 CompilerThre") || strings.HasPrefix(name, "C2 CompilerThre")
+}
+
 // SelfCPU is the processor time this process has used so far: the load generator's own cost.
 func SelfCPU() time.Duration {
 	var ru syscall.Rusage
@@ -66,7 +108,16 @@ func SelfCPU() time.Duration {
 
 // procCPU reads a process's own processor time, and that of its children it has waited for.
 func procCPU(pid int) (own, reaped time.Duration) {
-	f, ok := procStat(pid)
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, 0
+	}
+	return statCPU(string(b))
+}
+
+// statCPU reads the processor times of a process's or a thread's stat line.
+func statCPU(line string) (own, reaped time.Duration) {
+	f, ok := statFields(line)
 	if !ok || len(f) < 15 {
 		return 0, 0
 	}
@@ -84,7 +135,12 @@ func procStat(pid int) ([]string, bool) {
 	if err != nil {
 		return nil, false
 	}
-	s := string(b)
+	return statFields(string(b))
+}
+
+// statFields returns the fields of a stat line that follow the command name, which may hold
+// spaces and parentheses.
+func statFields(s string) ([]string, bool) {
 	end := strings.LastIndexByte(s, ')')
 	if end < 0 {
 		return nil, false
@@ -121,7 +177,10 @@ type CPUCost struct {
 	System   string             `json:"system"`
 	Requests int                `json:"requests"`
 	Servers  map[string]float64 `json:"servers"` // ms per answer, by role
-	Client   float64            `json:"client"`  // ms per answer, the load generator's
+	// Compilers is the part of Servers its JVMs' JIT compilers took (ms per answer, by role):
+	// large while a JVM is new, near none once its code is compiled.
+	Compilers map[string]float64 `json:"compilers,omitempty"`
+	Client    float64            `json:"client"` // ms per answer, the load generator's
 }
 
 // Total is the processor time per answer, servers and load generator together.

@@ -186,7 +186,11 @@ func (r *Report) Print(w io.Writer) {
 		for _, c := range r.CPU {
 			var parts []string
 			for _, role := range slices.Sorted(maps.Keys(c.Servers)) {
-				parts = append(parts, fmt.Sprintf("%s %.2f", role, c.Servers[role]))
+				part := fmt.Sprintf("%s %.2f", role, c.Servers[role])
+				if jit, ok := c.Compilers[role]; ok {
+					part += fmt.Sprintf(" (its JIT compilers %.2f)", jit)
+				}
+				parts = append(parts, part)
 			}
 			parts = append(parts, fmt.Sprintf("load generator %.2f", c.Client))
 			fmt.Fprintf(w, "  %-13s %.2f ms (%s) → %.0f/s\n", c.System, c.Total(), strings.Join(parts, ", "),

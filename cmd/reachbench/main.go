@@ -262,23 +262,28 @@ func drawPairs(ctx context.Context, o options, store *neo4jstore.Store, out io.W
 // cpuMeter adds up the processor time a system's processes and the load generator used during
 // its measured rounds, and the answers they gave.
 type cpuMeter struct {
-	before   map[string]time.Duration
-	self     time.Duration
-	servers  map[string]time.Duration
-	client   time.Duration
-	requests int
+	before, compilersBefore map[string]time.Duration
+	self                    time.Duration
+	servers, compilers      map[string]time.Duration
+	client                  time.Duration
+	requests                int
 }
 
-func (c *cpuMeter) start(p bench.Processes) { c.before, c.self = p.CPU(), bench.SelfCPU() }
+func (c *cpuMeter) start(p bench.Processes) {
+	c.before, c.compilersBefore, c.self = p.CPU(), p.CompilerCPU(), bench.SelfCPU()
+}
 
 func (c *cpuMeter) stop(p bench.Processes, roles []string, ms []bench.Measured) {
-	after := p.CPU()
+	after, compilers := p.CPU(), p.CompilerCPU()
 	if c.servers == nil {
-		c.servers = map[string]time.Duration{}
+		c.servers, c.compilers = map[string]time.Duration{}, map[string]time.Duration{}
 	}
 	for _, role := range roles {
 		if _, ok := p[role]; ok {
 			c.servers[role] += after[role] - c.before[role]
+		}
+		if _, jvm := compilers[role]; jvm {
+			c.compilers[role] += max(compilers[role]-c.compilersBefore[role], 0)
 		}
 	}
 	c.client += bench.SelfCPU() - c.self
@@ -295,6 +300,12 @@ func (c *cpuMeter) cost(system string) bench.CPUCost {
 	out := bench.CPUCost{System: system, Requests: c.requests, Servers: map[string]float64{}, Client: per(c.client)}
 	for role, d := range c.servers {
 		out.Servers[role] = per(d)
+	}
+	for role, d := range c.compilers {
+		if out.Compilers == nil {
+			out.Compilers = map[string]float64{}
+		}
+		out.Compilers[role] = per(d)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -52,6 +53,19 @@ func stepDuration(o sweepOptions, rate float64, ops []bench.Op) time.Duration {
 	}
 	need := time.Duration(float64(o.samples) / (rate * least / total) * float64(time.Second))
 	return max(o.step, need.Round(time.Second))
+}
+
+// compilersSaid is what a step's line says of its JVMs' JIT compilers: their processor time an
+// answer, when any.
+func compilersSaid(cpu *bench.CPUCost) string {
+	if cpu == nil || len(cpu.Compilers) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, role := range slices.Sorted(maps.Keys(cpu.Compilers)) {
+		parts = append(parts, fmt.Sprintf("%s %.2f", role, cpu.Compilers[role]))
+	}
+	return ", JIT compilers ms an answer: " + strings.Join(parts, ", ")
 }
 
 // parseRates reads a comma-separated list of rising rates.
@@ -118,8 +132,8 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 							worst = m
 						}
 					}
-					fmt.Fprintf(out, "  %-13s %-12s %6.0f/s: worst p99 %7.2f ms (%s), load average %.1f\n",
-						c.name, workload, rate, worst.P99, worst.Op, bench.LoadAverage())
+					fmt.Fprintf(out, "  %-13s %-12s %6.0f/s: worst p99 %7.2f ms (%s), load average %.1f%s\n",
+						c.name, workload, rate, worst.P99, worst.Op, bench.LoadAverage(), compilersSaid(cpu))
 					return ms, cpu
 				})
 			}
