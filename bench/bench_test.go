@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -294,5 +295,20 @@ func TestCompilersOfAJVM(t *testing.T) {
 	}
 	if _, ok := p.CompilerCPU()["self"]; ok {
 		t.Error("a Go process has compiler threads")
+	}
+}
+
+// TestYardstickMeasuresWork checks that the yardstick takes the time of real work (64 MiB hashed
+// takes well over a millisecond on any machine this runs on) and that a report says it.
+func TestYardstickMeasuresWork(t *testing.T) {
+	ms := Yardstick()
+	if ms < 1 {
+		t.Errorf("the yardstick took %.3f ms: no work was done", ms)
+	}
+	var out strings.Builder
+	r := &Report{Machine: Machine{Cores: 2, Processor: "a processor", Yardstick: ms}}
+	r.Print(&out)
+	if !strings.Contains(out.String(), "a processor") || !strings.Contains(out.String(), "yardstick") {
+		t.Errorf("the report does not say the machine's speed:\n%s", out.String())
 	}
 }

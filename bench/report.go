@@ -2,10 +2,12 @@ package bench
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -81,9 +83,54 @@ type Machine struct {
 	// LoadAverage is the machine's 1-minute load average as the run began: more than its cores
 	// means other work was competing for them.
 	LoadAverage float64 `json:"loadAverage,omitempty"`
+	// Processor is the processor's model as the kernel names it, and Yardstick the milliseconds
+	// one core took for a fixed piece of work as the run began (Yardstick): runs on machines of
+	// the same size, or on the same machine on another day, can differ by twice as much for the
+	// same code, and processor times per answer are comparable only beside it.
+	Processor string  `json:"processor,omitempty"`
+	Yardstick float64 `json:"yardstickMs,omitempty"`
 	// The PostgreSQL peer's server, when it was measured.
 	PostgresVersion       string `json:"postgresVersion,omitempty"`
 	PostgresSharedBuffers string `json:"postgresSharedBuffers,omitempty"`
+}
+
+// printSpeed says what processor the run had and how fast it was, when measured.
+func (m Machine) printSpeed(w io.Writer) {
+	if m.Yardstick > 0 {
+		fmt.Fprintf(w, "processor: %s; the yardstick (SHA-256 of 64 MiB on one core) took %.0f ms\n", cmp.Or(m.Processor, "unknown"), m.Yardstick)
+	}
+}
+
+// yardstickBytes is how much Yardstick hashes.
+const yardstickBytes = 64 << 20
+
+// Yardstick is the time, in milliseconds, the fastest of three tries took to hash 64 MiB with
+// SHA-256 on one core: the machine's speed for work that waits on nothing, to set beside a run's
+// processor times.
+func Yardstick() float64 {
+	data := make([]byte, yardstickBytes)
+	best := time.Duration(math.MaxInt64)
+	for range 3 {
+		start := time.Now()
+		sha256.Sum256(data)
+		best = min(best, time.Since(start))
+	}
+	return float64(best.Microseconds()) / 1000
+}
+
+// ProcessorModel is the first processor's model name from /proc/cpuinfo, or "" where it cannot be
+// read.
+func ProcessorModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(b)) {
+		if name, value, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "model name" {
+			return strings.TrimSpace(value)
+		}
+	}
+	return ""
 }
 
 // LoadAverage is the machine's 1-minute load average, or 0 where /proc/loadavg cannot be read.
@@ -156,6 +203,7 @@ func (r *Report) Print(w io.Writer) {
 	m := r.Machine
 	fmt.Fprintf(w, "machine: %d cores, load average %.2f; Neo4j heap %s, page cache %s; graph: %d members, %d connections\n",
 		m.Cores, m.LoadAverage, m.Neo4jHeap, m.Neo4jPageCache, m.Members, m.Connections)
+	m.printSpeed(w)
 	if m.PostgresVersion != "" {
 		fmt.Fprintf(w, "PostgreSQL peer: %s, shared_buffers %s\n", m.PostgresVersion, m.PostgresSharedBuffers)
 	}

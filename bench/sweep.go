@@ -109,6 +109,7 @@ func (r *SweepReport) Print(w io.Writer) {
 	m := r.Machine
 	fmt.Fprintf(w, "machine: %d cores, load average %.2f; Neo4j heap %s, page cache %s; PostgreSQL %s, shared_buffers %s; graph: %d members, %d connections\n",
 		m.Cores, m.LoadAverage, m.Neo4jHeap, m.Neo4jPageCache, m.PostgresVersion, m.PostgresSharedBuffers, m.Members, m.Connections)
+	m.printSpeed(w)
 	fmt.Fprintf(w, "steps of %s after %s of warm-up, %s; a step holds while no request fails or is shed and every op's p99 ≤ %.0f ms\n\n",
 		r.Step, r.Warmup, InFlight(r.Concurrency), r.Limit)
 	for _, s := range r.Series {

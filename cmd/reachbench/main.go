@@ -320,7 +320,8 @@ func label(ms []bench.Measured, system string) []bench.Measured {
 // machine describes where the run happens: cores, Neo4j's and PostgreSQL's memory and the size
 // of the graph.
 func machine(ctx context.Context, store *neo4jstore.Store, peer *pgpeer.Peer, o options) (bench.Machine, error) {
-	m := bench.Machine{Cores: runtime.NumCPU(), LoadAverage: bench.LoadAverage(), Neo4jHeap: o.heap, Neo4jPageCache: o.cache}
+	m := bench.Machine{Cores: runtime.NumCPU(), LoadAverage: bench.LoadAverage(), Neo4jHeap: o.heap, Neo4jPageCache: o.cache,
+		Processor: bench.ProcessorModel(), Yardstick: bench.Yardstick()}
 	settings, err := baseline.NewBaseline(store).Neo4jMemory(ctx)
 	if err != nil {
 		return m, err
