@@ -94,11 +94,14 @@ func measureStep(rate float64, limit Millis, measure func() ([]Measured, *CPUCos
 
 // SweepReport is everything one sweep measured.
 type SweepReport struct {
-	When        time.Time      `json:"when"`
-	Machine     Machine        `json:"machine"`
-	Limit       Millis         `json:"limit"` // the p99 a step must stay within to hold
-	Step        string         `json:"step"`  // measured time of each step
-	Warmup      string         `json:"warmup"`
+	When    time.Time `json:"when"`
+	Machine Machine   `json:"machine"`
+	Limit   Millis    `json:"limit"` // the p99 a step must stay within to hold
+	Step    string    `json:"step"`  // measured time of each step
+	Warmup  string    `json:"warmup"`
+	// Settled says how the servers' JIT compilers stood when the climb began, after the mix ran
+	// until they settled; empty when the sweep did not wait for them.
+	Settled     string         `json:"settled,omitempty"`
 	Concurrency int            `json:"concurrency"`
 	Pairs       map[string]int `json:"pairs"`
 	Series      []Series       `json:"series"`
@@ -110,8 +113,12 @@ func (r *SweepReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "machine: %d cores, load average %.2f; Neo4j heap %s, page cache %s; PostgreSQL %s, shared_buffers %s; graph: %d members, %d connections\n",
 		m.Cores, m.LoadAverage, m.Neo4jHeap, m.Neo4jPageCache, m.PostgresVersion, m.PostgresSharedBuffers, m.Members, m.Connections)
 	m.printSpeed(w)
-	fmt.Fprintf(w, "steps of %s after %s of warm-up, %s; a step holds while no request fails or is shed and every op's p99 ≤ %.0f ms\n\n",
+	fmt.Fprintf(w, "steps of %s after %s of warm-up, %s; a step holds while no request fails or is shed and every op's p99 ≤ %.0f ms\n",
 		r.Step, r.Warmup, InFlight(r.Concurrency), r.Limit)
+	if r.Settled != "" {
+		fmt.Fprintf(w, "before the climb, %s\n", r.Settled)
+	}
+	fmt.Fprintln(w)
 	for _, s := range r.Series {
 		var steps []string
 		for _, st := range s.Steps {

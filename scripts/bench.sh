@@ -29,6 +29,8 @@
 # peer out), BENCH_NEO4J_PORT (7689), BENCH_POSTGRES_PORT (5439), BENCH_SWEEP_STEP (10s),
 # BENCH_SWEEP_WARMUP (3s), BENCH_SWEEP_RATES (reachbench's list), BENCH_SWEEP_LIMIT (10: the p99 in
 # ms a step must keep to hold), BENCH_SWEEP_WORKLOADS (reachability,mix,sends: those to climb),
+# BENCH_SWEEP_SETTLE (5m: after the warm-up, how long at most the mix runs until Neo4j's JIT
+# compilers take under a twentieth of a core; 0 starts the climb beside them),
 # BENCH_SYSTEMS (all; a
 # comma-separated subset of reach, reach-before, reach-reachability-alone, reach-fully-consistent,
 # reach-at-least-as-fresh, http-floor, baseline,
@@ -250,7 +252,7 @@ if [[ -n "$compare_rev" ]]; then
 fi
 if [[ "$mode" == sweep ]]; then
   args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}" --sweep-limit "${BENCH_SWEEP_LIMIT:-10}" \
-    --sweep-workloads "${BENCH_SWEEP_WORKLOADS:-reachability,mix,sends}")
+    --sweep-workloads "${BENCH_SWEEP_WORKLOADS:-reachability,mix,sends}" --sweep-settle "${BENCH_SWEEP_SETTLE:-5m}")
   [[ -n "${BENCH_SWEEP_RATES:-}" ]] && args+=(--sweep-rates "$BENCH_SWEEP_RATES")
 fi
 bin/reachbench "${args[@]}"

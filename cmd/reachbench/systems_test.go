@@ -150,3 +150,24 @@ func TestTurnsMoveTheFirstPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestSettleWaitsForTheCompilers checks that the sweep's settling runs rounds until one finds the
+// compilers at or below the share, and gives up once its time has passed.
+func TestSettleWaitsForTheCompilers(t *testing.T) {
+	shares := []float64{0.9, 0.4, 0.2, 0.04, 0.01}
+	rounds := 0
+	next := func() float64 { rounds++; return shares[min(rounds, len(shares))-1] }
+	if !settle(context.Background(), time.Minute, 0.05, next) || rounds != 4 {
+		t.Errorf("settled after %d rounds, want 4 (the first at or below 0.05)", rounds)
+	}
+	rounds = 0
+	busy := func() float64 { rounds++; time.Sleep(5 * time.Millisecond); return 0.5 }
+	if settle(context.Background(), 20*time.Millisecond, 0.05, busy) || rounds < 2 {
+		t.Errorf("compilers that never settle: settled, or gave up after %d rounds", rounds)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if settle(ctx, time.Minute, 0.05, busy) {
+		t.Error("settled with the run cancelled")
+	}
+}
