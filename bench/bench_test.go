@@ -283,11 +283,21 @@ func TestCompilersOfAJVM(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Skip(err)
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() { _ = cmd.Process.Kill(); <-exited }()
 	p := Processes{"jvm": cmd.Process.Pid, "self": os.Getpid()}
 	var jit time.Duration
 	for deadline := time.Now().Add(8 * time.Second); jit == 0 && time.Now().Before(deadline); {
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case err := <-exited:
+			exited <- err
+			if err != nil {
+				t.Skipf("java failed (%v): a runtime without javac cannot run a source file", err)
+			}
+			t.Fatal("the JVM ended with no compiler time seen")
+		case <-time.After(100 * time.Millisecond):
+		}
 		jit = p.CompilerCPU()["jvm"]
 	}
 	if all := p.CPU()["jvm"]; jit == 0 || jit > all {
