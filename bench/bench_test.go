@@ -285,7 +285,7 @@ func TestCompilersOfAJVM(t *testing.T) {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	defer func() { _ = cmd.Process.Kill(); <-exited }()
+	defer func() { _ = cmd.Process.Kill(); _ = <-exited }()
 	p := Processes{"jvm": cmd.Process.Pid, "self": os.Getpid()}
 	var jit time.Duration
 	for deadline := time.Now().Add(8 * time.Second); jit == 0 && time.Now().Before(deadline); {
