@@ -285,7 +285,12 @@ func TestCompilersOfAJVM(t *testing.T) {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	defer func() { _ = cmd.Process.Kill(); _ = <-exited }()
+	defer func() {
+		_ = cmd.Process.Kill()
+		if err := <-exited; err != nil {
+			t.Logf("the JVM ended: %v", err) // killed, as it should be
+		}
+	}()
 	p := Processes{"jvm": cmd.Process.Pid, "self": os.Getpid()}
 	var jit time.Duration
 	for deadline := time.Now().Add(8 * time.Second); jit == 0 && time.Now().Before(deadline); {
