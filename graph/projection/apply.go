@@ -336,11 +336,14 @@ func (st *State) applyMembers(c map[string]any) error {
 	if change.err != nil {
 		return change.err
 	}
-	for i, v := range ids {
-		id, _ := v.(string)
-		k, _ := st.Number(id, true)
+	for i := range ids {
 		r := rowOf(c, i)
-		if !r.flag("present") {
+		id, present := r.str("members"), r.flag("present")
+		if r.err != nil {
+			return fmt.Errorf("member %d: %w", i, r.err)
+		}
+		k, _ := st.Number(id, true)
+		if !present {
 			st.forget(k, st.facts[k].Present)
 			continue
 		}
@@ -376,12 +379,12 @@ func (st *State) applyAffiliates(c map[string]any, ids, present, names, kinds st
 	if change.err != nil {
 		return change.err
 	}
-	for i, v := range list {
-		id, _ := v.(string)
+	for i := range list {
 		r := rowOf(c, i)
+		id := r.str(ids)
 		e := affiliate{id: id, present: r.flag(present), name: r.str(names), Kind: graph.OrgKind(r.str(kinds))}
 		if r.err != nil {
-			return fmt.Errorf("%s %s: %w", ids, id, r.err)
+			return fmt.Errorf("%s %d: %w", ids, i, r.err)
 		}
 		k, _ := into.Number(id, true)
 		into.entries[k] = e
@@ -398,9 +401,9 @@ func (st *State) applyAffiliations(c map[string]any) error {
 		return change.err
 	}
 	numbers := make([]int32, len(ids))
-	for i, v := range ids {
-		id, _ := v.(string)
-		k, ok := st.Number(id, false) // applyMembers added those present, and forgot the others
+	for i := range ids {
+		id := rowOf(c, i).str("members") // applyMembers checked it
+		k, ok := st.Number(id, false)    // applyMembers added those present, and forgot the others
 		numbers[i] = -1
 		if ok {
 			numbers[i], st.held[k], st.joined[k] = k, nil, nil
@@ -465,9 +468,11 @@ func (st *State) applyPairs(c map[string]any) error {
 		return fmt.Errorf("pairs of %d, %d and %d", len(as), len(bs), len(bits))
 	}
 	for i := range as {
-		a, _ := as[i].(string)
-		b, _ := bs[i].(string)
-		n, _ := bits[i].(int64)
+		r := rowOf(c, i)
+		a, b, n := r.str("pairA"), r.str("pairB"), r.number("pairBits")
+		if r.err != nil {
+			return fmt.Errorf("pair %d: %w", i, r.err)
+		}
 		ka, _ := st.Number(a, true)
 		kb, _ := st.Number(b, true)
 		if ka != kb {

@@ -16,29 +16,45 @@ func fieldsOf(c map[string]any) *values {
 	return &values{value: func(name string) any { return c[name] }}
 }
 
-// rowOf reads the i-th row of change c's lists: each name a list, read at i.
+// rowOf reads the i-th row of change c's lists: each name a list, read at i. A column that is not
+// a list, or too short to have row i, is an error: the log writes every column of a row's kind
+// as a list as long as the others.
 func rowOf(c map[string]any, i int) *values {
-	return &values{value: func(name string) any { return column(c, name, i) }}
-}
-
-// column reads the i-th value of one of a change's lists, nil past its end or when it is absent
-// (a change logged before the list was recorded).
-func column(c map[string]any, name string, i int) any {
-	list, _ := c[name].([]any)
-	if i < len(list) {
-		return list[i]
+	v := &values{}
+	v.value = func(name string) any {
+		raw := c[name]
+		if raw == nil {
+			return nil // not recorded: a change logged before the column was
+		}
+		list, ok := raw.([]any)
+		switch {
+		case !ok:
+			v.fail(fmt.Errorf("column %s: got %T, want a list", name, raw))
+		case i >= len(list):
+			v.fail(fmt.Errorf("column %s: %d values, no row %d", name, len(list), i))
+		default:
+			return list[i]
+		}
+		return nil
 	}
-	return nil
+	return v
 }
 
 // valueOf is name's value as a T.
 func valueOf[T any](v *values, name string) T {
 	raw := v.value(name)
 	t, ok := raw.(T)
-	if !ok && raw != nil && v.err == nil {
-		v.err = fmt.Errorf("column %s: got %T, want %T", name, raw, t)
+	if !ok && raw != nil {
+		v.fail(fmt.Errorf("column %s: got %T, want %T", name, raw, t))
 	}
 	return t
+}
+
+// fail keeps err unless an error is kept already.
+func (v *values) fail(err error) {
+	if v.err == nil {
+		v.err = err
+	}
 }
 
 func (v *values) str(name string) string   { return valueOf[string](v, name) }
