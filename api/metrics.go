@@ -122,7 +122,7 @@ func sendCounters(health Health) []prometheus.Collector {
 			func() float64 { return float64(read(health.SendStats())) })
 	}
 	return []prometheus.Collector{
-		counter("reach_send_transactions_total", "Batches of sends written: each carries the sends that waited while REACH_SEND_TRANSACTIONS were at work, up to REACH_SEND_BATCH, its sends between connected members by one guarded statement (reach_sends_direct_total), the others by a write transaction.",
+		counter("reach_send_transactions_total", "Batches of sends run: each carries the sends that waited while REACH_SEND_TRANSACTIONS were at work, up to REACH_SEND_BATCH, its sends between connected members by one guarded statement (reach_sends_direct_total), the others, and those the guard turned back, by write transactions.",
 			func(s graph.SendStats) int64 { return s.Transactions }),
 		counter("reach_send_transaction_sends_total", "Sends the batches of sends carried: divided by reach_send_transactions_total, the sends a batch shared on average.",
 			func(s graph.SendStats) int64 { return s.Sends }),

@@ -303,13 +303,24 @@ func TestCompilersOfAJVM(t *testing.T) {
 			t.Fatal("the JVM ended with no compiler time seen")
 		case <-time.After(100 * time.Millisecond):
 		}
-		jit = p.CompilerCPU()["jvm"]
+		jit = p.Compilers().Since(nil)["jvm"]
 	}
 	if all := p.CPU()["jvm"]; jit == 0 || jit > all {
 		t.Errorf("the JVM's compilers took %v of its %v", jit, all)
 	}
-	if _, ok := p.CompilerCPU()["self"]; ok {
+	if _, ok := p.Compilers()["self"]; ok {
 		t.Error("a Go process has compiler threads")
+	}
+}
+
+// TestCompilersSinceCountsGrowth checks that the compilers' time between two readings is each
+// thread's growth and a new thread's whole time, and that a thread that ended takes nothing away.
+func TestCompilersSinceCountsGrowth(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	before := Compilers{"neo4j": {"10": ms(100), "11": ms(50), "12": ms(400)}}
+	after := Compilers{"neo4j": {"10": ms(130), "11": ms(50), "13": ms(20)}} // 12 ended, 13 began
+	if got := after.Since(before)["neo4j"]; got != ms(50) {
+		t.Errorf("since: %v, want 50ms (30 grown, 20 new, the ended thread's 400 not taken away)", got)
 	}
 }
 

@@ -55,13 +55,16 @@ func (p Processes) CPU() map[string]time.Duration {
 	return out
 }
 
-// CompilerCPU returns, for each role whose process is a JVM, the processor time its just-in-time
-// compilers' threads (HotSpot's "C1 CompilerThread" and "C2 CompilerThread") have used so far: a
-// part of CPU's, which in the minutes after a JVM starts, and on a small machine, can be a large
-// one (docs/performance.md). A compiler thread that has ended takes its time with it, so a
-// difference of two readings may fall short; it never goes below zero in costs.
-func (p Processes) CompilerCPU() map[string]time.Duration {
-	out := map[string]time.Duration{}
+// Compilers is a reading of the JIT compilers' threads of each role's JVM (HotSpot's "C1
+// CompilerThread" and "C2 CompilerThread"): each thread's processor time so far, by role and
+// thread id. In the minutes after a JVM starts, and on a small machine, they can take a large
+// part of its time (docs/performance.md).
+type Compilers map[string]map[string]time.Duration
+
+// Compilers reads the compilers' threads of every role's process; a role whose process has none
+// (not a JVM) is absent.
+func (p Processes) Compilers() Compilers {
+	out := Compilers{}
 	for role, pid := range p {
 		tasks, err := os.ReadDir(filepath.Join("/proc", strconv.Itoa(pid), "task"))
 		if err != nil {
@@ -69,8 +72,25 @@ func (p Processes) CompilerCPU() map[string]time.Duration {
 		}
 		for _, t := range tasks {
 			if d, ok := compilerCPU(pid, t.Name()); ok {
-				out[role] += d
+				if out[role] == nil {
+					out[role] = map[string]time.Duration{}
+				}
+				out[role][t.Name()] = d
 			}
+		}
+	}
+	return out
+}
+
+// Since is the processor time each role's compilers used between earlier and c: each thread's
+// growth, and the whole time of a thread that started since. A thread that ended in between
+// (HotSpot stops compiler threads it no longer needs) counts for nothing: its last part is
+// lost, never taken away from the others'.
+func (c Compilers) Since(earlier Compilers) map[string]time.Duration {
+	out := make(map[string]time.Duration, len(c))
+	for role, threads := range c {
+		for tid, d := range threads {
+			out[role] += max(d-earlier[role][tid], 0)
 		}
 	}
 	return out

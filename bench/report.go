@@ -84,9 +84,10 @@ type Machine struct {
 	// means other work was competing for them.
 	LoadAverage float64 `json:"loadAverage,omitempty"`
 	// Processor is the processor's model as the kernel names it, and Yardstick the milliseconds
-	// one core took for a fixed piece of work as the run began (Yardstick): runs on machines of
-	// the same size, or on the same machine on another day, can differ by twice as much for the
-	// same code, and processor times per answer are comparable only beside it.
+	// one core took for a fixed piece of work as the run began (Yardstick): the same machine on
+	// another day can take twice as long for the same code, and processor times per answer are
+	// comparable only beside it. Between different processors it also measures their SHA
+	// instructions.
 	Processor string  `json:"processor,omitempty"`
 	Yardstick float64 `json:"yardstickMs,omitempty"`
 	// The PostgreSQL peer's server, when it was measured.

@@ -99,9 +99,9 @@ type SweepReport struct {
 	Limit   Millis    `json:"limit"` // the p99 a step must stay within to hold
 	Step    string    `json:"step"`  // measured time of each step
 	Warmup  string    `json:"warmup"`
-	// Settled says how the servers' JIT compilers stood when the climb began, after the mix ran
-	// until they settled; empty when the sweep did not wait for them.
-	Settled     string         `json:"settled,omitempty"`
+	// Compilers says how the servers' JIT compilers stood when the climb began, after the mix
+	// ran until they were quiet; empty when the sweep did not wait for them.
+	Compilers   string         `json:"compilers,omitempty"`
 	Concurrency int            `json:"concurrency"`
 	Pairs       map[string]int `json:"pairs"`
 	Series      []Series       `json:"series"`
@@ -115,8 +115,8 @@ func (r *SweepReport) Print(w io.Writer) {
 	m.printSpeed(w)
 	fmt.Fprintf(w, "steps of %s after %s of warm-up, %s; a step holds while no request fails or is shed and every op's p99 ≤ %.0f ms\n",
 		r.Step, r.Warmup, InFlight(r.Concurrency), r.Limit)
-	if r.Settled != "" {
-		fmt.Fprintf(w, "before the climb, %s\n", r.Settled)
+	if r.Compilers != "" {
+		fmt.Fprintf(w, "before the climb, %s\n", r.Compilers)
 	}
 	fmt.Fprintln(w)
 	for _, s := range r.Series {

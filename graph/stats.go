@@ -26,7 +26,7 @@ type ShedStats struct {
 	Reads, Writes, Exports int64
 }
 
-// SendStats counts the batches of sends a replica wrote (Transactions: each by a write
+// SendStats counts the batches of sends a replica ran (Transactions: each by a write
 // transaction, a guarded statement or both) and the sends they carried: their ratio is how many
 // sends shared a batch on average (REACH_SEND_TRANSACTIONS, REACH_SEND_BATCH).
 // Shed counts the sends refused at once because a full round of batches was already waiting.

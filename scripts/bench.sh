@@ -29,8 +29,9 @@
 # peer out), BENCH_NEO4J_PORT (7689), BENCH_POSTGRES_PORT (5439), BENCH_SWEEP_STEP (10s),
 # BENCH_SWEEP_WARMUP (3s), BENCH_SWEEP_RATES (reachbench's list), BENCH_SWEEP_LIMIT (10: the p99 in
 # ms a step must keep to hold), BENCH_SWEEP_WORKLOADS (reachability,mix,sends: those to climb),
-# BENCH_SWEEP_SETTLE (5m: after the warm-up, how long at most the mix runs until Neo4j's JIT
-# compilers take under a twentieth of a core; 0 starts the climb beside them),
+# BENCH_SWEEP_COMPILERS_WAIT (5m: after the warm-up, how long at most the mix runs until the JIT
+# compilers of the Neo4j this script started take at most a twentieth of a core; 0 starts the
+# climb beside them; a Neo4j of NEO4J_URI is not watched),
 # BENCH_SYSTEMS (all; a
 # comma-separated subset of reach, reach-before, reach-reachability-alone, reach-fully-consistent,
 # reach-at-least-as-fresh, http-floor, baseline,
@@ -220,8 +221,10 @@ if [[ "$mode" == run && "${BENCH_COLD:-110s}" != 0 ]]; then
   rm -f "$REACH_PROJECTION_SNAPSHOT"
   start_cold
   say "cold run: reach just started beside a cold Neo4j, its projection loading"
+  cold_processes="reach=$reach_pid"
+  [[ -n "${own_neo4j:-}" ]] && cold_processes+=",neo4j=$(tr -d '[:space:]' <"$REACH_NEO4J_DIR/neo4j.pid")"
   bin/reachbench --url http://127.0.0.1:8089 --systems reach --rate "${BENCH_COLD_RATE:-250}" --duration "${BENCH_COLD:-110s}" \
-    --settle 50s --warmup 0s --pairs-file "$pairs_file" --out "$out/cold" \
+    --settle 50s --warmup 0s --pairs-file "$pairs_file" --out "$out/cold" --processes "$cold_processes" \
     --neo4j-heap "${REACH_NEO4J_HEAP:-}" --neo4j-pagecache "${REACH_NEO4J_PAGECACHE:-}"
   projection_loaded "cold start"
   kill "$reach_pid" && wait "$reach_pid" || true
@@ -252,7 +255,7 @@ if [[ -n "$compare_rev" ]]; then
 fi
 if [[ "$mode" == sweep ]]; then
   args+=(--sweep --sweep-step "${BENCH_SWEEP_STEP:-10s}" --sweep-warmup "${BENCH_SWEEP_WARMUP:-3s}" --sweep-limit "${BENCH_SWEEP_LIMIT:-10}" \
-    --sweep-workloads "${BENCH_SWEEP_WORKLOADS:-reachability,mix,sends}" --sweep-settle "${BENCH_SWEEP_SETTLE:-5m}")
+    --sweep-workloads "${BENCH_SWEEP_WORKLOADS:-reachability,mix,sends}" --sweep-compilers-wait "${BENCH_SWEEP_COMPILERS_WAIT:-5m}")
   [[ -n "${BENCH_SWEEP_RATES:-}" ]] && args+=(--sweep-rates "$BENCH_SWEEP_RATES")
 fi
 bin/reachbench "${args[@]}"

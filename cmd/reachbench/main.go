@@ -262,19 +262,20 @@ func drawPairs(ctx context.Context, o options, store *neo4jstore.Store, out io.W
 // cpuMeter adds up the processor time a system's processes and the load generator used during
 // its measured rounds, and the answers they gave.
 type cpuMeter struct {
-	before, compilersBefore map[string]time.Duration
-	self                    time.Duration
-	servers, compilers      map[string]time.Duration
-	client                  time.Duration
-	requests                int
+	before             map[string]time.Duration
+	compilersBefore    bench.Compilers
+	self               time.Duration
+	servers, compilers map[string]time.Duration
+	client             time.Duration
+	requests           int
 }
 
 func (c *cpuMeter) start(p bench.Processes) {
-	c.before, c.compilersBefore, c.self = p.CPU(), p.CompilerCPU(), bench.SelfCPU()
+	c.before, c.compilersBefore, c.self = p.CPU(), p.Compilers(), bench.SelfCPU()
 }
 
 func (c *cpuMeter) stop(p bench.Processes, roles []string, ms []bench.Measured) {
-	after, compilers := p.CPU(), p.CompilerCPU()
+	after, compilers := p.CPU(), p.Compilers().Since(c.compilersBefore)
 	if c.servers == nil {
 		c.servers, c.compilers = map[string]time.Duration{}, map[string]time.Duration{}
 	}
@@ -282,8 +283,8 @@ func (c *cpuMeter) stop(p bench.Processes, roles []string, ms []bench.Measured) 
 		if _, ok := p[role]; ok {
 			c.servers[role] += after[role] - c.before[role]
 		}
-		if _, jvm := compilers[role]; jvm {
-			c.compilers[role] += max(compilers[role]-c.compilersBefore[role], 0)
+		if d, jvm := compilers[role]; jvm {
+			c.compilers[role] += d
 		}
 	}
 	c.client += bench.SelfCPU() - c.self
@@ -317,8 +318,9 @@ func label(ms []bench.Measured, system string) []bench.Measured {
 	return ms
 }
 
-// machine describes where the run happens: cores, Neo4j's and PostgreSQL's memory and the size
-// of the graph.
+// machine describes where the run happens: cores, the processor and the yardstick of its speed
+// (taken here, as the run begins, beside whatever the servers are still doing), Neo4j's and
+// PostgreSQL's memory and the size of the graph.
 func machine(ctx context.Context, store *neo4jstore.Store, peer *pgpeer.Peer, o options) (bench.Machine, error) {
 	m := bench.Machine{Cores: runtime.NumCPU(), LoadAverage: bench.LoadAverage(), Neo4jHeap: o.heap, Neo4jPageCache: o.cache,
 		Processor: bench.ProcessorModel(), Yardstick: bench.Yardstick()}

@@ -25,10 +25,10 @@ type sweepOptions struct {
 	samples int
 	// workloads are the workloads a sweep climbs, comma-separated.
 	workloads string
-	// settle is how long, at most, the mix runs after the warm-up until the JIT compilers of the
-	// servers' JVMs take less than settleShare of a core; 0 settles nothing.
-	settle      time.Duration
-	settleShare float64
+	// compilersWait is how long, at most, the mix runs after the warm-up until the JIT compilers
+	// of the servers' JVMs take at most compilersShare of a core; 0 waits for nothing.
+	compilersWait  time.Duration
+	compilersShare float64
 }
 
 func (s *sweepOptions) flags(fs *flag.FlagSet) {
@@ -38,8 +38,8 @@ func (s *sweepOptions) flags(fs *flag.FlagSet) {
 	fs.Float64Var(&s.limit, "sweep-limit", 10, "p99 in ms a step must stay within to hold")
 	fs.IntVar(&s.samples, "sweep-samples", 200, "requests of each op a step measures at least, lengthening low-rate steps of the mix, so no p99 rests on a handful")
 	fs.StringVar(&s.workloads, "sweep-workloads", "reachability,mix,sends", "the workloads a sweep climbs, comma-separated")
-	fs.DurationVar(&s.settle, "sweep-settle", 5*time.Minute, "after the warm-up, run the mix at most this long until the servers' JIT compilers settle (0: not at all)")
-	fs.Float64Var(&s.settleShare, "sweep-settle-share", 0.05, "the share of one core the JIT compilers may take over a round of the mix for the sweep to start")
+	fs.DurationVar(&s.compilersWait, "sweep-compilers-wait", 5*time.Minute, "after the warm-up, run the mix at most this long until the servers' JIT compilers are quiet (0: do not wait)")
+	fs.Float64Var(&s.compilersShare, "sweep-compilers-share", 0.05, "the share of one core the JIT compilers may take over a round of the mix for the climb to start")
 	fs.StringVar(&s.rates, "sweep-rates", "100,200,300,400,500,650,800,1000,1250,1500,1750,2000,2500,3000,3500,4000,5000,6000,7000,8000,10000",
 		"offered rates of the steps, in requests/s, lowest first")
 }
@@ -61,57 +61,60 @@ func stepDuration(o sweepOptions, rate float64, ops []bench.Op) time.Duration {
 	return max(o.step, need.Round(time.Second))
 }
 
-// settleRound is how long each round of settleCompilers runs the mix.
-const settleRound = 10 * time.Second
+// compilersRound is how long each round of awaitCompilers runs the mix.
+const compilersRound = 10 * time.Second
 
-// settleCompilers runs the mix of the systems whose servers are JVMs, in rounds of settleRound,
-// until their JIT compilers take less than o.sweep.settleShare of a core over a round, or for
-// o.sweep.settle at most. In the minutes after Neo4j starts its compilers take most of a core
-// (docs/performance.md), and a sweep whose first steps ran beside them would find the ceiling of
-// a Neo4j still compiling; the cold run measures that start.
-func settleCompilers(ctx context.Context, o options, systems []system, out io.Writer) (said string) {
-	jvms := o.processes.CompilerCPU()
-	var settling []system
+// awaitCompilers runs the mix of the systems whose servers are JVMs, in rounds of compilersRound,
+// until their JIT compilers take at most o.sweep.compilersShare of a core over a round, or for
+// o.sweep.compilersWait at most, and says how that ended. In the minutes after Neo4j starts its
+// compilers take most of a core (docs/performance.md), and a sweep whose first steps ran beside
+// them would find the ceiling of a Neo4j still compiling; the cold run measures that start.
+func awaitCompilers(ctx context.Context, o options, systems []system, out io.Writer) string {
+	jvms := o.processes.Compilers()
+	var compiling []system
 	for _, s := range systems {
 		if slices.ContainsFunc(s.roles, func(role string) bool { _, jvm := jvms[role]; return jvm }) {
-			settling = append(settling, s)
+			compiling = append(compiling, s)
 		}
 	}
-	if o.sweep.settle <= 0 || len(settling) == 0 {
+	if o.sweep.compilersWait <= 0 || len(compiling) == 0 {
 		return ""
 	}
 	start := time.Now()
-	ok := settle(ctx, o.sweep.settle, o.sweep.settleShare, func() float64 {
-		before, start := total(o.processes.CompilerCPU()), time.Now()
-		for _, s := range settling {
-			l := bench.Load{Rate: o.rate * s.share(), Duration: settleRound / time.Duration(len(settling)), Concurrency: o.concurrency, Seed: o.seed}
+	last, quiet := untilQuiet(ctx, o.sweep.compilersWait, o.sweep.compilersShare, func() float64 {
+		before, began := o.processes.Compilers(), time.Now()
+		for _, s := range compiling {
+			l := bench.Load{Rate: o.rate * s.share(), Duration: compilersRound / time.Duration(len(compiling)), Concurrency: o.concurrency, Seed: o.seed}
 			l.Run(ctx, s.mixOps())
 		}
-		share := float64(total(o.processes.CompilerCPU())-before) / float64(time.Since(start))
-		fmt.Fprintf(out, "settling: the JIT compilers took %.2f of a core over %s of the mix\n", share, settleRound)
+		share := float64(total(o.processes.Compilers().Since(before))) / float64(time.Since(began))
+		fmt.Fprintf(out, "the JIT compilers took %.2f of a core over %s of the mix\n", share, compilersRound)
 		return share
 	})
-	took := time.Since(start).Round(time.Second)
-	said = fmt.Sprintf("the JIT compilers took at most %.2f of a core after %s of the mix", o.sweep.settleShare, took)
-	if !ok {
-		said = fmt.Sprintf("the JIT compilers had not settled after %s of the mix", took)
+	said := fmt.Sprintf("the JIT compilers took %.2f of a core over the last %s, after %s of the mix", last, compilersRound, time.Since(start).Round(time.Second))
+	if !quiet {
+		said += ", more than the sweep waits for"
 	}
-	fmt.Fprintf(out, "settling: %s\n", said)
+	fmt.Fprintln(out, said)
 	return said
 }
 
-// settle runs round until it answers at most share, or until limit has passed or ctx ends, and
-// tells whether it settled.
-func settle(ctx context.Context, limit time.Duration, share float64, round func() float64) bool {
+// untilQuiet runs round until it answers at most share, or until limit has passed or ctx ends,
+// and returns the last answer and whether it was at most share in a round that ran whole.
+func untilQuiet(ctx context.Context, limit time.Duration, share float64, round func() float64) (last float64, quiet bool) {
 	for deadline := time.Now().Add(limit); ctx.Err() == nil; {
-		if round() <= share {
-			return true
+		last = round()
+		if ctx.Err() != nil {
+			return last, false // cut short: it measured less than a round
+		}
+		if last <= share {
+			return last, true
 		}
 		if time.Now().After(deadline) {
-			return false
+			return last, false
 		}
 	}
-	return false
+	return last, false
 }
 
 // total adds up processor times by role.
@@ -165,7 +168,7 @@ func runSweep(ctx context.Context, o options, m bench.Machine, pairs bench.Pairs
 		l := bench.Load{Rate: o.rate * s.share(), Warmup: o.warmup, Concurrency: o.concurrency, Seed: o.seed}
 		l.Run(ctx, s.mixOps())
 	}
-	report.Settled = settleCompilers(ctx, o, systems, out)
+	report.Compilers = awaitCompilers(ctx, o, systems, out)
 	type climber struct {
 		system
 		ops    []bench.Op

@@ -151,23 +151,24 @@ func TestTurnsMoveTheFirstPlace(t *testing.T) {
 	}
 }
 
-// TestSettleWaitsForTheCompilers checks that the sweep's settling runs rounds until one finds the
-// compilers at or below the share, and gives up once its time has passed.
-func TestSettleWaitsForTheCompilers(t *testing.T) {
+// TestUntilQuietWaitsForTheCompilers checks that the sweep's wait for the JIT compilers runs rounds
+// until one finds them at or below the share, gives up once its time has passed, and counts
+// nothing from a round the run's end cut short.
+func TestUntilQuietWaitsForTheCompilers(t *testing.T) {
 	shares := []float64{0.9, 0.4, 0.2, 0.04, 0.01}
 	rounds := 0
 	next := func() float64 { rounds++; return shares[min(rounds, len(shares))-1] }
-	if !settle(context.Background(), time.Minute, 0.05, next) || rounds != 4 {
-		t.Errorf("settled after %d rounds, want 4 (the first at or below 0.05)", rounds)
+	if last, quiet := untilQuiet(context.Background(), time.Minute, 0.05, next); !quiet || rounds != 4 || last != 0.04 {
+		t.Errorf("quiet %v at %v after %d rounds, want after 4 (the first at or below 0.05)", quiet, last, rounds)
 	}
 	rounds = 0
 	busy := func() float64 { rounds++; time.Sleep(5 * time.Millisecond); return 0.5 }
-	if settle(context.Background(), 20*time.Millisecond, 0.05, busy) || rounds < 2 {
-		t.Errorf("compilers that never settle: settled, or gave up after %d rounds", rounds)
+	if _, quiet := untilQuiet(context.Background(), 20*time.Millisecond, 0.05, busy); quiet || rounds < 2 {
+		t.Errorf("compilers that never quieten: quiet %v, or gave up after %d rounds", quiet, rounds)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if settle(ctx, time.Minute, 0.05, busy) {
-		t.Error("settled with the run cancelled")
+	cut := func() float64 { cancel(); return 0 } // the run ends during the round, which measured little
+	if _, quiet := untilQuiet(ctx, time.Minute, 0.05, cut); quiet {
+		t.Error("quiet after a round the run's end cut short")
 	}
 }
